@@ -1,0 +1,480 @@
+package org.smsexport;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The record of one export job, as kept by a {@link org.smsexport.spi.JobStore}. Immutable: changes make a
+ * new instance through {@link #toBuilder()}. Thread-safe.
+ */
+public final class ExportJob {
+    private final JobId id;
+    private final String type;
+    private final String format;
+    private final JobStatus status;
+    private final int progressPercent;
+    private final long totalRecords;
+    private final String fileName;
+    private final long fileSizeBytes;
+    private final java.time.Duration duration;
+    private final String sha256;
+    private final String errorMessage;
+    private final Instant createdAt;
+    private final Instant startedAt;
+    private final Instant completedAt;
+    private final Instant updatedAt;
+    private final String owner;
+    private final String notificationEmail;
+    private final boolean notificationSent;
+    private final List<String> warnings;
+    private final Map<String, String> filters;
+    private final String instanceId;
+    private final long version;
+
+    private ExportJob(Builder b) {
+        this.id = Objects.requireNonNull(b.id, "id");
+        this.type = Objects.requireNonNull(b.type, "type");
+        this.format = Objects.requireNonNull(b.format, "format");
+        this.status = Objects.requireNonNull(b.status, "status");
+        this.progressPercent = b.progressPercent;
+        this.totalRecords = b.totalRecords;
+        this.fileName = b.fileName;
+        this.fileSizeBytes = b.fileSizeBytes;
+        this.duration = b.duration;
+        this.sha256 = b.sha256;
+        this.errorMessage = b.errorMessage;
+        this.createdAt = Objects.requireNonNull(b.createdAt, "createdAt");
+        this.startedAt = b.startedAt;
+        this.completedAt = b.completedAt;
+        this.updatedAt = Objects.requireNonNull(b.updatedAt, "updatedAt");
+        this.owner = Objects.requireNonNull(b.owner, "owner");
+        this.notificationEmail = b.notificationEmail;
+        this.notificationSent = b.notificationSent;
+        this.warnings = List.copyOf(b.warnings);
+        this.filters = Collections.unmodifiableMap(new TreeMap<>(b.filters));
+        this.instanceId = Objects.requireNonNull(b.instanceId, "instanceId");
+        this.version = b.version;
+        if (progressPercent < 0 || progressPercent > 100) {
+            throw new IllegalArgumentException("progressPercent must be 0..100, got " + progressPercent);
+        }
+    }
+
+    /** @return a builder for a new job record */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding this job's values */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.id = id;
+        b.type = type;
+        b.format = format;
+        b.status = status;
+        b.progressPercent = progressPercent;
+        b.totalRecords = totalRecords;
+        b.fileName = fileName;
+        b.fileSizeBytes = fileSizeBytes;
+        b.duration = duration;
+        b.sha256 = sha256;
+        b.errorMessage = errorMessage;
+        b.createdAt = createdAt;
+        b.startedAt = startedAt;
+        b.completedAt = completedAt;
+        b.updatedAt = updatedAt;
+        b.owner = owner;
+        b.notificationEmail = notificationEmail;
+        b.notificationSent = notificationSent;
+        b.warnings = warnings;
+        b.filters = filters;
+        b.instanceId = instanceId;
+        b.version = version;
+        return b;
+    }
+
+    /** @return the job's id */
+    public JobId id() {
+        return id;
+    }
+
+    /** @return the export type name */
+    public String type() {
+        return type;
+    }
+
+    /** @return the format id */
+    public String format() {
+        return format;
+    }
+
+    /** @return the status */
+    public JobStatus status() {
+        return status;
+    }
+
+    /** @return progress, 0–100 */
+    public int progressPercent() {
+        return progressPercent;
+    }
+
+    /** @return records written so far, or in total once completed */
+    public long totalRecords() {
+        return totalRecords;
+    }
+
+    /** @return the published file's name inside the output directory, once completed */
+    public Optional<String> fileName() {
+        return Optional.ofNullable(fileName);
+    }
+
+    /** @return the published file's size in bytes, once completed */
+    public long fileSizeBytes() {
+        return fileSizeBytes;
+    }
+
+    /** @return how long the export ran, once finished */
+    public Optional<java.time.Duration> duration() {
+        return Optional.ofNullable(duration);
+    }
+
+    /** @return the SHA-256 of the published file, lower-case hex, once completed */
+    public Optional<String> sha256() {
+        return Optional.ofNullable(sha256);
+    }
+
+    /** @return why the job failed or was cancelled */
+    public Optional<String> errorMessage() {
+        return Optional.ofNullable(errorMessage);
+    }
+
+    /** @return when the job was submitted */
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    /** @return when a worker started it */
+    public Optional<Instant> startedAt() {
+        return Optional.ofNullable(startedAt);
+    }
+
+    /** @return when it finished (completed, failed or cancelled) */
+    public Optional<Instant> completedAt() {
+        return Optional.ofNullable(completedAt);
+    }
+
+    /** @return when the job record was last written; running jobs refresh it as a heartbeat */
+    public Instant updatedAt() {
+        return updatedAt;
+    }
+
+    /** @return the user the job belongs to */
+    public String owner() {
+        return owner;
+    }
+
+    /** @return where the outcome is mailed */
+    public Optional<String> notificationEmail() {
+        return Optional.ofNullable(notificationEmail);
+    }
+
+    /** @return whether a notification was delivered */
+    public boolean notificationSent() {
+        return notificationSent;
+    }
+
+    /** @return visible degradations of the output (truncated cells, rows cut at the limit) */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** @return the filters applied, as text, for display */
+    public Map<String, String> filters() {
+        return filters;
+    }
+
+    /** @return the id of the service instance that runs or ran the job */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** @return the record version, increased by the job store on every update (optimistic locking) */
+    public long version() {
+        return version;
+    }
+
+    /** @return the file size in MB (2^20 bytes), rounded to 2 decimals, as the seed reports it */
+    public double fileSizeMb() {
+        return Math.round(fileSizeBytes / 1048576.0 * 100) / 100.0;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof ExportJob)) {
+            return false;
+        }
+        ExportJob j = (ExportJob) o;
+        return id.equals(j.id) && version == j.version && status == j.status && progressPercent == j.progressPercent
+                && totalRecords == j.totalRecords && updatedAt.equals(j.updatedAt);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, version);
+    }
+
+    @Override
+    public String toString() {
+        return "ExportJob[" + id + ", " + type + "/" + format + ", " + status + ", " + progressPercent + "%, "
+                + totalRecords + " records, owner=" + owner + "]";
+    }
+
+    /** Builds an {@link ExportJob}. Not thread-safe. */
+    public static final class Builder {
+        private JobId id;
+        private String type;
+        private String format;
+        private JobStatus status = JobStatus.PENDING;
+        private int progressPercent = 0;
+        private long totalRecords = 0;
+        private String fileName;
+        private long fileSizeBytes = 0;
+        private java.time.Duration duration;
+        private String sha256;
+        private String errorMessage;
+        private Instant createdAt;
+        private Instant startedAt;
+        private Instant completedAt;
+        private Instant updatedAt;
+        private String owner;
+        private String notificationEmail;
+        private boolean notificationSent = false;
+        private List<String> warnings = new ArrayList<>();
+        private Map<String, String> filters = Map.of();
+        private String instanceId = "";
+        private long version = 0;
+
+        private Builder() {
+        }
+
+        /**
+         * @param value the job's id
+         * @return this builder
+         */
+        public Builder id(JobId value) {
+            this.id = value;
+            return this;
+        }
+
+        /**
+         * @param value the export type name
+         * @return this builder
+         */
+        public Builder type(String value) {
+            this.type = value;
+            return this;
+        }
+
+        /**
+         * @param value the format id
+         * @return this builder
+         */
+        public Builder format(String value) {
+            this.format = value;
+            return this;
+        }
+
+        /**
+         * @param value the status
+         * @return this builder
+         */
+        public Builder status(JobStatus value) {
+            this.status = value;
+            return this;
+        }
+
+        /**
+         * @param value progress, 0–100
+         * @return this builder
+         */
+        public Builder progressPercent(int value) {
+            this.progressPercent = value;
+            return this;
+        }
+
+        /**
+         * @param value records written so far, or in total once completed
+         * @return this builder
+         */
+        public Builder totalRecords(long value) {
+            this.totalRecords = value;
+            return this;
+        }
+
+        /**
+         * @param value the published file's name inside the output directory, once completed
+         * @return this builder
+         */
+        public Builder fileName(String value) {
+            this.fileName = value;
+            return this;
+        }
+
+        /**
+         * @param value the published file's size in bytes, once completed
+         * @return this builder
+         */
+        public Builder fileSizeBytes(long value) {
+            this.fileSizeBytes = value;
+            return this;
+        }
+
+        /**
+         * @param value how long the export ran, once finished
+         * @return this builder
+         */
+        public Builder duration(java.time.Duration value) {
+            this.duration = value;
+            return this;
+        }
+
+        /**
+         * @param value the SHA-256 of the published file, lower-case hex, once completed
+         * @return this builder
+         */
+        public Builder sha256(String value) {
+            this.sha256 = value;
+            return this;
+        }
+
+        /**
+         * @param value why the job failed or was cancelled
+         * @return this builder
+         */
+        public Builder errorMessage(String value) {
+            this.errorMessage = value;
+            return this;
+        }
+
+        /**
+         * @param value when the job was submitted
+         * @return this builder
+         */
+        public Builder createdAt(Instant value) {
+            this.createdAt = value;
+            return this;
+        }
+
+        /**
+         * @param value when a worker started it
+         * @return this builder
+         */
+        public Builder startedAt(Instant value) {
+            this.startedAt = value;
+            return this;
+        }
+
+        /**
+         * @param value when it finished (completed, failed or cancelled)
+         * @return this builder
+         */
+        public Builder completedAt(Instant value) {
+            this.completedAt = value;
+            return this;
+        }
+
+        /**
+         * @param value when the job record was last written; running jobs refresh it as a heartbeat
+         * @return this builder
+         */
+        public Builder updatedAt(Instant value) {
+            this.updatedAt = value;
+            return this;
+        }
+
+        /**
+         * @param value the user the job belongs to
+         * @return this builder
+         */
+        public Builder owner(String value) {
+            this.owner = value;
+            return this;
+        }
+
+        /**
+         * @param value where the outcome is mailed
+         * @return this builder
+         */
+        public Builder notificationEmail(String value) {
+            this.notificationEmail = value;
+            return this;
+        }
+
+        /**
+         * @param value whether a notification was delivered
+         * @return this builder
+         */
+        public Builder notificationSent(boolean value) {
+            this.notificationSent = value;
+            return this;
+        }
+
+        /**
+         * @param value visible degradations of the output (truncated cells, rows cut at the limit)
+         * @return this builder
+         */
+        public Builder warnings(List<String> value) {
+            this.warnings = new ArrayList<>(value);
+            return this;
+        }
+
+        /**
+         * @param value the filters applied, as text, for display
+         * @return this builder
+         */
+        public Builder filters(Map<String, String> value) {
+            this.filters = value;
+            return this;
+        }
+
+        /**
+         * @param value the id of the service instance that runs or ran the job
+         * @return this builder
+         */
+        public Builder instanceId(String value) {
+            this.instanceId = value;
+            return this;
+        }
+
+        /**
+         * @param value the record version, increased by the job store on every update (optimistic locking)
+         * @return this builder
+         */
+        public Builder version(long value) {
+            this.version = value;
+            return this;
+        }
+
+        /**
+         * @param warning a warning to append
+         * @return this builder
+         */
+        public Builder addWarning(String warning) {
+            this.warnings.add(warning);
+            return this;
+        }
+
+        /**
+         * @return the job record
+         * @throws NullPointerException when a required value is missing
+         */
+        public ExportJob build() {
+            return new ExportJob(this);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.smsexport;
+
+/**
+ * An export would hold more records than the configured maximum ({@code EXPORT_MAX_RECORDS}) and the over-limit policy is to fail.
+ */
+public class RecordLimitException extends ExportException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message what was wrong, the bad value and the valid choices
+     */
+    public RecordLimitException(String message) {
+        super(message);
+    }
+
+    /**
+     * @param message what was wrong
+     * @param cause   the underlying error, or {@code null}
+     * @param jobId   the job concerned, or {@code null}
+     * @param format  the format id concerned, or {@code null}
+     * @param type    the export type name concerned, or {@code null}
+     */
+    public RecordLimitException(String message, Throwable cause, JobId jobId, String format, String type) {
+        super(message, cause, jobId, format, type);
+    }
+}

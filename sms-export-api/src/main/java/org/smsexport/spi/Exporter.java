@@ -1,0 +1,52 @@
+package org.smsexport.spi;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.Set;
+import org.smsexport.ExportFormat;
+
+/**
+ * Writes one file format. Implementations are stateless and thread-safe: one instance serves concurrent
+ * exports. Register an implementation in {@code META-INF/services/org.smsexport.spi.Exporter} and with
+ * {@code provides org.smsexport.spi.Exporter with …} in {@code module-info.java}, and run the test kit's
+ * {@code ExporterContract} against it.
+ */
+public interface Exporter {
+
+    /** @return the format written: id, file extension, media type */
+    ExportFormat format();
+
+    /**
+     * The option keys this exporter understands (e.g. {@code delimiter}, {@code bom}); requests with other
+     * keys are rejected before a job is created.
+     *
+     * @return accepted option keys
+     */
+    default Set<String> options() {
+        return Set.of();
+    }
+
+    /**
+     * Checks option values before a job is created.
+     *
+     * @param options the request's options; keys are among {@link #options()}
+     * @throws org.smsexport.InvalidRequestException naming the bad option, its value and the valid choices
+     */
+    default void validateOptions(Map<String, String> options) {
+    }
+
+    /**
+     * Writes every row of {@code rows} to {@code out}, streaming: memory use must not grow with the number
+     * of rows. Calls {@link ExportContext#progress(long)} at least every few thousand rows and at the end,
+     * and {@link ExportContext#checkCancelled()} as often. Must not close {@code out} (flushing is fine).
+     *
+     * @param schema  the columns, their localized labels, locale, zone, title
+     * @param rows    the rows; the caller closes the cursor
+     * @param out     where to write; the caller owns and closes it
+     * @param context progress, cancellation, options and warnings
+     * @throws IOException when writing fails
+     * @throws org.smsexport.ExportCancelledException when the export was cancelled
+     */
+    void write(ExportSchema schema, RowCursor rows, OutputStream out, ExportContext context) throws IOException;
+}

@@ -1,0 +1,55 @@
+package org.smsexport.spi;
+
+import java.util.List;
+import java.util.Optional;
+import org.smsexport.ExportJob;
+import org.smsexport.JobFilter;
+import org.smsexport.JobId;
+
+/**
+ * Where {@link ExportJob} records live. Updates are optimistic: a record is replaced only when the stored
+ * version is the one the caller read, so two threads or processes never overwrite each other's status.
+ * Implementations must be thread-safe.
+ */
+public interface JobStore {
+
+    /**
+     * @param job a new job (version 0)
+     * @throws org.smsexport.ExportException when a job with the same id exists
+     */
+    void insert(ExportJob job);
+
+    /**
+     * @param id a job id
+     * @return the stored job
+     */
+    Optional<ExportJob> find(JobId id);
+
+    /**
+     * Replaces {@code current} by {@code next} when the stored record still has {@code current.version()}.
+     *
+     * @param current the record as read
+     * @param next    the new values (its version is ignored)
+     * @return the stored record, with version {@code current.version() + 1}; empty when the record changed
+     *         meanwhile or no longer exists
+     */
+    Optional<ExportJob> update(ExportJob current, ExportJob next);
+
+    /**
+     * @param filter criteria and page
+     * @return matching jobs, newest first (by creation time, then id)
+     */
+    List<ExportJob> list(JobFilter filter);
+
+    /**
+     * @param filter criteria (paging ignored)
+     * @return how many jobs match
+     */
+    long count(JobFilter filter);
+
+    /**
+     * @param id a job id
+     * @return whether a record was deleted
+     */
+    boolean delete(JobId id);
+}
