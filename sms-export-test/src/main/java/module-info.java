@@ -1,0 +1,11 @@
+/**
+ * The sms-export test kit: {@link org.smsexport.test.ExporterContract} for format modules and plugin
+ * authors, and {@link org.smsexport.test.SmsData}, a deterministic generator of realistic SMS data.
+ */
+module org.smsexport.test {
+    requires transitive org.smsexport.api;
+    requires transitive org.junit.jupiter.api;
+    requires org.assertj.core;
+
+    exports org.smsexport.test;
+}
