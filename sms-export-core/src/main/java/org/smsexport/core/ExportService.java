@@ -1,0 +1,504 @@
+package org.smsexport.core;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
+import org.smsexport.ExportFormat;
+import org.smsexport.ExportJob;
+import org.smsexport.ExportOutcome;
+import org.smsexport.ExportRequest;
+import org.smsexport.ExportType;
+import org.smsexport.JobFilter;
+import org.smsexport.JobId;
+import org.smsexport.core.internal.JobEngine;
+import org.smsexport.core.internal.Registry;
+import org.smsexport.spi.DataSource;
+import org.smsexport.spi.Exporter;
+import org.smsexport.spi.JobStore;
+import org.smsexport.spi.MetricsSink;
+import org.smsexport.spi.Notifier;
+
+/**
+ * Runs exports as tracked jobs: {@link #submit} queues one on a bounded worker pool and returns at once,
+ * {@link #run} runs one in the calling thread. Each job streams rows from a {@link DataSource} through an
+ * {@link Exporter} into a temporary file in the output directory, which is atomically renamed to
+ * {@code {type}_{yyyyMMdd_HHmmss}_{jobId}.{ext}} (owner read/write only) when complete, or deleted on any
+ * failure or cancel. Job records live in a {@link JobStore}; every finished job is reported to the
+ * metrics sinks and notifiers.
+ *
+ * <pre>{@code
+ * try (ExportService exports = ExportService.builder()
+ *         .dataSource(InMemoryDataSource.builder().rows(ExportType.STUDENTS, students).build())
+ *         .outputDirectory(Path.of("data/exports"))
+ *         .build()) {
+ *     ExportOutcome outcome = exports.run(ExportRequest.builder().type("students").format("csv").build());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Close it to stop its threads (waiting a bounded time for running exports).
+ */
+public final class ExportService implements AutoCloseable {
+
+    private final JobEngine engine;
+
+    private ExportService(JobEngine engine) {
+        this.engine = engine;
+    }
+
+    /** @return a builder; see its documentation for the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A service with the configuration of the process environment ({@link ExportConfig#fromEnvironment()})
+     * and discovered providers only.
+     *
+     * @return the service
+     */
+    public static ExportService create() {
+        return builder().config(ExportConfig.fromEnvironment()).build();
+    }
+
+    /**
+     * Validates the request and queues it.
+     *
+     * @param request what to export
+     * @return the job, PENDING
+     * @throws org.smsexport.InvalidRequestException for an unknown type, filter, option or sort column, or a bad value
+     * @throws org.smsexport.UnsupportedFormatException when no exporter serves the format
+     * @throws org.smsexport.StorageException when the output directory is missing or not writable
+     * @throws org.smsexport.ExportException when the queue is full
+     */
+    public ExportJob submit(ExportRequest request) {
+        return engine.submit(Objects.requireNonNull(request, "request"));
+    }
+
+    /**
+     * Validates the request and runs it in the calling thread.
+     *
+     * @param request what to export
+     * @return how it ended: completed (with the file), failed (with the reason) or cancelled
+     * @throws org.smsexport.ExportException for a bad request, as {@link #submit} does; failures while
+     *         running are returned as {@link ExportOutcome.Failed}, never thrown
+     */
+    public ExportOutcome run(ExportRequest request) {
+        return engine.run(Objects.requireNonNull(request, "request"));
+    }
+
+    /**
+     * @param id a job id
+     * @return a future of the job's outcome (already complete for a finished job)
+     * @throws org.smsexport.JobNotFoundException when there is no such job
+     */
+    public CompletableFuture<ExportOutcome> completion(JobId id) {
+        return engine.completion(id);
+    }
+
+    /**
+     * @param id a job id
+     * @return the job, with live progress when it runs in this process
+     */
+    public Optional<ExportJob> job(JobId id) {
+        return engine.job(id);
+    }
+
+    /**
+     * @param filter criteria and page ({@link JobFilter#all()} for the newest 100)
+     * @return matching jobs, newest first
+     */
+    public List<ExportJob> jobs(JobFilter filter) {
+        return engine.jobs(filter);
+    }
+
+    /**
+     * @param filter criteria (paging ignored)
+     * @return how many jobs match
+     */
+    public long countJobs(JobFilter filter) {
+        return engine.count(filter);
+    }
+
+    /**
+     * Cancels a job: a pending one at once, a running one within a row of the data source (its temporary file
+     * is deleted and it ends CANCELLED).
+     *
+     * @param id a job id
+     * @return {@code true} when the job was pending or running, {@code false} when it had already finished
+     * @throws org.smsexport.JobNotFoundException when there is no such job
+     */
+    public boolean cancel(JobId id) {
+        return engine.cancel(id);
+    }
+
+    /**
+     * Deletes a finished job and its file, or cancels a pending or running one.
+     *
+     * @param id a job id
+     * @return {@code true} when deleted, {@code false} when cancelled instead
+     * @throws org.smsexport.JobNotFoundException when there is no such job
+     */
+    public boolean delete(JobId id) {
+        return engine.delete(id);
+    }
+
+    /**
+     * @param id a completed job
+     * @return a stream of its file; the caller closes it
+     * @throws org.smsexport.JobStateException when the job has not completed
+     * @throws org.smsexport.StorageException when the file is gone
+     */
+    public InputStream open(JobId id) {
+        return engine.open(id);
+    }
+
+    /**
+     * @param id a completed job
+     * @return the path of its file
+     * @throws org.smsexport.JobStateException when the job has not completed
+     * @throws org.smsexport.StorageException when the file is gone
+     */
+    public Path file(JobId id) {
+        return engine.file(id);
+    }
+
+    /** @return the formats available, sorted by id */
+    public List<ExportFormat> formats() {
+        return engine.registry().exporters().values().stream().map(Exporter::format).collect(Collectors.toUnmodifiableList());
+    }
+
+    /** @return the export types the data sources serve, sorted by name */
+    public List<ExportType> types() {
+        return List.copyOf(engine.registry().types());
+    }
+
+    /** @return the settings in force */
+    public ExportConfig config() {
+        return engine.config();
+    }
+
+    /** @return how many notifier calls threw (each logged at WARN) */
+    public long failedNotifications() {
+        return engine.notifierFailures();
+    }
+
+    /** @return how many metrics sink calls threw (each logged at WARN) */
+    public long failedMetricsRecords() {
+        return engine.sinkFailures();
+    }
+
+    /**
+     * Stops accepting jobs, cancels queued ones, waits up to the shutdown timeout (30 s by default) for
+     * running ones and then cancels them, stops the service's threads and closes notifiers and sinks.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    /**
+     * Builds an {@link ExportService}. Defaults are those of {@link ExportConfig#defaults()} (output
+     * directory {@code data/exports}, created when missing; at most 100,000 records, failing above; 2
+     * workers; queue of 100; 1 h timeout; fsync on; discovery on; metrics to
+     * {@code data/exports/metrics.jsonl}), an {@link InMemoryJobStore}, the system UTC clock, a pool of our
+     * own threads, a 30 s shutdown wait. Explicitly registered providers win over discovered ones. Not
+     * thread-safe.
+     */
+    public static final class Builder {
+        private ExportConfig config = ExportConfig.defaults();
+        private Path outputDirectory;
+        private Long maxRecords;
+        private OverLimitPolicy overLimit;
+        private Integer workers;
+        private Integer queueCapacity;
+        private Duration jobTimeout;
+        private Boolean fsync;
+        private Boolean discovery;
+        private Optional<Path> metricsFile;
+        private Duration recoveryGrace;
+        private final List<DataSource> dataSources = new ArrayList<>();
+        private final List<Exporter> exporters = new ArrayList<>();
+        private final List<Notifier> notifiers = new ArrayList<>();
+        private final List<MetricsSink> sinks = new ArrayList<>();
+        private JobStore jobStore;
+        private Clock clock = Clock.systemUTC();
+        private Executor executor;
+        private ClassLoader classLoader;
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private Duration heartbeat = Duration.ofSeconds(10);
+        private boolean createOutputDirectory = true;
+
+        private Builder() {
+        }
+
+        /**
+         * @param value settings to start from; setters called on this builder override them
+         * @return this builder
+         */
+        public Builder config(ExportConfig value) {
+            this.config = Objects.requireNonNull(value, "config");
+            return this;
+        }
+
+        /**
+         * @param values settings by the keys {@link ExportConfig} lists (e.g. {@code EXPORT_MAX_RECORDS})
+         * @return this builder
+         * @throws org.smsexport.InvalidRequestException listing every bad value
+         */
+        public Builder config(Map<String, String> values) {
+            return config(ExportConfig.from(values));
+        }
+
+        /**
+         * @param value where files are published; default {@code data/exports}
+         * @return this builder
+         */
+        public Builder outputDirectory(Path value) {
+            this.outputDirectory = value;
+            return this;
+        }
+
+        /**
+         * @param value most records one export may hold, 0 for no limit; default 100,000
+         * @return this builder
+         */
+        public Builder maxRecords(long value) {
+            this.maxRecords = value;
+            return this;
+        }
+
+        /**
+         * @param value what happens above the maximum; default {@link OverLimitPolicy#FAIL}
+         * @return this builder
+         */
+        public Builder overLimit(OverLimitPolicy value) {
+            this.overLimit = value;
+            return this;
+        }
+
+        /**
+         * @param value exports running at once (ignored with a host executor); default 2
+         * @return this builder
+         */
+        public Builder workers(int value) {
+            this.workers = value;
+            return this;
+        }
+
+        /**
+         * @param value jobs waiting for a worker before submit is refused; default 100
+         * @return this builder
+         */
+        public Builder queueCapacity(int value) {
+            this.queueCapacity = value;
+            return this;
+        }
+
+        /**
+         * @param value how long one export may run; default 1 hour
+         * @return this builder
+         */
+        public Builder jobTimeout(Duration value) {
+            this.jobTimeout = value;
+            return this;
+        }
+
+        /**
+         * @param value whether to force files to disk before publishing; default {@code true}
+         * @return this builder
+         */
+        public Builder fsync(boolean value) {
+            this.fsync = value;
+            return this;
+        }
+
+        /**
+         * @param value whether to discover providers with {@code ServiceLoader}; default {@code true}
+         * @return this builder
+         */
+        public Builder discovery(boolean value) {
+            this.discovery = value;
+            return this;
+        }
+
+        /**
+         * @param value the JSONL metrics file, or {@code null} to write none; default {@code <output>/metrics.jsonl}
+         * @return this builder
+         */
+        public Builder metricsFile(Path value) {
+            this.metricsFile = Optional.ofNullable(value);
+            return this;
+        }
+
+        /**
+         * @param value how stale an unfinished job's heartbeat must be before it is recovered as FAILED; default 0
+         *              (every unfinished job of another process, right at start). Raise it when several processes
+         *              share a persistent job store.
+         * @return this builder
+         */
+        public Builder recoveryGrace(Duration value) {
+            this.recoveryGrace = value;
+            return this;
+        }
+
+        /**
+         * @param value a data source; the first registered source serving a type serves it
+         * @return this builder
+         */
+        public Builder dataSource(DataSource value) {
+            dataSources.add(Objects.requireNonNull(value, "dataSource"));
+            return this;
+        }
+
+        /**
+         * @param value an exporter; wins over a discovered one of the same format
+         * @return this builder
+         */
+        public Builder exporter(Exporter value) {
+            exporters.add(Objects.requireNonNull(value, "exporter"));
+            return this;
+        }
+
+        /**
+         * @param value a notifier, in addition to discovered ones
+         * @return this builder
+         */
+        public Builder notifier(Notifier value) {
+            notifiers.add(Objects.requireNonNull(value, "notifier"));
+            return this;
+        }
+
+        /**
+         * @param value a metrics sink, in addition to the JSONL file and discovered ones
+         * @return this builder
+         */
+        public Builder metricsSink(MetricsSink value) {
+            sinks.add(Objects.requireNonNull(value, "metricsSink"));
+            return this;
+        }
+
+        /**
+         * @param value where job records live; default a new {@link InMemoryJobStore}
+         * @return this builder
+         */
+        public Builder jobStore(JobStore value) {
+            this.jobStore = value;
+            return this;
+        }
+
+        /**
+         * @param value the clock for job times; default the system UTC clock
+         * @return this builder
+         */
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        /**
+         * @param value the host's executor to run exports on, instead of our own pool; the host bounds it
+         * @return this builder
+         */
+        public Builder executor(Executor value) {
+            this.executor = value;
+            return this;
+        }
+
+        /**
+         * @param value the class loader providers are discovered with; default the thread context loader
+         * @return this builder
+         */
+        public Builder classLoader(ClassLoader value) {
+            this.classLoader = value;
+            return this;
+        }
+
+        /**
+         * @param value how long {@link ExportService#close()} waits for running exports; default 30 s
+         * @return this builder
+         */
+        public Builder shutdownTimeout(Duration value) {
+            this.shutdownTimeout = value;
+            return this;
+        }
+
+        /**
+         * @param value how often running jobs refresh their heartbeat in the job store; default 10 s
+         * @return this builder
+         */
+        public Builder heartbeatInterval(Duration value) {
+            this.heartbeat = value;
+            return this;
+        }
+
+        /**
+         * @param value whether to create the output directory when missing; default {@code true}
+         * @return this builder
+         */
+        public Builder createOutputDirectory(boolean value) {
+            this.createOutputDirectory = value;
+            return this;
+        }
+
+        /**
+         * Validates every setting (all problems in one message), resolves providers, recovers interrupted
+         * jobs and starts the service.
+         *
+         * @return the running service
+         * @throws org.smsexport.InvalidRequestException listing every bad setting
+         * @throws org.smsexport.ProviderException when discovery finds a broken provider or two exporters for one format
+         * @throws org.smsexport.StorageException when the output directory cannot be created
+         */
+        public ExportService build() {
+            ExportConfig c = config;
+            Path out = outputDirectory != null ? outputDirectory : c.outputDirectory();
+            Optional<Path> metrics = metricsFile != null ? metricsFile
+                    : outputDirectory != null && c.metricsFile().equals(ExportConfig.defaults().metricsFile())
+                            ? Optional.of(outputDirectory.resolve("metrics.jsonl")) : c.metricsFile();
+            ExportConfig effective = new ExportConfig(out, or(maxRecords, c.maxRecords()), or(overLimit, c.overLimit()),
+                    or(workers, c.workers()), or(queueCapacity, c.queueCapacity()), or(jobTimeout, c.jobTimeout()),
+                    or(fsync, c.fsync()), or(discovery, c.discovery()), metrics, or(recoveryGrace, c.recoveryGrace()),
+                    c.retentionDays(), c.archivePath(), c.cleanupSchedule());
+            List<String> problems = new ArrayList<>();
+            if (clock == null) {
+                problems.add("clock must not be null");
+            }
+            if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
+                problems.add("shutdown timeout must be 0 or more");
+            }
+            if (heartbeat == null || heartbeat.isNegative() || heartbeat.isZero()) {
+                problems.add("heartbeat interval must be positive");
+            }
+            if (!problems.isEmpty()) {
+                throw new org.smsexport.InvalidRequestException("Invalid ExportService settings: " + String.join("; ", problems) + ".");
+            }
+            List<MetricsSink> allSinks = new ArrayList<>();
+            effective.metricsFile().ifPresent(f -> allSinks.add(new JsonlMetricsSink(f)));
+            allSinks.addAll(sinks);
+            Registry registry = Registry.resolve(exporters, dataSources, notifiers, allSinks, effective.discovery(), classLoader);
+            JobStore store = jobStore != null ? jobStore : new InMemoryJobStore();
+            return new ExportService(new JobEngine(registry, store, effective, clock, executor, heartbeat, shutdownTimeout,
+                    createOutputDirectory));
+        }
+
+        private static <T> T or(T value, T dflt) {
+            return value != null ? value : dflt;
+        }
+    }
+
+    @Override
+    public String toString() {
+        Collection<String> formats = engine.registry().exporters().keySet();
+        return "ExportService[formats=" + formats + ", output=" + engine.config().outputDirectory() + "]";
+    }
+}

@@ -1,0 +1,145 @@
+package org.smsexport.core.internal;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import org.smsexport.ExportCancelledException;
+import org.smsexport.ExportOutcome;
+import org.smsexport.JobId;
+import org.smsexport.RecordLimitException;
+import org.smsexport.spi.ExportContext;
+
+/**
+ * The live state of one job in this process: cancel flag, progress, warnings, the future its outcome
+ * completes. It is the {@link ExportContext} its exporter sees. Progress is kept in memory and written to
+ * the job store at most once a second, never per row.
+ */
+final class RunningJob implements ExportContext {
+
+    /** Why a job is being stopped. */
+    enum StopReason {
+        /** cancelled by a caller */
+        CANCELLED,
+        /** ran longer than the job timeout */
+        TIMED_OUT,
+        /** the service is closing */
+        SHUTDOWN
+    }
+
+    private static final long PERSIST_EVERY_NANOS = 1_000_000_000L;
+    private static final int MAX_WARNINGS = 100;
+
+    final JobId id;
+    final Prepared prepared;
+    final CompletableFuture<ExportOutcome> future = new CompletableFuture<>();
+    private final JobEngine engine;
+    private final Set<String> warnings = new LinkedHashSet<>();
+    private volatile StopReason stop;
+    private volatile long rows;
+    private volatile long expected = -1;
+    private long lastPersist = System.nanoTime();
+    volatile ScheduledFuture<?> timeout;
+    volatile Thread worker;
+
+    RunningJob(JobId id, Prepared prepared, JobEngine engine) {
+        this.id = id;
+        this.prepared = prepared;
+        this.engine = engine;
+    }
+
+    @Override
+    public JobId jobId() {
+        return id;
+    }
+
+    @Override
+    public Map<String, String> options() {
+        return prepared.request().options();
+    }
+
+    @Override
+    public OptionalLong expectedRows() {
+        long e = expected;
+        return e < 0 ? OptionalLong.empty() : OptionalLong.of(e);
+    }
+
+    void expectedRows(long value) {
+        expected = value;
+    }
+
+    @Override
+    public void progress(long rowsWritten) {
+        rows = rowsWritten;
+        long now = System.nanoTime();
+        if (now - lastPersist >= PERSIST_EVERY_NANOS) {
+            lastPersist = now;
+            engine.persistProgress(this);
+        }
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    /** @return progress 0..99 while running (100 is set on completion only) */
+    int percent() {
+        long e = expected;
+        if (e <= 0) {
+            return 0;
+        }
+        return (int) Math.min(99, rows * 100 / e);
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return stop != null;
+    }
+
+    @Override
+    public void checkCancelled() {
+        StopReason s = stop;
+        if (s != null) {
+            throw new ExportCancelledException("Export " + id + " was stopped: " + s.name().toLowerCase(java.util.Locale.ROOT),
+                    null, id, prepared.exporter().format().id(), prepared.type().name());
+        }
+    }
+
+    void stop(StopReason reason) {
+        if (stop == null) {
+            stop = reason;
+        }
+    }
+
+    StopReason stopReason() {
+        return stop;
+    }
+
+    RecordLimitException overLimit(long matched) {
+        long max = engine.config().maxRecords();
+        String count = matched >= 0 ? String.format(java.util.Locale.ROOT, "%,d", matched) : "more than " + String.format(
+                java.util.Locale.ROOT, "%,d", max);
+        return new RecordLimitException("Export of " + prepared.type().name() + " would hold " + count
+                + " records, over the limit of " + String.format(java.util.Locale.ROOT, "%,d", max)
+                + " (EXPORT_MAX_RECORDS). Narrow the filters, set a limit on the request, raise EXPORT_MAX_RECORDS, "
+                + "or set EXPORT_OVER_LIMIT=truncate.", null, id, prepared.exporter().format().id(), prepared.type().name());
+    }
+
+    @Override
+    public void warn(String message) {
+        synchronized (warnings) {
+            if (warnings.size() < MAX_WARNINGS) {
+                warnings.add(message);
+            }
+        }
+    }
+
+    List<String> warnings() {
+        synchronized (warnings) {
+            return List.copyOf(warnings);
+        }
+    }
+}
