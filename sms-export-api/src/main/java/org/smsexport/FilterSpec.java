@@ -27,7 +27,7 @@ public record FilterSpec(String key, ColumnType valueType, Match match, List<Str
     public enum Match {
         /** The attribute equals the value (text compared ignoring case). */
         EQUALS,
-        /** Any of the attributes contains the value, ignoring case. */
+        /** Any of the attributes contains the value, ignoring case and, where the source can, accents (see {@link #searchKey}). */
         SEARCH,
         /** The attribute is greater than or equal to the value (inclusive lower bound). */
         AT_LEAST,
@@ -87,6 +87,27 @@ public record FilterSpec(String key, ColumnType valueType, Match match, List<Str
     public static FilterSpec bound(String key, String attribute, ColumnType valueType, Match match) {
         return new FilterSpec(key, valueType, match, List.of(attribute), List.of());
     }
+
+    /**
+     * The form {@link Match#SEARCH} compares: lower case, accents removed, final sigma as sigma, so "ελενη",
+     * "Ελένη" and "ΕΛΕΝΗ" all find each other, as do "jose" and "José".
+     *
+     * @param text a search term or an attribute value
+     * @return its comparison key
+     */
+    public static String searchKey(String text) {
+        String lower = text.toLowerCase(java.util.Locale.ROOT).replace('ς', 'σ');
+        boolean ascii = true;
+        for (int i = 0; i < lower.length() && ascii; i++) {
+            ascii = lower.charAt(i) < 0x80;
+        }
+        if (ascii) {
+            return lower;
+        }
+        return COMBINING_MARKS.matcher(java.text.Normalizer.normalize(lower, java.text.Normalizer.Form.NFD)).replaceAll("");
+    }
+
+    private static final java.util.regex.Pattern COMBINING_MARKS = java.util.regex.Pattern.compile("\\p{M}+");
 
     /**
      * Turns a raw value into the typed value data sources receive: a {@code String} (canonical spelling when

@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -25,8 +24,8 @@ import org.smsexport.spi.RowCursor;
 /**
  * A {@link DataSource} over Java objects the host already holds (or generates lazily): rows as arrays in
  * column order, as maps keyed by column key, or as objects read through an {@link Attributes} function.
- * Applies every filter of the query with the semantics of its {@link FilterSpec} (text equality and search
- * ignore case), sorts when asked (by id order of the given rows otherwise), and honours the limit.
+ * Applies every filter of the query with the semantics of its {@link FilterSpec} (text equality ignores
+ * case; search ignores case and accents), sorts when asked (by id order of the given rows otherwise), and honours the limit.
  * Without a sort, rows stream straight from the given {@link Iterable}; with one, only references to the
  * matching rows are collected and sorted.
  *
@@ -275,10 +274,10 @@ public final class InMemoryDataSource implements DataSource {
         private boolean matches(T row, FilterSpec spec, Object value) {
             switch (spec.match()) {
                 case SEARCH:
-                    String needle = value.toString().toLowerCase(Locale.ROOT);
+                    String needle = FilterSpec.searchKey(value.toString());
                     for (String attr : spec.attributes()) {
                         Object v = attributes.get(row, attr);
-                        if (v != null && v.toString().toLowerCase(Locale.ROOT).contains(needle)) {
+                        if (v != null && FilterSpec.searchKey(v.toString()).contains(needle)) {
                             return true;
                         }
                     }

@@ -1,0 +1,89 @@
+package org.smsexport.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smsexport.ExportJob;
+import org.smsexport.JobId;
+import org.smsexport.JobStatus;
+
+/** Jobs left PENDING or RUNNING by a process that died are failed on start, and their temp files removed. */
+class RecoveryTest {
+
+    @TempDir
+    Path dir;
+
+    private static final Instant T0 = Instant.parse("2026-11-26T08:00:00Z");
+
+    private static ExportJob orphan(JobStatus status, Instant updated) {
+        return ExportJob.builder().id(JobId.random()).type("students").format("csv").status(status).createdAt(updated)
+                .updatedAt(updated).owner("alice").instanceId("deadprocess1").build();
+    }
+
+    @Test
+    void failsJobsInterruptedByACrashAndDeletesTheirTempFiles() throws Exception {
+        InMemoryJobStore persistent = new InMemoryJobStore();
+        ExportJob running = orphan(JobStatus.RUNNING, T0);
+        ExportJob pending = orphan(JobStatus.PENDING, T0);
+        ExportJob done = orphan(JobStatus.COMPLETED, T0);
+        List.of(running, pending, done).forEach(persistent::insert);
+        Path temp = Files.writeString(dir.resolve("." + running.id() + ".csv.tmp"), "half a file");
+        Path stray = Files.writeString(dir.resolve("." + JobId.random() + ".pdf.tmp"), "left by an in-memory process");
+
+        try (ExportService exports = ExportService.builder().outputDirectory(dir).jobStore(persistent)
+                .clock(Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC)).dataSource(Fixtures.memory(5)).build()) {
+            for (ExportJob j : List.of(running, pending)) {
+                ExportJob now = exports.job(j.id()).orElseThrow();
+                assertThat(now.status()).isEqualTo(JobStatus.FAILED);
+                assertThat(now.errorMessage()).contains("Interrupted: the process running this export stopped before it finished. "
+                        + "Submit it again.");
+                assertThat(now.completedAt()).contains(T0.plusSeconds(5));
+            }
+            assertThat(exports.job(done.id()).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+            assertThat(temp).doesNotExist();
+            assertThat(stray).doesNotExist();
+            assertThat(Files.readAllLines(dir.resolve("metrics.jsonl"))).hasSize(2).allMatch(l -> l.contains("\"status\":\"failed\""));
+        }
+    }
+
+    @Test
+    void withAGraceOnlyStaleJobsOfOtherProcessesAreRecovered() {
+        InMemoryJobStore shared = new InMemoryJobStore();
+        ExportJob stale = orphan(JobStatus.RUNNING, T0.minusSeconds(300));
+        ExportJob alive = orphan(JobStatus.RUNNING, T0.minusSeconds(5));
+        shared.insert(stale);
+        shared.insert(alive);
+        try (ExportService exports = ExportService.builder().outputDirectory(dir).jobStore(shared)
+                .clock(Clock.fixed(T0, ZoneOffset.UTC)).recoveryGrace(Duration.ofSeconds(60)).dataSource(Fixtures.memory(5))
+                .build()) {
+            assertThat(exports.job(stale.id()).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
+            assertThat(exports.job(alive.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+        }
+    }
+
+    @Test
+    void aCancelRecordedByAnotherProcessStopsTheJob() throws Exception {
+        InMemoryJobStore shared = new InMemoryJobStore();
+        Fixtures.PausingSource source = new Fixtures.PausingSource(1_000_000, 5_000, true, 0);
+        try (ExportService worker = ExportService.builder().outputDirectory(dir).jobStore(shared).dataSource(source)
+                .recoveryGrace(Duration.ofMinutes(5)).maxRecords(0).build();
+                ExportService other = ExportService.builder().outputDirectory(dir).jobStore(shared).dataSource(source)
+                        .recoveryGrace(Duration.ofMinutes(5)).metricsFile(null).build()) {
+            ExportJob job = worker.submit(org.smsexport.ExportRequest.builder().type("students").format("csv").build());
+            source.awaitPause();
+            assertThat(other.cancel(job.id())).isTrue();
+            source.release.countDown();
+            assertThat(worker.completion(job.id()).get(30, java.util.concurrent.TimeUnit.SECONDS).job().status())
+                    .isEqualTo(JobStatus.CANCELLED);
+            assertThat(Fixtures.files(dir)).isEmpty();
+        }
+    }
+}
