@@ -152,8 +152,12 @@ public final class CellText {
                     return appendScaled(sb, Math.round(x), scale);
                 }
             }
-            BigDecimal bd = BigDecimal.valueOf(d);
-            return sb.append((scale >= 0 ? bd.setScale(scale, RoundingMode.HALF_UP) : bd).toPlainString());
+            if (scale < 0) {
+                String plain = Double.toString(d);
+                return plain.indexOf('E') < 0 ? sb.append(plain)
+                        : sb.append(BigDecimal.valueOf(d).stripTrailingZeros().toPlainString());
+            }
+            return sb.append(BigDecimal.valueOf(d).setScale(scale, RoundingMode.HALF_UP).toPlainString());
         }
         if (value instanceof BigDecimal) {
             BigDecimal bd = (BigDecimal) value;

@@ -417,11 +417,12 @@ public final class JobEngine implements AutoCloseable {
     }
 
     private void finish(RunningJob rj, ExportOutcome outcome, Optional<Path> file) {
-        active.remove(rj.id);
         ExportJob job = outcome.job();
         recordMetrics(job);
         notify(new ExportEvent(job, file, Optional.empty(), Optional.empty(), rj.prepared.request().locale()));
         rj.future.complete(outcome);
+        // last: until now completion(id) must hand out this future, not a "finished" one made from the store
+        active.remove(rj.id);
     }
 
     private void recordMetrics(ExportJob job) {

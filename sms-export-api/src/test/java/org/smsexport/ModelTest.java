@@ -1,0 +1,140 @@
+package org.smsexport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.smsexport.spi.CellText;
+import org.smsexport.spi.FormulaGuard;
+
+class ModelTest {
+
+    private static final Locale GREEK = Locale.forLanguageTag("el");
+
+    @Test
+    void builtInTypesFollowTheOriginalDataModel() {
+        assertThat(ExportType.builtIns()).extracting(ExportType::name)
+                .containsExactly("students", "courses", "grades", "enrollments", "attendance");
+        assertThat(ExportType.STUDENTS.columns()).extracting(Column::key).containsExactly("id", "student_id", "first_name",
+                "last_name", "father_name", "email", "mobile_phone", "phone", "study_year", "academic_year", "class_division",
+                "enrollment_date", "status");
+        assertThat(ExportType.GRADES.column("grade")).contains(Column.decimal("grade", 2));
+        assertThat(ExportType.STUDENTS.column("student_id").orElseThrow().type()).as("STU000123 stays text").isEqualTo(ColumnType.TEXT);
+    }
+
+    @Test
+    void everyBuiltInLabelExistsInEnglishAndGreek() {
+        for (ExportType type : ExportType.builtIns()) {
+            for (Locale locale : new Locale[] {Locale.ENGLISH, GREEK}) {
+                for (Column c : type.columns()) {
+                    assertThat(type.columnLabel(c, locale)).as(type.name() + "." + c.key() + " in " + locale)
+                            .isNotBlank().isNotEqualTo(c.key());
+                }
+            }
+            assertThat(type.title(GREEK)).isNotEqualTo(type.title(Locale.ENGLISH));
+        }
+        assertThat(ExportType.STUDENTS.title(Locale.ENGLISH)).isEqualTo("Student Export Report");
+        assertThat(ExportType.GRADES.label(GREEK)).isEqualTo("Βαθμολογίες");
+        assertThat(ExportType.STUDENTS.columnLabel(ExportType.STUDENTS.columns().get(2), Locale.GERMAN)).isEqualTo("First Name");
+    }
+
+    @Test
+    void hostTypesHaveLabelsOrReadableFallbacks() {
+        ExportType t = ExportType.builder("fees").columns(Column.text("payer_name"), Column.decimal("amount", 2))
+                .labels(GREEK, Map.of("type", "Δίδακτρα", "amount", "Ποσό")).build();
+        assertThat(t.columnLabels(GREEK)).containsExactly("Payer name", "Ποσό");
+        assertThat(t.label(GREEK)).isEqualTo("Δίδακτρα");
+        assertThat(t.title(Locale.ENGLISH)).isEqualTo("Fees Export Report");
+        assertThatThrownBy(() -> ExportType.builder("Bad Name").columns(Column.text("a"), Column.text("a")).build())
+                .hasMessageContaining("name 'Bad Name' is not lower snake case").hasMessageContaining("duplicate column 'a'");
+    }
+
+    @Test
+    void filterValuesAreTypedFromStringsOrObjects() {
+        Map<String, Object> typed = ExportType.STUDENTS.parseFilters(Map.of("status", "Active", "study_year", "3",
+                "enrolled_from", "2025-09-01", "enrolled_to", LocalDate.of(2026, 6, 30), "search", "  Ελένη "));
+        assertThat(typed).containsEntry("status", "active").containsEntry("study_year", 3L)
+                .containsEntry("enrolled_from", LocalDate.of(2025, 9, 1)).containsEntry("search", "Ελένη");
+        assertThat(ExportType.ATTENDANCE.parseFilters(Map.of("status", "late"))).containsEntry("status", "Late");
+        assertThat(ExportType.GRADES.parseFilters(Map.of("course_id", 7))).containsEntry("course_id", 7L);
+    }
+
+    @Test
+    void searchKeysIgnoreCaseAndAccents() {
+        assertThat(FilterSpec.searchKey("ΕΛΈΝΗ")).isEqualTo(FilterSpec.searchKey("ελενη"));
+        assertThat(FilterSpec.searchKey("Νικόλαος")).isEqualTo("νικολαοσ");
+        assertThat(FilterSpec.searchKey("José")).isEqualTo("jose");
+    }
+
+    @Test
+    void decimalsAreWrittenPlainWithTheirScaleAndHalfUp() {
+        Column grade = Column.decimal("grade", 2);
+        assertThat(CellText.format(grade, 2.675, ZoneId.of("UTC"))).isEqualTo("2.68");
+        assertThat(CellText.format(grade, 1.005, ZoneId.of("UTC"))).isEqualTo("1.01");
+        assertThat(CellText.format(grade, -0.5, ZoneId.of("UTC"))).isEqualTo("-0.50");
+        assertThat(CellText.format(grade, 85, ZoneId.of("UTC"))).isEqualTo("85.00");
+        assertThat(CellText.format(grade, 0.07, ZoneId.of("UTC"))).isEqualTo("0.07");
+        assertThat(CellText.format(grade, new BigDecimal("19.999"), ZoneId.of("UTC"))).isEqualTo("20.00");
+        assertThat(CellText.format(grade, 1e20, ZoneId.of("UTC"))).isEqualTo("100000000000000000000.00");
+        assertThat(CellText.format(Column.decimal("x", -1), 1e-7, ZoneId.of("UTC"))).isEqualTo("0.0000001");
+        assertThat(CellText.format(Column.decimal("x", 0), 2.5, ZoneId.of("UTC"))).isEqualTo("3");
+        assertThat(CellText.format(grade, Double.NaN, ZoneId.of("UTC"))).isEqualTo("NaN");
+    }
+
+    @Test
+    void datesAndDateTimesAreIso8601() {
+        ZoneId athens = ZoneId.of("Europe/Athens");
+        assertThat(CellText.format(Column.date("d"), LocalDate.of(7, 3, 9), athens)).isEqualTo("0007-03-09");
+        assertThat(CellText.format(Column.dateTime("t"), Instant.parse("2026-01-31T10:30:00Z"), athens))
+                .isEqualTo("2026-01-31T12:30:00+02:00");
+    }
+
+    @Test
+    void wrongValueClassesAreNamedWithoutTheValue() {
+        assertThatThrownBy(() -> CellText.format(Column.integer("study_year"), "ΜΥΣΤΙΚΟ", ZoneId.of("UTC")))
+                .isInstanceOf(ExportException.class)
+                .hasMessageContaining("Column 'study_year' is integer but the data source gave a java.lang.String")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("ΜΥΣΤΙΚΟ"));
+    }
+
+    @Test
+    void formulaGuardNeutralizesTheOwaspPrefixesOnly() {
+        for (String bad : new String[] {"=1", "+1", "-1", "@x", "\tx", "\rx"}) {
+            assertThat(FormulaGuard.neutralize(bad)).isEqualTo("'" + bad);
+        }
+        for (String ok : new String[] {"", "a=1", " =1", "Ελένη", "'quoted"}) {
+            assertThat(FormulaGuard.neutralize(ok)).isEqualTo(ok);
+        }
+    }
+
+    @Test
+    void jobIdsAreRandomAndCannotCarryPaths() {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            ids.add(JobId.random().value());
+        }
+        assertThat(ids).hasSize(10_000).allMatch(s -> s.matches("[a-z2-7]{20}"));
+        assertThatThrownBy(() -> JobId.of("../../etc/passwd")).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("is malformed");
+    }
+
+    @Test
+    void metricsComputeThroughputEvenForInstantRuns() {
+        Instant t = Instant.parse("2026-01-31T10:30:00Z");
+        ExportJob job = ExportJob.builder().id(JobId.random()).type("students").format("csv").status(JobStatus.COMPLETED)
+                .createdAt(t).startedAt(t).completedAt(t).updatedAt(t).owner("a").totalRecords(10).fileSizeBytes(1_048_576)
+                .build();
+        ExportMetrics m = ExportMetrics.of(job);
+        assertThat(m.recordsPerSecond()).isEqualTo(1e7);
+        assertThat(m.fileSizeMb()).isEqualTo(1.0);
+        assertThat(job.fileSizeMb()).isEqualTo(1.0);
+    }
+}

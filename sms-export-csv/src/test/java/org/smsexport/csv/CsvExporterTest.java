@@ -1,0 +1,89 @@
+package org.smsexport.csv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.smsexport.Column;
+import org.smsexport.ExportType;
+import org.smsexport.InvalidRequestException;
+import org.smsexport.spi.ExportSchema;
+import org.smsexport.spi.RowCursor;
+import org.smsexport.test.RecordingContext;
+import org.smsexport.test.ServiceRegistrations;
+
+/** What is particular to CSV: bytes on the wire, options, and the rendering of each type. */
+class CsvExporterTest {
+
+    private static final ExportType MIXED = ExportType.builder("mixed")
+            .columns(Column.text("name"), Column.integer("n"), Column.decimal("grade", 2), Column.date("day"),
+                    Column.dateTime("at"), Column.bool("ok"))
+            .build();
+
+    private static String write(Map<String, String> options, ZoneId zone, Object[]... rows) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ExportSchema schema = ExportSchema.of(MIXED, Locale.ENGLISH, zone, Instant.EPOCH, Map.of());
+        new CsvExporter().write(schema, RowCursor.of(List.of(rows)), out, RecordingContext.of(options));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void writesBomHeaderAndCrlfByDefault() throws IOException {
+        String csv = write(Map.of(), ZoneId.of("UTC"), new Object[] {"Ελένη", 1L, 9.5, LocalDate.of(2026, 1, 31),
+            Instant.parse("2026-01-31T10:30:00Z"), true});
+        assertThat(csv).isEqualTo("\uFEFFName,N,Grade,Day,At,Ok\r\nΕλένη,1,9.50,2026-01-31,2026-01-31T10:30:00Z,true\r\n");
+    }
+
+    @Test
+    void writesDateTimesInTheRequestedZone() throws IOException {
+        String csv = write(Map.of("bom", "false", "header", "false"), ZoneId.of("Europe/Athens"),
+                new Object[] {null, null, null, null, Instant.parse("2026-07-01T10:30:00Z"), null});
+        assertThat(csv).isEqualTo(",,,,2026-07-01T13:30:00+03:00,\r\n");
+    }
+
+    @Test
+    void honoursDelimiterLineEndingAndBomOptions() throws IOException {
+        String csv = write(Map.of("delimiter", "semicolon", "line_ending", "lf", "bom", "false"), ZoneId.of("UTC"),
+                new Object[] {"a;b", 2L, 2.675, null, null, false});
+        assertThat(csv).isEqualTo("Name;N;Grade;Day;At;Ok\n\"a;b\";2;2.68;;;false\n");
+        assertThat(CsvFiles.read(csv.getBytes(StandardCharsets.UTF_8), ';').get(1)).containsExactly("a;b", "2", "2.68", "", "", "false");
+    }
+
+    @Test
+    void keepsNullAndEmptyTextApart() throws IOException {
+        String csv = write(Map.of("bom", "false", "header", "false"), ZoneId.of("UTC"),
+                new Object[] {"", null, null, null, null, null}, new Object[] {null, null, null, null, null, null});
+        assertThat(csv).isEqualTo("\"\",,,,,\r\n,,,,,\r\n");
+    }
+
+    @Test
+    void guardsFormulasUnlessSwitchedOff() throws IOException {
+        Object[] row = {"=cmd|' /C calc'!A0", -3L, -1.5, null, null, null};
+        assertThat(write(Map.of("bom", "false", "header", "false"), ZoneId.of("UTC"), row))
+                .isEqualTo("'=cmd|' /C calc'!A0,-3,-1.50,,,\r\n");
+        assertThat(write(Map.of("bom", "false", "header", "false", "formula_guard", "false"), ZoneId.of("UTC"), row))
+                .isEqualTo("=cmd|' /C calc'!A0,-3,-1.50,,,\r\n");
+    }
+
+    @Test
+    void rejectsBadOptionsListingTheChoices() {
+        assertThatThrownBy(() -> new CsvExporter().validateOptions(Map.of("line_ending", "cr")))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("Option 'line_ending' has value 'cr'; expected one of [crlf, lf].");
+        new CsvExporter().validateOptions(Map.of("delimiter", "\t", "bom", "FALSE"));
+    }
+
+    @Test
+    void registersItselfForBothClassPathAndModulePath() {
+        ServiceRegistrations.assertConsistent(CsvExporter.class);
+    }
+}
