@@ -712,8 +712,9 @@ public final class JobEngine implements AutoCloseable {
         }
         long deadline = System.nanoTime() + shutdownTimeout.toNanos();
         awaitActive(deadline);
-        if (!active.isEmpty()) {
-            LOG.warn("{} exports still running after {}; cancelling them", active.size(), shutdownTimeout);
+        long unfinished = active.values().stream().filter(rj -> !rj.future.isDone()).count();
+        if (unfinished > 0) {
+            LOG.warn("{} exports still running after {}; cancelling them", unfinished, shutdownTimeout);
             active.values().forEach(rj -> rj.stop(RunningJob.StopReason.SHUTDOWN));
             awaitActive(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         }

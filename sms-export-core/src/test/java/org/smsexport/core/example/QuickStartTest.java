@@ -1,0 +1,65 @@
+package org.smsexport.core.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smsexport.ExportOutcome;
+import org.smsexport.ExportRequest;
+import org.smsexport.ExportType;
+import org.smsexport.core.ExportService;
+import org.smsexport.core.InMemoryDataSource;
+
+/** The README's quick start, compiled and run; and a check that the README still shows exactly this code. */
+class QuickStartTest {
+
+    @TempDir
+    Path tmp;
+
+    String quickStart(Path exportsDir) {
+        // BEGIN quickstart
+        List<Object[]> students = List.<Object[]>of(new Object[] {1L, "STU000001", "Ελένη", "Παπαδοπούλου",
+            "Γιώργος", "eleni@uni.example.edu", "6912345678", null, 2L, "2025-2026", "A1", LocalDate.of(2024, 9, 1), "active"});
+
+        try (ExportService exports = ExportService.builder()
+                .dataSource(InMemoryDataSource.builder().rows(ExportType.STUDENTS, students).build())
+                .outputDirectory(exportsDir)
+                .build()) {
+            ExportOutcome outcome = exports.run(ExportRequest.builder()
+                    .type("students").format("csv").filter("status", "active").owner("alice").build());
+            if (outcome instanceof ExportOutcome.Completed done) {
+                System.out.println("Wrote " + done.job().totalRecords() + " students to " + done.file());
+                return done.file().toString();
+            }
+            return outcome.job().errorMessage().orElse("cancelled");
+        }
+        // END quickstart
+    }
+
+    @Test
+    void theQuickStartExportsAStudent() throws Exception {
+        Path file = Path.of(quickStart(tmp));
+        String csv = Files.readString(file, StandardCharsets.UTF_8);
+        assertThat(csv).contains("Ελένη,Παπαδοπούλου").startsWith("\uFEFFID,Student ID,First Name");
+    }
+
+    @Test
+    void theReadmeShowsTheQuickStartAsCompiledHere() throws Exception {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        String readme = Files.readString(root.resolve("README.md"));
+        String source = Files.readString(Path.of("src/test/java/org/smsexport/core/example/QuickStartTest.java"));
+        Matcher m = Pattern.compile("// BEGIN quickstart\\n(.*?)\\n\\s*// END quickstart", Pattern.DOTALL).matcher(source);
+        assertThat(m.find()).isTrue();
+        String code = m.group(1).stripIndent().replace("exportsDir", "Path.of(\"data/exports\")")
+                .replace("        return done.file().toString();\n", "")
+                .replace("    return outcome.job().errorMessage().orElse(\"cancelled\");\n", "");
+        assertThat(readme).as("README quick start").contains(code.strip());
+    }
+}
