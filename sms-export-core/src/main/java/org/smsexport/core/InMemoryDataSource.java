@@ -204,7 +204,8 @@ public final class InMemoryDataSource implements DataSource {
                 source = matching.iterator();
             }
             long limit = q.limit().orElse(Long.MAX_VALUE);
-            boolean filtered = q.sort().isEmpty();
+            // sorted rows were filtered while collecting; unfiltered queries need no check per row
+            boolean filtered = q.sort().isEmpty() && (!q.filters().isEmpty() || q.changedSince().isPresent());
             return new RowCursor() {
                 private T current;
                 private long returned;

@@ -5,7 +5,8 @@ import de.siegmar.fastcsv.writer.LineDelimiter;
 import de.siegmar.fastcsv.writer.QuoteStrategies;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import java.io.ByteArrayOutputStream;
+import java.io.InterruptedIOException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -13,6 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.smsexport.Column;
 import org.smsexport.ColumnType;
 import org.smsexport.ExportFormat;
@@ -42,6 +46,10 @@ import org.smsexport.spi.RowCursor;
  * <li>{@code header}: {@code true} (default) writes the header row.</li>
  * </ul>
  *
+ * <p>On machines with more than one core, each export formats alternate blocks of 1,024 rows on a second
+ * thread of its own, while the calling thread reads the cursor, formats the other blocks and writes both in
+ * order; the cursor is only ever read by the calling thread.
+ *
  * <p>Stateless and thread-safe.
  */
 public final class CsvExporter implements Exporter {
@@ -58,8 +66,11 @@ public final class CsvExporter implements Exporter {
         DELIMITERS.put("pipe", '|');
     }
 
-    /** How often progress is reported and cancellation checked, in rows (a power of two). */
-    private static final int CHECK_EVERY = 1024;
+    /** Rows per block: progress is reported and cancellation checked after every block or pair of blocks. */
+    private static final int BLOCK = 1024;
+    /** A second formatting thread pays off only with a second core. */
+    private static final boolean PARALLEL = Runtime.getRuntime().availableProcessors() > 1;
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     /** Creates the exporter; it has no state. */
     public CsvExporter() {
@@ -83,51 +94,206 @@ public final class CsvExporter implements Exporter {
     @Override
     public void write(ExportSchema schema, RowCursor rows, OutputStream out, ExportContext context) throws IOException {
         Settings s = Settings.of(context.options());
-        Utf8Writer sink = new Utf8Writer(out);
+        int n = schema.columns().size();
+        RowFormatter mine = new RowFormatter(schema, s);
         if (s.bom) {
-            sink.writeBom();
+            out.write(BOM);
         }
-        CsvWriter csv = CsvWriter.builder()
-                .fieldSeparator(s.delimiter)
-                .quoteStrategy(QuoteStrategies.EMPTY)
-                .lineDelimiter(s.lineEnding)
-                .bufferSize(0) // Utf8Writer is the buffer: one copy of each character, not two
-                .build(sink);
-        List<Column> columns = schema.columns();
-        int n = columns.size();
-        String[] fields = new String[n];
-        try {
-            if (s.header) {
-                for (int i = 0; i < n; i++) {
-                    fields[i] = s.guard ? FormulaGuard.neutralize(schema.labels().get(i)) : schema.labels().get(i);
+        if (s.header) {
+            mine.header(schema.labels());
+            mine.drainTo(out);
+        }
+        // Two blocks at a time: the helper formats one while this thread formats the other; both are written
+        // in order by this thread. The cursor is read by this thread only.
+        Object[] a = new Object[BLOCK * n];
+        Object[] b = new Object[BLOCK * n];
+        long count = 0;
+        try (Helper helper = PARALLEL ? new Helper(new RowFormatter(schema, s)) : null) {
+            boolean more = true;
+            while (more) {
+                int ra = fill(rows, a, n);
+                int rb = 0;
+                if (helper != null && ra == BLOCK) {
+                    helper.submit(a, ra);
+                    rb = fill(rows, b, n);
+                    mine.format(b, rb);
+                    helper.awaitAndDrainTo(out);
+                } else {
+                    mine.format(a, ra);
                 }
-                csv.writeRecord(fields);
+                mine.drainTo(out);
+                count += ra + rb;
+                more = ra == BLOCK && (helper == null || rb == BLOCK);
+                context.progress(count);
+                context.checkCancelled();
             }
-            ColumnType[] types = new ColumnType[n];
-            int[] scales = new int[n];
+        }
+    }
+
+    /** Reads up to {@link #BLOCK} rows' values into {@code block}; fewer only at the end of the cursor. */
+    private static int fill(RowCursor rows, Object[] block, int n) {
+        int r = 0;
+        while (r < BLOCK && rows.next()) {
+            int base = r * n;
+            for (int i = 0; i < n; i++) {
+                block[base + i] = rows.get(i);
+            }
+            r++;
+        }
+        return r;
+    }
+
+    /** Formats blocks of rows into UTF-8 CSV bytes with its own FastCSV writer. Used by one thread at a time. */
+    private static final class RowFormatter {
+        private final List<Column> columns;
+        private final ColumnType[] types;
+        private final int[] scales;
+        private final String[] fields;
+        private final boolean guard;
+        private final ZoneId zone;
+        private final StringBuilder sb = new StringBuilder(64);
+        private final ExposedBytes bytes = new ExposedBytes();
+        private final Utf8Writer utf8 = new Utf8Writer(bytes);
+        private final CsvWriter csv;
+
+        RowFormatter(ExportSchema schema, Settings s) {
+            this.columns = schema.columns();
+            int n = columns.size();
+            this.types = new ColumnType[n];
+            this.scales = new int[n];
             for (int i = 0; i < n; i++) {
                 types[i] = columns.get(i).type();
                 scales[i] = columns.get(i).scale();
             }
-            StringBuilder sb = new StringBuilder(64);
-            ZoneId zone = schema.zone();
-            long count = 0;
-            while (rows.next()) {
+            this.fields = new String[n];
+            this.guard = s.guard;
+            this.zone = schema.zone();
+            this.csv = CsvWriter.builder()
+                    .fieldSeparator(s.delimiter)
+                    .quoteStrategy(QuoteStrategies.EMPTY)
+                    .lineDelimiter(s.lineEnding)
+                    .bufferSize(0) // Utf8Writer is the buffer: one copy of each character, not two
+                    .build(utf8);
+        }
+
+        void header(List<String> labels) throws IOException {
+            for (int i = 0; i < fields.length; i++) {
+                fields[i] = guard ? FormulaGuard.neutralize(labels.get(i)) : labels.get(i);
+            }
+            csv.writeRecord(fields);
+            utf8.flush();
+        }
+
+        void format(Object[] block, int rows) throws IOException {
+            int n = fields.length;
+            for (int r = 0; r < rows; r++) {
+                int base = r * n;
                 for (int i = 0; i < n; i++) {
-                    Object v = rows.get(i);
-                    fields[i] = v == null ? null : cell(columns.get(i), types[i], scales[i], v, s.guard, sb, zone);
+                    Object v = block[base + i];
+                    fields[i] = v == null ? null : cell(columns.get(i), types[i], scales[i], v, guard, sb, zone);
                 }
                 csv.writeRecord(fields);
-                if ((++count & (CHECK_EVERY - 1)) == 0) {
-                    context.progress(count);
-                    context.checkCancelled();
-                }
             }
-            csv.flush();
-            context.progress(count);
-        } catch (UncheckedIOException e) {
-            // FastCSV wraps the stream's IOException; give the engine the real one
-            throw e.getCause();
+            utf8.flush();
+        }
+
+        void drainTo(OutputStream out) throws IOException {
+            bytes.writeTo(out);
+            bytes.reset();
+        }
+    }
+
+    /** A byte array output stream whose buffer is written out without a copy. */
+    private static final class ExposedBytes extends ByteArrayOutputStream {
+        ExposedBytes() {
+            super(256 * 1024);
+        }
+
+        @Override
+        public synchronized void writeTo(OutputStream out) throws IOException {
+            out.write(buf, 0, count);
+        }
+    }
+
+    /** The second formatting thread of one export; lives as long as the export. */
+    private static final class Helper implements AutoCloseable {
+        private static final Object[] STOP = new Object[0];
+        private static final AtomicInteger THREADS = new AtomicInteger();
+
+        private final RowFormatter formatter;
+        private final BlockingQueue<Object[]> tasks = new ArrayBlockingQueue<>(1);
+        private final BlockingQueue<Object> results = new ArrayBlockingQueue<>(1);
+        private final Thread thread;
+        private volatile int rows;
+
+        Helper(RowFormatter formatter) {
+            this.formatter = formatter;
+            this.thread = new Thread(this::loop, "sms-export-csv-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void loop() {
+            try {
+                while (true) {
+                    Object[] block = tasks.take();
+                    if (block == STOP) {
+                        return;
+                    }
+                    Object result = Boolean.TRUE;
+                    try {
+                        formatter.format(block, rows);
+                    } catch (IOException | RuntimeException e) {
+                        result = e;
+                    }
+                    results.put(result);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void submit(Object[] block, int rowCount) throws IOException {
+            rows = rowCount;
+            try {
+                tasks.put(block);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while exporting");
+            }
+        }
+
+        void awaitAndDrainTo(OutputStream out) throws IOException {
+            Object result;
+            try {
+                result = results.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while exporting");
+            }
+            if (result instanceof IOException) {
+                throw (IOException) result;
+            }
+            if (result instanceof RuntimeException) {
+                throw (RuntimeException) result;
+            }
+            formatter.drainTo(out);
+        }
+
+        @Override
+        public void close() {
+            tasks.clear();
+            if (!tasks.offer(STOP)) {
+                thread.interrupt();
+            }
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                thread.interrupt();
+            }
         }
     }
 

@@ -81,6 +81,7 @@ public final class JobEngine implements AutoCloseable {
     private final ExecutorService ownPool;
     private final Executor executor;
     private final ScheduledExecutorService scheduler;
+    private final ExecutorService writers = java.util.concurrent.Executors.newCachedThreadPool(Threads.named("writer"));
     private final ConcurrentMap<JobId, RunningJob> active = new ConcurrentHashMap<>();
     private final AtomicLong notifierFailures = new AtomicLong();
     private final AtomicLong sinkFailures = new AtomicLong();
@@ -224,7 +225,7 @@ public final class JobEngine implements AutoCloseable {
                 .status(JobStatus.PENDING).createdAt(now).updatedAt(now).owner(request.owner())
                 .notificationEmail(request.notifyEmail().orElse(null)).filters(filterText).instanceId(instanceId).build();
         store.insert(job);
-        RunningJob rj = new RunningJob(job.id(), p, this);
+        RunningJob rj = new RunningJob(job, p, this);
         active.put(job.id(), rj);
         LOG.debug("Job {} accepted: {}/{} for {}", job.id(), job.type(), job.format(), job.owner());
         return rj;
@@ -246,7 +247,7 @@ public final class JobEngine implements AutoCloseable {
                     .updatedAt(clock.instant()).build());
             throw new ExportException(message, e, rj.id, rj.prepared.exporter().format().id(), rj.prepared.type().name());
         }
-        return store.find(rj.id).orElseThrow();
+        return rj.submitted;
     }
 
     /**
@@ -304,7 +305,7 @@ public final class JobEngine implements AutoCloseable {
             ExportQuery limited = queryLimit == Long.MAX_VALUE ? query : query.withLimit(queryLimit);
             ExportSchema schema = ExportSchema.of(p.type(), p.request().locale(), p.request().zone(), start, job.filters());
             Path target = dir.resolve(p.type().name() + "_" + FILE_TIME.format(start) + "_" + rj.id + "." + ext);
-            try (PublishedFile file = PublishedFile.create(PublishedFile.tempPath(dir, rj.id.value(), ext));
+            try (PublishedFile file = PublishedFile.create(PublishedFile.tempPath(dir, rj.id.value(), ext), writers);
                     RowCursor raw = sourceCall(rj, () -> p.source().open(limited));
                     GuardedCursor cursor = new GuardedCursor(raw, rj, max, truncate)) {
                 p.exporter().write(schema, cursor, file.stream(), rj);
@@ -722,6 +723,7 @@ public final class JobEngine implements AutoCloseable {
             ownPool.shutdownNow();
         }
         scheduler.shutdownNow();
+        writers.shutdown();
         for (Notifier n : registry.notifiers()) {
             closeQuietly(n);
         }

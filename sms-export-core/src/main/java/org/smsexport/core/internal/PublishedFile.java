@@ -19,11 +19,18 @@ import java.security.NoSuchAlgorithmException;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A file being written under a temporary name in the output directory, readable by its owner only, hashed
  * (SHA-256) and counted as it is written, then forced to disk and atomically renamed to its final name —
- * or deleted. Nothing half-written is ever visible under a final name. Used by one thread.
+ * or deleted. Nothing half-written is ever visible under a final name. Hashing and writing run on a
+ * writer thread behind the exporter, in 256 KB chunks (at most four in flight), so the export thread only
+ * formats. Written by one export thread.
  */
 public final class PublishedFile implements AutoCloseable {
 
@@ -31,14 +38,30 @@ public final class PublishedFile implements AutoCloseable {
     private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(PosixFilePermission.OWNER_READ,
             PosixFilePermission.OWNER_WRITE);
 
+    /** Size of the chunks handed to the writer thread: large, so handing over costs nothing per row. */
+    static final int CHUNK = 256 * 1024;
+    /** Chunks in flight per file: the most memory one export holds for writing. */
+    private static final int CHUNKS = 4;
+    private static final byte[] END = new byte[0];
+
     private final Path temp;
     private final FileChannel channel;
     private final MessageDigest sha256;
+    private final Sink sink;
     private final OutputStream stream;
+    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS);
+    private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(CHUNKS + 1);
+    private final CompletableFuture<Void> writer = new CompletableFuture<>();
+    private volatile IOException writeError;
     private long size;
     private boolean finished;
+    private boolean ended;
 
-    private PublishedFile(Path temp) throws IOException {
+    /** A filled buffer and how much of it is used. */
+    private record Chunk(byte[] data, int length) {
+    }
+
+    private PublishedFile(Path temp, Executor writerThreads) throws IOException {
         this.temp = temp;
         FileAttribute<?>[] attrs = POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
             : new FileAttribute<?>[0];
@@ -48,7 +71,51 @@ public final class PublishedFile implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
-        this.stream = new BufferedOutputStream(new Sink(), 64 * 1024);
+        for (int i = 0; i < CHUNKS; i++) {
+            free.add(new byte[CHUNK]);
+        }
+        this.sink = new Sink();
+        this.stream = new BufferedOutputStream(sink, 64 * 1024);
+        try {
+            writerThreads.execute(this::writeLoop);
+        } catch (RuntimeException e) {
+            channel.close();
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    /**
+     * The writer thread: hashes and writes chunks in order while the export thread formats the next ones.
+     * After a write error it keeps taking chunks (discarding them) so the export thread never blocks.
+     */
+    private void writeLoop() {
+        try {
+            while (true) {
+                Chunk c = full.take();
+                if (c.data() == END) {
+                    break;
+                }
+                if (writeError == null) {
+                    try {
+                        sha256.update(c.data(), 0, c.length());
+                        ByteBuffer buf = ByteBuffer.wrap(c.data(), 0, c.length());
+                        while (buf.hasRemaining()) {
+                            channel.write(buf);
+                        }
+                    } catch (IOException e) {
+                        writeError = e;
+                    }
+                }
+                free.add(c.data());
+            }
+            writer.complete(null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            writer.completeExceptionally(e);
+        } catch (RuntimeException | Error e) {
+            writer.completeExceptionally(e);
+        }
     }
 
     /**
@@ -70,12 +137,13 @@ public final class PublishedFile implements AutoCloseable {
     }
 
     /**
-     * @param temp the temporary path (see {@link #tempPath})
+     * @param temp          the temporary path (see {@link #tempPath})
+     * @param writerThreads runs the thread that hashes and writes behind the exporter
      * @return an open file, created owner read/write only where the file system has POSIX permissions
      * @throws IOException when the file cannot be created (exists, directory missing or read-only)
      */
-    public static PublishedFile create(Path temp) throws IOException {
-        return new PublishedFile(temp);
+    public static PublishedFile create(Path temp, Executor writerThreads) throws IOException {
+        return new PublishedFile(temp, writerThreads);
     }
 
     /** @return the stream to write the file's content to; closing it is not needed */
@@ -93,6 +161,11 @@ public final class PublishedFile implements AutoCloseable {
      */
     public Result publish(Path target, boolean fsync) throws IOException {
         stream.flush();
+        sink.handOver();
+        endWriter();
+        if (writeError != null) {
+            throw writeError;
+        }
         if (fsync) {
             channel.force(true);
         }
@@ -117,9 +190,51 @@ public final class PublishedFile implements AutoCloseable {
         }
     }
 
+    /** Tells the writer thread there is no more, and waits until it has written everything. */
+    private void endWriter() throws IOException {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        try {
+            if (!writer.isDone()) {
+                put(new Chunk(END, 0));
+            }
+            writer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("Interrupted while finishing " + temp.getFileName());
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("Writing " + temp.getFileName() + " failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Queues a chunk for the writer thread, failing instead of waiting forever if that thread is gone. */
+    private void put(Chunk c) throws IOException {
+        try {
+            while (!full.offer(c, 100, TimeUnit.MILLISECONDS)) {
+                checkWriterAlive();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("Interrupted while writing " + temp.getFileName());
+        }
+    }
+
+    private void checkWriterAlive() throws IOException {
+        if (writer.isDone()) {
+            throw new IOException("The writer thread of " + temp.getFileName() + " stopped");
+        }
+    }
+
     /** Closes the file and deletes it unless it was published. Never throws. */
     @Override
     public void close() {
+        try {
+            endWriter();
+        } catch (IOException e) {
+            // deleting below is what matters
+        }
         try {
             channel.close();
         } catch (IOException e) {
@@ -144,8 +259,11 @@ public final class PublishedFile implements AutoCloseable {
     public record Result(long size, String sha256) {
     }
 
-    /** Hashes and writes everything handed to it; BufferedOutputStream passes large writes straight through. */
+    /** Copies what the exporter writes into chunks and hands full ones to the writer thread. */
     private final class Sink extends OutputStream {
+        private byte[] current;
+        private int used;
+
         @Override
         public void write(int b) throws IOException {
             write(new byte[] {(byte) b}, 0, 1);
@@ -153,12 +271,44 @@ public final class PublishedFile implements AutoCloseable {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            sha256.update(b, off, len);
-            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-            while (buf.hasRemaining()) {
-                channel.write(buf);
+            while (len > 0) {
+                if (writeError != null) {
+                    throw writeError;
+                }
+                if (current == null) {
+                    current = take();
+                    used = 0;
+                }
+                int n = Math.min(len, CHUNK - used);
+                System.arraycopy(b, off, current, used, n);
+                used += n;
+                off += n;
+                len -= n;
+                size += n;
+                if (used == CHUNK) {
+                    handOver();
+                }
             }
-            size += len;
+        }
+
+        void handOver() throws IOException {
+            if (current != null && used > 0) {
+                put(new Chunk(current, used));
+                current = null;
+            }
+        }
+
+        private byte[] take() throws IOException {
+            try {
+                byte[] b;
+                while ((b = free.poll(100, TimeUnit.MILLISECONDS)) == null) {
+                    checkWriterAlive();
+                }
+                return b;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("Interrupted while writing " + temp.getFileName());
+            }
         }
     }
 }

@@ -34,6 +34,8 @@ final class RunningJob implements ExportContext {
     private static final int MAX_WARNINGS = 100;
 
     final JobId id;
+    /** The job record as submitted (PENDING). */
+    final org.smsexport.ExportJob submitted;
     final Prepared prepared;
     final CompletableFuture<ExportOutcome> future = new CompletableFuture<>();
     private final JobEngine engine;
@@ -45,8 +47,9 @@ final class RunningJob implements ExportContext {
     volatile ScheduledFuture<?> timeout;
     volatile Thread worker;
 
-    RunningJob(JobId id, Prepared prepared, JobEngine engine) {
-        this.id = id;
+    RunningJob(org.smsexport.ExportJob submitted, Prepared prepared, JobEngine engine) {
+        this.id = submitted.id();
+        this.submitted = submitted;
         this.prepared = prepared;
         this.engine = engine;
     }

@@ -13,10 +13,13 @@ import java.io.Writer;
 public final class Utf8Writer extends Writer {
 
     private static final int DEFAULT_SIZE = 256 * 1024;
+    /** Chars encoded per step; 3 bytes each at most, so a step always fits in a drained buffer. */
+    private static final int CHUNK = 8 * 1024;
 
     private final OutputStream out;
     private final byte[] buf;
     private final int limit;
+    private final char[] chars = new char[CHUNK];
     private int pos;
     private char pendingHigh;
 
@@ -49,31 +52,52 @@ public final class Utf8Writer extends Writer {
 
     @Override
     public void write(String s, int off, int len) throws IOException {
-        for (int i = off, end = off + len; i < end; i++) {
-            if (pos >= limit) {
-                drain();
-            }
-            char c = s.charAt(i);
-            if (c < 0x80 && pendingHigh == 0) {
-                buf[pos++] = (byte) c;
-            } else {
-                encode(c);
-            }
+        while (len > 0) {
+            int n = Math.min(len, CHUNK);
+            s.getChars(off, off + n, chars, 0);
+            encode(chars, 0, n);
+            off += n;
+            len -= n;
         }
     }
 
     @Override
     public void write(char[] cbuf, int off, int len) throws IOException {
-        for (int i = off, end = off + len; i < end; i++) {
-            if (pos >= limit) {
-                drain();
+        while (len > 0) {
+            int n = Math.min(len, CHUNK);
+            encode(cbuf, off, n);
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** Encodes at most {@link #CHUNK} chars; room for all of them is made first, so the loops need no checks. */
+    private void encode(char[] c, int from, int n) throws IOException {
+        if (pos + 3 * n + 4 > buf.length) {
+            drain();
+        }
+        byte[] b = buf;
+        int p = pos;
+        int i = from;
+        int end = from + n;
+        if (pendingHigh == 0) {
+            // the common cases inline: ASCII, and two-byte letters (Greek, Cyrillic, accented Latin)
+            while (i < end) {
+                char ch = c[i];
+                if (ch < 0x80) {
+                    b[p++] = (byte) ch;
+                } else if (ch < 0x800) {
+                    b[p++] = (byte) (0xC0 | ch >> 6);
+                    b[p++] = (byte) (0x80 | ch & 0x3F);
+                } else {
+                    break;
+                }
+                i++;
             }
-            char c = cbuf[i];
-            if (c < 0x80 && pendingHigh == 0) {
-                buf[pos++] = (byte) c;
-            } else {
-                encode(c);
-            }
+        }
+        pos = p;
+        for (; i < end; i++) {
+            encode(c[i]);
         }
     }
 
