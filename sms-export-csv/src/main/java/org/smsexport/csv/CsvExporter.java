@@ -21,13 +21,13 @@ import org.smsexport.Column;
 import org.smsexport.ColumnType;
 import org.smsexport.ExportFormat;
 import org.smsexport.InvalidRequestException;
-import org.smsexport.csv.internal.Utf8Writer;
 import org.smsexport.spi.CellText;
 import org.smsexport.spi.ExportContext;
 import org.smsexport.spi.ExportSchema;
 import org.smsexport.spi.Exporter;
 import org.smsexport.spi.FormulaGuard;
 import org.smsexport.spi.RowCursor;
+import org.smsexport.spi.Utf8Writer;
 
 /**
  * The {@code csv} format: RFC 4180 CSV in UTF-8, a header row of localized column labels, ISO-8601 dates,

@@ -1,0 +1,295 @@
+package org.smsexport.excel.internal;
+
+import java.io.IOException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import org.smsexport.Column;
+import org.smsexport.ColumnType;
+import org.smsexport.spi.CellText;
+import org.smsexport.spi.FormulaGuard;
+import org.smsexport.spi.Utf8Writer;
+
+/**
+ * Writes SpreadsheetML worksheet XML for typed rows straight into a UTF-8 stream: inline strings (no shared
+ * string table to hold in memory), numbers as numbers, dates as serial numbers with a date style. This is
+ * where stock SXSSF spends its time (a cell object per value, a {@code CellReference} per cell, escaping per
+ * code point through a synchronized writer); here a cell is a few appends. Used by one thread.
+ */
+public final class SheetXml {
+
+    /** Excel's limit of characters in one cell. */
+    public static final int MAX_CELL_CHARS = 32_767;
+    /** What ends a cell cut at {@link #MAX_CELL_CHARS}. */
+    public static final String TRUNCATION_MARKER = "… [truncated]";
+
+    private static final long EXCEL_EPOCH_OFFSET = 25_569; // days from 1899-12-30 to 1970-01-01
+    private static final LocalDate FIRST_SAFE_DATE = LocalDate.of(1900, 3, 1); // Excel's 1900 leap-year bug before it
+
+    private final Utf8Writer out;
+    private final List<Column> columns;
+    private final ColumnType[] types;
+    private final int[] styles;
+    private final String[] letters;
+    private final boolean guard;
+    private final ZoneId zone;
+    private final StringBuilder sb = new StringBuilder(256);
+    private final long[] truncated;
+    private long replaced;
+
+    /**
+     * @param out     where the XML goes
+     * @param columns the columns, in order
+     * @param styles  the cell style index of each column's data cells (0 for none)
+     * @param guard   whether to neutralize formula-like text
+     * @param zone    the zone date-times are shown in
+     */
+    public SheetXml(Utf8Writer out, List<Column> columns, int[] styles, boolean guard, ZoneId zone) {
+        this.out = out;
+        this.columns = columns;
+        this.types = columns.stream().map(Column::type).toArray(ColumnType[]::new);
+        this.styles = styles.clone();
+        this.letters = new String[columns.size()];
+        for (int i = 0; i < letters.length; i++) {
+            letters[i] = columnLetters(i);
+        }
+        this.guard = guard;
+        this.zone = zone;
+        this.truncated = new long[columns.size()];
+    }
+
+    /**
+     * @param index 0-based column
+     * @return its letters: A … Z, AA …
+     */
+    public static String columnLetters(int index) {
+        StringBuilder s = new StringBuilder(3);
+        for (int n = index + 1; n > 0; n = (n - 1) / 26) {
+            s.insert(0, (char) ('A' + (n - 1) % 26));
+        }
+        return s.toString();
+    }
+
+    /**
+     * Starts a worksheet: frozen header row, column widths, and opens {@code sheetData}.
+     *
+     * @param widths column widths in characters
+     * @throws IOException when writing fails
+     */
+    public void begin(double[] widths) throws IOException {
+        out.write("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+                + "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+                + "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+                + "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" "
+                + "state=\"frozen\"/><selection pane=\"bottomLeft\" activeCell=\"A2\" sqref=\"A2\"/></sheetView></sheetViews>"
+                + "<sheetFormatPr defaultRowHeight=\"15\"/><cols>");
+        for (int i = 0; i < widths.length; i++) {
+            out.write("<col min=\"" + (i + 1) + "\" max=\"" + (i + 1) + "\" width=\"" + widths[i] + "\" customWidth=\"1\"/>");
+        }
+        out.write("</cols><sheetData>");
+    }
+
+    /**
+     * Ends a worksheet: closes {@code sheetData}, adds the autofilter over header and data.
+     *
+     * @param lastRow the 1-based number of the last row written (the header is row 1)
+     * @throws IOException when writing fails
+     */
+    public void end(int lastRow) throws IOException {
+        out.write("</sheetData><autoFilter ref=\"A1:" + letters[letters.length - 1] + lastRow + "\"/>"
+                + "<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>"
+                + "</worksheet>");
+    }
+
+    /**
+     * @param rowNumber 1-based row number
+     * @param labels    the header texts
+     * @param style     the header cell style index
+     * @throws IOException when writing fails
+     */
+    public void header(int rowNumber, List<String> labels, int style) throws IOException {
+        String r = Integer.toString(rowNumber);
+        out.write("<row r=\"" + r + "\">");
+        for (int i = 0; i < labels.size(); i++) {
+            text(i, r, style, labels.get(i));
+        }
+        out.write("</row>");
+    }
+
+    /**
+     * @param rowNumber 1-based row number
+     * @param values    one value per column ({@code null} leaves the cell empty)
+     * @param offset    where this row's values start in {@code values}
+     * @throws IOException when writing fails
+     */
+    public void row(int rowNumber, Object[] values, int offset) throws IOException {
+        String r = Integer.toString(rowNumber);
+        out.write("<row r=\"");
+        out.write(r);
+        out.write("\">");
+        for (int i = 0; i < types.length; i++) {
+            Object v = values[offset + i];
+            if (v != null) {
+                cell(i, r, v);
+            }
+        }
+        out.write("</row>");
+    }
+
+    private void cell(int i, String r, Object v) throws IOException {
+        switch (types[i]) {
+            case TEXT:
+                if (v instanceof CharSequence) {
+                    String s = v.toString();
+                    text(i, r, 0, guard ? FormulaGuard.neutralize(s) : s);
+                    return;
+                }
+                break;
+            case INTEGER:
+                if (types[i].accepts(v)) {
+                    number(i, r, Long.toString(((Number) v).longValue()));
+                    return;
+                }
+                break;
+            case DECIMAL:
+                if (v instanceof Number) {
+                    double d = ((Number) v).doubleValue();
+                    if (Double.isNaN(d) || Double.isInfinite(d)) {
+                        text(i, r, 0, Double.toString(d));
+                    } else {
+                        number(i, r, v instanceof java.math.BigDecimal ? ((java.math.BigDecimal) v).toPlainString()
+                                : Double.toString(d));
+                    }
+                    return;
+                }
+                break;
+            case DATE:
+                if (v instanceof LocalDate) {
+                    LocalDate d = (LocalDate) v;
+                    if (d.isBefore(FIRST_SAFE_DATE) || d.getYear() > 9999) {
+                        text(i, r, 0, CellText.format(columns.get(i), d, zone));
+                    } else {
+                        number(i, r, Long.toString(d.toEpochDay() + EXCEL_EPOCH_OFFSET));
+                    }
+                    return;
+                }
+                break;
+            case DATETIME:
+                if (types[i].accepts(v)) {
+                    LocalDateTime t = CellText.toZoned(v, zone).toLocalDateTime();
+                    if (t.toLocalDate().isBefore(FIRST_SAFE_DATE) || t.getYear() > 9999) {
+                        text(i, r, 0, CellText.format(columns.get(i), v, zone));
+                    } else {
+                        double serial = t.toLocalDate().toEpochDay() + EXCEL_EPOCH_OFFSET + t.toLocalTime().toSecondOfDay() / 86_400.0;
+                        number(i, r, Double.toString(serial));
+                    }
+                    return;
+                }
+                break;
+            case BOOLEAN:
+                if (v instanceof Boolean) {
+                    out.write("<c r=\"");
+                    out.write(letters[i]);
+                    out.write(r);
+                    out.write((Boolean) v ? "\" t=\"b\"><v>1</v></c>" : "\" t=\"b\"><v>0</v></c>");
+                    return;
+                }
+                break;
+            default:
+                break;
+        }
+        throw CellText.wrongType(columns.get(i), v);
+    }
+
+    private void number(int i, String r, String value) throws IOException {
+        out.write("<c r=\"");
+        out.write(letters[i]);
+        out.write(r);
+        if (styles[i] != 0) {
+            out.write("\" s=\"");
+            out.write(Integer.toString(styles[i]));
+        }
+        out.write("\"><v>");
+        out.write(value);
+        out.write("</v></c>");
+    }
+
+    private void text(int i, String r, int style, String value) throws IOException {
+        out.write("<c r=\"");
+        out.write(letters[i]);
+        out.write(r);
+        if (style != 0) {
+            out.write("\" s=\"");
+            out.write(Integer.toString(style));
+        }
+        String s = value;
+        if (s.length() > MAX_CELL_CHARS) {
+            int keep = MAX_CELL_CHARS - TRUNCATION_MARKER.length();
+            if (Character.isHighSurrogate(s.charAt(keep - 1))) {
+                keep--;
+            }
+            s = s.substring(0, keep) + TRUNCATION_MARKER;
+            truncated[i]++;
+        }
+        boolean preserve = !s.isEmpty() && (isSpace(s.charAt(0)) || isSpace(s.charAt(s.length() - 1)));
+        out.write(preserve ? "\" t=\"inlineStr\"><is><t xml:space=\"preserve\">" : "\" t=\"inlineStr\"><is><t>");
+        escape(s);
+        out.write("</t></is></c>");
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    }
+
+    /** Writes text escaped for XML; characters XML 1.0 cannot hold (and lone surrogates) become U+FFFD. */
+    private void escape(String s) throws IOException {
+        int n = s.length();
+        int i = 0;
+        while (i < n && plain(s.charAt(i))) {
+            i++;
+        }
+        if (i == n) {
+            out.write(s);
+            return;
+        }
+        sb.setLength(0);
+        sb.append(s, 0, i);
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (plain(c)) {
+                sb.append(c);
+            } else if (c == '<') {
+                sb.append("&lt;");
+            } else if (c == '>') {
+                sb.append("&gt;");
+            } else if (c == '&') {
+                sb.append("&amp;");
+            } else if (c == '\r') {
+                sb.append("&#13;"); // a raw CR would be read back as LF
+            } else if (c == '\t' || c == '\n') {
+                sb.append(c);
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                sb.append(c).append(s.charAt(++i));
+            } else {
+                sb.append('\uFFFD');
+                replaced++;
+            }
+        }
+        out.write(sb.toString());
+    }
+
+    private static boolean plain(char c) {
+        return c >= 0x20 && c != '<' && c != '>' && c != '&' && (c < 0xD800 || c > 0xDFFF && c < 0xFFFE);
+    }
+
+    /** @return per column, how many cells were cut at {@link #MAX_CELL_CHARS} */
+    public long[] truncatedCells() {
+        return truncated.clone();
+    }
+
+    /** @return how many characters XML cannot hold were replaced by U+FFFD */
+    public long replacedCharacters() {
+        return replaced;
+    }
+}
