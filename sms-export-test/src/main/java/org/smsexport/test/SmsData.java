@@ -178,6 +178,44 @@ public final class SmsData {
         return (String) course(courseId)[2];
     }
 
+    /**
+     * The course a grade, enrollment or attendance row refers to (rows show its code and name; databases
+     * store its id).
+     *
+     * @param type  grades, enrollments or attendance
+     * @param index the row number, 0-based
+     * @return the course id, 1-based
+     */
+    public long courseId(ExportType type, long index) {
+        int kind;
+        switch (type.name()) {
+            case "grades":
+                kind = 3;
+                break;
+            case "enrollments":
+                kind = 4;
+                break;
+            case "attendance":
+                kind = 5;
+                break;
+            default:
+                throw new IllegalArgumentException("Rows of '" + type.name() + "' refer to no course");
+        }
+        SplittableRandom r = random(kind, index + 1);
+        r.nextLong();
+        return 1 + Math.floorMod(r.nextLong(), courses);
+    }
+
+    /** @return how many courses rows refer to */
+    public long courses() {
+        return courses;
+    }
+
+    /** @return how many students rows refer to */
+    public long students() {
+        return students;
+    }
+
     private Object[] grade(long id) {
         SplittableRandom r = random(3, id);
         long studentId = 1 + Math.floorMod(r.nextLong(), students);

@@ -1,0 +1,8 @@
+/** sms-export over JDBC: the SMS schema, a streaming {@code DataSource}, a persistent {@code JobStore}. */
+module org.smsexport.jdbc {
+    requires transitive org.smsexport.api;
+    requires transitive java.sql;
+    requires static org.smsexport.test;
+
+    exports org.smsexport.jdbc;
+}

@@ -1,0 +1,464 @@
+package org.smsexport.jdbc;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.logging.Logger;
+import org.smsexport.ColumnType;
+import org.smsexport.ExportException;
+import org.smsexport.ExportQuery;
+import org.smsexport.ExportType;
+import org.smsexport.FilterSpec;
+import org.smsexport.SortKey;
+import org.smsexport.spi.DataSource;
+import org.smsexport.spi.RowCursor;
+
+/**
+ * A {@link DataSource} over the SMS tables ({@link SmsSchema}) of any JDBC database, H2 and PostgreSQL
+ * tested. One query per export, with the joins that bring in student and course names (no query per row);
+ * every filter a bind parameter; soft-deleted rows (and rows of soft-deleted students or courses) left out;
+ * a stable order (by id unless sorted). Streams: the fetch size is set, and on PostgreSQL the query runs in
+ * a read-only transaction with autocommit off, so the driver uses a server-side cursor. Text search is
+ * case-insensitive ({@code LOWER … LIKE}). Thread-safe: each export takes its own connection.
+ */
+public final class JdbcDataSource implements DataSource {
+
+    private final javax.sql.DataSource db;
+    private final SmsSchema schema;
+    private final int fetchSize;
+    private final Map<String, TypeSql> sql = new HashMap<>();
+
+    private JdbcDataSource(javax.sql.DataSource db, SmsSchema schema, int fetchSize) {
+        this.db = Objects.requireNonNull(db, "dataSource");
+        this.schema = Objects.requireNonNull(schema, "schema");
+        this.fetchSize = fetchSize;
+        for (ExportType t : ExportType.builtIns()) {
+            sql.put(t.name(), TypeSql.of(t, schema));
+        }
+    }
+
+    /**
+     * @param db the database
+     * @return a source over the original SMS table names, fetch size 1,000
+     */
+    public static JdbcDataSource of(javax.sql.DataSource db) {
+        return new JdbcDataSource(db, SmsSchema.standard(), 1_000);
+    }
+
+    /**
+     * @param db        the database
+     * @param schema    table and column names
+     * @param fetchSize rows fetched per round trip (1..100,000)
+     * @return the source
+     */
+    public static JdbcDataSource of(javax.sql.DataSource db, SmsSchema schema, int fetchSize) {
+        if (fetchSize < 1 || fetchSize > 100_000) {
+            throw new IllegalArgumentException("fetchSize must be 1..100000, got " + fetchSize);
+        }
+        return new JdbcDataSource(db, schema, fetchSize);
+    }
+
+    /**
+     * A minimal {@link javax.sql.DataSource} over {@link DriverManager}, for tools and tests; applications
+     * should pass their connection pool.
+     *
+     * @param url      JDBC URL
+     * @param user     user, or {@code null}
+     * @param password password, or {@code null}
+     * @return a data source opening a new connection per call
+     */
+    public static javax.sql.DataSource driverManager(String url, String user, String password) {
+        return new DriverManagerSource(url, user, password);
+    }
+
+    /** @return the schema names this source queries */
+    public SmsSchema schema() {
+        return schema;
+    }
+
+    @Override
+    public String name() {
+        return "jdbc";
+    }
+
+    @Override
+    public OptionalLong count(ExportQuery query) {
+        TypeSql t = typeSql(query);
+        List<Object> params = new ArrayList<>();
+        String where = t.where(query, params);
+        String text = "SELECT COUNT(*) FROM " + t.from + " WHERE " + where;
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(text)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return OptionalLong.of(rs.getLong(1));
+            }
+        } catch (SQLException e) {
+            throw Sql.error("counting " + query.type().name(), e);
+        }
+    }
+
+    @Override
+    public RowCursor open(ExportQuery query) {
+        TypeSql t = typeSql(query);
+        List<Object> params = new ArrayList<>();
+        String text = t.select(query, params);
+        Connection c = null;
+        try {
+            c = db.getConnection();
+            boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+            boolean autoCommit = c.getAutoCommit();
+            if (postgres) {
+                // without a transaction the PostgreSQL driver reads the whole result into memory
+                c.setAutoCommit(false);
+                c.setReadOnly(true);
+            }
+            PreparedStatement ps = c.prepareStatement(text, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+            ps.setFetchSize(fetchSize);
+            bind(ps, params);
+            ResultSet rs = ps.executeQuery();
+            return new Cursor(c, ps, rs, query.type(), postgres, autoCommit);
+        } catch (SQLException e) {
+            close(c);
+            throw Sql.error("reading " + query.type().name(), e);
+        }
+    }
+
+    private TypeSql typeSql(ExportQuery query) {
+        TypeSql t = sql.get(query.type().name());
+        if (t == null || !query.type().equals(ExportType.builtIn(query.type().name()).orElse(null))) {
+            throw new ExportException("The JDBC data source serves the built-in types only, not '" + query.type().name() + "'.");
+        }
+        return t;
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            Object p = params.get(i);
+            if (p instanceof Instant) {
+                ps.setObject(i + 1, ((Instant) p).atOffset(ZoneOffset.UTC));
+            } else {
+                ps.setObject(i + 1, p);
+            }
+        }
+    }
+
+    private static void close(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // the original error matters more
+            }
+        }
+    }
+
+    /** Reads one row ahead into typed Java values. */
+    private static final class Cursor implements RowCursor {
+        private final Connection c;
+        private final PreparedStatement ps;
+        private final ResultSet rs;
+        private final ColumnType[] types;
+        private final Object[] row;
+        private final String type;
+        private final boolean postgres;
+        private final boolean autoCommit;
+        private boolean closed;
+
+        Cursor(Connection c, PreparedStatement ps, ResultSet rs, ExportType type, boolean postgres, boolean autoCommit) {
+            this.c = c;
+            this.ps = ps;
+            this.rs = rs;
+            this.types = type.columns().stream().map(col -> col.type()).toArray(ColumnType[]::new);
+            this.row = new Object[types.length];
+            this.type = type.name();
+            this.postgres = postgres;
+            this.autoCommit = autoCommit;
+        }
+
+        @Override
+        public boolean next() {
+            try {
+                if (closed || !rs.next()) {
+                    return false;
+                }
+                for (int i = 0; i < types.length; i++) {
+                    row[i] = read(i + 1, types[i]);
+                }
+                return true;
+            } catch (SQLException e) {
+                throw Sql.error("reading " + type, e);
+            }
+        }
+
+        private Object read(int col, ColumnType t) throws SQLException {
+            switch (t) {
+                case INTEGER:
+                    long l = rs.getLong(col);
+                    return rs.wasNull() ? null : l;
+                case DECIMAL:
+                    double d = rs.getDouble(col);
+                    return rs.wasNull() ? null : d;
+                case DATE:
+                    return rs.getObject(col, LocalDate.class);
+                case DATETIME:
+                    OffsetDateTime o = rs.getObject(col, OffsetDateTime.class);
+                    return o == null ? null : o.toInstant();
+                case BOOLEAN:
+                    boolean b = rs.getBoolean(col);
+                    return rs.wasNull() ? null : b;
+                default:
+                    return rs.getString(col);
+            }
+        }
+
+        @Override
+        public Object get(int column) {
+            return row[column];
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                rs.close();
+                ps.close();
+                if (postgres) {
+                    c.rollback(); // read-only: nothing to keep; ends the transaction that held the cursor
+                    c.setReadOnly(false);
+                    c.setAutoCommit(autoCommit);
+                }
+            } catch (SQLException e) {
+                // closing below releases the connection anyway
+            } finally {
+                JdbcDataSource.close(c);
+            }
+        }
+    }
+
+    /** The SQL of one export type: select list in column order, joins, and what each filter attribute means. */
+    private static final class TypeSql {
+        final String[] select;
+        final String from;
+        final String updatedAt;
+        final Map<String, String> attributes;
+        final List<String> deletedAt;
+
+        TypeSql(String[] select, String from, String updatedAt, Map<String, String> attributes, List<String> deletedAt) {
+            this.select = select;
+            this.from = from;
+            this.updatedAt = updatedAt;
+            this.attributes = attributes;
+            this.deletedAt = deletedAt;
+        }
+
+        static TypeSql of(ExportType type, SmsSchema s) {
+            switch (type.name()) {
+                case "students": {
+                    String[] sel = new String[type.columns().size()];
+                    Map<String, String> attrs = new HashMap<>();
+                    for (int i = 0; i < sel.length; i++) {
+                        String key = type.columns().get(i).key();
+                        sel[i] = key.equals("status")
+                                ? "CASE WHEN st." + s.column("students", "is_active") + " THEN 'active' ELSE 'inactive' END"
+                                : "st." + s.column("students", key);
+                        attrs.put(key, sel[i]);
+                    }
+                    return new TypeSql(sel, s.table("students") + " st", "st." + s.column("students", "updated_at"), attrs,
+                            List.of("st." + s.column("students", "deleted_at")));
+                }
+                case "courses": {
+                    String[] sel = new String[type.columns().size()];
+                    Map<String, String> attrs = new HashMap<>();
+                    for (int i = 0; i < sel.length; i++) {
+                        String key = type.columns().get(i).key();
+                        sel[i] = "co." + s.column("courses", key);
+                        attrs.put(key, sel[i]);
+                    }
+                    return new TypeSql(sel, s.table("courses") + " co", "co." + s.column("courses", "updated_at"), attrs,
+                            List.of("co." + s.column("courses", "deleted_at")));
+                }
+                case "grades":
+                    return joined(type, s, "grades", "g", Map.of("assignment_name", "g." + s.column("grades", "assignment_name"),
+                            "category", "g." + s.column("grades", "category"), "grade", "g." + s.column("grades", "grade"),
+                            "max_grade", "g." + s.column("grades", "max_grade"),
+                            "percentage", "CASE WHEN g." + s.column("grades", "max_grade") + " > 0 THEN g." + s.column("grades", "grade")
+                                    + " * 100.0 / g." + s.column("grades", "max_grade") + " END",
+                            "weight", "g." + s.column("grades", "weight"), "date_assigned", "g." + s.column("grades", "date_assigned"),
+                            "date_submitted", "g." + s.column("grades", "date_submitted")));
+                case "enrollments":
+                    return joined(type, s, "course_enrollments", "e", Map.of(
+                            "enrolled_at", "e." + s.column("course_enrollments", "enrolled_at"),
+                            "status", "e." + s.column("course_enrollments", "status")));
+                case "attendance":
+                    return joined(type, s, "attendance", "a", Map.of("date", "a." + s.column("attendance", "date"),
+                            "period_number", "a." + s.column("attendance", "period_number"),
+                            "status", "a." + s.column("attendance", "status"), "notes", "a." + s.column("attendance", "notes")));
+                default:
+                    throw new IllegalArgumentException(type.name());
+            }
+        }
+
+        /** A table of rows that belong to a student and a course, joined to both for names and codes. */
+        private static TypeSql joined(ExportType type, SmsSchema s, String table, String alias, Map<String, String> own) {
+            Map<String, String> attrs = new HashMap<>(own);
+            attrs.put("id", alias + "." + s.column(table, "id"));
+            attrs.put("student_id", alias + "." + s.column(table, "student_id"));
+            attrs.put("course_id", alias + "." + s.column(table, "course_id"));
+            attrs.put("student_name", "st." + s.column("students", "first_name") + " || ' ' || st." + s.column("students", "last_name"));
+            attrs.put("course_code", "co." + s.column("courses", "course_code"));
+            attrs.put("course_name", "co." + s.column("courses", "course_name"));
+            String[] sel = new String[type.columns().size()];
+            for (int i = 0; i < sel.length; i++) {
+                sel[i] = attrs.get(type.columns().get(i).key());
+            }
+            String from = s.table(table) + " " + alias
+                    + " JOIN " + s.table("students") + " st ON st." + s.column("students", "id") + " = " + alias + "." + s.column(table, "student_id")
+                    + " JOIN " + s.table("courses") + " co ON co." + s.column("courses", "id") + " = " + alias + "." + s.column(table, "course_id");
+            return new TypeSql(sel, from, alias + "." + s.column(table, "updated_at"), attrs, List.of(alias + "." + s.column(table,
+                    "deleted_at"), "st." + s.column("students", "deleted_at"), "co." + s.column("courses", "deleted_at")));
+        }
+
+        String where(ExportQuery q, List<Object> params) {
+            List<String> conditions = new ArrayList<>();
+            for (String column : deletedAt) {
+                conditions.add(column + " IS NULL");
+            }
+            for (Map.Entry<String, Object> f : q.filters().entrySet()) {
+                FilterSpec spec = q.type().filters().get(f.getKey());
+                Object value = f.getValue();
+                switch (spec.match()) {
+                    case SEARCH: {
+                        List<String> any = new ArrayList<>();
+                        String like = "%" + value.toString().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                                .replace("_", "\\_") + "%";
+                        for (String attr : spec.attributes()) {
+                            any.add("LOWER(" + attributes.get(attr) + ") LIKE ? ESCAPE '\\'");
+                            params.add(like);
+                        }
+                        conditions.add("(" + String.join(" OR ", any) + ")");
+                        break;
+                    }
+                    case EQUALS:
+                        if (value instanceof String) {
+                            conditions.add("LOWER(" + attributes.get(spec.attributes().get(0)) + ") = ?");
+                            params.add(((String) value).toLowerCase(Locale.ROOT));
+                        } else {
+                            conditions.add(attributes.get(spec.attributes().get(0)) + " = ?");
+                            params.add(value);
+                        }
+                        break;
+                    case AT_LEAST:
+                        conditions.add(attributes.get(spec.attributes().get(0)) + " >= ?");
+                        params.add(value);
+                        break;
+                    case AT_MOST:
+                        conditions.add(attributes.get(spec.attributes().get(0)) + " <= ?");
+                        params.add(value);
+                        break;
+                    default:
+                        throw new AssertionError(spec.match());
+                }
+            }
+            q.changedSince().ifPresent(since -> {
+                conditions.add(updatedAt + " >= ?");
+                params.add(since);
+            });
+            return String.join(" AND ", conditions);
+        }
+
+        String select(ExportQuery q, List<Object> params) {
+            StringBuilder sb = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM ").append(from)
+                    .append(" WHERE ").append(where(q, params)).append(" ORDER BY ");
+            for (SortKey k : q.sort()) {
+                sb.append(q.type().indexOf(k.column()) + 1).append(k.descending() ? " DESC, " : ", ");
+            }
+            sb.append(attributes.get("id"));
+            if (q.limit().isPresent()) {
+                sb.append(" LIMIT ?");
+                params.add(q.limit().getAsLong());
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Opens connections with {@link DriverManager}. */
+    private static final class DriverManagerSource implements javax.sql.DataSource {
+        private final String url;
+        private final String user;
+        private final String password;
+
+        DriverManagerSource(String url, String user, String password) {
+            this.url = Objects.requireNonNull(url, "url");
+            this.user = user;
+            this.password = password;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            return user == null ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
+        }
+
+        @Override
+        public Connection getConnection(String u, String p) throws SQLException {
+            return DriverManager.getConnection(url, u, p);
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+            DriverManager.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return DriverManager.getLoginTimeout();
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            throw new SQLException("Not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "DriverManager[" + url + "]"; // never the password
+        }
+    }
+}

@@ -1,0 +1,326 @@
+package org.smsexport.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.smsexport.ExportJob;
+import org.smsexport.JobFilter;
+import org.smsexport.JobId;
+import org.smsexport.JobStatus;
+import org.smsexport.spi.JobStore;
+
+/**
+ * A {@link JobStore} in a database table ({@code export_jobs} by default), so jobs survive a restart and
+ * several processes can share them. Every update is optimistic — {@code UPDATE … WHERE id = ? AND version = ?}
+ * — so two processes never overwrite each other's status. Times are stored as {@code TIMESTAMP WITH TIME
+ * ZONE} at microsecond precision. Thread-safe: each call takes its own connection.
+ */
+public final class JdbcJobStore implements JobStore {
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    private static final String COLUMNS = "id, type, format, status, progress_percent, total_records, file_name, file_size_bytes, "
+            + "duration_millis, sha256, error_message, created_at, started_at, completed_at, updated_at, owner, notification_email, "
+            + "notification_sent, warnings, filters, instance_id, version";
+
+    private final DataSource db;
+    private final String table;
+
+    private JdbcJobStore(DataSource db, String table) {
+        this.db = Objects.requireNonNull(db, "dataSource");
+        if (!IDENTIFIER.matcher(table).matches()) {
+            throw new IllegalArgumentException("'" + table + "' is not a plain SQL identifier");
+        }
+        this.table = table;
+    }
+
+    /**
+     * A store in table {@code export_jobs}, created when missing.
+     *
+     * @param db the database
+     * @return the store
+     */
+    public static JdbcJobStore create(DataSource db) {
+        return create(db, "export_jobs");
+    }
+
+    /**
+     * @param db    the database
+     * @param table the table name, created when missing
+     * @return the store
+     */
+    public static JdbcJobStore create(DataSource db, String table) {
+        JdbcJobStore store = new JdbcJobStore(db, table);
+        store.createTable();
+        return store;
+    }
+
+    /** @return the DDL of the jobs table */
+    public String ddl() {
+        return "CREATE TABLE IF NOT EXISTS " + table + " (id VARCHAR(20) PRIMARY KEY, type VARCHAR(63) NOT NULL, "
+                + "format VARCHAR(32) NOT NULL, status VARCHAR(16) NOT NULL, progress_percent INTEGER NOT NULL, "
+                + "total_records BIGINT NOT NULL, file_name VARCHAR(255), file_size_bytes BIGINT NOT NULL, duration_millis BIGINT, "
+                + "sha256 VARCHAR(64), error_message VARCHAR(4000), created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                + "started_at TIMESTAMP WITH TIME ZONE, completed_at TIMESTAMP WITH TIME ZONE, "
+                + "updated_at TIMESTAMP WITH TIME ZONE NOT NULL, owner VARCHAR(200) NOT NULL, notification_email VARCHAR(320), "
+                + "notification_sent BOOLEAN NOT NULL, warnings VARCHAR, filters VARCHAR, instance_id VARCHAR(32) NOT NULL, "
+                + "version BIGINT NOT NULL)";
+    }
+
+    private void createTable() {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute(ddl());
+            s.execute("CREATE INDEX IF NOT EXISTS " + table + "_owner_idx ON " + table + " (owner, created_at)");
+            s.execute("CREATE INDEX IF NOT EXISTS " + table + "_status_idx ON " + table + " (status)");
+            commit(c);
+        } catch (SQLException e) {
+            throw Sql.error("creating the job table " + table, e);
+        }
+    }
+
+    @Override
+    public void insert(ExportJob job) {
+        String sql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = bindValues(ps, job);
+            ps.setLong(i, job.version());
+            ps.executeUpdate();
+            commit(c);
+        } catch (SQLException e) {
+            throw Sql.error("saving job " + job.id(), e);
+        }
+    }
+
+    @Override
+    public Optional<ExportJob> find(JobId id) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?")) {
+            ps.setString(1, id.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw Sql.error("reading job " + id, e);
+        }
+    }
+
+    @Override
+    public Optional<ExportJob> update(ExportJob current, ExportJob next) {
+        String sql = "UPDATE " + table + " SET id = ?, type = ?, format = ?, status = ?, progress_percent = ?, total_records = ?, "
+                + "file_name = ?, file_size_bytes = ?, duration_millis = ?, sha256 = ?, error_message = ?, created_at = ?, "
+                + "started_at = ?, completed_at = ?, updated_at = ?, owner = ?, notification_email = ?, notification_sent = ?, "
+                + "warnings = ?, filters = ?, instance_id = ?, version = ? WHERE id = ? AND version = ?";
+        ExportJob stored = next.toBuilder().version(current.version() + 1).build();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = bindValues(ps, stored);
+            ps.setLong(i++, stored.version());
+            ps.setString(i++, current.id().value());
+            ps.setLong(i, current.version());
+            int n = ps.executeUpdate();
+            commit(c);
+            return n == 1 ? Optional.of(stored) : Optional.empty();
+        } catch (SQLException e) {
+            throw Sql.error("updating job " + current.id(), e);
+        }
+    }
+
+    @Override
+    public List<ExportJob> list(JobFilter filter) {
+        List<Object> params = new ArrayList<>();
+        String sql = "SELECT " + COLUMNS + " FROM " + table + where(filter, params)
+                + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?";
+        params.add(filter.limit());
+        params.add(filter.offset());
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            List<ExportJob> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return List.copyOf(out);
+        } catch (SQLException e) {
+            throw Sql.error("listing jobs", e);
+        }
+    }
+
+    @Override
+    public long count(JobFilter filter) {
+        List<Object> params = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + where(filter, params))) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw Sql.error("counting jobs", e);
+        }
+    }
+
+    @Override
+    public boolean delete(JobId id) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+            ps.setString(1, id.value());
+            int n = ps.executeUpdate();
+            commit(c);
+            return n == 1;
+        } catch (SQLException e) {
+            throw Sql.error("deleting job " + id, e);
+        }
+    }
+
+    private static String where(JobFilter f, List<Object> params) {
+        List<String> conditions = new ArrayList<>();
+        f.owner().ifPresent(o -> {
+            conditions.add("owner = ?");
+            params.add(o);
+        });
+        f.type().ifPresent(t -> {
+            conditions.add("type = ?");
+            params.add(t);
+        });
+        if (!f.statuses().isEmpty()) {
+            List<String> marks = new ArrayList<>();
+            for (JobStatus s : f.statuses()) {
+                marks.add("?");
+                params.add(s.name());
+            }
+            conditions.add("status IN (" + String.join(", ", marks) + ")");
+        }
+        f.createdBefore().ifPresent(t -> {
+            conditions.add("created_at < ?");
+            params.add(time(t));
+        });
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            ps.setObject(i + 1, params.get(i));
+        }
+    }
+
+    /** Binds every column but the version; returns the index of the version parameter. */
+    private static int bindValues(PreparedStatement ps, ExportJob j) throws SQLException {
+        int i = 1;
+        ps.setString(i++, j.id().value());
+        ps.setString(i++, j.type());
+        ps.setString(i++, j.format());
+        ps.setString(i++, j.status().name());
+        ps.setInt(i++, j.progressPercent());
+        ps.setLong(i++, j.totalRecords());
+        ps.setString(i++, j.fileName().orElse(null));
+        ps.setLong(i++, j.fileSizeBytes());
+        if (j.duration().isPresent()) {
+            ps.setLong(i++, j.duration().get().toMillis());
+        } else {
+            ps.setNull(i++, Types.BIGINT);
+        }
+        ps.setString(i++, j.sha256().orElse(null));
+        ps.setString(i++, j.errorMessage().map(m -> m.length() > 4000 ? m.substring(0, 3999) + "…" : m).orElse(null));
+        ps.setObject(i++, time(j.createdAt()));
+        ps.setObject(i++, j.startedAt().map(JdbcJobStore::time).orElse(null), Types.TIMESTAMP_WITH_TIMEZONE);
+        ps.setObject(i++, j.completedAt().map(JdbcJobStore::time).orElse(null), Types.TIMESTAMP_WITH_TIMEZONE);
+        ps.setObject(i++, time(j.updatedAt()));
+        ps.setString(i++, j.owner());
+        ps.setString(i++, j.notificationEmail().orElse(null));
+        ps.setBoolean(i++, j.notificationSent());
+        ps.setString(i++, j.warnings().isEmpty() ? null : String.join("\n", j.warnings()));
+        ps.setString(i++, j.filters().isEmpty() ? null : encode(j.filters()));
+        ps.setString(i++, j.instanceId());
+        return i;
+    }
+
+    private static ExportJob read(ResultSet rs) throws SQLException {
+        long duration = rs.getLong("duration_millis");
+        boolean hasDuration = !rs.wasNull();
+        String warnings = rs.getString("warnings");
+        String filters = rs.getString("filters");
+        return ExportJob.builder().id(JobId.of(rs.getString("id"))).type(rs.getString("type")).format(rs.getString("format"))
+                .status(JobStatus.valueOf(rs.getString("status"))).progressPercent(rs.getInt("progress_percent"))
+                .totalRecords(rs.getLong("total_records")).fileName(rs.getString("file_name"))
+                .fileSizeBytes(rs.getLong("file_size_bytes")).duration(hasDuration ? Duration.ofMillis(duration) : null)
+                .sha256(rs.getString("sha256")).errorMessage(rs.getString("error_message"))
+                .createdAt(instant(rs, "created_at")).startedAt(instant(rs, "started_at")).completedAt(instant(rs, "completed_at"))
+                .updatedAt(instant(rs, "updated_at")).owner(rs.getString("owner"))
+                .notificationEmail(rs.getString("notification_email")).notificationSent(rs.getBoolean("notification_sent"))
+                .warnings(warnings == null ? List.of() : List.of(warnings.split("\n")))
+                .filters(filters == null ? Map.of() : decode(filters)).instanceId(rs.getString("instance_id"))
+                .version(rs.getLong("version")).build();
+    }
+
+    private static OffsetDateTime time(Instant t) {
+        return t.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    /** {@code key=value} lines; backslash escapes newline, '=' and itself. */
+    static String encode(Map<String, String> map) {
+        StringBuilder sb = new StringBuilder();
+        map.forEach((k, v) -> sb.append(escape(k)).append('=').append(escape(v)).append('\n'));
+        return sb.toString();
+    }
+
+    static Map<String, String> decode(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            StringBuilder key = new StringBuilder();
+            StringBuilder cur = key;
+            StringBuilder value = new StringBuilder();
+            for (int i = 0; i < line.length(); i++) {
+                char ch = line.charAt(i);
+                if (ch == '\\' && i + 1 < line.length()) {
+                    char e = line.charAt(++i);
+                    cur.append(e == 'n' ? '\n' : e);
+                } else if (ch == '=' && cur == key) {
+                    cur = value;
+                } else {
+                    cur.append(ch);
+                }
+            }
+            out.put(key.toString(), value.toString());
+        }
+        return out;
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\n", "\\n").replace("=", "\\=");
+    }
+
+    private static void commit(Connection c) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcJobStore[" + table + "]";
+    }
+
+}

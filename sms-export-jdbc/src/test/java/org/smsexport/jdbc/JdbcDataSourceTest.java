@@ -1,0 +1,167 @@
+package org.smsexport.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.smsexport.ExportOutcome;
+import org.smsexport.ExportQuery;
+import org.smsexport.ExportRequest;
+import org.smsexport.ExportType;
+import org.smsexport.SortKey;
+import org.smsexport.core.ExportService;
+import org.smsexport.spi.RowCursor;
+import org.smsexport.test.SmsData;
+
+class JdbcDataSourceTest {
+
+    @TempDir
+    Path out;
+
+    private static long scalar(DataSource db, String sql) throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void exec(DataSource db, String sql) throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static List<Object[]> rows(JdbcDataSource source, ExportType type, Map<String, ?> filters, List<SortKey> sort,
+            OptionalLong limit) {
+        ExportQuery q = new ExportQuery(type, type.parseFilters(filters), limit, sort, Optional.empty());
+        List<Object[]> out = new ArrayList<>();
+        try (RowCursor c = source.open(q)) {
+            while (c.next()) {
+                Object[] r = new Object[type.columns().size()];
+                for (int i = 0; i < r.length; i++) {
+                    r[i] = c.get(i);
+                }
+                out.add(r);
+            }
+        }
+        long count = source.count(q).orElseThrow();
+        assertThat(out).as("rows agree with count(), which ignores the limit").hasSize((int) Math.min(count, limit.orElse(count)));
+        return out;
+    }
+
+    private static List<Object[]> rows(JdbcDataSource source, ExportType type, Map<String, ?> filters) {
+        return rows(source, type, filters, List.of(), OptionalLong.empty());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void readsEveryTypeWithJoinedNamesInIdOrder(Databases database) throws Exception {
+        DataSource db = database.fresh();
+        SampleData.Counts counts = SampleData.load(db, SmsSchema.standard(), 300);
+        JdbcDataSource source = JdbcDataSource.of(db);
+        SmsData data = SmsData.of(42, 300, counts.courses());
+
+        List<Object[]> students = rows(source, ExportType.STUDENTS, Map.of());
+        assertThat(students).hasSize(300);
+        assertThat(students.get(0)).containsExactly(data.row(ExportType.STUDENTS, 0));
+        List<Object[]> grades = rows(source, ExportType.GRADES, Map.of());
+        assertThat(grades).hasSize((int) counts.grades());
+        Object[] expected = data.row(ExportType.GRADES, 17);
+        Object[] actual = grades.get(17);
+        assertThat(actual[2]).as("student_name joined in").isEqualTo(expected[2]);
+        assertThat(actual[3]).as("course_code joined in").isEqualTo(expected[3]);
+        assertThat((Double) actual[9]).isCloseTo((Double) expected[9], org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(rows(source, ExportType.ENROLLMENTS, Map.of())).hasSize((int) counts.enrollments());
+        assertThat(rows(source, ExportType.ATTENDANCE, Map.of())).hasSize((int) counts.attendance());
+        assertThat(rows(source, ExportType.COURSES, Map.of())).hasSize((int) counts.courses());
+        List<Long> ids = new ArrayList<>();
+        grades.forEach(g -> ids.add((Long) g[0]));
+        assertThat(ids).isSorted();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void appliesFiltersAsBindParameters(Databases database) throws Exception {
+        DataSource db = database.fresh();
+        SampleData.load(db, SmsSchema.standard(), 300);
+        JdbcDataSource source = JdbcDataSource.of(db);
+
+        long active = scalar(db, "SELECT COUNT(*) FROM students WHERE is_active");
+        assertThat(rows(source, ExportType.STUDENTS, Map.of("status", "Active"))).hasSize((int) active).allMatch(r -> r[12].equals("active"));
+        long year2 = scalar(db, "SELECT COUNT(*) FROM students WHERE study_year = 2");
+        assertThat(rows(source, ExportType.STUDENTS, Map.of("study_year", "2"))).hasSize((int) year2);
+        List<Object[]> papad = rows(source, ExportType.STUDENTS, Map.of("search", "ΠΑΠΑΔ"));
+        assertThat(papad).isNotEmpty().allMatch(r -> (r[2] + " " + r[3]).toLowerCase().contains("παπαδ"));
+        assertThat(rows(source, ExportType.STUDENTS, Map.of("search", "50%_\\"))).isEmpty();
+        assertThat(rows(source, ExportType.STUDENTS, Map.of("enrolled_from", "2023-01-01", "enrolled_to", "2023-12-31")))
+                .allMatch(r -> r[11].toString().startsWith("2023"));
+        long course3 = scalar(db, "SELECT COUNT(*) FROM grades WHERE course_id = 3");
+        assertThat(rows(source, ExportType.GRADES, Map.of("course_id", 3))).hasSize((int) course3);
+        assertThat(rows(source, ExportType.ATTENDANCE, Map.of("status", "late"))).isNotEmpty().allMatch(r -> r[6].equals("Late"));
+        assertThat(rows(source, ExportType.COURSES, Map.of("search", "cs1"))).isNotEmpty();
+        List<Object[]> sorted = rows(source, ExportType.STUDENTS, Map.of(), List.of(SortKey.parse("-study_year")), OptionalLong.of(10));
+        assertThat(sorted).hasSize(10).allMatch(r -> (Long) r[8] == 4L);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void neverExportsSoftDeletedRowsOrRowsOfSoftDeletedStudents(Databases database) throws Exception {
+        DataSource db = database.fresh();
+        SampleData.load(db, SmsSchema.standard(), 100);
+        exec(db, "UPDATE students SET deleted_at = CURRENT_TIMESTAMP WHERE id <= 10");
+        exec(db, "UPDATE courses SET deleted_at = CURRENT_TIMESTAMP WHERE id = 1");
+        JdbcDataSource source = JdbcDataSource.of(db);
+        assertThat(rows(source, ExportType.STUDENTS, Map.of())).hasSize(90);
+        long visibleGrades = scalar(db, "SELECT COUNT(*) FROM grades WHERE student_id > 10 AND course_id <> 1");
+        assertThat(rows(source, ExportType.GRADES, Map.of())).hasSize((int) visibleGrades);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void exportsThroughExportServiceToCsv(Databases database) throws Exception {
+        DataSource db = database.fresh();
+        SampleData.load(db, SmsSchema.standard(), 200);
+        try (ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).outputDirectory(out).build()) {
+            ExportOutcome outcome = exports.run(ExportRequest.builder().type("grades").format("csv").filter("category", "midterm").build());
+            assertThat(outcome).isInstanceOf(ExportOutcome.Completed.class);
+            long midterms = scalar(db, "SELECT COUNT(*) FROM grades WHERE category = 'Midterm'");
+            assertThat(outcome.job().totalRecords()).isEqualTo(midterms);
+            assertThat(Files.readAllLines(((ExportOutcome.Completed) outcome).file())).hasSize((int) midterms + 1);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void streamsFromPostgresqlWithoutLoadingTheResult() throws Exception {
+        DataSource db = Databases.POSTGRESQL.fresh();
+        SmsSchema.standard().create(db);
+        // 400,000 students of ~300 bytes: far more than this 128 MB test heap could hold at once
+        exec(db, "INSERT INTO students (id, student_id, first_name, last_name, father_name, email, study_year, academic_year, "
+                + "class_division, enrollment_date, is_active) SELECT g, 'STU' || lpad(g::text, 6, '0'), 'Αναστασία-' || g, "
+                + "repeat('Παπαδοπούλου', 8), 'Γεώργιος', 'student' || g || '@uni.example.edu', 1 + g % 4, '2025-2026', 'A1', "
+                + "DATE '2024-09-01', true FROM generate_series(1, 400000) g");
+        JdbcDataSource source = JdbcDataSource.of(db);
+        long n = 0;
+        long chars = 0;
+        try (RowCursor c = source.open(ExportQuery.all(ExportType.STUDENTS))) {
+            while (c.next()) {
+                n++;
+                chars += ((String) c.get(3)).length();
+            }
+        }
+        assertThat(n).isEqualTo(400_000);
+        assertThat(chars).isEqualTo(400_000L * 96);
+    }
+}
