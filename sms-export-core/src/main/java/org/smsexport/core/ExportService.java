@@ -85,6 +85,17 @@ public final class ExportService implements AutoCloseable {
     }
 
     /**
+     * Checks a request exactly as {@link #submit} does — type, format, filters, options, sort, output
+     * directory — without creating a job or touching the data.
+     *
+     * @param request what to export
+     * @throws org.smsexport.ExportException as {@link #submit} does for a bad request
+     */
+    public void validate(ExportRequest request) {
+        engine.validate(Objects.requireNonNull(request, "request"));
+    }
+
+    /**
      * Validates the request and runs it in the calling thread.
      *
      * @param request what to export

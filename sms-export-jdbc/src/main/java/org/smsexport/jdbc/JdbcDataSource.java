@@ -96,6 +96,23 @@ public final class JdbcDataSource implements DataSource {
         return "jdbc";
     }
 
+    /**
+     * Checks that the database answers and has the tables and columns a type needs, without reading rows.
+     *
+     * @param type a built-in type
+     * @throws ExportException with the database's reason and a hint (wrong URL or password, missing table)
+     */
+    public void check(ExportType type) {
+        TypeSql t = typeSql(ExportQuery.all(type));
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT " + String.join(", ", t.select) + " FROM " + t.from + " WHERE 1 = 0");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+        } catch (SQLException e) {
+            throw Sql.error("checking the " + type.name() + " tables", e);
+        }
+    }
+
     @Override
     public OptionalLong count(ExportQuery query) {
         TypeSql t = typeSql(query);

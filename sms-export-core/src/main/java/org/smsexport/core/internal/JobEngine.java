@@ -164,6 +164,15 @@ public final class JobEngine implements AutoCloseable {
 
     // ---------------------------------------------------------------- requests
 
+    /**
+     * Checks a request as {@link #submit} would, without creating a job.
+     *
+     * @param request the request
+     */
+    public void validate(ExportRequest request) {
+        prepare(request);
+    }
+
     private Prepared prepare(ExportRequest r) {
         if (closed) {
             throw new JobStateException("The export service is closed.");

@@ -1,0 +1,113 @@
+package org.smsexport.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.smsexport.ExportJob;
+import org.smsexport.ExportOutcome;
+import org.smsexport.ExportRequest;
+import org.smsexport.JobStatus;
+import org.smsexport.core.ExportService;
+import picocli.CommandLine.Option;
+
+/** Options every command has, and the progress bar and result printing they share. */
+class Common {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--json", description = "Machine-readable output: one JSON object per line.")
+    boolean json;
+
+    @Option(names = "--verbose", description = "Log at DEBUG and show stack traces.")
+    boolean verbose;
+
+    /**
+     * Submits a request and waits, drawing a progress bar on a terminal.
+     *
+     * @return the outcome
+     */
+    ExportOutcome runWithProgress(ExportService exports, ExportRequest request, PrintWriter err) throws Exception {
+        ExportJob job = exports.submit(request);
+        String label = String.format(Locale.ROOT, "%-11s %-5s", request.type(), job.format());
+        boolean tty = System.console() != null && !json;
+        var future = exports.completion(job.id());
+        while (!future.isDone()) {
+            if (tty) {
+                ExportJob now = exports.job(job.id()).orElse(job);
+                err.print("\r" + label + " " + bar(now.progressPercent()) + String.format(Locale.ROOT, " %3d%% %,12d rows",
+                        now.progressPercent(), now.totalRecords()));
+                err.flush();
+            }
+            try {
+                future.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // draw again
+            }
+        }
+        if (tty) {
+            err.print("\r" + " ".repeat(label.length() + 45) + "\r");
+            err.flush();
+        }
+        return future.get();
+    }
+
+    private static String bar(int percent) {
+        int filled = percent / 5;
+        return "[" + "#".repeat(filled) + "-".repeat(20 - filled) + "]";
+    }
+
+    /** One result as an ordered map: the {@code --json} keys. */
+    static Map<String, Object> result(ExportOutcome outcome) {
+        ExportJob j = outcome.job();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", j.id().value());
+        m.put("type", j.type());
+        m.put("format", j.format());
+        m.put("status", j.status().id());
+        m.put("rows", j.totalRecords());
+        m.put("bytes", j.fileSizeBytes());
+        double seconds = j.duration().map(Duration::toNanos).orElse(0L) / 1e9;
+        m.put("seconds", Math.round(seconds * 1000) / 1000.0);
+        m.put("rows_per_second", seconds > 0 ? Math.round(j.totalRecords() / seconds) : 0);
+        m.put("file", outcome instanceof ExportOutcome.Completed ? ((ExportOutcome.Completed) outcome).file().toString() : null);
+        m.put("sha256", j.sha256().orElse(null));
+        m.put("warnings", j.warnings());
+        m.put("error", j.errorMessage().orElse(null));
+        return m;
+    }
+
+    void printJson(PrintWriter out, Map<String, Object> value) {
+        try {
+            out.println(JSON.writeValueAsString(value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0);
+        }
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0);
+    }
+
+    static String relative(String file) {
+        if (file == null) {
+            return "-";
+        }
+        Path p = Path.of(file).toAbsolutePath().normalize();
+        Path here = Path.of("").toAbsolutePath();
+        return p.startsWith(here) ? here.relativize(p).toString() : p.toString();
+    }
+
+    static boolean ok(ExportOutcome o) {
+        return o.job().status() == JobStatus.COMPLETED;
+    }
+}

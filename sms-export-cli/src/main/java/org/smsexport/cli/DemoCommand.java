@@ -1,0 +1,103 @@
+package org.smsexport.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.sql.DataSource;
+import org.smsexport.ExportFormat;
+import org.smsexport.ExportOutcome;
+import org.smsexport.ExportRequest;
+import org.smsexport.core.ExportService;
+import org.smsexport.jdbc.JdbcDataSource;
+import org.smsexport.jdbc.JdbcJobStore;
+import org.smsexport.jdbc.SampleData;
+import org.smsexport.jdbc.SmsSchema;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Builds (once) an embedded H2 database of sample data and exports students, courses and grades to every format. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Create a sample SMS database (first run) and export students, courses and grades to every format.")
+final class DemoCommand extends Common implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--rows", defaultValue = "10000", description = "Students in a new database (default ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--dir", defaultValue = "sms-export-demo", description = "Where the database and exports go (default ${DEFAULT-VALUE}).")
+    Path dir;
+
+    /** @return the JDBC URL of the demo database in a directory */
+    static String url(Path dir, boolean mustExist) {
+        return "jdbc:h2:file:" + dir.resolve("db").resolve("sms").toAbsolutePath() + (mustExist ? ";IFEXISTS=TRUE" : "");
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (rows < 1) {
+            throw new IllegalArgumentException("--rows must be at least 1, got " + rows);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Files.createDirectories(dir);
+        DataSource db = JdbcDataSource.driverManager(url(dir, false), "sa", "");
+        long existing = students(db);
+        if (existing == 0) {
+            if (!json) {
+                err.printf(Locale.ROOT, "Creating the demo database with %,d students in %s …%n", rows, dir.resolve("db"));
+            }
+            long t0 = System.nanoTime();
+            SampleData.Counts c = SampleData.load(db, SmsSchema.standard(), rows);
+            if (!json) {
+                err.printf(Locale.ROOT, "Loaded %,d students, %,d courses, %,d grades, %,d enrollments, %,d attendance rows in %.1f s%n",
+                        c.students(), c.courses(), c.grades(), c.enrollments(), c.attendance(), (System.nanoTime() - t0) / 1e9);
+            }
+        } else if (!json) {
+            err.printf(Locale.ROOT, "Reusing the demo database in %s (%,d students)%n", dir.resolve("db"), existing);
+        }
+        List<Map<String, Object>> results = new ArrayList<>();
+        boolean allOk = true;
+        try (ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db))
+                .outputDirectory(dir.resolve("exports")).maxRecords(0).build()) {
+            for (String type : List.of("students", "courses", "grades")) {
+                for (ExportFormat format : exports.formats()) {
+                    ExportOutcome o = runWithProgress(exports, ExportRequest.builder().type(type).format(format.id()).owner("demo")
+                            .build(), err);
+                    allOk &= ok(o);
+                    Map<String, Object> r = result(o);
+                    results.add(r);
+                    if (json) {
+                        printJson(out, r);
+                    }
+                }
+            }
+        }
+        if (!json) {
+            Table.print(out, results);
+        }
+        return allOk ? 0 : Main.FAILED;
+    }
+
+    private static long students(DataSource db) {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM students")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            return 0; // no table yet
+        }
+    }
+}

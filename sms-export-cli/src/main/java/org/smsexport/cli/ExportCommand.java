@@ -1,0 +1,124 @@
+package org.smsexport.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.sql.DataSource;
+import org.smsexport.ExportOutcome;
+import org.smsexport.ExportRequest;
+import org.smsexport.ExportType;
+import org.smsexport.InvalidRequestException;
+import org.smsexport.core.ExportService;
+import org.smsexport.jdbc.JdbcDataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** One export from any JDBC database (the demo database by default). */
+@Command(name = "export", mixinStandardHelpOptions = true, description = "Run one export from a JDBC database (H2 and PostgreSQL "
+        + "drivers included; the demo database by default).")
+final class ExportCommand extends Common implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--type", required = true, description = "students, courses, grades, enrollments or attendance.")
+    String type;
+
+    @Option(names = "--format", required = true, description = "csv or xlsx (excel).")
+    String format;
+
+    @Option(names = "--filter", paramLabel = "KEY=VALUE", description = "A filter, repeatable: --filter status=active.")
+    Map<String, String> filters = new LinkedHashMap<>();
+
+    @Option(names = "--limit", description = "At most this many rows.")
+    Long limit;
+
+    @Option(names = "--db", paramLabel = "JDBC_URL", description = "The database (default: the demo database in sms-export-demo).")
+    String db;
+
+    @Option(names = "--user", description = "Database user.")
+    String user;
+
+    @Option(names = "--password", description = "Database password.", arity = "0..1", interactive = true)
+    String password;
+
+    @Option(names = "--out", defaultValue = "data/exports", description = "Output directory (default ${DEFAULT-VALUE}).")
+    Path outDir;
+
+    @Option(names = "--locale", defaultValue = "en", description = "Language of headers: en or el (default ${DEFAULT-VALUE}).")
+    String locale;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ExportType exportType = ExportType.builtIn(type).orElseThrow(() -> new InvalidRequestException("Unknown export type '" + type
+                + "'. Available: " + ExportType.builtIns().stream().map(ExportType::name).toList() + "."));
+        ExportRequest.Builder request = ExportRequest.builder().type(type).format(format).filters(filters).owner("cli")
+                .locale(Locale.forLanguageTag(locale));
+        if (limit != null) {
+            request.limit(limit);
+        }
+        ExportRequest built = request.build();
+        DataSource database;
+        if (db == null) {
+            Path demo = Path.of("sms-export-demo");
+            if (!Files.exists(demo.resolve("db").resolve("sms.mv.db"))) {
+                throw new InvalidRequestException("No --db given and no demo database in " + demo.toAbsolutePath()
+                        + ". Run 'sms-export demo' first, or pass --db JDBC_URL.");
+            }
+            database = JdbcDataSource.driverManager(DemoCommand.url(demo, true), "sa", "");
+        } else {
+            database = JdbcDataSource.driverManager(db, user, password);
+        }
+        JdbcDataSource source = JdbcDataSource.of(database);
+        boolean created = !Files.exists(outDir);
+        ExportOutcome outcome;
+        try (ExportService exports = ExportService.builder().dataSource(source).outputDirectory(outDir).maxRecords(0).build()) {
+            // every check before the first row: request, then database
+            exports.validate(built);
+            source.check(exportType);
+            outcome = runWithProgress(exports, built, err);
+        } catch (RuntimeException e) {
+            if (created) {
+                deleteIfEmpty(outDir);
+            }
+            throw e;
+        }
+        Map<String, Object> r = result(outcome);
+        if (json) {
+            printJson(out, r);
+        } else {
+            Table.print(out, List.of(r));
+            for (String w : outcome.job().warnings()) {
+                err.println("warning: " + w);
+            }
+        }
+        if (!ok(outcome)) {
+            err.println("error: " + outcome.job().errorMessage().orElse(outcome.job().status().id()));
+            return Main.FAILED;
+        }
+        return 0;
+    }
+
+    private static void deleteIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve("metrics.jsonl"));
+            try (var s = Files.list(dir)) {
+                if (s.findAny().isEmpty()) {
+                    Files.delete(dir);
+                }
+            }
+        } catch (IOException e) {
+            // best effort: the error message matters more
+        }
+    }
+}

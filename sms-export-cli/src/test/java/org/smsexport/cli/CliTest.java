@@ -1,0 +1,121 @@
+package org.smsexport.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands as a user runs them: exit codes, output, and what is left on disk. */
+class CliTest {
+
+    @TempDir
+    static Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static Path demo() {
+        return dir.resolve("demo");
+    }
+
+    @BeforeAll
+    static void createDemoDatabase() {
+        Run r = run("demo", "--rows", "300", "--dir", demo().toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+    }
+
+    @Test
+    void demoExportsStudentsCoursesAndGradesToEveryFormatAndReusesItsDatabase() throws Exception {
+        Run r = run("demo", "--rows", "300", "--dir", demo().toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : r.out().split("\n")) {
+            lines.add(new ObjectMapper().readTree(line));
+        }
+        assertThat(lines).hasSize(6);
+        assertThat(lines).extracting(n -> n.get("type").asText() + "/" + n.get("format").asText())
+                .containsExactly("students/csv", "students/xlsx", "courses/csv", "courses/xlsx", "grades/csv", "grades/xlsx");
+        assertThat(lines.get(0).get("rows").asLong()).isEqualTo(300);
+        assertThat(lines.get(4).get("rows").asLong()).isEqualTo(1500);
+        for (JsonNode n : lines) {
+            assertThat(n.get("status").asText()).isEqualTo("completed");
+            assertThat(Path.of(n.get("file").asText())).exists();
+        }
+        Run table = run("demo", "--dir", demo().toString());
+        assertThat(table.code()).isZero();
+        assertThat(table.err()).contains("Reusing the demo database");
+        assertThat(table.out()).startsWith("type      format  status").contains("grades    xlsx    completed  1,500");
+    }
+
+    @Test
+    void exportsOneTypeWithFiltersFromAnyJdbcUrl() throws Exception {
+        Path out = dir.resolve("out");
+        Run r = run("export", "--type", "students", "--format", "csv", "--filter", "status=active", "--filter", "study_year=2",
+                "--limit", "20", "--db", DemoCommand.url(demo(), true), "--user", "sa", "--password", "", "--out", out.toString(),
+                "--locale", "el", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode result = new ObjectMapper().readTree(r.out());
+        assertThat(result.get("rows").asLong()).isBetween(1L, 20L);
+        List<String> csv = Files.readAllLines(Path.of(result.get("file").asText()));
+        assertThat(csv.get(0)).startsWith("\uFEFFΑ/Α,Αριθμός Μητρώου");
+        assertThat(csv.subList(1, csv.size())).allMatch(l -> l.endsWith(",active"));
+    }
+
+    @Test
+    void badInputGetsOneClearLineExitCodeTwoAndLeavesNothing() {
+        Path out = dir.resolve("never");
+        String db = DemoCommand.url(demo(), true) + ";USER=sa";
+        String[][] cases = {
+            {"export", "--type", "studnets", "--format", "csv", "--db", db, "--out", out.toString()},
+            {"export", "--type", "students", "--format", "pdf", "--db", db, "--out", out.toString()},
+            {"export", "--type", "students", "--format", "csv", "--filter", "colour=red", "--db", db, "--out", out.toString()},
+            {"export", "--type", "students", "--format", "csv", "--filter", "study_year=two", "--db", db, "--out", out.toString()},
+            {"export", "--type", "students", "--format", "csv", "--db", "jdbc:h2:mem:empty", "--out", out.toString()},
+            {"export", "--type", "students", "--format", "csv", "--db", "jdbc:nosuch:x", "--out", out.toString()},
+            {"export", "--type", "students", "--format", "csv", "--db", db, "--user", "sa", "--password", "wrong", "--out",
+                out.toString()},
+            {"export", "--format", "csv"},
+            {"demo", "--rows", "0", "--dir", dir.resolve("demo0").toString()},
+        };
+        String[] expected = {"Unknown export type 'studnets'. Available: [students, courses, grades, enrollments, attendance].",
+            "No exporter for format 'pdf'. Available: [csv, xlsx]. Add org.smsexport:sms-export-pdf",
+            "Unknown filter 'colour' for type 'students'.", "Filter 'study_year' has value 'two'; expected a whole number.",
+            "The SMS tables are missing", "No suitable driver found for jdbc:nosuch:x", "Wrong user name or password",
+            "Missing required option: '--type=<type>'", "--rows must be at least 1, got 0"};
+        for (int i = 0; i < cases.length; i++) {
+            Run r = run(cases[i]);
+            assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", cases[i])).startsWith("error: ").contains(expected[i])
+                    .doesNotContain("\tat ").doesNotContain("Exception:");
+            assertThat(r.out()).isEmpty();
+        }
+        assertThat(out).doesNotExist();
+        assertThat(dir.resolve("demo0")).doesNotExist();
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"demo", "export"}) {
+            Run r = run(command, "--help");
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).contains("Usage: sms-export " + command);
+        }
+        assertThat(run("--help").out()).contains("demo").contains("export").doesNotContain("stats").doesNotContain("cleanup");
+    }
+}
