@@ -1,0 +1,110 @@
+package org.smsexport.bench;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import javax.sql.DataSource;
+import org.smsexport.ExportType;
+import org.smsexport.core.ExportService;
+import org.smsexport.jdbc.JdbcDataSource;
+import org.smsexport.jdbc.SmsSchema;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** A bare JDBC read of the students query against the full CSV export from the same embedded PostgreSQL. */
+@Command(name = "jdbc", mixinStandardHelpOptions = true,
+        description = "Bare JDBC read of the students query vs the full CSV export, on embedded PostgreSQL.")
+final class JdbcCommand implements Callable<Integer> {
+
+    private static final String SQL = "SELECT st.id, st.student_id, st.first_name, st.last_name, st.father_name, st.email, "
+            + "st.mobile_phone, st.phone, st.study_year, st.academic_year, st.class_division, st.enrollment_date, "
+            + "CASE WHEN st.is_active THEN 'active' ELSE 'inactive' END FROM students st WHERE st.deleted_at IS NULL ORDER BY st.id";
+
+    @Option(names = "--rows", defaultValue = "1000000", description = "Students (default ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Measured pairs (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Override
+    public Integer call() throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+            DataSource db = pg.getPostgresDatabase();
+            SmsSchema.standard().create(db);
+            try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO students (id, student_id, first_name, last_name, father_name, email, mobile_phone, study_year, "
+                        + "academic_year, class_division, enrollment_date, is_active) SELECT g, 'STU' || lpad(g::text, 6, '0'), "
+                        + "(ARRAY['Γιώργος','Μαρία','Ελένη','Nikos','Zoë'])[1 + g % 5], (ARRAY['Παπαδόπουλος','Georgiou','Οικονόμου'])"
+                        + "[1 + g % 3], 'Δημήτρης', 'student' || g || '@uni.example.edu', '69' || (10000000 + g), 1 + g % 4, "
+                        + "'2025-2026', 'A1', DATE '2021-09-01' + (g % 1500), g % 10 <> 0 FROM generate_series(1, " + rows + ") g");
+                s.execute("ANALYZE students");
+            }
+            Path dir = Files.createTempDirectory("sms-export-jdbc");
+            Stats bare = new Stats();
+            Stats ours = new Stats();
+            try (ExportService service = ExportService.builder().dataSource(JdbcDataSource.of(db)).outputDirectory(dir).maxRecords(0)
+                    .metricsFile(null).build()) {
+                for (int i = 0; i < runs + 1; i++) {
+                    long t0 = System.nanoTime();
+                    long n = bareRead(db);
+                    long t1 = System.nanoTime();
+                    long bytes = Workloads.ours(service, ExportType.STUDENTS, "csv");
+                    long t2 = System.nanoTime();
+                    if (n != rows) {
+                        throw new IllegalStateException("read " + n + " rows, expected " + rows);
+                    }
+                    if (i > 0) {
+                        bare.add(t1 - t0, 0);
+                        ours.add(t2 - t1, bytes);
+                    }
+                }
+            }
+            Files.deleteIfExists(dir);
+            System.out.printf(Locale.ROOT, "{\"rows\":%d,\"bare_read_rows_per_second\":%d,\"export_rows_per_second\":%d,\"ratio\":%.2f}%n",
+                    rows, Math.round(rows / bare.median()), Math.round(rows / ours.median()), bare.median() / ours.median());
+        }
+        return 0;
+    }
+
+    /** Reads every column of every row with the JDBC getters, as the data source does, and nothing more. */
+    private static long bareRead(DataSource db) throws Exception {
+        long n = 0;
+        long sink = 0;
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            try (PreparedStatement ps = c.prepareStatement(SQL)) {
+                ps.setFetchSize(1_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sink += rs.getLong(1);
+                        for (int i = 2; i <= 13; i++) {
+                            if (i == 9) {
+                                sink += rs.getLong(i);
+                            } else if (i == 12) {
+                                LocalDate d = rs.getObject(i, LocalDate.class);
+                                sink += d == null ? 0 : d.getDayOfMonth();
+                            } else {
+                                String s = rs.getString(i);
+                                sink += s == null ? 0 : s.length();
+                            }
+                        }
+                        n++;
+                    }
+                }
+            }
+            c.rollback();
+        }
+        if (sink == 42) {
+            System.out.print("");
+        }
+        return n;
+    }
+}

@@ -1,0 +1,136 @@
+package org.smsexport.bench;
+
+import de.siegmar.fastcsv.writer.CsvWriter;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.poi.ss.usermodel.Cell;
+import org.apache.poi.ss.usermodel.CellStyle;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.xssf.streaming.SXSSFWorkbook;
+import org.smsexport.ExportOutcome;
+import org.smsexport.ExportRequest;
+import org.smsexport.ExportType;
+import org.smsexport.core.ExportService;
+import org.smsexport.core.InMemoryDataSource;
+import org.smsexport.test.SmsData;
+
+/** The two sides of every comparison: our whole pipeline, and the plain library loop writing the same rows. */
+final class Workloads {
+
+    private Workloads() {
+    }
+
+    static List<Object[]> generate(ExportType type, int rows) {
+        List<Object[]> out = new ArrayList<>(rows);
+        SmsData.standard().rows(type, rows).forEachRemaining(out::add);
+        return out;
+    }
+
+    /** A service over rows in memory, writing to {@code dir}, no record limit, no metrics file. */
+    static ExportService service(ExportType type, Iterable<Object[]> rows, Path dir) {
+        return service(type, rows, dir, true);
+    }
+
+    /** The same, choosing whether files are forced to disk before publishing (the default is yes). */
+    static ExportService service(ExportType type, Iterable<Object[]> rows, Path dir, boolean fsync) {
+        return ExportService.builder().dataSource(InMemoryDataSource.builder().rows(type, rows).build()).outputDirectory(dir)
+                .maxRecords(0).metricsFile(null).fsync(fsync).build();
+    }
+
+    /** Ours: ExportService.run end to end; returns the file size and deletes the file. */
+    static long ours(ExportService service, ExportType type, String format) {
+        ExportOutcome o = service.run(ExportRequest.builder().type(type).format(format).build());
+        if (!(o instanceof ExportOutcome.Completed)) {
+            throw new IllegalStateException("Export failed: " + o.job().errorMessage().orElse("cancelled"));
+        }
+        Path file = ((ExportOutcome.Completed) o).file();
+        try {
+            long size = Files.size(file);
+            Files.delete(file);
+            return size;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Raw: the plain library loop a school would otherwise write; returns the file size and deletes the file. */
+    static long raw(String format, ExportType type, List<Object[]> rows, Path dir) {
+        Path file = dir.resolve("raw." + format);
+        try {
+            switch (format) {
+                case "csv":
+                    rawCsv(type, rows, file);
+                    break;
+                case "xlsx":
+                    rawXlsx(type, rows, file);
+                    break;
+                default:
+                    throw new IllegalArgumentException("No raw loop for format '" + format + "'. Formats: [csv, xlsx]");
+            }
+            long size = Files.size(file);
+            Files.delete(file);
+            return size;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** FastCSV, {@code toString()} formatting, {@code build(Path)}. */
+    private static void rawCsv(ExportType type, List<Object[]> rows, Path file) throws IOException {
+        int n = type.columns().size();
+        try (CsvWriter w = CsvWriter.builder().build(file)) {
+            w.writeRecord(type.columnLabels(Locale.ENGLISH));
+            String[] fields = new String[n];
+            for (Object[] row : rows) {
+                for (int i = 0; i < n; i++) {
+                    fields[i] = row[i] == null ? "" : row[i].toString();
+                }
+                w.writeRecord(fields);
+            }
+        }
+    }
+
+    /** POI SXSSF, window 100, inline strings, no autosize, a date style for dates. */
+    private static void rawXlsx(ExportType type, List<Object[]> rows, Path file) throws IOException {
+        int n = type.columns().size();
+        try (SXSSFWorkbook wb = new SXSSFWorkbook(100); OutputStream os = new BufferedOutputStream(Files.newOutputStream(file))) {
+            Sheet sheet = wb.createSheet(type.label(Locale.ENGLISH));
+            CellStyle date = wb.createCellStyle();
+            date.setDataFormat(wb.createDataFormat().getFormat("yyyy-mm-dd"));
+            Row header = sheet.createRow(0);
+            List<String> labels = type.columnLabels(Locale.ENGLISH);
+            for (int i = 0; i < n; i++) {
+                header.createCell(i).setCellValue(labels.get(i));
+            }
+            int r = 1;
+            for (Object[] values : rows) {
+                Row row = sheet.createRow(r++);
+                for (int i = 0; i < n; i++) {
+                    Object v = values[i];
+                    if (v == null) {
+                        continue;
+                    }
+                    Cell c = row.createCell(i);
+                    if (v instanceof Number) {
+                        c.setCellValue(((Number) v).doubleValue());
+                    } else if (v instanceof LocalDate) {
+                        c.setCellValue((LocalDate) v);
+                        c.setCellStyle(date);
+                    } else {
+                        c.setCellValue(v.toString());
+                    }
+                }
+            }
+            wb.write(os);
+        }
+    }
+}
