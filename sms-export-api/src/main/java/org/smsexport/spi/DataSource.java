@@ -41,6 +41,18 @@ public interface DataSource {
         return OptionalLong.empty();
     }
 
+    /**
+     * Whether the engine should read this source's cursor on a thread of its own, ahead of the exporter, so
+     * that fetching rows (network, driver decoding) overlaps with formatting and writing them. Worth it for
+     * sources that wait on I/O, such as JDBC; not for rows already in memory. The cursor is still used by
+     * one thread only.
+     *
+     * @return {@code false} by default
+     */
+    default boolean readAhead() {
+        return false;
+    }
+
     /** @return a short name for logs and messages; the class name by default */
     default String name() {
         return getClass().getSimpleName();

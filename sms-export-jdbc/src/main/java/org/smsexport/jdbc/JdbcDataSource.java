@@ -96,6 +96,12 @@ public final class JdbcDataSource implements DataSource {
         return "jdbc";
     }
 
+    /** @return {@code true}: fetching and decoding rows overlaps with formatting them */
+    @Override
+    public boolean readAhead() {
+        return true;
+    }
+
     /**
      * Checks that the database answers and has the tables and columns a type needs, without reading rows.
      *

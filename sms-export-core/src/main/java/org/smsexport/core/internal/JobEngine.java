@@ -82,6 +82,7 @@ public final class JobEngine implements AutoCloseable {
     private final Executor executor;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService writers = java.util.concurrent.Executors.newCachedThreadPool(Threads.named("writer"));
+    private final ExecutorService readers = java.util.concurrent.Executors.newCachedThreadPool(Threads.named("reader"));
     private final ConcurrentMap<JobId, RunningJob> active = new ConcurrentHashMap<>();
     private final AtomicLong notifierFailures = new AtomicLong();
     private final AtomicLong sinkFailures = new AtomicLong();
@@ -315,7 +316,7 @@ public final class JobEngine implements AutoCloseable {
             ExportSchema schema = ExportSchema.of(p.type(), p.request().locale(), p.request().zone(), start, job.filters());
             Path target = dir.resolve(p.type().name() + "_" + FILE_TIME.format(start) + "_" + rj.id + "." + ext);
             try (PublishedFile file = PublishedFile.create(PublishedFile.tempPath(dir, rj.id.value(), ext), writers);
-                    RowCursor raw = sourceCall(rj, () -> p.source().open(limited));
+                    RowCursor raw = readAhead(p, sourceCall(rj, () -> p.source().open(limited)));
                     GuardedCursor cursor = new GuardedCursor(raw, rj, max, truncate)) {
                 p.exporter().write(schema, cursor, file.stream(), rj);
                 rj.checkCancelled();
@@ -367,6 +368,10 @@ public final class JobEngine implements AutoCloseable {
             }
         }
         finish(rj, outcome, published);
+    }
+
+    private RowCursor readAhead(Prepared p, RowCursor cursor) {
+        return p.source().readAhead() ? new ReadAheadCursor(cursor, p.type().columns().size(), readers) : cursor;
     }
 
     private interface SourceCall<T> {
@@ -733,6 +738,7 @@ public final class JobEngine implements AutoCloseable {
         }
         scheduler.shutdownNow();
         writers.shutdown();
+        readers.shutdown();
         for (Notifier n : registry.notifiers()) {
             closeQuietly(n);
         }
