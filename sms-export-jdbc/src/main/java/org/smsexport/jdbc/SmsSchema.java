@@ -138,17 +138,28 @@ public final class SmsSchema {
 
     /** @return the {@code CREATE TABLE IF NOT EXISTS} and index statements, with mapped names */
     public List<String> ddl() {
+        List<String> out = new ArrayList<>(tableDdl());
+        out.addAll(indexDdl());
+        return Collections.unmodifiableList(out);
+    }
+
+    List<String> tableDdl() {
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, Map<String, String>> t : TABLES.entrySet()) {
             List<String> cols = new ArrayList<>();
             t.getValue().forEach((c, type) -> cols.add(column(t.getKey(), c) + " " + type));
             out.add("CREATE TABLE IF NOT EXISTS " + table(t.getKey()) + " (" + String.join(", ", cols) + ")");
         }
+        return out;
+    }
+
+    List<String> indexDdl() {
+        List<String> out = new ArrayList<>();
         for (String t : List.of("grades", "course_enrollments", "attendance")) {
             out.add("CREATE INDEX IF NOT EXISTS " + table(t) + "_student_idx ON " + table(t) + " (" + column(t, "student_id") + ")");
             out.add("CREATE INDEX IF NOT EXISTS " + table(t) + "_course_idx ON " + table(t) + " (" + column(t, "course_id") + ")");
         }
-        return Collections.unmodifiableList(out);
+        return out;
     }
 
     /**
@@ -158,15 +169,19 @@ public final class SmsSchema {
      * @throws ExportException naming the statement that failed
      */
     public void create(DataSource dataSource) {
+        execute(dataSource, ddl(), "creating the SMS schema");
+    }
+
+    static void execute(DataSource dataSource, List<String> statements, String doing) {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String sql : ddl()) {
+            for (String sql : statements) {
                 s.execute(sql);
             }
             if (!c.getAutoCommit()) {
                 c.commit();
             }
         } catch (SQLException e) {
-            throw Sql.error("creating the SMS schema", e);
+            throw Sql.error(doing, e);
         }
     }
 
