@@ -35,6 +35,7 @@ public final class ExportJob {
     private final List<String> warnings;
     private final Map<String, String> filters;
     private final String instanceId;
+    private final String archivePath;
     private final long version;
 
     private ExportJob(Builder b) {
@@ -59,6 +60,7 @@ public final class ExportJob {
         this.warnings = List.copyOf(b.warnings);
         this.filters = Collections.unmodifiableMap(new TreeMap<>(b.filters));
         this.instanceId = Objects.requireNonNull(b.instanceId, "instanceId");
+        this.archivePath = b.archivePath;
         this.version = b.version;
         if (progressPercent < 0 || progressPercent > 100) {
             throw new IllegalArgumentException("progressPercent must be 0..100, got " + progressPercent);
@@ -94,6 +96,7 @@ public final class ExportJob {
         b.warnings = warnings;
         b.filters = filters;
         b.instanceId = instanceId;
+        b.archivePath = archivePath;
         b.version = version;
         return b;
     }
@@ -208,6 +211,11 @@ public final class ExportJob {
         return version;
     }
 
+    /** @return where maintenance moved the file, for ARCHIVED jobs */
+    public Optional<String> archivePath() {
+        return Optional.ofNullable(archivePath);
+    }
+
     /** @return the file size in MB (2^20 bytes), rounded to 2 decimals, as the seed reports it */
     public double fileSizeMb() {
         return Math.round(fileSizeBytes / 1048576.0 * 100) / 100.0;
@@ -257,6 +265,7 @@ public final class ExportJob {
         private List<String> warnings = new ArrayList<>();
         private Map<String, String> filters = Map.of();
         private String instanceId = "";
+        private String archivePath;
         private long version = 0;
 
         private Builder() {
@@ -457,6 +466,15 @@ public final class ExportJob {
          */
         public Builder version(long value) {
             this.version = value;
+            return this;
+        }
+
+        /**
+         * @param value where maintenance moved the file (ARCHIVED jobs)
+         * @return this builder
+         */
+        public Builder archivePath(String value) {
+            this.archivePath = value;
             return this;
         }
 

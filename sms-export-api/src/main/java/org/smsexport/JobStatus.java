@@ -1,6 +1,6 @@
 package org.smsexport;
 
-/** The life cycle of an export job: PENDING → RUNNING → COMPLETED | FAILED | CANCELLED. */
+/** The life cycle of an export job: PENDING → RUNNING → COMPLETED | FAILED | CANCELLED; COMPLETED → ARCHIVED. */
 public enum JobStatus {
     /** Accepted and waiting for a worker. */
     PENDING,
@@ -11,11 +11,13 @@ public enum JobStatus {
     /** The export failed; the job's error message says why. No file exists. */
     FAILED,
     /** The export was cancelled; no file exists. */
-    CANCELLED;
+    CANCELLED,
+    /** The completed file was moved to the archive by maintenance; {@link ExportJob#archivePath()} says where. */
+    ARCHIVED;
 
-    /** @return {@code true} for COMPLETED, FAILED and CANCELLED */
+    /** @return {@code true} for COMPLETED, FAILED, CANCELLED and ARCHIVED */
     public boolean isTerminal() {
-        return this == COMPLETED || this == FAILED || this == CANCELLED;
+        return this != PENDING && this != RUNNING;
     }
 
     /** @return the lower-case name used in JSON and on the command line */

@@ -31,6 +31,8 @@ import org.smsexport.InvalidRequestException;
  * <tr><td>{@code EXPORT_FSYNC}</td><td>{@code true}</td><td>force files to disk before publishing them</td></tr>
  * <tr><td>{@code EXPORT_DISCOVERY}</td><td>{@code true}</td><td>find providers with {@code ServiceLoader}</td></tr>
  * <tr><td>{@code EXPORT_METRICS_FILE}</td><td>{@code data/exports/metrics.jsonl}</td><td>JSONL metrics; empty disables</td></tr>
+ * <tr><td>{@code EXPORT_METRICS_MAX_MB}</td><td>{@code 0}</td><td>rotate the metrics file at this size; 0 never rotates</td></tr>
+ * <tr><td>{@code EXPORT_METRICS_KEEP}</td><td>{@code 5}</td><td>rotated metrics files kept</td></tr>
  * <tr><td>{@code EXPORT_RECOVERY_GRACE_SECONDS}</td><td>{@code 0}</td><td>unfinished jobs older than this (by heartbeat) are
  * failed on start; raise it when several processes share a job store</td></tr>
  * <tr><td>{@code EXPORT_RETENTION_DAYS}</td><td>{@code 30}</td><td>age after which maintenance removes exports</td></tr>
@@ -47,13 +49,16 @@ import org.smsexport.InvalidRequestException;
  * @param fsync            whether files are forced to disk before publishing
  * @param discovery        whether providers are discovered with {@code ServiceLoader}
  * @param metricsFile      the JSONL metrics file, when enabled
+ * @param metricsMaxBytes  rotate the metrics file at this size, 0 never
+ * @param metricsKeep      rotated metrics files kept
  * @param recoveryGrace    how stale an unfinished job's heartbeat must be before recovery fails it
  * @param retentionDays    age in days after which maintenance removes exports
  * @param archivePath      where maintenance archives exports
  * @param cleanupSchedule  how often maintenance runs
  */
 public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolicy overLimit, int workers, int queueCapacity,
-        Duration jobTimeout, boolean fsync, boolean discovery, Optional<Path> metricsFile, Duration recoveryGrace,
+        Duration jobTimeout, boolean fsync, boolean discovery, Optional<Path> metricsFile, long metricsMaxBytes, int metricsKeep,
+        Duration recoveryGrace,
         int retentionDays, Path archivePath, String cleanupSchedule) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportConfig.class);
@@ -61,7 +66,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
     /** The keys this record reads. */
     public static final Set<String> KEYS = Set.of("EXPORT_OUTPUT_DIR", "EXPORT_MAX_RECORDS", "EXPORT_OVER_LIMIT",
             "EXPORT_WORKERS", "EXPORT_QUEUE_CAPACITY", "EXPORT_JOB_TIMEOUT_SECONDS", "EXPORT_FSYNC", "EXPORT_DISCOVERY",
-            "EXPORT_METRICS_FILE", "EXPORT_RECOVERY_GRACE_SECONDS", "EXPORT_RETENTION_DAYS", "EXPORT_ARCHIVE_PATH",
+            "EXPORT_METRICS_FILE", "EXPORT_METRICS_MAX_MB", "EXPORT_METRICS_KEEP", "EXPORT_RECOVERY_GRACE_SECONDS", "EXPORT_RETENTION_DAYS", "EXPORT_ARCHIVE_PATH",
             "EXPORT_CLEANUP_SCHEDULE");
 
     private static final Set<String> SCHEDULES = Set.of("hourly", "daily", "weekly");
@@ -93,6 +98,9 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         }
         if (metricsFile == null) {
             problems.add("metrics file must be a path or empty");
+        }
+        if (metricsMaxBytes < 0 || metricsKeep < 0 || metricsKeep > 1000) {
+            problems.add("metrics rotation must be 0 or more bytes and 0..1000 kept files, got " + metricsMaxBytes + " / " + metricsKeep);
         }
         if (recoveryGrace == null || recoveryGrace.isNegative()) {
             problems.add("recovery grace must be 0 or more, got " + recoveryGrace);
@@ -156,6 +164,8 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         String metrics = values.getOrDefault("EXPORT_METRICS_FILE",
                 out == null ? "data/exports/metrics.jsonl" : out.resolve("metrics.jsonl").toString()).strip();
         Path metricsPath = metrics.isEmpty() ? null : r.path("EXPORT_METRICS_FILE", metrics);
+        long metricsMb = r.number("EXPORT_METRICS_MAX_MB", 0);
+        long metricsKeep = r.number("EXPORT_METRICS_KEEP", 5);
         long grace = r.number("EXPORT_RECOVERY_GRACE_SECONDS", 0);
         long retention = r.number("EXPORT_RETENTION_DAYS", 30);
         Path archive = r.path("EXPORT_ARCHIVE_PATH", "data/exports/archive");
@@ -168,7 +178,8 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         }
         return new ExportConfig(out, max, policy, (int) Math.min(workers, Integer.MAX_VALUE),
                 (int) Math.min(queue, Integer.MAX_VALUE), Duration.ofSeconds(timeout), fsync, discovery,
-                Optional.ofNullable(metricsPath), Duration.ofSeconds(grace), (int) Math.min(retention, Integer.MAX_VALUE),
+                Optional.ofNullable(metricsPath), metricsMb * 1_048_576, (int) Math.min(metricsKeep, Integer.MAX_VALUE),
+                Duration.ofSeconds(grace), (int) Math.min(retention, Integer.MAX_VALUE),
                 archive, schedule);
     }
 

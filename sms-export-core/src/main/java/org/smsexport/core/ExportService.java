@@ -50,9 +50,11 @@ import org.smsexport.spi.Notifier;
 public final class ExportService implements AutoCloseable {
 
     private final JobEngine engine;
+    private final ExportMaintenance maintenance;
 
-    private ExportService(JobEngine engine) {
+    private ExportService(JobEngine engine, ExportMaintenance maintenance) {
         this.engine = engine;
+        this.maintenance = maintenance;
     }
 
     /** @return a builder; see its documentation for the defaults */
@@ -191,6 +193,21 @@ public final class ExportService implements AutoCloseable {
     /** @return the export types the data sources serve, sorted by name */
     public List<ExportType> types() {
         return List.copyOf(engine.registry().types());
+    }
+
+    /** @return retention: delete or archive old exports */
+    public ExportMaintenance maintenance() {
+        return maintenance;
+    }
+
+    /**
+     * @return statistics over the JSONL metrics file
+     * @throws org.smsexport.JobStateException when the metrics file is switched off
+     */
+    public PerformanceMonitor performance() {
+        Path file = engine.config().metricsFile().orElseThrow(() -> new org.smsexport.JobStateException(
+                "The metrics file is switched off (EXPORT_METRICS_FILE is empty); there is nothing to summarise."));
+        return new PerformanceMonitor(file, engine.clock());
     }
 
     /** @return the settings in force */
@@ -478,7 +495,8 @@ public final class ExportService implements AutoCloseable {
                             ? Optional.of(outputDirectory.resolve("metrics.jsonl")) : c.metricsFile();
             ExportConfig effective = new ExportConfig(out, or(maxRecords, c.maxRecords()), or(overLimit, c.overLimit()),
                     or(workers, c.workers()), or(queueCapacity, c.queueCapacity()), or(jobTimeout, c.jobTimeout()),
-                    or(fsync, c.fsync()), or(discovery, c.discovery()), metrics, or(recoveryGrace, c.recoveryGrace()),
+                    or(fsync, c.fsync()), or(discovery, c.discovery()), metrics, c.metricsMaxBytes(), c.metricsKeep(),
+                    or(recoveryGrace, c.recoveryGrace()),
                     c.retentionDays(), c.archivePath(), c.cleanupSchedule());
             List<String> problems = new ArrayList<>();
             if (clock == null) {
@@ -494,12 +512,13 @@ public final class ExportService implements AutoCloseable {
                 throw new org.smsexport.InvalidRequestException("Invalid ExportService settings: " + String.join("; ", problems) + ".");
             }
             List<MetricsSink> allSinks = new ArrayList<>();
-            effective.metricsFile().ifPresent(f -> allSinks.add(new JsonlMetricsSink(f)));
+            effective.metricsFile().ifPresent(f -> allSinks.add(new JsonlMetricsSink(f, effective.metricsMaxBytes(),
+                    effective.metricsKeep())));
             allSinks.addAll(sinks);
             Registry registry = Registry.resolve(exporters, dataSources, notifiers, allSinks, effective.discovery(), classLoader);
             JobStore store = jobStore != null ? jobStore : new InMemoryJobStore();
             return new ExportService(new JobEngine(registry, store, effective, clock, executor, heartbeat, shutdownTimeout,
-                    createOutputDirectory));
+                    createOutputDirectory), new ExportMaintenance(store, effective, clock));
         }
 
         private static <T> T or(T value, T dflt) {

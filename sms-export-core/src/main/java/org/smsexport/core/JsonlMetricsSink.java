@@ -19,24 +19,80 @@ import org.smsexport.spi.MetricsSink;
  * The default {@link MetricsSink}: one JSON object per finished job, one line each, appended to a file
  * ({@code data/exports/metrics.jsonl} by default) with the original system's field names. Each line is
  * written with a single append-mode write, so lines from several threads or processes never interleave.
- * Thread-safe.
+ * With a size limit, the file is rotated ({@code metrics.jsonl.1}, {@code .2}, …, the oldest dropped) under
+ * an OS file lock, so two processes never rotate at once. Thread-safe.
  */
 public final class JsonlMetricsSink implements MetricsSink {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
+    private final long maxBytes;
+    private final int keep;
 
     /**
+     * A sink that never rotates (the original kept metrics indefinitely).
+     *
      * @param file the JSONL file; its directory is created when missing
      */
     public JsonlMetricsSink(Path file) {
-        this.file = file;
+        this(file, 0, 0);
     }
 
-    /** @return the file lines are appended to */
-    public Path file() {
-        return file;
+    /**
+     * @param file     the JSONL file; its directory is created when missing
+     * @param maxBytes rotate before a line would take the file past this size; 0 never rotates
+     * @param keep     how many rotated files to keep ({@code .1} newest)
+     */
+    public JsonlMetricsSink(Path file, long maxBytes, int keep) {
+        if (maxBytes < 0 || keep < 0) {
+            throw new IllegalArgumentException("maxBytes and keep must not be negative");
+        }
+        this.file = file;
+        this.maxBytes = maxBytes;
+        this.keep = keep;
+    }
+
+    /**
+     * @param file the live metrics file
+     * @param n    1 for the newest rotated file
+     * @return the path of rotated file {@code n}
+     */
+    public static Path rotated(Path file, int n) {
+        return file.resolveSibling(file.getFileName() + "." + n);
+    }
+
+    private void rotateIfNeeded(int lineLength) throws IOException {
+        if (maxBytes == 0 || !Files.exists(file) || Files.size(file) + lineLength <= maxBytes) {
+            return;
+        }
+        Path lock = file.resolveSibling(file.getFileName() + ".lock");
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock held = ch.lock();
+            try {
+                rotateLocked(lineLength);
+            } finally {
+                held.release();
+            }
+        }
+    }
+
+    private void rotateLocked(int lineLength) throws IOException {
+        // another process may have rotated while we waited for the lock
+        if (!Files.exists(file) || Files.size(file) + lineLength <= maxBytes) {
+            return;
+        }
+        if (keep == 0) {
+            Files.delete(file);
+            return;
+        }
+        Files.deleteIfExists(rotated(file, keep));
+        for (int i = keep - 1; i >= 1; i--) {
+            if (Files.exists(rotated(file, i))) {
+                Files.move(rotated(file, i), rotated(file, i + 1));
+            }
+        }
+        Files.move(file, rotated(file, 1));
     }
 
     @Override
@@ -47,6 +103,7 @@ public final class JsonlMetricsSink implements MetricsSink {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
+            rotateIfNeeded(line.length);
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND)) {
                 ByteBuffer buf = ByteBuffer.wrap(line);

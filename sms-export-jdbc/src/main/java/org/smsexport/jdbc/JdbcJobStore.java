@@ -36,7 +36,7 @@ public final class JdbcJobStore implements JobStore {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final String COLUMNS = "id, type, format, status, progress_percent, total_records, file_name, file_size_bytes, "
             + "duration_millis, sha256, error_message, created_at, started_at, completed_at, updated_at, owner, notification_email, "
-            + "notification_sent, warnings, filters, instance_id, version";
+            + "notification_sent, warnings, filters, instance_id, archive_path, version";
 
     private final DataSource db;
     private final String table;
@@ -79,7 +79,7 @@ public final class JdbcJobStore implements JobStore {
                 + "started_at TIMESTAMP WITH TIME ZONE, completed_at TIMESTAMP WITH TIME ZONE, "
                 + "updated_at TIMESTAMP WITH TIME ZONE NOT NULL, owner VARCHAR(200) NOT NULL, notification_email VARCHAR(320), "
                 + "notification_sent BOOLEAN NOT NULL, warnings VARCHAR, filters VARCHAR, instance_id VARCHAR(32) NOT NULL, "
-                + "version BIGINT NOT NULL)";
+                + "archive_path VARCHAR(1024), version BIGINT NOT NULL)";
     }
 
     private void createTable() {
@@ -95,7 +95,7 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public void insert(ExportJob job) {
-        String sql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = bindValues(ps, job);
             ps.setLong(i, job.version());
@@ -124,7 +124,7 @@ public final class JdbcJobStore implements JobStore {
         String sql = "UPDATE " + table + " SET id = ?, type = ?, format = ?, status = ?, progress_percent = ?, total_records = ?, "
                 + "file_name = ?, file_size_bytes = ?, duration_millis = ?, sha256 = ?, error_message = ?, created_at = ?, "
                 + "started_at = ?, completed_at = ?, updated_at = ?, owner = ?, notification_email = ?, notification_sent = ?, "
-                + "warnings = ?, filters = ?, instance_id = ?, version = ? WHERE id = ? AND version = ?";
+                + "warnings = ?, filters = ?, instance_id = ?, archive_path = ?, version = ? WHERE id = ? AND version = ?";
         ExportJob stored = next.toBuilder().version(current.version() + 1).build();
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = bindValues(ps, stored);
@@ -246,6 +246,7 @@ public final class JdbcJobStore implements JobStore {
         ps.setString(i++, j.warnings().isEmpty() ? null : String.join("\n", j.warnings()));
         ps.setString(i++, j.filters().isEmpty() ? null : encode(j.filters()));
         ps.setString(i++, j.instanceId());
+        ps.setString(i++, j.archivePath().orElse(null));
         return i;
     }
 
@@ -263,7 +264,7 @@ public final class JdbcJobStore implements JobStore {
                 .updatedAt(instant(rs, "updated_at")).owner(rs.getString("owner"))
                 .notificationEmail(rs.getString("notification_email")).notificationSent(rs.getBoolean("notification_sent"))
                 .warnings(warnings == null ? List.of() : List.of(warnings.split("\n")))
-                .filters(filters == null ? Map.of() : decode(filters)).instanceId(rs.getString("instance_id"))
+                .filters(filters == null ? Map.of() : decode(filters)).instanceId(rs.getString("instance_id")).archivePath(rs.getString("archive_path"))
                 .version(rs.getLong("version")).build();
     }
 

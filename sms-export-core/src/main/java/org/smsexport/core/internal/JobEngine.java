@@ -148,6 +148,11 @@ public final class JobEngine implements AutoCloseable {
         return config;
     }
 
+    /** @return the clock */
+    public Clock clock() {
+        return clock;
+    }
+
     /** @return the providers */
     public Registry registry() {
         return registry;
@@ -565,6 +570,8 @@ public final class JobEngine implements AutoCloseable {
             case COMPLETED:
                 return CompletableFuture.completedFuture(new ExportOutcome.Completed(job,
                         config.outputDirectory().resolve(job.fileName().orElseThrow())));
+            case ARCHIVED:
+                return CompletableFuture.completedFuture(new ExportOutcome.Completed(job, Path.of(job.archivePath().orElseThrow())));
             case FAILED:
                 return CompletableFuture.completedFuture(new ExportOutcome.Failed(job,
                         new ExportException(job.errorMessage().orElse("failed"), null, id, job.format(), job.type())));

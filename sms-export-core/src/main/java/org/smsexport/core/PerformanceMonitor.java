@@ -1,0 +1,253 @@
+package org.smsexport.core;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.function.Consumer;
+import org.smsexport.ExportMetrics;
+import org.smsexport.JobId;
+import org.smsexport.JobStatus;
+
+/**
+ * Reads the JSONL metrics file (and its rotated predecessors) and summarises it: {@link #performanceStats}
+ * and {@link #slowestExports}, the original system's monitor, working. Streams the files line by line with
+ * a streaming JSON parser and keeps only counters and log-scale histograms (1% precision), so a million lines
+ * take a few seconds and little memory. A corrupt line (half-written by a killed process) is skipped and
+ * counted. Thread-safe (stateless between calls).
+ */
+public final class PerformanceMonitor {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final Path file;
+    private final Clock clock;
+
+    /**
+     * @param file  the live metrics file; rotated files beside it ({@code .1}, {@code .2}, …) are read too
+     * @param clock the clock the window is measured from
+     */
+    public PerformanceMonitor(Path file, Clock clock) {
+        this.file = file;
+        this.clock = clock;
+    }
+
+    /**
+     * @param exportType only this type, or empty for all
+     * @param days       the window, days back from now (1 or more)
+     * @return the summary
+     */
+    public PerformanceStats performanceStats(Optional<String> exportType, int days) {
+        if (days < 1) {
+            throw new org.smsexport.InvalidRequestException("days must be at least 1, got " + days + ".");
+        }
+        Instant since = clock.instant().minus(Duration.ofDays(days));
+        long[] counts = new long[4];
+        double[] sums = new double[4];
+        Map<String, Long> byFormat = new HashMap<>();
+        Map<String, LogHistogram[]> hist = new HashMap<>();
+        long corrupt = read(m -> {
+            if (m.endTime().isBefore(since) || exportType.isPresent() && !exportType.get().equals(m.exportType())) {
+                return;
+            }
+            counts[0]++;
+            byFormat.merge(m.exportFormat(), 1L, Long::sum);
+            if (m.status() == JobStatus.COMPLETED || m.status() == JobStatus.ARCHIVED) {
+                counts[1]++;
+                double d = m.totalDurationSeconds();
+                double rps = m.recordsPerSecond();
+                sums[0] += d;
+                sums[1] += rps;
+                sums[2] += m.fileSizeMb();
+                sums[3] += m.totalRecords();
+                LogHistogram[] h = hist.computeIfAbsent(m.exportFormat(), f -> new LogHistogram[] {new LogHistogram(), new LogHistogram()});
+                h[0].add(d);
+                h[1].add(rps);
+            } else if (m.status() == JobStatus.FAILED) {
+                counts[2]++;
+            } else if (m.status() == JobStatus.CANCELLED) {
+                counts[3]++;
+            }
+        });
+        long ok = counts[1];
+        Map<String, PerformanceStats.FormatPercentiles> percentiles = new HashMap<>();
+        hist.forEach((f, h) -> percentiles.put(f, new PerformanceStats.FormatPercentiles(h[0].quantile(0.5), h[0].quantile(0.95),
+                h[1].quantile(0.5), h[1].quantile(0.95))));
+        return new PerformanceStats(days, exportType, counts[0], ok, counts[2], counts[3], ok == 0 ? 0 : sums[0] / ok,
+                ok == 0 ? 0 : sums[1] / ok, ok == 0 ? 0 : sums[2] / ok, (long) sums[3], sums[2], byFormat, percentiles, corrupt);
+    }
+
+    /**
+     * @param limit how many (1 or more)
+     * @return the slowest finished exports on record, slowest first
+     */
+    public List<ExportMetrics> slowestExports(int limit) {
+        if (limit < 1) {
+            throw new org.smsexport.InvalidRequestException("limit must be at least 1, got " + limit + ".");
+        }
+        PriorityQueue<ExportMetrics> top = new PriorityQueue<>(Comparator.comparing(ExportMetrics::duration));
+        read(m -> {
+            top.add(m);
+            if (top.size() > limit) {
+                top.poll();
+            }
+        });
+        List<ExportMetrics> out = new ArrayList<>(top);
+        out.sort(Comparator.comparing(ExportMetrics::duration).reversed());
+        return List.copyOf(out);
+    }
+
+    /** Calls {@code each} for every valid line of every metrics file, oldest file first; returns corrupt lines. */
+    private long read(Consumer<ExportMetrics> each) {
+        List<Path> files = new ArrayList<>();
+        for (int i = 1000; i >= 1; i--) {
+            Path r = JsonlMetricsSink.rotated(file, i);
+            if (Files.exists(r)) {
+                files.add(r);
+            }
+        }
+        if (Files.exists(file)) {
+            files.add(file);
+        }
+        long corrupt = 0;
+        for (Path f : files) {
+            try (BufferedReader in = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    ExportMetrics m = parse(line);
+                    if (m == null) {
+                        corrupt++;
+                    } else {
+                        each.accept(m);
+                    }
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // rotated away while we listed: its lines are in the next file
+            } catch (IOException e) {
+                throw new UncheckedIOException("Reading metrics file " + f + " failed", e);
+            }
+        }
+        return corrupt;
+    }
+
+    /** @return the metrics of a line, or {@code null} when the line is not a complete, valid record */
+    static ExportMetrics parse(String line) {
+        String id = null;
+        String type = null;
+        String format = null;
+        String owner = "";
+        String status = null;
+        String error = null;
+        String sha = null;
+        Instant start = null;
+        Instant end = null;
+        long records = -1;
+        long bytes = 0;
+        try (JsonParser p = JSON.createParser(line)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                    continue;
+                }
+                String text = t == JsonToken.VALUE_NULL ? null : p.getText();
+                switch (name) {
+                    case "export_id":
+                        id = text;
+                        break;
+                    case "export_type":
+                        type = text;
+                        break;
+                    case "export_format":
+                        format = text;
+                        break;
+                    case "owner":
+                        owner = text == null ? "" : text;
+                        break;
+                    case "status":
+                        status = text;
+                        break;
+                    case "error_message":
+                        error = text;
+                        break;
+                    case "sha256":
+                        sha = text;
+                        break;
+                    case "start_time":
+                        start = text == null ? null : Instant.parse(text);
+                        break;
+                    case "end_time":
+                        end = text == null ? null : Instant.parse(text);
+                        break;
+                    case "total_records":
+                        records = p.getLongValue();
+                        break;
+                    case "file_size_bytes":
+                        bytes = p.getLongValue();
+                        break;
+                    default:
+                        break;
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || id == null || type == null || format == null || status == null
+                    || start == null || end == null || records < 0) {
+                return null;
+            }
+            return new ExportMetrics(JobId.of(id), type, format, owner, start, end, records, bytes,
+                    JobStatus.valueOf(status.toUpperCase(java.util.Locale.ROOT)), Optional.ofNullable(error), Optional.ofNullable(sha));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Counts of values in log-scale buckets, 1% apart, from 1e-6 to 1e9: percentiles without keeping values. */
+    static final class LogHistogram {
+        private static final double MIN = 1e-6;
+        private static final double LOG_STEP = Math.log(1.01);
+        private final long[] counts = new long[(int) (Math.log(1e9 / MIN) / LOG_STEP) + 2];
+        private long total;
+
+        void add(double v) {
+            int i = v <= MIN ? 0 : (int) Math.min(counts.length - 1, Math.log(v / MIN) / LOG_STEP + 1);
+            counts[i]++;
+            total++;
+        }
+
+        double quantile(double q) {
+            if (total == 0) {
+                return 0;
+            }
+            long rank = (long) Math.ceil(q * total);
+            long seen = 0;
+            for (int i = 0; i < counts.length; i++) {
+                seen += counts[i];
+                if (seen >= rank) {
+                    // the bucket's geometric middle
+                    return i == 0 ? MIN : MIN * Math.exp((i - 0.5) * LOG_STEP);
+                }
+            }
+            return MIN * Math.exp(counts.length * LOG_STEP);
+        }
+    }
+}
