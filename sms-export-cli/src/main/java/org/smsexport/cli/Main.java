@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sms-export", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Exports Student Management System data to CSV and XLSX as tracked jobs.",
-        subcommands = {DemoCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ExportCommand.class, StatsCommand.class, SlowestCommand.class, CleanupCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit code of a failed or cancelled export. */

@@ -116,6 +116,33 @@ class CliTest {
             assertThat(r.code()).isZero();
             assertThat(r.out()).contains("Usage: sms-export " + command);
         }
-        assertThat(run("--help").out()).contains("demo").contains("export").doesNotContain("stats").doesNotContain("cleanup");
+        assertThat(run("--help").out()).contains("demo", "export", "stats", "slowest", "cleanup");
+    }
+
+    @Test
+    void statsSlowestAndCleanupReadWhatTheDemoLeft() throws Exception {
+        String metrics = demo().resolve("exports").resolve("metrics.jsonl").toString();
+        Run stats = run("stats", "--metrics", metrics, "--days", "1", "--json");
+        assertThat(stats.code()).as(stats.err()).isZero();
+        JsonNode s = new ObjectMapper().readTree(stats.out());
+        assertThat(s.get("total_exports").asLong()).isGreaterThanOrEqualTo(6);
+        assertThat(s.get("successful").asLong()).isEqualTo(s.get("total_exports").asLong());
+        assertThat(s.get("exports_by_format").get("xlsx").asLong()).isGreaterThanOrEqualTo(3);
+        assertThat(run("stats", "--metrics", metrics, "--type", "grades").out()).contains("Exports in the last 7 days of grades");
+
+        Run slowest = run("slowest", "--metrics", metrics, "--limit", "3", "--json");
+        assertThat(slowest.code()).isZero();
+        assertThat(slowest.out().split("\n")).hasSize(3);
+
+        Run cleanup = run("cleanup", "--db", DemoCommand.url(demo(), true) + ";USER=sa", "--out", demo().resolve("exports").toString(),
+                "--days", "1", "--dry-run", "--json");
+        assertThat(cleanup.code()).as(cleanup.err()).isZero();
+        JsonNode c = new ObjectMapper().readTree(cleanup.out());
+        assertThat(c.get("deleted_jobs").asLong()).as("nothing is a day old yet").isZero();
+        assertThat(c.get("dry_run").asBoolean()).isTrue();
+
+        Run missing = run("stats", "--metrics", dir.resolve("nope.jsonl").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("error: No metrics file at ");
     }
 }

@@ -1,0 +1,91 @@
+package org.smsexport.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import javax.sql.DataSource;
+import org.smsexport.InvalidRequestException;
+import org.smsexport.core.ExportMaintenance;
+import org.smsexport.core.ExportService;
+import org.smsexport.jdbc.JdbcJobStore;
+import org.smsexport.jdbc.JdbcDataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Retention: delete (or archive) finished exports older than a number of days, from a persistent job store. */
+@Command(name = "cleanup", mixinStandardHelpOptions = true,
+        description = "Delete or archive finished exports older than --days (jobs in a database's export_jobs table).")
+final class CleanupCommand extends Common implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--days", defaultValue = "30", description = "Age in days (default ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(names = "--archive", paramLabel = "DIR", description = "Move files here and mark jobs ARCHIVED instead of deleting.")
+    Path archive;
+
+    @Option(names = "--dry-run", description = "Report what would be done; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--db", paramLabel = "JDBC_URL", description = "The job database (default: the demo database).")
+    String db;
+
+    @Option(names = "--user", description = "Database user.")
+    String user;
+
+    @Option(names = "--password", description = "Database password.", arity = "0..1", interactive = true)
+    String password;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "The export directory of those jobs (default: the demo's).")
+    Path outDir;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        DataSource database;
+        Path exportsDir;
+        if (db == null) {
+            Path demo = Path.of("sms-export-demo");
+            if (!Files.exists(demo.resolve("db").resolve("sms.mv.db"))) {
+                throw new InvalidRequestException("No --db given and no demo database in " + demo.toAbsolutePath()
+                        + ". Run 'sms-export demo' first, or pass --db JDBC_URL --out DIR.");
+            }
+            database = JdbcDataSource.driverManager(DemoCommand.url(demo, true), "sa", "");
+            exportsDir = outDir != null ? outDir : demo.resolve("exports");
+        } else {
+            database = JdbcDataSource.driverManager(db, user, password);
+            exportsDir = outDir != null ? outDir : Path.of("data/exports");
+        }
+        try (ExportService exports = ExportService.builder().jobStore(JdbcJobStore.create(database)).outputDirectory(exportsDir)
+                .createOutputDirectory(false).metricsFile(null).discovery(false).build()) {
+            ExportMaintenance m = exports.maintenance();
+            if (archive != null) {
+                ExportMaintenance.ArchiveResult r = m.cleanupAndArchiveOldExports(days, archive, dryRun);
+                if (json) {
+                    printJson(out, r.toMap());
+                } else {
+                    out.printf(Locale.ROOT, "%s%,d jobs archived (%,d files moved to %s, %,d files already gone), cutoff %s%n",
+                            dryRun ? "[dry run] " : "", r.archivedJobs(), r.archivedFiles(), r.archivePath(), r.missingFiles(),
+                            r.cutoffDate());
+                    r.errors().forEach(e -> out.println("  error: " + e));
+                }
+                return r.errors().isEmpty() ? 0 : Main.FAILED;
+            }
+            ExportMaintenance.CleanupResult r = m.cleanupOldExports(days, true, dryRun);
+            if (json) {
+                printJson(out, r.toMap());
+            } else {
+                out.printf(Locale.ROOT, "%s%,d jobs and %,d files deleted, cutoff %s%n", dryRun ? "[dry run] " : "", r.deletedJobs(),
+                        r.deletedFiles(), r.cutoffDate());
+                r.errors().forEach(e -> out.println("  error: " + e));
+            }
+            return r.errors().isEmpty() ? 0 : Main.FAILED;
+        }
+    }
+}
