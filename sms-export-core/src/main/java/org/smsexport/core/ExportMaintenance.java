@@ -204,6 +204,19 @@ public final class ExportMaintenance {
         return new ArchiveResult(jobs, files, missing, cutoff, archive, errors, dryRun);
     }
 
+    /**
+     * The seed's {@code generate_performance_report}: {@link PerformanceMonitor#performanceStats} over all types.
+     *
+     * @param days the window, days back from now
+     * @return the statistics
+     * @throws org.smsexport.JobStateException when the metrics file is switched off
+     */
+    public PerformanceStats generatePerformanceReport(int days) {
+        Path file = config.metricsFile().orElseThrow(() -> new org.smsexport.JobStateException(
+                "The metrics file is switched off (EXPORT_METRICS_FILE is empty); there is nothing to report."));
+        return new PerformanceMonitor(file, clock).performanceStats(Optional.empty(), days);
+    }
+
     /** Same file system: one atomic rename. Otherwise copy beside the target, verify, rename, delete the source. */
     private static void move(Path source, Path target, Optional<String> sha256) throws IOException {
         if (Files.exists(target)) {

@@ -92,6 +92,7 @@ class MaintenanceTest {
             assertThat(third.archivedJobs()).isZero();
             assertThat(third.errors()).isEmpty();
             assertThat(s.maintenance().cleanupOldExports(30, true, false).deletedJobs()).as("archived jobs are kept").isZero();
+            assertThat(s.maintenance().generatePerformanceReport(90).successful()).as("from the metrics file").isEqualTo(2);
         }
     }
 
