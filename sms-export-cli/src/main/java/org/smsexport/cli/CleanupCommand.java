@@ -1,17 +1,15 @@
 package org.smsexport.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
-import org.smsexport.InvalidRequestException;
 import org.smsexport.core.ExportMaintenance;
 import org.smsexport.core.ExportService;
 import org.smsexport.jdbc.JdbcJobStore;
-import org.smsexport.jdbc.JdbcDataSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,14 +31,8 @@ final class CleanupCommand extends Common implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Report what would be done; change nothing.")
     boolean dryRun;
 
-    @Option(names = "--db", paramLabel = "JDBC_URL", description = "The job database (default: the demo database).")
-    String db;
-
-    @Option(names = "--user", description = "Database user.")
-    String user;
-
-    @Option(names = "--password", description = "Database password.", arity = "0..1", interactive = true)
-    String password;
+    @Mixin
+    DatabaseOptions database;
 
     @Option(names = "--out", paramLabel = "DIR", description = "The export directory of those jobs (default: the demo's).")
     Path outDir;
@@ -48,21 +40,9 @@ final class CleanupCommand extends Common implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        DataSource database;
-        Path exportsDir;
-        if (db == null) {
-            Path demo = Path.of("sms-export-demo");
-            if (!Files.exists(demo.resolve("db").resolve("sms.mv.db"))) {
-                throw new InvalidRequestException("No --db given and no demo database in " + demo.toAbsolutePath()
-                        + ". Run 'sms-export demo' first, or pass --db JDBC_URL --out DIR.");
-            }
-            database = JdbcDataSource.driverManager(DemoCommand.url(demo, true), "sa", "");
-            exportsDir = outDir != null ? outDir : demo.resolve("exports");
-        } else {
-            database = JdbcDataSource.driverManager(db, user, password);
-            exportsDir = outDir != null ? outDir : Path.of("data/exports");
-        }
-        try (ExportService exports = ExportService.builder().jobStore(JdbcJobStore.create(database)).outputDirectory(exportsDir)
+        DataSource jobs = database.open();
+        Path exportsDir = outDir != null ? outDir : database.demo() ? DatabaseOptions.DEMO.resolve("exports") : Path.of("data/exports");
+        try (ExportService exports = ExportService.builder().jobStore(JdbcJobStore.create(jobs)).outputDirectory(exportsDir)
                 .createOutputDirectory(false).metricsFile(null).discovery(false).build()) {
             ExportMaintenance m = exports.maintenance();
             if (archive != null) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.sql.DataSource;
 import org.smsexport.ExportOutcome;
 import org.smsexport.ExportRequest;
 import org.smsexport.ExportType;
@@ -17,6 +16,7 @@ import org.smsexport.InvalidRequestException;
 import org.smsexport.core.ExportService;
 import org.smsexport.jdbc.JdbcDataSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,14 +41,8 @@ final class ExportCommand extends Common implements Callable<Integer> {
     @Option(names = "--limit", description = "At most this many rows.")
     Long limit;
 
-    @Option(names = "--db", paramLabel = "JDBC_URL", description = "The database (default: the demo database in sms-export-demo).")
-    String db;
-
-    @Option(names = "--user", description = "Database user.")
-    String user;
-
-    @Option(names = "--password", description = "Database password.", arity = "0..1", interactive = true)
-    String password;
+    @Mixin
+    DatabaseOptions database;
 
     @Option(names = "--out", defaultValue = "data/exports", description = "Output directory (default ${DEFAULT-VALUE}).")
     Path outDir;
@@ -68,18 +62,7 @@ final class ExportCommand extends Common implements Callable<Integer> {
             request.limit(limit);
         }
         ExportRequest built = request.build();
-        DataSource database;
-        if (db == null) {
-            Path demo = Path.of("sms-export-demo");
-            if (!Files.exists(demo.resolve("db").resolve("sms.mv.db"))) {
-                throw new InvalidRequestException("No --db given and no demo database in " + demo.toAbsolutePath()
-                        + ". Run 'sms-export demo' first, or pass --db JDBC_URL.");
-            }
-            database = JdbcDataSource.driverManager(DemoCommand.url(demo, true), "sa", "");
-        } else {
-            database = JdbcDataSource.driverManager(db, user, password);
-        }
-        JdbcDataSource source = JdbcDataSource.of(database);
+        JdbcDataSource source = JdbcDataSource.of(database.open());
         boolean created = !Files.exists(outDir);
         ExportOutcome outcome;
         try (ExportService exports = ExportService.builder().dataSource(source).outputDirectory(outDir).maxRecords(0).build()) {

@@ -1,0 +1,44 @@
+package org.smsexport.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.smsexport.InvalidRequestException;
+import org.smsexport.jdbc.JdbcDataSource;
+import picocli.CommandLine.Option;
+
+/** {@code --db}, {@code --user}, {@code --password}: any JDBC database, the demo's by default. */
+final class DatabaseOptions {
+
+    /** Where the demo keeps its database and exports. */
+    static final Path DEMO = Path.of("sms-export-demo");
+
+    @Option(names = "--db", paramLabel = "JDBC_URL", description = "The database (default: the demo database in sms-export-demo).")
+    String url;
+
+    @Option(names = "--user", description = "Database user.")
+    String user;
+
+    @Option(names = "--password", description = "Database password.", arity = "0..1", interactive = true)
+    String password;
+
+    /** @return whether no {@code --db} was given, so the demo database is meant */
+    boolean demo() {
+        return url == null;
+    }
+
+    /**
+     * @return the database named by the options, or the demo's
+     * @throws InvalidRequestException when no {@code --db} was given and there is no demo database
+     */
+    DataSource open() {
+        if (url != null) {
+            return JdbcDataSource.driverManager(url, user, password);
+        }
+        if (!Files.exists(DEMO.resolve("db").resolve("sms.mv.db"))) {
+            throw new InvalidRequestException("No --db given and no demo database in " + DEMO.toAbsolutePath()
+                    + ". Run 'sms-export demo' first, or pass --db JDBC_URL.");
+        }
+        return JdbcDataSource.driverManager(DemoCommand.url(DEMO, true), "sa", "");
+    }
+}
