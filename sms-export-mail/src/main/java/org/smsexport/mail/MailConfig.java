@@ -1,0 +1,148 @@
+package org.smsexport.mail;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.smsexport.InvalidRequestException;
+
+/**
+ * SMTP settings, with the original system's variable names. Defaults: port 587, STARTTLS required
+ * ({@code SMTP_USE_TLS=true}), connect timeout 10 s, read/write timeout 30 s, 3 retries starting at 2 s and
+ * doubling, attachments up to 5 MB (counting base64's 4/3), links valid 7 days. The password never appears
+ * in {@link #toString()}.
+ *
+ * @param enabled          {@code ENABLE_EMAIL_NOTIFICATIONS}
+ * @param host             {@code SMTP_HOST}
+ * @param port             {@code SMTP_PORT}
+ * @param user             {@code SMTP_USER}, empty for no authentication
+ * @param password         {@code SMTP_PASSWORD}
+ * @param from             {@code SMTP_FROM_ADDRESS}
+ * @param startTls         {@code SMTP_USE_TLS}: STARTTLS required (never a silent downgrade)
+ * @param ssl              {@code SMTP_SSL}: implicit TLS (port 465)
+ * @param connectTimeout   {@code SMTP_CONNECT_TIMEOUT_SECONDS}
+ * @param timeout          {@code SMTP_TIMEOUT_SECONDS}, for reads and writes
+ * @param retries          {@code SMTP_RETRIES}: attempts after the first
+ * @param backoff          {@code SMTP_RETRY_BACKOFF_MS}: wait before the first retry, doubled after each
+ * @param attachMaxBytes   {@code MAIL_ATTACH_MAX_BYTES}: files up to this size (after base64) are attached; 0 never
+ * @param expiresInDays    {@code EXPORT_LINK_EXPIRES_DAYS}: what the mail says about the download link
+ * @param templateDir      {@code MAIL_TEMPLATE_DIR}: a directory whose templates override the bundled ones
+ */
+public record MailConfig(boolean enabled, String host, int port, String user, String password, String from, boolean startTls,
+        boolean ssl, Duration connectTimeout, Duration timeout, int retries, Duration backoff, long attachMaxBytes,
+        int expiresInDays, Optional<Path> templateDir) {
+
+    /** @return the configuration of the process environment */
+    public static MailConfig fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    /**
+     * Reads the keys listed on the record; values that are not numbers or booleans are reported by
+     * {@link #validate()}, not here, so a host can show every problem at once.
+     *
+     * @param env settings by key
+     * @return the configuration
+     */
+    public static MailConfig from(Map<String, String> env) {
+        return new MailConfig(bool(env, "ENABLE_EMAIL_NOTIFICATIONS", false), env.getOrDefault("SMTP_HOST", "").strip(),
+                (int) number(env, "SMTP_PORT", 587), env.getOrDefault("SMTP_USER", "").strip(), env.getOrDefault("SMTP_PASSWORD", ""),
+                env.getOrDefault("SMTP_FROM_ADDRESS", "").strip(), bool(env, "SMTP_USE_TLS", true), bool(env, "SMTP_SSL", false),
+                Duration.ofSeconds(number(env, "SMTP_CONNECT_TIMEOUT_SECONDS", 10)),
+                Duration.ofSeconds(number(env, "SMTP_TIMEOUT_SECONDS", 30)), (int) number(env, "SMTP_RETRIES", 3),
+                Duration.ofMillis(number(env, "SMTP_RETRY_BACKOFF_MS", 2000)), number(env, "MAIL_ATTACH_MAX_BYTES", 5L * 1024 * 1024),
+                (int) number(env, "EXPORT_LINK_EXPIRES_DAYS", 7),
+                Optional.ofNullable(env.get("MAIL_TEMPLATE_DIR")).filter(s -> !s.isBlank()).map(Path::of));
+    }
+
+    private static boolean bool(Map<String, String> env, String key, boolean dflt) {
+        String v = env.get(key);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        switch (v.strip().toLowerCase(Locale.ROOT)) {
+            case "true":
+            case "yes":
+            case "1":
+                return true;
+            case "false":
+            case "no":
+            case "0":
+                return false;
+            default:
+                throw new InvalidRequestException(key + "='" + v + "' is not one of [true, false].");
+        }
+    }
+
+    private static long number(Map<String, String> env, String key, long dflt) {
+        String v = env.get(key);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException(key + "='" + v + "' is not a whole number.");
+        }
+    }
+
+    /** @return every missing or bad setting; empty when mail can be sent */
+    public List<String> problems() {
+        List<String> p = new ArrayList<>();
+        if (host.isEmpty()) {
+            p.add("SMTP_HOST is not set");
+        }
+        if (port < 1 || port > 65_535) {
+            p.add("SMTP_PORT=" + port + " is not a port (1..65535)");
+        }
+        if (!Recipients.valid(from)) {
+            p.add("SMTP_FROM_ADDRESS '" + from + "' is not an email address");
+        }
+        if (!user.isEmpty() && password.isEmpty()) {
+            p.add("SMTP_PASSWORD is empty while SMTP_USER is set");
+        }
+        if (startTls && ssl) {
+            p.add("SMTP_USE_TLS (STARTTLS) and SMTP_SSL (implicit TLS) are both on; choose one");
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero() || timeout.isNegative() || timeout.isZero()) {
+            p.add("timeouts must be positive");
+        }
+        if (retries < 0 || retries > 10) {
+            p.add("SMTP_RETRIES=" + retries + " is not 0..10");
+        }
+        if (backoff.isNegative()) {
+            p.add("SMTP_RETRY_BACKOFF_MS must not be negative");
+        }
+        if (attachMaxBytes < 0) {
+            p.add("MAIL_ATTACH_MAX_BYTES must not be negative");
+        }
+        if (expiresInDays < 1) {
+            p.add("EXPORT_LINK_EXPIRES_DAYS must be at least 1");
+        }
+        return List.copyOf(p);
+    }
+
+    /** @return whether notifications are switched on and the configuration is complete */
+    public boolean isEnabled() {
+        return enabled && problems().isEmpty();
+    }
+
+    /**
+     * @throws InvalidRequestException listing every missing or bad setting in one message
+     */
+    public void validate() {
+        List<String> p = problems();
+        if (!p.isEmpty()) {
+            throw new InvalidRequestException("Mail is misconfigured: " + String.join("; ", p) + ".");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MailConfig[enabled=" + enabled + ", host=" + host + ", port=" + port + ", user=" + user + ", password="
+                + (password.isEmpty() ? "(none)" : "(set)") + ", from=" + from + ", startTls=" + startTls + ", ssl=" + ssl + "]";
+    }
+}

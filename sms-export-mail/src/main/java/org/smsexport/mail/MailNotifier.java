@@ -1,0 +1,353 @@
+package org.smsexport.mail;
+
+import jakarta.activation.DataHandler;
+import jakarta.activation.FileDataSource;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smsexport.ExportJob;
+import org.smsexport.InvalidRequestException;
+import org.smsexport.JobStatus;
+import org.smsexport.spi.ExportEvent;
+import org.smsexport.spi.Notifier;
+
+/**
+ * Mails the outcome of exports that have a notification address: "export completed" with type, format,
+ * records, size, duration and the download link (or the file attached, when small enough), or "export
+ * failed" with the reason. Every message has an HTML and a plain-text part, all values HTML-escaped, a
+ * one-line subject, templates in English and Greek chosen by the request's locale. Sending runs on the
+ * notifier's own thread ({@code sms-export-mail-1}) with connect/read/write timeouts and retries with
+ * exponential backoff, so it never blocks or fails an export. Found by discovery it reads the environment
+ * ({@link MailConfig#fromEnvironment()}) and stays silent unless {@code ENABLE_EMAIL_NOTIFICATIONS=true} and
+ * the configuration is complete. Thread-safe.
+ */
+public final class MailNotifier implements Notifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailNotifier.class);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    private final MailConfig config;
+    private final Session session;
+    private final Templates templates;
+    private final ThreadPoolExecutor sender;
+    private final AtomicLong failed = new AtomicLong();
+
+    /** A notifier configured from the environment (what discovery creates). */
+    public MailNotifier() {
+        this(MailConfig.fromEnvironment());
+    }
+
+    /**
+     * @param config the SMTP settings
+     */
+    public MailNotifier(MailConfig config) {
+        this.config = config;
+        this.session = Session.getInstance(properties(config));
+        this.templates = new Templates(config.templateDir());
+        this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000), r -> {
+            Thread t = new Thread(r, "sms-export-mail-1");
+            t.setDaemon(true);
+            return t;
+        });
+        if (config.enabled() && !config.isEnabled()) {
+            LOG.warn("Email notifications are enabled but misconfigured, so none will be sent: {}", config.problems());
+        }
+    }
+
+    private static Properties properties(MailConfig c) {
+        Properties p = new Properties();
+        String proto = c.ssl() ? "smtps" : "smtp";
+        p.put("mail.transport.protocol", proto);
+        p.put("mail." + proto + ".host", c.host());
+        p.put("mail." + proto + ".port", Integer.toString(c.port()));
+        p.put("mail." + proto + ".auth", Boolean.toString(!c.user().isEmpty()));
+        p.put("mail." + proto + ".connectiontimeout", Long.toString(c.connectTimeout().toMillis()));
+        p.put("mail." + proto + ".timeout", Long.toString(c.timeout().toMillis()));
+        p.put("mail." + proto + ".writetimeout", Long.toString(c.timeout().toMillis()));
+        if (c.startTls()) {
+            p.put("mail.smtp.starttls.enable", "true");
+            p.put("mail.smtp.starttls.required", "true");
+        }
+        if (c.ssl()) {
+            p.put("mail.smtps.ssl.checkserveridentity", "true");
+        }
+        return p;
+    }
+
+    /** @return whether notifications are on and the configuration is complete */
+    public boolean isEnabled() {
+        return config.isEnabled();
+    }
+
+    /** @throws InvalidRequestException listing every missing or bad setting */
+    public void validate() {
+        config.validate();
+    }
+
+    /** @return messages that could not be delivered after every retry */
+    public long failedDeliveries() {
+        return failed.get();
+    }
+
+    @Override
+    public void jobFinished(ExportEvent event) {
+        ExportJob job = event.job();
+        if (!isEnabled() || job.notificationEmail().isEmpty()) {
+            return;
+        }
+        try {
+            if (job.status() == JobStatus.COMPLETED) {
+                sendCompleted(job, job.notificationEmail().get(), event.downloadUrl(), event.file(), event.locale());
+            } else if (job.status() == JobStatus.FAILED) {
+                sendFailed(job, job.notificationEmail().get(), event.locale());
+            }
+        } catch (InvalidRequestException e) {
+            failed.incrementAndGet();
+            LOG.warn("Not mailing job {}: {}", job.id(), e.getMessage());
+        }
+    }
+
+    /**
+     * Queues an "export completed" message.
+     *
+     * @param job         the completed job
+     * @param to          the recipient
+     * @param downloadUrl the signed link, when there is one
+     * @param file        the file, attached when it fits {@code MAIL_ATTACH_MAX_BYTES}
+     * @param locale      the language of the message
+     * @return completes with {@code true} once delivered, {@code false} when every attempt failed
+     * @throws InvalidRequestException for a bad recipient address
+     */
+    public CompletableFuture<Boolean> sendCompleted(ExportJob job, String to, Optional<String> downloadUrl, Optional<Path> file,
+            Locale locale) {
+        Recipients.parse(to);
+        Map<String, String> v = values(job);
+        v.put("records", String.format(Locale.ROOT, "%,d", job.totalRecords()));
+        v.put("size", String.format(Locale.ROOT, "%.2f MB", job.fileSizeBytes() / 1048576.0));
+        v.put("duration", String.format(Locale.ROOT, "%.1f s", job.duration().map(Duration::toMillis).orElse(0L) / 1000.0));
+        Optional<Path> attachment = file.filter(f -> fits(f));
+        List<String> lines = new ArrayList<>();
+        downloadUrl.ifPresent(url -> lines.add(templates.phrase("link", locale, Map.of("url", url, "days",
+                Integer.toString(config.expiresInDays())))));
+        if (attachment.isPresent()) {
+            lines.add(templates.phrase("attached", locale, Map.of()));
+        }
+        if (lines.isEmpty()) {
+            lines.add(templates.phrase("no_link", locale, Map.of()));
+        }
+        v.put("link_text", String.join("\n", lines));
+        String linkHtml = downloadUrl.map(url -> "<a href=\"" + Templates.escape(url) + "\">" + Templates.escape(lines.get(0)) + "</a>")
+                .orElse(Templates.escape(lines.get(0)));
+        if (downloadUrl.isPresent() && attachment.isPresent()) {
+            linkHtml += "<br>" + Templates.escape(lines.get(1));
+        }
+        String subject = templates.phrase("completed", locale, v);
+        String html = templates.html("completed", locale, v, Map.of("link_html", linkHtml));
+        String text = templates.text("completed", locale, v);
+        return queue(job.id().value(), to, subject, text, html, attachment);
+    }
+
+    /**
+     * Queues an "export failed" message.
+     *
+     * @param job    the failed job
+     * @param to     the recipient
+     * @param locale the language of the message
+     * @return completes with {@code true} once delivered
+     * @throws InvalidRequestException for a bad recipient address
+     */
+    public CompletableFuture<Boolean> sendFailed(ExportJob job, String to, Locale locale) {
+        Recipients.parse(to);
+        Map<String, String> v = values(job);
+        v.put("error", job.errorMessage().orElse("unknown"));
+        v.put("time", TIME.format(job.completedAt().orElse(Instant.now())));
+        return queue(job.id().value(), to, templates.phrase("failed", locale, v), templates.text("failed", locale, v),
+                templates.html("failed", locale, v, Map.of()), Optional.empty());
+    }
+
+    /**
+     * What a bulk notification did.
+     *
+     * @param sent   messages delivered
+     * @param failed recipients that could not be reached, with the reason
+     */
+    public record BulkResult(int sent, Map<String, String> failed) {
+        /** Copies the map. */
+        public BulkResult {
+            failed = Map.copyOf(failed);
+        }
+    }
+
+    /**
+     * Sends one message per recipient (no recipient sees the others), in the calling thread, with retries.
+     *
+     * @param subject    the subject (line breaks removed)
+     * @param body       the plain-text body (the HTML part is its escaped copy)
+     * @param recipients the addresses
+     * @return how many were sent and which failed
+     */
+    public BulkResult sendBulk(String subject, String body, List<String> recipients) {
+        config.validate();
+        String oneLine = subject.replaceAll("[\\r\\n\\t]+", " ").strip();
+        String html = "<!DOCTYPE html><html><body><p>" + Templates.escape(body).replace("\n", "<br>") + "</p></body></html>";
+        int sent = 0;
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (String r : recipients) {
+            try {
+                Recipients.parse(r);
+                deliver("bulk", r, oneLine, body, html, Optional.empty());
+                sent++;
+            } catch (InvalidRequestException | MessagingException | IOException e) {
+                failures.put(r, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures.put(r, "interrupted");
+                break;
+            }
+        }
+        return new BulkResult(sent, failures);
+    }
+
+    private boolean fits(Path f) {
+        try {
+            return config.attachMaxBytes() > 0 && Files.size(f) * 4 / 3 <= config.attachMaxBytes();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, String> values(ExportJob job) {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("type", job.type());
+        v.put("format", job.format());
+        v.put("job_id", job.id().value());
+        return v;
+    }
+
+    private CompletableFuture<Boolean> queue(String id, String to, String subject, String text, String html, Optional<Path> attachment) {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        try {
+            sender.execute(() -> {
+                try {
+                    deliver(id, to, subject, text, html, attachment);
+                    result.complete(true);
+                } catch (MessagingException | IOException e) {
+                    failed.incrementAndGet();
+                    LOG.warn("Mail for job {} could not be delivered after {} attempts: {}", id, config.retries() + 1, e.toString());
+                    result.complete(false);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    result.complete(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            failed.incrementAndGet();
+            LOG.warn("Mail queue full or closed; mail for job {} dropped", id);
+            result.complete(false);
+        }
+        return result;
+    }
+
+    private void deliver(String id, String to, String subject, String text, String html, Optional<Path> attachment)
+            throws MessagingException, IOException, InterruptedException {
+        MessagingException last = null;
+        for (int attempt = 0; attempt <= config.retries(); attempt++) {
+            if (attempt > 0) {
+                Thread.sleep(config.backoff().toMillis() << (attempt - 1));
+            }
+            try {
+                MimeMessage m = message(to, subject, text, html, attachment);
+                if (config.user().isEmpty()) {
+                    Transport.send(m);
+                } else {
+                    Transport.send(m, config.user(), config.password());
+                }
+                LOG.debug("Mail for job {} delivered (attempt {})", id, attempt + 1);
+                return;
+            } catch (SendFailedException e) {
+                throw e; // the server refused the address: retrying will not help
+            } catch (MessagingException e) {
+                last = e;
+                LOG.debug("Mail for job {} attempt {} failed: {}", id, attempt + 1, e.toString());
+            }
+        }
+        throw last;
+    }
+
+    private MimeMessage message(String to, String subject, String text, String html, Optional<Path> attachment)
+            throws MessagingException, IOException {
+        MimeMessage m = new MimeMessage(session);
+        m.setFrom(Recipients.parse(config.from()));
+        m.setRecipient(Message.RecipientType.TO, Recipients.parse(to));
+        m.setSubject(subject, "UTF-8");
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        MimeBodyPart plain = new MimeBodyPart();
+        plain.setText(text, "UTF-8");
+        MimeBodyPart rich = new MimeBodyPart();
+        rich.setContent(html, "text/html; charset=UTF-8");
+        alternative.addBodyPart(plain);
+        alternative.addBodyPart(rich);
+        if (attachment.isEmpty()) {
+            m.setContent(alternative);
+        } else {
+            MimeMultipart mixed = new MimeMultipart("mixed");
+            MimeBodyPart body = new MimeBodyPart();
+            body.setContent(alternative);
+            mixed.addBodyPart(body);
+            MimeBodyPart file = new MimeBodyPart();
+            file.setDataHandler(new DataHandler(new FileDataSource(attachment.get().toFile())));
+            file.setFileName(attachment.get().getFileName().toString());
+            mixed.addBodyPart(file);
+            m.setContent(mixed);
+        }
+        m.saveChanges();
+        return m;
+    }
+
+    /** Delivers what is queued (waiting up to 30 s), then stops the sending thread. */
+    @Override
+    public void close() {
+        sender.shutdown();
+        try {
+            if (!sender.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("{} mails still queued at close; dropped", sender.getQueue().size());
+                sender.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sender.shutdownNow();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MailNotifier[" + config + "]";
+    }
+}

@@ -1,0 +1,212 @@
+package org.smsexport.mail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.smsexport.ExportJob;
+import org.smsexport.InvalidRequestException;
+import org.smsexport.JobId;
+import org.smsexport.JobStatus;
+import org.smsexport.spi.ExportEvent;
+import org.smsexport.test.ServiceRegistrations;
+
+/** Real SMTP: GreenMail receives what the notifier sends. */
+class MailNotifierTest {
+
+    @RegisterExtension
+    static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+
+    @TempDir
+    Path dir;
+
+    private static final Instant T = Instant.parse("2026-11-26T08:00:00Z");
+
+    static MailConfig config(int port, Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(Map.of("ENABLE_EMAIL_NOTIFICATIONS", "true", "SMTP_HOST", "127.0.0.1",
+                "SMTP_PORT", Integer.toString(port), "SMTP_FROM_ADDRESS", "noreply@sms.example", "SMTP_USE_TLS", "false",
+                "SMTP_RETRY_BACKOFF_MS", "200", "SMTP_CONNECT_TIMEOUT_SECONDS", "2", "SMTP_TIMEOUT_SECONDS", "5"));
+        env.putAll(extra);
+        return MailConfig.from(env);
+    }
+
+    private MailNotifier notifier(Map<String, String> extra) {
+        return new MailNotifier(config(smtp.getSmtp().getPort(), extra));
+    }
+
+    static ExportJob job(JobStatus status, String error) {
+        return ExportJob.builder().id(JobId.random()).type("students").format("csv").status(status).createdAt(T).startedAt(T)
+                .completedAt(T.plusSeconds(3)).updatedAt(T).owner("alice").totalRecords(12_345).fileSizeBytes(2 * 1_048_576)
+                .duration(Duration.ofMillis(3_200)).errorMessage(error).notificationEmail("alice@uni.example").build();
+    }
+
+    private static String part(MimeMessage m, String type) throws Exception {
+        Multipart mp = (Multipart) m.getContent();
+        if (mp.getContentType().startsWith("multipart/mixed")) {
+            mp = (Multipart) mp.getBodyPart(0).getContent();
+        }
+        for (int i = 0; i < mp.getCount(); i++) {
+            BodyPart p = mp.getBodyPart(i);
+            if (p.isMimeType(type)) {
+                return (String) p.getContent();
+            }
+        }
+        throw new AssertionError("no " + type + " part");
+    }
+
+    @Test
+    void mailsACompletedExportWithPlainAndHtmlPartsAndAnEscapedLink() throws Exception {
+        try (MailNotifier n = notifier(Map.of())) {
+            assertThat(n.sendCompleted(job(JobStatus.COMPLETED, null), "alice@uni.example",
+                    Optional.of("https://sms.example/api/v1/export-jobs/x/download?token=a&expires=1"), Optional.empty(), Locale.ENGLISH)
+                    .get(30, TimeUnit.SECONDS)).isTrue();
+        }
+        MimeMessage m = smtp.getReceivedMessages()[0];
+        assertThat(m.getSubject()).isEqualTo("Export completed: students (csv), 12,345 records");
+        assertThat(m.getAllRecipients()).hasSize(1);
+        String text = part(m, "text/plain");
+        assertThat(text).contains("Records:   12,345", "File size: 2.00 MB", "Duration:  3.2 s",
+                "Download: https://sms.example/api/v1/export-jobs/x/download?token=a&expires=1 (valid for 7 days)")
+                .doesNotContain("<");
+        assertThat(part(m, "text/html")).contains("href=\"https://sms.example/api/v1/export-jobs/x/download?token=a&amp;expires=1\"");
+    }
+
+    @Test
+    void escapesValuesInTheFailureMailAndSpeaksGreek() throws Exception {
+        try (MailNotifier n = notifier(Map.of())) {
+            n.jobFinished(new ExportEvent(job(JobStatus.FAILED, "Filter 'search' has value '<script>alert(1)</script>'"),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Locale.forLanguageTag("el")));
+            assertThat(smtp.waitForIncomingEmail(30_000, 1)).isTrue();
+        }
+        MimeMessage m = smtp.getReceivedMessages()[0];
+        assertThat(m.getSubject()).isEqualTo("Η εξαγωγή απέτυχε: students (csv)");
+        assertThat(part(m, "text/html")).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>");
+        assertThat(part(m, "text/plain")).contains("Αιτία:   Filter 'search' has value '<script>alert(1)</script>'");
+    }
+
+    @Test
+    void attachesSmallFilesAndLinksLargeOnes() throws Exception {
+        Path small = Files.writeString(dir.resolve("students.csv"), "a,b\n1,2\n");
+        Path large = Files.write(dir.resolve("big.csv"), new byte[4_000]);
+        try (MailNotifier n = notifier(Map.of("MAIL_ATTACH_MAX_BYTES", "3000"))) {
+            n.sendCompleted(job(JobStatus.COMPLETED, null), "a@uni.example", Optional.empty(), Optional.of(small), Locale.ENGLISH)
+                    .get(30, TimeUnit.SECONDS);
+            n.sendCompleted(job(JobStatus.COMPLETED, null), "b@uni.example", Optional.of("https://x.example/d"), Optional.of(large),
+                    Locale.ENGLISH).get(30, TimeUnit.SECONDS);
+        }
+        MimeMessage withFile = smtp.getReceivedMessagesForDomain("a@uni.example")[0];
+        Multipart mixed = (Multipart) withFile.getContent();
+        assertThat(mixed.getCount()).isEqualTo(2);
+        assertThat(mixed.getBodyPart(1).getFileName()).isEqualTo("students.csv");
+        assertThat(GreenMailUtil.getBody(mixed.getBodyPart(1))).contains("a,b");
+        MimeMessage linked = smtp.getReceivedMessagesForDomain("b@uni.example")[0];
+        assertThat(linked.getContentType()).startsWith("multipart/alternative");
+        assertThat(part(linked, "text/plain")).contains("Download: https://x.example/d");
+    }
+
+    @Test
+    void sendsBulkOnePerRecipientAndNamesTheOnesThatFailed() throws Exception {
+        try (MailNotifier n = notifier(Map.of())) {
+            MailNotifier.BulkResult r = n.sendBulk("Daily Export Summary\r\nBcc: evil@x.example", "All exports <ok> & done.",
+                    List.of("one@uni.example", "not an address", "two@uni.example"));
+            assertThat(r.sent()).isEqualTo(2);
+            assertThat(r.failed()).containsOnlyKeys("not an address");
+        }
+        MimeMessage[] got = smtp.getReceivedMessages();
+        assertThat(got).hasSize(2);
+        for (MimeMessage m : got) {
+            assertThat(m.getAllRecipients()).hasSize(1);
+            assertThat(m.getSubject()).isEqualTo("Daily Export Summary Bcc: evil@x.example");
+            assertThat(m.getHeader("Bcc")).isNull();
+            assertThat(part(m, "text/html")).contains("All exports &lt;ok&gt; &amp; done.");
+        }
+    }
+
+    @Test
+    void retriesUntilTheServerAnswers() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        GreenMail late = new GreenMail(new ServerSetup(port, "127.0.0.1", "smtp"));
+        try (MailNotifier n = new MailNotifier(config(port, Map.of("SMTP_RETRIES", "5", "SMTP_RETRY_BACKOFF_MS", "300")))) {
+            var delivered = n.sendFailed(job(JobStatus.FAILED, "boom"), "alice@uni.example", Locale.ENGLISH);
+            Thread.sleep(400);
+            assertThat(delivered).isNotDone();
+            late.start();
+            assertThat(delivered.get(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(late.getReceivedMessages()).hasSize(1);
+            assertThat(n.failedDeliveries()).isZero();
+        } finally {
+            late.stop();
+        }
+    }
+
+    @Test
+    void givesUpAfterTheRetriesWithoutBlockingTheCaller() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (MailNotifier n = new MailNotifier(config(port, Map.of("SMTP_RETRIES", "2", "SMTP_RETRY_BACKOFF_MS", "10")))) {
+            long t0 = System.nanoTime();
+            n.jobFinished(new ExportEvent(job(JobStatus.FAILED, "x"), Optional.empty(), Optional.empty(), Optional.empty(), Locale.ENGLISH));
+            assertThat(System.nanoTime() - t0).as("jobFinished returns at once").isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
+            var result = n.sendFailed(job(JobStatus.FAILED, "y"), "a@uni.example", Locale.ENGLISH);
+            assertThat(result.get(30, TimeUnit.SECONDS)).isFalse();
+            assertThat(n.failedDeliveries()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void requiresStartTlsWhenAskedAndNeverFallsBackToPlainText() throws Exception {
+        try (MailNotifier n = notifier(Map.of("SMTP_USE_TLS", "true", "SMTP_RETRIES", "0"))) {
+            assertThat(n.sendFailed(job(JobStatus.FAILED, "x"), "a@uni.example", Locale.ENGLISH).get(30, TimeUnit.SECONDS)).isFalse();
+        }
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void validatesConfigurationAndRecipientsWithoutShowingThePassword() {
+        MailConfig bad = MailConfig.from(Map.of("ENABLE_EMAIL_NOTIFICATIONS", "true", "SMTP_PORT", "70000", "SMTP_FROM_ADDRESS", "nobody",
+                "SMTP_USER", "u", "SMTP_SSL", "true"));
+        assertThat(bad.isEnabled()).isFalse();
+        assertThatThrownBy(bad::validate).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("SMTP_HOST is not set").hasMessageContaining("SMTP_PORT=70000")
+                .hasMessageContaining("SMTP_FROM_ADDRESS 'nobody'").hasMessageContaining("SMTP_PASSWORD is empty")
+                .hasMessageContaining("both on");
+        MailConfig secret = MailConfig.from(Map.of("SMTP_PASSWORD", "hunter2", "SMTP_USER", "u"));
+        assertThat(secret.toString()).doesNotContain("hunter2").contains("password=(set)");
+        try (MailNotifier n = notifier(Map.of())) {
+            assertThatThrownBy(() -> n.sendFailed(job(JobStatus.FAILED, "x"), "a@b.example\r\nBcc: c@d.example", Locale.ENGLISH))
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("is not an email address");
+        }
+        assertThat(new MailNotifier(MailConfig.from(Map.of())).isEnabled()).as("off unless enabled").isFalse();
+    }
+
+    @Test
+    void registersItselfForBothClassPathAndModulePath() {
+        ServiceRegistrations.assertConsistent(MailNotifier.class);
+    }
+}
