@@ -36,6 +36,7 @@ public final class ExportJob {
     private final Map<String, String> filters;
     private final String instanceId;
     private final String archivePath;
+    private final String notificationError;
     private final long version;
 
     private ExportJob(Builder b) {
@@ -61,6 +62,7 @@ public final class ExportJob {
         this.filters = Collections.unmodifiableMap(new TreeMap<>(b.filters));
         this.instanceId = Objects.requireNonNull(b.instanceId, "instanceId");
         this.archivePath = b.archivePath;
+        this.notificationError = b.notificationError;
         this.version = b.version;
         if (progressPercent < 0 || progressPercent > 100) {
             throw new IllegalArgumentException("progressPercent must be 0..100, got " + progressPercent);
@@ -97,6 +99,7 @@ public final class ExportJob {
         b.filters = filters;
         b.instanceId = instanceId;
         b.archivePath = archivePath;
+        b.notificationError = notificationError;
         b.version = version;
         return b;
     }
@@ -211,6 +214,11 @@ public final class ExportJob {
         return version;
     }
 
+    /** @return why the last notification could not be delivered, when it could not */
+    public Optional<String> notificationError() {
+        return Optional.ofNullable(notificationError);
+    }
+
     /** @return where maintenance moved the file, for ARCHIVED jobs */
     public Optional<String> archivePath() {
         return Optional.ofNullable(archivePath);
@@ -266,6 +274,7 @@ public final class ExportJob {
         private Map<String, String> filters = Map.of();
         private String instanceId = "";
         private String archivePath;
+        private String notificationError;
         private long version = 0;
 
         private Builder() {
@@ -466,6 +475,15 @@ public final class ExportJob {
          */
         public Builder version(long value) {
             this.version = value;
+            return this;
+        }
+
+        /**
+         * @param value why the last notification failed, or {@code null}
+         * @return this builder
+         */
+        public Builder notificationError(String value) {
+            this.notificationError = value;
             return this;
         }
 

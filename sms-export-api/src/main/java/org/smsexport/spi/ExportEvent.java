@@ -15,9 +15,38 @@ import org.smsexport.ExportJob;
  * @param downloadUrl   a signed, expiring link to the file, when the host configured a base URL
  * @param linkExpiresAt when the link stops working
  * @param locale        the language the requester reads
+ * @param report        where a notifier reports whether its message got through; the engine records it on the job
+ *                      ({@code notificationSent}, {@code notificationError})
  */
 public record ExportEvent(ExportJob job, Optional<Path> file, Optional<String> downloadUrl, Optional<Instant> linkExpiresAt,
-        Locale locale) {
+        Locale locale, NotificationReport report) {
+
+    /** Receives the outcome of a notification, possibly later and on another thread. */
+    @FunctionalInterface
+    public interface NotificationReport {
+        /** Ignores every report. */
+        NotificationReport IGNORE = (sent, error) -> { };
+
+        /**
+         * @param sent  whether the message was delivered
+         * @param error why not, when it was not
+         */
+        void notificationResult(boolean sent, Optional<String> error);
+    }
+
+    /**
+     * An event whose notification outcome is not recorded.
+     *
+     * @param job           the final job record
+     * @param file          the published file, when completed
+     * @param downloadUrl   a signed link, when there is one
+     * @param linkExpiresAt when the link stops working
+     * @param locale        the requester's language
+     */
+    public ExportEvent(ExportJob job, Optional<Path> file, Optional<String> downloadUrl, Optional<Instant> linkExpiresAt,
+            Locale locale) {
+        this(job, file, downloadUrl, linkExpiresAt, locale, NotificationReport.IGNORE);
+    }
 
     /** Checks for nulls. */
     public ExportEvent {
@@ -26,5 +55,6 @@ public record ExportEvent(ExportJob job, Optional<Path> file, Optional<String> d
         Objects.requireNonNull(downloadUrl, "downloadUrl");
         Objects.requireNonNull(linkExpiresAt, "linkExpiresAt");
         Objects.requireNonNull(locale, "locale");
+        Objects.requireNonNull(report, "report");
     }
 }

@@ -41,6 +41,10 @@ final class ExportCommand extends Common implements Callable<Integer> {
     @Option(names = "--limit", description = "At most this many rows.")
     Long limit;
 
+    @Option(names = "--notify", paramLabel = "EMAIL", description = "Mail the outcome here (needs ENABLE_EMAIL_NOTIFICATIONS and "
+            + "the SMTP_* settings).")
+    String notify;
+
     @Mixin
     DatabaseOptions database;
 
@@ -60,6 +64,9 @@ final class ExportCommand extends Common implements Callable<Integer> {
                 .locale(Locale.forLanguageTag(locale));
         if (limit != null) {
             request.limit(limit);
+        }
+        if (notify != null) {
+            request.notifyEmail(notify);
         }
         ExportRequest built = request.build();
         JdbcDataSource source = JdbcDataSource.of(database.open());

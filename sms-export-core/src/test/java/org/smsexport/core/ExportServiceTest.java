@@ -244,6 +244,23 @@ class ExportServiceTest {
     }
 
     @Test
+    void theJobRecordsWhatTheNotifierReports() {
+        Notifier delivered = e -> e.report().notificationResult(true, java.util.Optional.empty());
+        Notifier bounced = e -> e.report().notificationResult(false, java.util.Optional.of("550 mailbox unavailable"));
+        try (ExportService exports = service(b -> b.notifier(delivered))) {
+            ExportJob job = exports.run(request("courses").notifyEmail("a@uni.example").build()).job();
+            assertThat(exports.job(job.id()).orElseThrow().notificationSent()).isTrue();
+        }
+        try (ExportService exports = service(b -> b.notifier(bounced))) {
+            ExportJob job = exports.run(request("courses").notifyEmail("a@uni.example").build()).job();
+            ExportJob after = exports.job(job.id()).orElseThrow();
+            assertThat(after.notificationSent()).isFalse();
+            assertThat(after.notificationError()).contains("550 mailbox unavailable");
+            assertThat(after.status()).isEqualTo(JobStatus.COMPLETED);
+        }
+    }
+
+    @Test
     void jobsAreListedPerOwnerNewestFirstAndCanBeOpenedAndDeleted() throws Exception {
         try (ExportService exports = service(b -> { })) {
             ExportJob a = exports.run(request("courses").owner("alice").build()).job();

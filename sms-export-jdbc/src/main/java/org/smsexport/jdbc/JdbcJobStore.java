@@ -36,7 +36,7 @@ public final class JdbcJobStore implements JobStore {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final String COLUMNS = "id, type, format, status, progress_percent, total_records, file_name, file_size_bytes, "
             + "duration_millis, sha256, error_message, created_at, started_at, completed_at, updated_at, owner, notification_email, "
-            + "notification_sent, warnings, filters, instance_id, archive_path, version";
+            + "notification_sent, notification_error, warnings, filters, instance_id, archive_path, version";
 
     private final DataSource db;
     private final String table;
@@ -78,7 +78,7 @@ public final class JdbcJobStore implements JobStore {
                 + "sha256 VARCHAR(64), error_message VARCHAR(4000), created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
                 + "started_at TIMESTAMP WITH TIME ZONE, completed_at TIMESTAMP WITH TIME ZONE, "
                 + "updated_at TIMESTAMP WITH TIME ZONE NOT NULL, owner VARCHAR(200) NOT NULL, notification_email VARCHAR(320), "
-                + "notification_sent BOOLEAN NOT NULL, warnings VARCHAR, filters VARCHAR, instance_id VARCHAR(32) NOT NULL, "
+                + "notification_sent BOOLEAN NOT NULL, notification_error VARCHAR(1000), warnings VARCHAR, filters VARCHAR, instance_id VARCHAR(32) NOT NULL, "
                 + "archive_path VARCHAR(1024), version BIGINT NOT NULL)";
     }
 
@@ -95,7 +95,7 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public void insert(ExportJob job) {
-        String sql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = bindValues(ps, job);
             ps.setLong(i, job.version());
@@ -124,6 +124,7 @@ public final class JdbcJobStore implements JobStore {
         String sql = "UPDATE " + table + " SET id = ?, type = ?, format = ?, status = ?, progress_percent = ?, total_records = ?, "
                 + "file_name = ?, file_size_bytes = ?, duration_millis = ?, sha256 = ?, error_message = ?, created_at = ?, "
                 + "started_at = ?, completed_at = ?, updated_at = ?, owner = ?, notification_email = ?, notification_sent = ?, "
+                + "notification_error = ?, "
                 + "warnings = ?, filters = ?, instance_id = ?, archive_path = ?, version = ? WHERE id = ? AND version = ?";
         ExportJob stored = next.toBuilder().version(current.version() + 1).build();
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -243,6 +244,7 @@ public final class JdbcJobStore implements JobStore {
         ps.setString(i++, j.owner());
         ps.setString(i++, j.notificationEmail().orElse(null));
         ps.setBoolean(i++, j.notificationSent());
+        ps.setString(i++, j.notificationError().map(m -> m.length() > 1000 ? m.substring(0, 999) + "…" : m).orElse(null));
         ps.setString(i++, j.warnings().isEmpty() ? null : String.join("\n", j.warnings()));
         ps.setString(i++, j.filters().isEmpty() ? null : encode(j.filters()));
         ps.setString(i++, j.instanceId());
@@ -262,7 +264,7 @@ public final class JdbcJobStore implements JobStore {
                 .sha256(rs.getString("sha256")).errorMessage(rs.getString("error_message"))
                 .createdAt(instant(rs, "created_at")).startedAt(instant(rs, "started_at")).completedAt(instant(rs, "completed_at"))
                 .updatedAt(instant(rs, "updated_at")).owner(rs.getString("owner"))
-                .notificationEmail(rs.getString("notification_email")).notificationSent(rs.getBoolean("notification_sent"))
+                .notificationEmail(rs.getString("notification_email")).notificationSent(rs.getBoolean("notification_sent")).notificationError(rs.getString("notification_error"))
                 .warnings(warnings == null ? List.of() : List.of(warnings.split("\n")))
                 .filters(filters == null ? Map.of() : decode(filters)).instanceId(rs.getString("instance_id")).archivePath(rs.getString("archive_path"))
                 .version(rs.getLong("version")).build();

@@ -58,6 +58,7 @@ public final class MailNotifier implements Notifier {
     private final Templates templates;
     private final ThreadPoolExecutor sender;
     private final AtomicLong failed = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<String> lastError = new java.util.concurrent.atomic.AtomicReference<>();
 
     /** A notifier configured from the environment (what discovery creates). */
     public MailNotifier() {
@@ -123,14 +124,20 @@ public final class MailNotifier implements Notifier {
             return;
         }
         try {
+            CompletableFuture<Boolean> outcome;
             if (job.status() == JobStatus.COMPLETED) {
-                sendCompleted(job, job.notificationEmail().get(), event.downloadUrl(), event.file(), event.locale());
+                outcome = sendCompleted(job, job.notificationEmail().get(), event.downloadUrl(), event.file(), event.locale());
             } else if (job.status() == JobStatus.FAILED) {
-                sendFailed(job, job.notificationEmail().get(), event.locale());
+                outcome = sendFailed(job, job.notificationEmail().get(), event.locale());
+            } else {
+                return;
             }
+            outcome.thenAccept(sent -> event.report().notificationResult(sent, sent ? Optional.empty()
+                    : Optional.ofNullable(lastError.get())));
         } catch (InvalidRequestException e) {
             failed.incrementAndGet();
             LOG.warn("Not mailing job {}: {}", job.id(), e.getMessage());
+            event.report().notificationResult(false, Optional.of(e.getMessage()));
         }
     }
 
@@ -260,7 +267,8 @@ public final class MailNotifier implements Notifier {
                     result.complete(true);
                 } catch (MessagingException | IOException e) {
                     failed.incrementAndGet();
-                    LOG.warn("Mail for job {} could not be delivered after {} attempts: {}", id, config.retries() + 1, e.toString());
+                    lastError.set(Recipients.oneLine(e.getMessage() == null ? e.toString() : e.getMessage()));
+                    LOG.warn("Mail for job {} could not be delivered: {}", id, e.toString());
                     result.complete(false);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -280,7 +288,9 @@ public final class MailNotifier implements Notifier {
         MessagingException last = null;
         for (int attempt = 0; attempt <= config.retries(); attempt++) {
             if (attempt > 0) {
-                Thread.sleep(config.backoff().toMillis() << (attempt - 1));
+                long base = config.backoff().toMillis() << (attempt - 1);
+                // jitter, so many processes retrying one server do not knock in step
+                Thread.sleep(base + java.util.concurrent.ThreadLocalRandom.current().nextLong(base / 4 + 1));
             }
             try {
                 MimeMessage m = message(to, subject, text, html, attachment);
@@ -291,14 +301,29 @@ public final class MailNotifier implements Notifier {
                 }
                 LOG.debug("Mail for job {} delivered (attempt {})", id, attempt + 1);
                 return;
-            } catch (SendFailedException e) {
-                throw e; // the server refused the address: retrying will not help
             } catch (MessagingException e) {
+                if (permanent(e)) {
+                    throw e;
+                }
                 last = e;
                 LOG.debug("Mail for job {} attempt {} failed: {}", id, attempt + 1, e.toString());
             }
         }
         throw last;
+    }
+
+    /**
+     * Permanent failures are not retried: a refused address, refused credentials, or a 5xx reply. Connection
+     * failures, timeouts and 4xx replies are transient.
+     */
+    static boolean permanent(MessagingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage().strip();
+            if (m.matches("(?s)^[45]\\d\\d[ -].*")) {
+                return m.charAt(0) == '5';
+            }
+        }
+        return e instanceof SendFailedException || e instanceof jakarta.mail.AuthenticationFailedException;
     }
 
     private MimeMessage message(String to, String subject, String text, String html, Optional<Path> attachment)

@@ -206,6 +206,39 @@ class MailNotifierTest {
     }
 
     @Test
+    void refusedCredentialsArePermanentAndNotRetried() throws Exception {
+        GreenMail auth = new GreenMail(ServerSetupTest.SMTP.dynamicPort()).withConfiguration(
+                com.icegreen.greenmail.configuration.GreenMailConfiguration.aConfig().withUser("sender@sms.example", "right"));
+        auth.start();
+        try (MailNotifier n = new MailNotifier(config(auth.getSmtp().getPort(), Map.of("SMTP_USER", "sender@sms.example",
+                "SMTP_PASSWORD", "wrong", "SMTP_RETRIES", "5", "SMTP_RETRY_BACKOFF_MS", "2000")))) {
+            long t0 = System.nanoTime();
+            assertThat(n.sendFailed(job(JobStatus.FAILED, "x"), "a@uni.example", Locale.ENGLISH).get(30, TimeUnit.SECONDS)).isFalse();
+            assertThat(System.nanoTime() - t0).as("no retries with 2 s backoff").isLessThan(TimeUnit.SECONDS.toNanos(2));
+        } finally {
+            auth.stop();
+        }
+    }
+
+    @Test
+    void theJobRecordsWhetherItsNotificationWasSent() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (MailNotifier down = new MailNotifier(config(port, Map.of("SMTP_RETRIES", "1", "SMTP_RETRY_BACKOFF_MS", "10")));
+                MailNotifier up = notifier(Map.of())) {
+            ExportEvent.NotificationReport report = (sent, error) -> reports.add(sent + ":" + error.orElse(""));
+            down.jobFinished(new ExportEvent(job(JobStatus.COMPLETED, null), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Locale.ENGLISH, report));
+            up.jobFinished(new ExportEvent(job(JobStatus.COMPLETED, null), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Locale.ENGLISH, report));
+        }
+        assertThat(reports).hasSize(2).anyMatch(r -> r.startsWith("true:")).anyMatch(r -> r.startsWith("false:") && r.length() > 6);
+    }
+
+    @Test
     void registersItselfForBothClassPathAndModulePath() {
         ServiceRegistrations.assertConsistent(MailNotifier.class);
     }

@@ -439,10 +439,20 @@ public final class JobEngine implements AutoCloseable {
     private void finish(RunningJob rj, ExportOutcome outcome, Optional<Path> file) {
         ExportJob job = outcome.job();
         recordMetrics(job);
-        notify(new ExportEvent(job, file, Optional.empty(), Optional.empty(), rj.prepared.request().locale()));
+        notify(new ExportEvent(job, file, Optional.empty(), Optional.empty(), rj.prepared.request().locale(),
+                (sent, error) -> recordNotification(job.id(), sent, error)));
         rj.future.complete(outcome);
         // last: until now completion(id) must hand out this future, not a "finished" one made from the store
         active.remove(rj.id);
+    }
+
+    private void recordNotification(JobId id, boolean sent, Optional<String> error) {
+        try {
+            mutate(id, cur -> cur.toBuilder().notificationSent(cur.notificationSent() || sent)
+                    .notificationError(sent ? null : error.orElse("not delivered")).build());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the notification outcome of job {}: {}", id, e.toString());
+        }
     }
 
     private void recordMetrics(ExportJob job) {
