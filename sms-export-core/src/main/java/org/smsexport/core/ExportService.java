@@ -51,10 +51,17 @@ public final class ExportService implements AutoCloseable {
 
     private final JobEngine engine;
     private final ExportMaintenance maintenance;
+    private final DownloadLinks links;
 
-    private ExportService(JobEngine engine, ExportMaintenance maintenance) {
+    private ExportService(JobEngine engine, ExportMaintenance maintenance, DownloadLinks links) {
         this.engine = engine;
         this.maintenance = maintenance;
+        this.links = links;
+    }
+
+    /** @return the download link signer, when {@link Builder#downloadLinks} configured one */
+    public Optional<DownloadLinks> downloadLinks() {
+        return Optional.ofNullable(links);
     }
 
     /** @return a builder; see its documentation for the defaults */
@@ -265,6 +272,8 @@ public final class ExportService implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private Duration heartbeat = Duration.ofSeconds(10);
         private boolean createOutputDirectory = true;
+        private DownloadLinks downloadLinks;
+        private String publicBaseUrl;
 
         private Builder() {
         }
@@ -470,6 +479,21 @@ public final class ExportService implements AutoCloseable {
         }
 
         /**
+         * Puts signed, expiring download links ({@code <url>/api/v1/export-jobs/{id}/download?token=…}) into
+         * the notifications of completed jobs.
+         *
+         * @param baseUrl the server's public base URL, e.g. {@code https://sms.example}
+         * @param links   the signer; {@code null} for one whose secret is kept in {@code <output>/.link-secret},
+         *                links valid 7 days
+         * @return this builder
+         */
+        public Builder downloadLinks(String baseUrl, DownloadLinks links) {
+            this.publicBaseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            this.downloadLinks = links;
+            return this;
+        }
+
+        /**
          * @param value whether to create the output directory when missing; default {@code true}
          * @return this builder
          */
@@ -517,8 +541,15 @@ public final class ExportService implements AutoCloseable {
             allSinks.addAll(sinks);
             Registry registry = Registry.resolve(exporters, dataSources, notifiers, allSinks, effective.discovery(), classLoader);
             JobStore store = jobStore != null ? jobStore : new InMemoryJobStore();
-            return new ExportService(new JobEngine(registry, store, effective, clock, executor, heartbeat, shutdownTimeout,
-                    createOutputDirectory), new ExportMaintenance(store, effective, clock));
+            JobEngine engine = new JobEngine(registry, store, effective, clock, executor, heartbeat, shutdownTimeout,
+                    createOutputDirectory);
+            DownloadLinks links = null;
+            if (publicBaseUrl != null) {
+                links = downloadLinks != null ? downloadLinks
+                        : DownloadLinks.persistent(effective.outputDirectory().resolve(".link-secret"), Duration.ofDays(7), clock);
+                engine.links(links, publicBaseUrl);
+            }
+            return new ExportService(engine, new ExportMaintenance(store, effective, clock), links);
         }
 
         private static <T> T or(T value, T dflt) {

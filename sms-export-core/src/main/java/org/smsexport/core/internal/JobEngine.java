@@ -87,6 +87,8 @@ public final class JobEngine implements AutoCloseable {
     private final AtomicLong notifierFailures = new AtomicLong();
     private final AtomicLong sinkFailures = new AtomicLong();
     private volatile boolean closed;
+    private volatile org.smsexport.core.DownloadLinks links;
+    private volatile String publicBaseUrl;
 
     /**
      * Starts the engine: creates the output directory when asked, recovers interrupted jobs, starts the
@@ -146,6 +148,17 @@ public final class JobEngine implements AutoCloseable {
     /** @return the settings */
     public ExportConfig config() {
         return config;
+    }
+
+    /**
+     * Puts signed download links into notifications of completed jobs.
+     *
+     * @param downloadLinks the signer
+     * @param baseUrl       the public base URL of the server that serves {@code /api/v1/export-jobs/{id}/download}
+     */
+    public void links(org.smsexport.core.DownloadLinks downloadLinks, String baseUrl) {
+        this.links = downloadLinks;
+        this.publicBaseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     }
 
     /** @return the clock */
@@ -439,7 +452,15 @@ public final class JobEngine implements AutoCloseable {
     private void finish(RunningJob rj, ExportOutcome outcome, Optional<Path> file) {
         ExportJob job = outcome.job();
         recordMetrics(job);
-        notify(new ExportEvent(job, file, Optional.empty(), Optional.empty(), rj.prepared.request().locale(),
+        Optional<String> url = Optional.empty();
+        Optional<Instant> expires = Optional.empty();
+        org.smsexport.core.DownloadLinks signer = links;
+        if (signer != null && job.status() == JobStatus.COMPLETED) {
+            String token = signer.token(job.id(), job.owner());
+            url = Optional.of(publicBaseUrl + "/api/v1/export-jobs/" + job.id() + "/download?token=" + token);
+            expires = signer.expiry(token);
+        }
+        notify(new ExportEvent(job, file, url, expires, rj.prepared.request().locale(),
                 (sent, error) -> recordNotification(job.id(), sent, error)));
         rj.future.complete(outcome);
         // last: until now completion(id) must hand out this future, not a "finished" one made from the store

@@ -1,0 +1,167 @@
+package org.smsexport.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.smsexport.JobId;
+
+/**
+ * Signed, expiring download links: a token is the expiry (epoch seconds) and an HMAC-SHA256 over job id,
+ * owner and expiry, compared in constant time. A link for one job or owner does not open another, and
+ * stops working when it expires. The secret comes from configuration or is generated once and kept,
+ * owner-readable only, beside the exports. Immutable and thread-safe.
+ */
+public final class DownloadLinks {
+
+    /** How a token checked out. */
+    public enum Verdict {
+        /** Genuine and not expired. */
+        VALID,
+        /** Not made by this secret for this job and owner (or malformed). */
+        TAMPERED,
+        /** Genuine, but past its expiry. */
+        EXPIRED
+    }
+
+    private final byte[] secret;
+    private final Clock clock;
+    private final Duration validity;
+
+    /**
+     * @param secret   at least 32 bytes
+     * @param validity how long a link works (the seed's {@code expires_in_days}, default 7 days)
+     * @param clock    the clock expiry is measured with
+     */
+    public DownloadLinks(byte[] secret, Duration validity, Clock clock) {
+        if (secret.length < 32) {
+            throw new IllegalArgumentException("A link secret needs at least 32 bytes, got " + secret.length);
+        }
+        if (validity.isNegative() || validity.isZero()) {
+            throw new IllegalArgumentException("Link validity must be positive, got " + validity);
+        }
+        this.secret = secret.clone();
+        this.validity = validity;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * The secret kept in {@code file}, created (random, 32 bytes, owner read/write only) on first use, so
+     * links survive restarts and every process sharing the directory signs alike.
+     *
+     * @param file     where the secret lives
+     * @param validity how long a link works
+     * @param clock    the clock
+     * @return the links
+     */
+    public static DownloadLinks persistent(Path file, Duration validity, Clock clock) {
+        try {
+            if (!Files.exists(file)) {
+                byte[] fresh = new byte[32];
+                new SecureRandom().nextBytes(fresh);
+                Path dir = file.toAbsolutePath().getParent();
+                Files.createDirectories(dir);
+                Path temp = Files.createTempFile(dir, ".link-secret", ".tmp");
+                if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+                }
+                Files.write(temp, Base64.getEncoder().encode(fresh));
+                try {
+                    // the first process to arrive wins; the others read its secret
+                    Files.move(temp, file);
+                } catch (FileAlreadyExistsException e) {
+                    Files.deleteIfExists(temp);
+                }
+            }
+            byte[] key = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
+            return new DownloadLinks(key, validity, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The download link secret " + file + " could not be read or created", e);
+        }
+    }
+
+    /** @return how long a new link works */
+    public Duration validity() {
+        return validity;
+    }
+
+    /**
+     * @param job   the job
+     * @param owner its owner
+     * @return a token valid for {@link #validity()} from now
+     */
+    public String token(JobId job, String owner) {
+        return token(job, owner, clock.instant().plus(validity));
+    }
+
+    /**
+     * @param job     the job
+     * @param owner   its owner
+     * @param expires when the token stops working
+     * @return the token: {@code <epochSeconds>.<base64url HMAC>}
+     */
+    public String token(JobId job, String owner, Instant expires) {
+        long at = expires.getEpochSecond();
+        return at + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(job, owner, at));
+    }
+
+    /**
+     * @param token a token
+     * @return when it expires, if it is well formed
+     */
+    public java.util.Optional<Instant> expiry(String token) {
+        int dot = token == null ? -1 : token.indexOf('.');
+        try {
+            return dot < 1 ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochSecond(Long.parseLong(token.substring(0, dot))));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * @param job   the job the link is for
+     * @param owner the job's owner
+     * @param token the token from the link
+     * @return whether it is valid, tampered with, or expired
+     */
+    public Verdict verify(JobId job, String owner, String token) {
+        java.util.Optional<Instant> expires = expiry(token);
+        if (expires.isEmpty()) {
+            return Verdict.TAMPERED;
+        }
+        byte[] given;
+        try {
+            given = Base64.getUrlDecoder().decode(token.substring(token.indexOf('.') + 1));
+        } catch (IllegalArgumentException e) {
+            return Verdict.TAMPERED;
+        }
+        if (!MessageDigest.isEqual(given, mac(job, owner, expires.get().getEpochSecond()))) {
+            return Verdict.TAMPERED;
+        }
+        return clock.instant().isAfter(expires.get()) ? Verdict.EXPIRED : Verdict.VALID;
+    }
+
+    private byte[] mac(JobId job, String owner, long expires) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal((job.value() + "\n" + owner + "\n" + expires).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.smsexport.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smsexport.ExportRequest;
+import org.smsexport.JobId;
+import org.smsexport.spi.ExportEvent;
+
+class DownloadLinksTest {
+
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T08:00:00Z"));
+
+    @Test
+    void aLinkOpensItsOwnJobUntilItExpiresAndNothingElse() {
+        DownloadLinks links = DownloadLinks.persistent(dir.resolve(".link-secret"), Duration.ofDays(7), clock);
+        JobId job = JobId.random();
+        String token = links.token(job, "alice");
+        assertThat(links.verify(job, "alice", token)).isEqualTo(DownloadLinks.Verdict.VALID);
+        assertThat(links.verify(job, "bob", token)).isEqualTo(DownloadLinks.Verdict.TAMPERED);
+        assertThat(links.verify(JobId.random(), "alice", token)).isEqualTo(DownloadLinks.Verdict.TAMPERED);
+        String later = (Long.parseLong(token.substring(0, token.indexOf('.'))) + 86_400) + token.substring(token.indexOf('.'));
+        assertThat(links.verify(job, "alice", later)).as("expiry pushed back").isEqualTo(DownloadLinks.Verdict.TAMPERED);
+        assertThat(links.verify(job, "alice", "garbage")).isEqualTo(DownloadLinks.Verdict.TAMPERED);
+        assertThat(links.verify(job, "alice", "123.!!!")).isEqualTo(DownloadLinks.Verdict.TAMPERED);
+        clock.advance(Duration.ofDays(7).plusSeconds(1));
+        assertThat(links.verify(job, "alice", token)).isEqualTo(DownloadLinks.Verdict.EXPIRED);
+    }
+
+    @Test
+    void theSecretIsCreatedOnceOwnerOnlyAndSharedByEveryInstance() throws Exception {
+        Path secret = dir.resolve(".link-secret");
+        DownloadLinks first = DownloadLinks.persistent(secret, Duration.ofDays(7), clock);
+        DownloadLinks second = DownloadLinks.persistent(secret, Duration.ofDays(7), clock);
+        JobId job = JobId.random();
+        assertThat(second.verify(job, "alice", first.token(job, "alice"))).isEqualTo(DownloadLinks.Verdict.VALID);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
+        DownloadLinks other = DownloadLinks.persistent(dir.resolve("other-secret"), Duration.ofDays(7), clock);
+        assertThat(other.verify(job, "alice", first.token(job, "alice"))).isEqualTo(DownloadLinks.Verdict.TAMPERED);
+    }
+
+    @Test
+    void notificationsOfCompletedJobsCarryASignedLink() {
+        List<ExportEvent> events = new CopyOnWriteArrayList<>();
+        try (ExportService exports = ExportService.builder().outputDirectory(dir).dataSource(Fixtures.memory(5)).clock(clock)
+                .downloadLinks("https://sms.example/", null).notifier(events::add).build()) {
+            var job = exports.run(ExportRequest.builder().type("courses").format("csv").owner("alice").build()).job();
+            String url = events.get(0).downloadUrl().orElseThrow();
+            assertThat(url).startsWith("https://sms.example/api/v1/export-jobs/" + job.id() + "/download?token=");
+            String token = url.substring(url.indexOf("token=") + 6);
+            assertThat(exports.downloadLinks().orElseThrow().verify(job.id(), "alice", token)).isEqualTo(DownloadLinks.Verdict.VALID);
+            assertThat(events.get(0).linkExpiresAt()).contains(Instant.ofEpochSecond(clock.instant().plus(Duration.ofDays(7))
+                    .getEpochSecond()));
+        }
+    }
+}
