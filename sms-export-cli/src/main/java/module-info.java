@@ -5,6 +5,9 @@ module org.smsexport.cli {
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires jdk.httpserver;
+    // read by the REST tests' HTTP client only (compile-time; nothing in the jar needs it)
+    requires static java.net.http;
 
     opens org.smsexport.cli to info.picocli;
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sms-export", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Exports Student Management System data to CSV and XLSX as tracked jobs.",
-        subcommands = {DemoCommand.class, ExportCommand.class, StatsCommand.class, SlowestCommand.class, CleanupCommand.class,
+        subcommands = {DemoCommand.class, ExportCommand.class, StatsCommand.class, SlowestCommand.class, CleanupCommand.class, ServeCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -1,0 +1,464 @@
+package org.smsexport.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smsexport.ExportException;
+import org.smsexport.ExportFormat;
+import org.smsexport.ExportJob;
+import org.smsexport.ExportRequest;
+import org.smsexport.ExportType;
+import org.smsexport.InvalidRequestException;
+import org.smsexport.JobFilter;
+import org.smsexport.JobId;
+import org.smsexport.JobNotFoundException;
+import org.smsexport.JobStatus;
+import org.smsexport.UnsupportedFormatException;
+import org.smsexport.core.DownloadLinks;
+import org.smsexport.core.ExportService;
+
+/**
+ * The original system's export API over the JDK's HTTP server, as a reference for hosts: bearer tokens
+ * mapped to users and roles, users seeing only their own jobs (someone else's is a 404), signed expiring
+ * download links, one JSON error envelope, 64 KiB request bodies, 429 with Retry-After when the export queue
+ * is full, files streamed from disk. Thread-safe.
+ */
+final class RestServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_BODY = 64 * 1024;
+    private static final String EXPORTS = "/api/v1/import-export/exports";
+    private static final String DOWNLOADS = "/api/v1/export-jobs/";
+
+    /** A user a bearer token stands for. @param name user id (job owner) @param admin whether they see every job */
+    record User(String name, boolean admin) {
+    }
+
+    private final ExportService exports;
+    private final Map<String, User> tokens;
+    private final DownloadLinks links;
+    private final String publicUrl;
+    private final HttpServer server;
+    private final ExecutorService threads;
+
+    RestServer(ExportService exports, Map<String, User> tokens, String host, int port, String publicUrl) throws IOException {
+        this.exports = exports;
+        this.tokens = Map.copyOf(tokens);
+        this.links = exports.downloadLinks().orElseThrow(() -> new IllegalArgumentException("the service needs download links"));
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        this.publicUrl = publicUrl != null ? publicUrl : "http://localhost:" + server.getAddress().getPort();
+        this.threads = Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r, "sms-export-http-" + r.hashCode());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(threads);
+        server.createContext("/", this::handle);
+    }
+
+    void start() {
+        server.start();
+        LOG.info("sms-export REST API on port {}", port());
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    String publicUrl() {
+        return publicUrl;
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+        threads.shutdown();
+        try {
+            threads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An answer with a status, for the error envelope. */
+    private static final class HttpError extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final String code;
+        final Map<String, String> headers;
+
+        HttpError(int status, String code, String message, Map<String, String> headers) {
+            super(message);
+            this.status = status;
+            this.code = code;
+            this.headers = headers;
+        }
+
+        HttpError(int status, String code, String message) {
+            this(status, code, message, Map.of());
+        }
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            route(ex);
+        } catch (HttpError e) {
+            e.headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+            error(ex, e.status, e.code, e.getMessage());
+        } catch (InvalidRequestException | UnsupportedFormatException e) {
+            error(ex, 400, "bad_request", e.getMessage());
+        } catch (JobNotFoundException e) {
+            error(ex, 404, "not_found", "No such export job.");
+        } catch (ExportException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("The export queue is full")) {
+                ex.getResponseHeaders().set("Retry-After", "5");
+                error(ex, 429, "too_many_requests", e.getMessage());
+            } else {
+                error(ex, 500, "export_error", e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Request {} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
+            error(ex, 500, "internal_error", "The request failed; the server log has the details.");
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException, HttpError {
+        String path = ex.getRequestURI().getPath();
+        String method = ex.getRequestMethod();
+        if (path.equals("/health")) {
+            allow(method, "GET");
+            json(ex, 200, Map.of("status", "ok"));
+            return;
+        }
+        if (path.startsWith(DOWNLOADS) && path.endsWith("/download")) {
+            allow(method, "GET");
+            download(ex, path.substring(DOWNLOADS.length(), path.length() - "/download".length()));
+            return;
+        }
+        if (path.equals("/api/v1/import-export/formats")) {
+            allow(method, "GET");
+            user(ex);
+            formats(ex);
+            return;
+        }
+        if (path.equals(EXPORTS)) {
+            allow(method, "GET", "POST");
+            User u = user(ex);
+            if (method.equals("POST")) {
+                submit(ex, u);
+            } else {
+                list(ex, u);
+            }
+            return;
+        }
+        if (path.startsWith(EXPORTS + "/")) {
+            allow(method, "GET", "DELETE");
+            User u = user(ex);
+            ExportJob job = visible(path.substring(EXPORTS.length() + 1), u);
+            if (method.equals("GET")) {
+                ok(ex, 200, view(job));
+            } else {
+                boolean deleted = exports.delete(job.id());
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("id", job.id().value());
+                d.put("deleted", deleted);
+                d.put("status", deleted ? "deleted" : exports.job(job.id()).map(j -> j.status().id()).orElse("deleted"));
+                ok(ex, 200, d);
+            }
+            return;
+        }
+        throw new HttpError(404, "not_found", "No such resource: " + path);
+    }
+
+    private static void allow(String method, String... allowed) throws HttpError {
+        for (String a : allowed) {
+            if (a.equals(method)) {
+                return;
+            }
+        }
+        throw new HttpError(405, "method_not_allowed", "Method " + method + " is not allowed here; use " + String.join(" or ", allowed)
+                + ".", Map.of("Allow", String.join(", ", allowed)));
+    }
+
+    private User user(HttpExchange ex) throws HttpError {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        User u = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring(7).strip()) : null;
+        if (u == null) {
+            throw new HttpError(401, "unauthorized", "A valid bearer token is required.", Map.of("WWW-Authenticate", "Bearer"));
+        }
+        return u;
+    }
+
+    /** The job, if the user may see it; someone else's job is reported as missing, not as forbidden. */
+    private ExportJob visible(String id, User u) throws HttpError {
+        JobId jobId;
+        try {
+            jobId = JobId.of(id);
+        } catch (InvalidRequestException e) {
+            throw new HttpError(404, "not_found", "No such export job.");
+        }
+        ExportJob job = exports.job(jobId).orElseThrow(() -> new HttpError(404, "not_found", "No such export job."));
+        if (!u.admin() && !job.owner().equals(u.name())) {
+            throw new HttpError(404, "not_found", "No such export job.");
+        }
+        return job;
+    }
+
+    private void submit(HttpExchange ex, User u) throws IOException, HttpError {
+        JsonNode body = body(ex);
+        ExportRequest.Builder r = ExportRequest.builder().owner(u.name()).type(text(body, "export_type")).format(text(body, "export_format"));
+        JsonNode filters = body.get("filters");
+        if (filters != null && !filters.isNull()) {
+            if (!filters.isObject()) {
+                throw new HttpError(400, "bad_request", "'filters' must be an object of key: value.");
+            }
+            for (Map.Entry<String, JsonNode> f : filters.properties()) {
+                if (!f.getValue().isValueNode() || f.getValue().isNull()) {
+                    throw new HttpError(400, "bad_request", "Filter '" + f.getKey() + "' must be a string, number or boolean.");
+                }
+                r.filter(f.getKey(), f.getValue().isNumber() ? f.getValue().numberValue() : f.getValue().asText());
+            }
+        }
+        JsonNode options = body.get("options");
+        if (options != null && options.isObject()) {
+            options.properties().forEach(o -> r.option(o.getKey(), o.getValue().asText()));
+        }
+        JsonNode limit = body.get("limit");
+        if (limit != null && !limit.isNull()) {
+            if (!limit.canConvertToLong() || !limit.isIntegralNumber()) {
+                throw new HttpError(400, "bad_request", "'limit' must be a positive whole number, got " + limit + ".");
+            }
+            r.limit(limit.asLong());
+        }
+        String email = text(body, "notify_email");
+        if (email != null) {
+            r.notifyEmail(email);
+        }
+        String locale = text(body, "locale");
+        if (locale != null) {
+            r.locale(Locale.forLanguageTag(locale));
+        }
+        ExportJob job = exports.submit(r.build());
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", job.id().value());
+        d.put("status", job.status().id());
+        d.put("export_type", job.type());
+        d.put("export_format", job.format());
+        d.put("progress_percent", job.progressPercent());
+        ok(ex, 202, d);
+    }
+
+    private static String text(JsonNode body, String field) throws HttpError {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw new HttpError(400, "bad_request", "'" + field + "' must be a string.");
+        }
+        return n.asText();
+    }
+
+    private static JsonNode body(HttpExchange ex) throws IOException, HttpError {
+        byte[] bytes;
+        try (InputStream in = ex.getRequestBody()) {
+            bytes = in.readNBytes(MAX_BODY + 1);
+        }
+        if (bytes.length > MAX_BODY) {
+            throw new HttpError(413, "payload_too_large", "Request bodies are limited to 64 KiB.");
+        }
+        try {
+            JsonNode n = JSON.readTree(bytes);
+            if (n == null || !n.isObject()) {
+                throw new HttpError(400, "bad_request", "The body must be a JSON object.");
+            }
+            return n;
+        } catch (JsonProcessingException e) {
+            throw new HttpError(400, "bad_json", "The body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private void list(HttpExchange ex, User u) throws IOException, HttpError {
+        Map<String, String> q = query(ex);
+        JobFilter f = JobFilter.all();
+        if (!u.admin()) {
+            f = f.withOwner(u.name());
+        }
+        if (q.containsKey("export_type")) {
+            f = f.withType(q.get("export_type"));
+        }
+        if (q.containsKey("status")) {
+            try {
+                f = f.withStatuses(JobStatus.valueOf(q.get("status").toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new HttpError(400, "bad_request", "Unknown status '" + q.get("status") + "'. Valid: "
+                        + java.util.Arrays.stream(JobStatus.values()).map(JobStatus::id).toList() + ".");
+            }
+        }
+        int skip = number(q, "skip", 0);
+        int limit = number(q, "limit", 50);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (ExportJob j : exports.jobs(f.withPage(skip, limit))) {
+            items.add(view(j));
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("items", items);
+        d.put("total", exports.countJobs(f));
+        d.put("skip", skip);
+        d.put("limit", limit);
+        ok(ex, 200, d);
+    }
+
+    private static int number(Map<String, String> q, String key, int dflt) throws HttpError {
+        String v = q.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new HttpError(400, "bad_request", "'" + key + "' must be a whole number, got '" + v + "'.");
+        }
+    }
+
+    private void formats(HttpExchange ex) throws IOException {
+        List<Map<String, Object>> formats = new ArrayList<>();
+        for (ExportFormat f : exports.formats()) {
+            formats.add(Map.of("id", f.id(), "extension", f.extension(), "media_type", f.mediaType()));
+        }
+        List<Map<String, Object>> types = new ArrayList<>();
+        for (ExportType t : exports.types()) {
+            types.add(Map.of("name", t.name(), "columns", t.columns().stream().map(c -> c.key()).toList(), "filters",
+                    List.copyOf(t.filters().keySet())));
+        }
+        ok(ex, 200, Map.of("formats", formats, "types", types));
+    }
+
+    private Map<String, Object> view(ExportJob j) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", j.id().value());
+        d.put("status", j.status().id());
+        d.put("export_type", j.type());
+        d.put("export_format", j.format());
+        d.put("progress_percent", j.progressPercent());
+        d.put("total_records", j.totalRecords());
+        d.put("file_size_mb", j.fileSizeMb());
+        d.put("duration_seconds", j.duration().map(x -> x.toMillis() / 1000.0).orElse(null));
+        d.put("created_at", j.createdAt().toString());
+        d.put("error_message", j.errorMessage().orElse(null));
+        if (j.status() == JobStatus.COMPLETED) {
+            d.put("download_url", publicUrl + DOWNLOADS + j.id() + "/download?token=" + links.token(j.id(), j.owner()));
+        }
+        return d;
+    }
+
+    private void download(HttpExchange ex, String id) throws IOException, HttpError {
+        JobId jobId;
+        try {
+            jobId = JobId.of(id);
+        } catch (InvalidRequestException e) {
+            throw new HttpError(404, "not_found", "No such export job.");
+        }
+        ExportJob job = exports.job(jobId).orElseThrow(() -> new HttpError(404, "not_found", "No such export job."));
+        String token = query(ex).get("token");
+        switch (links.verify(job.id(), job.owner(), token == null ? "" : token)) {
+            case TAMPERED:
+                throw new HttpError(403, "forbidden", "The download link is not valid.");
+            case EXPIRED:
+                throw new HttpError(410, "gone", "The download link has expired; request a new one.");
+            default:
+                break;
+        }
+        if (job.status() != JobStatus.COMPLETED) {
+            throw new HttpError(409, "not_ready", "The export is " + job.status().id() + "; there is no file to download.");
+        }
+        Path file = exports.file(job.id());
+        String media = exports.formats().stream().filter(f -> f.id().equals(job.format())).map(ExportFormat::mediaType).findFirst()
+                .orElse("application/octet-stream");
+        String name = file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        ex.getResponseHeaders().set("Content-Type", media);
+        ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + name + "\"");
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.getResponseHeaders().set("Cache-Control", "private, no-store");
+        ex.sendResponseHeaders(200, Files.size(file));
+        try (OutputStream out = ex.getResponseBody(); InputStream in = Files.newInputStream(file)) {
+            in.transferTo(out);
+        }
+    }
+
+    private static Map<String, String> query(HttpExchange ex) {
+        Map<String, String> q = new LinkedHashMap<>();
+        String raw = ex.getRequestURI().getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    q.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return q;
+    }
+
+    private static void ok(HttpExchange ex, int status, Object data) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("success", true);
+        m.put("data", data);
+        json(ex, status, m);
+    }
+
+    private static void error(HttpExchange ex, int status, String code, String message) throws IOException {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("code", code);
+        e.put("message", message);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("success", false);
+        m.put("error", e);
+        json(ex, status, m);
+    }
+
+    private static void json(HttpExchange ex, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    static Optional<User> parseToken(String spec, Map<String, User> into) {
+        String[] p = spec.split(":", 3);
+        if (p.length != 3 || p[0].isBlank() || p[1].length() < 8 || !(p[2].equals("user") || p[2].equals("admin"))) {
+            throw new InvalidRequestException("Token '" + p[0] + ":…' must be USER:SECRET:ROLE with a secret of 8+ characters and "
+                    + "ROLE user or admin.");
+        }
+        User u = new User(p[0], p[2].equals("admin"));
+        into.put(p[1], u);
+        return Optional.of(u);
+    }
+}

@@ -1,0 +1,237 @@
+package org.smsexport.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smsexport.ExportType;
+import org.smsexport.JobId;
+import org.smsexport.core.ExportService;
+import org.smsexport.core.InMemoryDataSource;
+import org.smsexport.test.SmsData;
+
+/** The REST API through a real HTTP client against the running server. */
+class RestServerTest {
+
+    @TempDir
+    Path dir;
+
+    private ExportService exports;
+    private RestServer server;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+
+    private static List<Object[]> rows(ExportType t, int n) {
+        List<Object[]> out = new ArrayList<>();
+        SmsData.standard().rows(t, n).forEachRemaining(out::add);
+        return out;
+    }
+
+    /** Rows that arrive slowly, to keep a job running. */
+    private static Iterable<Object[]> slow(ExportType t, int n) {
+        return () -> new java.util.Iterator<>() {
+            final java.util.Iterator<Object[]> it = SmsData.standard().rows(t, n);
+
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public Object[] next() {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return it.next();
+            }
+        };
+    }
+
+    void start(int workers, int queue) throws Exception {
+        InMemoryDataSource.Builder data = InMemoryDataSource.builder();
+        for (ExportType t : ExportType.builtIns()) {
+            data.rows(t, rows(t, 50));
+        }
+        InMemoryDataSource slowSource = InMemoryDataSource.builder().rows(ExportType.builder("slow_students")
+                .columns(ExportType.STUDENTS.columns().toArray(new org.smsexport.Column[0])).build(), slow(ExportType.STUDENTS, 2_000))
+                .build();
+        exports = ExportService.builder().dataSource(data.build()).dataSource(slowSource).outputDirectory(dir).workers(workers)
+                .queueCapacity(queue).downloadLinks("http://localhost", null).build();
+        Map<String, RestServer.User> tokens = new HashMap<>();
+        RestServer.parseToken("alice:alice-secret:user", tokens);
+        RestServer.parseToken("bob:bob-secret-1:user", tokens);
+        RestServer.parseToken("root:root-secret:admin", tokens);
+        server = new RestServer(exports, tokens, "127.0.0.1", 0, null);
+        server.start();
+    }
+
+    @BeforeEach
+    void defaultServer() throws Exception {
+        start(2, 1000);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        exports.close();
+    }
+
+    private HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .timeout(Duration.ofSeconds(30)).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode data(HttpResponse<String> r) throws Exception {
+        return json.readTree(r.body()).get("data");
+    }
+
+    private String submit(String token, String type, String format) throws Exception {
+        HttpResponse<String> r = call("POST", "/api/v1/import-export/exports", token,
+                "{\"export_type\":\"" + type + "\",\"export_format\":\"" + format + "\",\"filters\":{},\"limit\":40}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        return data(r).get("id").asText();
+    }
+
+    private JsonNode awaitDone(String token, String id) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            JsonNode d = data(call("GET", "/api/v1/import-export/exports/" + id, token, null));
+            if (!d.get("status").asText().equals("pending") && !d.get("status").asText().equals("running")) {
+                return d;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("job " + id + " did not finish");
+    }
+
+    @Test
+    void exportsAndDownloadsEveryTypeAndFormat() throws Exception {
+        for (ExportType t : ExportType.builtIns()) {
+            for (String format : List.of("csv", "xlsx")) {
+                String id = submit("alice-secret", t.name(), format);
+                JsonNode done = awaitDone("alice-secret", id);
+                assertThat(done.get("status").asText()).isEqualTo("completed");
+                assertThat(done.get("total_records").asLong()).isEqualTo(40);
+                String url = done.get("download_url").asText();
+                assertThat(url).startsWith("http://localhost:" + server.port() + "/api/v1/export-jobs/" + id + "/download?token=");
+                HttpResponse<byte[]> file = http.send(HttpRequest.newBuilder(URI.create(url.replace("localhost", "127.0.0.1"))).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(file.statusCode()).isEqualTo(200);
+                assertThat(file.headers().firstValue("Content-Type")).contains(format.equals("csv") ? "text/csv; charset=utf-8"
+                        : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+                assertThat(file.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment; filename=\"" + t.name());
+                assertThat(file.body()).hasSize((int) exports.job(JobId.of(id)).orElseThrow().fileSizeBytes());
+            }
+        }
+        JsonNode list = data(call("GET", "/api/v1/import-export/exports?export_type=grades&limit=1", "alice-secret", null));
+        assertThat(list.get("total").asLong()).isEqualTo(2);
+        assertThat(list.get("items")).hasSize(1);
+        assertThat(data(call("GET", "/api/v1/import-export/exports", "bob-secret-1", null)).get("total").asLong()).isZero();
+        assertThat(data(call("GET", "/api/v1/import-export/exports", "root-secret", null)).get("total").asLong()).isEqualTo(10);
+        assertThat(data(call("GET", "/api/v1/import-export/formats", "bob-secret-1", null)).get("formats")).hasSize(2);
+        assertThat(call("GET", "/health", null, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void answersEveryErrorWithItsCodeInOneEnvelope() throws Exception {
+        String id = submit("alice-secret", "students", "csv");
+        JsonNode done = awaitDone("alice-secret", id);
+        String url = done.get("download_url").asText();
+        String token = url.substring(url.indexOf("token=") + 6);
+        Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+        expected.put("401 no token", call("GET", "/api/v1/import-export/exports", null, null).statusCode());
+        expected.put("401 bad token", call("GET", "/api/v1/import-export/exports", "nope-nope-nope", null).statusCode());
+        expected.put("404 other's job", call("GET", "/api/v1/import-export/exports/" + id, "bob-secret-1", null).statusCode());
+        expected.put("404 other's delete", call("DELETE", "/api/v1/import-export/exports/" + id, "bob-secret-1", null).statusCode());
+        expected.put("400 bad json", call("POST", "/api/v1/import-export/exports", "alice-secret", "{nope").statusCode());
+        expected.put("400 unknown type", call("POST", "/api/v1/import-export/exports", "alice-secret",
+                "{\"export_type\":\"studnets\",\"export_format\":\"csv\"}").statusCode());
+        expected.put("400 unknown format", call("POST", "/api/v1/import-export/exports", "alice-secret",
+                "{\"export_type\":\"students\",\"export_format\":\"pdf\"}").statusCode());
+        expected.put("400 unknown filter", call("POST", "/api/v1/import-export/exports", "alice-secret",
+                "{\"export_type\":\"students\",\"export_format\":\"csv\",\"filters\":{\"colour\":\"red\"}}").statusCode());
+        expected.put("400 bad limit", call("POST", "/api/v1/import-export/exports", "alice-secret",
+                "{\"export_type\":\"students\",\"export_format\":\"csv\",\"limit\":-3}").statusCode());
+        expected.put("413 big body", call("POST", "/api/v1/import-export/exports", "alice-secret",
+                "{\"export_type\":\"" + "x".repeat(70_000) + "\"}").statusCode());
+        expected.put("405 wrong method", call("PUT", "/api/v1/import-export/exports", "alice-secret", "{}").statusCode());
+        expected.put("403 tampered", call("GET", "/api/v1/export-jobs/" + id + "/download?token=" + token.substring(0, token.length() - 2)
+                + "AA", null, null).statusCode());
+        String expired = exports.downloadLinks().orElseThrow().token(JobId.of(id), "alice", Instant.now().minusSeconds(60));
+        expected.put("410 expired", call("GET", "/api/v1/export-jobs/" + id + "/download?token=" + expired, null, null).statusCode());
+        String slowId = submit("alice-secret", "slow_students", "csv");
+        String slowToken = exports.downloadLinks().orElseThrow().token(JobId.of(slowId), "alice");
+        expected.put("409 not completed", call("GET", "/api/v1/export-jobs/" + slowId + "/download?token=" + slowToken, null, null)
+                .statusCode());
+        assertThat(expected).allSatisfy((what, status) -> assertThat(status).as(what).isEqualTo(Integer.parseInt(what.substring(0, 3))));
+
+        HttpResponse<String> unknown = call("POST", "/api/v1/import-export/exports", "alice-secret",
+                "{\"export_type\":\"studnets\",\"export_format\":\"csv\"}");
+        JsonNode error = json.readTree(unknown.body());
+        assertThat(error.get("success").asBoolean()).isFalse();
+        assertThat(error.get("error").get("message").asText()).contains("Available: [attendance, courses, enrollments, grades, "
+                + "slow_students, students]");
+        assertThat(call("DELETE", "/api/v1/import-export/exports/" + slowId, "alice-secret", null).statusCode()).isEqualTo(200);
+        assertThat(awaitDone("alice-secret", slowId).get("status").asText()).isEqualTo("cancelled");
+        assertThat(data(call("DELETE", "/api/v1/import-export/exports/" + id, "root-secret", null)).get("deleted").asBoolean()).isTrue();
+    }
+
+    @Test
+    void twoHundredConcurrentSubmissionsAllComplete() throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<String>> ids = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String type = ExportType.builtIns().get(i % 5).name();
+            ids.add(clients.submit(() -> submit("bob-secret-1", type, "csv")));
+        }
+        for (Future<String> f : ids) {
+            assertThat(awaitDone("bob-secret-1", f.get()).get("status").asText()).isEqualTo("completed");
+        }
+        clients.shutdown();
+        assertThat(data(call("GET", "/api/v1/import-export/exports?status=completed", "bob-secret-1", null)).get("total").asLong())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aFullQueueAnswers429WithRetryAfter() throws Exception {
+        stop();
+        start(1, 1);
+        submit("alice-secret", "slow_students", "csv");
+        List<Integer> statuses = new ArrayList<>();
+        String retryAfter = null;
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> r = call("POST", "/api/v1/import-export/exports", "alice-secret",
+                    "{\"export_type\":\"slow_students\",\"export_format\":\"csv\"}");
+            statuses.add(r.statusCode());
+            if (r.statusCode() == 429) {
+                retryAfter = r.headers().firstValue("Retry-After").orElse(null);
+            }
+        }
+        assertThat(statuses).contains(429);
+        assertThat(retryAfter).isEqualTo("5");
+    }
+}
