@@ -272,10 +272,6 @@ public final class ExportMaintenance {
 
     /** A job's file, refusing names that would leave the output directory. */
     private Path inOutput(String fileName) {
-        Path name = Path.of(fileName);
-        if (name.getNameCount() != 1 || name.isAbsolute() || fileName.startsWith(".")) {
-            throw new InvalidRequestException("Job file name '" + fileName + "' is not a plain file name; refusing to touch it.");
-        }
-        return config.outputDirectory().resolve(name);
+        return org.smsexport.core.internal.PublishedFile.inDirectory(config.outputDirectory(), fileName);
     }
 }

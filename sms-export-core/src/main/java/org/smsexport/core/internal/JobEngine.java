@@ -633,11 +633,7 @@ public final class JobEngine implements AutoCloseable {
     }
 
     private Path safeResolve(String fileName) {
-        Path name = Path.of(fileName);
-        if (name.getNameCount() != 1 || name.isAbsolute() || fileName.startsWith(".")) {
-            throw new StorageException("Job file name '" + fileName + "' is not a plain file name; refusing to open it.");
-        }
-        return config.outputDirectory().resolve(name);
+        return PublishedFile.inDirectory(config.outputDirectory(), fileName);
     }
 
     /**

@@ -129,6 +129,23 @@ public final class PublishedFile implements AutoCloseable {
     }
 
     /**
+     * Resolves a published file's name, as stored on a job, in the output directory — refusing anything that
+     * is not a plain visible file name, so job data can never point outside the directory.
+     *
+     * @param directory the output directory
+     * @param fileName  the job's file name
+     * @return the file's path
+     * @throws org.smsexport.StorageException when the name has a directory part, is absolute or hidden
+     */
+    public static Path inDirectory(Path directory, String fileName) {
+        Path name = Path.of(fileName);
+        if (name.getNameCount() != 1 || name.isAbsolute() || fileName.startsWith(".")) {
+            throw new org.smsexport.StorageException("Job file name '" + fileName + "' is not a plain file name; refusing to touch it.");
+        }
+        return directory.resolve(name);
+    }
+
+    /**
      * @param fileName a file name in the output directory
      * @return whether it is a temporary file of this class
      */
