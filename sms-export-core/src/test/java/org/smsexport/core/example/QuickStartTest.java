@@ -11,11 +11,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Optional;
+import org.smsexport.ExportMetrics;
 import org.smsexport.ExportOutcome;
 import org.smsexport.ExportRequest;
 import org.smsexport.ExportType;
 import org.smsexport.core.ExportService;
 import org.smsexport.core.InMemoryDataSource;
+import org.smsexport.core.PerformanceStats;
 
 /** The README's quick start, compiled and run; and a check that the README still shows exactly this code. */
 class QuickStartTest {
@@ -43,6 +46,26 @@ class QuickStartTest {
         // END quickstart
     }
 
+    void maintenance(ExportService exports) {
+        // BEGIN maintenance
+        PerformanceStats week = exports.performance().performanceStats(Optional.of("students"), 7);  // the seed's fields + p50/p95
+        List<ExportMetrics> slow = exports.performance().slowestExports(10);
+        exports.maintenance().cleanupOldExports(30, true, false);                       // days, delete files, dry run
+        exports.maintenance().cleanupAndArchiveOldExports(30, Path.of("data/exports/archive"), false);
+        // END maintenance
+        assertThat(week.totalExports()).isEqualTo(1);
+        assertThat(slow).hasSize(1);
+    }
+
+    @Test
+    void theMaintenanceExampleRuns() {
+        try (ExportService exports = ExportService.builder().outputDirectory(tmp).dataSource(InMemoryDataSource.builder()
+                .rows(ExportType.STUDENTS, List.<Object[]>of()).build()).build()) {
+            exports.run(ExportRequest.builder().type("students").format("csv").build());
+            maintenance(exports);
+        }
+    }
+
     @Test
     void theQuickStartExportsAStudent() throws Exception {
         Path file = Path.of(quickStart(tmp));
@@ -61,5 +84,8 @@ class QuickStartTest {
                 .replace("        return done.file().toString();\n", "")
                 .replace("    return outcome.job().errorMessage().orElse(\"cancelled\");\n", "");
         assertThat(readme).as("README quick start").contains(code.strip());
+        Matcher m2 = Pattern.compile("// BEGIN maintenance\\n(.*?)\\n\\s*// END maintenance", Pattern.DOTALL).matcher(source);
+        assertThat(m2.find()).isTrue();
+        assertThat(readme).as("README maintenance example").contains(m2.group(1).stripIndent().strip());
     }
 }
