@@ -67,10 +67,16 @@ final class ServeCommand extends Common implements Callable<Integer> {
         }
         DataSource db = database.open();
         Path exportsDir = outDir != null ? outDir : database.demo() ? DatabaseOptions.DEMO.resolve("exports") : Path.of("data/exports");
+        if (port == 0) {
+            // links in mails need the real port before the service is built: pick a free one now
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+                port = probe.getLocalPort();
+            }
+        }
         String base = publicUrl != null ? publicUrl : "http://localhost:" + port;
         try (ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db))
                 .outputDirectory(exportsDir).downloadLinks(base, null).build();
-                RestServer server = new RestServer(exports, tokens, bind, port, publicUrl)) {
+                RestServer server = new RestServer(exports, tokens, bind, port, base)) {
             server.start();
             out.println("sms-export API on http://" + bind + ":" + server.port() + " (links: " + server.publicUrl()
                     + "); Ctrl-C stops it");

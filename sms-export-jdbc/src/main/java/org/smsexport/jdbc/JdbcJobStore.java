@@ -85,6 +85,9 @@ public final class JdbcJobStore implements JobStore {
     private void createTable() {
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             s.execute(ddl());
+            // columns added after the table's first version: tables made by an older build gain them here
+            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS notification_error VARCHAR(1000)");
+            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS archive_path VARCHAR(1024)");
             s.execute("CREATE INDEX IF NOT EXISTS " + table + "_owner_idx ON " + table + " (owner, created_at)");
             s.execute("CREATE INDEX IF NOT EXISTS " + table + "_status_idx ON " + table + " (status)");
             commit(c);

@@ -80,6 +80,15 @@ public final class SampleData {
                         }, now);
                 c.commit();
                 SmsSchema.execute(db, schema.indexDdl(), "indexing the SMS tables");
+                // rows came with explicit ids: move each identity past them, so the host's next insert does not collide
+                List<String> restarts = new ArrayList<>();
+                long[] counts = {students, courses, grades, enrollments, attendance};
+                String[] tables = {"students", "courses", "grades", "course_enrollments", "attendance"};
+                for (int t = 0; t < tables.length; t++) {
+                    restarts.add("ALTER TABLE " + schema.table(tables[t]) + " ALTER COLUMN " + schema.column(tables[t], "id")
+                            + " RESTART WITH " + (counts[t] + 1));
+                }
+                SmsSchema.execute(db, restarts, "moving the id sequences past the sample rows");
                 return new Counts(students, courses, grades, enrollments, attendance);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

@@ -90,6 +90,8 @@ class JdbcDataSourceTest {
         List<Long> ids = new ArrayList<>();
         grades.forEach(g -> ids.add((Long) g[0]));
         assertThat(ids).isSorted();
+        exec(db, "INSERT INTO courses (course_code, course_name) VALUES ('NEW1', 'A course added by the host')");
+        assertThat(scalar(db, "SELECT MAX(id) FROM courses")).as("identity moved past the sample ids").isEqualTo(counts.courses() + 1);
     }
 
     @ParameterizedTest
