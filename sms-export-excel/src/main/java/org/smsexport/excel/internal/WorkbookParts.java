@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 import org.apache.poi.ss.usermodel.FillPatternType;
 import org.apache.poi.ss.usermodel.VerticalAlignment;
 import org.apache.poi.ss.util.CellRangeAddress;
@@ -101,7 +100,7 @@ public final class WorkbookParts {
      * @param subject  document subject
      * @throws IOException when writing fails
      */
-    public void finish(ZipOutputStream zip, List<String> names, List<Integer> lastRows, int columns, String title, String subject)
+    public void finish(ZipPipe zip, List<String> names, List<Integer> lastRows, int columns, String title, String subject)
             throws IOException {
         for (int i = 0; i < names.size(); i++) {
             XSSFSheet sheet = wb.createSheet(names.get(i));
@@ -120,7 +119,7 @@ public final class WorkbookParts {
                 if (WORKSHEET.matcher(e.getName()).matches()) {
                     continue;
                 }
-                zip.putNextEntry(new ZipEntry(e.getName()));
+                zip.putNextEntry(e.getName());
                 parts.transferTo(zip);
                 zip.closeEntry();
             }

@@ -1,0 +1,231 @@
+package org.smsexport.excel.internal;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A zip archive whose deflating runs on a thread of its own: the exporter's thread writes entry data here
+ * in 256 KB chunks (at most four in flight) and goes on producing XML while the previous chunks are
+ * compressed and written. Entries, data and the end of the archive reach the zip thread in order through
+ * one queue. Deflate level 1. Written by one producer thread; the target stream is only touched by the zip
+ * thread until {@link #finish()} returns.
+ */
+public final class ZipPipe extends OutputStream {
+
+    private static final int CHUNK = 256 * 1024;
+    private static final int CHUNKS = 4;
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private enum Kind { ENTRY, DATA, CLOSE, FINISH, ABORT }
+
+    private record Msg(Kind kind, String name, byte[] data, int length) {
+    }
+
+    private final BlockingQueue<Msg> queue = new ArrayBlockingQueue<>(CHUNKS + 4);
+    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS);
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile Throwable error;
+    private byte[] current;
+    private int used;
+    private boolean finished;
+
+    /**
+     * @param target where the archive goes; not closed
+     */
+    public ZipPipe(OutputStream target) {
+        for (int i = 0; i < CHUNKS; i++) {
+            free.add(new byte[CHUNK]);
+        }
+        Thread t = new Thread(() -> run(target), "sms-export-xlsx-zip-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void run(OutputStream target) {
+        try {
+            ZipOutputStream zip = new ZipOutputStream(new FilterOutputStream(target) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    flush(); // the caller's stream stays open
+                }
+            });
+            // level 1: files ~25% larger, deflate ~3x faster; the XML is repetitive enough either way
+            zip.setLevel(Deflater.BEST_SPEED);
+            while (true) {
+                Msg m = queue.take();
+                if (error != null && m.kind() != Kind.FINISH && m.kind() != Kind.ABORT) {
+                    recycle(m);
+                    continue;
+                }
+                try {
+                    switch (m.kind()) {
+                        case ENTRY:
+                            zip.putNextEntry(new ZipEntry(m.name()));
+                            break;
+                        case DATA:
+                            zip.write(m.data(), 0, m.length());
+                            break;
+                        case CLOSE:
+                            zip.closeEntry();
+                            break;
+                        case FINISH:
+                            if (error == null) {
+                                zip.finish();
+                                zip.flush();
+                            }
+                            return;
+                        case ABORT:
+                            return;
+                        default:
+                            throw new AssertionError(m.kind());
+                    }
+                } catch (IOException | RuntimeException e) {
+                    error = e;
+                } finally {
+                    recycle(m);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = e;
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private void recycle(Msg m) {
+        if (m.kind() == Kind.DATA) {
+            free.offer(m.data());
+        }
+    }
+
+    private void send(Msg m) throws IOException {
+        try {
+            while (!queue.offer(m, 100, TimeUnit.MILLISECONDS)) {
+                if (done.getCount() == 0) {
+                    throw new IOException("The zip thread stopped", error);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while writing the xlsx archive");
+        }
+    }
+
+    private void failIfBroken() throws IOException {
+        Throwable e = error;
+        if (e != null) {
+            throw e instanceof IOException ? (IOException) e : new IOException("Writing the xlsx archive failed: " + e, e);
+        }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        failIfBroken();
+        while (len > 0) {
+            if (current == null) {
+                try {
+                    byte[] c;
+                    while ((c = free.poll(100, TimeUnit.MILLISECONDS)) == null) {
+                        if (done.getCount() == 0) {
+                            throw new IOException("The zip thread stopped", error);
+                        }
+                    }
+                    current = c;
+                    used = 0;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("Interrupted while writing the xlsx archive");
+                }
+            }
+            int n = Math.min(len, CHUNK - used);
+            System.arraycopy(b, off, current, used, n);
+            used += n;
+            off += n;
+            len -= n;
+            if (used == CHUNK) {
+                handOver();
+            }
+        }
+    }
+
+    private void handOver() throws IOException {
+        if (current != null && used > 0) {
+            send(new Msg(Kind.DATA, null, current, used));
+            current = null;
+        }
+    }
+
+    /**
+     * @param name the next entry's name
+     * @throws IOException when the zip thread failed
+     */
+    public void putNextEntry(String name) throws IOException {
+        handOver();
+        send(new Msg(Kind.ENTRY, name, null, 0));
+    }
+
+    /** @throws IOException when the zip thread failed */
+    public void closeEntry() throws IOException {
+        handOver();
+        send(new Msg(Kind.CLOSE, null, null, 0));
+    }
+
+    /**
+     * Writes the central directory and waits until everything is in the target stream.
+     *
+     * @throws IOException when compressing or writing failed
+     */
+    public void finish() throws IOException {
+        handOver();
+        finished = true;
+        send(new Msg(Kind.FINISH, null, null, 0));
+        await();
+        failIfBroken();
+    }
+
+    private void await() throws IOException {
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while finishing the xlsx archive");
+        }
+    }
+
+    /** Data is handed over in chunks; nothing to force. */
+    @Override
+    public void flush() {
+    }
+
+    /** Stops the zip thread if {@link #finish()} was not reached (the export failed), and waits for it. */
+    @Override
+    public void close() throws IOException {
+        if (!finished && done.getCount() > 0) {
+            finished = true;
+            queue.clear();
+            send(new Msg(Kind.ABORT, null, null, 0));
+            await();
+        }
+    }
+}
