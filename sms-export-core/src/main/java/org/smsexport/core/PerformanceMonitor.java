@@ -115,11 +115,9 @@ public final class PerformanceMonitor {
     /** Calls {@code each} for every valid line of every metrics file, oldest file first; returns corrupt lines. */
     private long read(Consumer<ExportMetrics> each) {
         List<Path> files = new ArrayList<>();
-        for (int i = 1000; i >= 1; i--) {
-            Path r = JsonlMetricsSink.rotated(file, i);
-            if (Files.exists(r)) {
-                files.add(r);
-            }
+        // rotation numbers its files from .1 (newest) up without gaps: stop at the first missing one
+        for (int i = 1; Files.exists(JsonlMetricsSink.rotated(file, i)); i++) {
+            files.add(0, JsonlMetricsSink.rotated(file, i));
         }
         if (Files.exists(file)) {
             files.add(file);
