@@ -23,6 +23,10 @@ import org.smsexport.internal.BuiltInLabels;
 public final class ExportType {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+    private static final Pattern COLOUR = Pattern.compile("[0-9A-F]{6}");
+
+    /** The header colour of types that set none: a dark grey. */
+    public static final String DEFAULT_COLOUR = "374151";
 
     /** Students: one row per student. */
     public static final ExportType STUDENTS = builder("students")
@@ -38,7 +42,7 @@ public final class ExportType {
                     FilterSpec.equalTo("class_division", ColumnType.TEXT),
                     FilterSpec.bound("enrolled_from", "enrollment_date", ColumnType.DATE, Match.AT_LEAST),
                     FilterSpec.bound("enrolled_to", "enrollment_date", ColumnType.DATE, Match.AT_MOST))
-            .builtIn().build();
+            .colour("4F46E5").builtIn().build();
 
     /** Courses: one row per course. */
     public static final ExportType COURSES = builder("courses")
@@ -48,7 +52,7 @@ public final class ExportType {
                     Column.text("description"))
             .filters(FilterSpec.search("search", "course_code", "course_name"),
                     FilterSpec.equalTo("semester", ColumnType.TEXT))
-            .builtIn().build();
+            .colour("059669").builtIn().build();
 
     /** Grades: one row per grade, with the student's and the course's names joined in. */
     public static final ExportType GRADES = builder("grades")
@@ -63,7 +67,7 @@ public final class ExportType {
                     FilterSpec.equalTo("category", ColumnType.TEXT),
                     FilterSpec.bound("assigned_from", "date_assigned", ColumnType.DATE, Match.AT_LEAST),
                     FilterSpec.bound("assigned_to", "date_assigned", ColumnType.DATE, Match.AT_MOST))
-            .builtIn().build();
+            .colour("7C3AED").builtIn().build();
 
     /** Course enrollments: one row per student enrolled in a course. */
     public static final ExportType ENROLLMENTS = builder("enrollments")
@@ -74,7 +78,7 @@ public final class ExportType {
                     FilterSpec.equalTo("course_id", ColumnType.INTEGER),
                     FilterSpec.equalTo("course_code", ColumnType.TEXT),
                     FilterSpec.equalTo("status", ColumnType.TEXT))
-            .builtIn().build();
+            .colour("2563EB").builtIn().build();
 
     /** Attendance: one row per student, course, date and period. */
     public static final ExportType ATTENDANCE = builder("attendance")
@@ -86,7 +90,7 @@ public final class ExportType {
                     FilterSpec.oneOf("status", "Present", "Absent", "Late", "Excused"),
                     FilterSpec.bound("date_from", "date", ColumnType.DATE, Match.AT_LEAST),
                     FilterSpec.bound("date_to", "date", ColumnType.DATE, Match.AT_MOST))
-            .builtIn().build();
+            .colour("D97706").builtIn().build();
 
     private static final List<ExportType> BUILT_INS = List.of(STUDENTS, COURSES, GRADES, ENROLLMENTS, ATTENDANCE);
 
@@ -96,6 +100,7 @@ public final class ExportType {
     private final Map<String, FilterSpec> filters;
     private final Map<String, Map<String, String>> labels;
     private final boolean builtIn;
+    private final String colour;
 
     private ExportType(Builder b) {
         this.name = b.name;
@@ -110,6 +115,16 @@ public final class ExportType {
         b.labels.forEach((lang, map) -> copy.put(lang, Map.copyOf(map)));
         this.labels = Map.copyOf(copy);
         this.builtIn = b.builtIn;
+        this.colour = b.colour;
+    }
+
+    /**
+     * The colour formats give this type's header row (XLSX, PDF), so one type looks the same in every file.
+     *
+     * @return six upper-case hex digits, RGB ({@code 4F46E5} for students)
+     */
+    public String colour() {
+        return colour;
     }
 
     /** @return the five built-in types: students, courses, grades, enrollments, attendance */
@@ -275,6 +290,7 @@ public final class ExportType {
         private final Map<String, FilterSpec> filters = new LinkedHashMap<>();
         private final Map<String, Map<String, String>> labels = new HashMap<>();
         private boolean builtIn;
+        private String colour = DEFAULT_COLOUR;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -314,6 +330,17 @@ public final class ExportType {
             return this;
         }
 
+        /**
+         * @param rgb the header colour as six hex digits ({@code "4F46E5"}, case-insensitive, an optional
+         *            leading {@code #}); {@value ExportType#DEFAULT_COLOUR} when not set
+         * @return this builder
+         */
+        public Builder colour(String rgb) {
+            String hex = Objects.requireNonNull(rgb, "rgb").strip();
+            this.colour = (hex.startsWith("#") ? hex.substring(1) : hex).toUpperCase(Locale.ROOT);
+            return this;
+        }
+
         Builder builtIn() {
             this.builtIn = true;
             return this;
@@ -327,6 +354,9 @@ public final class ExportType {
             List<String> problems = new ArrayList<>();
             if (!NAME.matcher(name).matches()) {
                 problems.add("name '" + name + "' is not lower snake case");
+            }
+            if (!COLOUR.matcher(colour).matches()) {
+                problems.add("colour '" + colour + "' is not six hex digits such as 4F46E5");
             }
             if (columns.isEmpty()) {
                 problems.add("no columns");

@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.smsexport.Column;
 import org.smsexport.ColumnType;
 import org.smsexport.ExportFormat;
-import org.smsexport.InvalidRequestException;
 import org.smsexport.spi.CellText;
 import org.smsexport.spi.ExportContext;
 import org.smsexport.spi.ExportSchema;
+import org.smsexport.spi.FormatOptions;
 import org.smsexport.spi.Exporter;
 import org.smsexport.spi.FormulaGuard;
 import org.smsexport.spi.RowCursor;
@@ -349,7 +349,7 @@ public final class CsvExporter implements Exporter {
         }
 
         static Settings of(Map<String, String> options) {
-            List<String> problems = new ArrayList<>();
+            FormatOptions o = FormatOptions.of(FORMAT.id(), options);
             char delimiter = ',';
             String d = options.get("delimiter");
             if (d != null) {
@@ -358,39 +358,17 @@ public final class CsvExporter implements Exporter {
                     c = d.charAt(0);
                 }
                 if (c == null) {
-                    problems.add("Option 'delimiter' has value '" + d + "'; expected one of " + DELIMITERS.keySet() + ".");
+                    o.problem("Option 'delimiter' has value '" + d + "'; expected one of " + DELIMITERS.keySet() + ".");
                 } else {
                     delimiter = c;
                 }
             }
-            boolean bom = bool(options, "bom", true, problems);
-            LineDelimiter lineEnding = LineDelimiter.CRLF;
-            String le = options.get("line_ending");
-            if (le != null) {
-                if (le.equalsIgnoreCase("lf")) {
-                    lineEnding = LineDelimiter.LF;
-                } else if (!le.equalsIgnoreCase("crlf")) {
-                    problems.add("Option 'line_ending' has value '" + le + "'; expected one of [crlf, lf].");
-                }
-            }
-            boolean guard = bool(options, "formula_guard", true, problems);
-            boolean header = bool(options, "header", true, problems);
-            if (!problems.isEmpty()) {
-                throw new InvalidRequestException(String.join(" ", problems), null, null, FORMAT.id(), null);
-            }
+            boolean bom = o.bool("bom", true);
+            LineDelimiter lineEnding = o.choice("line_ending", "crlf", "crlf", "lf").equals("lf") ? LineDelimiter.LF : LineDelimiter.CRLF;
+            boolean guard = o.bool("formula_guard", true);
+            boolean header = o.bool("header", true);
+            o.check();
             return new Settings(delimiter, bom, lineEnding, guard, header);
-        }
-
-        private static boolean bool(Map<String, String> options, String key, boolean dflt, List<String> problems) {
-            String v = options.get(key);
-            if (v == null) {
-                return dflt;
-            }
-            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-                return Boolean.parseBoolean(v);
-            }
-            problems.add("Option '" + key + "' has value '" + v + "'; expected one of [true, false].");
-            return dflt;
         }
     }
 }

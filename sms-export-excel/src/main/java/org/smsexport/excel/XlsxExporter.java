@@ -21,13 +21,13 @@ import org.apache.poi.poifs.filesystem.POIFSFileSystem;
 import org.smsexport.Column;
 import org.smsexport.ExportException;
 import org.smsexport.ExportFormat;
-import org.smsexport.InvalidRequestException;
 import org.smsexport.excel.internal.SheetXml;
 import org.smsexport.excel.internal.WorkbookParts;
 import org.smsexport.excel.internal.ZipPipe;
 import org.smsexport.spi.CellText;
 import org.smsexport.spi.ExportContext;
 import org.smsexport.spi.ExportSchema;
+import org.smsexport.spi.FormatOptions;
 import org.smsexport.spi.Exporter;
 import org.smsexport.spi.RowCursor;
 import org.smsexport.spi.Utf8Writer;
@@ -94,32 +94,24 @@ public final class XlsxExporter implements Exporter {
 
     @Override
     public void validateOptions(Map<String, String> options) {
-        guard(options);
-        password(options);
+        settings(options);
     }
 
-    private static boolean guard(Map<String, String> options) {
-        String v = options.getOrDefault("formula_guard", "true");
-        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-            throw new InvalidRequestException("Option 'formula_guard' has value '" + v + "'; expected one of [true, false].",
-                    null, null, FORMAT.id(), null);
-        }
-        return Boolean.parseBoolean(v);
+    private record Settings(boolean guard, String password) {
     }
 
-    private static String password(Map<String, String> options) {
-        String p = options.get("password");
-        if (p != null && (p.isEmpty() || p.length() > 255)) {
-            // never echo a password
-            throw new InvalidRequestException("Option 'password' must be 1 to 255 characters long.", null, null, FORMAT.id(), null);
-        }
-        return p;
+    private static Settings settings(Map<String, String> options) {
+        FormatOptions o = FormatOptions.of(FORMAT.id(), options);
+        Settings s = new Settings(o.bool("formula_guard", true), o.secret("password"));
+        o.check();
+        return s;
     }
 
     @Override
     public void write(ExportSchema schema, RowCursor rows, OutputStream out, ExportContext context) throws IOException {
-        boolean guard = guard(context.options());
-        String password = password(context.options());
+        Settings settings = settings(context.options());
+        boolean guard = settings.guard();
+        String password = settings.password();
         if (password == null) {
             writeWorkbook(schema, rows, out, context, guard);
             return;
@@ -164,7 +156,7 @@ public final class XlsxExporter implements Exporter {
             throws IOException {
         List<Column> columns = schema.columns();
         int n = columns.size();
-        WorkbookParts parts = new WorkbookParts(schema.type().name(), columns);
+        WorkbookParts parts = new WorkbookParts(schema.type().colour(), columns);
         try (ZipPipe zip = new ZipPipe(target)) {
             Utf8Writer utf8 = new Utf8Writer(zip);
             SheetXml xml = new SheetXml(utf8, columns, parts.columnStyles(), guard, schema.zone());

@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -27,25 +26,22 @@ import org.smsexport.Column;
 public final class WorkbookParts {
 
     private static final Pattern WORKSHEET = Pattern.compile("xl/worksheets/sheet\\d+\\.xml");
-    private static final Map<String, String> HEADER_COLOURS = Map.of("students", "4F46E5", "courses", "059669", "grades",
-            "7C3AED", "enrollments", "2563EB", "attendance", "D97706");
-    private static final String DEFAULT_COLOUR = "374151";
 
     private final XSSFWorkbook wb = new XSSFWorkbook();
     private final int headerStyle;
     private final int[] columnStyles;
 
     /**
-     * @param typeName the export type, for the header colour
+     * @param colour   the header colour, six hex digits
      * @param columns  the columns, for number and date formats
      */
-    public WorkbookParts(String typeName, List<Column> columns) {
+    public WorkbookParts(String colour, List<Column> columns) {
         XSSFFont bold = wb.createFont();
         bold.setBold(true);
         bold.setColor(new XSSFColor(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF}, null));
         XSSFCellStyle header = wb.createCellStyle();
         header.setFont(bold);
-        header.setFillForegroundColor(new XSSFColor(rgb(HEADER_COLOURS.getOrDefault(typeName, DEFAULT_COLOUR)), null));
+        header.setFillForegroundColor(new XSSFColor(rgb(colour), null));
         header.setFillPattern(FillPatternType.SOLID_FOREGROUND);
         header.setVerticalAlignment(VerticalAlignment.CENTER);
         this.headerStyle = header.getIndex();

@@ -1,0 +1,107 @@
+package org.smsexport.pdf;
+
+import com.lowagie.text.PageSize;
+import com.lowagie.text.Rectangle;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import org.smsexport.ExportFormat;
+import org.smsexport.pdf.internal.ReportWriter;
+import org.smsexport.spi.ExportContext;
+import org.smsexport.spi.ExportSchema;
+import org.smsexport.spi.Exporter;
+import org.smsexport.spi.FormatOptions;
+import org.smsexport.spi.RowCursor;
+
+/**
+ * The {@code pdf} format: a printable report. The first page carries the title ("Student Export Report",
+ * localized), the generation time with its time zone, the filters applied and the row count; then a table
+ * whose header row, in the type's colour, is repeated on every page, with alternating row shading, thin
+ * grid lines and a footer with the title and "Page X of Y".
+ *
+ * <p>Text prints in DejaVu Sans, bundled in this jar and embedded as a subset, so Greek, accented Latin and
+ * Cyrillic look the same on every host. Characters the font lacks (CJK, most emoji), control characters
+ * and unpaired surrogates are printed as U+FFFD, never dropped; line breaks and tabs become spaces. Rows
+ * are one line high: text wider than its column is cut and ends with "…" inside the column; the job gets a
+ * warning naming the column and how many values were cut or had characters replaced. Right-to-left scripts
+ * are printed in logical order without shaping (a known limit).
+ *
+ * <p>Column widths come from the column types, the header and the first 100 rows; numbers are right-aligned.
+ * Options:
+ * <ul>
+ * <li>{@code page_size}: {@code a4} (default) or {@code letter};
+ * <li>{@code orientation}: {@code landscape} (default when the type has more than 6 columns) or
+ *     {@code portrait} (default otherwise);
+ * <li>{@code password}: the password needed to open the file (AES-128); the reader may print, not edit;
+ * <li>{@code owner_password}: the password that gives full rights, only with {@code password}; a random
+ *     one when not given (nobody can lift the restrictions);
+ * <li>{@code formula_guard}: {@code true} (default) prefixes text starting with {@code = + - @}, tab or CR
+ *     with {@code '}, as in CSV and XLSX, since text is copied from reports into spreadsheets.
+ * </ul>
+ *
+ * <p>Streaming: each page's content is built as raw PDF operators while rows arrive (fixed row height, so a
+ * page ends after a known number of rows) and handed to a second thread that owns the OpenPDF document,
+ * deflates (level 1) and writes it; memory does not grow with the rows. Stateless and thread-safe.
+ */
+public final class PdfExporter implements Exporter {
+
+    /** The format this exporter writes. */
+    public static final ExportFormat FORMAT = new ExportFormat("pdf", "pdf", "application/pdf");
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Creates the exporter. */
+    public PdfExporter() {
+    }
+
+    @Override
+    public ExportFormat format() {
+        return FORMAT;
+    }
+
+    @Override
+    public Set<String> options() {
+        return Set.of("page_size", "orientation", "password", "owner_password", "formula_guard");
+    }
+
+    @Override
+    public void validateOptions(Map<String, String> options) {
+        Settings.of(options, 1);
+    }
+
+    @Override
+    public void write(ExportSchema schema, RowCursor rows, OutputStream out, ExportContext context) throws IOException {
+        Settings s = Settings.of(context.options(), schema.columns().size());
+        String owner = s.password == null ? null
+                : s.ownerPassword != null ? s.ownerPassword : Base64.getEncoder().encodeToString(randomBytes());
+        new ReportWriter(schema, context, s.page, s.guard, s.password, owner).write(rows, out);
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[24];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    private record Settings(Rectangle page, boolean guard, String password, String ownerPassword) {
+
+        static Settings of(Map<String, String> options, int columns) {
+            FormatOptions o = FormatOptions.of(FORMAT.id(), options);
+            Rectangle size = o.choice("page_size", "a4", "a4", "letter").equals("letter") ? PageSize.LETTER : PageSize.A4;
+            String orientation = o.choice("orientation", columns > 6 ? "landscape" : "portrait", "portrait", "landscape");
+            boolean guard = o.bool("formula_guard", true);
+            String password = o.secret("password");
+            String owner = o.secret("owner_password");
+            if (owner != null && password == null && !options.containsKey("password")) {
+                o.problem("Option 'owner_password' needs option 'password' (the password that opens the file).");
+            }
+            o.check();
+            // a landscape media box rather than /Rotate: coordinates stay the page's own, for every reader
+            Rectangle page = orientation.equals("landscape") ? new Rectangle(size.getHeight(), size.getWidth()) : new Rectangle(size);
+            return new Settings(page, guard, password, owner);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package org.smsexport.pdf.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer for PDF content-stream operators: ASCII, numbers with two decimals and glyph ids
+ * as hex, appended without creating a String per value. Not thread-safe.
+ */
+final class Ops {
+
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+
+    private byte[] buf;
+    private int size;
+
+    Ops(int capacity) {
+        buf = new byte[capacity];
+    }
+
+    private void ensure(int more) {
+        if (size + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+        }
+    }
+
+    Ops ascii(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[size++] = (byte) s.charAt(i);
+        }
+        return this;
+    }
+
+    Ops ascii(char c) {
+        ensure(1);
+        buf[size++] = (byte) c;
+        return this;
+    }
+
+    /** Appends a number rounded to two decimals and a space: "12.5 ", "-3 ". */
+    Ops num(float value) {
+        long v = Math.round(value * 100.0);
+        ensure(24);
+        if (v < 0) {
+            buf[size++] = '-';
+            v = -v;
+        }
+        digits(v / 100);
+        int frac = (int) (v % 100);
+        if (frac != 0) {
+            buf[size++] = '.';
+            buf[size++] = (byte) ('0' + frac / 10);
+            if (frac % 10 != 0) {
+                buf[size++] = (byte) ('0' + frac % 10);
+            }
+        }
+        buf[size++] = ' ';
+        return this;
+    }
+
+    private void digits(long v) {
+        if (v >= 10) {
+            digits(v / 10);
+        }
+        buf[size++] = (byte) ('0' + v % 10);
+    }
+
+    /** Appends a 16-bit glyph id as four hex digits. */
+    Ops hex4(int glyph) {
+        ensure(4);
+        buf[size++] = HEX[(glyph >>> 12) & 0xF];
+        buf[size++] = HEX[(glyph >>> 8) & 0xF];
+        buf[size++] = HEX[(glyph >>> 4) & 0xF];
+        buf[size++] = HEX[glyph & 0xF];
+        return this;
+    }
+
+    Ops append(Ops other) {
+        ensure(other.size);
+        System.arraycopy(other.buf, 0, buf, size, other.size);
+        size += other.size;
+        return this;
+    }
+
+    int size() {
+        return size;
+    }
+
+    void clear() {
+        size = 0;
+    }
+
+    byte[] toByteArray() {
+        return Arrays.copyOf(buf, size);
+    }
+}

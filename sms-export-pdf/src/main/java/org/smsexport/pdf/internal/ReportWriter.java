@@ -1,0 +1,345 @@
+package org.smsexport.pdf.internal;
+
+import com.lowagie.text.DocumentException;
+import com.lowagie.text.Rectangle;
+import com.lowagie.text.pdf.BaseFont;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.text.NumberFormat;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.smsexport.Column;
+import org.smsexport.ColumnType;
+import org.smsexport.spi.CellText;
+import org.smsexport.spi.ExportContext;
+import org.smsexport.spi.ExportSchema;
+import org.smsexport.spi.FormulaGuard;
+import org.smsexport.spi.RowCursor;
+
+/**
+ * Writes one PDF report. This thread reads rows, formats them, fits every cell into its column and builds
+ * each page's content stream as raw operators (fills, grid, text as glyph ids of the embedded font);
+ * a {@link PdfSink} thread turns the pages into PDF objects, deflates and writes them. Row heights are
+ * fixed, so a page is done after a known number of rows and nothing grows with the export.
+ */
+public final class ReportWriter {
+
+    private static final float MARGIN = 28f;
+    private static final float BODY = 7f;
+    private static final float ROW = 10f;
+    private static final float HEADER_LINE = 8.5f;
+    private static final float TITLE = 14f;
+    private static final float META = 8f;
+    private static final float META_LINE = 11f;
+    private static final float FOOTER = 6.5f;
+    private static final int SAMPLE_ROWS = 100;
+    private static final int CHECK_EVERY = 1024;
+    private static final int PROGRESS_EVERY = 8192;
+    private static final DateTimeFormatter GENERATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
+
+    private final ExportSchema schema;
+    private final ExportContext context;
+    private final Rectangle pageSize;
+    private final boolean guard;
+    private final byte[] userPassword;
+    private final byte[] ownerPassword;
+    private final ReportTexts texts;
+    private final List<Column> columns;
+    private final int n;
+
+    private Glyphs regular;
+    private Glyphs bold;
+    private Layout layout;
+    private String fontR;
+    private String fontB;
+    private final CellFitter fitter = new CellFitter();
+    private final Ops fills = new Ops(16 * 1024);
+    private final Ops text = new Ops(64 * 1024);
+    private final Ops page = new Ops(96 * 1024);
+    private final long[] cut;
+    private final long[] replaced;
+    private float ascentOffset;
+    private float headerHeight;
+    private int pageNumber;
+    private int rowOnPage;
+    private int rowsPerPage;
+    private float tableTop;
+    private float rowsX;
+    private float rowsY;
+
+    /**
+     * @param schema        the columns and report texts
+     * @param context       progress, cancellation, warnings
+     * @param pageSize      the page, already rotated for landscape
+     * @param guard         whether formula-like text is neutralized
+     * @param userPassword  the password to open the file, or {@code null} for none
+     * @param ownerPassword the owner password (full rights), used with {@code userPassword}
+     */
+    public ReportWriter(ExportSchema schema, ExportContext context, Rectangle pageSize, boolean guard, String userPassword,
+            String ownerPassword) {
+        this.schema = schema;
+        this.context = context;
+        this.pageSize = pageSize;
+        this.guard = guard;
+        this.userPassword = userPassword == null ? null : userPassword.getBytes(StandardCharsets.UTF_8);
+        this.ownerPassword = ownerPassword == null ? null : ownerPassword.getBytes(StandardCharsets.UTF_8);
+        this.texts = new ReportTexts(schema.locale());
+        this.columns = schema.columns();
+        this.n = columns.size();
+        this.cut = new long[n];
+        this.replaced = new long[n];
+    }
+
+    /**
+     * Writes the report.
+     *
+     * @param rows the rows; not closed here
+     * @param out  where the PDF goes; flushed, not closed
+     * @throws IOException when writing fails
+     */
+    public void write(RowCursor rows, OutputStream out) throws IOException {
+        BaseFont regularFont = Fonts.regular();
+        BaseFont boldFont = Fonts.bold();
+        regular = new Glyphs(regularFont);
+        bold = new Glyphs(boldFont);
+        ascentOffset = baselineOffset(regular, BODY, ROW);
+
+        List<String[]> sample = new ArrayList<>();
+        long count = 0;
+        while (sample.size() < SAMPLE_ROWS && rows.next()) {
+            sample.add(cells(rows));
+            count++;
+        }
+        layout = new Layout(columns, schema.labels(), sample, regular, bold, BODY, MARGIN, pageSize.getWidth() - MARGIN);
+        headerHeight = layout.headerLineCount * HEADER_LINE + 3f;
+
+        OutputStream buffered = new BufferedOutputStream(new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        }, 128 * 1024);
+        PdfSink sink;
+        try {
+            sink = new PdfSink(pageSize, buffered, regularFont, boldFont, FOOTER, META, schema.title(), userPassword,
+                    ownerPassword);
+        } catch (DocumentException e) {
+            throw new IOException("Cannot start the PDF: " + e.getMessage(), e);
+        }
+        fontR = sink.regularName();
+        fontB = sink.boldName();
+        Thread thread = new Thread(sink, "sms-export-pdf-" + context.jobId());
+        thread.setDaemon(true);
+        thread.start();
+        boolean finished = false;
+        try {
+            startPage(sink);
+            for (String[] row : sample) {
+                addRow(sink, row);
+            }
+            sample = null;
+            context.progress(count);
+            while (rows.next()) {
+                addRow(sink, cells(rows));
+                count++;
+                if ((count & (CHECK_EVERY - 1)) == 0) {
+                    context.checkCancelled();
+                    if (count % PROGRESS_EVERY == 0) {
+                        context.progress(count);
+                    }
+                }
+            }
+            endPage(sink);
+            sink.finish(NumberFormat.getIntegerInstance(schema.locale()).format(count), thread);
+            finished = true;
+        } finally {
+            if (!finished) {
+                sink.abort(thread);
+            }
+        }
+        buffered.flush();
+        context.progress(count);
+        warn();
+    }
+
+    private String[] cells(RowCursor rows) {
+        String[] cells = new String[n];
+        for (int c = 0; c < n; c++) {
+            Object v = rows.get(c);
+            Column column = columns.get(c);
+            if (v == null) {
+                cells[c] = "";
+            } else {
+                String s = CellText.format(column, v, schema.zone());
+                cells[c] = guard && column.type() == ColumnType.TEXT ? FormulaGuard.neutralize(s) : s;
+            }
+        }
+        return cells;
+    }
+
+    /** Distance from a row's bottom to the baseline that centres the font's ascent and descent in it. */
+    private static float baselineOffset(Glyphs font, float size, float height) {
+        float asc = font.ascent() * size / 1000f;
+        float desc = -font.descent() * size / 1000f;
+        return (height - asc - desc) / 2f + desc;
+    }
+
+    private void startPage(PdfSink sink) {
+        pageNumber++;
+        rowOnPage = 0;
+        fills.clear();
+        text.clear();
+        float top = pageSize.getHeight() - MARGIN;
+        text.ascii("BT\n");
+        if (pageNumber == 1) {
+            top = titleBlock(top);
+        }
+        tableTop = top;
+        rowsPerPage = Math.max(1, (int) ((tableTop - headerHeight - MARGIN) / ROW));
+        // header: coloured band, white bold labels, one or two lines
+        String rgb = schema.type().colour();
+        fills.num(Integer.parseInt(rgb.substring(0, 2), 16) / 255f).num(Integer.parseInt(rgb.substring(2, 4), 16) / 255f)
+                .num(Integer.parseInt(rgb.substring(4, 6), 16) / 255f).ascii("rg\n");
+        fills.num(layout.tableLeft).num(tableTop - headerHeight).num(layout.tableRight - layout.tableLeft).num(headerHeight)
+                .ascii("re f\n0.945 0.953 0.969 rg\n");
+        text.ascii('/').ascii(fontB).ascii(' ').num(BODY).ascii("Tf 1 g\n");
+        float firstBaseline = tableTop - 1.5f - HEADER_LINE + baselineOffset(bold, BODY, HEADER_LINE);
+        for (int c = 0; c < n; c++) {
+            List<String> lines = layout.headerLines.get(c);
+            for (int l = 0; l < lines.size(); l++) {
+                cell(bold, lines.get(l), c, firstBaseline - l * HEADER_LINE, true);
+            }
+        }
+        text.ascii('/').ascii(fontR).ascii(' ').num(BODY).ascii("Tf 0.1 g\n");
+    }
+
+    /** Title, generation time, filters and the row count label; returns where the table starts. */
+    private float titleBlock(float top) {
+        float width = layout.tableRight - layout.tableLeft;
+        float y = top - TITLE;
+        line(bold, fontB, TITLE, schema.title(), layout.tableLeft, y, width);
+        y -= TITLE * 0.5f + META_LINE;
+        String zone = schema.zone().equals(ZoneOffset.UTC) ? "UTC" : schema.zone().getId();
+        line(regular, fontR, META, texts.get("generated") + ": " + GENERATED.format(schema.generatedAt().atZone(schema.zone()))
+                + " (" + zone + ")", layout.tableLeft, y, width);
+        y -= META_LINE;
+        StringBuilder f = new StringBuilder();
+        for (Map.Entry<String, String> e : schema.filters().entrySet()) {
+            f.append(f.length() == 0 ? "" : "; ").append(e.getKey()).append(" = ").append(e.getValue());
+        }
+        line(regular, fontR, META, texts.get("filters") + ": " + (f.length() == 0 ? texts.get("no_filters") : f), layout.tableLeft,
+                y, width);
+        y -= META_LINE;
+        String rows = texts.get("rows") + ": ";
+        line(regular, fontR, META, rows, layout.tableLeft, y, width);
+        rowsX = layout.tableLeft + regular.width(rows) * META / 1000f;
+        rowsY = y;
+        return y - META_LINE;
+    }
+
+    /** One line of text outside the table, cut with an ellipsis at {@code width}. */
+    private void line(Glyphs font, String name, float size, String s, float x, float y, float width) {
+        text.ascii('/').ascii(name).ascii(' ').num(size).ascii("Tf 0.1 g\n");
+        fitter.fit(s, font, (int) (width * 1000f / size));
+        show(x, y);
+    }
+
+    private void addRow(PdfSink sink, String[] cells) throws IOException {
+        if (rowOnPage == rowsPerPage) {
+            endPage(sink);
+            startPage(sink);
+        }
+        float bottom = tableTop - headerHeight - (rowOnPage + 1) * ROW;
+        if ((rowOnPage & 1) == 1) {
+            fills.num(layout.tableLeft).num(bottom).num(layout.tableRight - layout.tableLeft).num(ROW).ascii("re\n");
+        }
+        float baseline = bottom + ascentOffset;
+        for (int c = 0; c < n; c++) {
+            if (!cells[c].isEmpty()) {
+                cell(regular, cells[c], c, baseline, false);
+            }
+        }
+        rowOnPage++;
+    }
+
+    private void cell(Glyphs font, String s, int c, float baseline, boolean header) {
+        fitter.fit(s, font, layout.room(c, BODY));
+        if (!header) {
+            if (fitter.cut) {
+                cut[c]++;
+            }
+            if (fitter.replaced) {
+                replaced[c]++;
+            }
+        }
+        float x = layout.left[c] + Layout.PADDING;
+        if (!header && layout.rightAligned[c]) {
+            x = layout.left[c + 1] - Layout.PADDING - fitter.width * BODY / 1000f;
+        }
+        show(x, baseline);
+    }
+
+    /** Shows the fitter's glyphs at (x, y). */
+    private void show(float x, float y) {
+        if (fitter.count == 0) {
+            return;
+        }
+        text.ascii("1 0 0 1 ").num(x).num(y).ascii("Tm <");
+        int[] g = fitter.glyphs;
+        for (int i = 0; i < fitter.count; i++) {
+            text.hex4(g[i]);
+        }
+        text.ascii(">Tj\n");
+    }
+
+    private void endPage(PdfSink sink) throws IOException {
+        // footer: report title on the left, "Page X of " + the shared total template on the right
+        float width = layout.tableRight - layout.tableLeft;
+        float footerY = MARGIN - FOOTER - 6f;
+        String label = texts.page(pageNumber);
+        float labelWidth = regular.width(label) * FOOTER / 1000f;
+        float totalX = layout.tableRight - regular.width("00000") * FOOTER / 1000f;
+        line(regular, fontR, FOOTER, schema.title(), layout.tableLeft, footerY, width * 0.6f);
+        line(regular, fontR, FOOTER, label, totalX - labelWidth, footerY, width * 0.3f);
+        text.ascii("ET\n");
+
+        float bottom = tableTop - headerHeight - rowOnPage * ROW;
+        page.clear();
+        page.ascii("q\n").append(fills).ascii("f\n0.7 G 0.3 w\n");
+        for (int r = 0; r <= rowOnPage; r++) {
+            float y = tableTop - headerHeight - r * ROW;
+            page.num(layout.tableLeft).num(y).ascii("m ").num(layout.tableRight).num(y).ascii("l\n");
+        }
+        page.num(layout.tableLeft).num(tableTop).ascii("m ").num(layout.tableRight).num(tableTop).ascii("l\n");
+        for (int c = 0; c <= n; c++) {
+            page.num(layout.left[c]).num(tableTop).ascii("m ").num(layout.left[c]).num(bottom).ascii("l\n");
+        }
+        page.ascii("S\n").append(text).ascii("Q\n");
+        sink.put(new PdfSink.Page(pageNumber, page.toByteArray(), regular.drainNew(), bold.drainNew(), totalX, footerY,
+                rowsX, rowsY));
+    }
+
+    private void warn() {
+        for (int c = 0; c < n; c++) {
+            String key = columns.get(c).key();
+            if (cut[c] > 0) {
+                context.warn("PDF: " + cut[c] + " value(s) of column '" + key + "' were wider than the column and end with '…'.");
+            }
+            if (replaced[c] > 0) {
+                context.warn("PDF: " + replaced[c] + " value(s) of column '" + key + "' have characters the embedded font "
+                        + "cannot show; they are printed as '\uFFFD'.");
+            }
+        }
+    }
+}
