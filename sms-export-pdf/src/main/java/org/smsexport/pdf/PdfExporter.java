@@ -35,7 +35,7 @@ import org.smsexport.spi.RowCursor;
  * <li>{@code page_size}: {@code a4} (default) or {@code letter};
  * <li>{@code orientation}: {@code landscape} (default when the type has more than 6 columns) or
  *     {@code portrait} (default otherwise);
- * <li>{@code password}: the password needed to open the file (AES-128); the reader may print, not edit;
+ * <li>{@code password}: the password needed to open the file (AES-256, any characters); the reader may print, not edit;
  * <li>{@code owner_password}: the password that gives full rights, only with {@code password}; a random
  *     one when not given (nobody can lift the restrictions);
  * <li>{@code formula_guard}: {@code true} (default) prefixes text starting with {@code = + - @}, tab or CR

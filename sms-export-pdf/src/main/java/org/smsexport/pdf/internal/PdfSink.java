@@ -59,7 +59,7 @@ final class PdfSink implements Runnable {
         writer = PdfWriter.getInstance(document, out);
         writer.setCompressionLevel(1);
         if (userPassword != null) {
-            writer.setEncryption(userPassword, ownerPassword, PdfWriter.ALLOW_PRINTING, PdfWriter.ENCRYPTION_AES_128);
+            writer.setEncryption(userPassword, ownerPassword, PdfWriter.ALLOW_PRINTING, PdfWriter.ENCRYPTION_AES_256_V3);
         }
         document.addTitle(title);
         document.addCreator("sms-export");
