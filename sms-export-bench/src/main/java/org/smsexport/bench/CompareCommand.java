@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "compare", mixinStandardHelpOptions = true, description = "ExportService.run end to end vs the plain library loop.")
 final class CompareCommand implements Callable<Integer> {
 
-    @Option(names = "--format", required = true, description = "csv or xlsx")
+    @Option(names = "--format", required = true, description = "csv, xlsx or pdf")
     String format;
 
     @Option(names = "--type", defaultValue = "students", description = "Export type (default ${DEFAULT-VALUE}).")

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "memory", mixinStandardHelpOptions = true, description = "Run one export in a child JVM with a fixed heap.")
 final class MemoryCommand implements Callable<Integer> {
 
-    @Option(names = "--format", required = true, description = "csv or xlsx")
+    @Option(names = "--format", required = true, description = "csv, xlsx or pdf")
     String format;
 
     @Option(names = "--type", defaultValue = "students", description = "Export type (default ${DEFAULT-VALUE}).")

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "scaling", mixinStandardHelpOptions = true, description = "Report time(1M)/time(100k); linear scaling is 10.")
 final class ScalingCommand implements Callable<Integer> {
 
-    @Option(names = "--format", required = true, description = "csv or xlsx")
+    @Option(names = "--format", required = true, description = "csv, xlsx or pdf")
     String format;
 
     @Option(names = "--type", defaultValue = "students", description = "Export type (default ${DEFAULT-VALUE}).")

@@ -32,7 +32,7 @@ final class ExportCommand extends Common implements Callable<Integer> {
     @Option(names = "--type", required = true, description = "students, courses, grades, enrollments or attendance.")
     String type;
 
-    @Option(names = "--format", required = true, description = "csv or xlsx (excel).")
+    @Option(names = "--format", required = true, description = "csv, xlsx (excel) or pdf.")
     String format;
 
     @Option(names = "--filter", paramLabel = "KEY=VALUE", description = "A filter, repeatable: --filter status=active.")

@@ -48,11 +48,12 @@ class CliTest {
         for (String line : r.out().split("\n")) {
             lines.add(new ObjectMapper().readTree(line));
         }
-        assertThat(lines).hasSize(6);
+        assertThat(lines).hasSize(9);
         assertThat(lines).extracting(n -> n.get("type").asText() + "/" + n.get("format").asText())
-                .containsExactly("students/csv", "students/xlsx", "courses/csv", "courses/xlsx", "grades/csv", "grades/xlsx");
+                .containsExactly("students/csv", "students/pdf", "students/xlsx", "courses/csv", "courses/pdf", "courses/xlsx",
+                        "grades/csv", "grades/pdf", "grades/xlsx");
         assertThat(lines.get(0).get("rows").asLong()).isEqualTo(300);
-        assertThat(lines.get(4).get("rows").asLong()).isEqualTo(1500);
+        assertThat(lines.get(6).get("rows").asLong()).isEqualTo(1500);
         for (JsonNode n : lines) {
             assertThat(n.get("status").asText()).isEqualTo("completed");
             assertThat(Path.of(n.get("file").asText())).exists();
@@ -83,7 +84,7 @@ class CliTest {
         String db = DemoCommand.url(demo(), true) + ";USER=sa";
         String[][] cases = {
             {"export", "--type", "studnets", "--format", "csv", "--db", db, "--out", out.toString()},
-            {"export", "--type", "students", "--format", "pdf", "--db", db, "--out", out.toString()},
+            {"export", "--type", "students", "--format", "docx", "--db", db, "--out", out.toString()},
             {"export", "--type", "students", "--format", "csv", "--filter", "colour=red", "--db", db, "--out", out.toString()},
             {"export", "--type", "students", "--format", "csv", "--filter", "study_year=two", "--db", db, "--out", out.toString()},
             {"export", "--type", "students", "--format", "csv", "--db", "jdbc:h2:mem:empty", "--out", out.toString()},
@@ -94,7 +95,7 @@ class CliTest {
             {"demo", "--rows", "0", "--dir", dir.resolve("demo0").toString()},
         };
         String[] expected = {"Unknown export type 'studnets'. Available: [students, courses, grades, enrollments, attendance].",
-            "No exporter for format 'pdf'. Available: [csv, xlsx]. Add org.smsexport:sms-export-pdf",
+            "No exporter for format 'docx'. Available: [csv, pdf, xlsx].",
             "Unknown filter 'colour' for type 'students'.", "Filter 'study_year' has value 'two'; expected a whole number.",
             "The SMS tables are missing", "No suitable driver found for jdbc:nosuch:x", "Wrong user name or password",
             "Missing required option: '--type=<type>'", "--rows must be at least 1, got 0"};

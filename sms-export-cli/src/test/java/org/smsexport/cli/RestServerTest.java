@@ -131,7 +131,7 @@ class RestServerTest {
     @Test
     void exportsAndDownloadsEveryTypeAndFormat() throws Exception {
         for (ExportType t : ExportType.builtIns()) {
-            for (String format : List.of("csv", "xlsx")) {
+            for (String format : List.of("csv", "xlsx", "pdf")) {
                 String id = submit("alice-secret", t.name(), format);
                 JsonNode done = awaitDone("alice-secret", id);
                 assertThat(done.get("status").asText()).isEqualTo("completed");
@@ -141,18 +141,18 @@ class RestServerTest {
                 HttpResponse<byte[]> file = http.send(HttpRequest.newBuilder(URI.create(url.replace("localhost", "127.0.0.1"))).build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 assertThat(file.statusCode()).isEqualTo(200);
-                assertThat(file.headers().firstValue("Content-Type")).contains(format.equals("csv") ? "text/csv; charset=utf-8"
-                        : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+                assertThat(file.headers().firstValue("Content-Type")).contains(Map.of("csv", "text/csv; charset=utf-8", "pdf",
+                        "application/pdf", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").get(format));
                 assertThat(file.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment; filename=\"" + t.name());
                 assertThat(file.body()).hasSize((int) exports.job(JobId.of(id)).orElseThrow().fileSizeBytes());
             }
         }
         JsonNode list = data(call("GET", "/api/v1/import-export/exports?export_type=grades&limit=1", "alice-secret", null));
-        assertThat(list.get("total").asLong()).isEqualTo(2);
+        assertThat(list.get("total").asLong()).isEqualTo(3);
         assertThat(list.get("items")).hasSize(1);
         assertThat(data(call("GET", "/api/v1/import-export/exports", "bob-secret-1", null)).get("total").asLong()).isZero();
-        assertThat(data(call("GET", "/api/v1/import-export/exports", "root-secret", null)).get("total").asLong()).isEqualTo(10);
-        assertThat(data(call("GET", "/api/v1/import-export/formats", "bob-secret-1", null)).get("formats")).hasSize(2);
+        assertThat(data(call("GET", "/api/v1/import-export/exports", "root-secret", null)).get("total").asLong()).isEqualTo(15);
+        assertThat(data(call("GET", "/api/v1/import-export/formats", "bob-secret-1", null)).get("formats")).hasSize(3);
         assertThat(call("GET", "/health", null, null).statusCode()).isEqualTo(200);
     }
 
@@ -171,7 +171,7 @@ class RestServerTest {
         expected.put("400 unknown type", call("POST", "/api/v1/import-export/exports", "alice-secret",
                 "{\"export_type\":\"studnets\",\"export_format\":\"csv\"}").statusCode());
         expected.put("400 unknown format", call("POST", "/api/v1/import-export/exports", "alice-secret",
-                "{\"export_type\":\"students\",\"export_format\":\"pdf\"}").statusCode());
+                "{\"export_type\":\"students\",\"export_format\":\"docx\"}").statusCode());
         expected.put("400 unknown filter", call("POST", "/api/v1/import-export/exports", "alice-secret",
                 "{\"export_type\":\"students\",\"export_format\":\"csv\",\"filters\":{\"colour\":\"red\"}}").statusCode());
         expected.put("400 bad limit", call("POST", "/api/v1/import-export/exports", "alice-secret",
