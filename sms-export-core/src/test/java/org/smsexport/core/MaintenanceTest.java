@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smsexport.test.MutableClock;
 import org.smsexport.ExportJob;
 import org.smsexport.ExportOutcome;
 import org.smsexport.ExportRequest;

@@ -1,0 +1,592 @@
+package org.smsexport.scheduler;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.SchedulerState;
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smsexport.ExportJob;
+import org.smsexport.ExportOutcome;
+import org.smsexport.ExportRequest;
+import org.smsexport.InvalidRequestException;
+import org.smsexport.JobId;
+import org.smsexport.core.ExportMaintenance;
+import org.smsexport.core.ExportService;
+import org.smsexport.jdbc.JdbcDataSource;
+import org.smsexport.scheduler.internal.ScheduleStore;
+import org.smsexport.scheduler.internal.ScheduleStore.Stored;
+
+/**
+ * Recurring exports that survive restarts and run exactly once per slot however many nodes run a
+ * scheduler: schedules live in a database (the host's {@link DataSource}, or an embedded H2 file), timing
+ * and cluster coordination come from db-scheduler, and every run is first claimed in a ledger table whose
+ * unique key is (schedule id, slot time), so even a slot that db-scheduler hands to two nodes (after a lost
+ * heartbeat, say) is exported once.
+ *
+ * <pre>{@code
+ * try (ExportScheduler scheduler = ExportScheduler.create(exports, dataSource)) {
+ *     scheduler.start();
+ *     String id = scheduler.schedule(ScheduleRequest.builder("alice", "students", "csv")
+ *             .frequency("cron 30 2 * * 1-5").zone(ZoneId.of("Europe/Athens")).build());
+ *     scheduler.nextFireTimes(id, 5);
+ * }
+ * }</pre>
+ *
+ * <p>Without {@link #start()} the scheduler is a client: it creates, lists, pauses and cancels schedules
+ * that other (started) nodes run. Each slot runs {@link ExportService#run} on one of the scheduler's threads;
+ * a slot never starts before the previous run of the same schedule has ended. A failed export is recorded
+ * in the ledger and the schedule moves on to its next slot: no retry loop. Missed slots follow the
+ * schedule's {@link CatchUp} policy. Thread-safe.
+ */
+public final class ExportScheduler implements AutoCloseable {
+
+    /** The export type name of the retention-cleanup schedule. */
+    public static final String MAINTENANCE = "maintenance";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExportScheduler.class);
+    private static final String TASK = "sms-export-schedule";
+
+    private final ExportService exports;
+    private final ScheduleStore store;
+    private final Clock clock;
+    private final String node;
+    private final Duration misfireGrace;
+    private final Scheduler scheduler;
+    private final CustomTask<Void> task;
+    private final Duration staleRunAfter;
+    private boolean started;
+    private boolean stopped;
+
+    private ExportScheduler(Builder b) {
+        this.exports = Objects.requireNonNull(b.exports, "exportService");
+        DataSource ds = b.dataSource != null ? b.dataSource : defaultDatabase(b.defaultDatabaseDir);
+        this.store = new ScheduleStore(ds);
+        this.clock = b.clock;
+        this.node = b.nodeName != null ? b.nodeName : defaultNodeName();
+        this.misfireGrace = b.misfireGrace;
+        this.staleRunAfter = b.staleRunAfter;
+        if (b.createTables) {
+            store.createTables();
+        }
+        this.task = Tasks.custom(TASK, Void.class)
+                .onFailure((complete, ops) -> ops.reschedule(complete, nextAfterFailure(complete.getExecution().taskInstance.getId())))
+                .execute((instance, context) -> runSlot(instance.getId(), context.getExecution().executionTime));
+        this.scheduler = Scheduler.create(ds, task)
+                .tableName(ScheduleStore.TASK_TABLE)
+                .schedulerName(new SchedulerName.Fixed(node))
+                .threads(b.threads)
+                .pollingInterval(b.pollingInterval)
+                .heartbeatInterval(b.heartbeatInterval)
+                .clock(clock::instant)
+                .build();
+    }
+
+    /**
+     * @param exports    the service that runs the exports
+     * @param dataSource where schedules live; {@code null} for an embedded H2 file in
+     *                   {@code ./sms-export-scheduler}
+     * @return a scheduler, not started
+     */
+    public static ExportScheduler create(ExportService exports, DataSource dataSource) {
+        return builder(exports).dataSource(dataSource).build();
+    }
+
+    /**
+     * @param exports the service that runs the exports
+     * @return a builder
+     */
+    public static Builder builder(ExportService exports) {
+        return new Builder(exports);
+    }
+
+    private static DataSource defaultDatabase(Path dir) {
+        // AUTO_SERVER lets several processes (a `scheduler run` and a `schedule add`) share the file
+        return JdbcDataSource.driverManager("jdbc:h2:file:" + dir.resolve("scheduler").toAbsolutePath() + ";AUTO_SERVER=TRUE", "sa", "");
+    }
+
+    private static String defaultNodeName() {
+        String host = ManagementFactory.getRuntimeMXBean().getName();
+        return (host.length() > 60 ? host.substring(0, 60) : host) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Starts executing due slots on this node. Idempotent. */
+    public synchronized void start() {
+        if (stopped) {
+            throw new IllegalStateException("This scheduler was stopped; create a new one");
+        }
+        if (!started) {
+            int failed = store.failInterrupted(clock.instant().minus(staleRunAfter), clock.instant());
+            if (failed > 0) {
+                LOG.warn("Marked {} scheduled run(s) left running by a stopped node as failed", failed);
+            }
+            scheduler.start();
+            started = true;
+            LOG.info("Export scheduler {} started", node);
+        }
+    }
+
+    /** Stops executing; waits for running exports up to db-scheduler's shutdown wait. Idempotent. */
+    public synchronized void stop() {
+        if (started && !stopped) {
+            scheduler.stop();
+            LOG.info("Export scheduler {} stopped", node);
+        }
+        stopped = true;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** @return whether this node is started and executing due slots */
+    public synchronized boolean isAvailable() {
+        SchedulerState state = scheduler.getSchedulerState();
+        return started && !stopped && state.isStarted() && !state.isShuttingDown() && !state.isPaused();
+    }
+
+    /** @return this node's name in the ledger and db-scheduler's table */
+    public String nodeName() {
+        return node;
+    }
+
+    /**
+     * Creates a schedule. The export it describes is validated now, as an export request would be.
+     *
+     * @param request what, how often, where
+     * @return the new id, {@code export_<type>_<format>_<user>_<n>}
+     * @throws InvalidRequestException when the export, the frequency or an option is invalid
+     * @throws DuplicateScheduleException when the owner has the same schedule already
+     */
+    public String schedule(ScheduleRequest request) {
+        for (String secret : List.of("password", "owner_password")) {
+            if (request.options().containsKey(secret)) {
+                throw new InvalidRequestException("Option '" + secret + "' cannot be stored with a schedule: the database would "
+                        + "hold the password in clear text.");
+            }
+        }
+        if (!request.type().equals(MAINTENANCE)) {
+            exports.validate(exportRequest(request));
+        }
+        String fingerprint = ScheduleStore.fingerprint(request);
+        String prefix = request.type().equals(MAINTENANCE) ? "maintenance_cleanup_"
+                : "export_" + request.type() + "_" + request.format() + "_" + slug(request.owner()) + "_";
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Optional<String> same = store.findByFingerprint(fingerprint);
+            if (same.isPresent()) {
+                throw new DuplicateScheduleException(same.get());
+            }
+            String id = prefix + (store.highestNumber(prefix) + 1);
+            if (store.insert(id, request, fingerprint, clock.instant())) {
+                try {
+                    scheduler.schedule(task.instance(id), request.frequency().next(clock.instant(), request.zone()));
+                } catch (RuntimeException e) {
+                    store.delete(id);
+                    throw e;
+                }
+                LOG.info("Schedule {} created ({} in {})", id, request.frequency(), request.zone());
+                return id;
+            }
+        }
+        throw new IllegalStateException("Could not find a free schedule id for " + prefix + "n");
+    }
+
+    /**
+     * Schedules the retention cleanup ({@link ExportMaintenance#cleanupOldExports()}, with the service's
+     * {@code EXPORT_RETENTION_DAYS}) on the same engine.
+     *
+     * @param frequency {@code hourly} (minute 0 of every hour), {@code daily}, … or {@code cron EXPR}
+     * @return the schedule id, {@code maintenance_cleanup_<n>}
+     */
+    public String scheduleMaintenance(String frequency) {
+        return schedule(ScheduleRequest.builder("system", MAINTENANCE, "none").frequency(frequency).build());
+    }
+
+    static String slug(String owner) {
+        String s = owner.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        return s.isEmpty() ? "user" : s.length() > 40 ? s.substring(0, 40) : s;
+    }
+
+    /** @return every schedule, by id */
+    public List<ScheduleInfo> list() {
+        return info(store.list(null));
+    }
+
+    /**
+     * @param owner a user
+     * @return that user's schedules, by id
+     */
+    public List<ScheduleInfo> list(String owner) {
+        return info(store.list(owner));
+    }
+
+    /**
+     * @param id a schedule id
+     * @return the schedule, if it exists
+     */
+    public Optional<ScheduleInfo> get(String id) {
+        return store.find(id).map(s -> info(List.of(s)).get(0));
+    }
+
+    private List<ScheduleInfo> info(List<Stored> stored) {
+        List<ScheduleInfo> out = new ArrayList<>();
+        for (Stored s : stored) {
+            Optional<Instant> next = s.paused() ? Optional.empty()
+                    : scheduler.getScheduledExecution(TaskInstanceId.of(TASK, s.id())).map(e -> e.getExecutionTime());
+            List<ScheduleRun> last = store.runs(s.id(), 1);
+            out.add(new ScheduleInfo(s.id(), s.request(), s.paused(), s.createdAt(), next,
+                    last.isEmpty() ? Optional.empty() : Optional.of(last.get(0))));
+        }
+        return out;
+    }
+
+    /**
+     * @param id    a schedule id
+     * @param count how many
+     * @return the next {@code count} fire times from now, in the schedule's zone
+     * @throws ScheduleNotFoundException when there is no such schedule
+     */
+    public List<ZonedDateTime> nextFireTimes(String id, int count) {
+        Stored s = require(id);
+        List<ZonedDateTime> out = new ArrayList<>();
+        for (Instant t : s.request().frequency().next(clock.instant(), s.request().zone(), count)) {
+            out.add(t.atZone(s.request().zone()));
+        }
+        return out;
+    }
+
+    /**
+     * @param id    a schedule id
+     * @param limit how many
+     * @return its latest runs from the ledger, newest first
+     */
+    public List<ScheduleRun> runs(String id, int limit) {
+        return store.runs(id, limit);
+    }
+
+    /**
+     * Stops a schedule firing until {@link #resume(String)}; a run in progress finishes.
+     *
+     * @param id a schedule id
+     * @throws ScheduleNotFoundException when there is no such schedule
+     */
+    public void pause(String id) {
+        require(id);
+        store.setPaused(id, true);
+        cancelExecution(id);
+    }
+
+    /**
+     * Makes a paused schedule fire again from its next slot (missed slots while paused are not caught up).
+     *
+     * @param id a schedule id
+     * @throws ScheduleNotFoundException when there is no such schedule
+     */
+    public void resume(String id) {
+        Stored s = require(id);
+        store.setPaused(id, false);
+        scheduler.scheduleIfNotExists(task.instance(id), s.request().frequency().next(clock.instant(), s.request().zone()));
+    }
+
+    /**
+     * Deletes a schedule; its ledger of past runs stays.
+     *
+     * @param id a schedule id
+     * @return {@code false} when there was no such schedule
+     */
+    public boolean cancel(String id) {
+        boolean existed = store.delete(id);
+        cancelExecution(id);
+        if (existed) {
+            LOG.info("Schedule {} cancelled", id);
+        }
+        return existed;
+    }
+
+    private void cancelExecution(String id) {
+        try {
+            scheduler.cancel(TaskInstanceId.of(TASK, id));
+        } catch (RuntimeException e) {
+            // not scheduled (paused) or running now: the run's completion sees the change and stops
+        }
+    }
+
+    /**
+     * Runs a schedule's export now, outside its slots (recorded in the ledger as {@code manual}).
+     *
+     * @param id a schedule id
+     * @return the job, queued on the export service
+     * @throws ScheduleNotFoundException when there is no such schedule
+     */
+    public JobId runNow(String id) {
+        Stored s = require(id);
+        if (s.request().type().equals(MAINTENANCE)) {
+            throw new InvalidRequestException("Schedule '" + id + "' is the retention cleanup, not an export; use "
+                    + "ExportService.maintenance() to run it now.");
+        }
+        Instant slot = clock.instant();
+        store.claim(id, slot, "manual", node, "RUNNING", null, slot);
+        ExportJob job;
+        try {
+            job = exports.submit(exportRequest(s.request()));
+        } catch (RuntimeException e) {
+            store.finish(id, slot, "FAILED", null, e.getMessage(), clock.instant());
+            throw e;
+        }
+        store.setJob(id, slot, job.id().value());
+        exports.completion(job.id()).whenComplete((outcome, error) -> recordOutcome(id, slot, outcome, error));
+        return job.id();
+    }
+
+    private Stored require(String id) {
+        return store.find(id).orElseThrow(() -> new ScheduleNotFoundException(id));
+    }
+
+    private static ExportRequest exportRequest(ScheduleRequest r) {
+        ExportRequest.Builder b = ExportRequest.builder().type(r.type()).format(r.format()).owner(r.owner()).filters(r.filters())
+                .options(r.options()).zone(r.zone());
+        r.notifyEmail().ifPresent(b::notifyEmail);
+        return b.build();
+    }
+
+    /** One due slot, on a db-scheduler thread: decide, claim, run, record, and say when the next slot is. */
+    private CompletionHandler<Void> runSlot(String id, Instant slot) {
+        Optional<Stored> found = store.find(id);
+        if (found.isEmpty() || found.get().paused()) {
+            return (complete, ops) -> ops.remove();
+        }
+        ScheduleRequest r = found.get().request();
+        Instant now = clock.instant();
+        boolean late = now.isAfter(slot.plus(misfireGrace));
+        boolean run;
+        String skipReason = null;
+        switch (r.catchUp()) {
+            case SKIP:
+                run = !late;
+                skipReason = "Missed while no scheduler ran; catch-up policy skip";
+                break;
+            case RUN_ALL:
+                run = !slot.isBefore(now.minus(r.catchUpWindow()));
+                skipReason = "Older than the catch-up window of " + r.catchUpWindow();
+                break;
+            default:
+                run = true;
+        }
+        String trigger = late ? "catch-up" : "scheduled";
+        if (!run) {
+            store.claim(id, slot, trigger, node, "SKIPPED", skipReason, now);
+            LOG.info("Schedule {}: slot {} skipped ({})", id, slot, skipReason);
+        } else if (store.claim(id, slot, trigger, node, "RUNNING", null, now)) {
+            execute(id, slot, r);
+        } else {
+            LOG.warn("Schedule {}: slot {} was already claimed by another node; not running it again", id, slot);
+        }
+        Instant next = next(r, slot, late);
+        return (complete, ops) -> {
+            Optional<Stored> still = store.find(id);
+            if (still.isEmpty() || still.get().paused()) {
+                ops.remove();
+            } else {
+                ops.reschedule(complete, next);
+            }
+        };
+    }
+
+    /** When the slot after {@code slot} is; called when the slot's run (if any) has ended. */
+    private Instant next(ScheduleRequest r, Instant slot, boolean late) {
+        Frequency f = r.frequency();
+        Instant now = clock.instant();
+        if (r.catchUp() == CatchUp.RUN_ALL) {
+            Instant n = f.next(slot, r.zone());
+            Instant floor = now.minus(r.catchUpWindow());
+            return n.isBefore(floor) ? f.next(floor, r.zone()) : n;
+        }
+        // RUN_ONCE: a late run stood for every missed slot; SKIP: the late slot was dropped. Either way go on
+        // from now. On time: the following slot, which, after a slow run, may already be due (and late).
+        return late ? f.next(now, r.zone()) : f.next(slot, r.zone());
+    }
+
+    private Instant nextAfterFailure(String id) {
+        return store.find(id).map(s -> s.request().frequency().next(clock.instant(), s.request().zone()))
+                .orElse(clock.instant().plus(Duration.ofDays(3650)));
+    }
+
+    private void execute(String id, Instant slot, ScheduleRequest r) {
+        try {
+            if (r.type().equals(MAINTENANCE)) {
+                ExportMaintenance.CleanupResult result = exports.maintenance().cleanupOldExports();
+                store.finish(id, slot, result.errors().isEmpty() ? "COMPLETED" : "FAILED", null,
+                        result.errors().isEmpty() ? null : String.join("; ", result.errors()), clock.instant());
+                LOG.info("Schedule {}: cleanup removed {} job(s), {} file(s)", id, result.deletedJobs(), result.deletedFiles());
+                return;
+            }
+            ExportOutcome outcome = exports.run(exportRequest(r));
+            recordOutcome(id, slot, outcome, null);
+        } catch (RuntimeException | Error e) {
+            recordOutcome(id, slot, null, e);
+        }
+    }
+
+    private void recordOutcome(String id, Instant slot, ExportOutcome outcome, Throwable error) {
+        String status;
+        String message = null;
+        String jobId = null;
+        if (outcome instanceof ExportOutcome.Completed c) {
+            status = "COMPLETED";
+            jobId = c.job().id().value();
+        } else if (outcome != null) {
+            status = "FAILED";
+            jobId = outcome.job().id().value();
+            message = outcome.job().errorMessage().orElse(outcome instanceof ExportOutcome.Cancelled ? "Cancelled" : "Failed");
+        } else {
+            status = "FAILED";
+            message = error == null ? "Failed" : error.getMessage() == null ? error.toString() : error.getMessage();
+        }
+        try {
+            store.finish(id, slot, status, jobId, message, clock.instant());
+        } catch (RuntimeException e) {
+            LOG.error("Schedule {}: could not record the end of slot {}: {}", id, slot, e.getMessage());
+        }
+        if (status.equals("COMPLETED")) {
+            LOG.info("Schedule {}: slot {} completed as job {}", id, slot, jobId);
+        } else {
+            LOG.warn("Schedule {}: slot {} failed: {}", id, slot, message);
+        }
+    }
+
+    /** Builds an {@link ExportScheduler}. Not thread-safe. */
+    public static final class Builder {
+        private final ExportService exports;
+        private DataSource dataSource;
+        private Path defaultDatabaseDir = Path.of("sms-export-scheduler");
+        private Clock clock = Clock.systemUTC();
+        private String nodeName;
+        private Duration pollingInterval = Duration.ofSeconds(10);
+        private Duration heartbeatInterval = Duration.ofMinutes(1);
+        private Duration misfireGrace = Duration.ofMinutes(5);
+        private Duration staleRunAfter = Duration.ofHours(6);
+        private int threads = 2;
+        private boolean createTables = true;
+
+        private Builder(ExportService exports) {
+            this.exports = exports;
+        }
+
+        /**
+         * @param value where schedules, the ledger and db-scheduler's table live; {@code null} (the default)
+         *              for an embedded H2 file (see {@link #defaultDatabaseDirectory(Path)})
+         * @return this builder
+         */
+        public Builder dataSource(DataSource value) {
+            this.dataSource = value;
+            return this;
+        }
+
+        /**
+         * @param dir where the embedded H2 file goes when no data source is given; {@code ./sms-export-scheduler}
+         * @return this builder
+         */
+        public Builder defaultDatabaseDirectory(Path dir) {
+            this.defaultDatabaseDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /**
+         * @param value the clock slots are judged by (tests move it); the system clock by default
+         * @return this builder
+         */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * @param value this node's name in the ledger; host, process and a random suffix by default
+         * @return this builder
+         */
+        public Builder nodeName(String value) {
+            this.nodeName = value;
+            return this;
+        }
+
+        /**
+         * @param value how often due slots are looked for; 10 seconds by default
+         * @return this builder
+         */
+        public Builder pollingInterval(Duration value) {
+            this.pollingInterval = value;
+            return this;
+        }
+
+        /**
+         * @param value how often a running slot's heartbeat is written; 1 minute by default
+         * @return this builder
+         */
+        public Builder heartbeatInterval(Duration value) {
+            this.heartbeatInterval = value;
+            return this;
+        }
+
+        /**
+         * @param value how late a slot may start and still count as on time (not a missed slot); 5 minutes
+         * @return this builder
+         */
+        public Builder misfireGrace(Duration value) {
+            this.misfireGrace = value;
+            return this;
+        }
+
+        /**
+         * @param value how long a ledger entry may stay RUNNING before a starting node marks it FAILED (its node
+         *              died); 6 hours by default, longer than any export should take
+         * @return this builder
+         */
+        public Builder staleRunAfter(Duration value) {
+            this.staleRunAfter = value;
+            return this;
+        }
+
+        /**
+         * @param value how many slots this node runs at once; 2 by default
+         * @return this builder
+         */
+        public Builder threads(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + value);
+            }
+            this.threads = value;
+            return this;
+        }
+
+        /**
+         * @param value whether missing tables are created on build; {@code true} by default
+         * @return this builder
+         */
+        public Builder createTables(boolean value) {
+            this.createTables = value;
+            return this;
+        }
+
+        /** @return the scheduler, not started */
+        public ExportScheduler build() {
+            return new ExportScheduler(this);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package org.smsexport.scheduler;
+
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.schedule.CronSchedule;
+import com.github.kagkarlsson.scheduler.task.schedule.CronStyle;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.smsexport.InvalidRequestException;
+
+/**
+ * When a schedule fires: {@code hourly} (minute 0), {@code daily} (02:00), {@code weekly} (Monday 02:00),
+ * {@code monthly} (the 1st, 02:00), or {@code cron EXPR} with a standard 5-field Unix crontab expression
+ * (minute hour day-of-month month day-of-week) or a 6-field one with seconds first. Times are wall-clock
+ * times in the schedule's zone, daylight-saving changes included.
+ *
+ * <p>Cron fields mean what they mean in Unix cron: day-of-week 0 and 7 are both Sunday, names ({@code MON},
+ * {@code JAN}) are accepted, and when both day-of-month and day-of-week are restricted (neither starts with
+ * {@code *}) a day matches if <em>either</em> matches ({@code 0 2 13 * 5}: the 13th and every Friday). The
+ * expressions are parsed by db-scheduler's cron support (cron-utils, UNIX style; Spring style for the
+ * 6-field form); the either-or rule is applied on top by asking both halves for their next time.
+ * An invalid expression is rejected naming the field that is wrong.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Frequency {
+
+    private static final Map<String, String> NAMED = Map.of("hourly", "0 * * * *", "daily", "0 2 * * *", "weekly",
+            "0 2 * * 1", "monthly", "0 2 1 * *");
+    private static final String[] FIVE = {"minute", "hour", "day-of-month", "month", "day-of-week"};
+    private static final String[] SIX = {"second", "minute", "hour", "day-of-month", "month", "day-of-week"};
+
+    private final String text;
+    private final String cron;
+    private final List<String> halves;
+    private final CronStyle style;
+    private final Map<ZoneId, List<Schedule>> byZone = new ConcurrentHashMap<>();
+
+    private Frequency(String text, String cron, List<String> halves, CronStyle style) {
+        this.text = text;
+        this.cron = cron;
+        this.halves = halves;
+        this.style = style;
+    }
+
+    /**
+     * @param text {@code hourly}, {@code daily}, {@code weekly}, {@code monthly}, {@code cron EXPR} or a bare
+     *             5- or 6-field cron expression
+     * @return the frequency
+     * @throws InvalidRequestException naming the bad value (and, for cron, the bad field) and the choices
+     */
+    public static Frequency parse(String text) {
+        Objects.requireNonNull(text, "frequency");
+        String t = text.strip().replaceAll("\\s+", " ");
+        String lower = t.toLowerCase(Locale.ROOT);
+        if (NAMED.containsKey(lower)) {
+            return of(lower, NAMED.get(lower));
+        }
+        String expr = lower.startsWith("cron ") ? t.substring(5).strip() : t;
+        String[] fields = expr.split(" ");
+        if (fields.length != 5 && fields.length != 6) {
+            throw new InvalidRequestException("Frequency '" + text + "' is not one of [hourly, daily, weekly, monthly] nor "
+                    + "'cron' with 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first); it has "
+                    + fields.length + " field(s).");
+        }
+        return of("cron " + expr, expr);
+    }
+
+    private static Frequency of(String text, String expr) {
+        String[] f = expr.split(" ");
+        boolean six = f.length == 6;
+        CronStyle style = six ? CronStyle.SPRING53 : CronStyle.UNIX;
+        String[] names = six ? SIX : FIVE;
+        checkEachField(text, f, names, style);
+        int dom = f.length - 3;
+        int dow = f.length - 1;
+        List<String> halves;
+        if (!f[dom].startsWith("*") && !f[dom].equals("?") && !f[dow].startsWith("*") && !f[dow].equals("?")) {
+            String[] a = f.clone();
+            a[dow] = "*";
+            String[] b = f.clone();
+            b[dom] = "*";
+            halves = List.of(String.join(" ", a), String.join(" ", b));
+        } else {
+            halves = List.of(expr);
+        }
+        Frequency freq = new Frequency(text, expr, halves, style);
+        freq.schedules(ZoneId.of("UTC"));
+        return freq;
+    }
+
+    /** Parses each field alone (the others '*') so an error names the field that is wrong. */
+    private static void checkEachField(String text, String[] f, String[] names, CronStyle style) {
+        for (int i = 0; i < f.length; i++) {
+            String[] probe = new String[f.length];
+            java.util.Arrays.fill(probe, "*");
+            if (f.length == 6 && i != 0) {
+                probe[0] = "0";
+            }
+            probe[i] = f[i];
+            try {
+                new CronSchedule(String.join(" ", probe), ZoneId.of("UTC"), style);
+            } catch (RuntimeException e) {
+                throw new InvalidRequestException("Frequency '" + text + "': the " + names[i] + " field '" + f[i] + "' is invalid ("
+                        + e.getMessage().replace("Failed to parse cron expression. ", "") + "). Fields: " + String.join(" ", names)
+                        + ".");
+            }
+        }
+        try {
+            new CronSchedule(String.join(" ", f), ZoneId.of("UTC"), style);
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException("Frequency '" + text + "' is invalid: " + e.getMessage());
+        }
+    }
+
+    private List<Schedule> schedules(ZoneId zone) {
+        return byZone.computeIfAbsent(zone, z -> {
+            List<Schedule> list = new ArrayList<>();
+            for (String h : halves) {
+                list.add(new CronSchedule(h, z, style));
+            }
+            return list;
+        });
+    }
+
+    /**
+     * @param after an instant
+     * @param zone  the zone the wall-clock times are in
+     * @return the first firing strictly after {@code after}
+     */
+    public Instant next(Instant after, ZoneId zone) {
+        Instant best = null;
+        for (Schedule s : schedules(zone)) {
+            Instant t = s.getNextExecutionTime(ExecutionComplete.simulatedSuccess(after));
+            if (best == null || t.isBefore(best)) {
+                best = t;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * @param after an instant
+     * @param zone  the zone
+     * @param count how many
+     * @return the next {@code count} firings after {@code after}, in order
+     */
+    public List<Instant> next(Instant after, ZoneId zone, int count) {
+        List<Instant> out = new ArrayList<>(count);
+        Instant t = after;
+        for (int i = 0; i < count; i++) {
+            t = next(t, zone);
+            out.add(t);
+        }
+        return out;
+    }
+
+    /** @return how the frequency was written, normalized: {@code daily} or {@code cron 0 2 13 * 5} */
+    public String text() {
+        return text;
+    }
+
+    /** @return the cron expression it stands for ({@code daily} is {@code 0 2 * * *}) */
+    public String cron() {
+        return cron;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Frequency f && f.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

@@ -1,0 +1,315 @@
+package org.smsexport.scheduler.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+import org.smsexport.ExportException;
+import org.smsexport.scheduler.CatchUp;
+import org.smsexport.scheduler.Frequency;
+import org.smsexport.scheduler.ScheduleRequest;
+import org.smsexport.scheduler.ScheduleRun;
+
+/**
+ * The scheduler's own tables, next to db-scheduler's: schedule definitions ({@code sms_export_schedules})
+ * and the run ledger ({@code sms_export_schedule_runs}, primary key schedule id + slot), plus the DDL of
+ * db-scheduler's task table under our own name. Plain JDBC; one H2/PostgreSQL dialect.
+ */
+public final class ScheduleStore {
+
+    /** db-scheduler's table, named so it cannot collide with a host's own db-scheduler. */
+    public static final String TASK_TABLE = "sms_export_scheduled_tasks";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<TreeMap<String, String>> MAP = new TypeReference<>() {
+    };
+
+    /** A stored schedule. */
+    public record Stored(String id, ScheduleRequest request, boolean paused, Instant createdAt) {
+    }
+
+    private final DataSource ds;
+
+    public ScheduleStore(DataSource ds) {
+        this.ds = ds;
+    }
+
+    /** Creates the three tables if they are missing; safe when several nodes start at once. */
+    public void createTables() {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                boolean pg = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+                String ts = "TIMESTAMP WITH TIME ZONE";
+                s.execute("CREATE TABLE IF NOT EXISTS " + TASK_TABLE + " (task_name VARCHAR(100) NOT NULL, "
+                        + "task_instance VARCHAR(200) NOT NULL, task_data " + (pg ? "BYTEA" : "BLOB") + ", execution_time " + ts
+                        + " NOT NULL, picked BOOLEAN NOT NULL, picked_by VARCHAR(100), last_success " + ts + ", last_failure " + ts
+                        + ", consecutive_failures INT, last_heartbeat " + ts + ", version BIGINT NOT NULL, priority SMALLINT, "
+                        + "PRIMARY KEY (task_name, task_instance))");
+                s.execute("CREATE INDEX IF NOT EXISTS " + TASK_TABLE + "_exec_idx ON " + TASK_TABLE + " (execution_time)");
+                s.execute("CREATE TABLE IF NOT EXISTS sms_export_schedules (id VARCHAR(200) PRIMARY KEY, owner_id VARCHAR(200) NOT NULL, "
+                        + "export_type VARCHAR(100) NOT NULL, export_format VARCHAR(50) NOT NULL, filters VARCHAR(4000) NOT NULL, "
+                        + "options VARCHAR(4000) NOT NULL, notify_email VARCHAR(320), frequency VARCHAR(200) NOT NULL, "
+                        + "zone VARCHAR(64) NOT NULL, catch_up VARCHAR(16) NOT NULL, catch_up_window_seconds BIGINT NOT NULL, "
+                        + "paused BOOLEAN NOT NULL, fingerprint VARCHAR(64) NOT NULL UNIQUE, created_at " + ts + " NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS sms_export_schedule_runs (schedule_id VARCHAR(200) NOT NULL, slot_time " + ts
+                        + " NOT NULL, run_trigger VARCHAR(16) NOT NULL, node VARCHAR(200) NOT NULL, status VARCHAR(16) NOT NULL, "
+                        + "job_id VARCHAR(40), error_message VARCHAR(2000), started_at " + ts + " NOT NULL, finished_at " + ts
+                        + ", PRIMARY KEY (schedule_id, slot_time))");
+                return;
+            } catch (SQLException e) {
+                if (attempt == 3) {
+                    throw failure("Cannot create the scheduler tables", e);
+                }
+                // another node created them at the same moment; look again
+            }
+        }
+    }
+
+    /** A digest of what makes two schedules the same, so duplicates are refused by a unique key. */
+    public static String fingerprint(ScheduleRequest r) {
+        String canonical = String.join("\u0000", r.owner(), r.type(), r.format(), r.filters().toString(), r.options().toString(),
+                r.notifyEmail().orElse(""), r.frequency().text(), r.zone().getId());
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return the id of the schedule with this fingerprint, if one exists */
+    public Optional<String> findByFingerprint(String fingerprint) {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT id FROM sms_export_schedules WHERE fingerprint = ?")) {
+            ps.setString(1, fingerprint);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("Cannot read schedules", e);
+        }
+    }
+
+    /** @return the highest number n among ids {@code prefix + n} */
+    public int highestNumber(String prefix) {
+        int max = 0;
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT id FROM sms_export_schedules WHERE id LIKE ?")) {
+            ps.setString(1, prefix.replace("_", "\\_") + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String rest = rs.getString(1).substring(prefix.length());
+                    if (rest.matches("\\d{1,9}")) {
+                        max = Math.max(max, Integer.parseInt(rest));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("Cannot read schedules", e);
+        }
+        return max;
+    }
+
+    /**
+     * @return {@code true} when inserted, {@code false} when the id or the fingerprint is taken
+     */
+    public boolean insert(String id, ScheduleRequest r, String fingerprint, Instant now) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO sms_export_schedules "
+                + "(id, owner_id, export_type, export_format, filters, options, notify_email, frequency, zone, catch_up, "
+                + "catch_up_window_seconds, paused, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, r.owner());
+            ps.setString(3, r.type());
+            ps.setString(4, r.format());
+            ps.setString(5, JSON.writeValueAsString(r.filters()));
+            ps.setString(6, JSON.writeValueAsString(r.options()));
+            ps.setString(7, r.notifyEmail().orElse(null));
+            ps.setString(8, r.frequency().text());
+            ps.setString(9, r.zone().getId());
+            ps.setString(10, r.catchUp().name());
+            ps.setLong(11, r.catchUpWindow().getSeconds());
+            ps.setBoolean(12, false);
+            ps.setString(13, fingerprint);
+            ps.setObject(14, utc(now));
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) {
+                return false;
+            }
+            throw failure("Cannot store the schedule", e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Optional<Stored> find(String id) {
+        List<Stored> found = query("WHERE id = ?", id);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /** @param owner the owner, or {@code null} for every schedule */
+    public List<Stored> list(String owner) {
+        return owner == null ? query("ORDER BY id", null) : query("WHERE owner_id = ? ORDER BY id", owner);
+    }
+
+    private List<Stored> query(String where, String param) {
+        List<Stored> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT id, owner_id, export_type, "
+                + "export_format, filters, options, notify_email, frequency, zone, catch_up, catch_up_window_seconds, paused, "
+                + "created_at FROM sms_export_schedules " + where)) {
+            if (param != null) {
+                ps.setString(1, param);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ScheduleRequest r = new ScheduleRequest(rs.getString(2), rs.getString(3), rs.getString(4),
+                            JSON.readValue(rs.getString(5), MAP), JSON.readValue(rs.getString(6), MAP),
+                            Optional.ofNullable(rs.getString(7)), Frequency.parse(rs.getString(8)), ZoneId.of(rs.getString(9)),
+                            CatchUp.valueOf(rs.getString(10)), Duration.ofSeconds(rs.getLong(11)));
+                    out.add(new Stored(rs.getString(1), r, rs.getBoolean(12), instant(rs, 13)));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("Cannot read schedules", e);
+        } catch (JsonProcessingException e) {
+            throw new ExportException("A stored schedule is corrupt: " + e.getOriginalMessage(), e);
+        }
+        return out;
+    }
+
+    public boolean setPaused(String id, boolean paused) {
+        return update("UPDATE sms_export_schedules SET paused = ? WHERE id = ?", ps -> {
+            ps.setBoolean(1, paused);
+            ps.setString(2, id);
+        }) > 0;
+    }
+
+    public boolean delete(String id) {
+        return update("DELETE FROM sms_export_schedules WHERE id = ?", ps -> ps.setString(1, id)) > 0;
+    }
+
+    /**
+     * Claims a slot in the ledger: the insert succeeds for exactly one caller, whichever node it runs on.
+     *
+     * @return {@code true} when this caller owns the slot
+     */
+    public boolean claim(String id, Instant slot, String trigger, String node, String status, String error, Instant now) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO sms_export_schedule_runs "
+                + "(schedule_id, slot_time, run_trigger, node, status, error_message, started_at, finished_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setObject(2, utc(slot));
+            ps.setString(3, trigger);
+            ps.setString(4, node);
+            ps.setString(5, status);
+            ps.setString(6, error);
+            ps.setObject(7, utc(now));
+            ps.setObject(8, status.equals("RUNNING") ? null : utc(now));
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) {
+                return false;
+            }
+            throw failure("Cannot record the run of schedule '" + id + "'", e);
+        }
+    }
+
+    public void finish(String id, Instant slot, String status, String jobId, String error, Instant now) {
+        update("UPDATE sms_export_schedule_runs SET status = ?, job_id = ?, error_message = ?, finished_at = ? "
+                + "WHERE schedule_id = ? AND slot_time = ?", ps -> {
+                    ps.setString(1, status);
+                    ps.setString(2, jobId);
+                    ps.setString(3, error == null ? null : error.length() > 2000 ? error.substring(0, 1999) + "…" : error);
+                    ps.setObject(4, utc(now));
+                    ps.setString(5, id);
+                    ps.setObject(6, utc(slot));
+                });
+    }
+
+    public void setJob(String id, Instant slot, String jobId) {
+        update("UPDATE sms_export_schedule_runs SET job_id = ? WHERE schedule_id = ? AND slot_time = ?", ps -> {
+            ps.setString(1, jobId);
+            ps.setString(2, id);
+            ps.setObject(3, utc(slot));
+        });
+    }
+
+    /** @return the latest runs of a schedule, newest first */
+    public List<ScheduleRun> runs(String id, int limit) {
+        List<ScheduleRun> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT schedule_id, slot_time, "
+                + "run_trigger, node, status, job_id, error_message, started_at, finished_at FROM sms_export_schedule_runs "
+                + "WHERE schedule_id = ? ORDER BY slot_time DESC")) {
+            ps.setString(1, id);
+            ps.setMaxRows(limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && out.size() < limit) {
+                    out.add(new ScheduleRun(rs.getString(1), instant(rs, 2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)), instant(rs, 8),
+                            Optional.ofNullable(rs.getObject(9, OffsetDateTime.class)).map(OffsetDateTime::toInstant)));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("Cannot read the runs of schedule '" + id + "'", e);
+        }
+        return out;
+    }
+
+    /** Marks runs left RUNNING by a node that stopped before they ended as FAILED; returns how many. */
+    public int failInterrupted(Instant startedBefore, Instant now) {
+        return update("UPDATE sms_export_schedule_runs SET status = 'FAILED', error_message = ?, finished_at = ? "
+                + "WHERE status = 'RUNNING' AND started_at < ?", ps -> {
+                    ps.setString(1, "Interrupted: the scheduler node stopped before the run ended; the slot is not run again.");
+                    ps.setObject(2, utc(now));
+                    ps.setObject(3, utc(startedBefore));
+                });
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private int update(String sql, Binder binder) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("Cannot update the scheduler tables", e);
+        }
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    private static boolean isUniqueViolation(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("23");
+    }
+
+    private static ExportException failure(String what, SQLException e) {
+        return new ExportException(what + ": " + e.getMessage() + " (SQL state " + e.getSQLState() + ")", e);
+    }
+}
