@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -341,7 +342,7 @@ public final class ExportScheduler implements AutoCloseable {
             throw new InvalidRequestException("Schedule '" + id + "' is the retention cleanup, not an export; use "
                     + "ExportService.maintenance() to run it now.");
         }
-        Instant slot = clock.instant();
+        Instant slot = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         store.claim(id, slot, "manual", node, "RUNNING", null, slot);
         ExportJob job;
         try {
@@ -374,7 +375,9 @@ public final class ExportScheduler implements AutoCloseable {
         }
         ScheduleRequest r = found.get().request();
         Instant now = clock.instant();
-        boolean late = now.isAfter(slot.plus(misfireGrace));
+        // missed: started well after its time, or a later slot is already due (the previous run was slow,
+        // or no scheduler ran)
+        boolean late = now.isAfter(slot.plus(misfireGrace)) || !r.frequency().next(slot, r.zone()).isAfter(now);
         boolean run;
         String skipReason = null;
         switch (r.catchUp()) {
@@ -416,7 +419,8 @@ public final class ExportScheduler implements AutoCloseable {
         if (r.catchUp() == CatchUp.RUN_ALL) {
             Instant n = f.next(slot, r.zone());
             Instant floor = now.minus(r.catchUpWindow());
-            return n.isBefore(floor) ? f.next(floor, r.zone()) : n;
+            // the first slot at or after the window's start
+            return n.isBefore(floor) ? f.next(floor.minusMillis(1), r.zone()) : n;
         }
         // RUN_ONCE: a late run stood for every missed slot; SKIP: the late slot was dropped. Either way go on
         // from now. On time: the following slot, which, after a slow run, may already be due (and late).

@@ -1,0 +1,290 @@
+package org.smsexport.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smsexport.InvalidRequestException;
+import org.smsexport.JobId;
+import org.smsexport.JobStatus;
+import org.smsexport.jdbc.JdbcDataSource;
+
+/** The scheduler on an embedded H2 database with a clock the test moves: no waiting for real hours. */
+class ExportSchedulerTest {
+
+    private static final AtomicInteger DB = new AtomicInteger();
+    private static final Instant T0 = Instant.parse("2026-03-02T10:30:00Z");
+
+    @TempDir
+    Path dir;
+
+    private final DataSource db = JdbcDataSource.driverManager("jdbc:h2:mem:sched" + DB.incrementAndGet() + ";DB_CLOSE_DELAY=-1", "sa", "");
+    private final TickingClock clock = new TickingClock(T0);
+    private Node node;
+
+    private Node node(String name) {
+        node = new Node(db, clock, dir.resolve(name), name);
+        return node;
+    }
+
+    @AfterEach
+    void close() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    private static ScheduleRequest.Builder students(String owner) {
+        return ScheduleRequest.builder(owner, "students", "csv");
+    }
+
+    private static List<ScheduleRun> finished(ExportScheduler s, String id) {
+        return s.runs(id, 100).stream().filter(r -> !r.status().equals("RUNNING")).collect(Collectors.toList());
+    }
+
+    @Test
+    void givesReadableIdsAndRefusesDuplicatesAndBadRequests() {
+        ExportScheduler s = node("a").scheduler;
+        assertThat(s.schedule(students("Alice").build())).isEqualTo("export_students_csv_alice_1");
+        assertThat(s.schedule(students("Alice").frequency("weekly").build())).isEqualTo("export_students_csv_alice_2");
+        assertThat(s.schedule(ScheduleRequest.builder("alice", "grades", "csv").build())).isEqualTo("export_grades_csv_alice_1");
+        assertThatThrownBy(() -> s.schedule(students("Alice").build())).isInstanceOf(DuplicateScheduleException.class)
+                .hasMessageContaining("'export_students_csv_alice_1'");
+        assertThatThrownBy(() -> s.schedule(ScheduleRequest.builder("alice", "studnets", "csv").build()))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'studnets'");
+        assertThatThrownBy(() -> s.schedule(students("alice").filter("colour", "red").build()))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'colour'");
+        assertThatThrownBy(() -> s.schedule(students("alice").option("password", "x").build()))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("cannot be stored");
+        assertThat(s.list()).hasSize(3);
+        assertThat(s.list("alice")).hasSize(1);
+    }
+
+    @Test
+    void schedulesAndTheirNextFireTimesSurviveARestart() {
+        Node first = node("first");
+        String id = first.scheduler.schedule(students("alice").frequency("hourly").zone(ZoneId.of("Europe/Athens")).build());
+        first.scheduler.start();
+        Instant next = first.scheduler.get(id).orElseThrow().nextFire().orElseThrow();
+        assertThat(next).isEqualTo(Instant.parse("2026-03-02T11:00:00Z"));
+        first.close();
+
+        ExportScheduler second = node("second").scheduler;
+        second.start();
+        ScheduleInfo info = second.get(id).orElseThrow();
+        assertThat(info.nextFire()).contains(next);
+        assertThat(info.request().zone()).isEqualTo(ZoneId.of("Europe/Athens"));
+        assertThat(info.request().frequency().text()).isEqualTo("hourly");
+        assertThat(second.nextFireTimes(id, 2)).extracting(ZonedDateTime::toInstant)
+                .containsExactly(next, next.plus(Duration.ofHours(1)));
+    }
+
+    @Test
+    void runsEachSlotWhenItIsDueAndMovesOn() {
+        Node n = node("a");
+        String id = n.scheduler.schedule(students("alice").frequency("hourly").build());
+        n.scheduler.start();
+        assertThat(n.scheduler.isAvailable()).isTrue();
+        clock.set(Instant.parse("2026-03-02T11:00:01Z"));
+        Node.await("the 11:00 run", () -> finished(n.scheduler, id).size() == 1);
+        ScheduleRun run = finished(n.scheduler, id).get(0);
+        assertThat(run.status()).isEqualTo("COMPLETED");
+        assertThat(run.trigger()).isEqualTo("scheduled");
+        assertThat(run.slot()).isEqualTo(Instant.parse("2026-03-02T11:00:00Z"));
+        assertThat(n.exports.job(JobId.of(run.jobId().orElseThrow())).orElseThrow().owner()).contains("alice");
+        Node.await("the next slot", () -> n.scheduler.get(id).orElseThrow().nextFire().orElseThrow()
+                .equals(Instant.parse("2026-03-02T12:00:00Z")));
+        n.scheduler.stop();
+        assertThat(n.scheduler.isAvailable()).isFalse();
+    }
+
+    @Test
+    void catchUpPoliciesAfterDowntime() {
+        Node down = node("down");
+        String skip = down.scheduler.schedule(students("skip").frequency("hourly").catchUp(CatchUp.SKIP).build());
+        String once = down.scheduler.schedule(students("once").frequency("hourly").build());
+        String all = down.scheduler.schedule(students("all").frequency("hourly").catchUp(CatchUp.RUN_ALL).build());
+        String window = down.scheduler.schedule(students("window").frequency("hourly").catchUp(CatchUp.RUN_ALL)
+                .catchUpWindow(Duration.ofMinutes(160)).build());
+        down.close();
+        // nobody ran from 10:30 to 15:30: slots 11:00, 12:00, 13:00, 14:00 and 15:00 were missed
+        clock.set(Instant.parse("2026-03-02T15:30:00Z"));
+        Node up = node("up");
+        up.scheduler.start();
+        Node.await("catch-up", () -> finished(up.scheduler, all).size() == 5 && finished(up.scheduler, once).size() == 1
+                && finished(up.scheduler, skip).size() == 1 && finished(up.scheduler, window).size() == 4,
+                () -> List.of(skip, once, all, window).stream().map(id -> id + "=" + up.scheduler.runs(id, 10)).collect(Collectors.joining("\n")) + dump());
+        assertThat(finished(up.scheduler, skip)).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo("SKIPPED"));
+        assertThat(finished(up.scheduler, once)).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo("COMPLETED");
+            assertThat(r.trigger()).isEqualTo("catch-up");
+        });
+        assertThat(finished(up.scheduler, all)).allSatisfy(r -> assertThat(r.status()).isEqualTo("COMPLETED"))
+                .extracting(r -> r.slot().toString()).containsExactlyInAnyOrder("2026-03-02T11:00:00Z", "2026-03-02T12:00:00Z",
+                        "2026-03-02T13:00:00Z", "2026-03-02T14:00:00Z", "2026-03-02T15:00:00Z");
+        // a window of 2 h 40 min reaches back to 12:50: 11:00 is skipped, then 13:00, 14:00, 15:00 run
+        assertThat(finished(up.scheduler, window)).extracting(r -> r.slot().toString() + " " + r.status())
+                .containsExactlyInAnyOrder("2026-03-02T11:00:00Z SKIPPED", "2026-03-02T13:00:00Z COMPLETED",
+                        "2026-03-02T14:00:00Z COMPLETED", "2026-03-02T15:00:00Z COMPLETED");
+        for (String id : List.of(skip, once, all, window)) {
+            Node.await(id + " moved to 16:00", () -> up.scheduler.get(id).orElseThrow().nextFire().orElseThrow()
+                    .equals(Instant.parse("2026-03-02T16:00:00Z")));
+        }
+        assertThat(up.source.opens.get()).as("exports run").isEqualTo(1 + 5 + 3);
+    }
+
+    @Test
+    void dailyAtHalfPastTwoAthensRunsOnceOnEachDaylightSavingDay() {
+        ZoneId athens = ZoneId.of("Europe/Athens");
+        for (LocalDate day : List.of(LocalDate.of(2026, 3, 29), LocalDate.of(2026, 10, 25))) {
+            clock.set(day.minusDays(1).atTime(12, 0).atZone(athens).toInstant());
+            Node n = node("dst-" + day);
+            String id = n.scheduler.schedule(ScheduleRequest.builder("dst" + day.getMonthValue(), "courses", "csv")
+                    .frequency("cron 30 2 * * *").zone(athens).build());
+            n.scheduler.start();
+            Instant end = day.plusDays(1).atStartOfDay(athens).toInstant();
+            while (clock.instant().isBefore(end)) {
+                clock.advance(Duration.ofMinutes(30));
+                long due = n.scheduler.runs(id, 10).size();
+                Instant now = clock.instant();
+                Node.await("idle at " + now, () -> n.scheduler.get(id).orElseThrow().nextFire().orElseThrow().isAfter(now)
+                        && finished(n.scheduler, id).size() == n.scheduler.runs(id, 10).size());
+                assertThat(n.scheduler.runs(id, 10).size()).isGreaterThanOrEqualTo((int) due);
+            }
+            List<ScheduleRun> runs = finished(n.scheduler, id);
+            assertThat(runs).as("runs on %s", day).singleElement().satisfies(r -> {
+                assertThat(r.slot().atZone(athens).toLocalDate()).isEqualTo(day);
+                assertThat(r.slot().atZone(athens).toLocalTime().toString()).isEqualTo("02:30");
+                assertThat(r.status()).isEqualTo("COMPLETED");
+            });
+            n.close();
+            node = null;
+        }
+    }
+
+    @Test
+    void aFailingExportIsRecordedAndTheNextSlotStillRunsWithoutARetryLoop() {
+        Node n = node("a");
+        n.source.failing = true;
+        String id = n.scheduler.schedule(students("alice").frequency("hourly").build());
+        n.scheduler.start();
+        clock.set(Instant.parse("2026-03-02T11:00:00Z"));
+        Node.await("the failed run", () -> finished(n.scheduler, id).size() == 1);
+        assertThat(finished(n.scheduler, id).get(0).status()).isEqualTo("FAILED");
+        assertThat(finished(n.scheduler, id).get(0).error()).hasValueSatisfying(e -> assertThat(e).contains("database is down"));
+        Node.await("the next slot", () -> n.scheduler.get(id).orElseThrow().nextFire().orElseThrow()
+                .equals(Instant.parse("2026-03-02T12:00:00Z")));
+        sleep(500);
+        assertThat(n.source.opens.get()).as("no retry before the next slot").isEqualTo(1);
+        assertThat(n.scheduler.get(id)).as("the schedule is not lost").isPresent();
+
+        n.source.failing = false;
+        clock.set(Instant.parse("2026-03-02T12:00:00Z"));
+        Node.await("the 12:00 run", () -> finished(n.scheduler, id).size() == 2);
+        assertThat(n.scheduler.runs(id, 1).get(0).status()).isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void aSlowExportNeverOverlapsTheNextSlot() {
+        Node n = node("a");
+        CountDownLatch gate = new CountDownLatch(1);
+        n.source.gate = gate;
+        String id = n.scheduler.schedule(students("alice").frequency("cron * * * * *").build());
+        n.scheduler.start();
+        clock.set(Instant.parse("2026-03-02T10:31:00Z"));
+        Node.await("the 10:31 run to start", () -> n.source.running.get() == 1);
+        // three more slots pass while it runs
+        clock.set(Instant.parse("2026-03-02T10:34:30Z"));
+        sleep(400);
+        assertThat(n.source.opens.get()).as("nothing started beside the slow run").isEqualTo(1);
+        gate.countDown();
+        Node.await("the catch-up run", () -> finished(n.scheduler, id).size() == 2, () -> n.scheduler.runs(id, 10).toString()
+                + " next " + n.scheduler.get(id).orElseThrow().nextFire());
+        Node.await("the next slot", () -> n.scheduler.get(id).orElseThrow().nextFire().orElseThrow()
+                .equals(Instant.parse("2026-03-02T10:35:00Z")));
+        assertThat(n.source.maxRunning.get()).as("runs at once").isEqualTo(1);
+        assertThat(finished(n.scheduler, id)).extracting(ScheduleRun::trigger).containsExactlyInAnyOrder("scheduled", "catch-up");
+    }
+
+    @Test
+    void pausesResumesRunsNowAndCancels() throws Exception {
+        Node n = node("a");
+        String id = n.scheduler.schedule(students("alice").frequency("hourly").build());
+        n.scheduler.start();
+        n.scheduler.pause(id);
+        assertThat(n.scheduler.get(id).orElseThrow().paused()).isTrue();
+        assertThat(n.scheduler.get(id).orElseThrow().nextFire()).isEmpty();
+        clock.set(Instant.parse("2026-03-02T11:00:30Z"));
+        sleep(300);
+        assertThat(n.scheduler.runs(id, 10)).as("no run while paused").isEmpty();
+        n.scheduler.resume(id);
+        assertThat(n.scheduler.get(id).orElseThrow().nextFire()).contains(Instant.parse("2026-03-02T12:00:00Z"));
+
+        JobId job = n.scheduler.runNow(id);
+        assertThat(n.exports.completion(job).get().job().status()).isEqualTo(JobStatus.COMPLETED);
+        Node.await("the manual run recorded", () -> finished(n.scheduler, id).size() == 1);
+        assertThat(finished(n.scheduler, id).get(0).trigger()).isEqualTo("manual");
+        assertThat(finished(n.scheduler, id).get(0).jobId()).contains(job.value());
+
+        assertThat(n.scheduler.cancel(id)).isTrue();
+        assertThat(n.scheduler.get(id)).isEmpty();
+        assertThat(n.scheduler.cancel(id)).isFalse();
+        assertThatThrownBy(() -> n.scheduler.pause("export_nope_csv_x_1")).isInstanceOf(ScheduleNotFoundException.class)
+                .hasMessageContaining("'export_nope_csv_x_1'");
+    }
+
+    @Test
+    void runsTheRetentionCleanupHourlyNotEveryMinute() {
+        Node n = node("a");
+        String id = n.scheduler.scheduleMaintenance("hourly");
+        assertThat(id).isEqualTo("maintenance_cleanup_1");
+        assertThat(n.scheduler.get(id).orElseThrow().isMaintenance()).isTrue();
+        List<ZonedDateTime> next = n.scheduler.nextFireTimes(id, 3);
+        assertThat(Duration.between(next.get(0), next.get(1))).isEqualTo(Duration.ofHours(1));
+        assertThat(next.get(0).getMinute()).isZero();
+        n.scheduler.start();
+        clock.set(Instant.parse("2026-03-02T11:00:01Z"));
+        Node.await("the cleanup", () -> finished(n.scheduler, id).size() == 1);
+        assertThat(finished(n.scheduler, id).get(0).status()).isEqualTo("COMPLETED");
+        clock.set(Instant.parse("2026-03-02T11:30:00Z"));
+        sleep(300);
+        assertThat(finished(n.scheduler, id)).as("nothing more within the hour").hasSize(1);
+    }
+
+    private String dump() {
+        StringBuilder sb = new StringBuilder("\n");
+        try (java.sql.Connection c = db.getConnection(); java.sql.ResultSet rs = c.createStatement().executeQuery(
+                "SELECT task_instance, execution_time, picked, picked_by, version, consecutive_failures FROM sms_export_scheduled_tasks")) {
+            while (rs.next()) {
+                for (int i = 1; i <= 6; i++) {
+                    sb.append(rs.getString(i)).append(' ');
+                }
+                sb.append('\n');
+            }
+        } catch (java.sql.SQLException e) {
+            sb.append(e);
+        }
+        return sb.toString();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
