@@ -2,6 +2,7 @@
 module org.smsexport.cli {
     requires org.smsexport.core;
     requires org.smsexport.jdbc;
+    requires org.smsexport.scheduler;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;

@@ -42,7 +42,9 @@ final class DemoCommand extends Common implements Callable<Integer> {
 
     /** @return the JDBC URL of the demo database in a directory */
     static String url(Path dir, boolean mustExist) {
-        return "jdbc:h2:file:" + dir.resolve("db").resolve("sms").toAbsolutePath() + (mustExist ? ";IFEXISTS=TRUE" : "");
+        return "jdbc:h2:file:" + dir.resolve("db").resolve("sms").toAbsolutePath() + (mustExist ? ";IFEXISTS=TRUE" : "")
+                // a running 'scheduler run' or 'serve' and another command may use the file at once
+                + ";AUTO_SERVER=TRUE";
     }
 
     @Override

@@ -10,9 +10,9 @@ import picocli.CommandLine.Command;
  * failed or was cancelled, 2 bad input.
  */
 @Command(name = "sms-export", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Exports Student Management System data to CSV and XLSX as tracked jobs.",
+        description = "Exports Student Management System data to CSV, XLSX and PDF as tracked jobs, now or on a schedule.",
         subcommands = {DemoCommand.class, ExportCommand.class, StatsCommand.class, SlowestCommand.class, CleanupCommand.class, ServeCommand.class,
-            CommandLine.HelpCommand.class})
+            ScheduleCommand.class, SchedulerCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit code of a failed or cancelled export. */

@@ -37,6 +37,10 @@ import org.smsexport.JobStatus;
 import org.smsexport.UnsupportedFormatException;
 import org.smsexport.core.DownloadLinks;
 import org.smsexport.core.ExportService;
+import org.smsexport.scheduler.DuplicateScheduleException;
+import org.smsexport.scheduler.ExportScheduler;
+import org.smsexport.scheduler.ScheduleInfo;
+import org.smsexport.scheduler.ScheduleNotFoundException;
 
 /**
  * The original system's export API over the JDK's HTTP server, as a reference for hosts: bearer tokens
@@ -51,6 +55,7 @@ final class RestServer implements AutoCloseable {
     private static final int MAX_BODY = 64 * 1024;
     private static final String EXPORTS = "/api/v1/import-export/exports";
     private static final String DOWNLOADS = "/api/v1/export-jobs/";
+    private static final String SCHEDULES = "/api/v1/import-export/schedules";
 
     /** A user a bearer token stands for. @param name user id (job owner) @param admin whether they see every job */
     record User(String name, boolean admin) {
@@ -62,9 +67,19 @@ final class RestServer implements AutoCloseable {
     private final String publicUrl;
     private final HttpServer server;
     private final ExecutorService threads;
+    private final ExportScheduler schedules;
 
     RestServer(ExportService exports, Map<String, User> tokens, String host, int port, String publicUrl) throws IOException {
+        this(exports, null, tokens, host, port, publicUrl);
+    }
+
+    /**
+     * @param schedules the scheduler behind {@code /schedules}, or {@code null} to answer those with 404
+     */
+    RestServer(ExportService exports, ExportScheduler schedules, Map<String, User> tokens, String host, int port, String publicUrl)
+            throws IOException {
         this.exports = exports;
+        this.schedules = schedules;
         this.tokens = Map.copyOf(tokens);
         this.links = exports.downloadLinks().orElseThrow(() -> new IllegalArgumentException("the service needs download links"));
         this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
@@ -127,6 +142,10 @@ final class RestServer implements AutoCloseable {
         } catch (HttpError e) {
             e.headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
             error(ex, e.status, e.code, e.getMessage());
+        } catch (DuplicateScheduleException e) {
+            error(ex, 409, "conflict", e.getMessage());
+        } catch (ScheduleNotFoundException e) {
+            error(ex, 404, "not_found", "No such schedule.");
         } catch (InvalidRequestException | UnsupportedFormatException e) {
             error(ex, 400, "bad_request", e.getMessage());
         } catch (JobNotFoundException e) {
@@ -191,7 +210,68 @@ final class RestServer implements AutoCloseable {
             }
             return;
         }
+        if (schedules != null && (path.equals(SCHEDULES) || path.startsWith(SCHEDULES + "/"))) {
+            schedules(ex, path, method);
+            return;
+        }
         throw new HttpError(404, "not_found", "No such resource: " + path);
+    }
+
+    /** The seed's documented {@code /schedules} CRUD, owner-scoped like exports. */
+    private void schedules(HttpExchange ex, String path, String method) throws IOException, HttpError {
+        if (path.equals(SCHEDULES)) {
+            allow(method, "GET", "POST");
+            User u = user(ex);
+            if (method.equals("POST")) {
+                JsonNode body = body(ex);
+                Map<String, String> filters = new LinkedHashMap<>();
+                JsonNode f = body.get("filters");
+                if (f != null && !f.isNull()) {
+                    if (!f.isObject()) {
+                        throw new HttpError(400, "bad_request", "'filters' must be an object of key: value.");
+                    }
+                    f.properties().forEach(e -> filters.put(e.getKey(), e.getValue().asText()));
+                }
+                String frequency = text(body, "frequency");
+                if (frequency == null) {
+                    throw new HttpError(400, "bad_request", "'frequency' is required: hourly, daily, weekly, monthly or 'cron EXPR'.");
+                }
+                String type = text(body, "export_type");
+                String format = text(body, "export_format");
+                if (type == null || format == null) {
+                    throw new HttpError(400, "bad_request", "'export_type' and 'export_format' are required.");
+                }
+                String id = schedules.schedule(Schedules.request(u.name(), type, format, frequency, text(body, "zone"), filters,
+                        text(body, "notify_email"), text(body, "catch_up")));
+                ok(ex, 201, Schedules.toMap(schedules.get(id).orElseThrow()));
+            } else {
+                List<Map<String, Object>> items = new ArrayList<>();
+                for (ScheduleInfo s : u.admin() ? schedules.list() : schedules.list(u.name())) {
+                    items.add(Schedules.toMap(s));
+                }
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("items", items);
+                d.put("total", items.size());
+                ok(ex, 200, d);
+            }
+            return;
+        }
+        allow(method, "GET", "DELETE");
+        User u = user(ex);
+        String id = path.substring(SCHEDULES.length() + 1);
+        ScheduleInfo s = schedules.get(id).filter(i -> u.admin() || i.request().owner().equals(u.name()))
+                .orElseThrow(() -> new HttpError(404, "not_found", "No such schedule."));
+        if (method.equals("GET")) {
+            Map<String, Object> d = Schedules.toMap(s);
+            d.put("next_fire_times", schedules.nextFireTimes(id, 5).stream().map(Schedules::iso).toList());
+            ok(ex, 200, d);
+        } else {
+            schedules.cancel(id);
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("id", id);
+            d.put("deleted", true);
+            ok(ex, 200, d);
+        }
     }
 
     private static void allow(String method, String... allowed) throws HttpError {

@@ -13,6 +13,7 @@ import org.smsexport.InvalidRequestException;
 import org.smsexport.core.ExportService;
 import org.smsexport.jdbc.JdbcDataSource;
 import org.smsexport.jdbc.JdbcJobStore;
+import org.smsexport.scheduler.ExportScheduler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,6 +49,10 @@ final class ServeCommand extends Common implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where exports are written (default: the demo's, or data/exports).")
     Path outDir;
 
+    @Option(names = "--run-schedules", defaultValue = "true", arity = "1", description = "Also execute due schedules in this "
+            + "process (default ${DEFAULT-VALUE}); /schedules works either way.")
+    boolean runSchedules;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -76,7 +81,11 @@ final class ServeCommand extends Common implements Callable<Integer> {
         String base = publicUrl != null ? publicUrl : "http://localhost:" + port;
         try (ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db))
                 .outputDirectory(exportsDir).downloadLinks(base, null).build();
-                RestServer server = new RestServer(exports, tokens, bind, port, base)) {
+                ExportScheduler scheduler = ExportScheduler.create(exports, db);
+                RestServer server = new RestServer(exports, scheduler, tokens, bind, port, base)) {
+            if (runSchedules) {
+                scheduler.start();
+            }
             server.start();
             out.println("sms-export API on http://" + bind + ":" + server.port() + " (links: " + server.publicUrl()
                     + "); Ctrl-C stops it");

@@ -111,13 +111,53 @@ class CliTest {
     }
 
     @Test
+    void schedulesExportsFromTheCommandLine() throws Exception {
+        String db = DemoCommand.url(demo(), true) + ";USER=sa";
+        Run add = run("schedule", "add", "--type", "students", "--format", "csv", "--frequency", "cron 30 2 * * 1-5", "--zone",
+                "Europe/Athens", "--filter", "status=active", "--catch-up", "all", "--owner", "alice", "--db", db, "--json");
+        assertThat(add.code()).as(add.err()).isZero();
+        JsonNode created = new ObjectMapper().readTree(add.out());
+        String id = created.get("id").asText();
+        assertThat(id).isEqualTo("export_students_csv_alice_1");
+        assertThat(created.get("zone").asText()).isEqualTo("Europe/Athens");
+        assertThat(created.get("catch_up").asText()).isEqualTo("all");
+        assertThat(created.get("next_fire").asText()).contains("T02:30");
+
+        Run duplicate = run("schedule", "add", "--type", "students", "--format", "csv", "--frequency", "cron 30 2 * * 1-5", "--zone",
+                "Europe/Athens", "--filter", "status=active", "--catch-up", "all", "--owner", "alice", "--db", db);
+        assertThat(duplicate.code()).isEqualTo(2);
+        assertThat(duplicate.err()).contains("already exists", id);
+        Run badCron = run("schedule", "add", "--type", "students", "--format", "csv", "--frequency", "cron 0 25 * * *", "--db", db);
+        assertThat(badCron.code()).isEqualTo(2);
+        assertThat(badCron.err()).contains("hour field '25'");
+
+        Run list = run("schedule", "list", "--db", db, "--json");
+        assertThat(list.code()).as(list.err()).isZero();
+        assertThat(new ObjectMapper().readTree(list.out()).get("id").asText()).isEqualTo(id);
+        Run table = run("schedule", "list", "--db", db);
+        assertThat(table.out()).startsWith("id").contains(id, "cron 30 2 * * 1-5", "Europe/Athens");
+
+        Run preview = run("schedule", "preview", id, "--count", "3", "--db", db, "--json");
+        JsonNode times = new ObjectMapper().readTree(preview.out()).get("next_fire_times");
+        assertThat(times).hasSize(3);
+        times.forEach(t -> assertThat(t.asText()).contains("T02:30:00+0"));
+
+        assertThat(run("schedule", "cancel", id, "--db", db).out()).contains("Cancelled " + id);
+        Run again = run("schedule", "cancel", id, "--db", db);
+        assertThat(again.code()).isEqualTo(2);
+        assertThat(again.err()).contains("No schedule '" + id + "'");
+        assertThat(run("schedule", "list", "--db", db).out()).contains("No schedules.");
+    }
+
+    @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"demo", "export"}) {
-            Run r = run(command, "--help");
+        for (String command : new String[] {"demo", "export", "schedule add", "schedule list", "schedule preview", "schedule cancel",
+            "scheduler run"}) {
+            Run r = run((command + " --help").split(" "));
             assertThat(r.code()).isZero();
             assertThat(r.out()).contains("Usage: sms-export " + command);
         }
-        assertThat(run("--help").out()).contains("demo", "export", "stats", "slowest", "cleanup");
+        assertThat(run("--help").out()).contains("demo", "export", "stats", "slowest", "cleanup", "serve", "schedule", "scheduler");
     }
 
     @Test

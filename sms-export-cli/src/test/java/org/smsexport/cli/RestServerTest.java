@@ -26,6 +26,8 @@ import org.smsexport.ExportType;
 import org.smsexport.JobId;
 import org.smsexport.core.ExportService;
 import org.smsexport.core.InMemoryDataSource;
+import org.smsexport.jdbc.JdbcDataSource;
+import org.smsexport.scheduler.ExportScheduler;
 import org.smsexport.test.SmsData;
 
 /** The REST API through a real HTTP client against the running server. */
@@ -35,6 +37,8 @@ class RestServerTest {
     Path dir;
 
     private ExportService exports;
+    private ExportScheduler scheduler;
+    private static final java.util.concurrent.atomic.AtomicInteger DB = new java.util.concurrent.atomic.AtomicInteger();
     private RestServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -81,7 +85,9 @@ class RestServerTest {
         RestServer.parseToken("alice:alice-secret:user", tokens);
         RestServer.parseToken("bob:bob-secret-1:user", tokens);
         RestServer.parseToken("root:root-secret:admin", tokens);
-        server = new RestServer(exports, tokens, "127.0.0.1", 0, null);
+        scheduler = ExportScheduler.create(exports,
+                JdbcDataSource.driverManager("jdbc:h2:mem:rest" + DB.incrementAndGet() + ";DB_CLOSE_DELAY=-1", "sa", ""));
+        server = new RestServer(exports, scheduler, tokens, "127.0.0.1", 0, null);
         server.start();
     }
 
@@ -93,6 +99,7 @@ class RestServerTest {
     @AfterEach
     void stop() {
         server.close();
+        scheduler.close();
         exports.close();
     }
 
@@ -154,6 +161,41 @@ class RestServerTest {
         assertThat(data(call("GET", "/api/v1/import-export/exports", "root-secret", null)).get("total").asLong()).isEqualTo(15);
         assertThat(data(call("GET", "/api/v1/import-export/formats", "bob-secret-1", null)).get("formats")).hasSize(3);
         assertThat(call("GET", "/health", null, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void schedulesAreCreatedListedAndDeletedByTheirOwnerOnly() throws Exception {
+        String path = "/api/v1/import-export/schedules";
+        String body = "{\"export_type\":\"students\",\"export_format\":\"csv\",\"frequency\":\"daily\","
+                + "\"zone\":\"Europe/Athens\",\"filters\":{\"status\":\"active\"},\"catch_up\":\"skip\"}";
+        HttpResponse<String> created = call("POST", path, "alice-secret", body);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode s = data(created);
+        String id = s.get("id").asText();
+        assertThat(id).isEqualTo("export_students_csv_alice_1");
+        assertThat(s.get("next_fire").asText()).contains("T02:00");
+        assertThat(s.get("catch_up").asText()).isEqualTo("skip");
+        assertThat(s.get("filters").get("status").asText()).isEqualTo("active");
+
+        assertThat(call("POST", path, "alice-secret", body).statusCode()).isEqualTo(409);
+        HttpResponse<String> badCron = call("POST", path, "alice-secret",
+                "{\"export_type\":\"students\",\"export_format\":\"csv\",\"frequency\":\"cron 0 2 * * 9\"}");
+        assertThat(badCron.statusCode()).isEqualTo(400);
+        assertThat(badCron.body()).contains("day-of-week field '9'");
+        assertThat(call("POST", path, "alice-secret", "{\"export_type\":\"students\",\"export_format\":\"csv\"}").statusCode())
+                .isEqualTo(400);
+        assertThat(call("POST", path, null, body).statusCode()).isEqualTo(401);
+
+        assertThat(data(call("GET", path, "alice-secret", null)).get("total").asInt()).isEqualTo(1);
+        assertThat(data(call("GET", path, "bob-secret-1", null)).get("total").asInt()).isZero();
+        assertThat(data(call("GET", path, "root-secret", null)).get("total").asInt()).isEqualTo(1);
+        assertThat(call("GET", path + "/" + id, "bob-secret-1", null).statusCode()).isEqualTo(404);
+        JsonNode one = data(call("GET", path + "/" + id, "alice-secret", null));
+        assertThat(one.get("next_fire_times")).hasSize(5);
+        assertThat(call("DELETE", path + "/" + id, "bob-secret-1", null).statusCode()).isEqualTo(404);
+        assertThat(call("DELETE", path + "/" + id, "alice-secret", null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", path + "/" + id, "alice-secret", null).statusCode()).isEqualTo(404);
+        assertThat(call("PUT", path, "alice-secret", body).statusCode()).isEqualTo(405);
     }
 
     @Test

@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smsexport.test.MutableClock;
 import org.smsexport.ExportRequest;
 import org.smsexport.JobId;
 import org.smsexport.spi.ExportEvent;
+import org.smsexport.test.MutableClock;
 
 class DownloadLinksTest {
 

@@ -8,12 +8,12 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smsexport.test.MutableClock;
 import org.smsexport.ExportJob;
 import org.smsexport.ExportOutcome;
 import org.smsexport.ExportRequest;
 import org.smsexport.JobId;
 import org.smsexport.JobStatus;
+import org.smsexport.test.MutableClock;
 
 class MaintenanceTest {
 

@@ -1,0 +1,99 @@
+package org.smsexport.cli;
+
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.smsexport.core.ExportService;
+import org.smsexport.jdbc.JdbcDataSource;
+import org.smsexport.jdbc.JdbcJobStore;
+import org.smsexport.scheduler.CatchUp;
+import org.smsexport.scheduler.ExportScheduler;
+import org.smsexport.scheduler.ScheduleInfo;
+import org.smsexport.scheduler.ScheduleRequest;
+import org.smsexport.scheduler.ScheduleRun;
+
+/** What the {@code schedule} and {@code scheduler} commands and the REST API share. */
+final class Schedules {
+
+    private Schedules() {
+    }
+
+    /** An export service and a scheduler over one database: jobs, schedules and the run ledger side by side. */
+    record Session(ExportService exports, ExportScheduler scheduler) implements AutoCloseable {
+        @Override
+        public void close() {
+            scheduler.close();
+            exports.close();
+        }
+    }
+
+    static Session open(DatabaseOptions database, Path outDir) {
+        DataSource db = database.open();
+        Path dir = outDir != null ? outDir : database.demo() ? DatabaseOptions.DEMO.resolve("exports") : Path.of("data/exports");
+        ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db))
+                .outputDirectory(dir).build();
+        return new Session(exports, ExportScheduler.create(exports, db));
+    }
+
+    /**
+     * @return a request from the command line's or the API's words; every value is checked by the scheduler
+     */
+    static ScheduleRequest request(String owner, String type, String format, String frequency, String zone,
+            Map<String, String> filters, String notify, String catchUp) {
+        ScheduleRequest.Builder b = ScheduleRequest.builder(owner, type, format).frequency(frequency).filters(filters)
+                .notifyEmail(notify);
+        if (zone != null) {
+            try {
+                b.zone(ZoneId.of(zone));
+            } catch (java.time.DateTimeException e) {
+                throw new org.smsexport.InvalidRequestException("Time zone '" + zone + "' is unknown; use a region id such as "
+                        + "Europe/Athens or UTC.");
+            }
+        }
+        if (catchUp != null) {
+            b.catchUp(CatchUp.parse(catchUp));
+        }
+        return b.build();
+    }
+
+    /** @return a schedule as the JSON the CLI prints and the API answers */
+    static Map<String, Object> toMap(ScheduleInfo s) {
+        ScheduleRequest r = s.request();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("owner", r.owner());
+        m.put("export_type", r.type());
+        m.put("export_format", r.format());
+        m.put("filters", r.filters());
+        m.put("notify_email", r.notifyEmail().orElse(null));
+        m.put("frequency", r.frequency().text());
+        m.put("cron", r.frequency().cron());
+        m.put("zone", r.zone().getId());
+        m.put("catch_up", r.catchUp().label());
+        m.put("paused", s.paused());
+        m.put("created_at", s.createdAt().toString());
+        m.put("next_fire", s.nextFire().map(t -> iso(t.atZone(r.zone()))).orElse(null));
+        m.put("last_run", s.lastRun().map(Schedules::toMap).orElse(null));
+        return m;
+    }
+
+    /** @return the time with its offset and always with seconds: {@code 2026-11-27T02:30:00+02:00} */
+    static String iso(ZonedDateTime t) {
+        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t);
+    }
+
+    static Map<String, Object> toMap(ScheduleRun run) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("slot", run.slot().toString());
+        m.put("trigger", run.trigger());
+        m.put("status", run.status());
+        m.put("job_id", run.jobId().orElse(null));
+        m.put("error", run.error().orElse(null));
+        m.put("node", run.node());
+        return m;
+    }
+}
