@@ -2,6 +2,7 @@ package org.smsexport.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -31,10 +32,17 @@ final class SchedulerCommand {
                 + "once for the database.")
         String maintenance;
 
+        @Option(names = "--poll", paramLabel = "SECONDS", defaultValue = "10", description = "How often due slots are looked for "
+                + "(default ${DEFAULT-VALUE}).")
+        double poll;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (Schedules.Session s = Schedules.open(database, outDir)) {
+            if (poll < 0.05 || poll > 3600) {
+                throw new IllegalArgumentException("--poll must be 0.05 to 3600 seconds, got " + poll);
+            }
+            try (Schedules.Session s = Schedules.open(database, outDir, Duration.ofMillis(Math.round(poll * 1000)))) {
                 if (maintenance != null && s.scheduler().list().stream().noneMatch(i -> i.isMaintenance())) {
                     out.println("Scheduled the retention cleanup: " + s.scheduler().scheduleMaintenance(maintenance));
                 }

@@ -1,6 +1,7 @@
 package org.smsexport.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -32,11 +33,15 @@ final class Schedules {
     }
 
     static Session open(DatabaseOptions database, Path outDir) {
+        return open(database, outDir, Duration.ofSeconds(10));
+    }
+
+    static Session open(DatabaseOptions database, Path outDir, Duration poll) {
         DataSource db = database.open();
         Path dir = outDir != null ? outDir : database.demo() ? DatabaseOptions.DEMO.resolve("exports") : Path.of("data/exports");
         ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db))
                 .outputDirectory(dir).build();
-        return new Session(exports, ExportScheduler.create(exports, db));
+        return new Session(exports, ExportScheduler.builder(exports).dataSource(db).pollingInterval(poll).build());
     }
 
     /**

@@ -3,6 +3,8 @@ package org.smsexport.scheduler;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.SchedulerState;
+import com.github.kagkarlsson.scheduler.jdbc.AutodetectJdbcCustomization;
+import com.github.kagkarlsson.scheduler.jdbc.DefaultJdbcCustomization;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
@@ -90,6 +92,9 @@ public final class ExportScheduler implements AutoCloseable {
                 .onFailure((complete, ops) -> ops.reschedule(complete, nextAfterFailure(complete.getExecution().taskInstance.getId())))
                 .execute((instance, context) -> runSlot(instance.getId(), context.getExecution().executionTime));
         this.scheduler = Scheduler.create(ds, task)
+                .jdbcCustomization(store.isPostgres() ? new AutodetectJdbcCustomization(ds)
+                        // our table's columns are TIMESTAMP WITH TIME ZONE, so db-scheduler's defaults are right
+                        : new DefaultJdbcCustomization(false))
                 .tableName(ScheduleStore.TASK_TABLE)
                 .schedulerName(new SchedulerName.Fixed(node))
                 .threads(b.threads)

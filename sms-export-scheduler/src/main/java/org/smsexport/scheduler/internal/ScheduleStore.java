@@ -53,6 +53,15 @@ public final class ScheduleStore {
         this.ds = ds;
     }
 
+    /** @return whether the database is PostgreSQL (else H2 or another with the same SQL) */
+    public boolean isPostgres() {
+        try (Connection c = ds.getConnection()) {
+            return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        } catch (SQLException e) {
+            throw failure("Cannot open the scheduler database", e);
+        }
+    }
+
     /** Creates the three tables if they are missing; safe when several nodes start at once. */
     public void createTables() {
         for (int attempt = 1; ; attempt++) {
