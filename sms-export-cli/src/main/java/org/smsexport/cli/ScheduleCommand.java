@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.smsexport.scheduler.ExportScheduler;
 import org.smsexport.scheduler.ScheduleInfo;
 import org.smsexport.scheduler.ScheduleNotFoundException;
 import picocli.CommandLine.Command;
@@ -149,44 +150,49 @@ final class ScheduleCommand {
         }
     }
 
-    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Stop a schedule firing until resumed.")
-    static final class Pause extends Base {
+    /** A subcommand that acts on one schedule and says so. */
+    abstract static class OnOne extends Base {
         @Parameters(paramLabel = "ID", description = "The schedule id.")
         String id;
 
         @Override
         int run(Schedules.Session s, PrintWriter out) {
-            s.scheduler().pause(id);
-            out.println(json ? "{\"id\":\"" + id + "\",\"paused\":true}" : "Paused " + id);
+            String done = act(s.scheduler());
+            out.println(json ? "{\"id\":\"" + id + "\",\"" + done + "\":true}"
+                    : Character.toUpperCase(done.charAt(0)) + done.substring(1) + " " + id);
             return 0;
+        }
+
+        /** @return what was done: {@code paused}, {@code resumed}, {@code cancelled} */
+        abstract String act(ExportScheduler scheduler);
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Stop a schedule firing until resumed.")
+    static final class Pause extends OnOne {
+        @Override
+        String act(ExportScheduler scheduler) {
+            scheduler.pause(id);
+            return "paused";
         }
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "Make a paused schedule fire again.")
-    static final class Resume extends Base {
-        @Parameters(paramLabel = "ID", description = "The schedule id.")
-        String id;
-
+    static final class Resume extends OnOne {
         @Override
-        int run(Schedules.Session s, PrintWriter out) {
-            s.scheduler().resume(id);
-            out.println(json ? "{\"id\":\"" + id + "\",\"paused\":false}" : "Resumed " + id);
-            return 0;
+        String act(ExportScheduler scheduler) {
+            scheduler.resume(id);
+            return "resumed";
         }
     }
 
     @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Delete a schedule (its past runs stay in the ledger).")
-    static final class Cancel extends Base {
-        @Parameters(paramLabel = "ID", description = "The schedule id.")
-        String id;
-
+    static final class Cancel extends OnOne {
         @Override
-        int run(Schedules.Session s, PrintWriter out) {
-            if (!s.scheduler().cancel(id)) {
+        String act(ExportScheduler scheduler) {
+            if (!scheduler.cancel(id)) {
                 throw new ScheduleNotFoundException(id);
             }
-            out.println(json ? "{\"id\":\"" + id + "\",\"cancelled\":true}" : "Cancelled " + id);
-            return 0;
+            return "cancelled";
         }
     }
 }

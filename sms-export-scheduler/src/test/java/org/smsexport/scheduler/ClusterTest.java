@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.smsexport.scheduler.internal.ScheduleStore;
+import org.smsexport.test.MutableClock;
 
 /** Several scheduler nodes on one real PostgreSQL server (started by the test): every slot runs exactly once. */
 class ClusterTest {
@@ -114,7 +115,7 @@ class ClusterTest {
     @Test
     void aSlotHandedToASecondNodeAfterALostHeartbeatStillRunsOnce() throws Exception {
         DataSource db = freshDatabase();
-        TickingClock clock = new TickingClock(Instant.parse("2026-03-02T10:30:00Z"));
+        MutableClock clock = MutableClock.ticking(Instant.parse("2026-03-02T10:30:00Z"));
         Node a = new Node(db, clock, dir.resolve("a"), "node-a");
         Node b = new Node(db, clock, dir.resolve("b"), "node-b");
         try {

@@ -21,6 +21,7 @@ import org.smsexport.InvalidRequestException;
 import org.smsexport.JobId;
 import org.smsexport.JobStatus;
 import org.smsexport.jdbc.JdbcDataSource;
+import org.smsexport.test.MutableClock;
 
 /** The scheduler on an embedded H2 database with a clock the test moves: no waiting for real hours. */
 class ExportSchedulerTest {
@@ -32,7 +33,7 @@ class ExportSchedulerTest {
     Path dir;
 
     private final DataSource db = JdbcDataSource.driverManager("jdbc:h2:mem:sched" + DB.incrementAndGet() + ";DB_CLOSE_DELAY=-1", "sa", "");
-    private final TickingClock clock = new TickingClock(T0);
+    private final MutableClock clock = MutableClock.ticking(T0);
     private Node node;
 
     private Node node(String name) {

@@ -6,23 +6,44 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand: to age jobs and files, or to make scheduled slots due without waiting. Thread-safe. */
+/**
+ * A clock tests move by hand: to age jobs and files, or to make scheduled slots due without waiting.
+ * {@link #MutableClock(Instant) Standing} clocks show the same instant until moved; {@link #ticking(Instant)
+ * ticking} ones run at normal speed from where they were set, for code that waits by its clock (db-scheduler
+ * polls by it, so a standing clock would stop it polling). Thread-safe.
+ */
 public final class MutableClock extends Clock {
-    private volatile Instant now;
+    private final boolean ticking;
+    private volatile Instant base;
+    private volatile long baseNanos;
 
-    /** @param start the clock's first reading */
+    /** @param start the clock's reading, until it is moved */
     public MutableClock(Instant start) {
-        this.now = start;
+        this(start, false);
+    }
+
+    private MutableClock(Instant start, boolean ticking) {
+        this.ticking = ticking;
+        set(start);
+    }
+
+    /**
+     * @param start the clock's first reading
+     * @return a clock that runs on from {@code start} and jumps when moved
+     */
+    public static MutableClock ticking(Instant start) {
+        return new MutableClock(start, true);
     }
 
     /** @param d how far to move the clock forward */
-    public void advance(Duration d) {
-        now = now.plus(d);
+    public synchronized void advance(Duration d) {
+        set(instant().plus(d));
     }
 
     /** @param instant the clock's new reading */
-    public void set(Instant instant) {
-        now = instant;
+    public synchronized void set(Instant instant) {
+        base = instant;
+        baseNanos = System.nanoTime();
     }
 
     @Override
@@ -36,7 +57,7 @@ public final class MutableClock extends Clock {
     }
 
     @Override
-    public Instant instant() {
-        return now;
+    public synchronized Instant instant() {
+        return ticking ? base.plusNanos(System.nanoTime() - baseNanos) : base;
     }
 }
