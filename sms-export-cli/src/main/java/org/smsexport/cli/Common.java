@@ -110,4 +110,11 @@ class Common {
     static boolean ok(ExportOutcome o) {
         return o.job().status() == JobStatus.COMPLETED;
     }
+
+    /** Blocks a foreground command until the JVM is asked to stop (Ctrl-C, SIGTERM); its resources then close. */
+    static void untilStopped() throws InterruptedException {
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        stop.await();
+    }
 }

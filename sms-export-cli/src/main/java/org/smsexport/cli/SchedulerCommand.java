@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,9 +49,7 @@ final class SchedulerCommand {
                 out.println("Scheduler " + s.scheduler().nodeName() + " running " + s.scheduler().list().size()
                         + " schedule(s); Ctrl-C stops it");
                 out.flush();
-                CountDownLatch stop = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                stop.await();
+                untilStopped();
             }
             return 0;
         }

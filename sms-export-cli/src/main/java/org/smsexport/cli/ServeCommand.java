@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import javax.sql.DataSource;
 import org.smsexport.InvalidRequestException;
 import org.smsexport.core.ExportService;
@@ -89,9 +88,7 @@ final class ServeCommand extends Common implements Callable<Integer> {
             server.start();
             out.println("sms-export API on http://" + bind + ":" + server.port() + " (links: " + server.publicUrl()
                     + "); Ctrl-C stops it");
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
+            untilStopped();
         }
         return 0;
     }
