@@ -42,7 +42,7 @@ final class CleanupCommand extends Common implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DataSource jobs = database.open();
         Path exportsDir = outDir != null ? outDir : database.demo() ? DatabaseOptions.DEMO.resolve("exports") : Path.of("data/exports");
-        try (ExportService exports = ExportService.builder().jobStore(JdbcJobStore.create(jobs)).outputDirectory(exportsDir)
+        try (ExportService exports = ExportService.builder().jobStore(JdbcJobStore.create(jobs)).recoveryGrace(DatabaseOptions.RECOVERY_GRACE).outputDirectory(exportsDir)
                 .createOutputDirectory(false).metricsFile(null).discovery(false).build()) {
             ExportMaintenance m = exports.maintenance();
             if (archive != null) {

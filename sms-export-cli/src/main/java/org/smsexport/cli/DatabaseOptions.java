@@ -10,6 +10,13 @@ import picocli.CommandLine.Option;
 /** {@code --db}, {@code --user}, {@code --password}: any JDBC database, the demo's by default. */
 final class DatabaseOptions {
 
+    /**
+     * How stale another process's running job must be before a command that opens the database's
+     * {@code export_jobs} fails it as abandoned: {@code serve}, {@code scheduler run} and {@code schedule …} may
+     * run side by side on one database, and running jobs refresh their heartbeat every 10 seconds.
+     */
+    static final java.time.Duration RECOVERY_GRACE = java.time.Duration.ofMinutes(1);
+
     /** Where the demo keeps its database and exports. */
     static final Path DEMO = Path.of("sms-export-demo");
 

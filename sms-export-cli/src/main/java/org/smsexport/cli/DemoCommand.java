@@ -72,7 +72,7 @@ final class DemoCommand extends Common implements Callable<Integer> {
         }
         List<Map<String, Object>> results = new ArrayList<>();
         boolean allOk = true;
-        try (ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db))
+        try (ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db)).recoveryGrace(DatabaseOptions.RECOVERY_GRACE)
                 .outputDirectory(dir.resolve("exports")).maxRecords(0).build()) {
             for (String type : List.of("students", "courses", "grades")) {
                 for (ExportFormat format : exports.formats()) {

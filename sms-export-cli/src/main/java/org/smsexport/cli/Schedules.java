@@ -39,7 +39,7 @@ final class Schedules {
     static Session open(DatabaseOptions database, Path outDir, Duration poll) {
         DataSource db = database.open();
         Path dir = outDir != null ? outDir : database.demo() ? DatabaseOptions.DEMO.resolve("exports") : Path.of("data/exports");
-        ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db))
+        ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db)).recoveryGrace(DatabaseOptions.RECOVERY_GRACE)
                 .outputDirectory(dir).build();
         return new Session(exports, ExportScheduler.builder(exports).dataSource(db).pollingInterval(poll).build());
     }

@@ -78,7 +78,7 @@ final class ServeCommand extends Common implements Callable<Integer> {
             }
         }
         String base = publicUrl != null ? publicUrl : "http://localhost:" + port;
-        try (ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db))
+        try (ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db)).recoveryGrace(DatabaseOptions.RECOVERY_GRACE)
                 .outputDirectory(exportsDir).downloadLinks(base, null).build();
                 ExportScheduler scheduler = ExportScheduler.create(exports, db);
                 RestServer server = new RestServer(exports, scheduler, tokens, bind, port, base)) {

@@ -75,6 +75,19 @@ class ExportSchedulerTest {
     }
 
     @Test
+    void keepsSchedulesInAnEmbeddedH2FileWhenGivenNoDatabase() {
+        Node n = node("a");
+        Path h2 = dir.resolve("scheduler-db");
+        try (ExportScheduler first = ExportScheduler.builder(n.exports).dataSource(null).defaultDatabaseDirectory(h2).build()) {
+            first.schedule(students("alice").build());
+        }
+        assertThat(h2.resolve("scheduler.mv.db")).exists();
+        try (ExportScheduler second = ExportScheduler.builder(n.exports).defaultDatabaseDirectory(h2).build()) {
+            assertThat(second.list()).extracting(ScheduleInfo::id).containsExactly("export_students_csv_alice_1");
+        }
+    }
+
+    @Test
     void schedulesAndTheirNextFireTimesSurviveARestart() {
         Node first = node("first");
         String id = first.scheduler.schedule(students("alice").frequency("hourly").zone(ZoneId.of("Europe/Athens")).build());
