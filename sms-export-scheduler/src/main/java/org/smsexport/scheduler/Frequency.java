@@ -6,6 +6,9 @@ import com.github.kagkarlsson.scheduler.task.schedule.CronStyle;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +21,8 @@ import org.smsexport.InvalidRequestException;
  * When a schedule fires: {@code hourly} (minute 0), {@code daily} (02:00), {@code weekly} (Monday 02:00),
  * {@code monthly} (the 1st, 02:00), or {@code cron EXPR} with a standard 5-field Unix crontab expression
  * (minute hour day-of-month month day-of-week) or a 6-field one with seconds first. Times are wall-clock
- * times in the schedule's zone, daylight-saving changes included.
+ * times in the schedule's zone, daylight-saving changes included: a time the spring-forward change skips fires
+ * at the moment of the change that day, and a time the fall-back change repeats fires once.
  *
  * <p>Cron fields mean what they mean in Unix cron: day-of-week 0 and 7 are both Sunday, names ({@code MON},
  * {@code JAN}) are accepted, and when both day-of-month and day-of-week are restricted (neither starts with
@@ -135,6 +139,25 @@ public final class Frequency {
      * @return the first firing strictly after {@code after}
      */
     public Instant next(Instant after, ZoneId zone) {
+        Instant candidate = earliest(after, zone);
+        // A wall-clock time that a spring-forward change skips (02:30 in Berlin, 03:30 in Athens) still fires
+        // that day, at the moment the clocks jump, as Unix cron does; the cron library alone would skip the day.
+        ZoneRules rules = zone.getRules();
+        for (ZoneOffsetTransition t = rules.nextTransition(after); t != null && t.getInstant().isBefore(candidate);
+                t = rules.nextTransition(t.getInstant())) {
+            if (t.isGap()) {
+                // evaluate the cron on the local timeline (as if UTC): does it fire inside the gap?
+                Instant gapStart = t.getDateTimeBefore().toInstant(ZoneOffset.UTC);
+                Instant gapEnd = t.getDateTimeAfter().toInstant(ZoneOffset.UTC);
+                if (earliest(gapStart.minusNanos(1), ZoneOffset.UTC).isBefore(gapEnd)) {
+                    return t.getInstant();
+                }
+            }
+        }
+        return candidate;
+    }
+
+    private Instant earliest(Instant after, ZoneId zone) {
         Instant best = null;
         for (Schedule s : schedules(zone)) {
             Instant t = s.getNextExecutionTime(ExecutionComplete.simulatedSuccess(after));

@@ -94,6 +94,24 @@ class FrequencyTest {
     }
 
     @Test
+    void aTimeTheSpringForwardChangeSkipsStillFiresThatDayAndARepeatedTimeFiresOnce() {
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        // Berlin jumps from 02:00 to 03:00 on 29 March 2026: 02:30 does not exist that day
+        List<ZonedDateTime> spring = next("cron 30 2 * * *", berlin, Instant.parse("2026-03-28T12:00:00Z"), 2);
+        assertThat(spring.get(0).toString()).isEqualTo("2026-03-29T03:00+02:00[Europe/Berlin]");
+        assertThat(spring.get(1).toString()).isEqualTo("2026-03-30T02:30+02:00[Europe/Berlin]");
+        // Athens jumps from 03:00 to 04:00 the same day
+        assertThat(next("cron 30 3 * * *", ATHENS, Instant.parse("2026-03-28T12:00:00Z"), 2)).extracting(ZonedDateTime::toString)
+                .containsExactly("2026-03-29T04:00+03:00[Europe/Athens]", "2026-03-30T03:30+03:00[Europe/Athens]");
+        // Berlin repeats 02:00–03:00 on 25 October 2026: 02:30 fires once
+        List<ZonedDateTime> autumn = next("cron 30 2 * * *", berlin, Instant.parse("2026-10-24T12:00:00Z"), 2);
+        assertThat(autumn).extracting(t -> t.toLocalDate().toString()).containsExactly("2026-10-25", "2026-10-26");
+        // hourly across the gap: no slot lost, none doubled
+        List<ZonedDateTime> hours = next("hourly", berlin, Instant.parse("2026-03-28T23:30:00Z"), 3);
+        assertThat(hours).extracting(t -> t.toLocalTime().toString()).containsExactly("01:00", "03:00", "04:00");
+    }
+
+    @Test
     void hourlyMeansOnceAnHourNotEveryMinute() {
         List<ZonedDateTime> fires = next("hourly", ZoneOffset.UTC, MARCH_1, 5);
         for (int i = 1; i < fires.size(); i++) {
