@@ -26,8 +26,9 @@ import org.smsexport.spi.RowCursor;
  * Cyrillic look the same on every host. Characters the font lacks (CJK, most emoji), control characters
  * and unpaired surrogates are printed as U+FFFD, never dropped; line breaks and tabs become spaces. Rows
  * are one line high: text wider than its column is cut and ends with "…" inside the column; the job gets a
- * warning naming the column and how many values were cut or had characters replaced. Right-to-left scripts
- * are printed in logical order without shaping (a known limit).
+ * warning naming the column and how many values were cut or had characters replaced. Hebrew and Arabic
+ * print right to left (Unicode bidi, brackets mirrored, right-aligned when the text starts right to left),
+ * Arabic letters joined; a cut keeps the start of the text.
  *
  * <p>Column widths come from the column types, the header and the first 100 rows; numbers are right-aligned.
  * Options:

@@ -158,6 +158,35 @@ class PdfExporterTest {
     }
 
     @Test
+    void drawsRightToLeftTextInVisualOrderWithArabicLettersJoined() throws Exception {
+        String hebrew = "שלום עולם (מבחן)";
+        String arabic = "مرحبا بالعالم";
+        String longArabic = "الطالب محمد أحمد في الصف الثالث ".repeat(8).strip();
+        List<Object[]> rows = List.<Object[]>of(new Object[] {1L, hebrew, arabic}, new Object[] {2L, "abc עברית def", longArabic});
+        byte[] file = export(NOTES, rows, Map.of());
+        try (PDDocument doc = PdfFiles.load(file, null)) {
+            PDPage page = doc.getPage(0);
+            PdfFiles.Grid grid = PdfFiles.grid(page);
+            List<List<PdfFiles.Glyph>> lines = PdfFiles.lines(PdfFiles.glyphs(doc).get(0), PdfFiles.BODY);
+            List<PdfFiles.Glyph> first = lines.get(1);
+            String drawnHebrew = PdfFiles.text(first.stream().filter(g -> g.x() > grid.columns()[1] && g.x() < grid.columns()[2]).toList());
+            // drawn right to left: the last letter leftmost, brackets mirrored so they still enclose the word
+            assertThat(drawnHebrew).isEqualTo("(ןחבמ) םלוע םולש");
+            String drawnArabic = PdfFiles.text(first.stream().filter(g -> g.x() > grid.columns()[2]).toList());
+            assertThat(drawnArabic.chars()).as("joined forms (presentation forms B)").allMatch(c -> c == ' ' || c >= 0xFE70 && c <= 0xFEFF);
+            float right = grid.columns()[3];
+            PdfFiles.Glyph last = first.get(first.size() - 1);
+            assertThat(right - (last.x() + last.width())).as("right-to-left text is right-aligned").isLessThan(4f);
+        }
+        List<List<String>> back = PdfFiles.read(file, null);
+        assertThat(back.get(1)).containsExactly("1", hebrew, arabic);
+        assertThat(back.get(2).get(1)).isEqualTo("abc עברית def");
+        // cut at its logical end: the start of the sentence is kept
+        assertThat(back.get(2).get(2)).endsWith("…");
+        assertThat(longArabic).startsWith(back.get(2).get(2).substring(0, back.get(2).get(2).length() - 1));
+    }
+
+    @Test
     void embedsDejaVuSansAsSubsets() throws Exception {
         List<Object[]> rows = new ArrayList<>();
         SmsData.standard().rows(ExportType.STUDENTS, 50).forEachRemaining(rows::add);

@@ -248,11 +248,11 @@ final class PdfFiles {
         List<List<String>> rows = new ArrayList<>();
         for (int r = 1; r < rowCount; r++) {
             List<String> row = new ArrayList<>();
-            cells.get(r).forEach(sb -> row.add(sb.toString()));
+            cells.get(r).forEach(sb -> row.add(logical(sb.toString())));
             rows.add(row);
         }
         List<String> head = new ArrayList<>();
-        cells.get(0).forEach(sb -> head.add(sb.toString()));
+        cells.get(0).forEach(sb -> head.add(logical(sb.toString())));
         return new Table(head, rows, grid);
     }
 
@@ -273,6 +273,51 @@ final class PdfFiles {
             }
             return all;
         }
+    }
+
+    /**
+     * Text as read (left to right on the page) back in reading order, as PDF text extractors do: right-to-left
+     * runs reversed again with the JDK's bidi algorithm (brackets mirrored back), Arabic presentation forms (joined letters) back to
+     * their letters with NFKC.
+     */
+    static String logical(String visual) {
+        java.text.Bidi bidi = new java.text.Bidi(visual, java.text.Bidi.DIRECTION_DEFAULT_LEFT_TO_RIGHT);
+        String text = visual;
+        if (!bidi.isLeftToRight()) {
+            int runs = bidi.getRunCount();
+            byte[] levels = new byte[runs];
+            Integer[] order = new Integer[runs];
+            for (int r = 0; r < runs; r++) {
+                levels[r] = (byte) bidi.getRunLevel(r);
+                order[r] = r;
+            }
+            java.text.Bidi.reorderVisually(levels, 0, order, 0, runs);
+            StringBuilder sb = new StringBuilder();
+            for (int r : order) {
+                String run = visual.substring(bidi.getRunStart(r), bidi.getRunLimit(r));
+                sb.append((levels[r] & 1) == 0 ? run : mirrored(new StringBuilder(run).reverse().toString()));
+            }
+            text = sb.toString();
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0xFB50 && c <= 0xFDFF || c >= 0xFE70 && c <= 0xFEFF
+                    ? java.text.Normalizer.normalize(String.valueOf(c), java.text.Normalizer.Form.NFKC) : String.valueOf(c));
+        }
+        return out.toString();
+    }
+
+    /** Brackets in a right-to-left run are drawn mirrored; reading them back mirrors them again. */
+    private static String mirrored(String s) {
+        String from = "()[]{}<>«»";
+        String to = ")(][}{><»«";
+        StringBuilder sb = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            int i = from.indexOf(c);
+            sb.append(i < 0 ? c : to.charAt(i));
+        }
+        return sb.toString();
     }
 
     /**

@@ -22,6 +22,10 @@ final class CellFitter {
     boolean cut;
     /** Whether the last text had characters replaced. */
     boolean replaced;
+    /** When set, {@link #printed} receives the characters printed (after replacement and cutting). */
+    boolean record;
+    /** The characters of the last text as printed, when {@link #record} is set. */
+    final StringBuilder printed = new StringBuilder();
 
     /**
      * @param text     the text
@@ -34,6 +38,7 @@ final class CellFitter {
         width = 0;
         cut = false;
         replaced = false;
+        printed.setLength(0);
         int n = text.length();
         for (int i = 0; i < n; ) {
             int cp = text.codePointAt(i);
@@ -62,15 +67,24 @@ final class CellFitter {
                 break;
             }
             push(m >>> 16, w);
+            if (record) {
+                printed.appendCodePoint(m == font.metrics(cp) ? cp : font.replacement);
+            }
         }
         if (cut) {
             int ellipsis = font.metrics(ELLIPSIS);
             int ew = ellipsis & 0xFFFF;
             while (count > 0 && width + ew > maxWidth) {
                 width -= widths[--count];
+                if (record) {
+                    printed.setLength(printed.offsetByCodePoints(printed.length(), -1));
+                }
             }
             if (ellipsis != -1 && width + ew <= maxWidth) {
                 push(ellipsis >>> 16, ew);
+                if (record) {
+                    printed.append('…');
+                }
             }
         }
         return count;

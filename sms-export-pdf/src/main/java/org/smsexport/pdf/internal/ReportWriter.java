@@ -274,7 +274,12 @@ public final class ReportWriter {
     }
 
     private void cell(Glyphs font, String s, int c, float baseline, boolean header) {
-        fitter.fit(s, font, layout.room(c, BODY));
+        boolean rtl = Rtl.present(s);
+        if (rtl) {
+            fitRightToLeft(font, s, layout.room(c, BODY));
+        } else {
+            fitter.fit(s, font, layout.room(c, BODY));
+        }
         if (!header) {
             if (fitter.cut) {
                 cut[c]++;
@@ -284,10 +289,25 @@ public final class ReportWriter {
             }
         }
         float x = layout.left[c] + Layout.PADDING;
-        if (!header && layout.rightAligned[c]) {
+        if (!header && layout.rightAligned[c] || rtl && Rtl.rightToLeftParagraph(s)) {
             x = layout.left[c + 1] - Layout.PADDING - fitter.width * BODY / 1000f;
         }
         show(x, baseline);
+    }
+
+    /**
+     * Right-to-left text: shaped and cut in logical order (so the end of the text is what is cut), then drawn
+     * in visual order.
+     */
+    private void fitRightToLeft(Glyphs font, String s, int room) {
+        fitter.record = true;
+        fitter.fit(Rtl.shape(s), font, room);
+        fitter.record = false;
+        boolean wasCut = fitter.cut;
+        boolean wasReplaced = fitter.replaced;
+        fitter.fit(Rtl.visual(fitter.printed.toString()), font, Integer.MAX_VALUE);
+        fitter.cut = wasCut;
+        fitter.replaced = wasReplaced;
     }
 
     /** Shows the fitter's glyphs at (x, y). */
