@@ -216,6 +216,23 @@ class ExportSchedulerTest {
     }
 
     @Test
+    void aRunLeftRunningByADeadNodeIsMarkedFailedNotRunAgain() {
+        Node dead = node("dead");
+        String id = dead.scheduler.schedule(students("alice").frequency("hourly").build());
+        // the dead node claimed the 11:00 slot and never finished it
+        new org.smsexport.scheduler.internal.ScheduleStore(db).claim(id, Instant.parse("2026-03-02T11:00:00Z"), "scheduled", "dead",
+                "RUNNING", null, Instant.parse("2026-03-02T11:00:00Z"));
+        dead.close();
+        clock.set(Instant.parse("2026-03-02T18:00:00Z"));
+        Node alive = node("alive");
+        alive.scheduler.start();
+        Node.await("the interrupted run to be closed", () -> alive.scheduler.runs(id, 10).stream()
+                .anyMatch(r -> r.slot().equals(Instant.parse("2026-03-02T11:00:00Z")) && r.status().equals("FAILED")));
+        assertThat(alive.scheduler.runs(id, 10)).filteredOn(r -> r.node().equals("dead")).singleElement()
+                .satisfies(r -> assertThat(r.error()).hasValueSatisfying(e -> assertThat(e).startsWith("Interrupted")));
+    }
+
+    @Test
     void aSlowExportNeverOverlapsTheNextSlot() {
         Node n = node("a");
         CountDownLatch gate = new CountDownLatch(1);
