@@ -30,7 +30,9 @@ import org.smsexport.spi.RowCursor;
  * print right to left (Unicode bidi, brackets mirrored, right-aligned when the text starts right to left),
  * Arabic letters joined; a cut keeps the start of the text.
  *
- * <p>Column widths come from the column types, the header and the first 100 rows; numbers are right-aligned.
+ * <p>Values are formatted for reading: decimals with the locale's decimal separator, date-times as
+ * {@code 2026-01-31 12:30:00} in the schema's zone, booleans as a localized Yes/No; dates stay ISO.
+ * Column widths come from the column types, the header and the first 100 rows; numbers are right-aligned.
  * Options:
  * <ul>
  * <li>{@code page_size}: {@code a4} (default) or {@code letter};

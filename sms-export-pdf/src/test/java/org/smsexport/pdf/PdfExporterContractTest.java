@@ -2,11 +2,11 @@ package org.smsexport.pdf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.smsexport.Column;
-import org.smsexport.ColumnType;
 import org.smsexport.ExportType;
 import org.smsexport.spi.CellText;
 import org.smsexport.spi.Exporter;
@@ -26,14 +26,25 @@ class PdfExporterContractTest extends ExporterContract {
         return PdfFiles.read(file, null);
     }
 
-    /** A PDF prints what its font can show: see {@link PdfFiles#printable(String)}. */
+    /**
+     * A PDF is for reading: date-times without ISO's 'T' and offset, booleans as Yes and No (in an English
+     * report); and it prints what its font can show: see {@link PdfFiles#printable(String)}.
+     */
     @Override
     protected String expectedText(Column column, Object value) {
         if (value == null) {
             return "";
         }
-        String s = CellText.format(column, value, zone());
-        return PdfFiles.printable(column.type() == ColumnType.TEXT ? FormulaGuard.neutralize(s) : s);
+        switch (column.type()) {
+            case DATETIME:
+                return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").format(CellText.toZoned(value, zone()));
+            case BOOLEAN:
+                return (Boolean) value ? "Yes" : "No";
+            case TEXT:
+                return PdfFiles.printable(FormulaGuard.neutralize(value.toString()));
+            default:
+                return CellText.format(column, value, zone());
+        }
     }
 
     /** Cells are one line high: text wider than its column comes back cut, ending with "…". */

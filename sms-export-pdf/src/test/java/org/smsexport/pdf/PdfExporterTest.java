@@ -115,6 +115,18 @@ class PdfExporterTest {
     }
 
     @Test
+    void formatsValuesForReadingInTheReportsLanguage() throws Exception {
+        ExportType mixed = ExportType.builder("mixed").columns(Column.decimal("grade", 2), Column.bool("passed"),
+                Column.dateTime("submitted"), Column.date("day"), Column.integer("id")).build();
+        List<Object[]> rows = List.<Object[]>of(new Object[] {new java.math.BigDecimal("17.5"), true,
+            Instant.parse("2026-01-31T10:30:00Z"), java.time.LocalDate.of(2026, 1, 31), 1234567L});
+        byte[] greek = export(mixed, Locale.forLanguageTag("el"), Map.of(), rows.iterator(), RecordingContext.of(Map.of()));
+        assertThat(PdfFiles.read(greek, null).get(1)).containsExactly("17,50", "Ναι", "2026-01-31 12:30:00", "2026-01-31", "1234567");
+        byte[] english = export(mixed, Locale.ENGLISH, Map.of(), rows.iterator(), RecordingContext.of(Map.of()));
+        assertThat(PdfFiles.read(english, null).get(1)).containsExactly("17.50", "Yes", "2026-01-31 12:30:00", "2026-01-31", "1234567");
+    }
+
+    @Test
     void oneRowAndZeroRowReportsAreValidSinglePages() throws Exception {
         for (int rows = 0; rows <= 1; rows++) {
             byte[] file = export(ExportType.GRADES, Locale.ENGLISH, Map.of(), SmsData.standard().rows(ExportType.GRADES, rows),

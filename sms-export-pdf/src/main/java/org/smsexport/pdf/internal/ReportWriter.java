@@ -8,6 +8,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.text.DecimalFormatSymbols;
 import java.text.NumberFormat;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -42,6 +43,7 @@ public final class ReportWriter {
     private static final int CHECK_EVERY = 1024;
     private static final int PROGRESS_EVERY = 8192;
     private static final DateTimeFormatter GENERATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final ExportSchema schema;
     private final ExportContext context;
@@ -52,6 +54,7 @@ public final class ReportWriter {
     private final ReportTexts texts;
     private final List<Column> columns;
     private final int n;
+    private final char decimalSeparator;
 
     private Glyphs regular;
     private Glyphs bold;
@@ -92,6 +95,7 @@ public final class ReportWriter {
         this.texts = new ReportTexts(schema.locale());
         this.columns = schema.columns();
         this.n = columns.size();
+        this.decimalSeparator = DecimalFormatSymbols.getInstance(schema.locale()).getDecimalSeparator();
         this.cut = new long[n];
         this.replaced = new long[n];
     }
@@ -177,15 +181,30 @@ public final class ReportWriter {
         String[] cells = new String[n];
         for (int c = 0; c < n; c++) {
             Object v = rows.get(c);
-            Column column = columns.get(c);
-            if (v == null) {
-                cells[c] = "";
-            } else {
-                String s = CellText.format(column, v, schema.zone());
-                cells[c] = guard && column.type() == ColumnType.TEXT ? FormulaGuard.neutralize(s) : s;
-            }
+            cells[c] = v == null ? "" : readable(columns.get(c), v);
         }
         return cells;
+    }
+
+    /**
+     * A value as a reader wants it on paper: decimals with the locale's decimal separator, date-times
+     * without ISO's 'T' and offset (the zone is in the title block), booleans as localized yes and no; text,
+     * whole numbers and dates as in every format ({@link CellText}).
+     */
+    private String readable(Column column, Object v) {
+        String s = CellText.format(column, v, schema.zone());
+        switch (column.type()) {
+            case TEXT:
+                return guard ? FormulaGuard.neutralize(s) : s;
+            case DECIMAL:
+                return decimalSeparator == '.' ? s : s.replace('.', decimalSeparator);
+            case DATETIME:
+                return DATE_TIME.format(CellText.toZoned(v, schema.zone()));
+            case BOOLEAN:
+                return texts.get(s.equals("true") ? "yes" : "no");
+            default:
+                return s;
+        }
     }
 
     /** Distance from a row's bottom to the baseline that centres the font's ascent and descent in it. */
