@@ -40,12 +40,13 @@ final class DatabaseOptions {
      */
     DataSource open() {
         if (url != null) {
-            return JdbcDataSource.driverManager(url, user, password);
+            DataSource db = JdbcDataSource.driverManager(url, user, password);
+            return url.startsWith("jdbc:h2:") && url.toUpperCase(java.util.Locale.ROOT).contains("AUTO_SERVER=TRUE") ? new SharedH2(db) : db;
         }
         if (!Files.exists(DEMO.resolve("db").resolve("sms.mv.db"))) {
             throw new InvalidRequestException("No --db given and no demo database in " + DEMO.toAbsolutePath()
                     + ". Run 'sms-export demo' first, or pass --db JDBC_URL.");
         }
-        return JdbcDataSource.driverManager(DemoCommand.url(DEMO, true), "sa", "");
+        return new SharedH2(JdbcDataSource.driverManager(DemoCommand.url(DEMO, true), "sa", ""));
     }
 }
