@@ -225,6 +225,17 @@ public final class ExportScheduler implements AutoCloseable {
         return schedule(ScheduleRequest.builder("system", MAINTENANCE, "none").frequency(frequency).build());
     }
 
+    /**
+     * Schedules the retention cleanup at the service's {@code EXPORT_CLEANUP_SCHEDULE} ({@code daily} unless
+     * configured: {@code hourly}, {@code daily} or {@code weekly}), as the original system's maintenance
+     * scheduler did.
+     *
+     * @return the schedule id, {@code maintenance_cleanup_<n>}
+     */
+    public String scheduleMaintenance() {
+        return scheduleMaintenance(exports.config().cleanupSchedule());
+    }
+
     static String slug(String owner) {
         String s = owner.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
         return s.isEmpty() ? "user" : s.length() > 40 ? s.substring(0, 40) : s;

@@ -299,6 +299,18 @@ class ExportSchedulerTest {
         assertThat(finished(n.scheduler, id)).as("nothing more within the hour").hasSize(1);
     }
 
+    @Test
+    void takesTheCleanupFrequencyFromTheServicesConfiguration() {
+        try (org.smsexport.core.ExportService weekly = org.smsexport.core.ExportService.builder()
+                .config(java.util.Map.of("EXPORT_CLEANUP_SCHEDULE", "weekly", "EXPORT_OUTPUT_DIR", dir.resolve("w").toString()))
+                .dataSource(new Node.Source()).build();
+                ExportScheduler s = ExportScheduler.builder(weekly).dataSource(db).clock(clock).build()) {
+            String id = s.scheduleMaintenance();
+            assertThat(s.get(id).orElseThrow().request().frequency().text()).isEqualTo("weekly");
+            assertThat(s.nextFireTimes(id, 1).get(0).getDayOfWeek()).isEqualTo(java.time.DayOfWeek.MONDAY);
+        }
+    }
+
     private String dump() {
         StringBuilder sb = new StringBuilder("\n");
         try (java.sql.Connection c = db.getConnection(); java.sql.ResultSet rs = c.createStatement().executeQuery(
