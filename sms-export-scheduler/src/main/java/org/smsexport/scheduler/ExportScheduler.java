@@ -22,6 +22,9 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +77,7 @@ public final class ExportScheduler implements AutoCloseable {
     private final Scheduler scheduler;
     private final CustomTask<Void> task;
     private final Duration staleRunAfter;
+    private final ExecutorService workers;
     private boolean started;
     private boolean stopped;
 
@@ -88,6 +92,12 @@ public final class ExportScheduler implements AutoCloseable {
         if (b.createTables) {
             store.createTables();
         }
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(b.threads, r -> {
+            Thread t = new Thread(r, "sms-export-scheduler-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         this.task = Tasks.custom(TASK, Void.class)
                 .onFailure((complete, ops) -> ops.reschedule(complete, nextAfterFailure(complete.getExecution().taskInstance.getId())))
                 .execute((instance, context) -> runSlot(instance.getId(), context.getExecution().executionTime));
@@ -97,7 +107,7 @@ public final class ExportScheduler implements AutoCloseable {
                         : new DefaultJdbcCustomization(false))
                 .tableName(ScheduleStore.TASK_TABLE)
                 .schedulerName(new SchedulerName.Fixed(node))
-                .threads(b.threads)
+                .executorService(workers)
                 .pollingInterval(b.pollingInterval)
                 .heartbeatInterval(b.heartbeatInterval)
                 .clock(clock::instant)
@@ -154,6 +164,7 @@ public final class ExportScheduler implements AutoCloseable {
             scheduler.stop();
             LOG.info("Export scheduler {} stopped", node);
         }
+        workers.shutdown();
         stopped = true;
     }
 
