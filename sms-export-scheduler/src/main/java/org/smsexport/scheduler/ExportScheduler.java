@@ -125,6 +125,16 @@ public final class ExportScheduler implements AutoCloseable {
     }
 
     /**
+     * A scheduler on an embedded H2 file in {@code ./sms-export-scheduler}, for a host without a database of its own.
+     *
+     * @param exports the service that runs the exports
+     * @return a scheduler, not started
+     */
+    public static ExportScheduler create(ExportService exports) {
+        return builder(exports).build();
+    }
+
+    /**
      * @param exports the service that runs the exports
      * @return a builder
      */
