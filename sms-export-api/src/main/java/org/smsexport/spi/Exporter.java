@@ -1,5 +1,6 @@
 package org.smsexport.spi;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;
@@ -49,4 +50,26 @@ public interface Exporter {
      * @throws org.smsexport.ExportCancelledException when the export was cancelled
      */
     void write(ExportSchema schema, RowCursor rows, OutputStream out, ExportContext context) throws IOException;
+
+    /**
+     * The caller's stream for libraries that close what they are given (a {@code ZipOutputStream}, OpenPDF's
+     * writer): writes pass straight through, {@code close()} only flushes, so {@link #write} can leave
+     * {@code out} open as it must.
+     *
+     * @param out the stream {@link #write} was given
+     * @return a stream over it that never closes it
+     */
+    static OutputStream keepingOpen(OutputStream out) {
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
 }

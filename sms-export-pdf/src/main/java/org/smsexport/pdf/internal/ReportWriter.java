@@ -4,7 +4,6 @@ import com.lowagie.text.DocumentException;
 import com.lowagie.text.Rectangle;
 import com.lowagie.text.pdf.BaseFont;
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +19,7 @@ import org.smsexport.ColumnType;
 import org.smsexport.spi.CellText;
 import org.smsexport.spi.ExportContext;
 import org.smsexport.spi.ExportSchema;
+import org.smsexport.spi.Exporter;
 import org.smsexport.spi.FormulaGuard;
 import org.smsexport.spi.RowCursor;
 
@@ -123,17 +123,7 @@ public final class ReportWriter {
         layout = new Layout(columns, schema.labels(), sample, regular, bold, BODY, MARGIN, pageSize.getWidth() - MARGIN);
         headerHeight = layout.headerLineCount * HEADER_LINE + 3f;
 
-        OutputStream buffered = new BufferedOutputStream(new FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        }, 128 * 1024);
+        OutputStream buffered = new BufferedOutputStream(Exporter.keepingOpen(out), 128 * 1024);
         PdfSink sink;
         try {
             sink = new PdfSink(pageSize, buffered, regularFont, boldFont, FOOTER, META, schema.title(), userPassword,
