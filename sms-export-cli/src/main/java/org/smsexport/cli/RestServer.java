@@ -295,17 +295,22 @@ final class RestServer implements AutoCloseable {
 
     /** The job, if the user may see it; someone else's job is reported as missing, not as forbidden. */
     private ExportJob visible(String id, User u) throws HttpError {
+        ExportJob job = existing(id);
+        if (!u.admin() && !job.owner().equals(u.name())) {
+            throw new HttpError(404, "not_found", "No such export job.");
+        }
+        return job;
+    }
+
+    /** The job with this id; a malformed id is as missing as an unknown one. */
+    private ExportJob existing(String id) throws HttpError {
         JobId jobId;
         try {
             jobId = JobId.of(id);
         } catch (InvalidRequestException e) {
             throw new HttpError(404, "not_found", "No such export job.");
         }
-        ExportJob job = exports.job(jobId).orElseThrow(() -> new HttpError(404, "not_found", "No such export job."));
-        if (!u.admin() && !job.owner().equals(u.name())) {
-            throw new HttpError(404, "not_found", "No such export job.");
-        }
-        return job;
+        return exports.job(jobId).orElseThrow(() -> new HttpError(404, "not_found", "No such export job."));
     }
 
     private void submit(HttpExchange ex, User u) throws IOException, HttpError {
@@ -457,13 +462,7 @@ final class RestServer implements AutoCloseable {
     }
 
     private void download(HttpExchange ex, String id) throws IOException, HttpError {
-        JobId jobId;
-        try {
-            jobId = JobId.of(id);
-        } catch (InvalidRequestException e) {
-            throw new HttpError(404, "not_found", "No such export job.");
-        }
-        ExportJob job = exports.job(jobId).orElseThrow(() -> new HttpError(404, "not_found", "No such export job."));
+        ExportJob job = existing(id);
         String token = query(ex).get("token");
         switch (links.verify(job.id(), job.owner(), token == null ? "" : token)) {
             case TAMPERED:
