@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.smsexport.core.ExportMaintenance;
 import org.smsexport.core.ExportService;
-import org.smsexport.jdbc.JdbcJobStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,8 +40,8 @@ final class CleanupCommand extends Common implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         DataSource jobs = database.open();
-        Path exportsDir = outDir != null ? outDir : database.demo() ? DatabaseOptions.DEMO.resolve("exports") : Path.of("data/exports");
-        try (ExportService exports = ExportService.builder().jobStore(JdbcJobStore.create(jobs)).recoveryGrace(DatabaseOptions.RECOVERY_GRACE).outputDirectory(exportsDir)
+        Path exportsDir = database.exportsDir(outDir);
+        try (ExportService exports = DatabaseOptions.jobsIn(jobs).outputDirectory(exportsDir)
                 .createOutputDirectory(false).metricsFile(null).discovery(false).build()) {
             ExportMaintenance m = exports.maintenance();
             if (archive != null) {

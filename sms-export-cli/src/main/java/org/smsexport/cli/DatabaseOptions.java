@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.smsexport.InvalidRequestException;
+import org.smsexport.core.ExportService;
 import org.smsexport.jdbc.JdbcDataSource;
+import org.smsexport.jdbc.JdbcJobStore;
 import picocli.CommandLine.Option;
 
 /** {@code --db}, {@code --user}, {@code --password}: any JDBC database, the demo's by default. */
@@ -15,7 +17,7 @@ final class DatabaseOptions {
      * {@code export_jobs} fails it as abandoned: {@code serve}, {@code scheduler run} and {@code schedule …} may
      * run side by side on one database, and running jobs refresh their heartbeat every 10 seconds.
      */
-    static final java.time.Duration RECOVERY_GRACE = java.time.Duration.ofMinutes(1);
+    private static final java.time.Duration RECOVERY_GRACE = java.time.Duration.ofMinutes(1);
 
     /** Where the demo keeps its database and exports. */
     static final Path DEMO = Path.of("sms-export-demo");
@@ -48,5 +50,22 @@ final class DatabaseOptions {
                     + ". Run 'sms-export demo' first, or pass --db JDBC_URL.");
         }
         return new SharedH2(JdbcDataSource.driverManager(DemoCommand.url(DEMO, true), "sa", ""));
+    }
+
+    /**
+     * @param db the database
+     * @return a service builder whose jobs live in the database's {@code export_jobs}, shared with the other
+     *         commands that may run beside this one ({@link #RECOVERY_GRACE})
+     */
+    static ExportService.Builder jobsIn(DataSource db) {
+        return ExportService.builder().jobStore(JdbcJobStore.create(db)).recoveryGrace(RECOVERY_GRACE);
+    }
+
+    /**
+     * @param out the {@code --out} option, or {@code null}
+     * @return where exports go: {@code --out}, else the demo's directory for the demo database, else {@code data/exports}
+     */
+    Path exportsDir(Path out) {
+        return out != null ? out : demo() ? DEMO.resolve("exports") : Path.of("data/exports");
     }
 }

@@ -18,7 +18,6 @@ import org.smsexport.ExportOutcome;
 import org.smsexport.ExportRequest;
 import org.smsexport.core.ExportService;
 import org.smsexport.jdbc.JdbcDataSource;
-import org.smsexport.jdbc.JdbcJobStore;
 import org.smsexport.jdbc.SampleData;
 import org.smsexport.jdbc.SmsSchema;
 import picocli.CommandLine.Command;
@@ -72,7 +71,7 @@ final class DemoCommand extends Common implements Callable<Integer> {
         }
         List<Map<String, Object>> results = new ArrayList<>();
         boolean allOk = true;
-        try (ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db)).recoveryGrace(DatabaseOptions.RECOVERY_GRACE)
+        try (ExportService exports = DatabaseOptions.jobsIn(db).dataSource(JdbcDataSource.of(db))
                 .outputDirectory(dir.resolve("exports")).maxRecords(0).build()) {
             for (String type : List.of("students", "courses", "grades")) {
                 for (ExportFormat format : exports.formats()) {

@@ -10,7 +10,6 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.smsexport.core.ExportService;
 import org.smsexport.jdbc.JdbcDataSource;
-import org.smsexport.jdbc.JdbcJobStore;
 import org.smsexport.scheduler.CatchUp;
 import org.smsexport.scheduler.ExportScheduler;
 import org.smsexport.scheduler.ScheduleInfo;
@@ -38,9 +37,8 @@ final class Schedules {
 
     static Session open(DatabaseOptions database, Path outDir, Duration poll) {
         DataSource db = database.open();
-        Path dir = outDir != null ? outDir : database.demo() ? DatabaseOptions.DEMO.resolve("exports") : Path.of("data/exports");
-        ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db)).recoveryGrace(DatabaseOptions.RECOVERY_GRACE)
-                .outputDirectory(dir).build();
+        ExportService exports = DatabaseOptions.jobsIn(db).dataSource(JdbcDataSource.of(db)).outputDirectory(database.exportsDir(outDir))
+                .build();
         return new Session(exports, ExportScheduler.builder(exports).dataSource(db).pollingInterval(poll).build());
     }
 

@@ -11,7 +11,6 @@ import javax.sql.DataSource;
 import org.smsexport.InvalidRequestException;
 import org.smsexport.core.ExportService;
 import org.smsexport.jdbc.JdbcDataSource;
-import org.smsexport.jdbc.JdbcJobStore;
 import org.smsexport.scheduler.ExportScheduler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,7 +69,7 @@ final class ServeCommand extends Common implements Callable<Integer> {
             throw new InvalidRequestException("No tokens: pass --token USER:SECRET:ROLE (or --tokens-file); the API never runs open.");
         }
         DataSource db = database.open();
-        Path exportsDir = outDir != null ? outDir : database.demo() ? DatabaseOptions.DEMO.resolve("exports") : Path.of("data/exports");
+        Path exportsDir = database.exportsDir(outDir);
         if (port == 0) {
             // links in mails need the real port before the service is built: pick a free one now
             try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
@@ -78,7 +77,7 @@ final class ServeCommand extends Common implements Callable<Integer> {
             }
         }
         String base = publicUrl != null ? publicUrl : "http://localhost:" + port;
-        try (ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db)).recoveryGrace(DatabaseOptions.RECOVERY_GRACE)
+        try (ExportService exports = DatabaseOptions.jobsIn(db).dataSource(JdbcDataSource.of(db))
                 .outputDirectory(exportsDir).downloadLinks(base, null).build();
                 ExportScheduler scheduler = ExportScheduler.create(exports, db);
                 RestServer server = new RestServer(exports, scheduler, tokens, bind, port, base)) {
