@@ -94,9 +94,7 @@ public final class Frequency {
         } else {
             halves = List.of(expr);
         }
-        Frequency freq = new Frequency(text, expr, halves, style);
-        freq.schedules(ZoneId.of("UTC"));
-        return freq;
+        return new Frequency(text, expr, halves, style);
     }
 
     /** Parses each field alone (the others '*') so an error names the field that is wrong. */
@@ -109,7 +107,7 @@ public final class Frequency {
             }
             probe[i] = f[i];
             try {
-                new CronSchedule(String.join(" ", probe), ZoneId.of("UTC"), style);
+                new CronSchedule(String.join(" ", probe), ZoneOffset.UTC, style);
             } catch (RuntimeException e) {
                 throw new InvalidRequestException("Frequency '" + text + "': the " + names[i] + " field '" + f[i] + "' is invalid ("
                         + e.getMessage().replace("Failed to parse cron expression. ", "") + "). Fields: " + String.join(" ", names)
@@ -117,7 +115,7 @@ public final class Frequency {
             }
         }
         try {
-            new CronSchedule(String.join(" ", f), ZoneId.of("UTC"), style);
+            new CronSchedule(String.join(" ", f), ZoneOffset.UTC, style);
         } catch (RuntimeException e) {
             throw new InvalidRequestException("Frequency '" + text + "' is invalid: " + e.getMessage());
         }

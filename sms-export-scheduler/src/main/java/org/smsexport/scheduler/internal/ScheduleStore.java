@@ -56,17 +56,21 @@ public final class ScheduleStore {
     /** @return whether the database is PostgreSQL (else H2 or another with the same SQL) */
     public boolean isPostgres() {
         try (Connection c = ds.getConnection()) {
-            return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+            return isPostgres(c);
         } catch (SQLException e) {
             throw failure("Cannot open the scheduler database", e);
         }
+    }
+
+    private static boolean isPostgres(Connection c) throws SQLException {
+        return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
     }
 
     /** Creates the three tables if they are missing; safe when several nodes start at once. */
     public void createTables() {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-                boolean pg = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+                boolean pg = isPostgres(c);
                 String ts = "TIMESTAMP WITH TIME ZONE";
                 s.execute("CREATE TABLE IF NOT EXISTS " + TASK_TABLE + " (task_name VARCHAR(100) NOT NULL, "
                         + "task_instance VARCHAR(200) NOT NULL, task_data " + (pg ? "BYTEA" : "BLOB") + ", execution_time " + ts
