@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * "row count" templates, and lets OpenPDF deflate and write the page. The building thread hands pages
  * over through a small bounded queue, so at most a few pages are in memory.
  */
-final class PdfSink implements Runnable {
+final class PdfSink {
 
     /** A finished page: its content stream and the characters it uses for the first time. */
     record Page(int number, byte[] content, String newRegular, String newBold, float totalX, float totalY,
@@ -44,6 +44,7 @@ final class PdfSink implements Runnable {
     private final String boldName;
     private PdfTemplate totalPages;
     private PdfTemplate rowCount;
+    private Thread thread;
     private volatile Throwable failure;
     private volatile boolean aborted;
     private int pages;
@@ -81,6 +82,17 @@ final class PdfSink implements Runnable {
         return m.group(1);
     }
 
+    /**
+     * Starts the thread that takes the pages; from here on only that thread touches the OpenPDF objects.
+     *
+     * @param name the thread's name
+     */
+    void start(String name) {
+        thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
     String regularName() {
         return regularName;
     }
@@ -110,26 +122,26 @@ final class PdfSink implements Runnable {
      *
      * @param rows the row count text for the first page
      */
-    void finish(String rows, Thread thread) throws IOException {
+    void finish(String rows) throws IOException {
         this.rowCountText = rows;
         put(END);
-        join(thread);
+        join();
         rethrow();
     }
 
     /** Stops without finishing the document (the output is abandoned). */
-    void abort(Thread thread) {
+    void abort() {
         aborted = true;
         queue.clear();
         queue.offer(END);
         try {
-            join(thread);
+            join();
         } catch (IOException e) {
             // the abort's cause is what the caller reports
         }
     }
 
-    private static void join(Thread thread) throws IOException {
+    private void join() throws IOException {
         try {
             thread.join();
         } catch (InterruptedException e) {
@@ -148,8 +160,7 @@ final class PdfSink implements Runnable {
         }
     }
 
-    @Override
-    public void run() {
+    private void run() {
         try {
             while (true) {
                 Page page = queue.take();

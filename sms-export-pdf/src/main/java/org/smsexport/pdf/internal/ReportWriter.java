@@ -133,9 +133,7 @@ public final class ReportWriter {
         }
         fontR = sink.regularName();
         fontB = sink.boldName();
-        Thread thread = new Thread(sink, "sms-export-pdf-" + context.jobId());
-        thread.setDaemon(true);
-        thread.start();
+        sink.start("sms-export-pdf-" + context.jobId());
         boolean finished = false;
         try {
             startPage(sink);
@@ -155,11 +153,11 @@ public final class ReportWriter {
                 }
             }
             endPage(sink);
-            sink.finish(NumberFormat.getIntegerInstance(schema.locale()).format(count), thread);
+            sink.finish(NumberFormat.getIntegerInstance(schema.locale()).format(count));
             finished = true;
         } finally {
             if (!finished) {
-                sink.abort(thread);
+                sink.abort();
             }
         }
         buffered.flush();
