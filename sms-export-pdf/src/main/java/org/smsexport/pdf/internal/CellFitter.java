@@ -58,7 +58,8 @@ final class CellFitter {
             }
             int m = font.metrics(cp);
             if (m == -1) {
-                m = font.metrics(font.replacement);
+                cp = font.replacement;
+                m = font.metrics(cp);
                 replaced = true;
             }
             int w = m & 0xFFFF;
@@ -68,7 +69,7 @@ final class CellFitter {
             }
             push(m >>> 16, w);
             if (record) {
-                printed.appendCodePoint(m == font.metrics(cp) ? cp : font.replacement);
+                printed.appendCodePoint(cp);
             }
         }
         if (cut) {
