@@ -41,11 +41,12 @@ public record MailConfig(boolean enabled, String host, int port, String user, St
     }
 
     /**
-     * Reads the keys listed on the record; values that are not numbers or booleans are reported by
-     * {@link #validate()}, not here, so a host can show every problem at once.
+     * Reads the keys listed on the record. Missing or out-of-range settings are reported by {@link #problems()}
+     * and {@link #validate()}; a value that is not a number or a boolean where one is expected is refused here.
      *
      * @param env settings by key
      * @return the configuration
+     * @throws org.smsexport.InvalidRequestException naming the key and the value that is not a number or boolean
      */
     public static MailConfig from(Map<String, String> env) {
         return new MailConfig(bool(env, "ENABLE_EMAIL_NOTIFICATIONS", false), env.getOrDefault("SMTP_HOST", "").strip(),
