@@ -1,4 +1,4 @@
-/** The sms-export command line: {@code demo} and {@code export}. */
+/** The sms-export command line: demo, export, jobs, serve, schedules. */
 module org.smsexport.cli {
     requires org.smsexport.core;
     requires org.smsexport.jdbc;
@@ -6,7 +6,10 @@ module org.smsexport.cli {
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
-    requires jdk.httpserver;
+    requires org.eclipse.jetty.server;
+    requires org.eclipse.jetty.http;
+    requires org.eclipse.jetty.io;
+    requires org.eclipse.jetty.util;
     // read by the REST tests' HTTP client only (compile-time; nothing in the jar needs it)
     requires static java.net.http;
 

@@ -181,6 +181,16 @@ public final class ExportType {
     }
 
     /**
+     * @return the languages this type has labels in (ISO 639 codes, always {@code en}, the fallback); a request
+     *         in another language is refused
+     */
+    public java.util.Set<String> languages() {
+        java.util.Set<String> out = new java.util.TreeSet<>(builtIn ? org.smsexport.internal.BuiltInLabels.LANGUAGES : labels.keySet());
+        out.add("en");
+        return java.util.Collections.unmodifiableSet(out);
+    }
+
+    /**
      * The plural display name ("Students", "Μαθητές"), used for sheet names.
      *
      * @param locale the reader's locale; unknown languages fall back to English

@@ -23,6 +23,9 @@ public final class BuiltInLabels {
     private BuiltInLabels() {
     }
 
+    /** The languages the bundled labels are in. */
+    public static final java.util.Set<String> LANGUAGES = java.util.Set.of("en", "el");
+
     /**
      * @param key    e.g. {@code "type.students"}, {@code "column.first_name"}
      * @param locale the reader's locale; English when the language has no bundle or no such key

@@ -1,5 +1,10 @@
 package org.smsexport.spi;
 
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.smsexport.ExportCancelledException;
@@ -46,4 +51,23 @@ public interface ExportContext {
      * @param message what was degraded and where (column, row number)
      */
     void warn(String message);
+
+    /**
+     * Creates an empty work file for this job, readable and writable by its owner only, for exporters that
+     * cannot stream straight into the output (an encrypted workbook is built, then encrypted). The exporter
+     * deletes it when done, on every path. The service's context puts it in the output directory as a hidden
+     * temporary file named after the job, so a process killed mid-export leaves it where recovery deletes
+     * it; student data never lands in {@code java.io.tmpdir}. This default, for contexts outside a service
+     * (tests, tools), creates it in {@code java.io.tmpdir}.
+     *
+     * @param suffix the end of the file name, such as {@code ".xlsx"}
+     * @return the new, empty file
+     * @throws IOException when it cannot be created
+     */
+    default Path createTempFile(String suffix) throws IOException {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                ? Files.createTempFile("sms-export-" + jobId() + "-", suffix,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                : Files.createTempFile("sms-export-" + jobId() + "-", suffix);
+    }
 }

@@ -12,6 +12,16 @@ public interface Notifier extends AutoCloseable {
      */
     void jobFinished(ExportEvent event);
 
+    /**
+     * Checks, when a job is submitted, that this notifier could ever reach the address, so a bad one is
+     * refused at once instead of found when mailing. The default accepts every address.
+     *
+     * @param address the request's notification address
+     * @throws org.smsexport.InvalidRequestException naming the address and what is wrong with it
+     */
+    default void checkRecipient(String address) {
+    }
+
     /** Releases resources; called once by the service's {@code close()}. */
     @Override
     default void close() {

@@ -38,6 +38,10 @@ final class ExportCommand extends Common implements Callable<Integer> {
     @Option(names = "--filter", paramLabel = "KEY=VALUE", description = "A filter, repeatable: --filter status=active.")
     Map<String, String> filters = new LinkedHashMap<>();
 
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = "A format option, repeatable: --option delimiter=';' "
+            + "--option bom=false (csv), --option password=… (xlsx, pdf), --option page_size=letter (pdf).")
+    Map<String, String> options = new LinkedHashMap<>();
+
     @Option(names = "--limit", description = "At most this many rows.")
     Long limit;
 
@@ -60,8 +64,8 @@ final class ExportCommand extends Common implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ExportType exportType = ExportType.builtIn(type).orElseThrow(() -> new InvalidRequestException("Unknown export type '" + type
                 + "'. Available: " + ExportType.builtIns().stream().map(ExportType::name).toList() + "."));
-        ExportRequest.Builder request = ExportRequest.builder().type(type).format(format).filters(filters).owner("cli")
-                .locale(Locale.forLanguageTag(locale));
+        ExportRequest.Builder request = ExportRequest.builder().type(type).format(format).filters(filters).options(options)
+                .owner("cli").locale(Locale.forLanguageTag(locale));
         if (limit != null) {
             request.limit(limit);
         }

@@ -3,25 +3,20 @@ package org.smsexport.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smsexport.ExportException;
@@ -34,27 +29,32 @@ import org.smsexport.JobFilter;
 import org.smsexport.JobId;
 import org.smsexport.JobNotFoundException;
 import org.smsexport.JobStatus;
+import org.smsexport.QueueFullException;
 import org.smsexport.UnsupportedFormatException;
 import org.smsexport.core.DownloadLinks;
 import org.smsexport.core.ExportService;
+import org.smsexport.cli.HttpServer.Exchange;
 import org.smsexport.scheduler.DuplicateScheduleException;
 import org.smsexport.scheduler.ExportScheduler;
 import org.smsexport.scheduler.ScheduleInfo;
 import org.smsexport.scheduler.ScheduleNotFoundException;
 
 /**
- * The original system's export API over the JDK's HTTP server, as a reference for hosts: bearer tokens
+ * The original system's export API over {@link HttpServer} (Jetty), as a reference for hosts: bearer tokens
  * mapped to users and roles, users seeing only their own jobs (someone else's is a 404), signed expiring
- * download links, one JSON error envelope, 64 KiB request bodies, 429 with Retry-After when the export queue
- * is full, files streamed from disk. Thread-safe.
+ * download links, one JSON error envelope for every error, 64 KiB request bodies, idle connections closed
+ * after a timeout, 429 with Retry-After when the export queue is full, files streamed from disk. Thread-safe.
  */
 final class RestServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final int MAX_BODY = 64 * 1024;
+    /** How long a connection may make no progress before it is closed, unless the caller says otherwise. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
     private static final String EXPORTS = "/api/v1/import-export/exports";
     private static final String DOWNLOADS = "/api/v1/export-jobs/";
+    private static final Pattern DOWNLOAD = Pattern.compile("/api/v1/export-jobs/([^/]+)/download");
     private static final String SCHEDULES = "/api/v1/import-export/schedules";
 
     /** A user a bearer token stands for. @param name user id (job owner) @param admin whether they see every job */
@@ -66,55 +66,57 @@ final class RestServer implements AutoCloseable {
     private final DownloadLinks links;
     private final String publicUrl;
     private final HttpServer server;
-    private final ExecutorService threads;
     private final ExportScheduler schedules;
+    private String publicBase;
 
-    RestServer(ExportService exports, Map<String, User> tokens, String host, int port, String publicUrl) throws IOException {
-        this(exports, null, tokens, host, port, publicUrl);
+    RestServer(ExportService exports, Map<String, User> tokens, String host, int port, String publicUrl) {
+        this(exports, null, tokens, host, port, publicUrl, IDLE_TIMEOUT);
+    }
+
+    RestServer(ExportService exports, ExportScheduler schedules, Map<String, User> tokens, String host, int port, String publicUrl) {
+        this(exports, schedules, tokens, host, port, publicUrl, IDLE_TIMEOUT);
     }
 
     /**
-     * @param schedules the scheduler behind {@code /schedules}, or {@code null} to answer those with 404
+     * @param schedules   the scheduler behind {@code /schedules}, or {@code null} to answer those with 404
+     * @param idleTimeout how long a connection may send nothing before it is closed
      */
-    RestServer(ExportService exports, ExportScheduler schedules, Map<String, User> tokens, String host, int port, String publicUrl)
-            throws IOException {
+    RestServer(ExportService exports, ExportScheduler schedules, Map<String, User> tokens, String host, int port, String publicUrl,
+            Duration idleTimeout) {
         this.exports = exports;
         this.schedules = schedules;
         this.tokens = Map.copyOf(tokens);
         this.links = exports.downloadLinks().orElseThrow(() -> new IllegalArgumentException("the service needs download links"));
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
-        this.publicUrl = publicUrl != null ? publicUrl : "http://localhost:" + server.getAddress().getPort();
-        this.threads = Executors.newFixedThreadPool(16, r -> {
-            Thread t = new Thread(r, "sms-export-http-" + r.hashCode());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(threads);
-        server.createContext("/", this::handle);
+        this.server = new HttpServer(host, port, idleTimeout, MAX_BODY, this::handle);
+        this.publicUrl = publicUrl;
     }
 
+    /**
+     * @throws java.io.UncheckedIOException when the port cannot be bound (in use, not allowed)
+     */
     void start() {
-        server.start();
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        publicBase = publicUrl != null ? publicUrl : "http://localhost:" + port();
         LOG.info("sms-export REST API on port {}", port());
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     String publicUrl() {
-        return publicUrl;
+        return publicBase;
     }
 
     @Override
     public void close() {
-        server.stop(1);
-        threads.shutdown();
-        try {
-            threads.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
     /** An answer with a status, for the error envelope. */
@@ -136,11 +138,11 @@ final class RestServer implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange ex) throws IOException {
+    private void handle(Exchange ex) throws IOException {
         try {
             route(ex);
         } catch (HttpError e) {
-            e.headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+            e.headers.forEach(ex::setHeader);
             error(ex, e.status, e.code, e.getMessage());
         } catch (DuplicateScheduleException e) {
             error(ex, 409, "conflict", e.getMessage());
@@ -150,32 +152,29 @@ final class RestServer implements AutoCloseable {
             error(ex, 400, "bad_request", e.getMessage());
         } catch (JobNotFoundException e) {
             error(ex, 404, "not_found", "No such export job.");
+        } catch (QueueFullException e) {
+            ex.setHeader("Retry-After", "5");
+            error(ex, 429, "too_many_requests", e.getMessage());
         } catch (ExportException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("The export queue is full")) {
-                ex.getResponseHeaders().set("Retry-After", "5");
-                error(ex, 429, "too_many_requests", e.getMessage());
-            } else {
-                error(ex, 500, "export_error", e.getMessage());
-            }
+            error(ex, 500, "export_error", e.getMessage());
         } catch (RuntimeException e) {
-            LOG.error("Request {} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
+            LOG.error("Request {} {} failed", ex.method(), ex.path(), e);
             error(ex, 500, "internal_error", "The request failed; the server log has the details.");
-        } finally {
-            ex.close();
         }
     }
 
-    private void route(HttpExchange ex) throws IOException, HttpError {
-        String path = ex.getRequestURI().getPath();
-        String method = ex.getRequestMethod();
+    private void route(Exchange ex) throws IOException, HttpError {
+        String path = ex.path();
+        String method = ex.method();
         if (path.equals("/health")) {
             allow(method, "GET");
             json(ex, 200, Map.of("status", "ok"));
             return;
         }
-        if (path.startsWith(DOWNLOADS) && path.endsWith("/download")) {
+        Matcher download = DOWNLOAD.matcher(path);
+        if (download.matches()) {
             allow(method, "GET");
-            download(ex, path.substring(DOWNLOADS.length(), path.length() - "/download".length()));
+            download(ex, download.group(1));
             return;
         }
         if (path.equals("/api/v1/import-export/formats")) {
@@ -218,7 +217,7 @@ final class RestServer implements AutoCloseable {
     }
 
     /** The seed's documented {@code /schedules} CRUD, owner-scoped like exports. */
-    private void schedules(HttpExchange ex, String path, String method) throws IOException, HttpError {
+    private void schedules(Exchange ex, String path, String method) throws IOException, HttpError {
         if (path.equals(SCHEDULES)) {
             allow(method, "GET", "POST");
             User u = user(ex);
@@ -242,7 +241,7 @@ final class RestServer implements AutoCloseable {
                     throw new HttpError(400, "bad_request", "'export_type' and 'export_format' are required.");
                 }
                 String id = schedules.schedule(Schedules.request(u.name(), type, format, frequency, text(body, "zone"), filters,
-                        text(body, "notify_email"), text(body, "catch_up")));
+                        options(body), text(body, "notify_email"), text(body, "catch_up")));
                 ok(ex, 201, Schedules.toMap(schedules.get(id).orElseThrow()));
             } else {
                 List<Map<String, Object>> items = new ArrayList<>();
@@ -284,8 +283,8 @@ final class RestServer implements AutoCloseable {
                 + ".", Map.of("Allow", String.join(", ", allowed)));
     }
 
-    private User user(HttpExchange ex) throws HttpError {
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
+    private User user(Exchange ex) throws HttpError {
+        String auth = ex.header("Authorization");
         User u = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring(7).strip()) : null;
         if (u == null) {
             throw new HttpError(401, "unauthorized", "A valid bearer token is required.", Map.of("WWW-Authenticate", "Bearer"));
@@ -313,7 +312,7 @@ final class RestServer implements AutoCloseable {
         return exports.job(jobId).orElseThrow(() -> new HttpError(404, "not_found", "No such export job."));
     }
 
-    private void submit(HttpExchange ex, User u) throws IOException, HttpError {
+    private void submit(Exchange ex, User u) throws IOException, HttpError {
         JsonNode body = body(ex);
         ExportRequest.Builder r = ExportRequest.builder().owner(u.name()).type(text(body, "export_type")).format(text(body, "export_format"));
         JsonNode filters = body.get("filters");
@@ -328,10 +327,7 @@ final class RestServer implements AutoCloseable {
                 r.filter(f.getKey(), f.getValue().isNumber() ? f.getValue().numberValue() : f.getValue().asText());
             }
         }
-        JsonNode options = body.get("options");
-        if (options != null && options.isObject()) {
-            options.properties().forEach(o -> r.option(o.getKey(), o.getValue().asText()));
-        }
+        options(body).forEach(r::option);
         JsonNode limit = body.get("limit");
         if (limit != null && !limit.isNull()) {
             if (!limit.canConvertToLong() || !limit.isIntegralNumber()) {
@@ -357,6 +353,26 @@ final class RestServer implements AutoCloseable {
         ok(ex, 202, d);
     }
 
+    /** @return the body's {@code options}: an object of strings, each named when it is not one */
+    private static Map<String, String> options(JsonNode body) throws HttpError {
+        JsonNode options = body.get("options");
+        Map<String, String> out = new LinkedHashMap<>();
+        if (options == null || options.isNull()) {
+            return out;
+        }
+        if (!options.isObject()) {
+            throw new HttpError(400, "bad_request", "'options' must be an object of name: \"value\" strings.");
+        }
+        for (Map.Entry<String, JsonNode> o : options.properties()) {
+            if (!o.getValue().isTextual()) {
+                throw new HttpError(400, "bad_request", "Option '" + o.getKey() + "' must be a string, got " + o.getValue().getNodeType()
+                        .toString().toLowerCase(Locale.ROOT) + ".");
+            }
+            out.put(o.getKey(), o.getValue().asText());
+        }
+        return out;
+    }
+
     private static String text(JsonNode body, String field) throws HttpError {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {
@@ -368,14 +384,8 @@ final class RestServer implements AutoCloseable {
         return n.asText();
     }
 
-    private static JsonNode body(HttpExchange ex) throws IOException, HttpError {
-        byte[] bytes;
-        try (InputStream in = ex.getRequestBody()) {
-            bytes = in.readNBytes(MAX_BODY + 1);
-        }
-        if (bytes.length > MAX_BODY) {
-            throw new HttpError(413, "payload_too_large", "Request bodies are limited to 64 KiB.");
-        }
+    private static JsonNode body(Exchange ex) throws IOException, HttpError {
+        byte[] bytes = ex.body();
         try {
             JsonNode n = JSON.readTree(bytes);
             if (n == null || !n.isObject()) {
@@ -387,7 +397,7 @@ final class RestServer implements AutoCloseable {
         }
     }
 
-    private void list(HttpExchange ex, User u) throws IOException, HttpError {
+    private void list(Exchange ex, User u) throws IOException, HttpError {
         Map<String, String> q = query(ex);
         JobFilter f = JobFilter.all();
         if (!u.admin()) {
@@ -430,7 +440,7 @@ final class RestServer implements AutoCloseable {
         }
     }
 
-    private void formats(HttpExchange ex) throws IOException {
+    private void formats(Exchange ex) throws IOException {
         List<Map<String, Object>> formats = new ArrayList<>();
         for (ExportFormat f : exports.formats()) {
             formats.add(Map.of("id", f.id(), "extension", f.extension(), "media_type", f.mediaType()));
@@ -456,12 +466,12 @@ final class RestServer implements AutoCloseable {
         d.put("created_at", j.createdAt().toString());
         d.put("error_message", j.errorMessage().orElse(null));
         if (j.status() == JobStatus.COMPLETED) {
-            d.put("download_url", publicUrl + DOWNLOADS + j.id() + "/download?token=" + links.token(j.id(), j.owner()));
+            d.put("download_url", publicBase + DOWNLOADS + j.id() + "/download?token=" + links.token(j.id(), j.owner()));
         }
         return d;
     }
 
-    private void download(HttpExchange ex, String id) throws IOException, HttpError {
+    private void download(Exchange ex, String id) throws IOException, HttpError {
         ExportJob job = existing(id);
         String token = query(ex).get("token");
         switch (links.verify(job.id(), job.owner(), token == null ? "" : token)) {
@@ -479,55 +489,52 @@ final class RestServer implements AutoCloseable {
         String media = exports.formats().stream().filter(f -> f.id().equals(job.format())).map(ExportFormat::mediaType).findFirst()
                 .orElse("application/octet-stream");
         String name = file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
-        ex.getResponseHeaders().set("Content-Type", media);
-        ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + name + "\"");
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        ex.getResponseHeaders().set("Cache-Control", "private, no-store");
-        ex.sendResponseHeaders(200, Files.size(file));
-        try (OutputStream out = ex.getResponseBody(); InputStream in = Files.newInputStream(file)) {
-            in.transferTo(out);
-        }
+        ex.setHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
+        ex.setHeader("X-Content-Type-Options", "nosniff");
+        ex.setHeader("Cache-Control", "private, no-store");
+        ex.sendFile(200, media, file);
     }
 
-    private static Map<String, String> query(HttpExchange ex) {
+    private static Map<String, String> query(Exchange ex) throws HttpError {
         Map<String, String> q = new LinkedHashMap<>();
-        String raw = ex.getRequestURI().getRawQuery();
+        String raw = ex.rawQuery();
         if (raw != null) {
             for (String pair : raw.split("&")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0) {
-                    q.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    q.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
                 }
             }
         }
         return q;
     }
 
-    private static void ok(HttpExchange ex, int status, Object data) throws IOException {
+    private static String decode(String escaped) throws HttpError {
+        try {
+            String text = URLDecoder.decode(escaped, StandardCharsets.UTF_8);
+            if (text.indexOf('\uFFFD') >= 0 && escaped.indexOf('\uFFFD') < 0) {
+                throw new IllegalArgumentException("not UTF-8");
+            }
+            return text;
+        } catch (IllegalArgumentException e) {
+            throw new HttpError(400, "bad_request", "The query string has a malformed percent-escape or is not UTF-8: '"
+                    + escaped.replaceAll("[^\\x21-\\x7E]", "?") + "'.");
+        }
+    }
+
+    private static void ok(Exchange ex, int status, Object data) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("success", true);
         m.put("data", data);
         json(ex, status, m);
     }
 
-    private static void error(HttpExchange ex, int status, String code, String message) throws IOException {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("code", code);
-        e.put("message", message);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("success", false);
-        m.put("error", e);
-        json(ex, status, m);
+    private static void error(Exchange ex, int status, String code, String message) throws IOException {
+        ex.send(status, HttpServer.JSON_TYPE, HttpServer.envelope(code, message));
     }
 
-    private static void json(HttpExchange ex, int status, Object body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+    private static void json(Exchange ex, int status, Object body) throws IOException {
+        ex.send(status, HttpServer.JSON_TYPE, JSON.writeValueAsBytes(body));
     }
 
     static Optional<User> parseToken(String spec, Map<String, User> into) {

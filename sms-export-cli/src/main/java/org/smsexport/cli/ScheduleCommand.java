@@ -65,6 +65,10 @@ final class ScheduleCommand {
         @Option(names = "--filter", paramLabel = "KEY=VALUE", description = "A filter, repeatable: --filter status=active.")
         Map<String, String> filters = new LinkedHashMap<>();
 
+        @Option(names = "--option", paramLabel = "KEY=VALUE", description = "A format option, repeatable: --option delimiter=';' "
+                + "(passwords are refused: the database would hold them in clear text).")
+        Map<String, String> options = new LinkedHashMap<>();
+
         @Option(names = "--notify", paramLabel = "EMAIL", description = "Mail each run's outcome here.")
         String notify;
 
@@ -77,7 +81,7 @@ final class ScheduleCommand {
 
         @Override
         int run(Schedules.Session s, PrintWriter out) {
-            String id = s.scheduler().schedule(Schedules.request(owner, type, format, frequency, zone, filters, notify, catchUp));
+            String id = s.scheduler().schedule(Schedules.request(owner, type, format, frequency, zone, filters, options, notify, catchUp));
             ScheduleInfo info = s.scheduler().get(id).orElseThrow();
             if (json) {
                 printJson(out, Schedules.toMap(info));

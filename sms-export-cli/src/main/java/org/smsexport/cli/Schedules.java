@@ -46,9 +46,10 @@ final class Schedules {
      * @return a request from the command line's or the API's words; every value is checked by the scheduler
      */
     static ScheduleRequest request(String owner, String type, String format, String frequency, String zone,
-            Map<String, String> filters, String notify, String catchUp) {
+            Map<String, String> filters, Map<String, String> options, String notify, String catchUp) {
         ScheduleRequest.Builder b = ScheduleRequest.builder(owner, type, format).frequency(frequency).filters(filters)
                 .notifyEmail(notify);
+        options.forEach(b::option);
         if (zone != null) {
             try {
                 b.zone(ZoneId.of(zone));

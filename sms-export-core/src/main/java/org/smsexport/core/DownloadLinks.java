@@ -75,15 +75,18 @@ public final class DownloadLinks {
                 new SecureRandom().nextBytes(fresh);
                 Path dir = file.toAbsolutePath().getParent();
                 Files.createDirectories(dir);
-                Path temp = Files.createTempFile(dir, ".link-secret", ".tmp");
-                if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-                }
-                Files.write(temp, Base64.getEncoder().encode(fresh));
+                Path temp = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                        ? Files.createTempFile(dir, ".link-secret", ".tmp",
+                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                        : Files.createTempFile(dir, ".link-secret", ".tmp");
                 try {
+                    Files.write(temp, Base64.getEncoder().encode(fresh));
                     // the first process to arrive wins; the others read its secret
                     Files.move(temp, file);
                 } catch (FileAlreadyExistsException e) {
+                    // another process was first
+                } finally {
+                    // gone after the move; left after a full disk or a lost race, and never kept
                     Files.deleteIfExists(temp);
                 }
             }
@@ -121,13 +124,14 @@ public final class DownloadLinks {
 
     /**
      * @param token a token
-     * @return when it expires, if it is well formed
+     * @return when it expires, if it is well formed; never throws, whatever the token
      */
     public java.util.Optional<Instant> expiry(String token) {
         int dot = token == null ? -1 : token.indexOf('.');
         try {
             return dot < 1 ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochSecond(Long.parseLong(token.substring(0, dot))));
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            // not a number, or a number no instant can hold (99999999999999999, Long.MIN_VALUE): malformed
             return java.util.Optional.empty();
         }
     }

@@ -87,7 +87,7 @@ public final class ExportService implements AutoCloseable {
      * @throws org.smsexport.InvalidRequestException for an unknown type, filter, option or sort column, or a bad value
      * @throws org.smsexport.UnsupportedFormatException when no exporter serves the format
      * @throws org.smsexport.StorageException when the output directory is missing or not writable
-     * @throws org.smsexport.ExportException when the queue is full
+     * @throws org.smsexport.QueueFullException when the queue is full
      */
     public ExportJob submit(ExportRequest request) {
         return engine.submit(Objects.requireNonNull(request, "request"));

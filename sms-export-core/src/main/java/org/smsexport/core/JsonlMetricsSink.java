@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.smsexport.ExportMetrics;
 import org.smsexport.spi.MetricsSink;
 
@@ -23,6 +24,12 @@ import org.smsexport.spi.MetricsSink;
  * an OS file lock, so two processes never rotate at once. Thread-safe.
  */
 public final class JsonlMetricsSink implements MetricsSink {
+
+    private static final java.nio.file.attribute.FileAttribute<?>[] OWNER_ONLY =
+            java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                    ? new java.nio.file.attribute.FileAttribute<?>[] {java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))}
+                    : new java.nio.file.attribute.FileAttribute<?>[0];
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,7 +74,7 @@ public final class JsonlMetricsSink implements MetricsSink {
             return;
         }
         Path lock = file.resolveSibling(file.getFileName() + ".lock");
-        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(lock, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OWNER_ONLY)) {
             java.nio.channels.FileLock held = ch.lock();
             try {
                 rotateLocked(lineLength);
@@ -104,8 +111,9 @@ public final class JsonlMetricsSink implements MetricsSink {
                 Files.createDirectories(dir);
             }
             rotateIfNeeded(line.length);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
+            // created owner-only: the lines name owners and filters, like the exports beside them
+            try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND), OWNER_ONLY)) {
                 ByteBuffer buf = ByteBuffer.wrap(line);
                 while (buf.hasRemaining()) {
                     ch.write(buf);

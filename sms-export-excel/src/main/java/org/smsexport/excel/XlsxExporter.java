@@ -4,11 +4,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +60,6 @@ public final class XlsxExporter implements Exporter {
 
     private static final int SAMPLE_ROWS = 100;
     private static final int CHECK_EVERY = 1024;
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private final int rowsPerSheet;
 
@@ -116,16 +112,15 @@ public final class XlsxExporter implements Exporter {
             writeWorkbook(schema, rows, out, context, guard);
             return;
         }
-        FileAttribute<?>[] ownerOnly = POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------"))} : new FileAttribute<?>[0];
-        Path plain = Files.createTempFile("sms-export-", ".xlsx", ownerOnly);
+        // work files come from the context: hidden, owner-only, beside the export, deleted by recovery after a crash
+        Path plain = context.createTempFile(".xlsx");
         Path encrypted = null;
         try {
             try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(plain), 64 * 1024)) {
                 writeWorkbook(schema, rows, o, context, guard);
             }
             context.checkCancelled();
-            encrypted = Files.createTempFile("sms-export-", ".xlsx.enc", ownerOnly);
+            encrypted = context.createTempFile(".xlsx.enc");
             encrypt(plain, encrypted, password);
             Files.copy(encrypted, out);
         } finally {

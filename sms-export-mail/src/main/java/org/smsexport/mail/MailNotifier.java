@@ -118,6 +118,11 @@ public final class MailNotifier implements Notifier {
     }
 
     @Override
+    public void checkRecipient(String address) {
+        Recipients.parse(address);
+    }
+
+    @Override
     public void jobFinished(ExportEvent event) {
         ExportJob job = event.job();
         if (!isEnabled() || job.notificationEmail().isEmpty()) {

@@ -20,7 +20,7 @@ final class Recipients {
     }
 
     static InternetAddress parse(String address) {
-        if (address == null || address.isBlank() || address.indexOf('\r') >= 0 || address.indexOf('\n') >= 0) {
+        if (address == null || address.isBlank() || address.codePoints().anyMatch(Recipients::neverInAnAddress)) {
             throw new InvalidRequestException("'" + oneLine(address) + "' is not an email address.");
         }
         try {
@@ -35,7 +35,20 @@ final class Recipients {
         }
     }
 
+    /** Control characters (NUL, CR, LF, …), line and paragraph separators and other invisible format characters. */
+    private static boolean neverInAnAddress(int c) {
+        int t = Character.getType(c);
+        return t == Character.CONTROL || t == Character.LINE_SEPARATOR || t == Character.PARAGRAPH_SEPARATOR
+                || t == Character.FORMAT || t == Character.SURROGATE || t == Character.UNASSIGNED || Character.isWhitespace(c);
+    }
+
     static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("[\\r\\n\\t]+", " ");
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        s.codePoints().forEach(c -> b.append(neverInAnAddress(c) ? String.format(java.util.Locale.ROOT, "\\u%04X", c)
+                : new String(Character.toChars(c))));
+        return b.toString();
     }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -48,6 +49,7 @@ import org.smsexport.JobId;
 import org.smsexport.JobNotFoundException;
 import org.smsexport.JobStateException;
 import org.smsexport.JobStatus;
+import org.smsexport.QueueFullException;
 import org.smsexport.SortKey;
 import org.smsexport.StorageException;
 import org.smsexport.core.ExportConfig;
@@ -211,6 +213,21 @@ public final class JobEngine implements AutoCloseable {
         } catch (InvalidRequestException e) {
             problems.add(e.getMessage());
         }
+        Set<String> languages = type.languages();
+        if (!languages.contains(r.locale().getLanguage())) {
+            problems.add("Unknown locale '" + r.locale().toLanguageTag() + "' for " + type.name() + ". Available: "
+                    + new java.util.TreeSet<>(languages) + ".");
+        }
+        if (r.notifyEmail().isPresent()) {
+            for (Notifier n : registry.notifiers()) {
+                try {
+                    n.checkRecipient(r.notifyEmail().get());
+                } catch (InvalidRequestException e) {
+                    problems.add(e.getMessage());
+                    break;
+                }
+            }
+        }
         for (SortKey k : r.sort()) {
             if (type.indexOf(k.column()) < 0) {
                 problems.add("Cannot sort " + type.name() + " by '" + k.column() + "'. Sortable columns: "
@@ -273,7 +290,8 @@ public final class JobEngine implements AutoCloseable {
             active.remove(rj.id);
             mutate(rj.id, j -> j.toBuilder().status(JobStatus.FAILED).errorMessage(message).completedAt(clock.instant())
                     .updatedAt(clock.instant()).build());
-            throw new ExportException(message, e, rj.id, rj.prepared.exporter().format().id(), rj.prepared.type().name());
+            throw new QueueFullException(message, e, config.queueCapacity(), rj.id, rj.prepared.exporter().format().id(),
+                    rj.prepared.type().name());
         }
         return rj.submitted;
     }
@@ -696,6 +714,11 @@ public final class JobEngine implements AutoCloseable {
         if (recovered > 0) {
             LOG.warn("Recovered {} export jobs left unfinished by a stopped process; they are now FAILED", recovered);
         }
+    }
+
+    /** @return where files are published (and where jobs' temporary and work files live) */
+    Path outputDirectory() {
+        return config.outputDirectory();
     }
 
     /** Deletes temp files of one job, or (id null) every temp file of no job running here. */

@@ -61,6 +61,18 @@ public final class PublishedFile implements AutoCloseable {
     private record Chunk(byte[] data, int length) {
     }
 
+    /**
+     * @param dir    the directory
+     * @param prefix the start of the name
+     * @param suffix the end of the name
+     * @return a new empty file there, readable by its owner only
+     * @throws IOException when it cannot be created
+     */
+    static Path createOwnerOnly(Path dir, String prefix, String suffix) throws IOException {
+        return POSIX ? Files.createTempFile(dir, prefix, suffix, PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+                : Files.createTempFile(dir, prefix, suffix);
+    }
+
     private PublishedFile(Path temp, Executor writerThreads) throws IOException {
         this.temp = temp;
         FileAttribute<?>[] attrs = POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}

@@ -64,6 +64,17 @@ final class RunningJob implements ExportContext {
         return prepared.request().options();
     }
 
+    /**
+     * A work file in the output directory: {@code .<job id>.work<n><suffix>.tmp}, owner-only, so the
+     * recovery of a crashed process (which deletes {@code .<job id>…tmp}) removes it with the export's own
+     * temporary file.
+     */
+    @Override
+    public java.nio.file.Path createTempFile(String suffix) throws java.io.IOException {
+        String safe = suffix == null ? "" : suffix.replaceAll("[^A-Za-z0-9._-]", "_");
+        return PublishedFile.createOwnerOnly(engine.outputDirectory(), "." + id.value() + ".work", safe + ".tmp");
+    }
+
     @Override
     public OptionalLong expectedRows() {
         long e = expected;

@@ -1,0 +1,298 @@
+package org.smsexport.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The transport under {@link RestServer}: Jetty 12 with the limits a server facing the network needs. Headers
+ * are parsed without holding a thread, so connections that send nothing (slowloris) cost no worker; every
+ * connection is closed after {@code idleTimeout} without progress; request headers are limited to 8 KiB,
+ * bodies to {@code maxBody} (a larger {@code Content-Length} is refused with 413 before a byte is read, and a
+ * chunked body is cut off at the limit); bodies are read without blocking a thread; at most
+ * {@value #MAX_CONNECTIONS} connections are accepted at once. Every answer Jetty itself gives (a malformed
+ * request line, headers too large) uses the same JSON envelope as the API.
+ */
+final class HttpServer implements AutoCloseable {
+
+    /** Connections accepted at once; more wait in the operating system's backlog. */
+    static final int MAX_CONNECTIONS = 2_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the API sees of one request. */
+    interface Exchange {
+        String method();
+
+        /** @return the path, still percent-encoded */
+        String path();
+
+        /** @return the query string, still percent-encoded, or {@code null} */
+        String rawQuery();
+
+        /** @return the header's first value, or {@code null} */
+        String header(String name);
+
+        /** @return the body, at most the limit; empty for none */
+        byte[] body();
+
+        void setHeader(String name, String value);
+
+        /** Sends a complete answer. */
+        void send(int status, String contentType, byte[] body) throws IOException;
+
+        /** Streams a file as the answer. */
+        void sendFile(int status, String contentType, Path file) throws IOException;
+    }
+
+    /** The application: routes an exchange and answers it. */
+    interface Routes {
+        void handle(Exchange exchange) throws IOException;
+    }
+
+    /** An error answer in the API's envelope. */
+    static byte[] envelope(String code, String message) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("code", code);
+        e.put("message", message);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("success", false);
+        m.put("error", e);
+        try {
+            return JSON.writeValueAsBytes(m);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    static final String JSON_TYPE = "application/json; charset=utf-8";
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final QueuedThreadPool threads;
+
+    /**
+     * @param host        address to bind
+     * @param port        port, 0 for any free one
+     * @param idleTimeout how long a connection may make no progress (reading headers or body, or idle between
+     *                    requests) before it is closed
+     * @param maxBody     the largest request body accepted, in bytes
+     * @param routes      the application
+     */
+    HttpServer(String host, int port, Duration idleTimeout, int maxBody, Routes routes) {
+        threads = new QueuedThreadPool(64, 4);
+        threads.setName("sms-export-http");
+        threads.setDaemon(true);
+        server = new Server(threads);
+        HttpConfiguration config = new HttpConfiguration();
+        config.setRequestHeaderSize(8 * 1024);
+        config.setSendServerVersion(false);
+        config.setSendXPoweredBy(false);
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(idleTimeout.toMillis());
+        connector.setAcceptQueueSize(128);
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
+        server.setErrorHandler(new JsonErrors());
+        server.setHandler(new Handler.Abstract.NonBlocking() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                long declared = request.getLength();
+                if (declared > maxBody) {
+                    // refused before a byte of the body is read; Jetty closes the connection afterwards
+                    reply(response, callback, 413, JSON_TYPE, envelope("payload_too_large", "Request bodies are limited to "
+                            + maxBody / 1024 + " KiB; this one declares " + declared + " bytes."));
+                    return true;
+                }
+                java.util.function.BiConsumer<byte[], Throwable> then = (bytes, failure) -> threads.execute(() -> {
+                    if (failure != null) {
+                        if (failure instanceof TimeoutException || failure instanceof IOException) {
+                            reply(response, callback, 408, JSON_TYPE, envelope("request_timeout",
+                                    "The request body did not arrive in time."));
+                        } else {
+                            reply(response, callback, 413, JSON_TYPE, envelope("payload_too_large", "Request bodies are limited to "
+                                    + maxBody / 1024 + " KiB."));
+                        }
+                        return;
+                    }
+                    JettyExchange ex = new JettyExchange(request, response, callback, bytes);
+                    try {
+                        routes.handle(ex);
+                        ex.finish();
+                    } catch (IOException | RuntimeException e) {
+                        callback.failed(e);
+                    }
+                });
+                if (hasBody(request)) {
+                    // no thread waits for a slow body: the rest runs when all of it is there (or the idle timeout fires)
+                    Content.Source.asByteArrayAsync(request, maxBody, Promise.Invocable.from(InvocationType.NON_BLOCKING, then));
+                } else {
+                    then.accept(new byte[0], null);
+                }
+                return true;
+            }
+        });
+    }
+
+    private static boolean hasBody(Request request) {
+        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    }
+
+    private static void reply(Response response, Callback callback, int status, String type, byte[] body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    void start() throws Exception {
+        server.start();
+    }
+
+    int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.setStopTimeout(2_000);
+            server.stop();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(HttpServer.class).warn("Stopping the HTTP server failed: {}", e.toString());
+        }
+    }
+
+    private static final class JettyExchange implements Exchange {
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+        private final byte[] body;
+        private boolean sent;
+
+        JettyExchange(Request request, Response response, Callback callback, byte[] body) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.body = body;
+        }
+
+        @Override
+        public String method() {
+            return request.getMethod();
+        }
+
+        @Override
+        public String path() {
+            return request.getHttpURI().getPath();
+        }
+
+        @Override
+        public String rawQuery() {
+            return request.getHttpURI().getQuery();
+        }
+
+        @Override
+        public String header(String name) {
+            return request.getHeaders().get(name);
+        }
+
+        @Override
+        public byte[] body() {
+            return body;
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+            response.getHeaders().put(name, value);
+        }
+
+        @Override
+        public void send(int status, String contentType, byte[] bytes) {
+            sent = true;
+            reply(response, callback, status, contentType, bytes);
+        }
+
+        @Override
+        public void sendFile(int status, String contentType, Path file) throws IOException {
+            sent = true;
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Files.size(file));
+            try (OutputStream out = Content.Sink.asOutputStream(response)) {
+                Files.copy(file, out);
+            }
+            callback.succeeded();
+        }
+
+        void finish() {
+            if (!sent) {
+                callback.failed(new IllegalStateException("no answer"));
+            }
+        }
+    }
+
+    /** Jetty's own answers (bad request lines, headers too large, unknown methods) in the API's envelope. */
+    private static final class JsonErrors extends ErrorHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Object s = request.getAttribute(ERROR_STATUS);
+            int status = s instanceof Integer ? (Integer) s : response.getStatus();
+            Object m = request.getAttribute(ERROR_MESSAGE);
+            reply(response, callback, status, JSON_TYPE, envelope(code(status), message(status, m == null ? null : m.toString())));
+            return true;
+        }
+
+        private static String code(int status) {
+            switch (status) {
+                case 400:
+                    return "bad_request";
+                case 404:
+                    return "not_found";
+                case 405:
+                    return "method_not_allowed";
+                case 408:
+                    return "request_timeout";
+                case 413:
+                    return "payload_too_large";
+                case 414:
+                    return "uri_too_long";
+                case 431:
+                    return "headers_too_large";
+                default:
+                    return status >= 500 ? "internal_error" : "http_" + status;
+            }
+        }
+
+        private static String message(int status, String reason) {
+            if (status >= 500) {
+                return "The request failed; the server log has the details.";
+            }
+            String text = reason == null || reason.isBlank() ? org.eclipse.jetty.http.HttpStatus.getMessage(status) : reason;
+            return "The request was refused: " + text + ".";
+        }
+    }
+}
