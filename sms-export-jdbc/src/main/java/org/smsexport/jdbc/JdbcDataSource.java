@@ -32,8 +32,12 @@ import org.smsexport.spi.RowCursor;
  * A {@link DataSource} over the SMS tables ({@link SmsSchema}) of any JDBC database, H2 and PostgreSQL
  * tested. One query per export, with the joins that bring in student and course names (no query per row);
  * every filter a bind parameter; soft-deleted rows (and rows of soft-deleted students or courses) left out;
- * a stable order (by id unless sorted). Streams: the fetch size is set, and on PostgreSQL the query runs in
- * a read-only transaction with autocommit off, so the driver uses a server-side cursor. Text search is
+ * a stable order (by id unless sorted). Streams: the fetch size is set; on PostgreSQL the query runs in a
+ * read-only transaction with autocommit off, so the driver uses a server-side cursor; on H2 it runs with lazy
+ * query execution, so rows come as they are found instead of after the whole result was built (in memory, or
+ * in a temporary file); students and courses are joined as outer joins (their rows required by the WHERE),
+ * which H2 does not reorder, so the exported table comes first and its primary key gives the order without a
+ * sort. Connections are handed back with their settings as they came. Text search is
  * case-insensitive ({@code LOWER … LIKE}). Thread-safe: each export takes its own connection.
  */
 public final class JdbcDataSource implements DataSource {
@@ -142,23 +146,87 @@ public final class JdbcDataSource implements DataSource {
         List<Object> params = new ArrayList<>();
         String text = t.select(query, params);
         Connection c = null;
+        Session session = null;
         try {
             c = db.getConnection();
-            boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
-            boolean autoCommit = c.getAutoCommit();
-            if (postgres) {
-                // without a transaction the PostgreSQL driver reads the whole result into memory
-                c.setAutoCommit(false);
-                c.setReadOnly(true);
-            }
+            session = Session.streaming(c);
             PreparedStatement ps = c.prepareStatement(text, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             ps.setFetchSize(fetchSize);
             bind(ps, params);
             ResultSet rs = ps.executeQuery();
-            return new Cursor(c, ps, rs, query.type(), postgres, autoCommit);
+            return new Cursor(c, ps, rs, query.type(), session);
         } catch (SQLException e) {
+            if (session != null) {
+                session.restore();
+            }
             close(c);
             throw Sql.error("reading " + query.type().name(), e);
+        }
+    }
+
+    /**
+     * What a connection needs to stream a result, and how to give it back as it came: PostgreSQL reads the
+     * whole result into memory unless the query runs in a transaction (autocommit off); H2 materialises the
+     * whole result (in memory, then in a temporary file holding the rows in clear) before the first row unless
+     * lazy query execution is on.
+     */
+    private static final class Session {
+        private final Connection c;
+        private final boolean postgres;
+        private final boolean h2;
+        private final boolean autoCommit;
+        private final boolean readOnly;
+
+        private Session(Connection c, boolean postgres, boolean h2) throws SQLException {
+            this.c = c;
+            this.postgres = postgres;
+            this.h2 = h2;
+            this.autoCommit = c.getAutoCommit();
+            this.readOnly = c.isReadOnly();
+        }
+
+        static Session streaming(Connection c) throws SQLException {
+            String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+            Session s = new Session(c, product.contains("postgres"), product.equals("h2"));
+            try {
+                if (s.postgres) {
+                    c.setAutoCommit(false);
+                    c.setReadOnly(true);
+                }
+                if (s.h2) {
+                    try (java.sql.Statement st = c.createStatement()) {
+                        st.execute("SET LAZY_QUERY_EXECUTION TRUE");
+                    }
+                }
+            } catch (SQLException e) {
+                s.restore();
+                throw e;
+            }
+            return s;
+        }
+
+        /** Gives the connection back as it came (a pool hands it out again); never throws. */
+        void restore() {
+            if (postgres) {
+                try {
+                    c.rollback(); // read-only: nothing to keep; ends the transaction that held the cursor
+                } catch (SQLException e) {
+                    // the resets below matter more
+                }
+                try {
+                    c.setReadOnly(readOnly);
+                    c.setAutoCommit(autoCommit);
+                } catch (SQLException e) {
+                    // the connection is closed next anyway
+                }
+            }
+            if (h2) {
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute("SET LAZY_QUERY_EXECUTION FALSE");
+                } catch (SQLException e) {
+                    // the connection is closed next anyway
+                }
+            }
         }
     }
 
@@ -199,19 +267,17 @@ public final class JdbcDataSource implements DataSource {
         private final ColumnType[] types;
         private final Object[] row;
         private final String type;
-        private final boolean postgres;
-        private final boolean autoCommit;
+        private final Session session;
         private boolean closed;
 
-        Cursor(Connection c, PreparedStatement ps, ResultSet rs, ExportType type, boolean postgres, boolean autoCommit) {
+        Cursor(Connection c, PreparedStatement ps, ResultSet rs, ExportType type, Session session) {
             this.c = c;
             this.ps = ps;
             this.rs = rs;
             this.types = type.columns().stream().map(col -> col.type()).toArray(ColumnType[]::new);
             this.row = new Object[types.length];
             this.type = type.name();
-            this.postgres = postgres;
-            this.autoCommit = autoCommit;
+            this.session = session;
         }
 
         @Override
@@ -264,14 +330,10 @@ public final class JdbcDataSource implements DataSource {
             try {
                 rs.close();
                 ps.close();
-                if (postgres) {
-                    c.rollback(); // read-only: nothing to keep; ends the transaction that held the cursor
-                    c.setReadOnly(false);
-                    c.setAutoCommit(autoCommit);
-                }
             } catch (SQLException e) {
-                // closing below releases the connection anyway
+                // the session is restored and the connection released below anyway
             } finally {
+                session.restore();
                 JdbcDataSource.close(c);
             }
         }
@@ -284,6 +346,8 @@ public final class JdbcDataSource implements DataSource {
         final String updatedAt;
         final Map<String, String> attributes;
         final List<String> deletedAt;
+        /** Conditions every row meets (the joined rows exist). */
+        final List<String> required = new ArrayList<>();
 
         TypeSql(String[] select, String from, String updatedAt, Map<String, String> attributes, List<String> deletedAt) {
             this.select = select;
@@ -353,15 +417,23 @@ public final class JdbcDataSource implements DataSource {
             for (int i = 0; i < sel.length; i++) {
                 sel[i] = attrs.get(type.columns().get(i).key());
             }
+            // LEFT JOIN + "IS NOT NULL" is an inner join that H2 keeps in this order: the exported table first, so its
+            // primary key gives ORDER BY id and rows stream; as an inner join H2 starts from courses and sorts them all
             String from = s.table(table) + " " + alias
-                    + " JOIN " + s.table("students") + " st ON st." + s.column("students", "id") + " = " + alias + "." + s.column(table, "student_id")
-                    + " JOIN " + s.table("courses") + " co ON co." + s.column("courses", "id") + " = " + alias + "." + s.column(table, "course_id");
-            return new TypeSql(sel, from, alias + "." + s.column(table, "updated_at"), attrs, List.of(alias + "." + s.column(table,
+                    + " LEFT JOIN " + s.table("students") + " st ON st." + s.column("students", "id") + " = " + alias + "."
+                    + s.column(table, "student_id")
+                    + " LEFT JOIN " + s.table("courses") + " co ON co." + s.column("courses", "id") + " = " + alias + "."
+                    + s.column(table, "course_id");
+            TypeSql t = new TypeSql(sel, from, alias + "." + s.column(table, "updated_at"), attrs, List.of(alias + "." + s.column(table,
                     "deleted_at"), "st." + s.column("students", "deleted_at"), "co." + s.column("courses", "deleted_at")));
+            t.required.add("st." + s.column("students", "id") + " IS NOT NULL");
+            t.required.add("co." + s.column("courses", "id") + " IS NOT NULL");
+            return t;
         }
 
         String where(ExportQuery q, List<Object> params) {
             List<String> conditions = new ArrayList<>();
+            conditions.addAll(required);
             for (String column : deletedAt) {
                 conditions.add(column + " IS NULL");
             }

@@ -166,4 +166,76 @@ class JdbcDataSourceTest {
         assertThat(n).isEqualTo(400_000);
         assertThat(chars).isEqualTo(400_000L * 96);
     }
+
+    @org.junit.jupiter.api.Test
+    void streamsFromAnH2FileDatabaseWithoutATemporaryCopyOfTheResult() throws Exception {
+        // MAX_MEMORY_ROWS=100: a materialised result of 1,500 grades would spill to an h2tmp file in java.io.tmpdir
+        DataSource db = JdbcDataSource.driverManager("jdbc:h2:file:" + out.resolve("sms").toAbsolutePath() + ";MAX_MEMORY_ROWS=100",
+                "sa", "");
+        SampleData.load(db, SmsSchema.standard(), 300);
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        java.util.Set<Path> before = h2TempFiles(tmp);
+        JdbcDataSource source = JdbcDataSource.of(db);
+        long n = 0;
+        try (RowCursor c = source.open(ExportQuery.all(ExportType.GRADES))) {
+            assertThat(c.next()).isTrue();
+            n++;
+            assertThat(h2TempFiles(tmp)).as("no temporary copy of the result").isSubsetOf(before);
+            while (c.next()) {
+                n++;
+            }
+        }
+        assertThat(n).isEqualTo(1_500);
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = "
+                        + "'LAZY_QUERY_EXECUTION'")) {
+            // a new connection: the setting is the session's, not the database's
+            assertThat(rs.next() ? rs.getString(1) : "FALSE").isEqualToIgnoringCase("FALSE");
+        }
+    }
+
+    private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args) throws Throwable {
+        try {
+            return m.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static java.util.Set<Path> h2TempFiles(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("h2tmp")).collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void handsConnectionsBackAsTheyCameAfterReadsAndFailures(Databases database) throws Exception {
+        DataSource fresh = database.fresh();
+        SmsSchema.standard().create(fresh);
+        Connection shared = fresh.getConnection();
+        // one connection handed out again and again, as a pool does: close() only returns it
+        DataSource pool = (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (p, m, a) -> m.getName().equals("getConnection") ? java.lang.reflect.Proxy
+                        .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class}, (cp, cm, ca) ->
+                                cm.getName().equals("close") ? null : invoke(cm, shared, ca)) : invoke(m, fresh, a));
+        try {
+            JdbcDataSource source = JdbcDataSource.of(pool);
+            try (RowCursor c = source.open(ExportQuery.all(ExportType.STUDENTS))) {
+                assertThat(c.next()).isFalse();
+            }
+            assertThat(shared.getAutoCommit()).isTrue();
+            assertThat(shared.isReadOnly()).isFalse();
+            exec(fresh, "DROP TABLE attendance");
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> source.open(ExportQuery.all(ExportType.ATTENDANCE))))
+                    .isInstanceOf(org.smsexport.ExportException.class);
+            assertThat(shared.getAutoCommit()).isTrue();
+            assertThat(shared.isReadOnly()).isFalse();
+            try (Statement s = shared.createStatement()) {
+                s.execute("CREATE TABLE still_writable (id INT)");
+            }
+        } finally {
+            shared.close();
+        }
+    }
 }
