@@ -24,6 +24,7 @@ public final class Utf8Writer extends Writer {
     private final char[] chars = new char[CHUNK];
     private int pos;
     private char pendingHigh;
+    private long replaced;
 
     /**
      * @param out where bytes go; not closed by this writer
@@ -137,6 +138,7 @@ public final class Utf8Writer extends Writer {
     }
 
     private void replacement() {
+        replaced++;
         buf[pos++] = (byte) 0xEF;
         buf[pos++] = (byte) 0xBF;
         buf[pos++] = (byte) 0xBD;
@@ -167,6 +169,13 @@ public final class Utf8Writer extends Writer {
         }
         drain();
         out.flush();
+    }
+
+    /**
+     * @return how many unpaired surrogates were written as U+FFFD so far, so an exporter can warn about them
+     */
+    public long replacedCharacters() {
+        return replaced;
     }
 
     /** Flushes; does not close the stream, which belongs to the caller. */

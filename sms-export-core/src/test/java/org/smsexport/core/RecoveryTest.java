@@ -55,6 +55,50 @@ class RecoveryTest {
     }
 
     @Test
+    void workFilesLiveBesideTheExportOwnerOnlyAndNeverOutliveTheirJob() throws Exception {
+        List<Path> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Boolean> visible = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.smsexport.spi.Exporter forgetful = new org.smsexport.spi.Exporter() {
+            @Override
+            public org.smsexport.ExportFormat format() {
+                return new org.smsexport.ExportFormat("work", "work", "application/octet-stream");
+            }
+
+            @Override
+            public void write(org.smsexport.spi.ExportSchema schema, org.smsexport.spi.RowCursor rows, java.io.OutputStream out,
+                    org.smsexport.spi.ExportContext context) throws java.io.IOException {
+                Path work = context.createTempFile(".xlsx");
+                made.add(work);
+                Files.writeString(work, "an unencrypted workbook");
+                visible.add(Files.exists(work));
+                out.write(1);
+                // and "forgets" to delete it
+            }
+        };
+        try (ExportService exports = ExportService.builder().outputDirectory(dir).dataSource(Fixtures.memory(5))
+                .exporter(forgetful).build()) {
+            ExportJob job = exports.run(org.smsexport.ExportRequest.builder().type("students").format("work").build()).job();
+            assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+            assertThat(made).hasSize(1);
+            Path work = made.get(0);
+            assertThat(work.getParent()).isEqualTo(dir);
+            assertThat(work.getFileName().toString()).startsWith("." + job.id() + ".work").endsWith(".xlsx.tmp");
+            assertThat(visible).containsExactly(true);
+            assertThat(work).as("deleted with its job").doesNotExist();
+        }
+        // a crash mid-export leaves the work file: the next start deletes it with the job's other temp files
+        ExportJob running = orphan(JobStatus.RUNNING, T0);
+        InMemoryJobStore persistent = new InMemoryJobStore();
+        persistent.insert(running);
+        Path left = Files.writeString(dir.resolve("." + running.id() + ".work123.xlsx.tmp"), "plain workbook");
+        try (ExportService exports = ExportService.builder().outputDirectory(dir).jobStore(persistent)
+                .clock(Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC)).dataSource(Fixtures.memory(5)).build()) {
+            assertThat(exports.job(running.id()).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
+            assertThat(left).doesNotExist();
+        }
+    }
+
+    @Test
     void withAGraceOnlyStaleJobsOfOtherProcessesAreRecovered() {
         InMemoryJobStore shared = new InMemoryJobStore();
         ExportJob stale = orphan(JobStatus.RUNNING, T0.minusSeconds(300));

@@ -111,7 +111,8 @@ public final class CsvExporter implements Exporter {
         Object[] a = new Object[HELPER_BLOCK * n];
         Object[] b = new Object[BLOCK * n];
         long count = 0;
-        try (Helper helper = PARALLEL ? new Helper(new RowFormatter(schema, s)) : null) {
+        RowFormatter other = PARALLEL ? new RowFormatter(schema, s) : null;
+        try (Helper helper = other != null ? new Helper(other) : null) {
             boolean more = true;
             while (more) {
                 int ra = fill(rows, a, n, HELPER_BLOCK);
@@ -130,6 +131,11 @@ public final class CsvExporter implements Exporter {
                 context.progress(count);
                 context.checkCancelled();
             }
+        }
+        long replaced = mine.utf8.replacedCharacters() + (other == null ? 0 : other.utf8.replacedCharacters());
+        if (replaced > 0) {
+            // as XLSX and PDF do: the file differs from the data, so the job says so (never which values)
+            context.warn(replaced + " character(s) that UTF-8 cannot hold (unpaired surrogates) were replaced with U+FFFD.");
         }
     }
 

@@ -37,6 +37,26 @@ class CsvExporterTest {
     }
 
     @Test
+    void warnsWhenUnpairedSurrogatesBecomeReplacementCharacters() throws IOException {
+        RecordingContext context = RecordingContext.of(Map.of("bom", "false", "header", "false"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ExportSchema schema = ExportSchema.of(MIXED, Locale.ENGLISH, ZoneId.of("UTC"), Instant.EPOCH, Map.of());
+        List<Object[]> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            rows.add(new Object[] {i % 1000 == 0 ? "a\uD800b" : "ok \uD83D\uDE00", (long) i, null, null, null, null});
+        }
+        new CsvExporter().write(schema, RowCursor.of(rows), out, context);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("a\uFFFDb").contains("ok \uD83D\uDE00");
+        assertThat(context.warnings()).containsExactly(
+                "5 character(s) that UTF-8 cannot hold (unpaired surrogates) were replaced with U+FFFD.");
+
+        RecordingContext clean = RecordingContext.of(Map.of());
+        new CsvExporter().write(schema, RowCursor.of(List.<Object[]>of(new Object[] {"Ελένη", 1L, null, null, null, null})),
+                new ByteArrayOutputStream(), clean);
+        assertThat(clean.warnings()).isEmpty();
+    }
+
+    @Test
     void writesBomHeaderAndCrlfByDefault() throws IOException {
         String csv = write(Map.of(), ZoneId.of("UTC"), new Object[] {"Ελένη", 1L, 9.5, LocalDate.of(2026, 1, 31),
             Instant.parse("2026-01-31T10:30:00Z"), true});

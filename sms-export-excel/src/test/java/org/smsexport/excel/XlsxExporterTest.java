@@ -36,7 +36,7 @@ import org.smsexport.test.SmsData;
 /** What is particular to XLSX, read back with POI cell by cell. */
 class XlsxExporterTest {
 
-    private static byte[] export(XlsxExporter exporter, ExportType type, Locale locale, List<Object[]> rows, RecordingContext ctx)
+    private static byte[] export(XlsxExporter exporter, ExportType type, Locale locale, List<Object[]> rows, org.smsexport.spi.ExportContext ctx)
             throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ExportSchema schema = ExportSchema.of(type, locale, ZoneId.of("Europe/Athens"), Instant.EPOCH, Map.of());
@@ -203,6 +203,55 @@ class XlsxExporterTest {
             assertThat(wb.getSheetAt(0).getLastRowNum()).isEqualTo(20);
             assertThat(wb.getSheetAt(0).getRow(1).getCell(1).getStringCellValue()).isEqualTo("STU000001");
         }
+    }
+
+    @Test
+    void asksTheContextForItsWorkFilesAndDeletesThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path work) throws Exception {
+        List<java.nio.file.Path> made = new ArrayList<>();
+        RecordingContext recording = RecordingContext.of(Map.of("password", "Κωδικός-42"));
+        org.smsexport.spi.ExportContext context = new org.smsexport.spi.ExportContext() {
+            @Override
+            public org.smsexport.JobId jobId() {
+                return recording.jobId();
+            }
+
+            @Override
+            public Map<String, String> options() {
+                return recording.options();
+            }
+
+            @Override
+            public java.util.OptionalLong expectedRows() {
+                return recording.expectedRows();
+            }
+
+            @Override
+            public void progress(long rowsWritten) {
+                recording.progress(rowsWritten);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
+
+            @Override
+            public void warn(String message) {
+                recording.warn(message);
+            }
+
+            @Override
+            public java.nio.file.Path createTempFile(String suffix) throws java.io.IOException {
+                java.nio.file.Path p = java.nio.file.Files.createTempFile(work, ".job", suffix);
+                made.add(p);
+                return p;
+            }
+        };
+        long before = tempFiles();
+        export(new XlsxExporter(), ExportType.STUDENTS, Locale.ENGLISH, rows(ExportType.STUDENTS, 20), context);
+        assertThat(made).as("the plain workbook and its encrypted copy").hasSize(2);
+        assertThat(made).allSatisfy(p -> assertThat(p).doesNotExist());
+        assertThat(tempFiles()).as("nothing in java.io.tmpdir").isEqualTo(before);
     }
 
     @Test

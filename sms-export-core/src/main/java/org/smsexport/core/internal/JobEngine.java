@@ -468,6 +468,8 @@ public final class JobEngine implements AutoCloseable {
     }
 
     private void finish(RunningJob rj, ExportOutcome outcome, Optional<Path> file) {
+        // an exporter's work files ({@link RunningJob#createTempFile}) must not outlive its job, even if it forgot one
+        deleteWorkFiles(rj.id);
         ExportJob job = outcome.job();
         recordMetrics(job);
         Optional<String> url = Optional.empty();
@@ -719,6 +721,17 @@ public final class JobEngine implements AutoCloseable {
     /** @return where files are published (and where jobs' temporary and work files live) */
     Path outputDirectory() {
         return config.outputDirectory();
+    }
+
+    private void deleteWorkFiles(JobId id) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(config.outputDirectory(), "." + id.value() + ".work*.tmp")) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+                LOG.debug("Deleted work file {} of job {}", f.getFileName(), id);
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not delete the work files of job {}: {}", id, e.toString());
+        }
     }
 
     /** Deletes temp files of one job, or (id null) every temp file of no job running here. */
