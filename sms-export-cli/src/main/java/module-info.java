@@ -3,6 +3,7 @@ module org.smsexport.cli {
     requires org.smsexport.core;
     requires org.smsexport.jdbc;
     requires org.smsexport.scheduler;
+    requires org.smsexport.mail;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;

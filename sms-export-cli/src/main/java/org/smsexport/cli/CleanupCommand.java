@@ -33,16 +33,11 @@ final class CleanupCommand extends Common implements Callable<Integer> {
     @Mixin
     DatabaseOptions database;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "The export directory of those jobs (default: the demo's).")
-    Path outDir;
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         DataSource jobs = database.open();
-        Path exportsDir = database.exportsDir(outDir);
-        try (ExportService exports = DatabaseOptions.jobsIn(jobs).outputDirectory(exportsDir)
-                .createOutputDirectory(false).metricsFile(null).discovery(false).build()) {
+        try (ExportService exports = database.service(jobs).createOutputDirectory(false).metricsFile(null).discovery(false).build()) {
             ExportMaintenance m = exports.maintenance();
             if (archive != null) {
                 ExportMaintenance.ArchiveResult r = m.cleanupAndArchiveOldExports(days, archive, dryRun);

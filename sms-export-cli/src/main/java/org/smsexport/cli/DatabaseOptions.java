@@ -1,15 +1,27 @@
 package org.smsexport.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.smsexport.InvalidRequestException;
+import org.smsexport.core.ExportConfig;
 import org.smsexport.core.ExportService;
 import org.smsexport.jdbc.JdbcDataSource;
 import org.smsexport.jdbc.JdbcJobStore;
+import org.smsexport.jdbc.JdbcUrls;
 import picocli.CommandLine.Option;
 
-/** {@code --db}, {@code --user}, {@code --password}: any JDBC database, the demo's by default. */
+/**
+ * {@code --db}, {@code --user}, {@code --password} and {@code --out}, resolved the same way by every command:
+ * the demo database and its export folder when no {@code --db} is given and the demo exists; otherwise
+ * {@code --db} is required and exports go to {@code --out}, else {@code EXPORT_OUTPUT_DIR}, else
+ * {@code ./data/exports}. The metrics file is always the one in that folder. Services read the seed's
+ * {@code EXPORT_*} variables from the environment; flags override them.
+ */
 final class DatabaseOptions {
 
     /**
@@ -31,41 +43,190 @@ final class DatabaseOptions {
     @Option(names = "--password", description = "Database password.", arity = "0..1", interactive = true)
     String password;
 
-    /** @return whether no {@code --db} was given, so the demo database is meant */
+    @Option(names = "--out", paramLabel = "DIR", description = "Where exports are (default: the demo's with the demo database, else "
+            + "EXPORT_OUTPUT_DIR, else data/exports).")
+    String out;
+
+    /** The process environment, replaceable by tests. */
+    static Map<String, String> environment = System.getenv();
+
+    private static boolean demoExists() {
+        return Files.exists(DEMO.resolve("db").resolve("sms.mv.db"));
+    }
+
+    /** @return whether the demo database is meant: no {@code --db}, and the demo exists */
     boolean demo() {
-        return url == null;
+        return url == null && demoExists();
     }
 
     /**
      * @return the database named by the options, or the demo's
-     * @throws InvalidRequestException when no {@code --db} was given and there is no demo database
+     * @throws InvalidRequestException when no {@code --db} was given and there is no demo database, or an H2
+     *                                 file database named does not exist (it is never created here)
      */
     DataSource open() {
         if (url != null) {
-            DataSource db = JdbcDataSource.driverManager(url, user, password);
-            return url.startsWith("jdbc:h2:") && url.toUpperCase(java.util.Locale.ROOT).contains("AUTO_SERVER=TRUE") ? new SharedH2(db) : db;
+            String u = url;
+            if (u.startsWith("jdbc:h2:") && !u.startsWith("jdbc:h2:mem:") && !u.startsWith("jdbc:h2:tcp:") && !u.startsWith("jdbc:h2:ssl:")) {
+                Path file = h2File(u);
+                if (file != null && !Files.exists(file)) {
+                    throw new InvalidRequestException("No H2 database at " + file.toAbsolutePath() + ". Create the demo database "
+                            + "with 'sms-export demo --dir DIR', or give --db the URL of an existing database.");
+                }
+                if (!u.toUpperCase(Locale.ROOT).contains("IFEXISTS=")) {
+                    u += ";IFEXISTS=TRUE"; // a typo must not create an empty database
+                }
+            }
+            DataSource db = JdbcDataSource.driverManager(u, user, password);
+            return u.startsWith("jdbc:h2:") && u.toUpperCase(Locale.ROOT).contains("AUTO_SERVER=TRUE") ? new SharedH2(db) : db;
         }
-        if (!Files.exists(DEMO.resolve("db").resolve("sms.mv.db"))) {
+        if (!demoExists()) {
             throw new InvalidRequestException("No --db given and no demo database in " + DEMO.toAbsolutePath()
                     + ". Run 'sms-export demo' first, or pass --db JDBC_URL.");
         }
         return new SharedH2(JdbcDataSource.driverManager(DemoCommand.url(DEMO, true), "sa", ""));
     }
 
-    /**
-     * @param db the database
-     * @return a service builder whose jobs live in the database's {@code export_jobs}, shared with the other
-     *         commands that may run beside this one ({@link #RECOVERY_GRACE})
-     */
-    static ExportService.Builder jobsIn(DataSource db) {
-        return ExportService.builder().jobStore(JdbcJobStore.create(db)).recoveryGrace(RECOVERY_GRACE);
+    /** @return the {@code .mv.db} file an embedded H2 URL names, or {@code null} when it names none */
+    private static Path h2File(String url) {
+        String rest = url.substring("jdbc:h2:".length());
+        if (rest.startsWith("file:")) {
+            rest = rest.substring("file:".length());
+        }
+        int semi = rest.indexOf(';');
+        String name = semi < 0 ? rest : rest.substring(0, semi);
+        if (name.isEmpty() || name.startsWith("zip:") || name.startsWith("nio")) {
+            return null;
+        }
+        try {
+            return Path.of((name.startsWith("~") ? System.getProperty("user.home") + name.substring(1) : name) + ".mv.db");
+        } catch (InvalidPathException e) {
+            return null;
+        }
     }
 
     /**
-     * @param out the {@code --out} option, or {@code null}
-     * @return where exports go: {@code --out}, else the demo's directory for the demo database, else {@code data/exports}
+     * @return where exports are: {@code --out}, else {@code EXPORT_OUTPUT_DIR}, else the demo's folder with the demo
+     *         database, else {@code data/exports}; not created here
+     * @throws InvalidRequestException when {@code --out} is empty or names a file
      */
-    Path exportsDir(Path out) {
-        return out != null ? out : demo() ? DEMO.resolve("exports") : Path.of("data/exports");
+    Path exportsDir() {
+        Path dir;
+        if (out != null) {
+            if (out.isBlank()) {
+                throw new InvalidRequestException("--out must name a directory, got an empty value.");
+            }
+            try {
+                dir = Path.of(out);
+            } catch (InvalidPathException e) {
+                throw new InvalidRequestException("--out '" + out + "' is not a valid path: " + e.getReason() + ".");
+            }
+        } else if (environment.get("EXPORT_OUTPUT_DIR") != null && !environment.get("EXPORT_OUTPUT_DIR").isBlank()) {
+            dir = Path.of(environment.get("EXPORT_OUTPUT_DIR"));
+        } else {
+            dir = url == null && demoExists() ? DEMO.resolve("exports") : Path.of("data/exports");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new InvalidRequestException((out != null ? "--out " : "The export folder ") + dir + " is a file, not a directory.");
+        }
+        return dir;
+    }
+
+    /** @return the metrics file in the export folder */
+    Path metricsFile() {
+        return exportsDir().resolve("metrics.jsonl");
+    }
+
+    /**
+     * @return the seed's {@code EXPORT_*} settings from the environment
+     * @throws InvalidRequestException naming every bad value
+     */
+    static ExportConfig environmentConfig() {
+        return ExportConfig.from(environment);
+    }
+
+    /**
+     * @param db the database
+     * @return a service builder with the environment's settings, whose jobs live in the database's
+     *         {@code export_jobs}, shared with the other commands that may run beside this one ({@link #RECOVERY_GRACE}),
+     *         writing to {@link #exportsDir()}
+     */
+    ExportService.Builder service(DataSource db) {
+        return jobsIn(db).outputDirectory(exportsDir());
+    }
+
+    /**
+     * @param db the database
+     * @return a service builder with the environment's settings and the database's {@code export_jobs}
+     */
+    static ExportService.Builder jobsIn(DataSource db) {
+        return ExportService.builder().config(environmentConfig()).jobStore(JdbcJobStore.create(db)).recoveryGrace(RECOVERY_GRACE);
+    }
+
+    /**
+     * Makes a directory of personal data private: created {@code rwx------} (or narrowed to it), and every file in
+     * it {@code rw-------}, so a database H2 created with the process's umask is not readable by others.
+     *
+     * @param dir the directory
+     * @throws IOException when it cannot be created or narrowed
+     */
+    static void ownerOnly(Path dir) throws IOException {
+        boolean posix = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        if (!Files.exists(dir)) {
+            Files.createDirectories(dir);
+        }
+        if (!posix) {
+            return;
+        }
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f)) {
+                    Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes the export folder if this command created it and left nothing in it but its own bookkeeping (the
+     * metrics file, the link secret): a command that fails must not leave anything behind.
+     *
+     * @param dir     the folder
+     * @param existed whether it existed before the command
+     */
+    static void removeIfCreated(Path dir, boolean existed) {
+        if (existed || !Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            try (var s = Files.list(dir)) {
+                if (s.anyMatch(p -> !p.getFileName().toString().equals("metrics.jsonl")
+                        && !p.getFileName().toString().startsWith(".link-secret"))) {
+                    return;
+                }
+            }
+            try (var s = Files.list(dir)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(dir);
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null && dir.getNameCount() > 1) {
+                try (var s = Files.list(parent)) {
+                    if (s.findAny().isEmpty()) {
+                        Files.deleteIfExists(parent); // data/ of data/exports
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // best effort: the error message matters more
+        }
+    }
+
+    /** @return the URL with any password masked, for messages */
+    String maskedUrl() {
+        return url == null ? "the demo database" : JdbcUrls.mask(url);
     }
 }

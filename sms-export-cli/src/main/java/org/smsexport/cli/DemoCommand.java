@@ -54,8 +54,11 @@ final class DemoCommand extends Common implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Files.createDirectories(dir);
+        // personal data: the database's folder and files are the owner's only, whatever the umask
+        DatabaseOptions.ownerOnly(dir.resolve("db"));
         DataSource db = JdbcDataSource.driverManager(url(dir, false), "sa", "");
         long existing = students(db);
+        DatabaseOptions.ownerOnly(dir.resolve("db"));
         if (existing == 0) {
             if (!json) {
                 err.printf(Locale.ROOT, "Creating the demo database with %,d students in %s …%n", rows, dir.resolve("db"));

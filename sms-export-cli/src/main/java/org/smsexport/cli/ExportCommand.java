@@ -1,6 +1,5 @@
 package org.smsexport.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +51,9 @@ final class ExportCommand extends Common implements Callable<Integer> {
     @Mixin
     DatabaseOptions database;
 
-    @Option(names = "--out", defaultValue = "data/exports", description = "Output directory (default ${DEFAULT-VALUE}).")
-    Path outDir;
+    @Option(names = "--max-records", paramLabel = "N", description = "Most records the export may hold, 0 for no limit (default: "
+            + "EXPORT_MAX_RECORDS, else no limit).")
+    Long maxRecords;
 
     @Option(names = "--locale", defaultValue = "en", description = "Language of headers: en or el (default ${DEFAULT-VALUE}).")
     String locale;
@@ -73,18 +73,26 @@ final class ExportCommand extends Common implements Callable<Integer> {
             request.notifyEmail(notify);
         }
         ExportRequest built = request.build();
-        JdbcDataSource source = JdbcDataSource.of(database.open());
-        boolean created = !Files.exists(outDir);
+        Path outDir = database.exportsDir();
+        javax.sql.DataSource db = database.open();
+        JdbcDataSource source = JdbcDataSource.of(db);
+        boolean existed = Files.exists(outDir);
         ExportOutcome outcome;
-        try (ExportService exports = ExportService.builder().dataSource(source).outputDirectory(outDir).maxRecords(0).build()) {
+        ExportService.Builder builder = database.service(db).dataSource(source);
+        Long max = maxRecords != null ? maxRecords : DatabaseOptions.environment.containsKey("EXPORT_MAX_RECORDS") ? null : 0L;
+        if (max != null) {
+            builder.maxRecords(max);
+        }
+        try (ExportService exports = builder.build()) {
             // every check before the first row: request, then database
             exports.validate(built);
             source.check(exportType);
+            if (notify != null) {
+                mailWarning().ifPresent(w -> err.println("warning: --notify " + notify + ": nothing will be sent: " + w));
+            }
             outcome = runWithProgress(exports, built, err);
         } catch (RuntimeException e) {
-            if (created) {
-                deleteIfEmpty(outDir);
-            }
+            DatabaseOptions.removeIfCreated(outDir, existed);
             throw e;
         }
         Map<String, Object> r = result(outcome);
@@ -103,16 +111,15 @@ final class ExportCommand extends Common implements Callable<Integer> {
         return 0;
     }
 
-    private static void deleteIfEmpty(Path dir) {
-        try {
-            Files.deleteIfExists(dir.resolve("metrics.jsonl"));
-            try (var s = Files.list(dir)) {
-                if (s.findAny().isEmpty()) {
-                    Files.delete(dir);
-                }
-            }
-        } catch (IOException e) {
-            // best effort: the error message matters more
+    /** @return why mail would not be sent with the environment's settings, if it would not */
+    static java.util.Optional<String> mailWarning() {
+        org.smsexport.mail.MailConfig mail = org.smsexport.mail.MailConfig.from(DatabaseOptions.environment);
+        if (!"true".equalsIgnoreCase(DatabaseOptions.environment.getOrDefault("ENABLE_EMAIL_NOTIFICATIONS", "false").strip())) {
+            return java.util.Optional.of("ENABLE_EMAIL_NOTIFICATIONS is not true");
         }
+        if (!mail.isEnabled()) {
+            return java.util.Optional.of(String.join("; ", mail.problems()));
+        }
+        return java.util.Optional.empty();
     }
 }

@@ -1,16 +1,58 @@
 package org.smsexport.cli;
 
-/** Turns an exception into the one line a user sees. */
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import org.smsexport.jdbc.JdbcUrls;
+
+/**
+ * Turns an exception into the one line a user sees: its message in plain words (a file error says what is wrong
+ * with which path, not the Java class that reported it), never a password from a JDBC URL.
+ */
 final class Messages {
 
     private Messages() {
     }
 
     static String oneLine(Throwable e) {
-        String m = e.getMessage();
-        if (m == null || m.isBlank()) {
-            m = e.getClass().getSimpleName();
+        Throwable t = e;
+        while ((t instanceof java.io.UncheckedIOException || t instanceof java.util.concurrent.ExecutionException
+                || t instanceof java.util.concurrent.CompletionException) && t.getCause() != null) {
+            t = t.getCause();
         }
-        return m.lines().findFirst().orElse(m);
+        String m = t instanceof FileSystemException ? fileProblem((FileSystemException) t) : t.getMessage();
+        if (m == null || m.isBlank()) {
+            m = t.getCause() != null && t.getCause().getMessage() != null ? t.getCause().getMessage() : "unexpected " + t.getClass().getSimpleName();
+        }
+        // a message that quotes a file error ends with the exception's toString(): say it in words
+        Throwable cause = t.getCause();
+        if (cause instanceof FileSystemException && cause.toString().length() > 0 && m.contains(cause.toString())) {
+            m = m.replace(cause.toString(), fileProblem((FileSystemException) cause));
+        }
+        m = m.replaceAll("java\\.[a-z.]+\\.([A-Z][A-Za-z]*Exception): ", "");
+        return JdbcUrls.mask(m.lines().findFirst().orElse(m));
+    }
+
+    private static String fileProblem(FileSystemException e) {
+        String path = e.getFile() == null ? "a file" : e.getFile();
+        if (e instanceof FileAlreadyExistsException) {
+            return path + " already exists and is not a directory";
+        }
+        if (e instanceof NoSuchFileException) {
+            return path + " does not exist";
+        }
+        if (e instanceof AccessDeniedException) {
+            return path + ": permission denied";
+        }
+        if (e instanceof NotDirectoryException) {
+            return path + " is not a directory";
+        }
+        if (e instanceof DirectoryNotEmptyException) {
+            return path + " is a directory that is not empty";
+        }
+        return path + (e.getReason() == null ? ": cannot be used" : ": " + e.getReason().toLowerCase(java.util.Locale.ROOT));
     }
 }

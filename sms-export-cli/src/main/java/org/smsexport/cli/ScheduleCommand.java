@@ -33,13 +33,9 @@ final class ScheduleCommand {
         @Mixin
         DatabaseOptions database;
 
-        @Option(names = "--out", paramLabel = "DIR", description = "Where scheduled exports are written (default: the demo's, "
-                + "or data/exports).")
-        Path outDir;
-
         @Override
         public Integer call() throws Exception {
-            try (Schedules.Session s = Schedules.open(database, outDir)) {
+            try (Schedules.Session s = Schedules.manage(database)) {
                 return run(s, spec.commandLine().getOut());
             }
         }

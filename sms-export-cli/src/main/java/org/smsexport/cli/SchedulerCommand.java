@@ -24,9 +24,6 @@ final class SchedulerCommand {
         @Mixin
         DatabaseOptions database;
 
-        @Option(names = "--out", paramLabel = "DIR", description = "Where exports are written (default: the demo's, or data/exports).")
-        Path outDir;
-
         @Option(names = "--maintenance", paramLabel = "FREQUENCY", description = "Also schedule the retention cleanup (e.g. daily), "
                 + "once for the database.")
         String maintenance;
@@ -41,7 +38,7 @@ final class SchedulerCommand {
             if (poll < 0.05 || poll > 3600) {
                 throw new IllegalArgumentException("--poll must be 0.05 to 3600 seconds, got " + poll);
             }
-            try (Schedules.Session s = Schedules.open(database, outDir, Duration.ofMillis(Math.round(poll * 1000)))) {
+            try (Schedules.Session s = Schedules.run(database, Duration.ofMillis(Math.round(poll * 1000)))) {
                 if (maintenance != null && s.scheduler().list().stream().noneMatch(i -> i.isMaintenance())) {
                     out.println("Scheduled the retention cleanup: " + s.scheduler().scheduleMaintenance(maintenance));
                 }

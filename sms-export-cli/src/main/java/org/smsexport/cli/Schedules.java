@@ -31,14 +31,17 @@ final class Schedules {
         }
     }
 
-    static Session open(DatabaseOptions database, Path outDir) {
-        return open(database, outDir, Duration.ofSeconds(10));
+    /** A session that manages schedules only: it runs no export, so it creates no export folder. */
+    static Session manage(DatabaseOptions database) {
+        DataSource db = database.open();
+        ExportService exports = database.service(db).dataSource(JdbcDataSource.of(db)).createOutputDirectory(false).build();
+        return new Session(exports, ExportScheduler.builder(exports).dataSource(db).build());
     }
 
-    static Session open(DatabaseOptions database, Path outDir, Duration poll) {
+    /** A session that runs due schedules, polling at this interval. */
+    static Session run(DatabaseOptions database, Duration poll) {
         DataSource db = database.open();
-        ExportService exports = DatabaseOptions.jobsIn(db).dataSource(JdbcDataSource.of(db)).outputDirectory(database.exportsDir(outDir))
-                .build();
+        ExportService exports = database.service(db).dataSource(JdbcDataSource.of(db)).build();
         return new Session(exports, ExportScheduler.builder(exports).dataSource(db).pollingInterval(poll).build());
     }
 

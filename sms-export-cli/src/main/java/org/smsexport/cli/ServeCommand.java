@@ -44,22 +44,46 @@ final class ServeCommand extends Common implements Callable<Integer> {
     @Option(names = "--public-url", description = "Base URL put in download links (default http://localhost:PORT).")
     String publicUrl;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where exports are written (default: the demo's, or data/exports).")
-    Path outDir;
+    @Option(names = "--run-schedules", arity = "1", description = "Also execute due schedules in this process (default: "
+            + "ENABLE_SCHEDULER, else true); /schedules works either way.")
+    Boolean runSchedules;
 
-    @Option(names = "--run-schedules", defaultValue = "true", arity = "1", description = "Also execute due schedules in this "
-            + "process (default ${DEFAULT-VALUE}); /schedules works either way.")
-    boolean runSchedules;
+    @Option(names = "--max-records", paramLabel = "N", description = "Most records one export may hold, 0 for no limit (default: "
+            + "EXPORT_MAX_RECORDS, else 100000).")
+    Long maxRecords;
+
+    @Option(names = "--over-limit", paramLabel = "POLICY", description = "fail or truncate an export over the limit (default: "
+            + "EXPORT_OVER_LIMIT, else fail).")
+    String overLimit;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Close a connection that sends "
+            + "nothing for this long (default ${DEFAULT-VALUE}).")
+    int idleTimeout;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        // every check before anything is created: flags, tokens, the port, the settings, the database
+        if (port < 0 || port > 65_535) {
+            throw new InvalidRequestException("--port must be 0 to 65535, got " + port + ".");
+        }
+        if (idleTimeout < 1 || idleTimeout > 3_600) {
+            throw new InvalidRequestException("--idle-timeout must be 1 to 3600 seconds, got " + idleTimeout + ".");
+        }
         Map<String, RestServer.User> tokens = new HashMap<>();
         for (String t : tokenSpecs) {
             RestServer.parseToken(t, tokens);
         }
         if (tokensFile != null) {
-            for (String line : Files.readAllLines(tokensFile)) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(tokensFile);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new InvalidRequestException("--tokens-file " + tokensFile + " does not exist.");
+            } catch (java.io.IOException e) {
+                throw new InvalidRequestException("--tokens-file " + tokensFile + " cannot be read: " + Messages.oneLine(e));
+            }
+            for (String line : lines) {
                 if (!line.isBlank() && !line.startsWith("#")) {
                     RestServer.parseToken(line.strip(), tokens);
                 }
@@ -68,27 +92,61 @@ final class ServeCommand extends Common implements Callable<Integer> {
         if (tokens.isEmpty()) {
             throw new InvalidRequestException("No tokens: pass --token USER:SECRET:ROLE (or --tokens-file); the API never runs open.");
         }
-        DataSource db = database.open();
-        Path exportsDir = database.exportsDir(outDir);
         if (port == 0) {
             // links in mails need the real port before the service is built: pick a free one now
             try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
                 port = probe.getLocalPort();
             }
         }
+        probe(bind, port);
+        Map<String, String> env = DatabaseOptions.environment;
+        boolean schedulesHere = runSchedules != null ? runSchedules
+                : !"false".equalsIgnoreCase(env.getOrDefault("ENABLE_SCHEDULER", "true").strip());
+        DataSource db = database.open();
+        Path exportsDir = database.exportsDir();
+        boolean existed = Files.exists(exportsDir);
         String base = publicUrl != null ? publicUrl : "http://localhost:" + port;
-        try (ExportService exports = DatabaseOptions.jobsIn(db).dataSource(JdbcDataSource.of(db))
-                .outputDirectory(exportsDir).downloadLinks(base, null).build();
+        ExportService.Builder builder = database.service(db).dataSource(JdbcDataSource.of(db)).downloadLinks(base, null);
+        if (maxRecords != null) {
+            builder.maxRecords(maxRecords);
+        }
+        if (overLimit != null) {
+            builder.overLimit(org.smsexport.core.OverLimitPolicy.parse(overLimit));
+        }
+        try (ExportService exports = builder.build();
                 ExportScheduler scheduler = ExportScheduler.create(exports, db);
-                RestServer server = new RestServer(exports, scheduler, tokens, bind, port, base)) {
-            if (runSchedules) {
+                RestServer server = new RestServer(exports, scheduler, tokens, bind, port, base, java.time.Duration.ofSeconds(idleTimeout))) {
+            try {
+                server.start();
+            } catch (RuntimeException e) {
+                throw new InvalidRequestException("Cannot listen on " + bind + ":" + port + ": " + Messages.oneLine(e)
+                        + ". Choose another --port or --bind.");
+            }
+            if (schedulesHere) {
                 scheduler.start();
             }
-            server.start();
             out.println("sms-export API on http://" + bind + ":" + server.port() + " (links: " + server.publicUrl()
                     + "); Ctrl-C stops it");
+            out.flush();
             untilStopped();
+        } catch (RuntimeException e) {
+            DatabaseOptions.removeIfCreated(exportsDir, existed);
+            throw e;
         }
         return 0;
+    }
+
+    /** Fails with the address and port when they cannot be listened on (in use, not this machine's, not allowed). */
+    private static void probe(String host, int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.net.BindException e) {
+            throw new InvalidRequestException("Cannot listen on " + host + ":" + port + ": " + (e.getMessage() == null
+                    ? "the address is not available" : e.getMessage().replaceFirst(" \\(Bind failed\\)", "").toLowerCase(java.util.Locale.ROOT))
+                    + ". Choose another --port or --bind.");
+        } catch (java.io.IOException | IllegalArgumentException | SecurityException e) {
+            throw new InvalidRequestException("Cannot listen on " + host + ":" + port + ": " + Messages.oneLine(e) + ".");
+        }
     }
 }

@@ -24,14 +24,17 @@ final class SlowestCommand extends Common implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "10", description = "How many (default ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--metrics", paramLabel = "FILE", description = "The metrics file (default: data/exports/metrics.jsonl, "
-            + "else the demo's).")
+    @Option(names = "--metrics", paramLabel = "FILE", description = "The metrics file (default: metrics.jsonl in the export "
+            + "folder, see --out).")
     Path metrics;
+
+    @picocli.CommandLine.Mixin
+    DatabaseOptions database;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        for (ExportMetrics m : new PerformanceMonitor(StatsCommand.metricsFile(metrics), Clock.systemUTC()).slowestExports(limit)) {
+        for (ExportMetrics m : new PerformanceMonitor(StatsCommand.metricsFile(metrics, database), Clock.systemUTC()).slowestExports(limit)) {
             if (json) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("export_id", m.exportId().value());

@@ -29,31 +29,31 @@ final class StatsCommand extends Common implements Callable<Integer> {
     @Option(names = "--type", description = "Only this export type.")
     String type;
 
-    @Option(names = "--metrics", paramLabel = "FILE", description = "The metrics file (default: data/exports/metrics.jsonl, "
-            + "else the demo's).")
+    @Option(names = "--metrics", paramLabel = "FILE", description = "The metrics file (default: metrics.jsonl in the export "
+            + "folder, see --out).")
     Path metrics;
 
-    /** The file to read: the option, else the export command's default, else the demo's. */
-    static Path metricsFile(Path option) {
-        if (option != null) {
-            if (!Files.exists(option)) {
-                throw new InvalidRequestException("No metrics file at " + option.toAbsolutePath() + ".");
-            }
-            return option;
+    @picocli.CommandLine.Mixin
+    DatabaseOptions database;
+
+    /** The file to read: the option, else the one in the export folder every command uses. */
+    static Path metricsFile(Path option, DatabaseOptions database) {
+        Path p = option != null ? option : database.metricsFile();
+        if (!Files.exists(p)) {
+            throw new InvalidRequestException("No metrics file at " + p.toAbsolutePath() + (option != null ? "."
+                    : "; run an export first, or pass --out DIR or --metrics FILE."));
         }
-        for (Path p : new Path[] {Path.of("data/exports/metrics.jsonl"), Path.of("sms-export-demo/exports/metrics.jsonl")}) {
-            if (Files.exists(p)) {
-                return p;
-            }
-        }
-        throw new InvalidRequestException("No metrics file in data/exports or sms-export-demo/exports; run an export first, or pass "
-                + "--metrics FILE.");
+        return p;
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PerformanceStats s = new PerformanceMonitor(metricsFile(metrics), Clock.systemUTC()).performanceStats(Optional.ofNullable(type),
+        if (type != null && org.smsexport.ExportType.builtIn(type).isEmpty()) {
+            throw new InvalidRequestException("Unknown export type '" + type + "'. Available: "
+                    + org.smsexport.ExportType.builtIns().stream().map(org.smsexport.ExportType::name).toList() + ".");
+        }
+        PerformanceStats s = new PerformanceMonitor(metricsFile(metrics, database), Clock.systemUTC()).performanceStats(Optional.ofNullable(type),
                 days);
         if (json) {
             printJson(out, s.toMap());

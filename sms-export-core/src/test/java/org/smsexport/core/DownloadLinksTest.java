@@ -35,6 +35,11 @@ class DownloadLinksTest {
         assertThat(links.verify(job, "alice", later)).as("expiry pushed back").isEqualTo(DownloadLinks.Verdict.TAMPERED);
         assertThat(links.verify(job, "alice", "garbage")).isEqualTo(DownloadLinks.Verdict.TAMPERED);
         assertThat(links.verify(job, "alice", "123.!!!")).isEqualTo(DownloadLinks.Verdict.TAMPERED);
+        // numbers no instant can hold: malformed, never an exception (they were a 500 before)
+        for (String huge : new String[] {"99999999999999999.x", "-9223372036854775808.x", "9223372036854775807.AAAA", "", "."}) {
+            assertThat(links.verify(job, "alice", huge)).as(huge).isEqualTo(DownloadLinks.Verdict.TAMPERED);
+            assertThat(links.expiry(huge)).as(huge).isEmpty();
+        }
         clock.advance(Duration.ofDays(7).plusSeconds(1));
         assertThat(links.verify(job, "alice", token)).isEqualTo(DownloadLinks.Verdict.EXPIRED);
     }

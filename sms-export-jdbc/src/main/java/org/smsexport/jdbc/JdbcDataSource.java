@@ -509,7 +509,18 @@ public final class JdbcDataSource implements DataSource {
 
         @Override
         public Connection getConnection() throws SQLException {
-            return user == null ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
+            try {
+                return user == null ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
+            } catch (SQLException e) {
+                // drivers quote the URL ("No suitable driver found for …"): never with its password
+                String masked = JdbcUrls.mask(e.getMessage());
+                if (java.util.Objects.equals(masked, e.getMessage())) {
+                    throw e;
+                }
+                SQLException safe = new SQLException(masked, e.getSQLState(), e.getErrorCode());
+                safe.setStackTrace(e.getStackTrace());
+                throw safe;
+            }
         }
 
         @Override

@@ -1,0 +1,195 @@
+package org.smsexport.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smsexport.JobFilter;
+import org.smsexport.jdbc.JdbcDataSource;
+import org.smsexport.jdbc.JdbcJobStore;
+
+/** What a crash, a typo or a hostile setting found in the commands: each one fails cleanly and leaves nothing. */
+class CliHardeningTest {
+
+    @TempDir
+    static Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static String db() {
+        return DemoCommand.url(dir.resolve("demo"), true) + ";USER=sa";
+    }
+
+    @BeforeAll
+    static void createDemoDatabase() {
+        Run r = run("demo", "--rows", "100", "--dir", dir.resolve("demo").toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+    }
+
+    @AfterEach
+    void realEnvironment() {
+        DatabaseOptions.environment = System.getenv();
+    }
+
+    private static List<Path> here(String glob) throws Exception {
+        try (Stream<Path> s = Files.list(Path.of(""))) {
+            return s.filter(p -> p.getFileSystem().getPathMatcher("glob:" + glob).matches(p.getFileName())).toList();
+        }
+    }
+
+    private static void assertOneLine(Run r, String expected) {
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: ").contains(expected).doesNotContain("\tat ").doesNotContain("Exception")
+                .doesNotContain("java.");
+        assertThat(r.err().strip().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void anEmptyOrFileOutIsRefusedAndNothingIsWritten() throws Exception {
+        assertOneLine(run("export", "--type", "students", "--format", "csv", "--db", db(), "--out", ""), "--out must name a directory");
+        assertThat(here("students_*")).as("no file in the working directory").isEmpty();
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        assertOneLine(run("export", "--type", "students", "--format", "csv", "--db", db(), "--out", file.toString()),
+                "--out " + file + " is a file, not a directory.");
+    }
+
+    @Test
+    void formatOptionsPassAndAreCheckedAsTheApiDoes() throws Exception {
+        Path out = dir.resolve("options");
+        Run r = run("export", "--type", "courses", "--format", "csv", "--option", "delimiter=;", "--option", "bom=false", "--db", db(),
+                "--out", out.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        String csv = Files.readString(Path.of(new ObjectMapper().readTree(r.out()).get("file").asText()));
+        assertThat(csv).startsWith("ID;Course Code;Course Name;");
+        assertOneLine(run("export", "--type", "courses", "--format", "csv", "--option", "colour=red", "--db", db(), "--out", out.toString()),
+                "Unknown option 'colour' for format 'csv'. Valid options: [bom, delimiter, formula_guard, header, line_ending].");
+        assertOneLine(run("export", "--type", "courses", "--format", "pdf", "--locale", "xx", "--db", db(), "--out", out.toString()),
+                "Unknown locale 'xx' for courses. Available: [el, en].");
+        assertOneLine(run("schedule", "add", "--type", "courses", "--format", "pdf", "--frequency", "daily", "--option",
+                "password=TopSecret1", "--db", db()), "Option 'password' cannot be stored with a schedule");
+    }
+
+    @Test
+    void exportRecordsItsJobInTheDatabaseAndItsMetricsBesideItsFiles() throws Exception {
+        Path out = dir.resolve("recorded");
+        Run r = run("export", "--type", "grades", "--format", "xlsx", "--db", db(), "--out", out.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        String id = new ObjectMapper().readTree(r.out()).get("id").asText();
+        JdbcJobStore store = JdbcJobStore.create(JdbcDataSource.driverManager(db(), null, null));
+        assertThat(store.find(org.smsexport.JobId.of(id))).isPresent();
+        assertThat(store.count(JobFilter.all())).isGreaterThanOrEqualTo(10);
+        Path metrics = out.resolve("metrics.jsonl");
+        assertThat(Files.readString(metrics)).contains(id);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(metrics))).isEqualTo("rw-------");
+        Run stats = run("stats", "--out", out.toString(), "--json");
+        assertThat(new ObjectMapper().readTree(stats.out()).get("total_exports").asLong()).isEqualTo(1);
+        assertOneLine(run("stats", "--type", "bogus", "--out", out.toString()), "Unknown export type 'bogus'");
+    }
+
+    @Test
+    void theDemoDatabaseIsTheOwnersOnly() throws Exception {
+        Path db = dir.resolve("demo").resolve("db");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db.resolve("sms.mv.db")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("demo").resolve("exports")
+                .resolve("metrics.jsonl")))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void passwordsInJdbcUrlsAreNeverEchoed() {
+        Run r = run("export", "--type", "students", "--format", "csv", "--db", "jdbc:postgres://h/db?user=u&password=TopSecret1",
+                "--out", dir.resolve("never").toString());
+        assertOneLine(r, "password=***");
+        assertThat(r.err()).doesNotContain("TopSecret1");
+        Run s = run("serve", "--token", "a:abcdefgh:user", "--port", "0", "--db", "jdbc:postgresql://u:TopSecret1@127.0.0.1:1/db",
+                "--out", dir.resolve("never").toString());
+        assertThat(s.code()).isEqualTo(2);
+        assertThat(s.err()).doesNotContain("TopSecret1");
+        assertThat(dir.resolve("never")).doesNotExist();
+    }
+
+    @Test
+    void aMistypedH2DatabaseIsNeverCreated() {
+        Path nope = dir.resolve("nope");
+        assertOneLine(run("export", "--type", "students", "--format", "csv", "--db", "jdbc:h2:" + nope.resolve("db"), "--out",
+                dir.resolve("never").toString()), "No H2 database at " + nope.resolve("db.mv.db").toAbsolutePath()
+                + ". Create the demo database with 'sms-export demo --dir DIR'");
+        assertThat(nope).doesNotExist();
+    }
+
+    @Test
+    void failingCommandsCreateNothing() throws Exception {
+        Path out = dir.resolve("untouched");
+        String[][] cases = {
+            {"schedule", "add", "--type", "students", "--format", "csv", "--frequency", "cron 0 25 * * *", "--db", db(), "--out", out.toString()},
+            {"schedule", "add", "--type", "students", "--format", "csv", "--frequency", "daily", "--zone", "Mars/Olympus", "--db", db(),
+                "--out", out.toString()},
+            {"schedule", "add", "--type", "students", "--format", "csv", "--frequency", "daily", "--catch-up", "sometimes", "--db", db(),
+                "--out", out.toString()},
+            {"schedule", "preview", "export_nothing_1", "--db", db(), "--out", out.toString()},
+            {"serve", "--port", "70000", "--token", "a:abcdefgh:user", "--db", db(), "--out", out.toString()},
+            {"serve", "--tokens-file", dir.resolve("missing").toString(), "--db", db(), "--out", out.toString()},
+        };
+        String[] expected = {"hour field '25'", "Time zone 'Mars/Olympus' is unknown", "sometimes", "export_nothing_1",
+            "--port must be 0 to 65535, got 70000.", "--tokens-file " + dir.resolve("missing") + " does not exist."};
+        for (int i = 0; i < cases.length; i++) {
+            assertOneLine(run(cases[i]), expected[i]);
+        }
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            assertOneLine(run("serve", "--port", String.valueOf(port), "--token", "a:abcdefgh:user", "--db", db(), "--out", out.toString()),
+                    "Cannot listen on 127.0.0.1:" + port + ": address already in use.");
+        }
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void theEnvironmentConfiguresEveryServiceAndFlagsOverrideIt() throws Exception {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("EXPORT_MAX_RECORDS", "50");
+        DatabaseOptions.environment = env;
+        Path out = dir.resolve("limited");
+        Run over = run("export", "--type", "students", "--format", "csv", "--db", db(), "--out", out.toString(), "--json");
+        assertThat(over.code()).isEqualTo(1);
+        assertThat(over.err()).contains("over the limit of 50");
+        Run flag = run("export", "--type", "students", "--format", "csv", "--db", db(), "--out", out.toString(), "--max-records", "0",
+                "--json");
+        assertThat(flag.code()).as(flag.err()).isZero();
+        env.put("EXPORT_OVER_LIMIT", "truncate");
+        Run truncated = run("export", "--type", "students", "--format", "csv", "--db", db(), "--out", out.toString(), "--json");
+        assertThat(truncated.code()).as(truncated.err()).isZero();
+        JsonNode t = new ObjectMapper().readTree(truncated.out());
+        assertThat(t.get("rows").asLong()).isEqualTo(50);
+        assertThat(t.get("warnings").toString()).contains("truncated");
+        env.put("EXPORT_MAX_RECORDS", "many");
+        assertOneLine(run("export", "--type", "students", "--format", "csv", "--db", db(), "--out", out.toString()), "EXPORT_MAX_RECORDS");
+        env.remove("EXPORT_MAX_RECORDS");
+        env.put("EXPORT_OUTPUT_DIR", dir.resolve("from-env").toString());
+        Run fromEnv = run("export", "--type", "courses", "--format", "csv", "--db", db(), "--json");
+        assertThat(fromEnv.code()).as(fromEnv.err()).isZero();
+        assertThat(Path.of(new ObjectMapper().readTree(fromEnv.out()).get("file").asText())).startsWith(dir.resolve("from-env"));
+    }
+}
