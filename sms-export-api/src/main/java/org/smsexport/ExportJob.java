@@ -95,7 +95,7 @@ public final class ExportJob {
         b.owner = owner;
         b.notificationEmail = notificationEmail;
         b.notificationSent = notificationSent;
-        b.warnings = warnings;
+        b.warnings = new ArrayList<>(warnings);
         b.filters = filters;
         b.instanceId = instanceId;
         b.archivePath = archivePath;
@@ -236,12 +236,20 @@ public final class ExportJob {
         }
         ExportJob j = (ExportJob) o;
         return id.equals(j.id) && version == j.version && status == j.status && progressPercent == j.progressPercent
-                && totalRecords == j.totalRecords && updatedAt.equals(j.updatedAt);
+                && totalRecords == j.totalRecords && fileSizeBytes == j.fileSizeBytes && notificationSent == j.notificationSent
+                && type.equals(j.type) && format.equals(j.format) && Objects.equals(fileName, j.fileName)
+                && Objects.equals(duration, j.duration) && Objects.equals(sha256, j.sha256)
+                && Objects.equals(errorMessage, j.errorMessage) && createdAt.equals(j.createdAt)
+                && Objects.equals(startedAt, j.startedAt) && Objects.equals(completedAt, j.completedAt)
+                && updatedAt.equals(j.updatedAt) && Objects.equals(owner, j.owner)
+                && Objects.equals(notificationEmail, j.notificationEmail) && warnings.equals(j.warnings)
+                && filters.equals(j.filters) && Objects.equals(instanceId, j.instanceId)
+                && Objects.equals(archivePath, j.archivePath) && Objects.equals(notificationError, j.notificationError);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, version);
+        return Objects.hash(id, version, status, updatedAt);
     }
 
     @Override

@@ -20,6 +20,20 @@ class ModelTest {
     private static final Locale GREEK = Locale.forLanguageTag("el");
 
     @Test
+    void aJobCopiedWithToBuilderTakesWarningsAndEqualsComparesEveryField() {
+        ExportJob job = ExportJob.builder().id(JobId.random()).type("students").format("csv").createdAt(Instant.EPOCH)
+                .updatedAt(Instant.EPOCH).owner("alice").addWarning("first").build();
+        ExportJob more = job.toBuilder().addWarning("second").build();
+        assertThat(more.warnings()).containsExactly("first", "second");
+        assertThat(job.warnings()).containsExactly("first");
+        assertThat(job.toBuilder().build()).isEqualTo(job).hasSameHashCodeAs(job);
+        assertThat(job.toBuilder().sha256("ab").build()).isNotEqualTo(job);
+        assertThat(job.toBuilder().errorMessage("boom").build()).isNotEqualTo(job);
+        assertThat(job.toBuilder().fileName("x.csv").build()).isNotEqualTo(job);
+        assertThat(more).isNotEqualTo(job);
+    }
+
+    @Test
     void builtInTypesFollowTheOriginalDataModel() {
         assertThat(ExportType.builtIns()).extracting(ExportType::name)
                 .containsExactly("students", "courses", "grades", "enrollments", "attendance");

@@ -45,6 +45,20 @@ class InMemoryDataSourceTest {
     }
 
     @Test
+    void sampleAcademicYearsAreOneYearAndTheNext() {
+        int column = ExportType.STUDENTS.indexOf("academic_year");
+        java.util.Iterator<Object[]> rows = org.smsexport.test.SmsData.standard().rows(ExportType.STUDENTS, 2_000);
+        int n = 0;
+        while (rows.hasNext()) {
+            String year = (String) rows.next()[column];
+            int first = Integer.parseInt(year.substring(0, 4));
+            assertThat(year).isEqualTo(first + "-" + (first + 1));
+            n++;
+        }
+        assertThat(n).isEqualTo(2_000);
+    }
+
+    @Test
     void filtersByEveryKindOfFilter() {
         assertThat(ids(Map.of("status", "ACTIVE"), List.of(), OptionalLong.empty())).containsExactly(1L, 3L, 4L);
         assertThat(ids(Map.of("search", "ελένη"), List.of(), OptionalLong.empty())).containsExactly(3L);

@@ -145,7 +145,8 @@ public final class SmsData {
         String mobile = "69" + (10_000_000 + r.nextInt(90_000_000));
         String phone = r.nextInt(3) == 0 ? null : "210" + (1_000_000 + r.nextInt(9_000_000));
         int year = 1 + r.nextInt(4);
-        String academicYear = (2022 + r.nextInt(4)) + "-" + (2023 + r.nextInt(4));
+        int firstYear = 2022 + r.nextInt(4);
+        String academicYear = firstYear + "-" + (firstYear + 1); // a school year is Y-(Y+1), never 2025-2023
         LocalDate enrolled = BASE.plusDays(r.nextInt(1500));
         String status = r.nextInt(10) == 0 ? "inactive" : "active";
         return new Object[] {id, studentCode(id), first, last, father, email, mobile,
