@@ -44,9 +44,9 @@ final class CleanupCommand extends Common implements Callable<Integer> {
                 if (json) {
                     printJson(out, r.toMap());
                 } else {
-                    out.printf(Locale.ROOT, "%s%,d jobs archived (%,d files moved to %s, %,d files already gone), cutoff %s%n",
-                            dryRun ? "[dry run] " : "", r.archivedJobs(), r.archivedFiles(), r.archivePath(), r.missingFiles(),
-                            r.cutoffDate());
+                    out.printf(Locale.ROOT, dryRun ? "Would archive %,d jobs (%,d files to %s, %,d files already gone), cutoff %s%n"
+                            : "%,d jobs archived (%,d files moved to %s, %,d files already gone), cutoff %s%n", r.archivedJobs(),
+                            r.archivedFiles(), r.archivePath(), r.missingFiles(), r.cutoffDate());
                     r.errors().forEach(e -> out.println("  error: " + e));
                 }
                 return r.errors().isEmpty() ? 0 : Main.FAILED;
@@ -55,8 +55,8 @@ final class CleanupCommand extends Common implements Callable<Integer> {
             if (json) {
                 printJson(out, r.toMap());
             } else {
-                out.printf(Locale.ROOT, "%s%,d jobs and %,d files deleted, cutoff %s%n", dryRun ? "[dry run] " : "", r.deletedJobs(),
-                        r.deletedFiles(), r.cutoffDate());
+                out.printf(Locale.ROOT, dryRun ? "Would delete %,d jobs and %,d files, cutoff %s%n"
+                        : "%,d jobs and %,d files deleted, cutoff %s%n", r.deletedJobs(), r.deletedFiles(), r.cutoffDate());
                 r.errors().forEach(e -> out.println("  error: " + e));
             }
             return r.errors().isEmpty() ? 0 : Main.FAILED;

@@ -192,4 +192,29 @@ class CliHardeningTest {
         assertThat(fromEnv.code()).as(fromEnv.err()).isZero();
         assertThat(Path.of(new ObjectMapper().readTree(fromEnv.out()).get("file").asText())).startsWith(dir.resolve("from-env"));
     }
+
+    @Test
+    void jobsListsTheDatabasesJobsNewestFirstAndShowsOne() throws Exception {
+        Path out = dir.resolve("listed");
+        Run made = run("export", "--type", "attendance", "--format", "pdf", "--db", db(), "--out", out.toString(), "--json");
+        assertThat(made.code()).as(made.err()).isZero();
+        String id = new ObjectMapper().readTree(made.out()).get("id").asText();
+        Run list = run("jobs", "--type", "attendance", "--status", "completed", "--limit", "5", "--db", db(), "--json");
+        assertThat(list.code()).as(list.err()).isZero();
+        JsonNode first = new ObjectMapper().readTree(list.out().lines().findFirst().orElseThrow());
+        assertThat(first.get("id").asText()).isEqualTo(id);
+        assertThat(first.get("type").asText()).isEqualTo("attendance");
+        assertThat(first.get("rows").asLong()).isEqualTo(500);
+        assertThat(first.get("file").asText()).startsWith("attendance_").endsWith(".pdf");
+        Run table = run("jobs", "--db", db(), "--limit", "3");
+        assertThat(table.out()).startsWith("id").contains("type", "format", "status", "rows", "size", "created", "file");
+        assertThat(table.out().lines().count()).isEqualTo(4);
+        Run show = run("jobs", "show", id, "--db", db());
+        assertThat(show.code()).isZero();
+        assertThat(show.out()).contains("status     completed", "sha256");
+        assertOneLine(run("jobs", "show", "nope", "--db", db()), "No export job 'nope'");
+        assertOneLine(run("jobs", "--status", "done", "--db", db()), "Unknown status 'done'. Valid: [pending, running, completed");
+        Run dry = run("cleanup", "--days", "1", "--dry-run", "--db", db(), "--out", out.toString());
+        assertThat(dry.out()).startsWith("Would delete ");
+    }
 }
