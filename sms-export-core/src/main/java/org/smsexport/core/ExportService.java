@@ -545,8 +545,15 @@ public final class ExportService implements AutoCloseable {
                     createOutputDirectory);
             DownloadLinks links = null;
             if (publicBaseUrl != null) {
-                links = downloadLinks != null ? downloadLinks
-                        : DownloadLinks.persistent(effective.outputDirectory().resolve(".link-secret"), Duration.ofDays(7), clock);
+                try {
+                    links = downloadLinks != null ? downloadLinks
+                            : DownloadLinks.persistent(effective.outputDirectory().resolve(".link-secret"), Duration.ofDays(7), clock);
+                } catch (java.io.UncheckedIOException e) {
+                    // the engine's threads are running already: stop them, and fail as the Javadoc says
+                    engine.close();
+                    throw new org.smsexport.StorageException(e.getMessage() + ": " + e.getCause().getMessage()
+                            + ". Check that the output directory is writable.", e, null, null, null);
+                }
                 engine.links(links, publicBaseUrl);
             }
             return new ExportService(engine, new ExportMaintenance(store, effective, clock), links);

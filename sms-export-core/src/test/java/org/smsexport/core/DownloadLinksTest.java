@@ -45,6 +45,18 @@ class DownloadLinksTest {
     }
 
     @Test
+    void anUnreadableSecretFailsTheBuildAsAStorageErrorWithoutLeakingThreads() throws Exception {
+        Files.createDirectories(dir.resolve(".link-secret"));
+        long before = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("sms-export-")).count();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ExportService.builder().outputDirectory(dir)
+                .dataSource(Fixtures.memory(5)).downloadLinks("https://sms.example", null).build())
+                .isInstanceOf(org.smsexport.StorageException.class).hasMessageContaining(".link-secret");
+        Thread.sleep(200);
+        long after = Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith("sms-export-")).count();
+        assertThat(after).as("the engine's threads were stopped").isLessThanOrEqualTo(before);
+    }
+
+    @Test
     void theSecretIsCreatedOnceOwnerOnlyAndSharedByEveryInstance() throws Exception {
         Path secret = dir.resolve(".link-secret");
         DownloadLinks first = DownloadLinks.persistent(secret, Duration.ofDays(7), clock);

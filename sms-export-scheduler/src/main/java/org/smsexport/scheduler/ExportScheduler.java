@@ -110,9 +110,14 @@ public final class ExportScheduler implements AutoCloseable {
                 .executorService(workers)
                 .pollingInterval(b.pollingInterval)
                 .heartbeatInterval(b.heartbeatInterval)
+                // db-scheduler waits up to 30 minutes by default; close() must end in bounded time
+                .shutdownMaxWait(SHUTDOWN_WAIT)
                 .clock(clock::instant)
                 .build();
     }
+
+    /** How long {@link #stop()} waits for running slots before giving up on them (their exports keep their own timeout). */
+    static final java.time.Duration SHUTDOWN_WAIT = java.time.Duration.ofSeconds(10);
 
     /**
      * @param exports    the service that runs the exports
@@ -168,13 +173,21 @@ public final class ExportScheduler implements AutoCloseable {
         }
     }
 
-    /** Stops executing; waits for running exports up to db-scheduler's shutdown wait. Idempotent. */
+    /** Stops executing; waits up to 10 seconds for running slots, then interrupts them. Idempotent. */
     public synchronized void stop() {
         if (started && !stopped) {
             scheduler.stop();
             LOG.info("Export scheduler {} stopped", node);
         }
         workers.shutdown();
+        try {
+            if (!workers.awaitTermination(SHUTDOWN_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         stopped = true;
     }
 
@@ -380,7 +393,10 @@ public final class ExportScheduler implements AutoCloseable {
                     + "ExportService.maintenance() to run it now.");
         }
         Instant slot = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        store.claim(id, slot, "manual", node, "RUNNING", null, slot);
+        if (!store.claim(id, slot, "manual", node, "RUNNING", null, slot)) {
+            // another runNow of this schedule in the same millisecond (here or on another node) has that slot
+            throw new org.smsexport.JobStateException("Schedule '" + id + "' was just run manually (slot " + slot + "); try again.");
+        }
         ExportJob job;
         try {
             job = exports.submit(exportRequest(s.request()));
