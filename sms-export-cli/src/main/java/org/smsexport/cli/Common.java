@@ -60,9 +60,8 @@ class Common {
         return "[" + "#".repeat(filled) + "-".repeat(20 - filled) + "]";
     }
 
-    /** One result as an ordered map: the {@code --json} keys. */
-    static Map<String, Object> result(ExportOutcome outcome) {
-        ExportJob j = outcome.job();
+    /** @return what every printed job starts with: {@code id, type, format, status, rows, bytes} */
+    static Map<String, Object> identity(ExportJob j) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", j.id().value());
         m.put("type", j.type());
@@ -70,6 +69,13 @@ class Common {
         m.put("status", j.status().id());
         m.put("rows", j.totalRecords());
         m.put("bytes", j.fileSizeBytes());
+        return m;
+    }
+
+    /** One result as an ordered map: the {@code --json} keys. */
+    static Map<String, Object> result(ExportOutcome outcome) {
+        ExportJob j = outcome.job();
+        Map<String, Object> m = identity(j);
         double seconds = j.duration().map(Duration::toNanos).orElse(0L) / 1e9;
         m.put("seconds", Math.round(seconds * 1000) / 1000.0);
         m.put("rows_per_second", seconds > 0 ? Math.round(j.totalRecords() / seconds) : 0);

@@ -109,13 +109,7 @@ final class JobsCommand extends Common implements Callable<Integer> {
 
     /** @return one job as the {@code --json} keys: {@code id, type, format, status, rows, bytes, created, file} and more */
     static Map<String, Object> row(ExportJob j) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", j.id().value());
-        m.put("type", j.type());
-        m.put("format", j.format());
-        m.put("status", j.status().id());
-        m.put("rows", j.totalRecords());
-        m.put("bytes", j.fileSizeBytes());
+        Map<String, Object> m = identity(j);
         m.put("created", j.createdAt().toString());
         m.put("file", j.fileName().orElse(null));
         m.put("owner", j.owner());

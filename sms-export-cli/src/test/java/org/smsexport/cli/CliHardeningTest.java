@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -29,14 +27,8 @@ class CliHardeningTest {
     @TempDir
     static Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
+    private static Cli.Run run(String... args) {
+        return Cli.run(args);
     }
 
     private static String db() {
@@ -45,7 +37,7 @@ class CliHardeningTest {
 
     @BeforeAll
     static void createDemoDatabase() {
-        Run r = run("demo", "--rows", "100", "--dir", dir.resolve("demo").toString(), "--json");
+        Cli.Run r = run("demo", "--rows", "100", "--dir", dir.resolve("demo").toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
     }
 
@@ -60,7 +52,7 @@ class CliHardeningTest {
         }
     }
 
-    private static void assertOneLine(Run r, String expected) {
+    private static void assertOneLine(Cli.Run r, String expected) {
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).startsWith("error: ").contains(expected).doesNotContain("\tat ").doesNotContain("Exception")
                 .doesNotContain("java.");
@@ -79,7 +71,7 @@ class CliHardeningTest {
     @Test
     void formatOptionsPassAndAreCheckedAsTheApiDoes() throws Exception {
         Path out = dir.resolve("options");
-        Run r = run("export", "--type", "courses", "--format", "csv", "--option", "delimiter=;", "--option", "bom=false", "--db", db(),
+        Cli.Run r = run("export", "--type", "courses", "--format", "csv", "--option", "delimiter=;", "--option", "bom=false", "--db", db(),
                 "--out", out.toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         String csv = Files.readString(Path.of(new ObjectMapper().readTree(r.out()).get("file").asText()));
@@ -95,7 +87,7 @@ class CliHardeningTest {
     @Test
     void exportRecordsItsJobInTheDatabaseAndItsMetricsBesideItsFiles() throws Exception {
         Path out = dir.resolve("recorded");
-        Run r = run("export", "--type", "grades", "--format", "xlsx", "--db", db(), "--out", out.toString(), "--json");
+        Cli.Run r = run("export", "--type", "grades", "--format", "xlsx", "--db", db(), "--out", out.toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         String id = new ObjectMapper().readTree(r.out()).get("id").asText();
         JdbcJobStore store = JdbcJobStore.create(JdbcDataSource.driverManager(db(), null, null));
@@ -104,7 +96,7 @@ class CliHardeningTest {
         Path metrics = out.resolve("metrics.jsonl");
         assertThat(Files.readString(metrics)).contains(id);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(metrics))).isEqualTo("rw-------");
-        Run stats = run("stats", "--out", out.toString(), "--json");
+        Cli.Run stats = run("stats", "--out", out.toString(), "--json");
         assertThat(new ObjectMapper().readTree(stats.out()).get("total_exports").asLong()).isEqualTo(1);
         assertOneLine(run("stats", "--type", "bogus", "--out", out.toString()), "Unknown export type 'bogus'");
     }
@@ -120,11 +112,11 @@ class CliHardeningTest {
 
     @Test
     void passwordsInJdbcUrlsAreNeverEchoed() {
-        Run r = run("export", "--type", "students", "--format", "csv", "--db", "jdbc:postgres://h/db?user=u&password=TopSecret1",
+        Cli.Run r = run("export", "--type", "students", "--format", "csv", "--db", "jdbc:postgres://h/db?user=u&password=TopSecret1",
                 "--out", dir.resolve("never").toString());
         assertOneLine(r, "password=***");
         assertThat(r.err()).doesNotContain("TopSecret1");
-        Run s = run("serve", "--token", "a:abcdefgh:user", "--port", "0", "--db", "jdbc:postgresql://u:TopSecret1@127.0.0.1:1/db",
+        Cli.Run s = run("serve", "--token", "a:abcdefgh:user", "--port", "0", "--db", "jdbc:postgresql://u:TopSecret1@127.0.0.1:1/db",
                 "--out", dir.resolve("never").toString());
         assertThat(s.code()).isEqualTo(2);
         assertThat(s.err()).doesNotContain("TopSecret1");
@@ -172,14 +164,14 @@ class CliHardeningTest {
         env.put("EXPORT_MAX_RECORDS", "50");
         DatabaseOptions.environment = env;
         Path out = dir.resolve("limited");
-        Run over = run("export", "--type", "students", "--format", "csv", "--db", db(), "--out", out.toString(), "--json");
+        Cli.Run over = run("export", "--type", "students", "--format", "csv", "--db", db(), "--out", out.toString(), "--json");
         assertThat(over.code()).isEqualTo(1);
         assertThat(over.err()).contains("over the limit of 50");
-        Run flag = run("export", "--type", "students", "--format", "csv", "--db", db(), "--out", out.toString(), "--max-records", "0",
+        Cli.Run flag = run("export", "--type", "students", "--format", "csv", "--db", db(), "--out", out.toString(), "--max-records", "0",
                 "--json");
         assertThat(flag.code()).as(flag.err()).isZero();
         env.put("EXPORT_OVER_LIMIT", "truncate");
-        Run truncated = run("export", "--type", "students", "--format", "csv", "--db", db(), "--out", out.toString(), "--json");
+        Cli.Run truncated = run("export", "--type", "students", "--format", "csv", "--db", db(), "--out", out.toString(), "--json");
         assertThat(truncated.code()).as(truncated.err()).isZero();
         JsonNode t = new ObjectMapper().readTree(truncated.out());
         assertThat(t.get("rows").asLong()).isEqualTo(50);
@@ -188,7 +180,7 @@ class CliHardeningTest {
         assertOneLine(run("export", "--type", "students", "--format", "csv", "--db", db(), "--out", out.toString()), "EXPORT_MAX_RECORDS");
         env.remove("EXPORT_MAX_RECORDS");
         env.put("EXPORT_OUTPUT_DIR", dir.resolve("from-env").toString());
-        Run fromEnv = run("export", "--type", "courses", "--format", "csv", "--db", db(), "--json");
+        Cli.Run fromEnv = run("export", "--type", "courses", "--format", "csv", "--db", db(), "--json");
         assertThat(fromEnv.code()).as(fromEnv.err()).isZero();
         assertThat(Path.of(new ObjectMapper().readTree(fromEnv.out()).get("file").asText())).startsWith(dir.resolve("from-env"));
     }
@@ -196,25 +188,25 @@ class CliHardeningTest {
     @Test
     void jobsListsTheDatabasesJobsNewestFirstAndShowsOne() throws Exception {
         Path out = dir.resolve("listed");
-        Run made = run("export", "--type", "attendance", "--format", "pdf", "--db", db(), "--out", out.toString(), "--json");
+        Cli.Run made = run("export", "--type", "attendance", "--format", "pdf", "--db", db(), "--out", out.toString(), "--json");
         assertThat(made.code()).as(made.err()).isZero();
         String id = new ObjectMapper().readTree(made.out()).get("id").asText();
-        Run list = run("jobs", "--type", "attendance", "--status", "completed", "--limit", "5", "--db", db(), "--json");
+        Cli.Run list = run("jobs", "--type", "attendance", "--status", "completed", "--limit", "5", "--db", db(), "--json");
         assertThat(list.code()).as(list.err()).isZero();
         JsonNode first = new ObjectMapper().readTree(list.out().lines().findFirst().orElseThrow());
         assertThat(first.get("id").asText()).isEqualTo(id);
         assertThat(first.get("type").asText()).isEqualTo("attendance");
         assertThat(first.get("rows").asLong()).isEqualTo(500);
         assertThat(first.get("file").asText()).startsWith("attendance_").endsWith(".pdf");
-        Run table = run("jobs", "--db", db(), "--limit", "3");
+        Cli.Run table = run("jobs", "--db", db(), "--limit", "3");
         assertThat(table.out()).startsWith("id").contains("type", "format", "status", "rows", "size", "created", "file");
         assertThat(table.out().lines().count()).isEqualTo(4);
-        Run show = run("jobs", "show", id, "--db", db());
+        Cli.Run show = run("jobs", "show", id, "--db", db());
         assertThat(show.code()).isZero();
         assertThat(show.out()).contains("status     completed", "sha256");
         assertOneLine(run("jobs", "show", "nope", "--db", db()), "No export job 'nope'");
         assertOneLine(run("jobs", "--status", "done", "--db", db()), "Unknown status 'done'. Valid: [pending, running, completed");
-        Run dry = run("cleanup", "--days", "1", "--dry-run", "--db", db(), "--out", out.toString());
+        Cli.Run dry = run("cleanup", "--days", "1", "--dry-run", "--db", db(), "--out", out.toString());
         assertThat(dry.out()).startsWith("Would delete ");
     }
 }

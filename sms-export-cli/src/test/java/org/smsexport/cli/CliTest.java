@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,14 +18,8 @@ class CliTest {
     @TempDir
     static Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
+    private static Cli.Run run(String... args) {
+        return Cli.run(args);
     }
 
     private static Path demo() {
@@ -36,13 +28,13 @@ class CliTest {
 
     @BeforeAll
     static void createDemoDatabase() {
-        Run r = run("demo", "--rows", "300", "--dir", demo().toString(), "--json");
+        Cli.Run r = run("demo", "--rows", "300", "--dir", demo().toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
     }
 
     @Test
     void demoExportsStudentsCoursesAndGradesToEveryFormatAndReusesItsDatabase() throws Exception {
-        Run r = run("demo", "--rows", "300", "--dir", demo().toString(), "--json");
+        Cli.Run r = run("demo", "--rows", "300", "--dir", demo().toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         List<JsonNode> lines = new ArrayList<>();
         for (String line : r.out().split("\n")) {
@@ -58,7 +50,7 @@ class CliTest {
             assertThat(n.get("status").asText()).isEqualTo("completed");
             assertThat(Path.of(n.get("file").asText())).exists();
         }
-        Run table = run("demo", "--dir", demo().toString());
+        Cli.Run table = run("demo", "--dir", demo().toString());
         assertThat(table.code()).isZero();
         assertThat(table.err()).contains("Reusing the demo database");
         assertThat(table.out()).startsWith("type      format  status").contains("grades    xlsx    completed  1,500");
@@ -67,7 +59,7 @@ class CliTest {
     @Test
     void exportsOneTypeWithFiltersFromAnyJdbcUrl() throws Exception {
         Path out = dir.resolve("out");
-        Run r = run("export", "--type", "students", "--format", "csv", "--filter", "status=active", "--filter", "study_year=2",
+        Cli.Run r = run("export", "--type", "students", "--format", "csv", "--filter", "status=active", "--filter", "study_year=2",
                 "--limit", "20", "--db", DemoCommand.url(demo(), true), "--user", "sa", "--password", "", "--out", out.toString(),
                 "--locale", "el", "--json");
         assertThat(r.code()).as(r.err()).isZero();
@@ -100,7 +92,7 @@ class CliTest {
             "The SMS tables are missing", "No suitable driver found for jdbc:nosuch:x", "Wrong user name or password",
             "Missing required option: '--type=<type>'", "--rows must be at least 1, got 0"};
         for (int i = 0; i < cases.length; i++) {
-            Run r = run(cases[i]);
+            Cli.Run r = run(cases[i]);
             assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(2);
             assertThat(r.err()).as(String.join(" ", cases[i])).startsWith("error: ").contains(expected[i])
                     .doesNotContain("\tat ").doesNotContain("Exception:");
@@ -113,7 +105,7 @@ class CliTest {
     @Test
     void schedulesExportsFromTheCommandLine() throws Exception {
         String db = DemoCommand.url(demo(), true) + ";USER=sa";
-        Run add = run("schedule", "add", "--type", "students", "--format", "csv", "--frequency", "cron 30 2 * * 1-5", "--zone",
+        Cli.Run add = run("schedule", "add", "--type", "students", "--format", "csv", "--frequency", "cron 30 2 * * 1-5", "--zone",
                 "Europe/Athens", "--filter", "status=active", "--catch-up", "all", "--owner", "alice", "--db", db, "--json");
         assertThat(add.code()).as(add.err()).isZero();
         JsonNode created = new ObjectMapper().readTree(add.out());
@@ -123,27 +115,27 @@ class CliTest {
         assertThat(created.get("catch_up").asText()).isEqualTo("all");
         assertThat(created.get("next_fire").asText()).contains("T02:30");
 
-        Run duplicate = run("schedule", "add", "--type", "students", "--format", "csv", "--frequency", "cron 30 2 * * 1-5", "--zone",
+        Cli.Run duplicate = run("schedule", "add", "--type", "students", "--format", "csv", "--frequency", "cron 30 2 * * 1-5", "--zone",
                 "Europe/Athens", "--filter", "status=active", "--catch-up", "all", "--owner", "alice", "--db", db);
         assertThat(duplicate.code()).isEqualTo(2);
         assertThat(duplicate.err()).contains("already exists", id);
-        Run badCron = run("schedule", "add", "--type", "students", "--format", "csv", "--frequency", "cron 0 25 * * *", "--db", db);
+        Cli.Run badCron = run("schedule", "add", "--type", "students", "--format", "csv", "--frequency", "cron 0 25 * * *", "--db", db);
         assertThat(badCron.code()).isEqualTo(2);
         assertThat(badCron.err()).contains("hour field '25'");
 
-        Run list = run("schedule", "list", "--db", db, "--json");
+        Cli.Run list = run("schedule", "list", "--db", db, "--json");
         assertThat(list.code()).as(list.err()).isZero();
         assertThat(new ObjectMapper().readTree(list.out()).get("id").asText()).isEqualTo(id);
-        Run table = run("schedule", "list", "--db", db);
+        Cli.Run table = run("schedule", "list", "--db", db);
         assertThat(table.out()).startsWith("id").contains(id, "cron 30 2 * * 1-5", "Europe/Athens");
 
-        Run preview = run("schedule", "preview", id, "--count", "3", "--db", db, "--json");
+        Cli.Run preview = run("schedule", "preview", id, "--count", "3", "--db", db, "--json");
         JsonNode times = new ObjectMapper().readTree(preview.out()).get("next_fire_times");
         assertThat(times).hasSize(3);
         times.forEach(t -> assertThat(t.asText()).contains("T02:30:00+0"));
 
         assertThat(run("schedule", "cancel", id, "--db", db).out()).contains("Cancelled " + id);
-        Run again = run("schedule", "cancel", id, "--db", db);
+        Cli.Run again = run("schedule", "cancel", id, "--db", db);
         assertThat(again.code()).isEqualTo(2);
         assertThat(again.err()).contains("No schedule '" + id + "'");
         assertThat(run("schedule", "list", "--db", db).out()).contains("No schedules.");
@@ -153,7 +145,7 @@ class CliTest {
     void everyCommandHasHelp() {
         for (String command : new String[] {"demo", "export", "schedule add", "schedule list", "schedule preview", "schedule cancel",
             "scheduler run"}) {
-            Run r = run((command + " --help").split(" "));
+            Cli.Run r = run((command + " --help").split(" "));
             assertThat(r.code()).isZero();
             assertThat(r.out()).contains("Usage: sms-export " + command);
         }
@@ -163,7 +155,7 @@ class CliTest {
     @Test
     void statsSlowestAndCleanupReadWhatTheDemoLeft() throws Exception {
         String metrics = demo().resolve("exports").resolve("metrics.jsonl").toString();
-        Run stats = run("stats", "--metrics", metrics, "--days", "1", "--json");
+        Cli.Run stats = run("stats", "--metrics", metrics, "--days", "1", "--json");
         assertThat(stats.code()).as(stats.err()).isZero();
         JsonNode s = new ObjectMapper().readTree(stats.out());
         assertThat(s.get("total_exports").asLong()).isGreaterThanOrEqualTo(6);
@@ -171,18 +163,18 @@ class CliTest {
         assertThat(s.get("exports_by_format").get("xlsx").asLong()).isGreaterThanOrEqualTo(3);
         assertThat(run("stats", "--metrics", metrics, "--type", "grades").out()).contains("Exports in the last 7 days of grades");
 
-        Run slowest = run("slowest", "--metrics", metrics, "--limit", "3", "--json");
+        Cli.Run slowest = run("slowest", "--metrics", metrics, "--limit", "3", "--json");
         assertThat(slowest.code()).isZero();
         assertThat(slowest.out().split("\n")).hasSize(3);
 
-        Run cleanup = run("cleanup", "--db", DemoCommand.url(demo(), true) + ";USER=sa", "--out", demo().resolve("exports").toString(),
+        Cli.Run cleanup = run("cleanup", "--db", DemoCommand.url(demo(), true) + ";USER=sa", "--out", demo().resolve("exports").toString(),
                 "--days", "1", "--dry-run", "--json");
         assertThat(cleanup.code()).as(cleanup.err()).isZero();
         JsonNode c = new ObjectMapper().readTree(cleanup.out());
         assertThat(c.get("deleted_jobs").asLong()).as("nothing is a day old yet").isZero();
         assertThat(c.get("dry_run").asBoolean()).isTrue();
 
-        Run missing = run("stats", "--metrics", dir.resolve("nope.jsonl").toString());
+        Cli.Run missing = run("stats", "--metrics", dir.resolve("nope.jsonl").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).startsWith("error: No metrics file at ");
     }
