@@ -94,8 +94,9 @@ public final class ExportService implements AutoCloseable {
     }
 
     /**
-     * Checks a request exactly as {@link #submit} does — type, format, filters, options, sort, output
-     * directory — without creating a job or touching the data.
+     * Checks a request as {@link #submit} does — type, format, filters, options, locale, notification address,
+     * sort — without creating a job or touching the data. The output directory is not required (a process that
+     * only stores schedules may have none); {@link #submit} checks it.
      *
      * @param request what to export
      * @throws org.smsexport.ExportException as {@link #submit} does for a bad request

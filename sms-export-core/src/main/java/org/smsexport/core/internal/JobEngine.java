@@ -191,10 +191,18 @@ public final class JobEngine implements AutoCloseable {
      * @param request the request
      */
     public void validate(ExportRequest request) {
-        prepare(request);
+        prepare(request, false);
     }
 
     private Prepared prepare(ExportRequest r) {
+        return prepare(r, true);
+    }
+
+    /**
+     * @param checkDirectory whether the output directory must exist: a submitted job needs it; checking a request
+     *                       (a schedule being stored by a process that runs no export) does not
+     */
+    private Prepared prepare(ExportRequest r, boolean checkDirectory) {
         if (closed) {
             throw new JobStateException("The export service is closed.");
         }
@@ -244,7 +252,9 @@ public final class JobEngine implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(String.join(" ", problems), null, null, exporter.format().id(), type.name());
         }
-        checkOutputDirectory();
+        if (checkDirectory) {
+            checkOutputDirectory();
+        }
         ExportQuery query = new ExportQuery(type, filters, OptionalLong.empty(), r.sort(), r.changedSince());
         return new Prepared(r, type, exporter, registry.source(type), query);
     }
