@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -19,6 +17,7 @@ import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.smsexport.JobId;
+import org.smsexport.core.internal.PublishedFile;
 
 /**
  * Signed, expiring download links: a token is the expiry (epoch seconds) and an HMAC-SHA256 over job id,
@@ -75,10 +74,7 @@ public final class DownloadLinks {
                 new SecureRandom().nextBytes(fresh);
                 Path dir = file.toAbsolutePath().getParent();
                 Files.createDirectories(dir);
-                Path temp = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                        ? Files.createTempFile(dir, ".link-secret", ".tmp",
-                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                        : Files.createTempFile(dir, ".link-secret", ".tmp");
+                Path temp = PublishedFile.createOwnerOnly(dir, ".link-secret", ".tmp");
                 try {
                     Files.write(temp, Base64.getEncoder().encode(fresh));
                     // the first process to arrive wins; the others read its secret

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.smsexport.ExportMetrics;
+import org.smsexport.core.internal.PublishedFile;
 import org.smsexport.spi.MetricsSink;
 
 /**
@@ -25,11 +26,6 @@ import org.smsexport.spi.MetricsSink;
  */
 public final class JsonlMetricsSink implements MetricsSink {
 
-    private static final java.nio.file.attribute.FileAttribute<?>[] OWNER_ONLY =
-            java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                    ? new java.nio.file.attribute.FileAttribute<?>[] {java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))}
-                    : new java.nio.file.attribute.FileAttribute<?>[0];
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,7 +70,8 @@ public final class JsonlMetricsSink implements MetricsSink {
             return;
         }
         Path lock = file.resolveSibling(file.getFileName() + ".lock");
-        try (FileChannel ch = FileChannel.open(lock, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OWNER_ONLY)) {
+        try (FileChannel ch = FileChannel.open(lock, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                PublishedFile.ownerOnly())) {
             java.nio.channels.FileLock held = ch.lock();
             try {
                 rotateLocked(lineLength);
@@ -113,7 +110,7 @@ public final class JsonlMetricsSink implements MetricsSink {
             rotateIfNeeded(line.length);
             // created owner-only: the lines name owners and filters, like the exports beside them
             try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND), OWNER_ONLY)) {
+                    StandardOpenOption.APPEND), PublishedFile.ownerOnly())) {
                 ByteBuffer buf = ByteBuffer.wrap(line);
                 while (buf.hasRemaining()) {
                     ch.write(buf);

@@ -223,8 +223,8 @@ public final class JobEngine implements AutoCloseable {
         }
         Set<String> languages = type.languages();
         if (!languages.contains(r.locale().getLanguage())) {
-            problems.add("Unknown locale '" + r.locale().toLanguageTag() + "' for " + type.name() + ". Available: "
-                    + new java.util.TreeSet<>(languages) + ".");
+            problems.add("Unknown locale '" + r.locale().toLanguageTag() + "' for " + type.name() + ". Available: " + languages
+                    + ".");
         }
         if (r.notifyEmail().isPresent()) {
             for (Notifier n : registry.notifiers()) {
@@ -479,7 +479,7 @@ public final class JobEngine implements AutoCloseable {
 
     private void finish(RunningJob rj, ExportOutcome outcome, Optional<Path> file) {
         // an exporter's work files ({@link RunningJob#createTempFile}) must not outlive its job, even if it forgot one
-        deleteWorkFiles(rj.id);
+        deleteTempFiles(rj.id.value());
         ExportJob job = outcome.job();
         recordMetrics(job);
         Optional<String> url = Optional.empty();
@@ -733,18 +733,10 @@ public final class JobEngine implements AutoCloseable {
         return config.outputDirectory();
     }
 
-    private void deleteWorkFiles(JobId id) {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(config.outputDirectory(), "." + id.value() + ".work*.tmp")) {
-            for (Path f : files) {
-                Files.deleteIfExists(f);
-                LOG.debug("Deleted work file {} of job {}", f.getFileName(), id);
-            }
-        } catch (IOException e) {
-            LOG.warn("Could not delete the work files of job {}: {}", id, e.toString());
-        }
-    }
-
-    /** Deletes temp files of one job, or (id null) every temp file of no job running here. */
+    /**
+     * Deletes the temporary and work files of one job (a finished or a recovered one), or (id null) every
+     * temporary file of no job running here.
+     */
     private void deleteTempFiles(String jobId) {
         Path dir = config.outputDirectory();
         if (!Files.isDirectory(dir)) {
@@ -754,8 +746,8 @@ public final class JobEngine implements AutoCloseable {
             for (Path f : files) {
                 String name = f.getFileName().toString();
                 String id = name.length() > 21 ? name.substring(1, 21) : "";
-                boolean mine = active.keySet().stream().anyMatch(k -> k.value().equals(id));
-                if (PublishedFile.isTemp(name) && !mine && (jobId == null || jobId.equals(id))) {
+                boolean which = jobId != null ? jobId.equals(id) : active.keySet().stream().noneMatch(k -> k.value().equals(id));
+                if (PublishedFile.isTemp(name) && which) {
                     Files.deleteIfExists(f);
                     LOG.debug("Deleted leftover temporary file {}", name);
                 }

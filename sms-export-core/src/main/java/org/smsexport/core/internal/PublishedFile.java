@@ -62,22 +62,27 @@ public final class PublishedFile implements AutoCloseable {
     }
 
     /**
+     * @return the attributes that create a file readable and writable by its owner only (none where the file
+     *         system has no POSIX permissions): every file of the service that holds personal data is made so
+     */
+    public static FileAttribute<?>[] ownerOnly() {
+        return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)} : new FileAttribute<?>[0];
+    }
+
+    /**
      * @param dir    the directory
      * @param prefix the start of the name
      * @param suffix the end of the name
      * @return a new empty file there, readable by its owner only
      * @throws IOException when it cannot be created
      */
-    static Path createOwnerOnly(Path dir, String prefix, String suffix) throws IOException {
-        return POSIX ? Files.createTempFile(dir, prefix, suffix, PosixFilePermissions.asFileAttribute(OWNER_ONLY))
-                : Files.createTempFile(dir, prefix, suffix);
+    public static Path createOwnerOnly(Path dir, String prefix, String suffix) throws IOException {
+        return Files.createTempFile(dir, prefix, suffix, ownerOnly());
     }
 
     private PublishedFile(Path temp, Executor writerThreads) throws IOException {
         this.temp = temp;
-        FileAttribute<?>[] attrs = POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
-            : new FileAttribute<?>[0];
-        this.channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs);
+        this.channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly());
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
