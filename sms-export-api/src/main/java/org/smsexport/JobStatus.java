@@ -24,4 +24,18 @@ public enum JobStatus {
     public String id() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    /**
+     * @param text a status as a user writes it ({@code completed}, {@code FAILED}), surrounding blanks ignored
+     * @return the status
+     * @throws InvalidRequestException naming the value and the valid ones
+     */
+    public static JobStatus parse(String text) {
+        try {
+            return valueOf(text.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidRequestException("Unknown status '" + text + "'. Valid: "
+                    + java.util.Arrays.stream(values()).map(JobStatus::id).toList() + ".");
+        }
+    }
 }

@@ -60,6 +60,16 @@ class Common {
         return "[" + "#".repeat(filled) + "-".repeat(20 - filled) + "]";
     }
 
+    /**
+     * @param name a type name from the command line
+     * @return the built-in type
+     * @throws org.smsexport.InvalidRequestException naming the value and the types there are
+     */
+    static org.smsexport.ExportType builtInType(String name) {
+        return org.smsexport.ExportType.builtIn(name).orElseThrow(() -> new org.smsexport.InvalidRequestException("Unknown export type '"
+                + name + "'. Available: " + org.smsexport.ExportType.builtIns().stream().map(org.smsexport.ExportType::name).toList() + "."));
+    }
+
     /** @return what every printed job starts with: {@code id, type, format, status, rows, bytes} */
     static Map<String, Object> identity(ExportJob j) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -12,7 +13,6 @@ import org.smsexport.core.ExportConfig;
 import org.smsexport.core.ExportService;
 import org.smsexport.jdbc.JdbcDataSource;
 import org.smsexport.jdbc.JdbcJobStore;
-import org.smsexport.jdbc.JdbcUrls;
 import picocli.CommandLine.Option;
 
 /**
@@ -124,7 +124,7 @@ final class DatabaseOptions {
         } else if (environment.get("EXPORT_OUTPUT_DIR") != null && !environment.get("EXPORT_OUTPUT_DIR").isBlank()) {
             dir = Path.of(environment.get("EXPORT_OUTPUT_DIR"));
         } else {
-            dir = url == null && demoExists() ? DEMO.resolve("exports") : Path.of("data/exports");
+            dir = demo() ? DEMO.resolve("exports") : Path.of("data/exports");
         }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new InvalidRequestException((out != null ? "--out " : "The export folder ") + dir + " is a file, not a directory.");
@@ -189,44 +189,52 @@ final class DatabaseOptions {
     }
 
     /**
-     * Removes the export folder if this command created it and left nothing in it but its own bookkeeping (the
-     * metrics file, the link secret): a command that fails must not leave anything behind.
+     * @param dir a folder a command is about to use
+     * @return the outermost of it and its parents that does not exist yet (what the command would create), or
+     *         {@code null} when the folder exists
+     */
+    static Path firstMissing(Path dir) {
+        Path missing = null;
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            missing = p;
+        }
+        return missing;
+    }
+
+    /**
+     * Removes the export folder, and the parents the command created for it, when the command left nothing in it
+     * but its own bookkeeping (the metrics file, the link secret): a command that fails must not leave anything
+     * behind, and never removes a folder that was there before it.
      *
      * @param dir     the folder
-     * @param existed whether it existed before the command
+     * @param created {@link #firstMissing(Path)} before the command, or {@code null}
      */
-    static void removeIfCreated(Path dir, boolean existed) {
-        if (existed || !Files.isDirectory(dir)) {
+    static void removeIfCreated(Path dir, Path created) {
+        if (created == null || !Files.isDirectory(dir)) {
             return;
         }
         try {
+            List<Path> inside;
             try (var s = Files.list(dir)) {
-                if (s.anyMatch(p -> !p.getFileName().toString().equals("metrics.jsonl")
-                        && !p.getFileName().toString().startsWith(".link-secret"))) {
-                    return;
-                }
+                inside = s.toList();
             }
-            try (var s = Files.list(dir)) {
-                for (Path p : (Iterable<Path>) s::iterator) {
-                    Files.deleteIfExists(p);
-                }
+            if (inside.stream().anyMatch(p -> !p.getFileName().toString().equals("metrics.jsonl")
+                    && !p.getFileName().toString().startsWith(".link-secret"))) {
+                return;
             }
-            Files.deleteIfExists(dir);
-            Path parent = dir.toAbsolutePath().getParent();
-            if (parent != null && dir.getNameCount() > 1) {
-                try (var s = Files.list(parent)) {
-                    if (s.findAny().isEmpty()) {
-                        Files.deleteIfExists(parent); // data/ of data/exports
+            for (Path p : inside) {
+                Files.deleteIfExists(p);
+            }
+            for (Path p = dir.toAbsolutePath(); p != null && p.startsWith(created); p = p.getParent()) {
+                try (var s = Files.list(p)) {
+                    if (s.findAny().isPresent()) {
+                        return;
                     }
                 }
+                Files.delete(p);
             }
         } catch (IOException e) {
             // best effort: the error message matters more
         }
-    }
-
-    /** @return the URL with any password masked, for messages */
-    String maskedUrl() {
-        return url == null ? "the demo database" : JdbcUrls.mask(url);
     }
 }

@@ -1,7 +1,6 @@
 package org.smsexport.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.smsexport.ExportOutcome;
 import org.smsexport.ExportRequest;
 import org.smsexport.ExportType;
-import org.smsexport.InvalidRequestException;
 import org.smsexport.core.ExportService;
 import org.smsexport.jdbc.JdbcDataSource;
 import picocli.CommandLine.Command;
@@ -62,8 +60,7 @@ final class ExportCommand extends Common implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ExportType exportType = ExportType.builtIn(type).orElseThrow(() -> new InvalidRequestException("Unknown export type '" + type
-                + "'. Available: " + ExportType.builtIns().stream().map(ExportType::name).toList() + "."));
+        ExportType exportType = builtInType(type);
         ExportRequest.Builder request = ExportRequest.builder().type(type).format(format).filters(filters).options(options)
                 .owner("cli").locale(Locale.forLanguageTag(locale));
         if (limit != null) {
@@ -76,7 +73,7 @@ final class ExportCommand extends Common implements Callable<Integer> {
         Path outDir = database.exportsDir();
         javax.sql.DataSource db = database.open();
         JdbcDataSource source = JdbcDataSource.of(db);
-        boolean existed = Files.exists(outDir);
+        Path created = DatabaseOptions.firstMissing(outDir);
         ExportOutcome outcome;
         ExportService.Builder builder = database.service(db).dataSource(source);
         Long max = maxRecords != null ? maxRecords : DatabaseOptions.environment.containsKey("EXPORT_MAX_RECORDS") ? null : 0L;
@@ -92,7 +89,7 @@ final class ExportCommand extends Common implements Callable<Integer> {
             }
             outcome = runWithProgress(exports, built, err);
         } catch (RuntimeException e) {
-            DatabaseOptions.removeIfCreated(outDir, existed);
+            DatabaseOptions.removeIfCreated(outDir, created);
             throw e;
         }
         Map<String, Object> r = result(outcome);
@@ -114,7 +111,7 @@ final class ExportCommand extends Common implements Callable<Integer> {
     /** @return why mail would not be sent with the environment's settings, if it would not */
     static java.util.Optional<String> mailWarning() {
         org.smsexport.mail.MailConfig mail = org.smsexport.mail.MailConfig.from(DatabaseOptions.environment);
-        if (!"true".equalsIgnoreCase(DatabaseOptions.environment.getOrDefault("ENABLE_EMAIL_NOTIFICATIONS", "false").strip())) {
+        if (!mail.enabled()) {
             return java.util.Optional.of("ENABLE_EMAIL_NOTIFICATIONS is not true");
         }
         if (!mail.isEnabled()) {

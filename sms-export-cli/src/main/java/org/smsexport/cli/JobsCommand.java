@@ -2,7 +2,6 @@ package org.smsexport.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.smsexport.ExportJob;
-import org.smsexport.ExportType;
 import org.smsexport.InvalidRequestException;
 import org.smsexport.JobFilter;
 import org.smsexport.JobId;
@@ -52,14 +50,10 @@ final class JobsCommand extends Common implements Callable<Integer> {
         }
         JobFilter f = JobFilter.all();
         if (status != null) {
-            f = f.withStatuses(status(status));
+            f = f.withStatuses(JobStatus.parse(status));
         }
         if (type != null) {
-            if (ExportType.builtIn(type).isEmpty()) {
-                throw new InvalidRequestException("Unknown export type '" + type + "'. Available: "
-                        + ExportType.builtIns().stream().map(ExportType::name).toList() + ".");
-            }
-            f = f.withType(type);
+            f = f.withType(builtInType(type).name());
         }
         List<ExportJob> jobs = store(database).list(f.withPage(0, limit));
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -96,15 +90,6 @@ final class JobsCommand extends Common implements Callable<Integer> {
     static JdbcJobStore store(DatabaseOptions database) {
         DataSource db = database.open();
         return JdbcJobStore.create(db);
-    }
-
-    static JobStatus status(String text) {
-        try {
-            return JobStatus.valueOf(text.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("Unknown status '" + text + "'. Valid: " + Arrays.stream(JobStatus.values())
-                    .map(JobStatus::id).toList() + ".");
-        }
     }
 
     /** @return one job as the {@code --json} keys: {@code id, type, format, status, rows, bytes, created, file} and more */

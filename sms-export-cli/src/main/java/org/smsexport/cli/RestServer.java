@@ -67,7 +67,6 @@ final class RestServer implements AutoCloseable {
     private final String publicUrl;
     private final HttpServer server;
     private final ExportScheduler schedules;
-    private String publicBase;
 
     RestServer(ExportService exports, Map<String, User> tokens, String host, int port, String publicUrl) {
         this(exports, null, tokens, host, port, publicUrl, IDLE_TIMEOUT);
@@ -91,6 +90,11 @@ final class RestServer implements AutoCloseable {
         this.publicUrl = publicUrl;
     }
 
+    /** @return the base of download links: the public URL given, else this server on localhost */
+    private String base() {
+        return publicUrl != null ? publicUrl : "http://localhost:" + port();
+    }
+
     /**
      * @throws java.io.UncheckedIOException when the port cannot be bound (in use, not allowed)
      */
@@ -102,7 +106,6 @@ final class RestServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-        publicBase = publicUrl != null ? publicUrl : "http://localhost:" + port();
         LOG.info("sms-export REST API on port {}", port());
     }
 
@@ -111,7 +114,7 @@ final class RestServer implements AutoCloseable {
     }
 
     String publicUrl() {
-        return publicBase;
+        return base();
     }
 
     @Override
@@ -407,12 +410,7 @@ final class RestServer implements AutoCloseable {
             f = f.withType(q.get("export_type"));
         }
         if (q.containsKey("status")) {
-            try {
-                f = f.withStatuses(JobStatus.valueOf(q.get("status").toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new HttpError(400, "bad_request", "Unknown status '" + q.get("status") + "'. Valid: "
-                        + java.util.Arrays.stream(JobStatus.values()).map(JobStatus::id).toList() + ".");
-            }
+            f = f.withStatuses(JobStatus.parse(q.get("status")));
         }
         int skip = number(q, "skip", 0);
         int limit = number(q, "limit", 50);
@@ -466,7 +464,7 @@ final class RestServer implements AutoCloseable {
         d.put("created_at", j.createdAt().toString());
         d.put("error_message", j.errorMessage().orElse(null));
         if (j.status() == JobStatus.COMPLETED) {
-            d.put("download_url", publicBase + DOWNLOADS + j.id() + "/download?token=" + links.token(j.id(), j.owner()));
+            d.put("download_url", base() + DOWNLOADS + j.id() + "/download?token=" + links.token(j.id(), j.owner()));
         }
         return d;
     }

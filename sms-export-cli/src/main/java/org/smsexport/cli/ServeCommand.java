@@ -104,7 +104,7 @@ final class ServeCommand extends Common implements Callable<Integer> {
                 : !"false".equalsIgnoreCase(env.getOrDefault("ENABLE_SCHEDULER", "true").strip());
         DataSource db = database.open();
         Path exportsDir = database.exportsDir();
-        boolean existed = Files.exists(exportsDir);
+        Path created = DatabaseOptions.firstMissing(exportsDir);
         String base = publicUrl != null ? publicUrl : "http://localhost:" + port;
         ExportService.Builder builder = database.service(db).dataSource(JdbcDataSource.of(db)).downloadLinks(base, null);
         if (maxRecords != null) {
@@ -119,8 +119,7 @@ final class ServeCommand extends Common implements Callable<Integer> {
             try {
                 server.start();
             } catch (RuntimeException e) {
-                throw new InvalidRequestException("Cannot listen on " + bind + ":" + port + ": " + Messages.oneLine(e)
-                        + ". Choose another --port or --bind.");
+                throw cannotListen(bind, port, Messages.oneLine(e));
             }
             if (schedulesHere) {
                 scheduler.start();
@@ -130,7 +129,7 @@ final class ServeCommand extends Common implements Callable<Integer> {
             out.flush();
             untilStopped();
         } catch (RuntimeException e) {
-            DatabaseOptions.removeIfCreated(exportsDir, existed);
+            DatabaseOptions.removeIfCreated(exportsDir, created);
             throw e;
         }
         return 0;
@@ -142,11 +141,14 @@ final class ServeCommand extends Common implements Callable<Integer> {
             s.setReuseAddress(true);
             s.bind(new java.net.InetSocketAddress(host, port));
         } catch (java.net.BindException e) {
-            throw new InvalidRequestException("Cannot listen on " + host + ":" + port + ": " + (e.getMessage() == null
-                    ? "the address is not available" : e.getMessage().replaceFirst(" \\(Bind failed\\)", "").toLowerCase(java.util.Locale.ROOT))
-                    + ". Choose another --port or --bind.");
+            throw cannotListen(host, port, e.getMessage() == null ? "the address is not available"
+                    : e.getMessage().replaceFirst(" \\(Bind failed\\)", "").toLowerCase(java.util.Locale.ROOT));
         } catch (java.io.IOException | IllegalArgumentException | SecurityException e) {
-            throw new InvalidRequestException("Cannot listen on " + host + ":" + port + ": " + Messages.oneLine(e) + ".");
+            throw cannotListen(host, port, Messages.oneLine(e));
         }
+    }
+
+    private static InvalidRequestException cannotListen(String host, int port, String reason) {
+        return new InvalidRequestException("Cannot listen on " + host + ":" + port + ": " + reason + ". Choose another --port or --bind.");
     }
 }

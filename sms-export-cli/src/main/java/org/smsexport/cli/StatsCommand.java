@@ -49,9 +49,8 @@ final class StatsCommand extends Common implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (type != null && org.smsexport.ExportType.builtIn(type).isEmpty()) {
-            throw new InvalidRequestException("Unknown export type '" + type + "'. Available: "
-                    + org.smsexport.ExportType.builtIns().stream().map(org.smsexport.ExportType::name).toList() + ".");
+        if (type != null) {
+            builtInType(type);
         }
         PerformanceStats s = new PerformanceMonitor(metricsFile(metrics, database), Clock.systemUTC()).performanceStats(Optional.ofNullable(type),
                 days);

@@ -69,6 +69,19 @@ class CliHardeningTest {
     }
 
     @Test
+    void aFailedExportRemovesTheFoldersItCreatedAndNoOther() throws Exception {
+        Path keep = Files.createDirectories(dir.resolve("keep"));
+        for (Path out : List.of(keep.resolve("exports"), keep.resolve("made").resolve("exports"))) {
+            // the service creates the folder (and its parent), then the check of the (empty) database fails
+            assertOneLine(run("export", "--type", "students", "--format", "csv", "--db", "jdbc:h2:mem:nothing", "--out", out.toString()),
+                    "The SMS tables are missing");
+            assertThat(out).doesNotExist();
+            assertThat(keep.resolve("made")).doesNotExist();
+            assertThat(keep).as("there before the command, so kept though empty").isDirectory();
+        }
+    }
+
+    @Test
     void formatOptionsPassAndAreCheckedAsTheApiDoes() throws Exception {
         Path out = dir.resolve("options");
         Cli.Run r = run("export", "--type", "courses", "--format", "csv", "--option", "delimiter=;", "--option", "bom=false", "--db", db(),
