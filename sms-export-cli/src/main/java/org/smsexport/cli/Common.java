@@ -127,10 +127,22 @@ class Common {
         return o.job().status() == JobStatus.COMPLETED;
     }
 
-    /** Blocks a foreground command until the JVM is asked to stop (Ctrl-C, SIGTERM); its resources then close. */
+    /** Blocks a foreground command until the JVM is asked to stop (Ctrl-C, SIGTERM) or the thread is interrupted; its resources then close. */
     static void untilStopped() throws InterruptedException {
         java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-        stop.await();
+        Thread hook = new Thread(stop::countDown);
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stop.await();
+        } finally {
+            if (stop.getCount() > 0) {
+                // interrupted (an embedding host, a test), not stopped: leave no hook behind
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is stopping anyway
+                }
+            }
+        }
     }
 }

@@ -108,7 +108,7 @@ final class ScheduleCommand {
                     row.put("zone", m.get("zone"));
                     row.put("catch_up", m.get("catch_up"));
                     row.put("next_fire", i.paused() ? "paused" : m.get("next_fire"));
-                    row.put("last_run", i.lastRun().map(r -> r.status().toLowerCase(java.util.Locale.ROOT)).orElse("-"));
+                    row.put("last_run", i.lastRun().map(Schedules::status).orElse("-"));
                     rows.add(row);
                 }
             }

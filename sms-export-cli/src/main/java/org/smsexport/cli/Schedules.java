@@ -7,6 +7,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import org.smsexport.core.ExportService;
 import org.smsexport.jdbc.JdbcDataSource;
@@ -38,11 +39,12 @@ final class Schedules {
         return new Session(exports, ExportScheduler.builder(exports).dataSource(db).build());
     }
 
-    /** A session that runs due schedules, polling at this interval. */
-    static Session run(DatabaseOptions database, Duration poll) {
+    /** A session that runs due schedules, polling at this interval, and tells {@code onRun} of every run it ends. */
+    static Session run(DatabaseOptions database, Duration poll, BiConsumer<ExportService, ScheduleRun> onRun) {
         DataSource db = database.open();
         ExportService exports = database.service(db).dataSource(JdbcDataSource.of(db)).build();
-        return new Session(exports, ExportScheduler.builder(exports).dataSource(db).pollingInterval(poll).build());
+        return new Session(exports, ExportScheduler.builder(exports).dataSource(db).pollingInterval(poll)
+                .onRun(run -> onRun.accept(exports, run)).build());
     }
 
     /**
@@ -93,11 +95,16 @@ final class Schedules {
         return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t);
     }
 
+    /** @return the run's status in the case every other status prints in: {@code completed}, {@code skipped} */
+    static String status(ScheduleRun run) {
+        return run.status().toLowerCase(java.util.Locale.ROOT);
+    }
+
     static Map<String, Object> toMap(ScheduleRun run) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("slot", run.slot().toString());
         m.put("trigger", run.trigger());
-        m.put("status", run.status());
+        m.put("status", status(run));
         m.put("job_id", run.jobId().orElse(null));
         m.put("error", run.error().orElse(null));
         m.put("node", run.node());

@@ -142,6 +142,57 @@ class CliTest {
     }
 
     @Test
+    void theSchedulerPrintsOneLinePerRun() throws Exception {
+        Path demo = dir.resolve("scheduled-demo");
+        assertThat(run("demo", "--rows", "40", "--dir", demo.toString(), "--json").code()).isZero();
+        String db = DemoCommand.url(demo, true) + ";USER=sa";
+        Path out = dir.resolve("scheduled");
+        Cli.Run add = run("schedule", "add", "--type", "courses", "--format", "csv", "--frequency", "cron * * * * * *", "--owner", "ci",
+                "--db", db, "--json");
+        assertThat(add.code()).as(add.err()).isZero();
+        String id = new ObjectMapper().readTree(add.out()).get("id").asText();
+        assertThat(new ObjectMapper().readTree(add.out()).get("zone").asText()).isEqualTo("UTC");
+
+        for (boolean json : new boolean[] {true, false}) {
+            java.io.StringWriter printed = new java.io.StringWriter();
+            List<String> args = new ArrayList<>(List.of("scheduler", "run", "--poll", "0.1", "--db", db, "--out", out.toString()));
+            if (json) {
+                args.add("--json");
+            }
+            Thread scheduler = new Thread(() -> Main.run(new java.io.PrintWriter(printed), new java.io.PrintWriter(new java.io.StringWriter()),
+                    args.toArray(String[]::new)));
+            scheduler.start();
+            long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (printed.toString().lines().filter(l -> l.contains("completed")).count() < 2 && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            scheduler.interrupt();
+            scheduler.join(20_000);
+            assertThat(scheduler.isAlive()).as("the scheduler stops when interrupted").isFalse();
+            List<String> lines = printed.toString().lines().filter(l -> l.contains("completed")).toList();
+            assertThat(lines).as(printed.toString()).hasSizeGreaterThanOrEqualTo(2);
+            if (json) {
+                assertThat(printed.toString().lines()).as("with --json, stdout is JSON lines only").allMatch(l -> l.startsWith("{"));
+                JsonNode runLine = new ObjectMapper().readTree(lines.get(0));
+                assertThat(runLine.get("schedule_id").asText()).isEqualTo(id);
+                assertThat(java.time.Instant.parse(runLine.get("slot").asText())).isNotNull();
+                assertThat(runLine.get("status").asText()).isEqualTo("completed");
+                assertThat(runLine.get("rows").asLong()).isPositive();
+                assertThat(Path.of(runLine.get("file").asText())).exists().hasParent(out);
+                Cli.Run job = run("jobs", "show", runLine.get("job_id").asText(), "--db", db, "--json");
+                assertThat(new ObjectMapper().readTree(job.out()).get("rows").asLong()).isEqualTo(runLine.get("rows").asLong());
+            } else {
+                assertThat(printed.toString()).contains("schedule ", " slot ", " status ", " rows ");
+                assertThat(lines.get(0)).startsWith(id).contains(" completed ", "courses_");
+            }
+        }
+        Cli.Run list = run("schedule", "list", "--db", db, "--json");
+        JsonNode schedule = new ObjectMapper().readTree(list.out());
+        assertThat(schedule.get("zone").asText()).isEqualTo("UTC");
+        assertThat(schedule.get("last_run").get("status").asText()).as("one case for every status").isEqualTo("completed");
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"demo", "export", "schedule add", "schedule list", "schedule preview", "schedule cancel",
             "scheduler run"}) {

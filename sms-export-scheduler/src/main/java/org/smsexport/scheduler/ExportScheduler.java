@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +69,7 @@ public final class ExportScheduler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportScheduler.class);
     private static final String TASK = "sms-export-schedule";
+    private static final String MANUAL = "manual";
 
     private final ExportService exports;
     private final ScheduleStore store;
@@ -78,6 +80,7 @@ public final class ExportScheduler implements AutoCloseable {
     private final CustomTask<Void> task;
     private final Duration staleRunAfter;
     private final ExecutorService workers;
+    private final Consumer<ScheduleRun> onRun;
     private boolean started;
     private boolean stopped;
 
@@ -89,6 +92,7 @@ public final class ExportScheduler implements AutoCloseable {
         this.node = b.nodeName != null ? b.nodeName : defaultNodeName();
         this.misfireGrace = b.misfireGrace;
         this.staleRunAfter = b.staleRunAfter;
+        this.onRun = b.onRun;
         if (b.createTables) {
             store.createTables();
         }
@@ -393,7 +397,7 @@ public final class ExportScheduler implements AutoCloseable {
                     + "ExportService.maintenance() to run it now.");
         }
         Instant slot = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        if (!store.claim(id, slot, "manual", node, "RUNNING", null, slot)) {
+        if (!store.claim(id, slot, MANUAL, node, "RUNNING", null, slot)) {
             // another runNow of this schedule in the same millisecond (here or on another node) has that slot
             throw new org.smsexport.JobStateException("Schedule '" + id + "' was just run manually (slot " + slot + "); try again.");
         }
@@ -401,11 +405,11 @@ public final class ExportScheduler implements AutoCloseable {
         try {
             job = exports.submit(exportRequest(s.request()));
         } catch (RuntimeException e) {
-            store.finish(id, slot, "FAILED", null, e.getMessage(), clock.instant());
+            finish(id, slot, MANUAL, slot, "FAILED", null, e.getMessage());
             throw e;
         }
         store.setJob(id, slot, job.id().value());
-        exports.completion(job.id()).whenComplete((outcome, error) -> recordOutcome(id, slot, outcome, error));
+        exports.completion(job.id()).whenComplete((outcome, error) -> recordOutcome(id, slot, MANUAL, slot, outcome, error));
         return job.id();
     }
 
@@ -447,10 +451,13 @@ public final class ExportScheduler implements AutoCloseable {
         }
         String trigger = late ? "catch-up" : "scheduled";
         if (!run) {
-            store.claim(id, slot, trigger, node, "SKIPPED", skipReason, now);
-            LOG.info("Schedule {}: slot {} skipped ({})", id, slot, skipReason);
+            if (store.claim(id, slot, trigger, node, "SKIPPED", skipReason, now)) {
+                LOG.info("Schedule {}: slot {} skipped ({})", id, slot, skipReason);
+                announce(new ScheduleRun(id, slot, trigger, node, "SKIPPED", Optional.empty(), Optional.of(skipReason), now,
+                        Optional.of(now)));
+            }
         } else if (store.claim(id, slot, trigger, node, "RUNNING", null, now)) {
-            execute(id, slot, r);
+            execute(id, slot, trigger, now, r);
         } else {
             LOG.warn("Schedule {}: slot {} was already claimed by another node; not running it again", id, slot);
         }
@@ -485,23 +492,23 @@ public final class ExportScheduler implements AutoCloseable {
                 .orElse(clock.instant().plus(Duration.ofDays(3650)));
     }
 
-    private void execute(String id, Instant slot, ScheduleRequest r) {
+    private void execute(String id, Instant slot, String trigger, Instant started, ScheduleRequest r) {
         try {
             if (r.type().equals(MAINTENANCE)) {
                 ExportMaintenance.CleanupResult result = exports.maintenance().cleanupOldExports();
-                store.finish(id, slot, result.errors().isEmpty() ? "COMPLETED" : "FAILED", null,
-                        result.errors().isEmpty() ? null : String.join("; ", result.errors()), clock.instant());
                 LOG.info("Schedule {}: cleanup removed {} job(s), {} file(s)", id, result.deletedJobs(), result.deletedFiles());
+                finish(id, slot, trigger, started, result.errors().isEmpty() ? "COMPLETED" : "FAILED", null,
+                        result.errors().isEmpty() ? null : String.join("; ", result.errors()));
                 return;
             }
             ExportOutcome outcome = exports.run(exportRequest(r));
-            recordOutcome(id, slot, outcome, null);
+            recordOutcome(id, slot, trigger, started, outcome, null);
         } catch (RuntimeException | Error e) {
-            recordOutcome(id, slot, null, e);
+            recordOutcome(id, slot, trigger, started, null, e);
         }
     }
 
-    private void recordOutcome(String id, Instant slot, ExportOutcome outcome, Throwable error) {
+    private void recordOutcome(String id, Instant slot, String trigger, Instant started, ExportOutcome outcome, Throwable error) {
         String status;
         String message = null;
         String jobId = null;
@@ -516,15 +523,31 @@ public final class ExportScheduler implements AutoCloseable {
             status = "FAILED";
             message = error == null ? "Failed" : error.getMessage() == null ? error.toString() : error.getMessage();
         }
-        try {
-            store.finish(id, slot, status, jobId, message, clock.instant());
-        } catch (RuntimeException e) {
-            LOG.error("Schedule {}: could not record the end of slot {}: {}", id, slot, e.getMessage());
-        }
         if (status.equals("COMPLETED")) {
             LOG.info("Schedule {}: slot {} completed as job {}", id, slot, jobId);
         } else {
             LOG.warn("Schedule {}: slot {} failed: {}", id, slot, message);
+        }
+        finish(id, slot, trigger, started, status, jobId, message);
+    }
+
+    /** Records the end of a claimed slot in the ledger, then tells the run listener. */
+    private void finish(String id, Instant slot, String trigger, Instant started, String status, String jobId, String message) {
+        Instant now = clock.instant();
+        try {
+            store.finish(id, slot, status, jobId, message, now);
+        } catch (RuntimeException e) {
+            LOG.error("Schedule {}: could not record the end of slot {}: {}", id, slot, e.getMessage());
+        }
+        announce(new ScheduleRun(id, slot, trigger, node, status, Optional.ofNullable(jobId), Optional.ofNullable(message), started,
+                Optional.of(now)));
+    }
+
+    private void announce(ScheduleRun run) {
+        try {
+            onRun.accept(run);
+        } catch (RuntimeException e) {
+            LOG.warn("Schedule {}: the run listener failed: {}", run.scheduleId(), e.toString());
         }
     }
 
@@ -541,6 +564,7 @@ public final class ExportScheduler implements AutoCloseable {
         private Duration staleRunAfter = Duration.ofHours(6);
         private int threads = 2;
         private boolean createTables = true;
+        private Consumer<ScheduleRun> onRun = run -> { };
 
         private Builder(ExportService exports) {
             this.exports = exports;
@@ -638,6 +662,17 @@ public final class ExportScheduler implements AutoCloseable {
          */
         public Builder createTables(boolean value) {
             this.createTables = value;
+            return this;
+        }
+
+        /**
+         * @param listener told of every slot this node ends (completed, failed or skipped), and of every manual
+         *                 run it started, once the ledger has it; called on the scheduler's threads, so it must be
+         *                 quick and thread-safe. An exception it throws is logged and otherwise ignored.
+         * @return this builder
+         */
+        public Builder onRun(Consumer<ScheduleRun> listener) {
+            this.onRun = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

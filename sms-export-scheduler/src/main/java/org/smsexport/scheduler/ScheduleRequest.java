@@ -20,14 +20,16 @@ import java.util.TreeMap;
  * @param options       format options
  * @param notifyEmail   who is mailed when each run completes or fails, if anyone
  * @param frequency     when it fires
- * @param zone          the zone wall-clock times are in; UTC by default
+ * @param zone          the zone wall-clock times are in; {@code UTC} by default
  * @param catchUp       what happens to missed slots; {@link CatchUp#RUN_ONCE} by default
  * @param catchUpWindow how far back {@link CatchUp#RUN_ALL} reaches; 24 hours by default
  */
 public record ScheduleRequest(String owner, String type, String format, Map<String, String> filters, Map<String, String> options,
         Optional<String> notifyEmail, Frequency frequency, ZoneId zone, CatchUp catchUp, Duration catchUpWindow) {
 
-    /** Validates and copies. */
+    private static final ZoneId UTC = ZoneId.of("UTC");
+
+    /** Validates and copies; a zone that is plain UTC ({@code Z}, {@code UTC+0}, {@code Etc/UTC}) becomes {@code UTC}. */
     public ScheduleRequest {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(type, "type");
@@ -36,7 +38,8 @@ public record ScheduleRequest(String owner, String type, String format, Map<Stri
         options = Collections.unmodifiableMap(new TreeMap<>(options));
         Objects.requireNonNull(notifyEmail, "notifyEmail");
         Objects.requireNonNull(frequency, "frequency");
-        Objects.requireNonNull(zone, "zone");
+        // ZoneOffset.UTC prints as "Z"; one spelling everywhere (CLI, REST, the schedule table)
+        zone = Objects.requireNonNull(zone, "zone").normalized().equals(ZoneOffset.UTC) ? UTC : zone;
         Objects.requireNonNull(catchUp, "catchUp");
         Objects.requireNonNull(catchUpWindow, "catchUpWindow");
     }

@@ -75,6 +75,15 @@ class ExportSchedulerTest {
     }
 
     @Test
+    void plainUtcIsSpelledUtcHoweverItWasGiven() {
+        assertThat(students("a").build().zone().getId()).isEqualTo("UTC");
+        for (String z : List.of("Z", "UTC", "Etc/UTC", "GMT", "UTC+0")) {
+            assertThat(students("a").zone(ZoneId.of(z)).build().zone().getId()).as(z).isEqualTo("UTC");
+        }
+        assertThat(students("a").zone(ZoneId.of("Europe/London")).build().zone().getId()).isEqualTo("Europe/London");
+    }
+
+    @Test
     void keepsSchedulesInAnEmbeddedH2FileWhenGivenNoDatabase() {
         Node n = node("a");
         Path h2 = dir.resolve("scheduler-db");
@@ -154,6 +163,11 @@ class ExportSchedulerTest {
                 .containsExactlyInAnyOrder("2026-03-02T11:00:00Z SKIPPED", "2026-03-02T13:00:00Z COMPLETED",
                         "2026-03-02T14:00:00Z COMPLETED", "2026-03-02T15:00:00Z COMPLETED");
         for (String id : List.of(skip, once, all, window)) {
+            // the listener heard each ended slot once, as the ledger has it
+            assertThat(up.heard.stream().filter(r -> r.scheduleId().equals(id)))
+                    .extracting(r -> r.slot() + " " + r.status() + " " + r.trigger() + " " + r.jobId().isPresent())
+                    .containsExactlyInAnyOrderElementsOf(finished(up.scheduler, id).stream()
+                            .map(r -> r.slot() + " " + r.status() + " " + r.trigger() + " " + r.jobId().isPresent()).toList());
             Node.await(id + " moved to 16:00", () -> up.scheduler.get(id).orElseThrow().nextFire().orElseThrow()
                     .equals(Instant.parse("2026-03-02T16:00:00Z")));
         }
@@ -273,6 +287,13 @@ class ExportSchedulerTest {
         Node.await("the manual run recorded", () -> finished(n.scheduler, id).size() == 1);
         assertThat(finished(n.scheduler, id).get(0).trigger()).isEqualTo("manual");
         assertThat(finished(n.scheduler, id).get(0).jobId()).contains(job.value());
+        Node.await("the manual run announced", () -> n.heard.size() == 1);
+        assertThat(n.heard.get(0)).satisfies(r -> {
+            assertThat(r.trigger()).isEqualTo("manual");
+            assertThat(r.status()).isEqualTo("COMPLETED");
+            assertThat(r.jobId()).contains(job.value());
+            assertThat(r.finishedAt()).isPresent();
+        });
 
         assertThat(n.scheduler.cancel(id)).isTrue();
         assertThat(n.scheduler.get(id)).isEmpty();

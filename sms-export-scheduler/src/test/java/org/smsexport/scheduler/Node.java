@@ -23,11 +23,13 @@ final class Node implements AutoCloseable {
     final Source source = new Source();
     final ExportService exports;
     final ExportScheduler scheduler;
+    /** Every run the scheduler announced to its listener, in order. */
+    final List<ScheduleRun> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Node(DataSource db, Clock clock, Path out, String name) {
         exports = ExportService.builder().dataSource(source).outputDirectory(out).metricsFile(null).clock(clock).build();
         scheduler = ExportScheduler.builder(exports).dataSource(db).clock(clock).nodeName(name)
-                .pollingInterval(Duration.ofMillis(50)).threads(2).build();
+                .pollingInterval(Duration.ofMillis(50)).threads(2).onRun(heard::add).build();
     }
 
     @Override
