@@ -47,7 +47,7 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + Messages.commandLine(e.getMessage()));
             err.println("Try 'sms-export " + (e.getCommandLine().getCommandName().equals("sms-export") ? ""
                     : e.getCommandLine().getCommandName() + " ") + "--help'.");
             return BAD_INPUT;

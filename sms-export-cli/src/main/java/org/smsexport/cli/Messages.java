@@ -36,6 +36,23 @@ final class Messages {
         return JdbcUrls.mask(m.lines().findFirst().orElse(m));
     }
 
+    private static final java.util.regex.Pattern KEY_VALUE = java.util.regex.Pattern.compile(
+            "Value for option option '([^']+)' \\([^)]*\\) should be in KEY=VALUE format but was (.*)", java.util.regex.Pattern.DOTALL);
+    private static final java.util.regex.Pattern NOT_A_NUMBER = java.util.regex.Pattern.compile("(.*) is not an? (int|long)$");
+
+    /** @return picocli's message about a bad command line, in the words the rest of the CLI uses */
+    static String commandLine(String picocli) {
+        java.util.regex.Matcher kv = KEY_VALUE.matcher(picocli);
+        if (kv.matches()) {
+            return kv.group(1) + " takes KEY=VALUE, got '" + kv.group(2) + "'";
+        }
+        java.util.regex.Matcher n = NOT_A_NUMBER.matcher(picocli);
+        if (n.matches()) {
+            return n.group(1) + " is not a whole number";
+        }
+        return picocli;
+    }
+
     private static String fileProblem(FileSystemException e) {
         String path = e.getFile() == null ? "a file" : e.getFile();
         if (e instanceof FileAlreadyExistsException) {

@@ -85,12 +85,17 @@ class CliTest {
                 out.toString()},
             {"export", "--format", "csv"},
             {"demo", "--rows", "0", "--dir", dir.resolve("demo0").toString()},
+            {"export", "--type", "students", "--format", "csv", "--filter", "colour", "--db", db, "--out", out.toString()},
+            {"export", "--type", "students", "--format", "csv", "--limit", "ten", "--db", db, "--out", out.toString()},
+            {"stats", "--type", "bogus", "--db", db},
         };
         String[] expected = {"Unknown export type 'studnets'. Available: [students, courses, grades, enrollments, attendance].",
             "No exporter for format 'docx'. Available: [csv, pdf, xlsx].",
             "Unknown filter 'colour' for type 'students'.", "Filter 'study_year' has value 'two'; expected a whole number.",
             "The SMS tables are missing", "No suitable driver found for jdbc:nosuch:x", "Wrong user name or password",
-            "Missing required option: '--type=<type>'", "--rows must be at least 1, got 0"};
+            "Missing required option: '--type=<type>'", "--rows must be at least 1, got 0",
+            "--filter takes KEY=VALUE, got 'colour'", "Invalid value for option '--limit': 'ten' is not a whole number",
+            "Unknown export type 'bogus'. Available: [students"};
         for (int i = 0; i < cases.length; i++) {
             Cli.Run r = run(cases[i]);
             assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(2);

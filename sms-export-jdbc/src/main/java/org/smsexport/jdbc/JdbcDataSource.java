@@ -37,8 +37,8 @@ import org.smsexport.spi.RowCursor;
  * query execution, so rows come as they are found instead of after the whole result was built (in memory, or
  * in a temporary file); students and courses are joined as outer joins (their rows required by the WHERE),
  * which H2 does not reorder, so the exported table comes first and its primary key gives the order without a
- * sort. Connections are handed back with their settings as they came. Text search is
- * case-insensitive ({@code LOWER … LIKE}). Thread-safe: each export takes its own connection.
+ * sort. Connections are handed back with their settings as they came. Text search ignores case and, on H2 and
+ * PostgreSQL, accents, as {@link org.smsexport.FilterSpec#searchKey} does (see {@code SearchSql}). Thread-safe: each export takes its own connection.
  */
 public final class JdbcDataSource implements DataSource {
 
@@ -127,13 +127,14 @@ public final class JdbcDataSource implements DataSource {
     public OptionalLong count(ExportQuery query) {
         TypeSql t = typeSql(query);
         List<Object> params = new ArrayList<>();
-        String where = t.where(query, params);
-        String text = "SELECT COUNT(*) FROM " + t.from + " WHERE " + where;
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(text)) {
-            bind(ps, params);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return OptionalLong.of(rs.getLong(1));
+        try (Connection c = db.getConnection()) {
+            String text = "SELECT COUNT(*) FROM " + t.from + " WHERE " + t.where(query, params, SearchSql.Dialect.of(c));
+            try (PreparedStatement ps = c.prepareStatement(text)) {
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return OptionalLong.of(rs.getLong(1));
+                }
             }
         } catch (SQLException e) {
             throw Sql.error("counting " + query.type().name(), e);
@@ -144,12 +145,12 @@ public final class JdbcDataSource implements DataSource {
     public RowCursor open(ExportQuery query) {
         TypeSql t = typeSql(query);
         List<Object> params = new ArrayList<>();
-        String text = t.select(query, params);
         Connection c = null;
         Session session = null;
         try {
             c = db.getConnection();
             session = Session.streaming(c);
+            String text = t.select(query, params, session.dialect);
             PreparedStatement ps = c.prepareStatement(text, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             ps.setFetchSize(fetchSize);
             bind(ps, params);
@@ -172,22 +173,23 @@ public final class JdbcDataSource implements DataSource {
      */
     private static final class Session {
         private final Connection c;
+        private final SearchSql.Dialect dialect;
         private final boolean postgres;
         private final boolean h2;
         private final boolean autoCommit;
         private final boolean readOnly;
 
-        private Session(Connection c, boolean postgres, boolean h2) throws SQLException {
+        private Session(Connection c, SearchSql.Dialect dialect) throws SQLException {
             this.c = c;
-            this.postgres = postgres;
-            this.h2 = h2;
+            this.dialect = dialect;
+            this.postgres = dialect == SearchSql.Dialect.POSTGRESQL;
+            this.h2 = dialect == SearchSql.Dialect.H2;
             this.autoCommit = c.getAutoCommit();
             this.readOnly = c.isReadOnly();
         }
 
         static Session streaming(Connection c) throws SQLException {
-            String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-            Session s = new Session(c, product.contains("postgres"), product.equals("h2"));
+            Session s = new Session(c, SearchSql.Dialect.of(c));
             try {
                 if (s.postgres) {
                     c.setAutoCommit(false);
@@ -431,7 +433,7 @@ public final class JdbcDataSource implements DataSource {
             return t;
         }
 
-        String where(ExportQuery q, List<Object> params) {
+        String where(ExportQuery q, List<Object> params, SearchSql.Dialect dialect) {
             List<String> conditions = new ArrayList<>();
             conditions.addAll(required);
             for (String column : deletedAt) {
@@ -443,10 +445,9 @@ public final class JdbcDataSource implements DataSource {
                 switch (spec.match()) {
                     case SEARCH: {
                         List<String> any = new ArrayList<>();
-                        String like = "%" + value.toString().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
-                                .replace("_", "\\_") + "%";
+                        String like = SearchSql.pattern(value.toString(), dialect);
                         for (String attr : spec.attributes()) {
-                            any.add("LOWER(" + attributes.get(attr) + ") LIKE ? ESCAPE '\\'");
+                            any.add(SearchSql.key(attributes.get(attr), dialect) + " LIKE ? ESCAPE '\\'");
                             params.add(like);
                         }
                         conditions.add("(" + String.join(" OR ", any) + ")");
@@ -480,9 +481,9 @@ public final class JdbcDataSource implements DataSource {
             return String.join(" AND ", conditions);
         }
 
-        String select(ExportQuery q, List<Object> params) {
+        String select(ExportQuery q, List<Object> params, SearchSql.Dialect dialect) {
             StringBuilder sb = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM ").append(from)
-                    .append(" WHERE ").append(where(q, params)).append(" ORDER BY ");
+                    .append(" WHERE ").append(where(q, params, dialect)).append(" ORDER BY ");
             for (SortKey k : q.sort()) {
                 sb.append(q.type().indexOf(k.column()) + 1).append(k.descending() ? " DESC, " : ", ");
             }
