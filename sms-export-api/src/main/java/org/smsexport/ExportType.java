@@ -261,8 +261,11 @@ public final class ExportType {
 
     private Optional<String> lookup(String key, Locale locale) {
         if (builtIn) {
-            String k = key.equals("type") || key.equals("title") ? key + "." + name : "column." + key;
-            return BuiltInLabels.get(k, locale);
+            if (key.equals("type") || key.equals("title")) {
+                return BuiltInLabels.get(key + "." + name, locale);
+            }
+            // a type's own label first: student_id is the registry code in students, the internal number elsewhere
+            return BuiltInLabels.get("column." + name + "." + key, locale).or(() -> BuiltInLabels.get("column." + key, locale));
         }
         Map<String, String> forLang = labels.get(locale.getLanguage());
         String v = forLang == null ? null : forLang.get(key);

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -79,6 +80,30 @@ class ModelTest {
                 .containsEntry("enrolled_from", LocalDate.of(2025, 9, 1)).containsEntry("search", "Ελένη");
         assertThat(ExportType.ATTENDANCE.parseFilters(Map.of("status", "late"))).containsEntry("status", "Late");
         assertThat(ExportType.GRADES.parseFilters(Map.of("course_id", 7))).containsEntry("course_id", 7L);
+    }
+
+    @Test
+    void equalHeadersAcrossBuiltInTypesMeanEqualValues() {
+        for (java.util.Locale locale : List.of(java.util.Locale.ENGLISH, java.util.Locale.forLanguageTag("el"))) {
+            // the registry code (STU000001) and the internal number (735) must not share a header
+            String registry = ExportType.STUDENTS.columnLabel(ExportType.STUDENTS.columns().get(1), locale);
+            for (ExportType related : List.of(ExportType.GRADES, ExportType.ENROLLMENTS, ExportType.ATTENDANCE)) {
+                String internal = related.columnLabel(related.columns().get(related.indexOf("student_id")), locale);
+                assertThat(internal).as("%s student_id in %s", related.name(), locale).isNotEqualTo(registry);
+            }
+            Map<String, String> keyOfLabel = new java.util.HashMap<>();
+            for (ExportType t : ExportType.builtIns()) {
+                for (Column c : t.columns()) {
+                    // a type's own row id is "ID" everywhere; every other header names one column
+                    String key = c.key().equals("id") ? "id" : t.name().equals("students") && c.key().equals("student_id")
+                            ? "registry code" : c.key().equals("student_id") ? "student internal id" : c.key();
+                    String before = keyOfLabel.putIfAbsent(t.columnLabel(c, locale), key);
+                    assertThat(before == null ? key : before).as("header %s in %s", t.columnLabel(c, locale), t.name()).isEqualTo(key);
+                }
+            }
+        }
+        assertThat(ExportType.GRADES.columnLabels(java.util.Locale.ENGLISH)).contains("Student Internal ID");
+        assertThat(ExportType.STUDENTS.columnLabels(java.util.Locale.ENGLISH)).contains("Student ID");
     }
 
     @Test
