@@ -42,7 +42,11 @@ import org.smsexport.spi.Utf8Writer;
  * repeated; text over 32,767 characters is cut and ends with {@value SheetXml#TRUNCATION_MARKER}, and the job
  * gets a warning; characters XML cannot hold (control characters, lone surrogates) become U+FFFD.
  *
- * <p>Options: {@code formula_guard} ({@code true} by default: text starting with {@code = + - @}, tab or CR
+ * <p>Printing: fit to one page wide, landscape when the type has more than 6 columns, the header row repeated
+ * on every page, the title in the page header and "Page X of Y" in the footer.
+ *
+ * <p>Options: {@code page_size} ({@code a4}, the default, or {@code letter}); {@code orientation}
+ * ({@code portrait} or {@code landscape}; by default as above); {@code formula_guard} ({@code true} by default: text starting with {@code = + - @}, tab or CR
  * is prefixed with {@code '}, the same {@link org.smsexport.spi.FormulaGuard} rule as CSV);
  * {@code password}: encrypts the whole file with POI's agile encryption (Excel asks for the password);
  * encryption reads from an owner-only temporary file that is deleted on every path.
@@ -85,7 +89,7 @@ public final class XlsxExporter implements Exporter {
 
     @Override
     public Set<String> options() {
-        return Set.of("password", "formula_guard");
+        return Set.of("password", "formula_guard", "page_size", "orientation");
     }
 
     @Override
@@ -93,23 +97,32 @@ public final class XlsxExporter implements Exporter {
         settings(options);
     }
 
-    private record Settings(boolean guard, String password) {
+    private record Settings(boolean guard, String password, int paperSize, String orientation) {
     }
 
     private static Settings settings(Map<String, String> options) {
         FormatOptions o = FormatOptions.of(FORMAT.id(), options);
-        Settings s = new Settings(o.bool("formula_guard", true), o.secret("password"));
+        Settings s = new Settings(o.bool("formula_guard", true), o.secret("password"),
+                o.choice("page_size", "a4", "a4", "letter").equals("letter") ? 1 : 9,
+                o.choice("orientation", "auto", "auto", "portrait", "landscape"));
         o.check();
         return s;
+    }
+
+    /** @return how the export prints: landscape for more than 6 columns unless asked otherwise, one page wide */
+    private static SheetXml.Print print(Settings settings, ExportSchema schema) {
+        boolean landscape = settings.orientation().equals("auto") ? schema.columns().size() > 6
+                : settings.orientation().equals("landscape");
+        String footer = schema.locale().getLanguage().equals("el") ? "Σελίδα &P από &N" : "Page &P of &N";
+        return new SheetXml.Print(settings.paperSize(), landscape, schema.title(), footer);
     }
 
     @Override
     public void write(ExportSchema schema, RowCursor rows, OutputStream out, ExportContext context) throws IOException {
         Settings settings = settings(context.options());
-        boolean guard = settings.guard();
         String password = settings.password();
         if (password == null) {
-            writeWorkbook(schema, rows, out, context, guard);
+            writeWorkbook(schema, rows, out, context, settings);
             return;
         }
         // work files come from the context: hidden, owner-only, beside the export, deleted by recovery after a crash
@@ -117,7 +130,7 @@ public final class XlsxExporter implements Exporter {
         Path encrypted = null;
         try {
             try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(plain), 64 * 1024)) {
-                writeWorkbook(schema, rows, o, context, guard);
+                writeWorkbook(schema, rows, o, context, settings);
             }
             context.checkCancelled();
             encrypted = context.createTempFile(".xlsx.enc");
@@ -147,8 +160,10 @@ public final class XlsxExporter implements Exporter {
         }
     }
 
-    private void writeWorkbook(ExportSchema schema, RowCursor rows, OutputStream target, ExportContext context, boolean guard)
+    private void writeWorkbook(ExportSchema schema, RowCursor rows, OutputStream target, ExportContext context, Settings settings)
             throws IOException {
+        boolean guard = settings.guard();
+        SheetXml.Print print = print(settings, schema);
         List<Column> columns = schema.columns();
         int n = columns.size();
         WorkbookParts parts = new WorkbookParts(schema.type().colour(), columns);
@@ -187,7 +202,7 @@ public final class XlsxExporter implements Exporter {
                     break;
                 }
                 if (inSheet == rowsPerSheet) {
-                    endSheet(zip, xml, utf8, rowNumber, lastRows);
+                    endSheet(zip, xml, utf8, rowNumber, lastRows, print);
                     rowNumber = startSheet(zip, xml, utf8, schema, widths, names, parts);
                     inSheet = 0;
                 }
@@ -198,7 +213,7 @@ public final class XlsxExporter implements Exporter {
                     context.checkCancelled();
                 }
             }
-            endSheet(zip, xml, utf8, rowNumber, lastRows);
+            endSheet(zip, xml, utf8, rowNumber, lastRows, print);
             parts.finish(zip, names, lastRows, n, schema.title(), schema.type().name() + " export");
             zip.finish();
             context.progress(count);
@@ -217,9 +232,9 @@ public final class XlsxExporter implements Exporter {
         return 1;
     }
 
-    private static void endSheet(ZipPipe zip, SheetXml xml, Utf8Writer utf8, int lastRow, List<Integer> lastRows)
-            throws IOException {
-        xml.end(lastRow);
+    private static void endSheet(ZipPipe zip, SheetXml xml, Utf8Writer utf8, int lastRow, List<Integer> lastRows,
+            SheetXml.Print print) throws IOException {
+        xml.end(lastRow, print);
         utf8.flush();
         zip.closeEntry();
         lastRows.add(lastRow);

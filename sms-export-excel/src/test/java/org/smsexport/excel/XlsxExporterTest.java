@@ -81,6 +81,63 @@ class XlsxExporterTest {
     }
 
     @Test
+    void printsOnePageWideWithTheHeaderRowOnEveryPageTheTitleAndPageNumbers() throws IOException {
+        byte[] wide = export(new XlsxExporter(2), ExportType.STUDENTS, Locale.ENGLISH, rows(ExportType.STUDENTS, 5),
+                RecordingContext.of(Map.of()));
+        try (XSSFWorkbook wb = XlsxFiles.open(wide)) {
+            for (int s = 0; s < wb.getNumberOfSheets(); s++) {
+                XSSFSheet sheet = wb.getSheetAt(s);
+                assertThat(sheet.getPrintSetup().getLandscape()).as("13 columns: landscape").isTrue();
+                assertThat(sheet.getPrintSetup().getPaperSize()).isEqualTo(org.apache.poi.ss.usermodel.PrintSetup.A4_PAPERSIZE);
+                assertThat(sheet.getFitToPage()).isTrue();
+                assertThat(sheet.getPrintSetup().getFitWidth()).isEqualTo((short) 1);
+                assertThat(sheet.getPrintSetup().getFitHeight()).as("as many pages down as needed").isZero();
+                assertThat(sheet.getRepeatingRows()).as("header row on every page of sheet %d", s)
+                        .isEqualTo(org.apache.poi.ss.util.CellRangeAddress.valueOf("1:1"));
+                assertThat(sheet.getHeader().getCenter()).contains("Student Export Report");
+                assertThat(sheet.getFooter().getCenter()).isEqualTo("Page &P of &N");
+            }
+        }
+        byte[] narrow = export(new XlsxExporter(), ExportType.ENROLLMENTS, Locale.forLanguageTag("el"), rows(ExportType.ENROLLMENTS, 3),
+                RecordingContext.of(Map.of("page_size", "letter")));
+        try (XSSFWorkbook wb = XlsxFiles.open(narrow)) {
+            XSSFSheet sheet = wb.getSheetAt(0);
+            assertThat(sheet.getPrintSetup().getLandscape()).as("7 columns: landscape").isTrue();
+            assertThat(sheet.getPrintSetup().getPaperSize()).isEqualTo(org.apache.poi.ss.usermodel.PrintSetup.LETTER_PAPERSIZE);
+            assertThat(sheet.getFooter().getCenter()).isEqualTo("Σελίδα &P από &N");
+            assertThat(sheet.getHeader().getCenter()).contains(ExportType.ENROLLMENTS.title(Locale.forLanguageTag("el")));
+        }
+        ExportType two = ExportType.builder("fees").columns(Column.text("who"), Column.decimal("amount", 2)).build();
+        byte[] portrait = export(new XlsxExporter(), two, Locale.ENGLISH, List.<Object[]>of(new Object[] {"A & B", 1.5}),
+                RecordingContext.of(Map.of()));
+        try (XSSFWorkbook wb = XlsxFiles.open(portrait)) {
+            assertThat(wb.getSheetAt(0).getPrintSetup().getLandscape()).isFalse();
+        }
+        byte[] turned = export(new XlsxExporter(), two, Locale.ENGLISH, List.<Object[]>of(), RecordingContext.of(Map.of("orientation", "landscape")));
+        try (XSSFWorkbook wb = XlsxFiles.open(turned)) {
+            assertThat(wb.getSheetAt(0).getPrintSetup().getLandscape()).isTrue();
+        }
+        assertThatThrownBy(() -> new XlsxExporter().validateOptions(Map.of("page_size", "a3"))).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("'a3'").hasMessageContaining("[a4, letter]");
+    }
+
+    @Test
+    void namesTheDefaultCellStyleNormal() throws IOException {
+        byte[] file = export(new XlsxExporter(), ExportType.COURSES, Locale.ENGLISH, rows(ExportType.COURSES, 2), RecordingContext.of(Map.of()));
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(new ByteArrayInputStream(file))) {
+            String styles = null;
+            for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                if (e.getName().equals("xl/styles.xml")) {
+                    styles = new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+            // openpyxl warns "Workbook contains no default style" without it
+            assertThat(styles).contains("<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>");
+        }
+        assertThat(XlsxFiles.read(file)).hasSize(3);
+    }
+
+    @Test
     void writesTypedCells() throws IOException {
         List<Object[]> students = rows(ExportType.STUDENTS, 1);
         try (XSSFWorkbook wb = XlsxFiles.open(export(new XlsxExporter(), ExportType.STUDENTS, Locale.ENGLISH, students,

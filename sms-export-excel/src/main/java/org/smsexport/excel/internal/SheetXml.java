@@ -72,7 +72,19 @@ public final class SheetXml {
     }
 
     /**
-     * Starts a worksheet: frozen header row, column widths, and opens {@code sheetData}.
+     * How a sheet prints: one page wide (as many pages down as it takes), on this paper and in this orientation,
+     * with a page header and footer in Excel's header codes ({@code &P} the page, {@code &N} the page count).
+     *
+     * @param paperSize   SpreadsheetML's paper code: 9 for A4, 1 for Letter
+     * @param landscape   whether pages are turned
+     * @param pageHeader  the centred page header text (the title), plain text
+     * @param pageFooter  the centred page footer, in header codes
+     */
+    public record Print(int paperSize, boolean landscape, String pageHeader, String pageFooter) {
+    }
+
+    /**
+     * Starts a worksheet: fit-to-width printing, frozen header row, column widths, and opens {@code sheetData}.
      *
      * @param widths column widths in characters
      * @throws IOException when writing fails
@@ -81,6 +93,7 @@ public final class SheetXml {
         out.write("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
                 + "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
                 + "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+                + "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>"
                 + "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" "
                 + "state=\"frozen\"/><selection pane=\"bottomLeft\" activeCell=\"A2\" sqref=\"A2\"/></sheetView></sheetViews>"
                 + "<sheetFormatPr defaultRowHeight=\"15\"/><cols>");
@@ -91,15 +104,24 @@ public final class SheetXml {
     }
 
     /**
-     * Ends a worksheet: closes {@code sheetData}, adds the autofilter over header and data.
+     * Ends a worksheet: closes {@code sheetData}, adds the autofilter over header and data and the print setup.
+     * (The header row repeats on every printed page through the workbook's {@code Print_Titles} name.)
      *
      * @param lastRow the 1-based number of the last row written (the header is row 1)
+     * @param print   how the sheet prints
      * @throws IOException when writing fails
      */
-    public void end(int lastRow) throws IOException {
+    public void end(int lastRow, Print print) throws IOException {
         out.write("</sheetData><autoFilter ref=\"A1:" + letters[letters.length - 1] + lastRow + "\"/>"
-                + "<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>"
-                + "</worksheet>");
+                + "<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>"
+                + "<pageSetup paperSize=\"" + print.paperSize() + "\" orientation=\"" + (print.landscape() ? "landscape" : "portrait")
+                + "\" fitToWidth=\"1\" fitToHeight=\"0\"/><headerFooter><oddHeader>");
+        // Excel's limit for a header is 255 characters, codes included; a literal & is written &&
+        String title = print.pageHeader().replace("&", "&&");
+        escape("&C&\"-,Bold\"" + title.substring(0, Math.min(title.length(), 200)));
+        out.write("</oddHeader><oddFooter>");
+        escape("&C" + print.pageFooter());
+        out.write("</oddFooter></headerFooter></worksheet>");
     }
 
     /**

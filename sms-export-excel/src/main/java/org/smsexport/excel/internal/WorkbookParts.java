@@ -3,6 +3,7 @@ package org.smsexport.excel.internal;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -25,6 +26,7 @@ import org.smsexport.Column;
  */
 public final class WorkbookParts {
 
+    private static final String STYLES = "xl/styles.xml";
     private static final Pattern WORKSHEET = Pattern.compile("xl/worksheets/sheet\\d+\\.xml");
 
     private final XSSFWorkbook wb = new XSSFWorkbook();
@@ -102,6 +104,8 @@ public final class WorkbookParts {
             XSSFSheet sheet = wb.createSheet(names.get(i));
             // registers the _xlnm._FilterDatabase name in workbook.xml; the sheet's own XML is ours
             sheet.setAutoFilter(new CellRangeAddress(0, lastRows.get(i) - 1, 0, columns - 1));
+            // _xlnm.Print_Titles: the header row on every printed page
+            sheet.setRepeatingRows(new CellRangeAddress(0, 0, -1, -1));
         }
         var core = wb.getProperties().getCoreProperties();
         core.setTitle(title);
@@ -116,10 +120,31 @@ public final class WorkbookParts {
                     continue;
                 }
                 zip.putNextEntry(e.getName());
-                parts.transferTo(zip);
+                if (e.getName().equals(STYLES)) {
+                    zip.write(withNormalStyle(new String(parts.readAllBytes(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+                } else {
+                    parts.transferTo(zip);
+                }
                 zip.closeEntry();
             }
         }
+    }
+
+    /**
+     * POI writes no {@code cellStyles}, so readers that look for the named style "Normal" (openpyxl) warn that the
+     * workbook has no default style: name POI's one cell style format "Normal", as Excel does.
+     */
+    static String withNormalStyle(String styles) {
+        if (styles.contains("<cellStyles")) {
+            return styles;
+        }
+        int at = styles.indexOf("</cellXfs>");
+        if (at < 0) {
+            throw new IllegalStateException("POI wrote styles.xml without cellXfs");
+        }
+        at += "</cellXfs>".length();
+        return styles.substring(0, at) + "<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>"
+                + styles.substring(at);
     }
 
     /** Releases the in-memory workbook. */
