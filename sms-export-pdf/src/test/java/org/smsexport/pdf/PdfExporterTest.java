@@ -160,6 +160,37 @@ class PdfExporterTest {
     }
 
     @Test
+    void headerLabelsGetTheirWidthBeforeFreeSpaceIsHandedOut() throws Exception {
+        for (Locale locale : List.of(Locale.ENGLISH, Locale.forLanguageTag("el"))) {
+            // each type in its default orientation (landscape over 6 columns) and in landscape
+            for (String orientation : List.of("default", "landscape")) {
+                for (ExportType type : ExportType.builtIns()) {
+                    List<Object[]> rows = new ArrayList<>();
+                    SmsData.standard().rows(type, 30).forEachRemaining(rows::add);
+                    RecordingContext context = RecordingContext.of(orientation.equals("default") ? Map.of()
+                            : Map.of("orientation", orientation));
+                    byte[] file = export(type, locale, Map.of(), rows.iterator(), context);
+                    assertThat(PdfFiles.read(file, null).get(0)).as("%s %s %s", type.name(), locale, orientation)
+                            .containsExactlyElementsOf(type.columnLabels(locale));
+                    assertThat(context.warnings()).as("%s %s %s", type.name(), locale, orientation)
+                            .noneSatisfy(w -> assertThat(w).contains("header"));
+                }
+            }
+        }
+        // more columns than a page can label: the headers are cut, visibly, and the job says which
+        List<Column> many = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            many.add(Column.text("column_number_" + i));
+        }
+        ExportType wide = ExportType.builder("wide").columns(many.toArray(Column[]::new)).build();
+        RecordingContext context = RecordingContext.of(Map.of());
+        byte[] file = export(wide, Locale.ENGLISH, Map.of(), List.<Object[]>of(new Object[40]).iterator(), context);
+        assertThat(PdfFiles.read(file, null).get(0)).anySatisfy(h -> assertThat(h).endsWith("…"));
+        assertThat(context.warnings()).anySatisfy(w -> assertThat(w).contains("header of column 'column_number_0'",
+                "(Column number 0)"));
+    }
+
+    @Test
     void printsCharactersTheFontLacksAsReplacementCharactersAndWarns() throws Exception {
         RecordingContext context = RecordingContext.of(Map.of());
         byte[] file = export(NOTES, Locale.ENGLISH, Map.of(), List.<Object[]>of(new Object[] {1L, "中文 Ελένη", "Дмитрий Ёлкин Łódź"})

@@ -26,6 +26,8 @@ final class Layout {
     /** Header label of each column, one or two lines. */
     final List<List<String>> headerLines;
     final int headerLineCount;
+    /** Per column, whether its header label did not fit in two lines and is cut. */
+    final boolean[] headerCut;
 
     Layout(List<Column> columns, List<String> labels, List<String[]> sample, Glyphs regular, Glyphs bold, float size,
             float tableLeft, float tableRight) {
@@ -34,6 +36,7 @@ final class Layout {
         this.tableRight = tableRight;
         float avail = tableRight - tableLeft;
         float[] natural = new float[n];
+        float[] headerFloor = new float[n];
         boolean[] text = new boolean[n];
         rightAligned = new boolean[n];
         for (int c = 0; c < n; c++) {
@@ -44,13 +47,12 @@ final class Layout {
             for (String[] row : sample) {
                 widest = Math.max(widest, regular.width(row[c]));
             }
-            int header = 0;
-            for (String word : labels.get(c).split(" ")) {
-                header = Math.max(header, bold.width(word));
-            }
+            // the label's own need comes first: its width on two lines at the best break
+            int header = twoLineWidth(labels.get(c), bold);
+            headerFloor[c] = header * size / 1000f + 2 * PADDING + 0.5f;
             natural[c] = Math.max(widest, header) * size / 1000f + 2 * PADDING + 0.5f;
         }
-        float[] width = allocate(natural, text, avail);
+        float[] width = allocate(natural, headerFloor, text, avail);
         left = new float[n + 1];
         left[0] = tableLeft;
         for (int c = 0; c < n; c++) {
@@ -58,11 +60,16 @@ final class Layout {
         }
         left[n] = tableRight;
         headerLines = new ArrayList<>(n);
+        headerCut = new boolean[n];
         int lines = 1;
         for (int c = 0; c < n; c++) {
-            List<String> wrapped = wrap(labels.get(c), bold, (width[c] - 2 * PADDING) * 1000f / size);
+            float room = (width[c] - 2 * PADDING) * 1000f / size;
+            List<String> wrapped = wrap(labels.get(c), bold, room);
             lines = Math.max(lines, wrapped.size());
             headerLines.add(wrapped);
+            for (String line : wrapped) {
+                headerCut[c] |= bold.width(line) > room;
+            }
         }
         headerLineCount = lines;
     }
@@ -89,7 +96,37 @@ final class Layout {
         }
     }
 
-    private static float[] allocate(float[] natural, boolean[] text, float avail) {
+    /** Fills {@code floor} for text columns with headers capped at {@code cap}; @return their sum */
+    private static float floors(float[] natural, float[] headerFloor, boolean[] text, float cap, float[] floor) {
+        float sum = 0;
+        for (int c = 0; c < natural.length; c++) {
+            if (text[c]) {
+                floor[c] = Math.max(Math.min(natural[c], MIN_TEXT), Math.min(headerFloor[c], cap));
+                sum += floor[c];
+            }
+        }
+        return sum;
+    }
+
+    /** @return the width a label needs on at most two lines, broken at its best space (1/1000 em) */
+    static int twoLineWidth(String label, Glyphs bold) {
+        String[] words = label.split(" ");
+        int best = bold.width(label);
+        for (int k = 1; k < words.length; k++) {
+            String first = String.join(" ", Arrays.asList(words).subList(0, k));
+            String rest = String.join(" ", Arrays.asList(words).subList(k, words.length));
+            best = Math.min(best, Math.max(bold.width(first), bold.width(rest)));
+        }
+        return best;
+    }
+
+    /**
+     * Shares the table's width: every column first gets its header's two-line width (and text columns at least
+     * {@link #MIN_TEXT}, or less when their content is narrower), numbers and dates their natural width; free
+     * space then widens text columns; when text is too wide, the widest text columns are capped at one level.
+     * Only a table that cannot hold even those floors shrinks every column in proportion (headers are then cut).
+     */
+    private static float[] allocate(float[] natural, float[] headerFloor, boolean[] text, float avail) {
         int n = natural.length;
         float fixed = 0;
         float flexible = 0;
@@ -113,12 +150,26 @@ final class Layout {
             }
             return w;
         }
-        float floorSum = 0;
+        // every text column's floor: its header's width where the page allows, otherwise the headers are capped at
+        // one level (the longest are cut, as few as can be) but never below the plain minimum
+        float[] floor = new float[n];
+        float lowCap = 0;
+        float highCap = 0;
         for (int c = 0; c < n; c++) {
-            if (text[c]) {
-                floorSum += Math.min(natural[c], MIN_TEXT);
-            }
+            highCap = Math.max(highCap, headerFloor[c]);
         }
+        if (floors(natural, headerFloor, text, highCap, floor) > budget) {
+            for (int i = 0; i < 40; i++) {
+                float cap = (lowCap + highCap) / 2;
+                if (floors(natural, headerFloor, text, cap, floor) > budget) {
+                    highCap = cap;
+                } else {
+                    lowCap = cap;
+                }
+            }
+            highCap = lowCap;
+        }
+        float floorSum = floors(natural, headerFloor, text, highCap, floor);
         if (floorSum > budget) {
             // too many columns for the page: every column shrinks in proportion
             float scale = avail / (fixed + flexible);
@@ -138,7 +189,7 @@ final class Layout {
             float sum = 0;
             for (int c = 0; c < n; c++) {
                 if (text[c]) {
-                    sum += Math.max(Math.min(natural[c], MIN_TEXT), Math.min(natural[c], cap));
+                    sum += Math.max(floor[c], Math.min(natural[c], cap));
                 }
             }
             if (sum > budget) {
@@ -149,7 +200,7 @@ final class Layout {
         }
         for (int c = 0; c < n; c++) {
             if (text[c]) {
-                w[c] = Math.max(Math.min(natural[c], MIN_TEXT), Math.min(natural[c], lo));
+                w[c] = Math.max(floor[c], Math.min(natural[c], lo));
             }
         }
         return w;

@@ -360,6 +360,10 @@ public final class ReportWriter {
     private void warn() {
         for (int c = 0; c < n; c++) {
             String key = columns.get(c).key();
+            if (layout.headerCut[c]) {
+                context.warn("PDF: the header of column '" + key + "' (" + schema.labels().get(c) + ") is too wide for its column and "
+                        + "ends with '…'; landscape pages or fewer columns give it room.");
+            }
             if (cut[c] > 0) {
                 context.warn("PDF: " + cut[c] + " value(s) of column '" + key + "' were wider than the column and end with '…'.");
             }
