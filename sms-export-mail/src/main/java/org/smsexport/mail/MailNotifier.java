@@ -58,7 +58,15 @@ public final class MailNotifier implements Notifier {
     private final Templates templates;
     private final ThreadPoolExecutor sender;
     private final AtomicLong failed = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicReference<String> lastError = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** What became of one queued message: delivered, or why not (one line, no message contents). */
+    private record Delivery(boolean sent, Optional<String> error) {
+        static final Delivery SENT = new Delivery(true, Optional.empty());
+
+        static Delivery failed(String why) {
+            return new Delivery(false, Optional.of(why));
+        }
+    }
 
     /** A notifier configured from the environment (what discovery creates). */
     public MailNotifier() {
@@ -125,20 +133,21 @@ public final class MailNotifier implements Notifier {
     @Override
     public void jobFinished(ExportEvent event) {
         ExportJob job = event.job();
-        if (!isEnabled() || job.notificationEmail().isEmpty()) {
+        // switched on but misconfigured is reported on the job (below), not skipped in silence
+        if (!config.enabled() || job.notificationEmail().isEmpty()) {
             return;
         }
         try {
-            CompletableFuture<Boolean> outcome;
+            CompletableFuture<Delivery> outcome;
             if (job.status() == JobStatus.COMPLETED) {
-                outcome = sendCompleted(job, job.notificationEmail().get(), event.downloadUrl(), event.file(), event.locale());
+                outcome = completed(job, job.notificationEmail().get(), event.downloadUrl(), event.file(), event.locale());
             } else if (job.status() == JobStatus.FAILED) {
-                outcome = sendFailed(job, job.notificationEmail().get(), event.locale());
+                outcome = failed(job, job.notificationEmail().get(), event.locale());
             } else {
                 return;
             }
-            outcome.thenAccept(sent -> event.report().notificationResult(sent, sent ? Optional.empty()
-                    : Optional.ofNullable(lastError.get())));
+            // this message's own result, never another job's error
+            outcome.thenAccept(d -> event.report().notificationResult(d.sent(), d.error()));
         } catch (InvalidRequestException e) {
             failed.incrementAndGet();
             LOG.warn("Not mailing job {}: {}", job.id(), e.getMessage());
@@ -155,10 +164,16 @@ public final class MailNotifier implements Notifier {
      * @param file        the file, attached when it fits {@code MAIL_ATTACH_MAX_BYTES}
      * @param locale      the language of the message
      * @return completes with {@code true} once delivered, {@code false} when every attempt failed
-     * @throws InvalidRequestException for a bad recipient address
+     * @throws InvalidRequestException for a bad recipient address, or a missing or bad mail setting
      */
     public CompletableFuture<Boolean> sendCompleted(ExportJob job, String to, Optional<String> downloadUrl, Optional<Path> file,
             Locale locale) {
+        return completed(job, to, downloadUrl, file, locale).thenApply(Delivery::sent);
+    }
+
+    private CompletableFuture<Delivery> completed(ExportJob job, String to, Optional<String> downloadUrl, Optional<Path> file,
+            Locale locale) {
+        config.validate();
         Recipients.parse(to);
         Map<String, String> v = values(job);
         v.put("records", String.format(Locale.ROOT, "%,d", job.totalRecords()));
@@ -193,9 +208,14 @@ public final class MailNotifier implements Notifier {
      * @param to     the recipient
      * @param locale the language of the message
      * @return completes with {@code true} once delivered
-     * @throws InvalidRequestException for a bad recipient address
+     * @throws InvalidRequestException for a bad recipient address, or a missing or bad mail setting
      */
     public CompletableFuture<Boolean> sendFailed(ExportJob job, String to, Locale locale) {
+        return failed(job, to, locale).thenApply(Delivery::sent);
+    }
+
+    private CompletableFuture<Delivery> failed(ExportJob job, String to, Locale locale) {
+        config.validate();
         Recipients.parse(to);
         Map<String, String> v = values(job);
         v.put("error", job.errorMessage().orElse("unknown"));
@@ -263,27 +283,34 @@ public final class MailNotifier implements Notifier {
         return v;
     }
 
-    private CompletableFuture<Boolean> queue(String id, String to, String subject, String text, String html, Optional<Path> attachment) {
-        CompletableFuture<Boolean> result = new CompletableFuture<>();
+    /** @return completes, always, once the message was delivered or given up on */
+    private CompletableFuture<Delivery> queue(String id, String to, String subject, String text, String html, Optional<Path> attachment) {
+        CompletableFuture<Delivery> result = new CompletableFuture<>();
         try {
             sender.execute(() -> {
                 try {
                     deliver(id, to, subject, text, html, attachment);
-                    result.complete(true);
-                } catch (MessagingException | IOException e) {
-                    failed.incrementAndGet();
-                    lastError.set(Recipients.oneLine(e.getMessage() == null ? e.toString() : e.getMessage()));
-                    LOG.warn("Mail for job {} could not be delivered: {}", id, e.toString());
-                    result.complete(false);
+                    result.complete(Delivery.SENT);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    result.complete(false);
+                    failed.incrementAndGet();
+                    result.complete(Delivery.failed("Interrupted while sending (the notifier was closed)"));
+                } catch (Exception e) {
+                    // checked (SMTP, attachment) or not (a bad SMTP_FROM_ADDRESS, a bug): the future must still complete
+                    failed.incrementAndGet();
+                    String why = Recipients.oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
+                    LOG.warn("Mail for job {} could not be delivered: {}", id, why);
+                    result.complete(Delivery.failed(why));
+                } catch (Error e) {
+                    failed.incrementAndGet();
+                    result.complete(Delivery.failed("Sending failed: " + e));
+                    throw e;
                 }
             });
         } catch (RejectedExecutionException e) {
             failed.incrementAndGet();
             LOG.warn("Mail queue full or closed; mail for job {} dropped", id);
-            result.complete(false);
+            result.complete(Delivery.failed("The mail queue was full or closed; the message was dropped"));
         }
         return result;
     }

@@ -47,7 +47,8 @@ final class Recipients {
             return "";
         }
         StringBuilder b = new StringBuilder();
-        s.codePoints().forEach(c -> b.append(neverInAnAddress(c) ? String.format(java.util.Locale.ROOT, "\\u%04X", c)
+        // invisible characters shown as escapes; a plain space stays a space
+        s.codePoints().forEach(c -> b.append(c != ' ' && neverInAnAddress(c) ? String.format(java.util.Locale.ROOT, "\\u%04X", c)
                 : new String(Character.toChars(c))));
         return b.toString();
     }
