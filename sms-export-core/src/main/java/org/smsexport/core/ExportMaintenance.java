@@ -185,16 +185,29 @@ public final class ExportMaintenance {
                     files++;
                     continue;
                 }
-                Files.createDirectories(archive);
-                move(source, target, j.sha256());
-                files++;
-                Optional<ExportJob> updated = store.update(j, j.toBuilder().status(JobStatus.ARCHIVED).archivePath(target.toString())
-                        .updatedAt(clock.instant()).build());
-                if (updated.isPresent()) {
-                    jobs++;
-                } else {
-                    errors.add("Job " + j.id() + ": archived to " + target + " but the job changed meanwhile; not marked ARCHIVED");
+                if (Files.exists(target)) {
+                    throw new FileAlreadyExistsException(target.toString(), null, "an archived file of that name exists; not overwritten");
                 }
+                Files.createDirectories(archive);
+                // the job first (optimistic, so a job changed meanwhile keeps its file), then the file; a failed
+                // move puts the job back, so a job never points at a file that is not where it says
+                Optional<ExportJob> claimed = store.update(j, j.toBuilder().status(JobStatus.ARCHIVED).archivePath(target.toString())
+                        .updatedAt(clock.instant()).build());
+                if (claimed.isEmpty()) {
+                    errors.add("Job " + j.id() + ": changed while being archived; left as it is, file not moved");
+                    continue;
+                }
+                try {
+                    move(source, target, j.sha256());
+                } catch (IOException | RuntimeException e) {
+                    if (store.update(claimed.get(), j.toBuilder().updatedAt(clock.instant()).build()).isEmpty()) {
+                        errors.add("Job " + j.id() + ": could not be set back to COMPLETED after the failed move; its file is still "
+                                + source);
+                    }
+                    throw e;
+                }
+                files++;
+                jobs++;
             } catch (IOException | RuntimeException e) {
                 errors.add("Job " + j.id() + ": " + e.getMessage());
             }

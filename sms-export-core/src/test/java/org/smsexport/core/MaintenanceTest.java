@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smsexport.ExportJob;
@@ -94,6 +95,35 @@ class MaintenanceTest {
             assertThat(third.errors()).isEmpty();
             assertThat(s.maintenance().cleanupOldExports(30, true, false).deletedJobs()).as("archived jobs are kept").isZero();
             assertThat(s.maintenance().generatePerformanceReport(90).successful()).as("from the metrics file").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void archivingAJobThatChangedMeanwhileLeavesJobAndFileAsTheyWere() throws Exception {
+        // another writer (a cancel, a notification result, another node's archive run) updates each job just
+        // before the archive run's own update, so that update loses the optimistic race
+        CountingStore racing = new CountingStore() {
+            @Override
+            public Optional<ExportJob> update(ExportJob current, ExportJob next) {
+                if (next.status() == JobStatus.ARCHIVED) {
+                    delegate.update(current, current.toBuilder().notificationSent(true).build());
+                }
+                return super.update(current, next);
+            }
+        };
+        Path archive = dir.resolve("archive");
+        try (ExportService s = ExportService.builder().outputDirectory(dir.resolve("out")).dataSource(Fixtures.memory(20))
+                .jobStore(racing).clock(clock).build()) {
+            ExportJob job = export(s, "students");
+            Path file = s.file(job.id());
+            clock.advance(Duration.ofDays(40));
+            ExportMaintenance.ArchiveResult r = s.maintenance().cleanupAndArchiveOldExports(30, archive, false);
+            assertThat(r.archivedJobs()).isZero();
+            assertThat(r.archivedFiles()).isZero();
+            assertThat(r.errors()).singleElement().asString().contains(job.id().value(), "changed while being archived");
+            assertThat(file).as("the file stays where the job says").exists();
+            assertThat(s.job(job.id()).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+            assertThat(archive.resolve(file.getFileName())).doesNotExist();
         }
     }
 
