@@ -290,6 +290,7 @@ class ExportServiceTest {
 
     @Test
     void closeCancelsQueuedJobsAndStopsItsThreads() throws Exception {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
         Fixtures.PausingSource source = new Fixtures.PausingSource(1_000_000, 10, true, 0);
         ExportService exports = ExportService.builder().outputDirectory(dir).dataSource(source).workers(1).maxRecords(0)
                 .shutdownTimeout(Duration.ofMillis(200)).build();
@@ -312,5 +313,18 @@ class ExportServiceTest {
                 "Cancelled because the export service shut down before the export finished. Submit it again.");
         assertThat(Fixtures.files(dir)).isEmpty();
         assertThatThrownBy(() -> exports.submit(request("students").build())).hasMessageContaining("closed");
+        // every thread the service started (workers, reader, writer, heartbeat) has ended
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        java.util.List<String> left;
+        do {
+            left = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t) && t.isAlive()
+                    && t.getName().startsWith("sms-export-")).map(Thread::getName).toList();
+        } while (!left.isEmpty() && System.nanoTime() < end && sleep(20));
+        assertThat(left).as("threads left after close()").isEmpty();
+    }
+
+    private static boolean sleep(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return true;
     }
 }

@@ -21,6 +21,7 @@ import org.smsexport.spi.RowCursor;
 import org.smsexport.test.SmsData;
 
 /** Sources that ask for read-ahead are read on their own thread, with the same rows, errors and cancels. */
+@org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReadAheadTest {
 
     @TempDir
@@ -115,7 +116,9 @@ class ReadAheadTest {
         Source slow = new Source(50_000_000, -1, true);
         try (ExportService exports = ExportService.builder().dataSource(slow).outputDirectory(dir).maxRecords(0).build()) {
             ExportJob job = exports.submit(ExportRequest.builder().type("students").format("csv").build());
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (exports.job(job.id()).orElseThrow().totalRecords() < 20_000) {
+                assertThat(System.nanoTime()).as("20,000 rows read within 30 s").isLessThan(end);
                 Thread.sleep(10);
             }
             exports.cancel(job.id());
