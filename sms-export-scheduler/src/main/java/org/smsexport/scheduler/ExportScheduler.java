@@ -81,6 +81,7 @@ public final class ExportScheduler implements AutoCloseable {
     private final Duration staleRunAfter;
     private final ExecutorService workers;
     private final Consumer<ScheduleRun> onRun;
+    private final Duration shutdownMaxWait;
     private boolean started;
     private boolean stopped;
 
@@ -93,6 +94,7 @@ public final class ExportScheduler implements AutoCloseable {
         this.misfireGrace = b.misfireGrace;
         this.staleRunAfter = b.staleRunAfter;
         this.onRun = b.onRun;
+        this.shutdownMaxWait = b.shutdownMaxWait;
         if (b.createTables) {
             store.createTables();
         }
@@ -115,13 +117,10 @@ public final class ExportScheduler implements AutoCloseable {
                 .pollingInterval(b.pollingInterval)
                 .heartbeatInterval(b.heartbeatInterval)
                 // db-scheduler waits up to 30 minutes by default; close() must end in bounded time
-                .shutdownMaxWait(SHUTDOWN_WAIT)
+                .shutdownMaxWait(b.shutdownMaxWait)
                 .clock(clock::instant)
                 .build();
     }
-
-    /** How long {@link #stop()} waits for running slots before giving up on them (their exports keep their own timeout). */
-    static final java.time.Duration SHUTDOWN_WAIT = java.time.Duration.ofSeconds(10);
 
     /**
      * @param exports    the service that runs the exports
@@ -185,7 +184,7 @@ public final class ExportScheduler implements AutoCloseable {
         }
         workers.shutdown();
         try {
-            if (!workers.awaitTermination(SHUTDOWN_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (!workers.awaitTermination(shutdownMaxWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 workers.shutdownNow();
             }
         } catch (InterruptedException e) {
@@ -565,6 +564,7 @@ public final class ExportScheduler implements AutoCloseable {
         private int threads = 2;
         private boolean createTables = true;
         private Consumer<ScheduleRun> onRun = run -> { };
+        private Duration shutdownMaxWait = Duration.ofSeconds(10);
 
         private Builder(ExportService exports) {
             this.exports = exports;
@@ -662,6 +662,20 @@ public final class ExportScheduler implements AutoCloseable {
          */
         public Builder createTables(boolean value) {
             this.createTables = value;
+            return this;
+        }
+
+        /**
+         * @param value how long {@link ExportScheduler#stop()} lets running slots finish before it interrupts them
+         *              (db-scheduler's own default is 30 minutes), then interrupts them; 10 seconds by default. A slot
+         *              whose run was cut short this way is never run again (its ledger entry exists).
+         * @return this builder
+         */
+        public Builder shutdownMaxWait(Duration value) {
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("shutdownMaxWait must not be negative, got " + value);
+            }
+            this.shutdownMaxWait = value;
             return this;
         }
 

@@ -84,6 +84,42 @@ class ExportSchedulerTest {
     }
 
     @Test
+    void closeEndsInBoundedTimeEvenWhileASlotRuns() throws Exception {
+        Node n = node("a");
+        n.source.gate = new CountDownLatch(1); // the export waits at its first row until released
+        ExportScheduler s = ExportScheduler.builder(n.exports).dataSource(db).clock(clock).nodeName("b")
+                .pollingInterval(Duration.ofMillis(50)).shutdownMaxWait(Duration.ofMillis(300)).build();
+        try {
+            String id = s.schedule(students("alice").frequency("hourly").build());
+            s.start();
+            clock.set(Instant.parse("2026-03-02T11:00:01Z"));
+            Node.await("the slot to start", () -> n.source.running.get() == 1);
+            long t0 = System.nanoTime();
+            s.stop();
+            // db-scheduler's default would wait up to 30 minutes; the scheduler's threads are interrupted instead
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+            assertThat(s.isAvailable()).isFalse();
+            assertThat(s.runs(id, 1)).singleElement().satisfies(r -> assertThat(r.status()).isIn("RUNNING", "FAILED"));
+        } finally {
+            n.source.gate.countDown();
+        }
+        assertThatThrownBy(() -> ExportScheduler.builder(n.exports).shutdownMaxWait(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aManualRunWhoseSlotIsTakenIsRefusedAndRunsNothing() {
+        MutableClock still = new MutableClock(T0);
+        node = new Node(db, still, dir.resolve("still"), "still");
+        String id = node.scheduler.schedule(students("alice").build());
+        JobId first = node.scheduler.runNow(id);
+        // the same millisecond: the ledger already has this (schedule, slot)
+        assertThatThrownBy(() -> node.scheduler.runNow(id)).isInstanceOf(org.smsexport.JobStateException.class)
+                .hasMessageContaining("just run manually");
+        assertThat(node.exports.jobs(org.smsexport.JobFilter.all())).extracting(j -> j.id()).containsExactly(first);
+    }
+
+    @Test
     void keepsSchedulesInAnEmbeddedH2FileWhenGivenNoDatabase() {
         Node n = node("a");
         Path h2 = dir.resolve("scheduler-db");
