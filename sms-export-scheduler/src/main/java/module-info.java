@@ -2,7 +2,6 @@
 module org.smsexport.scheduler {
     requires transitive org.smsexport.core;
     requires transitive java.sql;
-    requires org.smsexport.jdbc;
     requires com.github.kagkarlsson.scheduler;
     requires java.management;
     requires com.fasterxml.jackson.databind;

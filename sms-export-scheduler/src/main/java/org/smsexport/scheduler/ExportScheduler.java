@@ -36,7 +36,6 @@ import org.smsexport.InvalidRequestException;
 import org.smsexport.JobId;
 import org.smsexport.core.ExportMaintenance;
 import org.smsexport.core.ExportService;
-import org.smsexport.jdbc.JdbcDataSource;
 import org.smsexport.scheduler.internal.ScheduleStore;
 import org.smsexport.scheduler.internal.ScheduleStore.Stored;
 
@@ -87,7 +86,7 @@ public final class ExportScheduler implements AutoCloseable {
 
     private ExportScheduler(Builder b) {
         this.exports = Objects.requireNonNull(b.exports, "exportService");
-        DataSource ds = b.dataSource != null ? b.dataSource : defaultDatabase(b.defaultDatabaseDir);
+        DataSource ds = b.dataSource != null ? b.dataSource : org.smsexport.scheduler.internal.EmbeddedH2.in(b.defaultDatabaseDir);
         this.store = new ScheduleStore(ds);
         this.clock = b.clock;
         this.node = b.nodeName != null ? b.nodeName : defaultNodeName();
@@ -148,11 +147,6 @@ public final class ExportScheduler implements AutoCloseable {
      */
     public static Builder builder(ExportService exports) {
         return new Builder(exports);
-    }
-
-    private static DataSource defaultDatabase(Path dir) {
-        // AUTO_SERVER lets several processes (a `scheduler run` and a `schedule add`) share the file
-        return JdbcDataSource.driverManager("jdbc:h2:file:" + dir.resolve("scheduler").toAbsolutePath() + ";AUTO_SERVER=TRUE", "sa", "");
     }
 
     private static String defaultNodeName() {
