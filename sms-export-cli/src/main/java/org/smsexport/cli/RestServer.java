@@ -53,7 +53,6 @@ final class RestServer implements AutoCloseable {
     /** How long a connection may make no progress before it is closed, unless the caller says otherwise. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
     private static final String EXPORTS = "/api/v1/import-export/exports";
-    private static final String DOWNLOADS = "/api/v1/export-jobs/";
     private static final Pattern DOWNLOAD = Pattern.compile("/api/v1/export-jobs/([^/]+)/download");
     private static final String SCHEDULES = "/api/v1/import-export/schedules";
 
@@ -464,7 +463,8 @@ final class RestServer implements AutoCloseable {
         d.put("created_at", j.createdAt().toString());
         d.put("error_message", j.errorMessage().orElse(null));
         if (j.status() == JobStatus.COMPLETED) {
-            d.put("download_url", base() + DOWNLOADS + j.id() + "/download?token=" + links.token(j.id(), j.owner()));
+            // the route's one spelling is DownloadLinks.DEFAULT_PATH, which DOWNLOAD matches
+            d.put("download_url", org.smsexport.core.DownloadLinks.at(base()).of(j, links.token(j.id(), j.owner())));
         }
         return d;
     }

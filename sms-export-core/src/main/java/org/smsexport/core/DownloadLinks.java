@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.smsexport.ExportJob;
 import org.smsexport.JobId;
 import org.smsexport.core.internal.PublishedFile;
 
@@ -91,6 +92,45 @@ public final class DownloadLinks {
         } catch (IOException e) {
             throw new UncheckedIOException("The download link secret " + file + " could not be read or created", e);
         }
+    }
+
+    /** The route the CLI's REST server serves downloads on: the default of {@link #at(String)}. */
+    public static final String DEFAULT_PATH = "/api/v1/export-jobs/{id}/download?token={token}";
+
+    /**
+     * How a host's server turns a job and its token into the link put into notifications.
+     */
+    @FunctionalInterface
+    public interface Url {
+        /**
+         * @param job   the completed job
+         * @param token its signed token (URL-safe: digits, a dot and base64url)
+         * @return the absolute link
+         */
+        String of(ExportJob job, String token);
+    }
+
+    /**
+     * @param template an absolute URL with {@code {id}} and {@code {token}} in it, e.g.
+     *                 {@code https://sms.example/exports/{id}/file?t={token}}
+     * @return the link function; the id and token need no escaping (both are URL-safe)
+     * @throws IllegalArgumentException when the template lacks {@code {id}} or {@code {token}} or is not http(s)
+     */
+    public static Url template(String template) {
+        if (!template.contains("{id}") || !template.contains("{token}") || !template.matches("(?i)https?://.+")) {
+            throw new IllegalArgumentException("A download link template is an http(s) URL with {id} and {token} in it, got '"
+                    + template + "'");
+        }
+        return (job, token) -> template.replace("{id}", job.id().value()).replace("{token}", token);
+    }
+
+    /**
+     * @param baseUrl the public base URL of a server that serves {@link #DEFAULT_PATH} (the CLI's {@code serve})
+     * @return the link function
+     */
+    public static Url at(String baseUrl) {
+        String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        return template(base + DEFAULT_PATH);
     }
 
     /** @return how long a new link works */

@@ -274,7 +274,7 @@ public final class ExportService implements AutoCloseable {
         private Duration heartbeat = Duration.ofSeconds(10);
         private boolean createOutputDirectory = true;
         private DownloadLinks downloadLinks;
-        private String publicBaseUrl;
+        private DownloadLinks.Url linkUrl;
 
         private Builder() {
         }
@@ -480,8 +480,9 @@ public final class ExportService implements AutoCloseable {
         }
 
         /**
-         * Puts signed, expiring download links ({@code <url>/api/v1/export-jobs/{id}/download?token=…}) into
-         * the notifications of completed jobs.
+         * Puts signed, expiring download links on the CLI server's route
+         * ({@code <url>/api/v1/export-jobs/{id}/download?token=…}, {@link DownloadLinks#DEFAULT_PATH}) into the
+         * notifications of completed jobs.
          *
          * @param baseUrl the server's public base URL, e.g. {@code https://sms.example}
          * @param links   the signer; {@code null} for one whose secret is kept in {@code <output>/.link-secret},
@@ -489,7 +490,21 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder downloadLinks(String baseUrl, DownloadLinks links) {
-            this.publicBaseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            return downloadLinks(links, DownloadLinks.at(Objects.requireNonNull(baseUrl, "baseUrl")));
+        }
+
+        /**
+         * Puts signed, expiring download links into the notifications of completed jobs, made by the host's own
+         * route: {@code DownloadLinks.template("https://sms.example/exports/{id}/file?t={token}")} or any function.
+         * The host's handler checks the token with {@link DownloadLinks#verify}.
+         *
+         * @param links the signer; {@code null} for one whose secret is kept in {@code <output>/.link-secret},
+         *              links valid 7 days
+         * @param url   how a job and its token become a link
+         * @return this builder
+         */
+        public Builder downloadLinks(DownloadLinks links, DownloadLinks.Url url) {
+            this.linkUrl = Objects.requireNonNull(url, "url");
             this.downloadLinks = links;
             return this;
         }
@@ -545,7 +560,7 @@ public final class ExportService implements AutoCloseable {
             JobEngine engine = new JobEngine(registry, store, effective, clock, executor, heartbeat, shutdownTimeout,
                     createOutputDirectory);
             DownloadLinks links = null;
-            if (publicBaseUrl != null) {
+            if (linkUrl != null) {
                 try {
                     links = downloadLinks != null ? downloadLinks
                             : DownloadLinks.persistent(effective.outputDirectory().resolve(".link-secret"), Duration.ofDays(7), clock);
@@ -555,7 +570,7 @@ public final class ExportService implements AutoCloseable {
                     throw new org.smsexport.StorageException(e.getMessage() + ": " + e.getCause().getMessage()
                             + ". Check that the output directory is writable.", e, null, null, null);
                 }
-                engine.links(links, publicBaseUrl);
+                engine.links(links, linkUrl);
             }
             return new ExportService(engine, new ExportMaintenance(store, effective, clock), links);
         }

@@ -82,4 +82,22 @@ class DownloadLinksTest {
                     .getEpochSecond()));
         }
     }
+
+    @Test
+    void theHostSaysHowALinkIsMade() {
+        List<ExportEvent> events = new CopyOnWriteArrayList<>();
+        try (ExportService exports = ExportService.builder().outputDirectory(dir).dataSource(Fixtures.memory(5)).clock(clock)
+                .downloadLinks(null, DownloadLinks.template("https://school.example/sms/exports/{id}/file?t={token}"))
+                .notifier(events::add).build()) {
+            var job = exports.run(ExportRequest.builder().type("courses").format("csv").owner("alice").build()).job();
+            String url = events.get(0).downloadUrl().orElseThrow();
+            assertThat(url).startsWith("https://school.example/sms/exports/" + job.id() + "/file?t=");
+            String token = url.substring(url.indexOf("?t=") + 3);
+            assertThat(exports.downloadLinks().orElseThrow().verify(job.id(), "alice", token)).isEqualTo(DownloadLinks.Verdict.VALID);
+        }
+        for (String bad : List.of("https://x.example/{id}", "https://x.example/{token}", "ftp://x.example/{id}/{token}")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> DownloadLinks.template(bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad);
+        }
+    }
 }

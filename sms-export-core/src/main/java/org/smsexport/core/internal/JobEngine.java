@@ -90,7 +90,7 @@ public final class JobEngine implements AutoCloseable {
     private final AtomicLong sinkFailures = new AtomicLong();
     private volatile boolean closed;
     private volatile org.smsexport.core.DownloadLinks links;
-    private volatile String publicBaseUrl;
+    private volatile org.smsexport.core.DownloadLinks.Url linkUrl;
 
     /**
      * Starts the engine: creates the output directory when asked, recovers interrupted jobs, starts the
@@ -156,11 +156,11 @@ public final class JobEngine implements AutoCloseable {
      * Puts signed download links into notifications of completed jobs.
      *
      * @param downloadLinks the signer
-     * @param baseUrl       the public base URL of the server that serves {@code /api/v1/export-jobs/{id}/download}
+     * @param url           how the host's server makes a link of a job and its token
      */
-    public void links(org.smsexport.core.DownloadLinks downloadLinks, String baseUrl) {
+    public void links(org.smsexport.core.DownloadLinks downloadLinks, org.smsexport.core.DownloadLinks.Url url) {
+        this.linkUrl = url;
         this.links = downloadLinks;
-        this.publicBaseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     }
 
     /** @return the clock */
@@ -487,7 +487,7 @@ public final class JobEngine implements AutoCloseable {
         org.smsexport.core.DownloadLinks signer = links;
         if (signer != null && job.status() == JobStatus.COMPLETED) {
             String token = signer.token(job.id(), job.owner());
-            url = Optional.of(publicBaseUrl + "/api/v1/export-jobs/" + job.id() + "/download?token=" + token);
+            url = Optional.of(linkUrl.of(job, token));
             expires = signer.expiry(token);
         }
         notify(new ExportEvent(job, file, url, expires, rj.prepared.request().locale(),
