@@ -1,6 +1,6 @@
 /**
- * The sms-export test kit: {@link org.smsexport.test.ExporterContract} for format modules and plugin
- * authors, and {@link org.smsexport.test.SmsData}, a deterministic generator of realistic SMS data.
+ * The sms-export test kit: {@link org.smsexport.test.ExporterContract} for format modules and plugin authors,
+ * {@link org.smsexport.test.JobStoreContract} for job stores, and {@link org.smsexport.test.SmsData}, a deterministic generator of realistic SMS data.
  */
 module org.smsexport.test {
     requires transitive org.smsexport.api;
