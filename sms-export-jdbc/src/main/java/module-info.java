@@ -2,7 +2,7 @@
 module org.smsexport.jdbc {
     requires transitive org.smsexport.api;
     requires transitive java.sql;
-    requires static org.smsexport.test;
+    requires static org.smsexport.sample;
 
     exports org.smsexport.jdbc;
 }

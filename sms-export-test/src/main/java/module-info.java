@@ -1,9 +1,10 @@
 /**
  * The sms-export test kit: {@link org.smsexport.test.ExporterContract} for format modules and plugin authors,
- * {@link org.smsexport.test.JobStoreContract} for job stores, and {@link org.smsexport.test.SmsData}, a deterministic generator of realistic SMS data.
+ * {@link org.smsexport.test.JobStoreContract} for job stores, and {@link org.smsexport.sample.SmsData}, a deterministic generator of realistic SMS data.
  */
 module org.smsexport.test {
     requires transitive org.smsexport.api;
+    requires transitive org.smsexport.sample;
     requires transitive org.junit.jupiter.api;
     requires org.assertj.core;
 

@@ -2,7 +2,7 @@ package org.smsexport.bench;
 
 import java.util.Iterator;
 import org.smsexport.ExportType;
-import org.smsexport.test.SmsData;
+import org.smsexport.sample.SmsData;
 
 /** Rows generated while they are read, so a run holds no more than one row: for memory and scaling runs. */
 final class Lazy implements Iterable<Object[]> {

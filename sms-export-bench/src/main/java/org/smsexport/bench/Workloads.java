@@ -31,7 +31,7 @@ import org.smsexport.ExportRequest;
 import org.smsexport.ExportType;
 import org.smsexport.core.ExportService;
 import org.smsexport.core.InMemoryDataSource;
-import org.smsexport.test.SmsData;
+import org.smsexport.sample.SmsData;
 
 /** The two sides of every comparison: our whole pipeline, and the plain library loop writing the same rows. */
 final class Workloads {

@@ -29,8 +29,8 @@ import org.smsexport.core.ExportService;
 import org.smsexport.core.InMemoryDataSource;
 import org.smsexport.jdbc.JdbcDataSource;
 import org.smsexport.mail.MailNotifier;
+import org.smsexport.sample.SmsData;
 import org.smsexport.scheduler.ExportScheduler;
-import org.smsexport.test.SmsData;
 
 /**
  * The server as an attacker finds it: raw sockets that stall, lie about their size, send bytes no client

@@ -27,8 +27,8 @@ import org.smsexport.JobId;
 import org.smsexport.core.ExportService;
 import org.smsexport.core.InMemoryDataSource;
 import org.smsexport.jdbc.JdbcDataSource;
+import org.smsexport.sample.SmsData;
 import org.smsexport.scheduler.ExportScheduler;
-import org.smsexport.test.SmsData;
 
 /** The REST API through a real HTTP client against the running server. */
 class RestServerTest {

@@ -18,12 +18,12 @@ import java.util.stream.Stream;
 import org.smsexport.ExportFormat;
 import org.smsexport.ExportQuery;
 import org.smsexport.ExportType;
+import org.smsexport.sample.SmsData;
 import org.smsexport.spi.DataSource;
 import org.smsexport.spi.ExportContext;
 import org.smsexport.spi.ExportSchema;
 import org.smsexport.spi.Exporter;
 import org.smsexport.spi.RowCursor;
-import org.smsexport.test.SmsData;
 
 /** Shared test doubles and helpers: real files, real CSV reader, data sources that pause or fail on cue. */
 final class Fixtures {

@@ -47,7 +47,7 @@ class InMemoryDataSourceTest {
     @Test
     void sampleAcademicYearsAreOneYearAndTheNext() {
         int column = ExportType.STUDENTS.indexOf("academic_year");
-        java.util.Iterator<Object[]> rows = org.smsexport.test.SmsData.standard().rows(ExportType.STUDENTS, 2_000);
+        java.util.Iterator<Object[]> rows = org.smsexport.sample.SmsData.standard().rows(ExportType.STUDENTS, 2_000);
         int n = 0;
         while (rows.hasNext()) {
             String year = (String) rows.next()[column];

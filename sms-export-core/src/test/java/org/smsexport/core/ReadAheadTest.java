@@ -16,9 +16,9 @@ import org.smsexport.ExportQuery;
 import org.smsexport.ExportRequest;
 import org.smsexport.ExportType;
 import org.smsexport.JobStatus;
+import org.smsexport.sample.SmsData;
 import org.smsexport.spi.DataSource;
 import org.smsexport.spi.RowCursor;
-import org.smsexport.test.SmsData;
 
 /** Sources that ask for read-ahead are read on their own thread, with the same rows, errors and cancels. */
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)

@@ -27,11 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.smsexport.Column;
 import org.smsexport.ExportType;
 import org.smsexport.InvalidRequestException;
+import org.smsexport.sample.SmsData;
 import org.smsexport.spi.ExportSchema;
 import org.smsexport.spi.RowCursor;
 import org.smsexport.test.RecordingContext;
 import org.smsexport.test.ServiceRegistrations;
-import org.smsexport.test.SmsData;
 
 /** What is particular to XLSX, read back with POI cell by cell. */
 class XlsxExporterTest {

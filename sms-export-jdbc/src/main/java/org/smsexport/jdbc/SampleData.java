@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.smsexport.ExportType;
-import org.smsexport.test.SmsData;
+import org.smsexport.sample.SmsData;
 
 /**
- * Fills the SMS tables with the test kit's deterministic, realistic data ({@link SmsData}): students with
+ * Fills the SMS tables with the sample module's deterministic, realistic data ({@link SmsData}): students with
  * Greek and Latin names, courses, and per student two enrollments, five grades and five attendance rows.
  * Batched inserts in one transaction, indexes built afterwards. Needs
  * {@code sms-export-test} on the class path (an optional dependency of this module).

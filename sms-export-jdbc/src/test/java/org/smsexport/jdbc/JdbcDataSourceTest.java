@@ -23,8 +23,8 @@ import org.smsexport.ExportRequest;
 import org.smsexport.ExportType;
 import org.smsexport.SortKey;
 import org.smsexport.core.ExportService;
+import org.smsexport.sample.SmsData;
 import org.smsexport.spi.RowCursor;
-import org.smsexport.test.SmsData;
 
 class JdbcDataSourceTest {
 

@@ -17,8 +17,8 @@ import org.smsexport.JobId;
 import org.smsexport.JobStatus;
 import org.smsexport.core.ExportService;
 import org.smsexport.core.InMemoryDataSource;
+import org.smsexport.sample.SmsData;
 import org.smsexport.test.ServiceRegistrations;
-import org.smsexport.test.SmsData;
 
 class MicrometerMetricsSinkTest {
 

@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.smsexport.Column;
 import org.smsexport.ExportType;
 import org.smsexport.InvalidRequestException;
+import org.smsexport.sample.SmsData;
 import org.smsexport.spi.ExportSchema;
 import org.smsexport.spi.RowCursor;
 import org.smsexport.test.RecordingContext;
 import org.smsexport.test.ServiceRegistrations;
-import org.smsexport.test.SmsData;
 
 /** What a PDF report looks like, read back with PDFBox: pages, header, footer, title block, fonts, password. */
 class PdfExporterTest {

@@ -14,8 +14,8 @@ import org.smsexport.ExportException;
 import org.smsexport.ExportQuery;
 import org.smsexport.ExportType;
 import org.smsexport.core.ExportService;
+import org.smsexport.sample.SmsData;
 import org.smsexport.spi.RowCursor;
-import org.smsexport.test.SmsData;
 
 /** One scheduler node for tests: its own export service (over {@link Source}) and output directory, a shared database. */
 final class Node implements AutoCloseable {

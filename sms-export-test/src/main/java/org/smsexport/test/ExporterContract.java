@@ -25,6 +25,7 @@ import org.smsexport.Column;
 import org.smsexport.ExportCancelledException;
 import org.smsexport.ExportException;
 import org.smsexport.ExportType;
+import org.smsexport.sample.SmsData;
 import org.smsexport.spi.CellText;
 import org.smsexport.spi.ExportSchema;
 import org.smsexport.spi.Exporter;

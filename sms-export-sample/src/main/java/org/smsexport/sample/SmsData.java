@@ -1,4 +1,4 @@
-package org.smsexport.test;
+package org.smsexport.sample;
 
 import java.time.LocalDate;
 import java.util.Iterator;

@@ -1,0 +1,2 @@
+/** A deterministic generator of realistic SMS data. */
+package org.smsexport.sample;
