@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.smsexport.Column;
 import org.smsexport.ColumnType;
 import org.smsexport.ExportFormat;
@@ -227,7 +226,6 @@ public final class CsvExporter implements Exporter {
     /** The second formatting thread of one export; lives as long as the export. */
     private static final class Helper implements AutoCloseable {
         private static final Object[] STOP = new Object[0];
-        private static final AtomicInteger THREADS = new AtomicInteger();
 
         private final RowFormatter formatter;
         private final BlockingQueue<Object[]> tasks = new ArrayBlockingQueue<>(1);
@@ -237,9 +235,7 @@ public final class CsvExporter implements Exporter {
 
         Helper(RowFormatter formatter) {
             this.formatter = formatter;
-            this.thread = new Thread(this::loop, "sms-export-csv-" + THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            thread.start();
+            this.thread = org.smsexport.spi.ExportThreads.start("csv", this::loop);
         }
 
         private void loop() {

@@ -80,11 +80,8 @@ public final class MailNotifier implements Notifier {
         this.config = config;
         this.session = Session.getInstance(properties(config));
         this.templates = new Templates(config.templateDir());
-        this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000), r -> {
-            Thread t = new Thread(r, "sms-export-mail-1");
-            t.setDaemon(true);
-            return t;
-        });
+        this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000),
+                org.smsexport.spi.ExportThreads.factory("mail"));
         if (config.enabled() && !config.isEnabled()) {
             LOG.warn("Email notifications are enabled but misconfigured, so none will be sent: {}", config.problems());
         }

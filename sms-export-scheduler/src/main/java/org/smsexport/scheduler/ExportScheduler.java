@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -97,12 +96,7 @@ public final class ExportScheduler implements AutoCloseable {
         if (b.createTables) {
             store.createTables();
         }
-        AtomicInteger threadNumber = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(b.threads, r -> {
-            Thread t = new Thread(r, "sms-export-scheduler-" + threadNumber.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = Executors.newFixedThreadPool(b.threads, org.smsexport.spi.ExportThreads.factory("scheduler"));
         this.task = Tasks.custom(TASK, Void.class)
                 .onFailure((complete, ops) -> ops.reschedule(complete, nextAfterFailure(complete.getExecution().taskInstance.getId())))
                 .execute((instance, context) -> runSlot(instance.getId(), context.getExecution().executionTime));

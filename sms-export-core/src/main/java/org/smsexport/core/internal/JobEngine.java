@@ -83,8 +83,8 @@ public final class JobEngine implements AutoCloseable {
     private final ExecutorService ownPool;
     private final Executor executor;
     private final ScheduledExecutorService scheduler;
-    private final ExecutorService writers = java.util.concurrent.Executors.newCachedThreadPool(Threads.named("writer"));
-    private final ExecutorService readers = java.util.concurrent.Executors.newCachedThreadPool(Threads.named("reader"));
+    private final ExecutorService writers = java.util.concurrent.Executors.newCachedThreadPool(org.smsexport.spi.ExportThreads.factory("writer"));
+    private final ExecutorService readers = java.util.concurrent.Executors.newCachedThreadPool(org.smsexport.spi.ExportThreads.factory("reader"));
     private final ConcurrentMap<JobId, RunningJob> active = new ConcurrentHashMap<>();
     private final AtomicLong notifierFailures = new AtomicLong();
     private final AtomicLong sinkFailures = new AtomicLong();
@@ -117,14 +117,14 @@ public final class JobEngine implements AutoCloseable {
         }
         if (hostExecutor == null) {
             ThreadPoolExecutor pool = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<>(config.queueCapacity()), Threads.named("worker"));
+                    new ArrayBlockingQueue<>(config.queueCapacity()), org.smsexport.spi.ExportThreads.factory("worker"));
             this.ownPool = pool;
             this.executor = pool;
         } else {
             this.ownPool = null;
             this.executor = hostExecutor;
         }
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, Threads.named("heartbeat"));
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, org.smsexport.spi.ExportThreads.factory("heartbeat"));
         s.setRemoveOnCancelPolicy(true);
         this.scheduler = s;
         recover();

@@ -7,7 +7,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -24,7 +23,6 @@ public final class ZipPipe extends OutputStream {
 
     private static final int CHUNK = 256 * 1024;
     private static final int CHUNKS = 4;
-    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private enum Kind { ENTRY, DATA, CLOSE, FINISH, ABORT }
 
@@ -46,9 +44,7 @@ public final class ZipPipe extends OutputStream {
         for (int i = 0; i < CHUNKS; i++) {
             free.add(new byte[CHUNK]);
         }
-        Thread t = new Thread(() -> run(target), "sms-export-xlsx-zip-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        t.start();
+        org.smsexport.spi.ExportThreads.start("xlsx-zip", () -> run(target));
     }
 
     private void run(OutputStream target) {

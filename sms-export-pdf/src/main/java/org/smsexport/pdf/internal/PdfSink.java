@@ -85,12 +85,10 @@ final class PdfSink {
     /**
      * Starts the thread that takes the pages; from here on only that thread touches the OpenPDF objects.
      *
-     * @param name the thread's name
+     * Starts the thread that turns pages into PDF objects ({@code sms-export-pdf-<n>}).
      */
-    void start(String name) {
-        thread = new Thread(this::run, name);
-        thread.setDaemon(true);
-        thread.start();
+    void start() {
+        thread = org.smsexport.spi.ExportThreads.start("pdf", this::run);
     }
 
     String regularName() {

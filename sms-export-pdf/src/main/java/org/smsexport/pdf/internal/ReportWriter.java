@@ -133,7 +133,7 @@ public final class ReportWriter {
         }
         fontR = sink.regularName();
         fontB = sink.boldName();
-        sink.start("sms-export-pdf-" + context.jobId());
+        sink.start();
         boolean finished = false;
         try {
             startPage(sink);

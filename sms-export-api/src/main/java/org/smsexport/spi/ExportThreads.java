@@ -1,0 +1,50 @@
+package org.smsexport.spi;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * The one place sms-export's threads are made, by the engine and by every format: each is named
+ * {@code sms-export-<role>-<n>} ({@code sms-export-worker-1}, {@code sms-export-csv-3}), so a thread dump says
+ * whose it is, and each is a daemon, so a forgotten {@code close()} never keeps the JVM alive. Plugin authors
+ * use it for their helper threads too.
+ */
+public final class ExportThreads {
+
+    private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9-]{0,30}");
+    private static final Map<String, AtomicInteger> NUMBERS = new ConcurrentHashMap<>();
+
+    private ExportThreads() {
+    }
+
+    /**
+     * @param role what the threads do, lower case: {@code worker}, {@code csv}, {@code xlsx-zip}
+     * @return a factory of daemon threads numbered per role from 1
+     * @throws IllegalArgumentException for a role that is not lower-case letters, digits and dashes
+     */
+    public static ThreadFactory factory(String role) {
+        if (!ROLE.matcher(role).matches()) {
+            throw new IllegalArgumentException("A thread role is lower-case letters, digits and dashes, got '" + role + "'");
+        }
+        AtomicInteger n = NUMBERS.computeIfAbsent(role, r -> new AtomicInteger());
+        return task -> {
+            Thread t = new Thread(task, "sms-export-" + role + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * @param role what the thread does
+     * @param task its work
+     * @return the started thread
+     */
+    public static Thread start(String role, Runnable task) {
+        Thread t = factory(role).newThread(task);
+        t.start();
+        return t;
+    }
+}
