@@ -1,0 +1,218 @@
+package org.smsexport.core.internal;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smsexport.ExportCancelledException;
+import org.smsexport.ExportException;
+import org.smsexport.ExportJob;
+import org.smsexport.ExportOutcome;
+import org.smsexport.ExportQuery;
+import org.smsexport.JobStatus;
+import org.smsexport.StorageException;
+import org.smsexport.core.ExportConfig;
+import org.smsexport.core.OverLimitPolicy;
+import org.smsexport.spi.ExportSchema;
+import org.smsexport.spi.RowCursor;
+
+/**
+ * The run of one job: source → (read-ahead) → guard (limits, cancel, progress) → exporter → a temporary file,
+ * published atomically under its final name; and every way a run can end (cancelled, timed out, over the limit,
+ * a source, exporter or disk failure) mapped to the job's terminal state with a message a user can act on.
+ * Thread-safe: each call runs one job.
+ */
+final class JobRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
+
+    /** How a run ended: the outcome, and the published file when it completed. */
+    record Ended(ExportOutcome outcome, Optional<Path> file) {
+    }
+
+    private final ExportConfig config;
+    private final Jobs jobs;
+    private final Listeners listeners;
+    private final Clock clock;
+    private final String instanceId;
+    private final ScheduledExecutorService timers;
+    private final ExecutorService writers;
+    private final ExecutorService readers;
+
+    JobRun(ExportConfig config, Jobs jobs, Listeners listeners, String instanceId, ScheduledExecutorService timers,
+            ExecutorService writers, ExecutorService readers) {
+        this.config = config;
+        this.jobs = jobs;
+        this.listeners = listeners;
+        this.clock = jobs.clock;
+        this.instanceId = instanceId;
+        this.timers = timers;
+        this.writers = writers;
+        this.readers = readers;
+    }
+
+    /**
+     * Runs one job to its end on the calling thread: marks it RUNNING, streams source → exporter → published
+     * file, and maps every way it can end to the job's terminal state.
+     *
+     * @return how it ended, and the published file when there is one
+     */
+    Ended run(RunningJob rj) {
+        rj.worker = Thread.currentThread();
+        Prepared p = rj.prepared;
+        Instant start = clock.instant();
+        ExportJob job = jobs.mutate(rj.id, j -> j.status() != JobStatus.PENDING ? null
+                : j.toBuilder().status(JobStatus.RUNNING).startedAt(start).updatedAt(start).instanceId(instanceId).build());
+        if (job.status() != JobStatus.RUNNING || rj.isCancelled()) {
+            ExportJob cancelled = jobs.mutate(rj.id, j -> j.status().isTerminal() ? null : jobs.terminal(j, JobStatus.CANCELLED,
+                    stopMessage(rj.stopReason())));
+            return new Ended(new ExportOutcome.Cancelled(cancelled), Optional.empty());
+        }
+        rj.timeout = timers.schedule(() -> rj.stop(RunningJob.StopReason.TIMED_OUT), config.jobTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+        listeners.started(job);
+        String ext = p.exporter().format().extension();
+        Path dir = config.outputDirectory();
+        ExportOutcome outcome;
+        Optional<Path> published = Optional.empty();
+        try {
+            ExportQuery query = p.query();
+            long max = config.maxRecords() == 0 ? Long.MAX_VALUE : config.maxRecords();
+            boolean truncate = config.overLimit() == OverLimitPolicy.TRUNCATE;
+            long requested = p.request().limit().orElse(Long.MAX_VALUE);
+            OptionalLong count = sourceCall(rj, () -> p.source().count(query));
+            if (count.isPresent()) {
+                long matched = Math.min(count.getAsLong(), requested);
+                if (matched > max && !truncate) {
+                    throw rj.overLimit(matched);
+                }
+                rj.expectedRows(Math.min(matched, max));
+            }
+            long queryLimit = Math.min(requested, max == Long.MAX_VALUE ? Long.MAX_VALUE : max + 1);
+            ExportQuery limited = queryLimit == Long.MAX_VALUE ? query : query.withLimit(queryLimit);
+            ExportSchema schema = ExportSchema.of(p.type(), p.request().locale(), p.request().zone(), start, job.filters());
+            Path target = dir.resolve(p.type().name() + "_" + FILE_TIME.format(start) + "_" + rj.id + "." + ext);
+            try (PublishedFile file = PublishedFile.create(PublishedFile.tempPath(dir, rj.id.value(), ext), writers);
+                    RowCursor raw = readAhead(p, sourceCall(rj, () -> p.source().open(limited)));
+                    GuardedCursor cursor = new GuardedCursor(raw, rj, max, truncate)) {
+                p.exporter().write(schema, cursor, file.stream(), rj);
+                rj.checkCancelled();
+                if (cursor.truncated()) {
+                    rj.warn("Export truncated at " + String.format(java.util.Locale.ROOT, "%,d", max) + " records by "
+                            + "EXPORT_MAX_RECORDS; more records matched. Narrow the filters or raise the limit.");
+                }
+                PublishedFile.Result result = file.publish(target, config.fsync());
+                published = Optional.of(target);
+                Instant end = clock.instant();
+                long rows = cursor.rows();
+                ExportJob done = jobs.mutate(rj.id, j -> j.status() != JobStatus.RUNNING ? null
+                        : j.toBuilder().status(JobStatus.COMPLETED).progressPercent(100).totalRecords(rows)
+                                .fileName(target.getFileName().toString()).fileSizeBytes(result.size()).sha256(result.sha256())
+                                .duration(Duration.between(start, end)).completedAt(end).updatedAt(end)
+                                .warnings(rj.warnings()).build());
+                if (done.status() == JobStatus.COMPLETED) {
+                    outcome = new ExportOutcome.Completed(done, target);
+                    LOG.debug("Job {} completed: {} records, {} bytes", rj.id, rows, result.size());
+                } else {
+                    // cancelled from another process while we were publishing: the cancel wins
+                    Files.deleteIfExists(target);
+                    published = Optional.empty();
+                    outcome = new ExportOutcome.Cancelled(done);
+                }
+            }
+        } catch (ExportCancelledException e) {
+            RunningJob.StopReason reason = rj.stopReason();
+            if (reason == RunningJob.StopReason.TIMED_OUT) {
+                outcome = failed(rj, new ExportException(stopMessage(reason), e, rj.id, p.exporter().format().id(),
+                        p.type().name()));
+            } else {
+                ExportJob j = jobs.mutate(rj.id, cur -> cur.status().isTerminal() ? null
+                        : jobs.terminal(cur, JobStatus.CANCELLED, stopMessage(reason)).toBuilder().totalRecords(rj.rows()).build());
+                outcome = new ExportOutcome.Cancelled(j);
+            }
+        } catch (ExportException e) {
+            outcome = failed(rj, e);
+        } catch (IOException e) {
+            outcome = failed(rj, new StorageException(describe(e), e, rj.id, p.exporter().format().id(), p.type().name()));
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            LOG.error("Job {}: exporter '{}' failed unexpectedly", rj.id, p.exporter().format().id(), e);
+            outcome = failed(rj, new ExportException("Exporter '" + p.exporter().format().id() + "' failed unexpectedly: " + e
+                    + ". This is a bug in the exporter or data source; the log has the stack trace.", e, rj.id,
+                    p.exporter().format().id(), p.type().name()));
+        } finally {
+            if (rj.timeout != null) {
+                rj.timeout.cancel(false);
+            }
+        }
+        return new Ended(outcome, published);
+    }
+
+    private RowCursor readAhead(Prepared p, RowCursor cursor) {
+        return p.source().readAhead() ? new ReadAheadCursor(cursor, p.type().columns().size(), readers) : cursor;
+    }
+
+    private interface SourceCall<T> {
+        T call();
+    }
+
+    private static <T> T sourceCall(RunningJob rj, SourceCall<T> call) {
+        try {
+            return call.call();
+        } catch (ExportException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            Prepared p = rj.prepared;
+            throw new ExportException("Data source '" + p.source().name() + "' failed for " + p.type().name() + ": " + e, e,
+                    rj.id, p.exporter().format().id(), p.type().name());
+        }
+    }
+
+    private ExportOutcome failed(RunningJob rj, ExportException error) {
+        ExportJob j = jobs.mutate(rj.id, cur -> cur.status().isTerminal() ? null
+                : jobs.terminal(cur, JobStatus.FAILED, error.getMessage()).toBuilder().totalRecords(rj.rows())
+                        .warnings(rj.warnings()).build());
+        LOG.debug("Job {} failed: {}", rj.id, error.getMessage());
+        return j.status() == JobStatus.CANCELLED ? new ExportOutcome.Cancelled(j) : new ExportOutcome.Failed(j, error);
+    }
+
+    String stopMessage(RunningJob.StopReason reason) {
+        if (reason == RunningJob.StopReason.TIMED_OUT) {
+            return "Export timed out after " + config.jobTimeout().toSeconds() + " s (EXPORT_JOB_TIMEOUT_SECONDS). Narrow the "
+                    + "filters or raise the timeout.";
+        }
+        if (reason == RunningJob.StopReason.SHUTDOWN) {
+            return "Cancelled because the export service shut down before the export finished. Submit it again.";
+        }
+        return "Cancelled by request.";
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "Writing the export file failed: '" + ((NoSuchFileException) e).getFile() + "' does not exist (was the output "
+                    + "directory removed?).";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "Writing the export file failed: access to '" + ((AccessDeniedException) e).getFile() + "' was denied.";
+        }
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (msg.contains("No space left")) {
+            return "Writing the export file failed: the disk is full. Free space or move EXPORT_OUTPUT_DIR.";
+        }
+        return "Writing the export file failed: " + (e instanceof FileSystemException ? msg : e.toString()) + ".";
+    }
+}

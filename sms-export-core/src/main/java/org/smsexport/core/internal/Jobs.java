@@ -1,0 +1,63 @@
+package org.smsexport.core.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.smsexport.ExportException;
+import org.smsexport.ExportJob;
+import org.smsexport.JobId;
+import org.smsexport.JobNotFoundException;
+import org.smsexport.JobStatus;
+import org.smsexport.spi.JobStore;
+
+/** The job records: reading them, and changing them with optimistic locking. Thread-safe. */
+final class Jobs {
+
+    private static final int UPDATE_ATTEMPTS = 50;
+
+    final JobStore store;
+    final Clock clock;
+
+    Jobs(JobStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** @throws JobNotFoundException when there is no such job */
+    ExportJob require(JobId id) {
+        return store.find(id).orElseThrow(() -> new JobNotFoundException("No export job " + id + "."));
+    }
+
+    /**
+     * Reads, changes and writes a job with optimistic locking, retrying when another writer got there first.
+     *
+     * @param id     the job
+     * @param change the new record from the current one, or {@code null} to leave it as it is
+     * @return the record as stored after the change (or unchanged)
+     */
+    ExportJob mutate(JobId id, UnaryOperator<ExportJob> change) {
+        for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+            ExportJob current = require(id);
+            ExportJob next = change.apply(current);
+            if (next == null) {
+                return current;
+            }
+            Optional<ExportJob> stored = store.update(current, next);
+            if (stored.isPresent()) {
+                return stored.get();
+            }
+        }
+        throw new ExportException("Job " + id + " could not be updated: it kept changing under " + UPDATE_ATTEMPTS
+                + " attempts.", null, id, null, null);
+    }
+
+    /** @return the job ended now in this status with this message, its duration counted from its start */
+    ExportJob terminal(ExportJob j, JobStatus status, String message) {
+        Instant end = clock.instant();
+        ExportJob.Builder b = j.toBuilder().status(status).errorMessage(message).completedAt(end).updatedAt(end);
+        j.startedAt().ifPresent(s -> b.duration(Duration.between(s, end)));
+        return b.build();
+    }
+}

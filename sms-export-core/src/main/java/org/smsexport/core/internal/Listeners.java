@@ -1,0 +1,123 @@
+package org.smsexport.core.internal;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smsexport.ExportJob;
+import org.smsexport.ExportMetrics;
+import org.smsexport.JobStatus;
+import org.smsexport.core.DownloadLinks;
+import org.smsexport.spi.ExportEvent;
+import org.smsexport.spi.MetricsSink;
+import org.smsexport.spi.Notifier;
+
+/**
+ * Who hears about jobs: the metrics sinks (a job started, a job ended) and the notifiers (a job ended, with its
+ * signed download link when there is one). A listener that throws is logged and counted, never fatal to the job.
+ * Thread-safe.
+ */
+final class Listeners {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
+
+    private final Registry registry;
+    private final Jobs jobs;
+    private final AtomicLong notifierFailures = new AtomicLong();
+    private final AtomicLong sinkFailures = new AtomicLong();
+    private volatile DownloadLinks links;
+    private volatile DownloadLinks.Url linkUrl;
+
+    Listeners(Registry registry, Jobs jobs) {
+        this.registry = registry;
+        this.jobs = jobs;
+    }
+
+    void links(DownloadLinks signer, DownloadLinks.Url url) {
+        this.linkUrl = url;
+        this.links = signer;
+    }
+
+    long notifierFailures() {
+        return notifierFailures.get();
+    }
+
+    long sinkFailures() {
+        return sinkFailures.get();
+    }
+
+    void started(ExportJob job) {
+        for (MetricsSink sink : registry.sinks()) {
+            try {
+                sink.started(job);
+            } catch (RuntimeException e) {
+                sinkFailures.incrementAndGet();
+                LOG.warn("Metrics sink {} failed on start of job {}: {}", sink.getClass().getName(), job.id(), e.toString());
+            }
+        }
+    }
+
+    /** A job ended: its metrics are recorded, then the notifiers hear of it (with a link when it completed). */
+    void finished(ExportJob job, Optional<Path> file, Locale locale) {
+        recordMetrics(job);
+        Optional<String> url = Optional.empty();
+        Optional<Instant> expires = Optional.empty();
+        DownloadLinks signer = links;
+        if (signer != null && job.status() == JobStatus.COMPLETED) {
+            String token = signer.token(job.id(), job.owner());
+            url = Optional.of(linkUrl.of(job, token));
+            expires = signer.expiry(token);
+        }
+        ExportEvent event = new ExportEvent(job, file, url, expires, locale, (sent, error) -> recordNotification(job, sent, error));
+        for (Notifier n : registry.notifiers()) {
+            try {
+                n.jobFinished(event);
+            } catch (RuntimeException e) {
+                notifierFailures.incrementAndGet();
+                LOG.warn("Notifier {} failed for job {}: {}", n.getClass().getName(), job.id(), e.toString());
+            }
+        }
+    }
+
+    void recordMetrics(ExportJob job) {
+        ExportMetrics m = ExportMetrics.of(job);
+        for (MetricsSink sink : registry.sinks()) {
+            try {
+                sink.record(m);
+            } catch (RuntimeException e) {
+                sinkFailures.incrementAndGet();
+                LOG.warn("Metrics sink {} failed for job {}: {}", sink.getClass().getName(), job.id(), e.toString());
+            }
+        }
+    }
+
+    private void recordNotification(ExportJob job, boolean sent, Optional<String> error) {
+        try {
+            jobs.mutate(job.id(), cur -> cur.toBuilder().notificationSent(cur.notificationSent() || sent)
+                    .notificationError(sent ? null : error.orElse("not delivered")).build());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the notification outcome of job {}: {}", job.id(), e.toString());
+        }
+    }
+
+    /** Closes every notifier and sink, logging (not throwing) what fails. */
+    void close() {
+        for (Notifier n : registry.notifiers()) {
+            closeQuietly(n);
+        }
+        for (MetricsSink s : registry.sinks()) {
+            closeQuietly(s);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("Closing {} failed: {}", c.getClass().getName(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package org.smsexport.core.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.smsexport.ExportException;
+import org.smsexport.ExportJob;
+import org.smsexport.ExportOutcome;
+import org.smsexport.JobFilter;
+import org.smsexport.JobId;
+import org.smsexport.JobStateException;
+import org.smsexport.JobStatus;
+import org.smsexport.StorageException;
+import org.smsexport.core.ExportConfig;
+
+/**
+ * What a host asks about jobs: one job (with live progress when it runs here), lists and counts, a job's outcome
+ * as a future, its file. Thread-safe.
+ */
+final class Queries {
+
+    private final ExportConfig config;
+    private final Jobs records;
+    private final Map<JobId, RunningJob> active;
+
+    Queries(ExportConfig config, Jobs records, Map<JobId, RunningJob> active) {
+        this.config = config;
+        this.records = records;
+        this.active = active;
+    }
+
+    /**
+     * @param id a job id
+     * @return the job, with live progress when it runs here
+     */
+    public Optional<ExportJob> job(JobId id) {
+        Optional<ExportJob> stored = records.store.find(id);
+        RunningJob rj = active.get(id);
+        if (rj == null || stored.isEmpty() || stored.get().status() != JobStatus.RUNNING) {
+            return stored;
+        }
+        return Optional.of(stored.get().toBuilder().progressPercent(rj.percent()).totalRecords(rj.rows()).build());
+    }
+
+    /**
+     * @param filter criteria and page
+     * @return matching jobs, newest first
+     */
+    public List<ExportJob> jobs(JobFilter filter) {
+        List<ExportJob> out = new ArrayList<>();
+        for (ExportJob j : records.store.list(filter)) {
+            out.add(job(j.id()).orElse(j));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * @param filter criteria
+     * @return how many jobs match
+     */
+    public long count(JobFilter filter) {
+        return records.store.count(filter);
+    }
+
+    /**
+     * @param id a job id
+     * @return the outcome's future
+     */
+    public CompletableFuture<ExportOutcome> completion(JobId id) {
+        RunningJob rj = active.get(id);
+        if (rj != null) {
+            return rj.future;
+        }
+        ExportJob job = records.require(id);
+        switch (job.status()) {
+            case COMPLETED:
+                return CompletableFuture.completedFuture(new ExportOutcome.Completed(job,
+                        config.outputDirectory().resolve(job.fileName().orElseThrow())));
+            case ARCHIVED:
+                return CompletableFuture.completedFuture(new ExportOutcome.Completed(job, Path.of(job.archivePath().orElseThrow())));
+            case FAILED:
+                return CompletableFuture.completedFuture(new ExportOutcome.Failed(job,
+                        new ExportException(job.errorMessage().orElse("failed"), null, id, job.format(), job.type())));
+            case CANCELLED:
+                return CompletableFuture.completedFuture(new ExportOutcome.Cancelled(job));
+            default:
+                return CompletableFuture.failedFuture(new JobStateException("Job " + id + " runs in another process (instance "
+                        + job.instanceId() + "); poll job(id) for its status."));
+        }
+    }
+
+    /**
+     * @param id a completed job
+     * @return the published file
+     */
+    public Path file(JobId id) {
+        ExportJob job = records.require(id);
+        if (job.status() != JobStatus.COMPLETED || job.fileName().isEmpty()) {
+            throw new JobStateException("Job " + id + " is " + job.status().id() + ", not completed: it has no file to open.",
+                    null, id, job.format(), job.type());
+        }
+        Path file = safeResolve(job.fileName().get());
+        if (!Files.isRegularFile(file)) {
+            throw new StorageException("The file of job " + id + " is gone (" + file.getFileName() + "); it may have been removed "
+                    + "by retention. Run the export again.", null, id, job.format(), job.type());
+        }
+        return file;
+    }
+
+    Path safeResolve(String fileName) {
+        return PublishedFile.inDirectory(config.outputDirectory(), fileName);
+    }
+
+    /**
+     * @param id a completed job
+     * @return a stream of its file, which the caller closes
+     */
+    public InputStream open(JobId id) {
+        Path file = file(id);
+        try {
+            return Files.newInputStream(file);
+        } catch (IOException e) {
+            throw new StorageException("The file of job " + id + " could not be opened: " + e, e, id, null, null);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package org.smsexport.core.internal;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smsexport.ExportJob;
+import org.smsexport.JobFilter;
+import org.smsexport.JobId;
+import org.smsexport.JobStatus;
+import org.smsexport.core.ExportConfig;
+
+/**
+ * After a crash: jobs left PENDING or RUNNING by a process that stopped are failed ("Interrupted") once their
+ * heartbeat is older than {@code EXPORT_RECOVERY_GRACE_SECONDS}, and their temporary and work files deleted;
+ * while running: the heartbeat of this process's jobs, which is also how a cancel made elsewhere reaches them.
+ * Thread-safe.
+ */
+final class Recovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
+    private final ExportConfig config;
+    private final Jobs jobs;
+    private final Listeners listeners;
+    private final Map<JobId, RunningJob> active;
+    private final String instanceId;
+
+    Recovery(ExportConfig config, Jobs jobs, Listeners listeners, Map<JobId, RunningJob> active, String instanceId) {
+        this.config = config;
+        this.jobs = jobs;
+        this.listeners = listeners;
+        this.active = active;
+        this.instanceId = instanceId;
+    }
+
+    /** Fails the unfinished jobs of stopped processes (their heartbeat older than the grace), deleting their files. */
+    void recover() {
+        Instant staleBefore = jobs.clock.instant().minus(config.recoveryGrace());
+        int recovered = 0;
+        JobFilter unfinished = JobFilter.all().withStatuses(JobStatus.PENDING, JobStatus.RUNNING).withPage(0, JobFilter.MAX_LIMIT);
+        for (ExportJob j : jobs.store.list(unfinished)) {
+            if (active.containsKey(j.id()) || instanceId.equals(j.instanceId()) || j.updatedAt().isAfter(staleBefore)) {
+                continue;
+            }
+            ExportJob failed = jobs.mutate(j.id(), cur -> cur.status().isTerminal() || cur.version() != j.version() ? null
+                    : jobs.terminal(cur, JobStatus.FAILED, "Interrupted: the process running this export stopped before it "
+                            + "finished. Submit it again."));
+            if (failed.status() == JobStatus.FAILED) {
+                deleteTempFiles(j.id().value());
+                listeners.recordMetrics(failed);
+                recovered++;
+            }
+        }
+        if (config.recoveryGrace().isZero()) {
+            deleteTempFiles(null);
+        }
+        if (recovered > 0) {
+            LOG.warn("Recovered {} export jobs left unfinished by a stopped process; they are now FAILED", recovered);
+        }
+    }
+
+    /**
+     * Deletes the temporary and work files of one job (a finished or a recovered one), or (id null) every
+     * temporary file of no job running here.
+     */
+    void deleteTempFiles(String jobId) {
+        Path dir = config.outputDirectory();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                String id = name.length() > 21 ? name.substring(1, 21) : "";
+                boolean which = jobId != null ? jobId.equals(id) : active.keySet().stream().noneMatch(k -> k.value().equals(id));
+                if (PublishedFile.isTemp(name) && which) {
+                    Files.deleteIfExists(f);
+                    LOG.debug("Deleted leftover temporary file {}", name);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not clean temporary files in {}: {}", dir, e.toString());
+        }
+    }
+
+    /** Refreshes the heartbeat of the jobs running here, stops those cancelled elsewhere, and recovers stale ones. */
+    void heartbeat() {
+        try {
+            Instant now = jobs.clock.instant();
+            for (RunningJob rj : active.values()) {
+                ExportJob j = jobs.mutate(rj.id, cur -> cur.status().isTerminal() ? null : cur.toBuilder().updatedAt(now).build());
+                if (j.status() == JobStatus.CANCELLED) {
+                    rj.stop(RunningJob.StopReason.CANCELLED);
+                }
+            }
+            if (!config.recoveryGrace().isZero()) {
+                recover();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Export heartbeat failed: {}", e.toString());
+        }
+    }
+}

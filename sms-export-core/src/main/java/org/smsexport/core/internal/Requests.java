@@ -1,0 +1,103 @@
+package org.smsexport.core.internal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.smsexport.ExportQuery;
+import org.smsexport.ExportRequest;
+import org.smsexport.ExportType;
+import org.smsexport.InvalidRequestException;
+import org.smsexport.SortKey;
+import org.smsexport.StorageException;
+import org.smsexport.core.ExportConfig;
+import org.smsexport.spi.Exporter;
+import org.smsexport.spi.Notifier;
+
+/**
+ * Checks a request before any job exists: its type, format, options, filters, locale, sort and recipient, every
+ * problem in one message, then (for a job about to run) the output directory. Thread-safe.
+ */
+final class Requests {
+
+    private final Registry registry;
+    private final ExportConfig config;
+
+    Requests(Registry registry, ExportConfig config) {
+        this.registry = registry;
+        this.config = config;
+    }
+
+    /**
+     * @param checkDirectory whether the output directory must exist: a submitted job needs it; checking a request
+     *                       (a schedule being stored by a process that runs no export) does not
+     */
+    Prepared prepare(ExportRequest r, boolean checkDirectory) {
+        ExportType type = registry.type(r.type());
+        Exporter exporter = registry.exporter(r.format());
+        List<String> problems = new ArrayList<>();
+        for (String key : r.options().keySet()) {
+            if (!exporter.options().contains(key)) {
+                problems.add("Unknown option '" + key + "' for format '" + exporter.format().id() + "'. Valid options: "
+                        + new java.util.TreeSet<>(exporter.options()) + ".");
+            }
+        }
+        Map<String, Object> filters = Map.of();
+        try {
+            filters = type.parseFilters(r.filters());
+        } catch (InvalidRequestException e) {
+            problems.add(e.getMessage());
+        }
+        Set<String> languages = type.languages();
+        if (!languages.contains(r.locale().getLanguage())) {
+            problems.add("Unknown locale '" + r.locale().toLanguageTag() + "' for " + type.name() + ". Available: " + languages
+                    + ".");
+        }
+        if (r.notifyEmail().isPresent()) {
+            for (Notifier n : registry.notifiers()) {
+                try {
+                    n.checkRecipient(r.notifyEmail().get());
+                } catch (InvalidRequestException e) {
+                    problems.add(e.getMessage());
+                    break;
+                }
+            }
+        }
+        for (SortKey k : r.sort()) {
+            if (type.indexOf(k.column()) < 0) {
+                problems.add("Cannot sort " + type.name() + " by '" + k.column() + "'. Sortable columns: "
+                        + type.columns().stream().map(c -> c.key()).toList() + ".");
+            }
+        }
+        if (problems.isEmpty()) {
+            try {
+                exporter.validateOptions(r.options());
+            } catch (InvalidRequestException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(String.join(" ", problems), null, null, exporter.format().id(), type.name());
+        }
+        if (checkDirectory) {
+            checkOutputDirectory();
+        }
+        ExportQuery query = new ExportQuery(type, filters, OptionalLong.empty(), r.sort(), r.changedSince());
+        return new Prepared(r, type, exporter, registry.source(type), query);
+    }
+
+    private void checkOutputDirectory() {
+        Path dir = config.outputDirectory();
+        if (!Files.isDirectory(dir)) {
+            throw new StorageException("Output directory '" + dir.toAbsolutePath() + "' does not exist. Create it, or point "
+                    + "EXPORT_OUTPUT_DIR at an existing directory.");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new StorageException("Output directory '" + dir.toAbsolutePath() + "' is not writable by this process. "
+                    + "Fix its permissions, or point EXPORT_OUTPUT_DIR elsewhere.");
+        }
+    }
+}
