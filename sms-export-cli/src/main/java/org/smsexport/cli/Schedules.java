@@ -97,7 +97,7 @@ final class Schedules {
 
     /** @return the run's status in the case every other status prints in: {@code completed}, {@code skipped} */
     static String status(ScheduleRun run) {
-        return run.status().toLowerCase(java.util.Locale.ROOT);
+        return run.status().id();
     }
 
     static Map<String, Object> toMap(ScheduleRun run) {

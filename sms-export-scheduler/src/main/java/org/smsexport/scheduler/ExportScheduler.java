@@ -36,6 +36,7 @@ import org.smsexport.JobId;
 import org.smsexport.core.ExportMaintenance;
 import org.smsexport.core.ExportService;
 import org.smsexport.scheduler.internal.ScheduleStore;
+import org.smsexport.scheduler.internal.Slots;
 import org.smsexport.scheduler.internal.ScheduleStore.Stored;
 
 /**
@@ -384,7 +385,7 @@ public final class ExportScheduler implements AutoCloseable {
                     + "ExportService.maintenance() to run it now.");
         }
         Instant slot = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        if (!store.claim(id, slot, MANUAL, node, "RUNNING", null, slot)) {
+        if (!store.claim(id, slot, MANUAL, node, RunStatus.RUNNING, null, slot)) {
             // another runNow of this schedule in the same millisecond (here or on another node) has that slot
             throw new org.smsexport.JobStateException("Schedule '" + id + "' was just run manually (slot " + slot + "); try again.");
         }
@@ -392,7 +393,7 @@ public final class ExportScheduler implements AutoCloseable {
         try {
             job = exports.submit(exportRequest(s.request()));
         } catch (RuntimeException e) {
-            finish(id, slot, MANUAL, slot, "FAILED", null, e.getMessage());
+            finish(id, slot, MANUAL, slot, RunStatus.FAILED, null, e.getMessage());
             throw e;
         }
         store.setJob(id, slot, job.id().value());
@@ -419,36 +420,21 @@ public final class ExportScheduler implements AutoCloseable {
         }
         ScheduleRequest r = found.get().request();
         Instant now = clock.instant();
-        // missed: started well after its time, or a later slot is already due (the previous run was slow,
-        // or no scheduler ran)
-        boolean late = now.isAfter(slot.plus(misfireGrace)) || !r.frequency().next(slot, r.zone()).isAfter(now);
-        boolean run;
-        String skipReason = null;
-        switch (r.catchUp()) {
-            case SKIP:
-                run = !late;
-                skipReason = "Missed while no scheduler ran; catch-up policy skip";
-                break;
-            case RUN_ALL:
-                run = !slot.isBefore(now.minus(r.catchUpWindow()));
-                skipReason = "Older than the catch-up window of " + r.catchUpWindow();
-                break;
-            default:
-                run = true;
-        }
-        String trigger = late ? "catch-up" : "scheduled";
-        if (!run) {
-            if (store.claim(id, slot, trigger, node, "SKIPPED", skipReason, now)) {
+        Slots.Decision d = Slots.decide(r, slot, now, misfireGrace);
+        String trigger = d.trigger();
+        String skipReason = d.skipReason();
+        if (!d.run()) {
+            if (store.claim(id, slot, trigger, node, RunStatus.SKIPPED, skipReason, now)) {
                 LOG.info("Schedule {}: slot {} skipped ({})", id, slot, skipReason);
-                announce(new ScheduleRun(id, slot, trigger, node, "SKIPPED", Optional.empty(), Optional.of(skipReason), now,
+                announce(new ScheduleRun(id, slot, trigger, node, RunStatus.SKIPPED, Optional.empty(), Optional.of(skipReason), now,
                         Optional.of(now)));
             }
-        } else if (store.claim(id, slot, trigger, node, "RUNNING", null, now)) {
+        } else if (store.claim(id, slot, trigger, node, RunStatus.RUNNING, null, now)) {
             execute(id, slot, trigger, now, r);
         } else {
             LOG.warn("Schedule {}: slot {} was already claimed by another node; not running it again", id, slot);
         }
-        Instant next = next(r, slot, late);
+        Instant next = Slots.next(r, slot, d.late(), clock.instant());
         return (complete, ops) -> {
             Optional<Stored> still = store.find(id);
             if (still.isEmpty() || still.get().paused()) {
@@ -457,21 +443,6 @@ public final class ExportScheduler implements AutoCloseable {
                 ops.reschedule(complete, next);
             }
         };
-    }
-
-    /** When the slot after {@code slot} is; called when the slot's run (if any) has ended. */
-    private Instant next(ScheduleRequest r, Instant slot, boolean late) {
-        Frequency f = r.frequency();
-        Instant now = clock.instant();
-        if (r.catchUp() == CatchUp.RUN_ALL) {
-            Instant n = f.next(slot, r.zone());
-            Instant floor = now.minus(r.catchUpWindow());
-            // the first slot at or after the window's start
-            return n.isBefore(floor) ? f.next(floor.minusMillis(1), r.zone()) : n;
-        }
-        // RUN_ONCE: a late run stood for every missed slot; SKIP: the late slot was dropped. Either way go on
-        // from now. On time: the following slot, which, after a slow run, may already be due (and late).
-        return late ? f.next(now, r.zone()) : f.next(slot, r.zone());
     }
 
     private Instant nextAfterFailure(String id) {
@@ -484,7 +455,7 @@ public final class ExportScheduler implements AutoCloseable {
             if (r.type().equals(MAINTENANCE)) {
                 ExportMaintenance.CleanupResult result = exports.maintenance().cleanupOldExports();
                 LOG.info("Schedule {}: cleanup removed {} job(s), {} file(s)", id, result.deletedJobs(), result.deletedFiles());
-                finish(id, slot, trigger, started, result.errors().isEmpty() ? "COMPLETED" : "FAILED", null,
+                finish(id, slot, trigger, started, result.errors().isEmpty() ? RunStatus.COMPLETED : RunStatus.FAILED, null,
                         result.errors().isEmpty() ? null : String.join("; ", result.errors()));
                 return;
             }
@@ -496,21 +467,21 @@ public final class ExportScheduler implements AutoCloseable {
     }
 
     private void recordOutcome(String id, Instant slot, String trigger, Instant started, ExportOutcome outcome, Throwable error) {
-        String status;
+        RunStatus status;
         String message = null;
         String jobId = null;
         if (outcome instanceof ExportOutcome.Completed c) {
-            status = "COMPLETED";
+            status = RunStatus.COMPLETED;
             jobId = c.job().id().value();
         } else if (outcome != null) {
-            status = "FAILED";
+            status = RunStatus.FAILED;
             jobId = outcome.job().id().value();
             message = outcome.job().errorMessage().orElse(outcome instanceof ExportOutcome.Cancelled ? "Cancelled" : "Failed");
         } else {
-            status = "FAILED";
+            status = RunStatus.FAILED;
             message = error == null ? "Failed" : error.getMessage() == null ? error.toString() : error.getMessage();
         }
-        if (status.equals("COMPLETED")) {
+        if (status == RunStatus.COMPLETED) {
             LOG.info("Schedule {}: slot {} completed as job {}", id, slot, jobId);
         } else {
             LOG.warn("Schedule {}: slot {} failed: {}", id, slot, message);
@@ -519,7 +490,7 @@ public final class ExportScheduler implements AutoCloseable {
     }
 
     /** Records the end of a claimed slot in the ledger, then tells the run listener. */
-    private void finish(String id, Instant slot, String trigger, Instant started, String status, String jobId, String message) {
+    private void finish(String id, Instant slot, String trigger, Instant started, RunStatus status, String jobId, String message) {
         Instant now = clock.instant();
         try {
             store.finish(id, slot, status, jobId, message, now);

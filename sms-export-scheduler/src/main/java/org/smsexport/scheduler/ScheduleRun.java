@@ -11,12 +11,12 @@ import java.util.Optional;
  * @param slot       the slot's time (for manual runs: when it was asked for)
  * @param trigger    {@code scheduled}, {@code catch-up} (a late slot) or {@code manual}
  * @param node       the scheduler node that claimed it
- * @param status     {@code RUNNING}, {@code COMPLETED}, {@code FAILED} or {@code SKIPPED}
+ * @param status     where the run stands
  * @param jobId      the export job, once there is one
  * @param error      why it failed or was skipped
  * @param startedAt  when it was claimed
  * @param finishedAt when it ended
  */
-public record ScheduleRun(String scheduleId, Instant slot, String trigger, String node, String status, Optional<String> jobId,
+public record ScheduleRun(String scheduleId, Instant slot, String trigger, String node, RunStatus status, Optional<String> jobId,
         Optional<String> error, Instant startedAt, Optional<Instant> finishedAt) {
 }

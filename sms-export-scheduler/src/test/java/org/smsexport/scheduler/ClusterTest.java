@@ -68,7 +68,7 @@ class ClusterTest {
                     String name = "node" + node;
                     claims.add(pool.submit(() -> {
                         go.await();
-                        return store.claim("export_students_csv_alice_1", t, "scheduled", name, "RUNNING", null, t);
+                        return store.claim("export_students_csv_alice_1", t, "scheduled", name, RunStatus.RUNNING, null, t);
                     }));
                 }
                 go.countDown();
@@ -105,9 +105,9 @@ class ClusterTest {
         for (String id : ids) {
             List<ScheduleRun> runs = nodes.get(0).scheduler.runs(id, 1000);
             assertThat(runs).extracting(ScheduleRun::slot).doesNotHaveDuplicates();
-            assertThat(runs).allSatisfy(r -> assertThat(r.status()).isIn("COMPLETED", "SKIPPED"));
-            completed += (int) runs.stream().filter(r -> r.status().equals("COMPLETED")).count();
-            assertThat(runs.stream().filter(r -> r.status().equals("COMPLETED")).count()).as("runs of %s", id).isGreaterThanOrEqualTo(2);
+            assertThat(runs).allSatisfy(r -> assertThat(r.status()).isIn(RunStatus.COMPLETED, RunStatus.SKIPPED));
+            completed += (int) runs.stream().filter(r -> r.status() == RunStatus.COMPLETED).count();
+            assertThat(runs.stream().filter(r -> r.status() == RunStatus.COMPLETED).count()).as("runs of %s", id).isGreaterThanOrEqualTo(2);
         }
         assertThat(exports).as("exports started on all nodes together = slots completed in the ledger").isEqualTo(completed);
     }
@@ -133,7 +133,7 @@ class ClusterTest {
             Node.await("node b to pick the same slot and move on", () -> b.scheduler.get(id).orElseThrow().nextFire().orElseThrow()
                     .equals(Instant.parse("2026-03-02T12:00:00Z")));
             gate.countDown();
-            Node.await("node a to finish", () -> a.scheduler.runs(id, 10).get(0).status().equals("COMPLETED"));
+            Node.await("node a to finish", () -> a.scheduler.runs(id, 10).get(0).status() == RunStatus.COMPLETED);
             assertThat(a.source.opens.get() + b.source.opens.get()).as("exports of the 11:00 slot").isEqualTo(1);
             assertThat(a.scheduler.runs(id, 10)).singleElement().satisfies(r -> assertThat(r.node()).isEqualTo("node-a"));
         } finally {

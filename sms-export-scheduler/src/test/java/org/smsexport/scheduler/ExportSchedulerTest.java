@@ -53,7 +53,7 @@ class ExportSchedulerTest {
     }
 
     private static List<ScheduleRun> finished(ExportScheduler s, String id) {
-        return s.runs(id, 100).stream().filter(r -> !r.status().equals("RUNNING")).collect(Collectors.toList());
+        return s.runs(id, 100).stream().filter(r -> r.status() != RunStatus.RUNNING).collect(Collectors.toList());
     }
 
     @Test
@@ -99,7 +99,7 @@ class ExportSchedulerTest {
             // db-scheduler's default would wait up to 30 minutes; the scheduler's threads are interrupted instead
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
             assertThat(s.isAvailable()).isFalse();
-            assertThat(s.runs(id, 1)).singleElement().satisfies(r -> assertThat(r.status()).isIn("RUNNING", "FAILED"));
+            assertThat(s.runs(id, 1)).singleElement().satisfies(r -> assertThat(r.status()).isIn(RunStatus.RUNNING, RunStatus.FAILED));
         } finally {
             n.source.gate.countDown();
         }
@@ -160,7 +160,7 @@ class ExportSchedulerTest {
         clock.set(Instant.parse("2026-03-02T11:00:01Z"));
         Node.await("the 11:00 run", () -> finished(n.scheduler, id).size() == 1);
         ScheduleRun run = finished(n.scheduler, id).get(0);
-        assertThat(run.status()).isEqualTo("COMPLETED");
+        assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(run.trigger()).isEqualTo("scheduled");
         assertThat(run.slot()).isEqualTo(Instant.parse("2026-03-02T11:00:00Z"));
         assertThat(n.exports.job(JobId.of(run.jobId().orElseThrow())).orElseThrow().owner()).contains("alice");
@@ -186,12 +186,12 @@ class ExportSchedulerTest {
         Node.await("catch-up", () -> finished(up.scheduler, all).size() == 5 && finished(up.scheduler, once).size() == 1
                 && finished(up.scheduler, skip).size() == 1 && finished(up.scheduler, window).size() == 4,
                 () -> List.of(skip, once, all, window).stream().map(id -> id + "=" + up.scheduler.runs(id, 10)).collect(Collectors.joining("\n")) + dump());
-        assertThat(finished(up.scheduler, skip)).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo("SKIPPED"));
+        assertThat(finished(up.scheduler, skip)).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(RunStatus.SKIPPED));
         assertThat(finished(up.scheduler, once)).singleElement().satisfies(r -> {
-            assertThat(r.status()).isEqualTo("COMPLETED");
+            assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
             assertThat(r.trigger()).isEqualTo("catch-up");
         });
-        assertThat(finished(up.scheduler, all)).allSatisfy(r -> assertThat(r.status()).isEqualTo("COMPLETED"))
+        assertThat(finished(up.scheduler, all)).allSatisfy(r -> assertThat(r.status()).isEqualTo(RunStatus.COMPLETED))
                 .extracting(r -> r.slot().toString()).containsExactlyInAnyOrder("2026-03-02T11:00:00Z", "2026-03-02T12:00:00Z",
                         "2026-03-02T13:00:00Z", "2026-03-02T14:00:00Z", "2026-03-02T15:00:00Z");
         // a window of 2 h 40 min reaches back to 12:50: 11:00 is skipped, then 13:00, 14:00, 15:00 run
@@ -237,7 +237,7 @@ class ExportSchedulerTest {
         assertThat(finished(n.scheduler, id)).as("runs on %s in %s", day, zone).singleElement().satisfies(r -> {
             assertThat(r.slot().atZone(zone).toLocalDate()).isEqualTo(day);
             assertThat(r.slot().atZone(zone).toLocalTime().toString()).isIn("02:30", "03:00");
-            assertThat(r.status()).isEqualTo("COMPLETED");
+            assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
         });
         n.close();
         node = null;
@@ -251,7 +251,7 @@ class ExportSchedulerTest {
         n.scheduler.start();
         clock.set(Instant.parse("2026-03-02T11:00:00Z"));
         Node.await("the failed run", () -> finished(n.scheduler, id).size() == 1);
-        assertThat(finished(n.scheduler, id).get(0).status()).isEqualTo("FAILED");
+        assertThat(finished(n.scheduler, id).get(0).status()).isEqualTo(RunStatus.FAILED);
         assertThat(finished(n.scheduler, id).get(0).error()).hasValueSatisfying(e -> assertThat(e).contains("database is down"));
         Node.await("the next slot", () -> n.scheduler.get(id).orElseThrow().nextFire().orElseThrow()
                 .equals(Instant.parse("2026-03-02T12:00:00Z")));
@@ -262,7 +262,7 @@ class ExportSchedulerTest {
         n.source.failing = false;
         clock.set(Instant.parse("2026-03-02T12:00:00Z"));
         Node.await("the 12:00 run", () -> finished(n.scheduler, id).size() == 2);
-        assertThat(n.scheduler.runs(id, 1).get(0).status()).isEqualTo("COMPLETED");
+        assertThat(n.scheduler.runs(id, 1).get(0).status()).isEqualTo(RunStatus.COMPLETED);
     }
 
     @Test
@@ -271,13 +271,13 @@ class ExportSchedulerTest {
         String id = dead.scheduler.schedule(students("alice").frequency("hourly").build());
         // the dead node claimed the 11:00 slot and never finished it
         new org.smsexport.scheduler.internal.ScheduleStore(db).claim(id, Instant.parse("2026-03-02T11:00:00Z"), "scheduled", "dead",
-                "RUNNING", null, Instant.parse("2026-03-02T11:00:00Z"));
+                RunStatus.RUNNING, null, Instant.parse("2026-03-02T11:00:00Z"));
         dead.close();
         clock.set(Instant.parse("2026-03-02T18:00:00Z"));
         Node alive = node("alive");
         alive.scheduler.start();
         Node.await("the interrupted run to be closed", () -> alive.scheduler.runs(id, 10).stream()
-                .anyMatch(r -> r.slot().equals(Instant.parse("2026-03-02T11:00:00Z")) && r.status().equals("FAILED")));
+                .anyMatch(r -> r.slot().equals(Instant.parse("2026-03-02T11:00:00Z")) && r.status() == RunStatus.FAILED));
         assertThat(alive.scheduler.runs(id, 10)).filteredOn(r -> r.node().equals("dead")).singleElement()
                 .satisfies(r -> assertThat(r.error()).hasValueSatisfying(e -> assertThat(e).startsWith("Interrupted")));
     }
@@ -326,7 +326,7 @@ class ExportSchedulerTest {
         Node.await("the manual run announced", () -> n.heard.size() == 1);
         assertThat(n.heard.get(0)).satisfies(r -> {
             assertThat(r.trigger()).isEqualTo("manual");
-            assertThat(r.status()).isEqualTo("COMPLETED");
+            assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
             assertThat(r.jobId()).contains(job.value());
             assertThat(r.finishedAt()).isPresent();
         });
@@ -350,7 +350,7 @@ class ExportSchedulerTest {
         n.scheduler.start();
         clock.set(Instant.parse("2026-03-02T11:00:01Z"));
         Node.await("the cleanup", () -> finished(n.scheduler, id).size() == 1);
-        assertThat(finished(n.scheduler, id).get(0).status()).isEqualTo("COMPLETED");
+        assertThat(finished(n.scheduler, id).get(0).status()).isEqualTo(RunStatus.COMPLETED);
         clock.set(Instant.parse("2026-03-02T11:30:00Z"));
         sleep(300);
         assertThat(finished(n.scheduler, id)).as("nothing more within the hour").hasSize(1);

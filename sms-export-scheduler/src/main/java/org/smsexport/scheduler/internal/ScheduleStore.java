@@ -26,6 +26,7 @@ import javax.sql.DataSource;
 import org.smsexport.ExportException;
 import org.smsexport.scheduler.CatchUp;
 import org.smsexport.scheduler.Frequency;
+import org.smsexport.scheduler.RunStatus;
 import org.smsexport.scheduler.ScheduleRequest;
 import org.smsexport.scheduler.ScheduleRun;
 
@@ -225,7 +226,7 @@ public final class ScheduleStore {
      *
      * @return {@code true} when this caller owns the slot
      */
-    public boolean claim(String id, Instant slot, String trigger, String node, String status, String error, Instant now) {
+    public boolean claim(String id, Instant slot, String trigger, String node, RunStatus status, String error, Instant now) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO sms_export_schedule_runs "
                 + "(schedule_id, slot_time, run_trigger, node, status, error_message, started_at, finished_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -233,10 +234,10 @@ public final class ScheduleStore {
             ps.setObject(2, utc(slot));
             ps.setString(3, trigger);
             ps.setString(4, node);
-            ps.setString(5, status);
+            ps.setString(5, status.name());
             ps.setString(6, error);
             ps.setObject(7, utc(now));
-            ps.setObject(8, status.equals("RUNNING") ? null : utc(now));
+            ps.setObject(8, status == RunStatus.RUNNING ? null : utc(now));
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {
@@ -247,10 +248,10 @@ public final class ScheduleStore {
         }
     }
 
-    public void finish(String id, Instant slot, String status, String jobId, String error, Instant now) {
+    public void finish(String id, Instant slot, RunStatus status, String jobId, String error, Instant now) {
         update("UPDATE sms_export_schedule_runs SET status = ?, job_id = ?, error_message = ?, finished_at = ? "
                 + "WHERE schedule_id = ? AND slot_time = ?", ps -> {
-                    ps.setString(1, status);
+                    ps.setString(1, status.name());
                     ps.setString(2, jobId);
                     ps.setString(3, error == null ? null : error.length() > 2000 ? error.substring(0, 1999) + "…" : error);
                     ps.setObject(4, utc(now));
@@ -277,7 +278,7 @@ public final class ScheduleStore {
             ps.setMaxRows(limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next() && out.size() < limit) {
-                    out.add(new ScheduleRun(rs.getString(1), instant(rs, 2), rs.getString(3), rs.getString(4), rs.getString(5),
+                    out.add(new ScheduleRun(rs.getString(1), instant(rs, 2), rs.getString(3), rs.getString(4), RunStatus.valueOf(rs.getString(5)),
                             Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)), instant(rs, 8),
                             Optional.ofNullable(rs.getObject(9, OffsetDateTime.class)).map(OffsetDateTime::toInstant)));
                 }
