@@ -16,7 +16,7 @@ import org.smsexport.sample.SmsData;
  * Fills the SMS tables with the sample module's deterministic, realistic data ({@link SmsData}): students with
  * Greek and Latin names, courses, and per student two enrollments, five grades and five attendance rows.
  * Batched inserts in one transaction, indexes built afterwards. Needs
- * {@code sms-export-test} on the class path (an optional dependency of this module).
+ * {@code sms-export-sample} on the class path (an optional dependency of this module).
  */
 public final class SampleData {
 
@@ -43,8 +43,8 @@ public final class SampleData {
         }
         // indexes after the rows: building them once is cheaper than maintaining them per insert
         SmsSchema.execute(db, schema.tableDdl(), "creating the SMS tables");
-        long courses = Math.max(10, Math.min(200, students / 250));
-        SmsData data = SmsData.of(42, students, courses);
+        SmsData data = SmsData.sample(students);
+        long courses = data.courses();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         try (Connection c = db.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
@@ -60,19 +60,19 @@ public final class SampleData {
                         }, now);
                 insert(c, schema, "courses", List.of("id", "course_code", "course_name", "semester", "credits", "hours_per_week",
                         "periods_per_week", "absence_penalty", "description"), courses, i -> data.row(ExportType.COURSES, i), now);
-                long grades = students * 5L;
+                long grades = data.sampleRows(ExportType.GRADES);
                 insert(c, schema, "grades", List.of("id", "student_id", "course_id", "assignment_name", "category", "grade",
                         "max_grade", "weight", "date_assigned", "date_submitted"), grades, i -> {
                             Object[] r = data.row(ExportType.GRADES, i);
                             return new Object[] {r[0], r[1], data.courseId(ExportType.GRADES, i), r[5], r[6], r[7], r[8], r[10], r[11], r[12]};
                         }, now);
-                long enrollments = students * 2L;
+                long enrollments = data.sampleRows(ExportType.ENROLLMENTS);
                 insert(c, schema, "course_enrollments", List.of("id", "student_id", "course_id", "enrolled_at", "status"), enrollments,
                         i -> {
                             Object[] r = data.row(ExportType.ENROLLMENTS, i);
                             return new Object[] {r[0], r[1], data.courseId(ExportType.ENROLLMENTS, i), r[5], r[6]};
                         }, now);
-                long attendance = students * 5L;
+                long attendance = data.sampleRows(ExportType.ATTENDANCE);
                 insert(c, schema, "attendance", List.of("id", "student_id", "course_id", "date", "period_number", "status", "notes"),
                         attendance, i -> {
                             Object[] r = data.row(ExportType.ATTENDANCE, i);

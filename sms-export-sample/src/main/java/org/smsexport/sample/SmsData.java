@@ -66,6 +66,38 @@ public final class SmsData {
     }
 
     /**
+     * The data set a database sample holds ({@code SampleData.load} in sms-export-jdbc, and the data source
+     * contract of the test kit): seed 42, one course per 250 students (10 to 200), and per student five grades,
+     * two enrollments and five attendance rows ({@link #sampleRows}).
+     *
+     * @param students how many students (1 or more)
+     * @return the generator of that data set
+     */
+    public static SmsData sample(long students) {
+        return of(42, students, Math.max(10, Math.min(200, students / 250)));
+    }
+
+    /**
+     * @param type a built-in type
+     * @return how many rows of it a sample of this generator's size holds ({@link #sample})
+     */
+    public long sampleRows(ExportType type) {
+        switch (type.name()) {
+            case "students":
+                return students;
+            case "courses":
+                return courses;
+            case "enrollments":
+                return students * 2;
+            case "grades":
+            case "attendance":
+                return students * 5;
+            default:
+                throw new IllegalArgumentException("SmsData generates the built-in types only, not '" + type.name() + "'");
+        }
+    }
+
+    /**
      * Row {@code index} (0-based) of a built-in type; its id is {@code index + 1}.
      *
      * @param type  a built-in type
