@@ -1,6 +1,7 @@
 /**
  * The sms-export test kit: {@link org.smsexport.test.ExporterContract} for format modules and plugin authors,
- * {@link org.smsexport.test.JobStoreContract} for job stores, and {@link org.smsexport.sample.SmsData}, a deterministic generator of realistic SMS data.
+ * {@link org.smsexport.test.JobStoreContract}, {@link org.smsexport.test.DataSourceContract} and
+ * {@link org.smsexport.test.NotifierContract} for the other SPIs, and {@link org.smsexport.sample.SmsData}, a deterministic generator of realistic SMS data.
  */
 module org.smsexport.test {
     requires transitive org.smsexport.api;
