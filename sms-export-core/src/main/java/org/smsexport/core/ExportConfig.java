@@ -1,12 +1,10 @@
 package org.smsexport.core;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -69,6 +67,29 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             "EXPORT_METRICS_FILE", "EXPORT_METRICS_MAX_MB", "EXPORT_METRICS_KEEP", "EXPORT_RECOVERY_GRACE_SECONDS", "EXPORT_RETENTION_DAYS", "EXPORT_ARCHIVE_PATH",
             "EXPORT_CLEANUP_SCHEDULE");
 
+    /** {@code EXPORT_OUTPUT_DIR}: where files are published. */
+    public static final Path DEFAULT_OUTPUT_DIRECTORY = Path.of("data/exports");
+    /** {@code EXPORT_MAX_RECORDS}: most records one export may hold (0 = no limit). */
+    public static final long DEFAULT_MAX_RECORDS = 100_000;
+    /** {@code EXPORT_OVER_LIMIT}: what happens above the maximum. */
+    public static final OverLimitPolicy DEFAULT_OVER_LIMIT = OverLimitPolicy.FAIL;
+    /** {@code EXPORT_WORKERS}: exports running at once. */
+    public static final int DEFAULT_WORKERS = 2;
+    /** {@code EXPORT_QUEUE_CAPACITY}: jobs waiting for a worker before submit is refused. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 100;
+    /** {@code EXPORT_JOB_TIMEOUT_SECONDS}: how long one export may run. */
+    public static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofHours(1);
+    /** {@code EXPORT_METRICS_FILE}: the metrics file's name, in the output directory unless set. */
+    public static final String DEFAULT_METRICS_FILE_NAME = "metrics.jsonl";
+    /** {@code EXPORT_METRICS_KEEP}: rotated metrics files kept. */
+    public static final int DEFAULT_METRICS_KEEP = 5;
+    /** {@code EXPORT_RETENTION_DAYS}: age after which maintenance removes exports. */
+    public static final int DEFAULT_RETENTION_DAYS = 30;
+    /** {@code EXPORT_ARCHIVE_PATH}: where maintenance archives exports. */
+    public static final Path DEFAULT_ARCHIVE_PATH = Path.of("data/exports/archive");
+    /** {@code EXPORT_CLEANUP_SCHEDULE}: how often scheduled maintenance runs. */
+    public static final String DEFAULT_CLEANUP_SCHEDULE = "daily";
+
     private static final Set<String> SCHEDULES = Set.of("hourly", "daily", "weekly");
 
     /**
@@ -77,6 +98,16 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
      * @throws InvalidRequestException listing each bad value with the valid range
      */
     public ExportConfig {
+        List<String> problems = problems(outputDirectory, maxRecords, overLimit, workers, queueCapacity, jobTimeout, metricsFile,
+                metricsMaxBytes, metricsKeep, recoveryGrace, retentionDays, archivePath, cleanupSchedule);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException("Invalid sms-export configuration: " + String.join("; ", problems) + ".");
+        }
+    }
+
+    private static List<String> problems(Path outputDirectory, long maxRecords, OverLimitPolicy overLimit, int workers,
+            int queueCapacity, Duration jobTimeout, Optional<Path> metricsFile, long metricsMaxBytes, int metricsKeep,
+            Duration recoveryGrace, int retentionDays, Path archivePath, String cleanupSchedule) {
         List<String> problems = new ArrayList<>();
         if (outputDirectory == null) {
             problems.add("output directory must be set");
@@ -114,14 +145,41 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         if (cleanupSchedule == null || !SCHEDULES.contains(cleanupSchedule)) {
             problems.add("cleanup schedule '" + cleanupSchedule + "' is not one of " + new java.util.TreeSet<>(SCHEDULES));
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException("Invalid sms-export configuration: " + String.join("; ", problems) + ".");
-        }
+        return problems;
     }
 
     /** @return the defaults listed above */
     public static ExportConfig defaults() {
-        return from(Map.of());
+        return builder().build();
+    }
+
+    /** @return a builder holding the defaults listed above */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding these settings */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.outputDirectory = outputDirectory;
+        b.maxRecords = maxRecords;
+        b.overLimit = overLimit;
+        b.workers = workers;
+        b.queueCapacity = queueCapacity;
+        b.jobTimeout = jobTimeout;
+        b.fsync = fsync;
+        b.discovery = discovery;
+        // a metrics file beside the output directory keeps following it when the directory changes
+        if (!metricsFile.equals(Optional.of(outputDirectory.resolve(DEFAULT_METRICS_FILE_NAME)))) {
+            b.metricsFile = metricsFile;
+        }
+        b.metricsMaxBytes = metricsMaxBytes;
+        b.metricsKeep = metricsKeep;
+        b.recoveryGrace = recoveryGrace;
+        b.retentionDays = retentionDays;
+        b.archivePath = archivePath;
+        b.cleanupSchedule = cleanupSchedule;
+        return b;
     }
 
     /** @return the configuration read from the process environment */
@@ -151,112 +209,204 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
      * @throws InvalidRequestException listing every bad value, with its key
      */
     public static ExportConfig from(Map<String, String> values) {
-        Reader r = new Reader(values);
-        Path out = r.path("EXPORT_OUTPUT_DIR", "data/exports");
-        long max = r.number("EXPORT_MAX_RECORDS", 100_000);
-        OverLimitPolicy policy = r.choice("EXPORT_OVER_LIMIT", "fail", "fail", "truncate").equals("truncate")
-                ? OverLimitPolicy.TRUNCATE : OverLimitPolicy.FAIL;
-        long workers = r.number("EXPORT_WORKERS", 2);
-        long queue = r.number("EXPORT_QUEUE_CAPACITY", 100);
-        long timeout = r.number("EXPORT_JOB_TIMEOUT_SECONDS", 3600);
-        boolean fsync = r.bool("EXPORT_FSYNC", true);
-        boolean discovery = r.bool("EXPORT_DISCOVERY", true);
-        String metrics = values.getOrDefault("EXPORT_METRICS_FILE",
-                out == null ? "data/exports/metrics.jsonl" : out.resolve("metrics.jsonl").toString()).strip();
-        Path metricsPath = metrics.isEmpty() ? null : r.path("EXPORT_METRICS_FILE", metrics);
-        long metricsMb = r.number("EXPORT_METRICS_MAX_MB", 0);
-        long metricsKeep = r.number("EXPORT_METRICS_KEEP", 5);
-        long grace = r.number("EXPORT_RECOVERY_GRACE_SECONDS", 0);
-        long retention = r.number("EXPORT_RETENTION_DAYS", 30);
-        Path archive = r.path("EXPORT_ARCHIVE_PATH", "data/exports/archive");
-        String schedule = r.choice("EXPORT_CLEANUP_SCHEDULE", "daily", "hourly", "daily", "weekly");
-        r.failIfProblems();
-        for (String key : values.keySet()) {
-            if (key.startsWith("EXPORT_") && !KEYS.contains(key)) {
-                LOG.warn("Ignoring unknown configuration key {}; sms-export core reads {}", key, new java.util.TreeSet<>(KEYS));
-            }
-        }
-        return new ExportConfig(out, max, policy, (int) Math.min(workers, Integer.MAX_VALUE),
-                (int) Math.min(queue, Integer.MAX_VALUE), Duration.ofSeconds(timeout), fsync, discovery,
-                Optional.ofNullable(metricsPath), metricsMb * 1_048_576, (int) Math.min(metricsKeep, Integer.MAX_VALUE),
-                Duration.ofSeconds(grace), (int) Math.min(retention, Integer.MAX_VALUE),
-                archive, schedule);
+        return builder().values(values).build();
     }
 
-    /** Parses values, collecting every problem. */
-    private static final class Reader {
-        private final Map<String, String> values;
-        private final List<String> problems = new ArrayList<>();
+    /**
+     * Builds an {@link ExportConfig}: starts from the defaults, takes keys from a map with {@link #values} and
+     * single settings from its setters (the last call wins), and reports every problem at once in
+     * {@link #build()}. Not thread-safe.
+     */
+    public static final class Builder {
+        private Path outputDirectory = DEFAULT_OUTPUT_DIRECTORY;
+        private long maxRecords = DEFAULT_MAX_RECORDS;
+        private OverLimitPolicy overLimit = DEFAULT_OVER_LIMIT;
+        private int workers = DEFAULT_WORKERS;
+        private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+        private Duration jobTimeout = DEFAULT_JOB_TIMEOUT;
+        private boolean fsync = true;
+        private boolean discovery = true;
+        /** {@code null}: {@code <outputDirectory>/metrics.jsonl}; empty: no metrics file. */
+        private Optional<Path> metricsFile;
+        private long metricsMaxBytes;
+        private int metricsKeep = DEFAULT_METRICS_KEEP;
+        private Duration recoveryGrace = Duration.ZERO;
+        private int retentionDays = DEFAULT_RETENTION_DAYS;
+        private Path archivePath = DEFAULT_ARCHIVE_PATH;
+        private String cleanupSchedule = DEFAULT_CLEANUP_SCHEDULE;
+        private final List<String> readProblems = new ArrayList<>();
 
-        Reader(Map<String, String> values) {
-            this.values = values;
+        private Builder() {
         }
 
-        private String raw(String key, String dflt) {
-            String v = values.get(key);
-            return v == null || v.isBlank() ? dflt : v.strip();
-        }
-
-        long number(String key, long dflt) {
-            String v = raw(key, null);
-            if (v == null) {
-                return dflt;
+        /**
+         * Takes every key listed on {@link ExportConfig} that the map has; values that cannot be read are
+         * reported by {@link #build()}, all at once.
+         *
+         * @param values settings by key, e.g. the environment
+         * @return this builder
+         */
+        public Builder values(Map<String, String> values) {
+            org.smsexport.spi.Settings s = org.smsexport.spi.Settings.of(values);
+            if (s.has("EXPORT_OUTPUT_DIR")) {
+                outputDirectory = s.path("EXPORT_OUTPUT_DIR", DEFAULT_OUTPUT_DIRECTORY.toString());
             }
-            try {
-                long n = Long.parseLong(v.replace("_", ""));
-                if (n < 0) {
-                    problems.add(key + "=" + v + " must not be negative");
+            if (s.has("EXPORT_MAX_RECORDS")) {
+                maxRecords = s.count("EXPORT_MAX_RECORDS", maxRecords);
+            }
+            if (s.has("EXPORT_OVER_LIMIT")) {
+                overLimit = s.choice("EXPORT_OVER_LIMIT", "fail", "fail", "truncate").equals("truncate") ? OverLimitPolicy.TRUNCATE
+                        : OverLimitPolicy.FAIL;
+            }
+            if (s.has("EXPORT_WORKERS")) {
+                workers = toInt(s.count("EXPORT_WORKERS", workers));
+            }
+            if (s.has("EXPORT_QUEUE_CAPACITY")) {
+                queueCapacity = toInt(s.count("EXPORT_QUEUE_CAPACITY", queueCapacity));
+            }
+            if (s.has("EXPORT_JOB_TIMEOUT_SECONDS")) {
+                jobTimeout = Duration.ofSeconds(s.count("EXPORT_JOB_TIMEOUT_SECONDS", jobTimeout.toSeconds()));
+            }
+            fsync = s.bool("EXPORT_FSYNC", fsync);
+            discovery = s.bool("EXPORT_DISCOVERY", discovery);
+            if (values.containsKey("EXPORT_METRICS_FILE")) {
+                // present but empty: no metrics file
+                String m = s.text("EXPORT_METRICS_FILE", "");
+                metricsFile = m.isEmpty() ? Optional.empty() : Optional.of(s.path("EXPORT_METRICS_FILE", m));
+            }
+            if (s.has("EXPORT_METRICS_MAX_MB")) {
+                metricsMaxBytes = s.count("EXPORT_METRICS_MAX_MB", 0) * 1_048_576;
+            }
+            if (s.has("EXPORT_METRICS_KEEP")) {
+                metricsKeep = toInt(s.count("EXPORT_METRICS_KEEP", metricsKeep));
+            }
+            if (s.has("EXPORT_RECOVERY_GRACE_SECONDS")) {
+                recoveryGrace = Duration.ofSeconds(s.count("EXPORT_RECOVERY_GRACE_SECONDS", 0));
+            }
+            if (s.has("EXPORT_RETENTION_DAYS")) {
+                retentionDays = toInt(s.count("EXPORT_RETENTION_DAYS", retentionDays));
+            }
+            if (s.has("EXPORT_ARCHIVE_PATH")) {
+                archivePath = s.path("EXPORT_ARCHIVE_PATH", DEFAULT_ARCHIVE_PATH.toString());
+            }
+            cleanupSchedule = s.choice("EXPORT_CLEANUP_SCHEDULE", cleanupSchedule, "hourly", "daily", "weekly");
+            readProblems.addAll(s.problems());
+            for (String key : values.keySet()) {
+                if (key.startsWith("EXPORT_") && !KEYS.contains(key)) {
+                    LOG.warn("Ignoring unknown configuration key {}; sms-export core reads {}", key, new java.util.TreeSet<>(KEYS));
                 }
-                return n;
-            } catch (NumberFormatException e) {
-                problems.add(key + "='" + v + "' is not a whole number");
-                return dflt;
             }
+            return this;
         }
 
-        boolean bool(String key, boolean dflt) {
-            String v = raw(key, null);
-            if (v == null) {
-                return dflt;
-            }
-            switch (v.toLowerCase(Locale.ROOT)) {
-                case "true":
-                case "yes":
-                case "1":
-                    return true;
-                case "false":
-                case "no":
-                case "0":
-                    return false;
-                default:
-                    problems.add(key + "='" + v + "' is not one of [true, false]");
-                    return dflt;
-            }
+        private static int toInt(long n) {
+            return (int) Math.min(n, Integer.MAX_VALUE);
         }
 
-        String choice(String key, String dflt, String... allowed) {
-            String v = raw(key, dflt).toLowerCase(Locale.ROOT);
-            if (!List.of(allowed).contains(v)) {
-                problems.add(key + "='" + v + "' is not one of " + List.of(allowed));
-                return dflt;
-            }
-            return v;
+        /** @param value where files are published; {@link #DEFAULT_OUTPUT_DIRECTORY} @return this builder */
+        public Builder outputDirectory(Path value) {
+            this.outputDirectory = value;
+            return this;
         }
 
-        Path path(String key, String dflt) {
-            String v = raw(key, dflt);
-            try {
-                return Path.of(v);
-            } catch (InvalidPathException e) {
-                problems.add(key + "='" + v + "' is not a valid path: " + e.getReason());
-                return Path.of(dflt);
-            }
+        /** @param value most records per export, 0 for no limit; {@link #DEFAULT_MAX_RECORDS} @return this builder */
+        public Builder maxRecords(long value) {
+            this.maxRecords = value;
+            return this;
         }
 
-        void failIfProblems() {
-            if (!problems.isEmpty()) {
-                throw new InvalidRequestException("Invalid sms-export configuration: " + String.join("; ", problems) + ".");
+        /** @param value what happens above the maximum; {@link #DEFAULT_OVER_LIMIT} @return this builder */
+        public Builder overLimit(OverLimitPolicy value) {
+            this.overLimit = value;
+            return this;
+        }
+
+        /** @param value exports running at once; {@link #DEFAULT_WORKERS} @return this builder */
+        public Builder workers(int value) {
+            this.workers = value;
+            return this;
+        }
+
+        /** @param value jobs waiting for a worker; {@link #DEFAULT_QUEUE_CAPACITY} @return this builder */
+        public Builder queueCapacity(int value) {
+            this.queueCapacity = value;
+            return this;
+        }
+
+        /** @param value how long one export may run; {@link #DEFAULT_JOB_TIMEOUT} @return this builder */
+        public Builder jobTimeout(Duration value) {
+            this.jobTimeout = value;
+            return this;
+        }
+
+        /** @param value whether files are forced to disk before publishing; {@code true} @return this builder */
+        public Builder fsync(boolean value) {
+            this.fsync = value;
+            return this;
+        }
+
+        /** @param value whether providers are discovered with {@code ServiceLoader}; {@code true} @return this builder */
+        public Builder discovery(boolean value) {
+            this.discovery = value;
+            return this;
+        }
+
+        /**
+         * @param value the JSONL metrics file, or {@code null} for none; by default {@code metrics.jsonl} in the
+         *              output directory (wherever that is)
+         * @return this builder
+         */
+        public Builder metricsFile(Path value) {
+            this.metricsFile = Optional.ofNullable(value);
+            return this;
+        }
+
+        /** @param bytes rotate the metrics file at this size, 0 never @param keep rotated files kept @return this builder */
+        public Builder metricsRotation(long bytes, int keep) {
+            this.metricsMaxBytes = bytes;
+            this.metricsKeep = keep;
+            return this;
+        }
+
+        /** @param value how stale an unfinished job's heartbeat must be before recovery fails it; 0 @return this builder */
+        public Builder recoveryGrace(Duration value) {
+            this.recoveryGrace = value;
+            return this;
+        }
+
+        /** @param value age in days after which maintenance removes exports; {@link #DEFAULT_RETENTION_DAYS} @return this builder */
+        public Builder retentionDays(int value) {
+            this.retentionDays = value;
+            return this;
+        }
+
+        /** @param value where maintenance archives exports; {@link #DEFAULT_ARCHIVE_PATH} @return this builder */
+        public Builder archivePath(Path value) {
+            this.archivePath = value;
+            return this;
+        }
+
+        /** @param value {@code hourly}, {@code daily} or {@code weekly}; {@link #DEFAULT_CLEANUP_SCHEDULE} @return this builder */
+        public Builder cleanupSchedule(String value) {
+            this.cleanupSchedule = value;
+            return this;
+        }
+
+        /**
+         * @return the configuration
+         * @throws InvalidRequestException listing every value that could not be read and every value out of range
+         */
+        public ExportConfig build() {
+            Optional<Path> metrics = metricsFile != null ? metricsFile
+                    : Optional.ofNullable(outputDirectory).map(d -> d.resolve(DEFAULT_METRICS_FILE_NAME));
+            List<String> all = new ArrayList<>(readProblems);
+            all.addAll(problems(outputDirectory, maxRecords, overLimit, workers, queueCapacity, jobTimeout, metrics, metricsMaxBytes,
+                    metricsKeep, recoveryGrace, retentionDays, archivePath, cleanupSchedule));
+            if (!all.isEmpty()) {
+                throw new InvalidRequestException("Invalid sms-export configuration: " + String.join("; ", all) + ".");
             }
+            return new ExportConfig(outputDirectory, maxRecords, overLimit, workers, queueCapacity, jobTimeout, fsync, discovery,
+                    metrics, metricsMaxBytes, metricsKeep, recoveryGrace, retentionDays, archivePath, cleanupSchedule);
         }
     }
 }

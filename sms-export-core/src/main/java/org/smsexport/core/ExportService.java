@@ -251,17 +251,7 @@ public final class ExportService implements AutoCloseable {
      * thread-safe.
      */
     public static final class Builder {
-        private ExportConfig config = ExportConfig.defaults();
-        private Path outputDirectory;
-        private Long maxRecords;
-        private OverLimitPolicy overLimit;
-        private Integer workers;
-        private Integer queueCapacity;
-        private Duration jobTimeout;
-        private Boolean fsync;
-        private Boolean discovery;
-        private Optional<Path> metricsFile;
-        private Duration recoveryGrace;
+        private ExportConfig.Builder config = ExportConfig.builder();
         private final List<DataSource> dataSources = new ArrayList<>();
         private final List<Exporter> exporters = new ArrayList<>();
         private final List<Notifier> notifiers = new ArrayList<>();
@@ -284,7 +274,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder config(ExportConfig value) {
-            this.config = Objects.requireNonNull(value, "config");
+            this.config = Objects.requireNonNull(value, "config").toBuilder();
             return this;
         }
 
@@ -302,7 +292,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder outputDirectory(Path value) {
-            this.outputDirectory = value;
+            config.outputDirectory(value);
             return this;
         }
 
@@ -311,7 +301,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder maxRecords(long value) {
-            this.maxRecords = value;
+            config.maxRecords(value);
             return this;
         }
 
@@ -320,7 +310,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder overLimit(OverLimitPolicy value) {
-            this.overLimit = value;
+            config.overLimit(value);
             return this;
         }
 
@@ -329,7 +319,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder workers(int value) {
-            this.workers = value;
+            config.workers(value);
             return this;
         }
 
@@ -338,7 +328,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder queueCapacity(int value) {
-            this.queueCapacity = value;
+            config.queueCapacity(value);
             return this;
         }
 
@@ -347,7 +337,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder jobTimeout(Duration value) {
-            this.jobTimeout = value;
+            config.jobTimeout(value);
             return this;
         }
 
@@ -356,7 +346,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder fsync(boolean value) {
-            this.fsync = value;
+            config.fsync(value);
             return this;
         }
 
@@ -365,7 +355,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder discovery(boolean value) {
-            this.discovery = value;
+            config.discovery(value);
             return this;
         }
 
@@ -374,7 +364,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder metricsFile(Path value) {
-            this.metricsFile = Optional.ofNullable(value);
+            config.metricsFile(value);
             return this;
         }
 
@@ -385,7 +375,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder recoveryGrace(Duration value) {
-            this.recoveryGrace = value;
+            config.recoveryGrace(value);
             return this;
         }
 
@@ -528,16 +518,7 @@ public final class ExportService implements AutoCloseable {
          * @throws org.smsexport.StorageException when the output directory cannot be created
          */
         public ExportService build() {
-            ExportConfig c = config;
-            Path out = outputDirectory != null ? outputDirectory : c.outputDirectory();
-            Optional<Path> metrics = metricsFile != null ? metricsFile
-                    : outputDirectory != null && c.metricsFile().equals(ExportConfig.defaults().metricsFile())
-                            ? Optional.of(outputDirectory.resolve("metrics.jsonl")) : c.metricsFile();
-            ExportConfig effective = new ExportConfig(out, or(maxRecords, c.maxRecords()), or(overLimit, c.overLimit()),
-                    or(workers, c.workers()), or(queueCapacity, c.queueCapacity()), or(jobTimeout, c.jobTimeout()),
-                    or(fsync, c.fsync()), or(discovery, c.discovery()), metrics, c.metricsMaxBytes(), c.metricsKeep(),
-                    or(recoveryGrace, c.recoveryGrace()),
-                    c.retentionDays(), c.archivePath(), c.cleanupSchedule());
+            ExportConfig effective = config.build();
             List<String> problems = new ArrayList<>();
             if (clock == null) {
                 problems.add("clock must not be null");
@@ -575,9 +556,6 @@ public final class ExportService implements AutoCloseable {
             return new ExportService(engine, new ExportMaintenance(store, effective, clock), links);
         }
 
-        private static <T> T or(T value, T dflt) {
-            return value != null ? value : dflt;
-        }
     }
 
     @Override

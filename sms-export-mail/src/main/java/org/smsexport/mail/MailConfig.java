@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.smsexport.InvalidRequestException;
+import org.smsexport.spi.Settings;
 
 /**
  * SMTP settings, with the original system's variable names. Defaults: port 587, STARTTLS required
@@ -49,45 +49,17 @@ public record MailConfig(boolean enabled, String host, int port, String user, St
      * @throws org.smsexport.InvalidRequestException naming the key and the value that is not a number or boolean
      */
     public static MailConfig from(Map<String, String> env) {
-        return new MailConfig(bool(env, "ENABLE_EMAIL_NOTIFICATIONS", false), env.getOrDefault("SMTP_HOST", "").strip(),
-                (int) number(env, "SMTP_PORT", 587), env.getOrDefault("SMTP_USER", "").strip(), env.getOrDefault("SMTP_PASSWORD", ""),
-                env.getOrDefault("SMTP_FROM_ADDRESS", "").strip(), bool(env, "SMTP_USE_TLS", true), bool(env, "SMTP_SSL", false),
-                Duration.ofSeconds(number(env, "SMTP_CONNECT_TIMEOUT_SECONDS", 10)),
-                Duration.ofSeconds(number(env, "SMTP_TIMEOUT_SECONDS", 30)), (int) number(env, "SMTP_RETRIES", 3),
-                Duration.ofMillis(number(env, "SMTP_RETRY_BACKOFF_MS", 2000)), number(env, "MAIL_ATTACH_MAX_BYTES", 5L * 1024 * 1024),
-                (int) number(env, "EXPORT_LINK_EXPIRES_DAYS", 7),
-                Optional.ofNullable(env.get("MAIL_TEMPLATE_DIR")).filter(s -> !s.isBlank()).map(Path::of));
-    }
-
-    private static boolean bool(Map<String, String> env, String key, boolean dflt) {
-        String v = env.get(key);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        switch (v.strip().toLowerCase(Locale.ROOT)) {
-            case "true":
-            case "yes":
-            case "1":
-                return true;
-            case "false":
-            case "no":
-            case "0":
-                return false;
-            default:
-                throw new InvalidRequestException(key + "='" + v + "' is not one of [true, false].");
-        }
-    }
-
-    private static long number(Map<String, String> env, String key, long dflt) {
-        String v = env.get(key);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        try {
-            return Long.parseLong(v.strip());
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException(key + "='" + v + "' is not a whole number.");
-        }
+        Settings s = Settings.of(env);
+        MailConfig c = new MailConfig(s.bool("ENABLE_EMAIL_NOTIFICATIONS", false), s.text("SMTP_HOST", ""),
+                (int) s.number("SMTP_PORT", 587), s.text("SMTP_USER", ""), env.getOrDefault("SMTP_PASSWORD", ""),
+                s.text("SMTP_FROM_ADDRESS", ""), s.bool("SMTP_USE_TLS", true), s.bool("SMTP_SSL", false),
+                Duration.ofSeconds(s.number("SMTP_CONNECT_TIMEOUT_SECONDS", 10)), Duration.ofSeconds(s.number("SMTP_TIMEOUT_SECONDS", 30)),
+                (int) s.number("SMTP_RETRIES", 3), Duration.ofMillis(s.number("SMTP_RETRY_BACKOFF_MS", 2000)),
+                s.number("MAIL_ATTACH_MAX_BYTES", 5L * 1024 * 1024), (int) s.number("EXPORT_LINK_EXPIRES_DAYS", 7),
+                Optional.ofNullable(s.text("MAIL_TEMPLATE_DIR", null)).map(Path::of));
+        // what is not a number or a boolean is refused here, every such value at once; ranges are problems()
+        s.check("mail");
+        return c;
     }
 
     /** @return every missing or bad setting; empty when mail can be sent */

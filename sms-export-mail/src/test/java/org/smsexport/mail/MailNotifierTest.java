@@ -206,6 +206,10 @@ class MailNotifierTest {
                 .hasMessageContaining("SMTP_HOST is not set").hasMessageContaining("SMTP_PORT=70000")
                 .hasMessageContaining("SMTP_FROM_ADDRESS 'nobody'").hasMessageContaining("SMTP_PASSWORD is empty")
                 .hasMessageContaining("both on");
+        assertThatThrownBy(() -> MailConfig.from(Map.of("SMTP_PORT", "twenty-five", "SMTP_USE_TLS", "maybe")))
+                .as("every unreadable value at once").isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("SMTP_PORT='twenty-five' is not a whole number")
+                .hasMessageContaining("SMTP_USE_TLS='maybe' is not one of [true, false]");
         MailConfig secret = MailConfig.from(Map.of("SMTP_PASSWORD", "hunter2", "SMTP_USER", "u"));
         assertThat(secret.toString()).doesNotContain("hunter2").contains("password=(set)");
         try (MailNotifier n = notifier(Map.of())) {
