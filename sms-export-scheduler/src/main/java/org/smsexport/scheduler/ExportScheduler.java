@@ -68,6 +68,8 @@ public final class ExportScheduler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportScheduler.class);
     private static final String TASK = "sms-export-schedule";
+    /** The retention cleanup's own db-scheduler task: its slots run {@link ExportMaintenance}, not an export. */
+    private static final String MAINTENANCE_TASK = "sms-export-maintenance";
     private static final String MANUAL = "manual";
 
     private final ExportService exports;
@@ -77,6 +79,7 @@ public final class ExportScheduler implements AutoCloseable {
     private final Duration misfireGrace;
     private final Scheduler scheduler;
     private final CustomTask<Void> task;
+    private final CustomTask<Void> maintenanceTask;
     private final Duration staleRunAfter;
     private final ExecutorService workers;
     private final Consumer<ScheduleRun> onRun;
@@ -100,8 +103,11 @@ public final class ExportScheduler implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(b.threads, org.smsexport.spi.ExportThreads.factory("scheduler"));
         this.task = Tasks.custom(TASK, Void.class)
                 .onFailure((complete, ops) -> ops.reschedule(complete, nextAfterFailure(complete.getExecution().taskInstance.getId())))
-                .execute((instance, context) -> runSlot(instance.getId(), context.getExecution().executionTime));
-        this.scheduler = Scheduler.create(ds, task)
+                .execute((instance, context) -> runSlot(instance.getId(), context.getExecution().executionTime, this::runExport));
+        this.maintenanceTask = Tasks.custom(MAINTENANCE_TASK, Void.class)
+                .onFailure((complete, ops) -> ops.reschedule(complete, nextAfterFailure(complete.getExecution().taskInstance.getId())))
+                .execute((instance, context) -> runSlot(instance.getId(), context.getExecution().executionTime, this::runCleanup));
+        this.scheduler = Scheduler.create(ds, task, maintenanceTask)
                 .jdbcCustomization(store.isPostgres() ? new AutodetectJdbcCustomization(ds)
                         // our table's columns are TIMESTAMP WITH TIME ZONE, so db-scheduler's defaults are right
                         : new DefaultJdbcCustomization(false))
@@ -228,7 +234,7 @@ public final class ExportScheduler implements AutoCloseable {
             String id = prefix + (store.highestNumber(prefix) + 1);
             if (store.insert(id, request, fingerprint, clock.instant())) {
                 try {
-                    scheduler.schedule(task.instance(id), request.frequency().next(clock.instant(), request.zone()));
+                    scheduler.schedule(taskOf(request).instance(id), request.frequency().next(clock.instant(), request.zone()));
                 } catch (RuntimeException e) {
                     store.delete(id);
                     throw e;
@@ -292,7 +298,7 @@ public final class ExportScheduler implements AutoCloseable {
         List<ScheduleInfo> out = new ArrayList<>();
         for (Stored s : stored) {
             Optional<Instant> next = s.paused() ? Optional.empty()
-                    : scheduler.getScheduledExecution(TaskInstanceId.of(TASK, s.id())).map(e -> e.getExecutionTime());
+                    : scheduler.getScheduledExecution(taskOf(s.request()).instance(s.id())).map(e -> e.getExecutionTime());
             List<ScheduleRun> last = store.runs(s.id(), 1);
             out.add(new ScheduleInfo(s.id(), s.request(), s.paused(), s.createdAt(), next,
                     last.isEmpty() ? Optional.empty() : Optional.of(last.get(0))));
@@ -331,9 +337,9 @@ public final class ExportScheduler implements AutoCloseable {
      * @throws ScheduleNotFoundException when there is no such schedule
      */
     public void pause(String id) {
-        require(id);
+        Stored s = require(id);
         store.setPaused(id, true);
-        cancelExecution(id);
+        cancelExecution(s);
     }
 
     /**
@@ -345,7 +351,7 @@ public final class ExportScheduler implements AutoCloseable {
     public void resume(String id) {
         Stored s = require(id);
         store.setPaused(id, false);
-        scheduler.scheduleIfNotExists(task.instance(id), s.request().frequency().next(clock.instant(), s.request().zone()));
+        scheduler.scheduleIfNotExists(taskOf(s.request()).instance(id), s.request().frequency().next(clock.instant(), s.request().zone()));
     }
 
     /**
@@ -355,17 +361,23 @@ public final class ExportScheduler implements AutoCloseable {
      * @return {@code false} when there was no such schedule
      */
     public boolean cancel(String id) {
+        Optional<Stored> s = store.find(id);
         boolean existed = store.delete(id);
-        cancelExecution(id);
+        s.ifPresent(stored -> cancelExecution(stored));
         if (existed) {
             LOG.info("Schedule {} cancelled", id);
         }
         return existed;
     }
 
-    private void cancelExecution(String id) {
+    /** @return the db-scheduler task a schedule's slots run as */
+    private CustomTask<Void> taskOf(ScheduleRequest r) {
+        return r.type().equals(MAINTENANCE) ? maintenanceTask : task;
+    }
+
+    private void cancelExecution(Stored s) {
         try {
-            scheduler.cancel(TaskInstanceId.of(TASK, id));
+            scheduler.cancel(TaskInstanceId.of(taskOf(s.request()).getName(), s.id()));
         } catch (RuntimeException e) {
             // not scheduled (paused) or running now: the run's completion sees the change and stops
         }
@@ -413,7 +425,12 @@ public final class ExportScheduler implements AutoCloseable {
     }
 
     /** One due slot, on a db-scheduler thread: decide, claim, run, record, and say when the next slot is. */
-    private CompletionHandler<Void> runSlot(String id, Instant slot) {
+    /** What a claimed slot does: the export of an export schedule, the cleanup of the maintenance schedule. */
+    private interface SlotWork {
+        void run(String id, Instant slot, String trigger, Instant started, ScheduleRequest r);
+    }
+
+    private CompletionHandler<Void> runSlot(String id, Instant slot, SlotWork work) {
         Optional<Stored> found = store.find(id);
         if (found.isEmpty() || found.get().paused()) {
             return (complete, ops) -> ops.remove();
@@ -430,7 +447,7 @@ public final class ExportScheduler implements AutoCloseable {
                         Optional.of(now)));
             }
         } else if (store.claim(id, slot, trigger, node, RunStatus.RUNNING, null, now)) {
-            execute(id, slot, trigger, now, r);
+            work.run(id, slot, trigger, now, r);
         } else {
             LOG.warn("Schedule {}: slot {} was already claimed by another node; not running it again", id, slot);
         }
@@ -450,17 +467,21 @@ public final class ExportScheduler implements AutoCloseable {
                 .orElse(clock.instant().plus(Duration.ofDays(3650)));
     }
 
-    private void execute(String id, Instant slot, String trigger, Instant started, ScheduleRequest r) {
+    private void runExport(String id, Instant slot, String trigger, Instant started, ScheduleRequest r) {
         try {
-            if (r.type().equals(MAINTENANCE)) {
-                ExportMaintenance.CleanupResult result = exports.maintenance().cleanupOldExports();
-                LOG.info("Schedule {}: cleanup removed {} job(s), {} file(s)", id, result.deletedJobs(), result.deletedFiles());
-                finish(id, slot, trigger, started, result.errors().isEmpty() ? RunStatus.COMPLETED : RunStatus.FAILED, null,
-                        result.errors().isEmpty() ? null : String.join("; ", result.errors()));
-                return;
-            }
             ExportOutcome outcome = exports.run(exportRequest(r));
             recordOutcome(id, slot, trigger, started, outcome, null);
+        } catch (RuntimeException | Error e) {
+            recordOutcome(id, slot, trigger, started, null, e);
+        }
+    }
+
+    private void runCleanup(String id, Instant slot, String trigger, Instant started, ScheduleRequest r) {
+        try {
+            ExportMaintenance.CleanupResult result = exports.maintenance().cleanupOldExports();
+            LOG.info("Schedule {}: cleanup removed {} job(s), {} file(s)", id, result.deletedJobs(), result.deletedFiles());
+            finish(id, slot, trigger, started, result.errors().isEmpty() ? RunStatus.COMPLETED : RunStatus.FAILED, null,
+                    result.errors().isEmpty() ? null : String.join("; ", result.errors()));
         } catch (RuntimeException | Error e) {
             recordOutcome(id, slot, trigger, started, null, e);
         }

@@ -354,6 +354,34 @@ class ExportSchedulerTest {
         clock.set(Instant.parse("2026-03-02T11:30:00Z"));
         sleep(300);
         assertThat(finished(n.scheduler, id)).as("nothing more within the hour").hasSize(1);
+        assertThat(taskOf(id)).as("the cleanup is a db-scheduler task of its own").isEqualTo("sms-export-maintenance");
+        assertThat(n.exports.jobs(org.smsexport.JobFilter.all())).as("and no export job").isEmpty();
+    }
+
+    private String taskOf(String instance) {
+        try (java.sql.Connection c = db.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT task_name FROM sms_export_scheduled_tasks WHERE task_instance = ?")) {
+            ps.setString(1, instance);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void movesACleanupScheduledByAnEarlierVersionToItsOwnTask() throws Exception {
+        Node first = node("first");
+        String id = first.scheduler.scheduleMaintenance("hourly");
+        first.close();
+        try (java.sql.Connection c = db.getConnection(); java.sql.Statement st = c.createStatement()) {
+            // as an earlier version left it: an instance of the export task
+            st.executeUpdate("UPDATE sms_export_scheduled_tasks SET task_name = 'sms-export-schedule' WHERE task_instance = '" + id + "'");
+        }
+        Node second = node("second");
+        assertThat(taskOf(id)).isEqualTo("sms-export-maintenance");
+        assertThat(second.scheduler.get(id).orElseThrow().nextFire()).isPresent();
     }
 
     @Test

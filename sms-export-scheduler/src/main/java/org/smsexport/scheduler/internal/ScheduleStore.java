@@ -79,6 +79,9 @@ public final class ScheduleStore {
                         + ", consecutive_failures INT, last_heartbeat " + ts + ", version BIGINT NOT NULL, priority SMALLINT, "
                         + "PRIMARY KEY (task_name, task_instance))");
                 s.execute("CREATE INDEX IF NOT EXISTS " + TASK_TABLE + "_exec_idx ON " + TASK_TABLE + " (execution_time)");
+                // before 0.1: the cleanup ran as an instance of the export task; it has a task of its own now
+                s.executeUpdate("UPDATE " + TASK_TABLE + " SET task_name = 'sms-export-maintenance' WHERE task_name = "
+                        + "'sms-export-schedule' AND task_instance LIKE 'maintenance_cleanup_%'");
                 s.execute("CREATE TABLE IF NOT EXISTS sms_export_schedules (id VARCHAR(200) PRIMARY KEY, owner_id VARCHAR(200) NOT NULL, "
                         + "export_type VARCHAR(100) NOT NULL, export_format VARCHAR(50) NOT NULL, filters VARCHAR(4000) NOT NULL, "
                         + "options VARCHAR(4000) NOT NULL, notify_email VARCHAR(320), frequency VARCHAR(200) NOT NULL, "
