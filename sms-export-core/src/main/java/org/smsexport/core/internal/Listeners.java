@@ -50,12 +50,16 @@ final class Listeners {
     }
 
     void started(ExportJob job) {
+        eachSink(job, "on start of", sink -> sink.started(job));
+    }
+
+    private void eachSink(ExportJob job, String when, java.util.function.Consumer<MetricsSink> call) {
         for (MetricsSink sink : registry.sinks()) {
             try {
-                sink.started(job);
+                call.accept(sink);
             } catch (RuntimeException e) {
                 sinkFailures.incrementAndGet();
-                LOG.warn("Metrics sink {} failed on start of job {}: {}", sink.getClass().getName(), job.id(), e.toString());
+                LOG.warn("Metrics sink {} failed {} job {}: {}", sink.getClass().getName(), when, job.id(), e.toString());
             }
         }
     }
@@ -84,14 +88,7 @@ final class Listeners {
 
     void recordMetrics(ExportJob job) {
         ExportMetrics m = ExportMetrics.of(job);
-        for (MetricsSink sink : registry.sinks()) {
-            try {
-                sink.record(m);
-            } catch (RuntimeException e) {
-                sinkFailures.incrementAndGet();
-                LOG.warn("Metrics sink {} failed for job {}: {}", sink.getClass().getName(), job.id(), e.toString());
-            }
-        }
+        eachSink(job, "for", sink -> sink.record(m));
     }
 
     private void recordNotification(ExportJob job, boolean sent, Optional<String> error) {

@@ -23,7 +23,7 @@ class EmbeddedH2Test {
 
     @Test
     void withoutTheDriverSaysWhichArtifactToAdd() {
-        assertThatThrownBy(() -> EmbeddedH2.in(dir, "jdbc:nosuchdatabase:")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> EmbeddedH2.in(dir, "org.nosuchdatabase.DataSource")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("com.h2database:h2").hasMessageContaining("dataSource(");
     }
 }
