@@ -3,6 +3,7 @@ module org.smsexport.cli {
     requires org.smsexport.core;
     requires org.smsexport.jdbc;
     requires org.smsexport.scheduler;
+    requires org.smsexport.rest;
     requires org.smsexport.mail;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;

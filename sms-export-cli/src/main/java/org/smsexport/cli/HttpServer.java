@@ -1,14 +1,11 @@
 package org.smsexport.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -25,6 +22,8 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.smsexport.rest.Exchange;
+import org.smsexport.rest.ExportApi;
 
 /**
  * The transport under {@link RestServer}: Jetty 12 with the limits a server facing the network needs. Headers
@@ -39,54 +38,17 @@ final class HttpServer implements AutoCloseable {
 
     /** Connections accepted at once; more wait in the operating system's backlog. */
     static final int MAX_CONNECTIONS = 2_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** What the API sees of one request. */
-    interface Exchange {
-        String method();
-
-        /** @return the path, still percent-encoded */
-        String path();
-
-        /** @return the query string, still percent-encoded, or {@code null} */
-        String rawQuery();
-
-        /** @return the header's first value, or {@code null} */
-        String header(String name);
-
-        /** @return the body, at most the limit; empty for none */
-        byte[] body();
-
-        void setHeader(String name, String value);
-
-        /** Sends a complete answer. */
-        void send(int status, String contentType, byte[] body) throws IOException;
-
-        /** Streams a file as the answer. */
-        void sendFile(int status, String contentType, Path file) throws IOException;
-    }
 
     /** The application: routes an exchange and answers it. */
     interface Routes {
         void handle(Exchange exchange) throws IOException;
     }
 
-    /** An error answer in the API's envelope. */
-    static byte[] envelope(String code, String message) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("code", code);
-        e.put("message", message);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("success", false);
-        m.put("error", e);
-        try {
-            return JSON.writeValueAsBytes(m);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
-            throw new IllegalStateException(ex);
-        }
-    }
+    static final String JSON_TYPE = ExportApi.JSON_TYPE;
 
-    static final String JSON_TYPE = "application/json; charset=utf-8";
+    private static byte[] envelope(String code, String message) {
+        return ExportApi.envelope(code, message);
+    }
 
     private final Server server;
     private final ServerConnector connector;

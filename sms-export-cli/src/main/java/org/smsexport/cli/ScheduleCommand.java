@@ -1,7 +1,6 @@
 package org.smsexport.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,12 +76,12 @@ final class ScheduleCommand {
 
         @Override
         int run(Schedules.Session s, PrintWriter out) {
-            String id = s.scheduler().schedule(Schedules.request(owner, type, format, frequency, zone, filters, options, notify, catchUp));
+            String id = s.scheduler().schedule(org.smsexport.rest.ScheduleJson.request(owner, type, format, frequency, zone, filters, options, notify, catchUp));
             ScheduleInfo info = s.scheduler().get(id).orElseThrow();
             if (json) {
-                printJson(out, Schedules.toMap(info));
+                printJson(out, org.smsexport.rest.ScheduleJson.toMap(info));
             } else {
-                out.println(id + " (next: " + Schedules.toMap(info).get("next_fire") + ")");
+                out.println(id + " (next: " + org.smsexport.rest.ScheduleJson.toMap(info).get("next_fire") + ")");
             }
             return 0;
         }
@@ -98,7 +97,7 @@ final class ScheduleCommand {
             List<ScheduleInfo> all = owner == null ? s.scheduler().list() : s.scheduler().list(owner);
             List<Map<String, Object>> rows = new ArrayList<>();
             for (ScheduleInfo i : all) {
-                Map<String, Object> m = Schedules.toMap(i);
+                Map<String, Object> m = org.smsexport.rest.ScheduleJson.toMap(i);
                 if (json) {
                     printJson(out, m);
                 } else {
@@ -108,7 +107,7 @@ final class ScheduleCommand {
                     row.put("zone", m.get("zone"));
                     row.put("catch_up", m.get("catch_up"));
                     row.put("next_fire", i.paused() ? "paused" : m.get("next_fire"));
-                    row.put("last_run", i.lastRun().map(Schedules::status).orElse("-"));
+                    row.put("last_run", i.lastRun().map(org.smsexport.rest.ScheduleJson::status).orElse("-"));
                     rows.add(row);
                 }
             }
@@ -140,10 +139,10 @@ final class ScheduleCommand {
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("id", id);
-                m.put("next_fire_times", times.stream().map(Schedules::iso).toList());
+                m.put("next_fire_times", times.stream().map(org.smsexport.rest.ScheduleJson::iso).toList());
                 printJson(out, m);
             } else {
-                times.forEach(t -> out.println(Schedules.iso(t) + "  " + t.getDayOfWeek().toString().substring(0, 3).toLowerCase(
+                times.forEach(t -> out.println(org.smsexport.rest.ScheduleJson.iso(t) + "  " + t.getDayOfWeek().toString().substring(0, 3).toLowerCase(
                         java.util.Locale.ROOT) + "  " + t.getZone()));
             }
             return 0;

@@ -1,7 +1,6 @@
 package org.smsexport.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -73,7 +72,7 @@ final class SchedulerCommand {
             m.put("slot", run.slot().toString());
             m.put("trigger", run.trigger());
             m.put("job_id", run.jobId().orElse(null));
-            m.put("status", Schedules.status(run));
+            m.put("status", org.smsexport.rest.ScheduleJson.status(run));
             m.put("rows", job.map(ExportJob::totalRecords).orElse(null));
             m.put("file", job.filter(j -> j.fileName().isPresent()).map(j -> exports.file(j.id()).toString()).orElse(null));
             m.put("error", run.error().orElse(null));
@@ -81,7 +80,7 @@ final class SchedulerCommand {
                 if (json) {
                     printJson(out, m);
                 } else {
-                    out.println(line(run.scheduleId(), run.slot().toString(), run.jobId().orElse("-"), Schedules.status(run),
+                    out.println(line(run.scheduleId(), run.slot().toString(), run.jobId().orElse("-"), org.smsexport.rest.ScheduleJson.status(run),
                             job.map(j -> String.format(Locale.ROOT, "%,d", j.totalRecords())).orElse("-"),
                             job.flatMap(ExportJob::fileName).map(f -> relative(exports.file(job.get().id()).toString()))
                                     .orElse(run.error().orElse("-"))));

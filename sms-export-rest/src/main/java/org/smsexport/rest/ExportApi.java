@@ -1,0 +1,523 @@
+package org.smsexport.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smsexport.ExportException;
+import org.smsexport.ExportFormat;
+import org.smsexport.ExportJob;
+import org.smsexport.ExportRequest;
+import org.smsexport.ExportType;
+import org.smsexport.InvalidRequestException;
+import org.smsexport.JobFilter;
+import org.smsexport.JobId;
+import org.smsexport.JobNotFoundException;
+import org.smsexport.JobStatus;
+import org.smsexport.QueueFullException;
+import org.smsexport.UnsupportedFormatException;
+import org.smsexport.core.DownloadLinks;
+import org.smsexport.core.ExportService;
+import org.smsexport.scheduler.DuplicateScheduleException;
+import org.smsexport.scheduler.ExportScheduler;
+import org.smsexport.scheduler.ScheduleInfo;
+import org.smsexport.scheduler.ScheduleNotFoundException;
+
+/**
+ * The original system's export API, independent of the HTTP server under it: {@code /api/v1/import-export/exports}
+ * (submit, list, one job, delete), {@code /formats}, {@code /schedules} (CRUD, when a scheduler is given), signed
+ * and expiring downloads on {@code /api/v1/export-jobs/{id}/download?token=…}, and {@code /health}. Users see only
+ * their own jobs and schedules (someone else's is a 404) unless they are admins; every error is the same JSON
+ * envelope ({@link #envelope}); a full export queue is a 429 with {@code Retry-After}; files are streamed from
+ * disk. The CLI's {@code serve} runs it on Jetty, the Spring Boot starter on Spring MVC. Thread-safe.
+ */
+public final class ExportApi {
+
+    /** The media type of every JSON answer. */
+    public static final String JSON_TYPE = "application/json; charset=utf-8";
+    /** The largest request body the API reads, in bytes. */
+    public static final int MAX_BODY = 64 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExportApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final String EXPORTS = "/api/v1/import-export/exports";
+    private static final Pattern DOWNLOAD = Pattern.compile("/api/v1/export-jobs/([^/]+)/download");
+    private static final String SCHEDULES = "/api/v1/import-export/schedules";
+
+    private final ExportService exports;
+    private final ExportScheduler schedules;
+    private final Authenticator auth;
+    private final DownloadLinks links;
+    private final Supplier<String> baseUrl;
+
+    /**
+     * @param exports   the service; it must sign download links ({@code ExportService.Builder.downloadLinks})
+     * @param schedules the scheduler behind {@code /schedules}, or {@code null} to answer those with 404
+     * @param auth      who makes a request
+     * @param baseUrl   the public base URL download links start with, asked for each link
+     * @throws IllegalArgumentException when the service signs no download links
+     */
+    public ExportApi(ExportService exports, ExportScheduler schedules, Authenticator auth, Supplier<String> baseUrl) {
+        this.exports = exports;
+        this.schedules = schedules;
+        this.auth = auth;
+        this.baseUrl = baseUrl;
+        this.links = exports.downloadLinks().orElseThrow(() -> new IllegalArgumentException("the service needs download links"));
+    }
+
+    /** An answer with a status, for the error envelope. */
+    private static final class HttpError extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final String code;
+        final Map<String, String> headers;
+
+        HttpError(int status, String code, String message, Map<String, String> headers) {
+            super(message);
+            this.status = status;
+            this.code = code;
+            this.headers = headers;
+        }
+
+        HttpError(int status, String code, String message) {
+            this(status, code, message, Map.of());
+        }
+    }
+
+    /**
+     * Answers one request: routes it, and turns every failure into the JSON envelope with the right status.
+     *
+     * @param ex the request and its answer
+     * @throws IOException when the client cannot be written to
+     */
+    public void handle(Exchange ex) throws IOException {
+        try {
+            route(ex);
+        } catch (HttpError e) {
+            e.headers.forEach(ex::setHeader);
+            error(ex, e.status, e.code, e.getMessage());
+        } catch (DuplicateScheduleException e) {
+            error(ex, 409, "conflict", e.getMessage());
+        } catch (ScheduleNotFoundException e) {
+            error(ex, 404, "not_found", "No such schedule.");
+        } catch (InvalidRequestException | UnsupportedFormatException e) {
+            error(ex, 400, "bad_request", e.getMessage());
+        } catch (JobNotFoundException e) {
+            error(ex, 404, "not_found", "No such export job.");
+        } catch (QueueFullException e) {
+            ex.setHeader("Retry-After", "5");
+            error(ex, 429, "too_many_requests", e.getMessage());
+        } catch (ExportException e) {
+            error(ex, 500, "export_error", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("Request {} {} failed", ex.method(), ex.path(), e);
+            error(ex, 500, "internal_error", "The request failed; the server log has the details.");
+        }
+    }
+
+    private void route(Exchange ex) throws IOException, HttpError {
+        String path = ex.path();
+        String method = ex.method();
+        if (path.equals("/health")) {
+            allow(method, "GET");
+            json(ex, 200, Map.of("status", "ok"));
+            return;
+        }
+        Matcher download = DOWNLOAD.matcher(path);
+        if (download.matches()) {
+            allow(method, "GET");
+            download(ex, download.group(1));
+            return;
+        }
+        if (path.equals("/api/v1/import-export/formats")) {
+            allow(method, "GET");
+            user(ex);
+            formats(ex);
+            return;
+        }
+        if (path.equals(EXPORTS)) {
+            allow(method, "GET", "POST");
+            ApiUser u = user(ex);
+            if (method.equals("POST")) {
+                submit(ex, u);
+            } else {
+                list(ex, u);
+            }
+            return;
+        }
+        if (path.startsWith(EXPORTS + "/")) {
+            allow(method, "GET", "DELETE");
+            ApiUser u = user(ex);
+            ExportJob job = visible(path.substring(EXPORTS.length() + 1), u);
+            if (method.equals("GET")) {
+                ok(ex, 200, view(job));
+            } else {
+                boolean deleted = exports.delete(job.id());
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("id", job.id().value());
+                d.put("deleted", deleted);
+                d.put("status", deleted ? "deleted" : exports.job(job.id()).map(j -> j.status().id()).orElse("deleted"));
+                ok(ex, 200, d);
+            }
+            return;
+        }
+        if (schedules != null && (path.equals(SCHEDULES) || path.startsWith(SCHEDULES + "/"))) {
+            schedules(ex, path, method);
+            return;
+        }
+        throw new HttpError(404, "not_found", "No such resource: " + path);
+    }
+
+    /** The seed's documented {@code /schedules} CRUD, owner-scoped like exports. */
+    private void schedules(Exchange ex, String path, String method) throws IOException, HttpError {
+        if (path.equals(SCHEDULES)) {
+            allow(method, "GET", "POST");
+            ApiUser u = user(ex);
+            if (method.equals("POST")) {
+                JsonNode body = body(ex);
+                Map<String, String> filters = new LinkedHashMap<>();
+                JsonNode f = body.get("filters");
+                if (f != null && !f.isNull()) {
+                    if (!f.isObject()) {
+                        throw new HttpError(400, "bad_request", "'filters' must be an object of key: value.");
+                    }
+                    f.properties().forEach(e -> filters.put(e.getKey(), e.getValue().asText()));
+                }
+                String frequency = text(body, "frequency");
+                if (frequency == null) {
+                    throw new HttpError(400, "bad_request", "'frequency' is required: hourly, daily, weekly, monthly or 'cron EXPR'.");
+                }
+                String type = text(body, "export_type");
+                String format = text(body, "export_format");
+                if (type == null || format == null) {
+                    throw new HttpError(400, "bad_request", "'export_type' and 'export_format' are required.");
+                }
+                String id = schedules.schedule(ScheduleJson.request(u.name(), type, format, frequency, text(body, "zone"), filters,
+                        options(body), text(body, "notify_email"), text(body, "catch_up")));
+                ok(ex, 201, ScheduleJson.toMap(schedules.get(id).orElseThrow()));
+            } else {
+                List<Map<String, Object>> items = new ArrayList<>();
+                for (ScheduleInfo s : u.admin() ? schedules.list() : schedules.list(u.name())) {
+                    items.add(ScheduleJson.toMap(s));
+                }
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("items", items);
+                d.put("total", items.size());
+                ok(ex, 200, d);
+            }
+            return;
+        }
+        allow(method, "GET", "DELETE");
+        ApiUser u = user(ex);
+        String id = path.substring(SCHEDULES.length() + 1);
+        ScheduleInfo s = schedules.get(id).filter(i -> u.admin() || i.request().owner().equals(u.name()))
+                .orElseThrow(() -> new HttpError(404, "not_found", "No such schedule."));
+        if (method.equals("GET")) {
+            Map<String, Object> d = ScheduleJson.toMap(s);
+            d.put("next_fire_times", schedules.nextFireTimes(id, 5).stream().map(ScheduleJson::iso).toList());
+            ok(ex, 200, d);
+        } else {
+            schedules.cancel(id);
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("id", id);
+            d.put("deleted", true);
+            ok(ex, 200, d);
+        }
+    }
+
+    private static void allow(String method, String... allowed) throws HttpError {
+        for (String a : allowed) {
+            if (a.equals(method)) {
+                return;
+            }
+        }
+        throw new HttpError(405, "method_not_allowed", "Method " + method + " is not allowed here; use " + String.join(" or ", allowed)
+                + ".", Map.of("Allow", String.join(", ", allowed)));
+    }
+
+    private ApiUser user(Exchange ex) throws HttpError {
+        Optional<ApiUser> u = auth.user(ex);
+        if (u.isEmpty()) {
+            String challenge = auth.challenge();
+            throw new HttpError(401, "unauthorized", challenge != null && challenge.startsWith("Bearer")
+                    ? "A valid bearer token is required." : "Sign in first.",
+                    challenge == null ? Map.of() : Map.of("WWW-Authenticate", challenge));
+        }
+        return u.get();
+    }
+
+    /** The job, if the user may see it; someone else's job is reported as missing, not as forbidden. */
+    private ExportJob visible(String id, ApiUser u) throws HttpError {
+        ExportJob job = existing(id);
+        if (!u.admin() && !job.owner().equals(u.name())) {
+            throw new HttpError(404, "not_found", "No such export job.");
+        }
+        return job;
+    }
+
+    /** The job with this id; a malformed id is as missing as an unknown one. */
+    private ExportJob existing(String id) throws HttpError {
+        JobId jobId;
+        try {
+            jobId = JobId.of(id);
+        } catch (InvalidRequestException e) {
+            throw new HttpError(404, "not_found", "No such export job.");
+        }
+        return exports.job(jobId).orElseThrow(() -> new HttpError(404, "not_found", "No such export job."));
+    }
+
+    private void submit(Exchange ex, ApiUser u) throws IOException, HttpError {
+        JsonNode body = body(ex);
+        ExportRequest.Builder r = ExportRequest.builder().owner(u.name()).type(text(body, "export_type")).format(text(body, "export_format"));
+        JsonNode filters = body.get("filters");
+        if (filters != null && !filters.isNull()) {
+            if (!filters.isObject()) {
+                throw new HttpError(400, "bad_request", "'filters' must be an object of key: value.");
+            }
+            for (Map.Entry<String, JsonNode> f : filters.properties()) {
+                if (!f.getValue().isValueNode() || f.getValue().isNull()) {
+                    throw new HttpError(400, "bad_request", "Filter '" + f.getKey() + "' must be a string, number or boolean.");
+                }
+                r.filter(f.getKey(), f.getValue().isNumber() ? f.getValue().numberValue() : f.getValue().asText());
+            }
+        }
+        options(body).forEach(r::option);
+        JsonNode limit = body.get("limit");
+        if (limit != null && !limit.isNull()) {
+            if (!limit.canConvertToLong() || !limit.isIntegralNumber()) {
+                throw new HttpError(400, "bad_request", "'limit' must be a positive whole number, got " + limit + ".");
+            }
+            r.limit(limit.asLong());
+        }
+        String email = text(body, "notify_email");
+        if (email != null) {
+            r.notifyEmail(email);
+        }
+        String locale = text(body, "locale");
+        if (locale != null) {
+            r.locale(Locale.forLanguageTag(locale));
+        }
+        ExportJob job = exports.submit(r.build());
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", job.id().value());
+        d.put("status", job.status().id());
+        d.put("export_type", job.type());
+        d.put("export_format", job.format());
+        d.put("progress_percent", job.progressPercent());
+        ok(ex, 202, d);
+    }
+
+    /** @return the body's {@code options}: an object of strings, each named when it is not one */
+    private static Map<String, String> options(JsonNode body) throws HttpError {
+        JsonNode options = body.get("options");
+        Map<String, String> out = new LinkedHashMap<>();
+        if (options == null || options.isNull()) {
+            return out;
+        }
+        if (!options.isObject()) {
+            throw new HttpError(400, "bad_request", "'options' must be an object of name: \"value\" strings.");
+        }
+        for (Map.Entry<String, JsonNode> o : options.properties()) {
+            if (!o.getValue().isTextual()) {
+                throw new HttpError(400, "bad_request", "Option '" + o.getKey() + "' must be a string, got " + o.getValue().getNodeType()
+                        .toString().toLowerCase(Locale.ROOT) + ".");
+            }
+            out.put(o.getKey(), o.getValue().asText());
+        }
+        return out;
+    }
+
+    private static String text(JsonNode body, String field) throws HttpError {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw new HttpError(400, "bad_request", "'" + field + "' must be a string.");
+        }
+        return n.asText();
+    }
+
+    private static JsonNode body(Exchange ex) throws IOException, HttpError {
+        byte[] bytes = ex.body();
+        try {
+            JsonNode n = JSON.readTree(bytes);
+            if (n == null || !n.isObject()) {
+                throw new HttpError(400, "bad_request", "The body must be a JSON object.");
+            }
+            return n;
+        } catch (JsonProcessingException e) {
+            throw new HttpError(400, "bad_json", "The body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private void list(Exchange ex, ApiUser u) throws IOException, HttpError {
+        Map<String, String> q = query(ex);
+        JobFilter f = JobFilter.all();
+        if (!u.admin()) {
+            f = f.withOwner(u.name());
+        }
+        if (q.containsKey("export_type")) {
+            f = f.withType(q.get("export_type"));
+        }
+        if (q.containsKey("status")) {
+            f = f.withStatuses(JobStatus.parse(q.get("status")));
+        }
+        int skip = number(q, "skip", 0);
+        int limit = number(q, "limit", 50);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (ExportJob j : exports.jobs(f.withPage(skip, limit))) {
+            items.add(view(j));
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("items", items);
+        d.put("total", exports.countJobs(f));
+        d.put("skip", skip);
+        d.put("limit", limit);
+        ok(ex, 200, d);
+    }
+
+    private static int number(Map<String, String> q, String key, int dflt) throws HttpError {
+        String v = q.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new HttpError(400, "bad_request", "'" + key + "' must be a whole number, got '" + v + "'.");
+        }
+    }
+
+    private void formats(Exchange ex) throws IOException {
+        List<Map<String, Object>> formats = new ArrayList<>();
+        for (ExportFormat f : exports.formats()) {
+            formats.add(Map.of("id", f.id(), "extension", f.extension(), "media_type", f.mediaType()));
+        }
+        List<Map<String, Object>> types = new ArrayList<>();
+        for (ExportType t : exports.types()) {
+            types.add(Map.of("name", t.name(), "columns", t.columns().stream().map(c -> c.key()).toList(), "filters",
+                    List.copyOf(t.filters().keySet())));
+        }
+        ok(ex, 200, Map.of("formats", formats, "types", types));
+    }
+
+    private Map<String, Object> view(ExportJob j) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", j.id().value());
+        d.put("status", j.status().id());
+        d.put("export_type", j.type());
+        d.put("export_format", j.format());
+        d.put("progress_percent", j.progressPercent());
+        d.put("total_records", j.totalRecords());
+        d.put("file_size_mb", j.fileSizeMb());
+        d.put("duration_seconds", j.duration().map(x -> x.toMillis() / 1000.0).orElse(null));
+        d.put("created_at", j.createdAt().toString());
+        d.put("error_message", j.errorMessage().orElse(null));
+        if (j.status() == JobStatus.COMPLETED) {
+            // the route's one spelling is DownloadLinks.DEFAULT_PATH, which DOWNLOAD matches
+            d.put("download_url", DownloadLinks.at(baseUrl.get()).of(j, links.token(j.id(), j.owner())));
+        }
+        return d;
+    }
+
+    private void download(Exchange ex, String id) throws IOException, HttpError {
+        ExportJob job = existing(id);
+        String token = query(ex).get("token");
+        switch (links.verify(job.id(), job.owner(), token == null ? "" : token)) {
+            case TAMPERED:
+                throw new HttpError(403, "forbidden", "The download link is not valid.");
+            case EXPIRED:
+                throw new HttpError(410, "gone", "The download link has expired; request a new one.");
+            default:
+                break;
+        }
+        if (job.status() != JobStatus.COMPLETED) {
+            throw new HttpError(409, "not_ready", "The export is " + job.status().id() + "; there is no file to download.");
+        }
+        Path file = exports.file(job.id());
+        String media = exports.formats().stream().filter(f -> f.id().equals(job.format())).map(ExportFormat::mediaType).findFirst()
+                .orElse("application/octet-stream");
+        String name = file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        ex.setHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
+        ex.setHeader("X-Content-Type-Options", "nosniff");
+        ex.setHeader("Cache-Control", "private, no-store");
+        ex.sendFile(200, media, file);
+    }
+
+    private static Map<String, String> query(Exchange ex) throws HttpError {
+        Map<String, String> q = new LinkedHashMap<>();
+        String raw = ex.rawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    q.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
+                }
+            }
+        }
+        return q;
+    }
+
+    private static String decode(String escaped) throws HttpError {
+        try {
+            String text = URLDecoder.decode(escaped, StandardCharsets.UTF_8);
+            if (text.indexOf('\uFFFD') >= 0 && escaped.indexOf('\uFFFD') < 0) {
+                throw new IllegalArgumentException("not UTF-8");
+            }
+            return text;
+        } catch (IllegalArgumentException e) {
+            throw new HttpError(400, "bad_request", "The query string has a malformed percent-escape or is not UTF-8: '"
+                    + escaped.replaceAll("[^\\x21-\\x7E]", "?") + "'.");
+        }
+    }
+
+    private static void ok(Exchange ex, int status, Object data) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("success", true);
+        m.put("data", data);
+        json(ex, status, m);
+    }
+
+    private static void error(Exchange ex, int status, String code, String message) throws IOException {
+        ex.send(status, JSON_TYPE, envelope(code, message));
+    }
+
+    private static void json(Exchange ex, int status, Object body) throws IOException {
+        ex.send(status, JSON_TYPE, JSON.writeValueAsBytes(body));
+    }
+
+    /**
+     * @param code    the error's code, e.g. {@code not_found}
+     * @param message what a user reads
+     * @return an error answer in the API's envelope: {@code {"success":false,"error":{"code":…,"message":…}}}
+     */
+    public static byte[] envelope(String code, String message) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("code", code);
+        e.put("message", message);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("success", false);
+        m.put("error", e);
+        try {
+            return JSON.writeValueAsBytes(m);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+}

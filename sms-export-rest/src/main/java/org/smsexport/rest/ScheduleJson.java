@@ -1,0 +1,82 @@
+package org.smsexport.rest;
+
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.smsexport.scheduler.CatchUp;
+import org.smsexport.scheduler.ScheduleInfo;
+import org.smsexport.scheduler.ScheduleRequest;
+import org.smsexport.scheduler.ScheduleRun;
+
+/** Schedules in the API's words: a request from its fields, and a schedule or a run as the JSON the API answers. */
+public final class ScheduleJson {
+
+    private ScheduleJson() {
+    }
+
+    /**
+     * @return a request from the command line's or the API's words; every value is checked by the scheduler
+     */
+    public static ScheduleRequest request(String owner, String type, String format, String frequency, String zone,
+            Map<String, String> filters, Map<String, String> options, String notify, String catchUp) {
+        ScheduleRequest.Builder b = ScheduleRequest.builder(owner, type, format).frequency(frequency).filters(filters)
+                .notifyEmail(notify);
+        options.forEach(b::option);
+        if (zone != null) {
+            try {
+                b.zone(ZoneId.of(zone));
+            } catch (java.time.DateTimeException e) {
+                throw new org.smsexport.InvalidRequestException("Time zone '" + zone + "' is unknown; use a region id such as "
+                        + "Europe/Athens or UTC.");
+            }
+        }
+        if (catchUp != null) {
+            b.catchUp(CatchUp.parse(catchUp));
+        }
+        return b.build();
+    }
+
+    /** @return a schedule as the JSON the CLI prints and the API answers */
+    public static Map<String, Object> toMap(ScheduleInfo s) {
+        ScheduleRequest r = s.request();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("owner", r.owner());
+        m.put("export_type", r.type());
+        m.put("export_format", r.format());
+        m.put("filters", r.filters());
+        m.put("notify_email", r.notifyEmail().orElse(null));
+        m.put("frequency", r.frequency().text());
+        m.put("cron", r.frequency().cron());
+        m.put("zone", r.zone().getId());
+        m.put("catch_up", r.catchUp().label());
+        m.put("paused", s.paused());
+        m.put("created_at", s.createdAt().toString());
+        m.put("next_fire", s.nextFire().map(t -> iso(t.atZone(r.zone()))).orElse(null));
+        m.put("last_run", s.lastRun().map(ScheduleJson::toMap).orElse(null));
+        return m;
+    }
+
+    /** @return the time with its offset and always with seconds: {@code 2026-11-27T02:30:00+02:00} */
+    public static String iso(ZonedDateTime t) {
+        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t);
+    }
+
+    /** @return the run's status in the case every other status prints in: {@code completed}, {@code skipped} */
+    public static String status(ScheduleRun run) {
+        return run.status().id();
+    }
+
+    public static Map<String, Object> toMap(ScheduleRun run) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("slot", run.slot().toString());
+        m.put("trigger", run.trigger());
+        m.put("status", status(run));
+        m.put("job_id", run.jobId().orElse(null));
+        m.put("error", run.error().orElse(null));
+        m.put("node", run.node());
+        return m;
+    }
+}

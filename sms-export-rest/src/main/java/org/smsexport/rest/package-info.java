@@ -1,0 +1,2 @@
+/** The original system's export REST API, independent of any HTTP server. */
+package org.smsexport.rest;
