@@ -1,0 +1,80 @@
+package org.smsexport.spring.boot;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.smsexport.core.ExportConfig;
+import org.springframework.core.env.Environment;
+
+/**
+ * The settings in the original system's names, as the library reads them ({@link ExportConfig#from},
+ * {@code MailConfig.from}): the seed's variables where the environment has them, overridden by
+ * {@code sms.export.*} (and, for mail, by {@code spring.mail.*} first). One map, so Boot and the CLI read
+ * configuration the same way and report bad values the same way.
+ */
+final class SeedSettings {
+
+    /** The seed's variables besides {@link ExportConfig#KEYS}. */
+    private static final List<String> OTHER_KEYS = List.of("ENABLE_SCHEDULER", "ENABLE_EMAIL_NOTIFICATIONS", "SMTP_HOST",
+            "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM_ADDRESS", "SMTP_USE_TLS", "SMTP_SSL", "SMTP_CONNECT_TIMEOUT_SECONDS",
+            "SMTP_TIMEOUT_SECONDS", "SMTP_RETRIES", "SMTP_RETRY_BACKOFF_MS", "MAIL_ATTACH_MAX_BYTES", "MAIL_TEMPLATE_DIR",
+            "EXPORT_LINK_EXPIRES_DAYS");
+
+    private SeedSettings() {
+    }
+
+    static Map<String, String> of(SmsExportProperties p, Environment env) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String key : ExportConfig.KEYS) {
+            put(m, key, env.getProperty(key));
+        }
+        for (String key : OTHER_KEYS) {
+            put(m, key, env.getProperty(key));
+        }
+        put(m, "SMTP_HOST", env.getProperty("spring.mail.host"));
+        put(m, "SMTP_PORT", env.getProperty("spring.mail.port"));
+        put(m, "SMTP_USER", env.getProperty("spring.mail.username"));
+        put(m, "SMTP_PASSWORD", env.getProperty("spring.mail.password"));
+        put(m, "EXPORT_OUTPUT_DIR", text(p::getOutputDir));
+        put(m, "EXPORT_MAX_RECORDS", text(p::getMaxRecords));
+        put(m, "EXPORT_OVER_LIMIT", p.getOverLimit());
+        put(m, "EXPORT_WORKERS", text(p::getWorkers));
+        put(m, "EXPORT_QUEUE_CAPACITY", text(p::getQueueCapacity));
+        put(m, "EXPORT_JOB_TIMEOUT_SECONDS", p.getJobTimeout() == null ? null : Long.toString(p.getJobTimeout().toSeconds()));
+        put(m, "EXPORT_FSYNC", text(p::getFsync));
+        put(m, "EXPORT_RETENTION_DAYS", text(p::getRetentionDays));
+        put(m, "EXPORT_ARCHIVE_PATH", text(p::getArchivePath));
+        if (p.getMetricsFile() != null) {
+            m.put("EXPORT_METRICS_FILE", p.getMetricsFile()); // empty switches the file off
+        }
+        put(m, "EXPORT_CLEANUP_SCHEDULE", p.getCleanupSchedule());
+        put(m, "EXPORT_LINK_EXPIRES_DAYS", text(p.getLinks()::getExpiresDays));
+        put(m, "ENABLE_SCHEDULER", text(p.getScheduler()::getEnabled));
+        SmsExportProperties.Mail mail = p.getMail();
+        put(m, "ENABLE_EMAIL_NOTIFICATIONS", text(mail::getEnabled));
+        put(m, "SMTP_HOST", mail.getHost());
+        put(m, "SMTP_PORT", text(mail::getPort));
+        put(m, "SMTP_USER", mail.getUsername());
+        put(m, "SMTP_PASSWORD", mail.getPassword());
+        put(m, "SMTP_FROM_ADDRESS", mail.getFrom());
+        put(m, "SMTP_USE_TLS", text(mail::getStartTls));
+        return m;
+    }
+
+    /** @return whether this node runs due schedules: sms.export.scheduler.enabled, else ENABLE_SCHEDULER, else true */
+    static boolean schedulerEnabled(Map<String, String> settings) {
+        return !"false".equalsIgnoreCase(settings.getOrDefault("ENABLE_SCHEDULER", "true").strip());
+    }
+
+    private static void put(Map<String, String> m, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            m.put(key, value);
+        }
+    }
+
+    private static String text(Supplier<?> value) {
+        Object v = value.get();
+        return v == null ? null : v.toString();
+    }
+}

@@ -1,0 +1,314 @@
+package org.smsexport.spring.boot;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code sms.export.*}: one property per setting of the README's configuration table, bound with Boot's relaxed
+ * rules (so {@code SMS_EXPORT_MAX_RECORDS} works from the environment). A property left unset falls back to the
+ * original system's variable ({@code EXPORT_MAX_RECORDS}, {@code ENABLE_SCHEDULER}, {@code SMTP_HOST}, …), then to
+ * the library's default.
+ */
+@ConfigurationProperties(prefix = "sms.export")
+public class SmsExportProperties {
+
+    /** Where files are published (EXPORT_OUTPUT_DIR; default data/exports). */
+    private Path outputDir;
+    /** Most records one export may hold, 0 for no limit (EXPORT_MAX_RECORDS; default 100000). */
+    private Long maxRecords;
+    /** fail or truncate above max-records (EXPORT_OVER_LIMIT; default fail). */
+    private String overLimit;
+    /** Exports running at once on this node (EXPORT_WORKERS; default 2). */
+    private Integer workers;
+    /** Jobs waiting for a worker before a submit is refused with 429 (EXPORT_QUEUE_CAPACITY; default 100). */
+    private Integer queueCapacity;
+    /** How long one export may run (EXPORT_JOB_TIMEOUT_SECONDS; default 1h). */
+    private Duration jobTimeout;
+    /** Whether files are forced to disk before they are published (EXPORT_FSYNC; default true). */
+    private Boolean fsync;
+    /** Age in days after which the retention cleanup removes exports (EXPORT_RETENTION_DAYS; default 30). */
+    private Integer retentionDays;
+    /** Where archived exports go (EXPORT_ARCHIVE_PATH; default data/exports/archive). */
+    private Path archivePath;
+    /** The JSONL metrics file; empty for none (EXPORT_METRICS_FILE; default metrics.jsonl in the output directory). */
+    private String metricsFile;
+    /** hourly, daily or weekly: when the scheduled retention cleanup runs (EXPORT_CLEANUP_SCHEDULE; default daily). */
+    private String cleanupSchedule;
+    /** The public base URL download links start with; default http://localhost:${server.port}. */
+    private String publicUrl;
+
+    private final Links links = new Links();
+    private final Jdbc jdbc = new Jdbc();
+    private final Scheduler scheduler = new Scheduler();
+    private final Mail mail = new Mail();
+    private final Web web = new Web();
+
+    /** Signed download links. */
+    public static class Links {
+        /** Days a download link works (EXPORT_LINK_EXPIRES_DAYS; default 7). */
+        private Integer expiresDays;
+
+        public Integer getExpiresDays() {
+            return expiresDays;
+        }
+
+        public void setExpiresDays(Integer expiresDays) {
+            this.expiresDays = expiresDays;
+        }
+    }
+
+    /** The host's DataSource as the SMS source and the job store. */
+    public static class Jdbc {
+        /** Whether jobs are kept in the host's database (table export_jobs); default true. */
+        private boolean jobStore = true;
+        /** The host's table names by the SMS schema's: students, courses, grades, course_enrollments, attendance. */
+        private Map<String, String> tables = new LinkedHashMap<>();
+
+        public boolean isJobStore() {
+            return jobStore;
+        }
+
+        public void setJobStore(boolean jobStore) {
+            this.jobStore = jobStore;
+        }
+
+        public Map<String, String> getTables() {
+            return tables;
+        }
+
+        public void setTables(Map<String, String> tables) {
+            this.tables = tables;
+        }
+    }
+
+    /** Scheduled exports. */
+    public static class Scheduler {
+        /** Whether this node runs due schedules (ENABLE_SCHEDULER; default true). */
+        private Boolean enabled;
+
+        public Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(Boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** Mail notifications; unset values fall back to spring.mail.*, then to SMTP_*. */
+    public static class Mail {
+        /** Whether finished exports are mailed (ENABLE_EMAIL_NOTIFICATIONS; default false). */
+        private Boolean enabled;
+        /** SMTP host (spring.mail.host, SMTP_HOST). */
+        private String host;
+        /** SMTP port (spring.mail.port, SMTP_PORT; default 587). */
+        private Integer port;
+        /** SMTP user (spring.mail.username, SMTP_USER). */
+        private String username;
+        /** SMTP password (spring.mail.password, SMTP_PASSWORD). */
+        private String password;
+        /** The sender address (SMTP_FROM_ADDRESS). */
+        private String from;
+        /** Whether STARTTLS is required (SMTP_USE_TLS; default true). */
+        private Boolean startTls;
+
+        public Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getHost() {
+            return host;
+        }
+
+        public void setHost(String host) {
+            this.host = host;
+        }
+
+        public Integer getPort() {
+            return port;
+        }
+
+        public void setPort(Integer port) {
+            this.port = port;
+        }
+
+        public String getUsername() {
+            return username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public String getFrom() {
+            return from;
+        }
+
+        public void setFrom(String from) {
+            this.from = from;
+        }
+
+        public Boolean getStartTls() {
+            return startTls;
+        }
+
+        public void setStartTls(Boolean startTls) {
+            this.startTls = startTls;
+        }
+    }
+
+    /** The REST API. */
+    public static class Web {
+        /** Whether the seed's REST API is served by Spring MVC; default true. */
+        private boolean enabled = true;
+        /** The authority that sees every user's jobs and schedules; default ROLE_ADMIN. */
+        private String adminAuthority = "ROLE_ADMIN";
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getAdminAuthority() {
+            return adminAuthority;
+        }
+
+        public void setAdminAuthority(String adminAuthority) {
+            this.adminAuthority = adminAuthority;
+        }
+    }
+
+    public Path getOutputDir() {
+        return outputDir;
+    }
+
+    public void setOutputDir(Path outputDir) {
+        this.outputDir = outputDir;
+    }
+
+    public Long getMaxRecords() {
+        return maxRecords;
+    }
+
+    public void setMaxRecords(Long maxRecords) {
+        this.maxRecords = maxRecords;
+    }
+
+    public String getOverLimit() {
+        return overLimit;
+    }
+
+    public void setOverLimit(String overLimit) {
+        this.overLimit = overLimit;
+    }
+
+    public Integer getWorkers() {
+        return workers;
+    }
+
+    public void setWorkers(Integer workers) {
+        this.workers = workers;
+    }
+
+    public Integer getQueueCapacity() {
+        return queueCapacity;
+    }
+
+    public void setQueueCapacity(Integer queueCapacity) {
+        this.queueCapacity = queueCapacity;
+    }
+
+    public Duration getJobTimeout() {
+        return jobTimeout;
+    }
+
+    public void setJobTimeout(Duration jobTimeout) {
+        this.jobTimeout = jobTimeout;
+    }
+
+    public Boolean getFsync() {
+        return fsync;
+    }
+
+    public void setFsync(Boolean fsync) {
+        this.fsync = fsync;
+    }
+
+    public Integer getRetentionDays() {
+        return retentionDays;
+    }
+
+    public void setRetentionDays(Integer retentionDays) {
+        this.retentionDays = retentionDays;
+    }
+
+    public Path getArchivePath() {
+        return archivePath;
+    }
+
+    public void setArchivePath(Path archivePath) {
+        this.archivePath = archivePath;
+    }
+
+    public String getMetricsFile() {
+        return metricsFile;
+    }
+
+    public void setMetricsFile(String metricsFile) {
+        this.metricsFile = metricsFile;
+    }
+
+    public String getCleanupSchedule() {
+        return cleanupSchedule;
+    }
+
+    public void setCleanupSchedule(String cleanupSchedule) {
+        this.cleanupSchedule = cleanupSchedule;
+    }
+
+    public String getPublicUrl() {
+        return publicUrl;
+    }
+
+    public void setPublicUrl(String publicUrl) {
+        this.publicUrl = publicUrl;
+    }
+
+    public Links getLinks() {
+        return links;
+    }
+
+    public Jdbc getJdbc() {
+        return jdbc;
+    }
+
+    public Scheduler getScheduler() {
+        return scheduler;
+    }
+
+    public Mail getMail() {
+        return mail;
+    }
+
+    public Web getWeb() {
+        return web;
+    }
+}
