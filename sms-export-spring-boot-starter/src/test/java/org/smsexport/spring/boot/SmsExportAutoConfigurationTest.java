@@ -1,0 +1,145 @@
+package org.smsexport.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smsexport.core.ExportService;
+import org.smsexport.jdbc.JdbcDataSource;
+import org.smsexport.jdbc.JdbcJobStore;
+import org.smsexport.mail.MailNotifier;
+import org.smsexport.micrometer.MicrometerMetricsSink;
+import org.smsexport.scheduler.ExportScheduler;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Each condition of the auto-configuration, in a context of its own. */
+class SmsExportAutoConfigurationTest {
+
+    @TempDir
+    Path dir;
+
+    private ApplicationContextRunner runner() {
+        return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SmsExportAutoConfiguration.class))
+                .withPropertyValues("sms.export.output-dir=" + dir.resolve("out"));
+    }
+
+    private ApplicationContextRunner withDatabase() {
+        return runner().withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+                .withPropertyValues("spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                        "spring.datasource.username=sa");
+    }
+
+    @Test
+    void withoutADatabaseThereIsAServiceAndNothingJdbc() {
+        runner().run(ctx -> {
+            assertThat(ctx).hasSingleBean(ExportService.class).doesNotHaveBean(JdbcDataSource.class)
+                    .doesNotHaveBean(JdbcJobStore.class).doesNotHaveBean(ExportScheduler.class)
+                    .doesNotHaveBean(SmsExportController.class);
+            assertThat(ctx.getBean(ExportService.class).config().outputDirectory()).isEqualTo(dir.resolve("out"));
+            assertThat(ctx).hasSingleBean(MailNotifier.class).hasBean("smsExportHealthIndicator");
+        });
+    }
+
+    @Test
+    void overTheHostsDataSourceTheSourceTheJobStoreAndTheScheduler() {
+        withDatabase().run(ctx -> {
+            assertThat(ctx).hasSingleBean(JdbcDataSource.class).hasSingleBean(JdbcJobStore.class).hasSingleBean(ExportScheduler.class);
+            assertThat(ctx.getBean(ExportScheduler.class).isAvailable()).as("started").isTrue();
+            assertThat(ctx.getBean(ExportScheduler.class).list()).as("the retention cleanup").anyMatch(i -> i.isMaintenance());
+        });
+        withDatabase().withPropertyValues("sms.export.jdbc.job-store=false", "sms.export.scheduler.enabled=false").run(ctx -> {
+            assertThat(ctx).doesNotHaveBean(JdbcJobStore.class).hasSingleBean(JdbcDataSource.class);
+            assertThat(ctx.getBean(ExportScheduler.class).isAvailable()).as("not started").isFalse();
+        });
+        withDatabase().withPropertyValues("ENABLE_SCHEDULER=false").run(ctx ->
+                assertThat(ctx.getBean(ExportScheduler.class).isAvailable()).as("the seed's variable").isFalse());
+    }
+
+    @Test
+    void bindsEveryPropertyAndFallsBackToTheSeedsVariables() {
+        runner().withPropertyValues("sms.export.max-records=5", "sms.export.workers=3", "sms.export.queue-capacity=7",
+                "sms.export.job-timeout=90s", "sms.export.over-limit=truncate", "sms.export.fsync=false", "sms.export.retention-days=9",
+                "sms.export.archive-path=" + dir.resolve("a"), "sms.export.metrics-file=", "sms.export.cleanup-schedule=weekly")
+                .run(ctx -> {
+                    var c = ctx.getBean(ExportService.class).config();
+                    assertThat(c.maxRecords()).isEqualTo(5);
+                    assertThat(c.workers()).isEqualTo(3);
+                    assertThat(c.queueCapacity()).isEqualTo(7);
+                    assertThat(c.jobTimeout()).hasSeconds(90);
+                    assertThat(c.overLimit().name()).isEqualTo("TRUNCATE");
+                    assertThat(c.fsync()).isFalse();
+                    assertThat(c.retentionDays()).isEqualTo(9);
+                    assertThat(c.archivePath()).isEqualTo(dir.resolve("a"));
+                    assertThat(c.metricsFile()).isEmpty();
+                    assertThat(c.cleanupSchedule()).isEqualTo("weekly");
+                });
+        runner().withPropertyValues("EXPORT_MAX_RECORDS=11", "EXPORT_WORKERS=4").run(ctx -> {
+            assertThat(ctx.getBean(ExportService.class).config().maxRecords()).isEqualTo(11);
+            assertThat(ctx.getBean(ExportService.class).config().workers()).isEqualTo(4);
+        });
+        runner().withPropertyValues("EXPORT_MAX_RECORDS=11", "sms.export.max-records=12").run(ctx ->
+                assertThat(ctx.getBean(ExportService.class).config().maxRecords()).as("sms.export wins").isEqualTo(12));
+        runner().withPropertyValues("sms.export.workers=0").run(ctx -> assertThat(ctx).hasFailed()
+                .getFailure().hasStackTraceContaining("workers must be 1..256, got 0"));
+    }
+
+    @Test
+    void mailFallsBackToSpringMailThenToTheSeedsVariables() {
+        runner().withPropertyValues("spring.mail.host=smtp.school.example", "SMTP_HOST=old.example", "SMTP_FROM_ADDRESS=n@s.example",
+                "sms.export.mail.enabled=true").run(ctx -> {
+                    MailNotifier n = ctx.getBean(MailNotifier.class);
+                    assertThat(n.toString()).contains("smtp.school.example");
+                    assertThat(n.isEnabled()).isTrue();
+                });
+        runner().withPropertyValues("SMTP_HOST=old.example").run(ctx ->
+                assertThat(ctx.getBean(MailNotifier.class).toString()).contains("old.example"));
+    }
+
+    @Test
+    void metricsGoToTheHostsRegistry() {
+        runner().withUserConfiguration(Registry.class).run(ctx -> assertThat(ctx).hasSingleBean(MicrometerMetricsSink.class));
+        runner().run(ctx -> assertThat(ctx).doesNotHaveBean(MicrometerMetricsSink.class));
+    }
+
+    @Test
+    void aHostsOwnBeanWins() {
+        runner().withUserConfiguration(OwnService.class).run(ctx -> {
+            assertThat(ctx).hasSingleBean(ExportService.class);
+            assertThat(ctx.getBean(ExportService.class).config().maxRecords()).isEqualTo(42);
+        });
+    }
+
+    @Test
+    void theRestApiIsServedInServletApplicationsUnlessSwitchedOff() {
+        new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(SmsExportAutoConfiguration.class))
+                .withPropertyValues("sms.export.output-dir=" + dir.resolve("w")).run(ctx -> assertThat(ctx).hasSingleBean(SmsExportController.class));
+        new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(SmsExportAutoConfiguration.class))
+                .withPropertyValues("sms.export.output-dir=" + dir.resolve("w"), "sms.export.web.enabled=false")
+                .run(ctx -> assertThat(ctx).doesNotHaveBean(SmsExportController.class));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Registry {
+        @Bean
+        MeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnService {
+        @Bean(destroyMethod = "close")
+        ExportService exportService() {
+            return ExportService.builder().maxRecords(42).outputDirectory(Path.of("target/own-service")).build();
+        }
+    }
+}
