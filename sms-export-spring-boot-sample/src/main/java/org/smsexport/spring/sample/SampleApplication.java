@@ -1,0 +1,71 @@
+package org.smsexport.spring.sample;
+
+import javax.sql.DataSource;
+import org.smsexport.jdbc.SampleData;
+import org.smsexport.jdbc.SmsSchema;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * A school's Spring Boot application with sms-export: the starter over an H2 file database (the demo's tables and
+ * data on first start), HTTP Basic users, Actuator. {@code java -jar sms-export-spring-boot-sample.jar}.
+ */
+@SpringBootApplication
+public class SampleApplication {
+
+    /** Students loaded into an empty database on first start. */
+    static final int STUDENTS = 2_000;
+
+    /**
+     * @param args Spring Boot's arguments, e.g. {@code --server.port=8080}
+     */
+    public static void main(String[] args) {
+        SpringApplication.run(SampleApplication.class, args);
+    }
+
+    /** The demo's SMS tables and data, once: a school's own database has its own. */
+    @Bean
+    @Order(0)
+    ApplicationRunner loadSampleData(DataSource db) {
+        return args -> {
+            try (var c = db.getConnection(); var rs = c.getMetaData().getTables(null, null, "STUDENTS", null)) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            SampleData.load(db, SmsSchema.standard(), STUDENTS);
+        };
+    }
+
+    @Bean
+    UserDetailsService users() {
+        PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        return new InMemoryUserDetailsManager(
+                User.withUsername("alice").password(encoder.encode("alice-password")).roles("USER").build(),
+                User.withUsername("bob").password(encoder.encode("bob-password")).roles("USER").build(),
+                User.withUsername("admin").password(encoder.encode("admin-password")).roles("USER", "ADMIN").build());
+    }
+
+    @Bean
+    SecurityFilterChain security(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(a -> a
+                        // signed links carry their own proof; health answers load balancers
+                        .requestMatchers("/api/v1/export-jobs/*/download", "/actuator/health", "/actuator/health/**").permitAll()
+                        .anyRequest().authenticated())
+                .httpBasic(Customizer.withDefaults())
+                // an API for scripts and the page: no session cookie to forge
+                .csrf(c -> c.disable());
+        return http.build();
+    }
+}

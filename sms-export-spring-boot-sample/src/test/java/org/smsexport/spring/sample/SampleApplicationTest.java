@@ -1,0 +1,117 @@
+package org.smsexport.spring.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The sample as its users meet it: a real server on a random port, HTTP Basic users, a real HTTP client. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class SampleApplicationTest {
+
+    @TempDir
+    static Path dir;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry r) {
+        r.add("spring.datasource.url", () -> "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        r.add("sms.export.output-dir", () -> dir.resolve("exports").toString());
+    }
+
+    @LocalServerPort
+    int port;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    private HttpResponse<String> call(String user, String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (user != null) {
+            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + user + "-password")
+                    .getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode data(HttpResponse<String> r) throws Exception {
+        return json.readTree(r.body()).get("data");
+    }
+
+    @Test
+    void exportsDownloadsAndKeepsEachUsersJobsToThemselves() throws Exception {
+        assertThat(call(null, "GET", "/api/v1/import-export/exports", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> created = call("alice", "POST", "/api/v1/import-export/exports",
+                "{\"export_type\":\"students\",\"export_format\":\"csv\",\"filters\":{\"search\":\"ελενη\"}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        String id = data(created).get("id").asText();
+        JsonNode job = null;
+        for (int i = 0; i < 300; i++) {
+            job = data(call("alice", "GET", "/api/v1/import-export/exports/" + id, null));
+            if (job.get("status").asText().equals("completed")) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(job.get("status").asText()).isEqualTo("completed");
+        assertThat(job.get("total_records").asLong()).as("accent-insensitive search on H2").isPositive();
+        String url = job.get("download_url").asText();
+        assertThat(url).startsWith("http://localhost:" + port + "/api/v1/export-jobs/" + id + "/download?token=");
+        HttpResponse<String> file = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(file.body()).startsWith("\uFEFFID,Student ID").contains("Ελένη");
+        assertThat(file.body().lines().count()).isEqualTo(job.get("total_records").asLong() + 1);
+        HttpResponse<String> tampered = http.send(HttpRequest.newBuilder(URI.create(url + "x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(tampered.statusCode()).isEqualTo(403);
+        assertThat(json.readTree(tampered.body()).get("error").get("code").asText()).isEqualTo("forbidden");
+
+        assertThat(call("bob", "GET", "/api/v1/import-export/exports/" + id, null).statusCode()).as("someone else's job").isEqualTo(404);
+        assertThat(data(call("bob", "GET", "/api/v1/import-export/exports", null)).get("total").asLong()).isZero();
+        assertThat(call("admin", "GET", "/api/v1/import-export/exports/" + id, null).statusCode()).as("admin sees all").isEqualTo(200);
+        HttpResponse<String> bad = call("alice", "POST", "/api/v1/import-export/exports", "{\"export_type\":\"studnets\",\"export_format\":\"csv\"}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(bad.body()).get("error").get("message").asText()).contains("'studnets'");
+    }
+
+    @Test
+    void schedulesHealthAndMetrics() throws Exception {
+        HttpResponse<String> s = call("alice", "POST", "/api/v1/import-export/schedules",
+                "{\"export_type\":\"courses\",\"export_format\":\"pdf\",\"frequency\":\"daily\",\"zone\":\"Europe/Athens\"}");
+        assertThat(s.statusCode()).as(s.body()).isEqualTo(201);
+        String id = data(s).get("id").asText();
+        JsonNode list = data(call("alice", "GET", "/api/v1/import-export/schedules", null));
+        assertThat(list.get("items").findValuesAsText("id")).contains(id);
+        assertThat(data(call("bob", "GET", "/api/v1/import-export/schedules", null)).get("total").asInt()).isZero();
+
+        JsonNode health = json.readTree(call(null, "GET", "/actuator/health", null).body());
+        assertThat(health.get("status").asText()).isEqualTo("UP");
+        assertThat(health.get("components").get("smsExport").get("status").asText()).isEqualTo("UP");
+        assertThat(health.get("components").get("smsExport").get("details").get("scheduler").asText()).isEqualTo("running");
+
+        HttpResponse<String> done = call("alice", "POST", "/api/v1/import-export/exports", "{\"export_type\":\"courses\",\"export_format\":\"xlsx\"}");
+        String job = data(done).get("id").asText();
+        for (int i = 0; i < 300 && !data(call("alice", "GET", "/api/v1/import-export/exports/" + job, null)).get("status").asText()
+                .equals("completed"); i++) {
+            Thread.sleep(50);
+        }
+        HttpResponse<String> metrics = call("admin", "GET", "/actuator/metrics/sms.export.duration", null);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(metrics.body()).get("measurements").get(0).get("value").asDouble()).isPositive();
+    }
+}
