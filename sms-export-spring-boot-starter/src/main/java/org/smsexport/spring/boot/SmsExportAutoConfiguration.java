@@ -68,7 +68,8 @@ public class SmsExportAutoConfiguration {
         String base = properties.getPublicUrl() != null ? properties.getPublicUrl()
                 : "http://localhost:" + environment.getProperty("server.port", "8080");
         // running exports get the phase's time to finish, then are cancelled and recorded
-        Duration shutdown = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase", Duration.class, Duration.ofSeconds(30));
+        Duration shutdown = org.springframework.boot.context.properties.bind.Binder.get(environment)
+                .bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class).orElse(Duration.ofSeconds(30));
         ExportService.Builder b = ExportService.builder().config(config).shutdownTimeout(shutdown).downloadLinks(base, null);
         sources.orderedStream().forEach(b::dataSource);
         stores.ifAvailable(b::jobStore);
