@@ -20,7 +20,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The sample as its users meet it: a real server on a random port, HTTP Basic users, a real HTTP client. */
+/**
+ * The sample as its users meet it: a real server on a random port, HTTP Basic users, a real HTTP client; on
+ * embedded H2 here, on a real PostgreSQL server in {@link SampleApplicationPostgresqlTest}.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SampleApplicationTest {
 
