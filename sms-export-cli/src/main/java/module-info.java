@@ -4,6 +4,7 @@ module org.smsexport.cli {
     requires org.smsexport.jdbc;
     requires org.smsexport.scheduler;
     requires org.smsexport.rest;
+    requires org.smsexport.web;
     requires org.smsexport.mail;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;

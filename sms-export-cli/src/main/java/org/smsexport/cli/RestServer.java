@@ -13,6 +13,7 @@ import org.smsexport.rest.ApiUser;
 import org.smsexport.rest.Authenticator;
 import org.smsexport.rest.ExportApi;
 import org.smsexport.scheduler.ExportScheduler;
+import org.smsexport.web.WebUi;
 
 /**
  * {@code serve}: the export API ({@link ExportApi}) on {@link HttpServer} (Jetty), with bearer tokens mapped to
@@ -49,7 +50,13 @@ final class RestServer implements AutoCloseable {
         tokens.forEach((token, u) -> users.put(token, new ApiUser(u.name(), u.admin())));
         this.publicUrl = publicUrl;
         ExportApi api = new ExportApi(exports, schedules, Authenticator.bearer(users), this::base);
-        this.server = new HttpServer(host, port, idleTimeout, ExportApi.MAX_BODY, api::handle);
+        // the page first (GET / and /ui/*), the API for everything else
+        WebUi page = new WebUi("");
+        this.server = new HttpServer(host, port, idleTimeout, ExportApi.MAX_BODY, ex -> {
+            if (!page.handle(ex)) {
+                api.handle(ex);
+            }
+        });
     }
 
     /** @return the base of download links: the public URL given, else this server on localhost */

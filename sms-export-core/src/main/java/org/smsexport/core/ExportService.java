@@ -198,6 +198,15 @@ public final class ExportService implements AutoCloseable {
         return engine.registry().exporters().values().stream().map(Exporter::format).collect(Collectors.toUnmodifiableList());
     }
 
+    /**
+     * @param format a format id
+     * @return the options its exporter takes, sorted
+     * @throws org.smsexport.UnsupportedFormatException when no exporter writes it
+     */
+    public java.util.SortedSet<String> options(String format) {
+        return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(engine.registry().exporter(format).options()));
+    }
+
     /** @return the export types the data sources serve, sorted by name */
     public List<ExportType> types() {
         return List.copyOf(engine.registry().types());

@@ -112,6 +112,63 @@ public final class PerformanceMonitor {
         return List.copyOf(out);
     }
 
+    /**
+     * One bucket of {@link #series}: the exports of one format that ended in it.
+     *
+     * @param start              the bucket's start
+     * @param format             the format
+     * @param exports            finished exports
+     * @param failures           failed ones
+     * @param records            records of completed ones
+     * @param recordsPerSecond   their records over their summed durations
+     * @param p95DurationSeconds the 95th percentile duration of completed ones
+     */
+    public record Point(Instant start, String format, long exports, long failures, long records, double recordsPerSecond,
+            double p95DurationSeconds) {
+    }
+
+    /**
+     * A time series per format, for charts: finished exports bucketed by when they ended.
+     *
+     * @param exportType only this type, or empty for all
+     * @param days       the window, days back from now (1 or more)
+     * @param bucket     the bucket's length: one hour or one day
+     * @return the buckets that have exports, oldest first, then by format
+     */
+    public List<Point> series(Optional<String> exportType, int days, Duration bucket) {
+        if (days < 1) {
+            throw new org.smsexport.InvalidRequestException("days must be at least 1, got " + days + ".");
+        }
+        Instant since = clock.instant().minus(Duration.ofDays(days));
+        long size = bucket.toMillis();
+        Map<String, Object[]> buckets = new java.util.TreeMap<>();
+        read(m -> {
+            if (m.endTime().isBefore(since) || exportType.isPresent() && !exportType.get().equals(m.exportType())) {
+                return;
+            }
+            long start = Math.floorDiv(m.endTime().toEpochMilli(), size) * size;
+            String key = String.format(java.util.Locale.ROOT, "%015d|%s", start, m.exportFormat());
+            Object[] b = buckets.computeIfAbsent(key, k -> new Object[] {new long[3], new double[1], new Sample()});
+            long[] n = (long[]) b[0];
+            n[0]++;
+            if (m.status() == JobStatus.FAILED) {
+                n[1]++;
+            } else if (m.status() == JobStatus.COMPLETED || m.status() == JobStatus.ARCHIVED) {
+                n[2] += m.totalRecords();
+                ((double[]) b[1])[0] += m.totalDurationSeconds();
+                ((Sample) b[2]).add(m.totalDurationSeconds());
+            }
+        });
+        List<Point> out = new ArrayList<>();
+        buckets.forEach((key, b) -> {
+            long[] n = (long[]) b[0];
+            double seconds = ((double[]) b[1])[0];
+            out.add(new Point(Instant.ofEpochMilli(Long.parseLong(key.substring(0, 15))), key.substring(16), n[0], n[1], n[2],
+                    seconds > 0 ? n[2] / seconds : 0, ((Sample) b[2]).quantile(0.95)));
+        });
+        return List.copyOf(out);
+    }
+
     /** Calls {@code each} for every valid line of every metrics file, oldest file first; returns corrupt lines. */
     private long read(Consumer<ExportMetrics> each) {
         List<Path> files = new ArrayList<>();
@@ -220,6 +277,36 @@ public final class PerformanceMonitor {
     }
 
     /** Counts of values in log-scale buckets, 1% apart, from 1e-6 to 1e9: percentiles without keeping values. */
+    /** Up to {@value #SIZE} values of a bucket (a uniform reservoir past that), for its percentiles in little memory. */
+    static final class Sample {
+        private static final int SIZE = 512;
+        private final double[] values = new double[SIZE];
+        private final java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        private long seen;
+
+        void add(double v) {
+            if (seen < SIZE) {
+                values[(int) seen] = v;
+            } else {
+                long i = random.nextLong(seen + 1);
+                if (i < SIZE) {
+                    values[(int) i] = v;
+                }
+            }
+            seen++;
+        }
+
+        double quantile(double q) {
+            int n = (int) Math.min(seen, SIZE);
+            if (n == 0) {
+                return 0;
+            }
+            double[] sorted = java.util.Arrays.copyOf(values, n);
+            java.util.Arrays.sort(sorted);
+            return sorted[Math.min(n - 1, (int) Math.ceil(q * n) - 1)];
+        }
+    }
+
     static final class LogHistogram {
         private static final double MIN = 1e-6;
         private static final double LOG_STEP = Math.log(1.01);

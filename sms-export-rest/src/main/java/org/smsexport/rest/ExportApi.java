@@ -57,6 +57,8 @@ public final class ExportApi {
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final String EXPORTS = "/api/v1/import-export/exports";
     private static final Pattern DOWNLOAD = Pattern.compile("/api/v1/export-jobs/([^/]+)/download");
+    private static final Pattern SCHEDULE_ACTION = Pattern.compile("/api/v1/import-export/schedules/([^/]+)/(pause|resume|run|runs)");
+    private static final String BASE = "/api/v1/import-export";
     private static final String SCHEDULES = "/api/v1/import-export/schedules";
 
     private final ExportService exports;
@@ -144,6 +146,23 @@ public final class ExportApi {
             download(ex, download.group(1));
             return;
         }
+        if (path.equals(BASE + "/types")) {
+            allow(method, "GET");
+            user(ex);
+            ok(ex, 200, types(query(ex)));
+            return;
+        }
+        if (path.equals(BASE + "/stats")) {
+            allow(method, "GET");
+            stats(ex, user(ex));
+            return;
+        }
+        if (path.equals(BASE + "/metrics")) {
+            allow(method, "GET");
+            user(ex);
+            metrics(ex);
+            return;
+        }
         if (path.equals("/api/v1/import-export/formats")) {
             allow(method, "GET");
             user(ex);
@@ -220,6 +239,48 @@ public final class ExportApi {
                 d.put("total", items.size());
                 ok(ex, 200, d);
             }
+            return;
+        }
+        if (path.equals(SCHEDULES + "/preview")) {
+            allow(method, "GET");
+            user(ex);
+            preview(ex);
+            return;
+        }
+        Matcher action = SCHEDULE_ACTION.matcher(path);
+        if (action.matches()) {
+            ApiUser u = user(ex);
+            String id = action.group(1);
+            ScheduleInfo s = schedules.get(id).filter(i -> u.admin() || i.request().owner().equals(u.name()))
+                    .orElseThrow(() -> new HttpError(404, "not_found", "No such schedule."));
+            String verb = action.group(2);
+            if (verb.equals("runs")) {
+                allow(method, "GET");
+                List<Map<String, Object>> runs = new ArrayList<>();
+                for (org.smsexport.scheduler.ScheduleRun r : schedules.runs(s.id(), number(query(ex), "limit", 20))) {
+                    Map<String, Object> m = ScheduleJson.toMap(r);
+                    m.put("started_at", r.startedAt().toString());
+                    m.put("finished_at", r.finishedAt().map(Object::toString).orElse(null));
+                    runs.add(m);
+                }
+                ok(ex, 200, Map.of("items", runs));
+                return;
+            }
+            allow(method, "POST");
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("id", id);
+            switch (verb) {
+                case "pause":
+                    schedules.pause(id);
+                    break;
+                case "resume":
+                    schedules.resume(id);
+                    break;
+                default:
+                    d.put("job_id", schedules.runNow(id).value());
+            }
+            d.put("schedule", ScheduleJson.toMap(schedules.get(id).orElseThrow()));
+            ok(ex, 200, d);
             return;
         }
         allow(method, "GET", "DELETE");
@@ -404,6 +465,132 @@ public final class ExportApi {
         }
     }
 
+    /** Every type and format with what a form needs: columns, filters with their value types and choices, options. */
+    private Map<String, Object> types(Map<String, String> q) {
+        Locale locale = Locale.forLanguageTag(q.getOrDefault("locale", "en"));
+        List<Map<String, Object>> types = new ArrayList<>();
+        for (ExportType t : exports.types()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", t.name());
+            m.put("label", t.label(locale));
+            m.put("languages", List.copyOf(new java.util.TreeSet<>(t.languages())));
+            List<Map<String, Object>> columns = new ArrayList<>();
+            for (org.smsexport.Column c : t.columns()) {
+                columns.add(Map.of("key", c.key(), "type", c.type().id(), "label", t.columnLabel(c, locale)));
+            }
+            m.put("columns", columns);
+            List<Map<String, Object>> filters = new ArrayList<>();
+            for (org.smsexport.FilterSpec f : t.filters().values()) {
+                Map<String, Object> fm = new LinkedHashMap<>();
+                fm.put("key", f.key());
+                fm.put("value_type", f.valueType().id());
+                fm.put("match", f.match().name().toLowerCase(Locale.ROOT));
+                fm.put("choices", f.allowedValues());
+                filters.add(fm);
+            }
+            m.put("filters", filters);
+            types.add(m);
+        }
+        List<Map<String, Object>> formats = new ArrayList<>();
+        for (ExportFormat f : exports.formats()) {
+            Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("id", f.id());
+            fm.put("extension", f.extension());
+            fm.put("media_type", f.mediaType());
+            fm.put("options", List.copyOf(exports.options(f.id())));
+            formats.add(fm);
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("types", types);
+        d.put("formats", formats);
+        return d;
+    }
+
+    /** The seed's statistics with percentiles by format, and the slowest exports (a user's own; an admin's all). */
+    private void stats(Exchange ex, ApiUser u) throws IOException, HttpError {
+        Map<String, String> q = query(ex);
+        org.smsexport.core.PerformanceMonitor monitor = monitor();
+        int days = number(q, "days", 7);
+        Map<String, Object> d = new LinkedHashMap<>(monitor.performanceStats(Optional.ofNullable(q.get("type")), days).toMap());
+        List<Map<String, Object>> slowest = new ArrayList<>();
+        for (org.smsexport.ExportMetrics m : monitor.slowestExports(200)) {
+            if ((u.admin() || m.owner().equals(u.name())) && slowest.size() < 10) {
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("export_id", m.exportId().value());
+                s.put("export_type", m.exportType());
+                s.put("export_format", m.exportFormat());
+                s.put("owner", m.owner());
+                s.put("status", m.status().id());
+                s.put("duration_seconds", m.totalDurationSeconds());
+                s.put("total_records", m.totalRecords());
+                s.put("records_per_second", Math.round(m.recordsPerSecond()));
+                slowest.add(s);
+            }
+        }
+        d.put("slowest", slowest);
+        ok(ex, 200, d);
+    }
+
+    /** A time series per format for charts: {@code ?days=7&bucket=hour|day&type=}. */
+    private void metrics(Exchange ex) throws IOException, HttpError {
+        Map<String, String> q = query(ex);
+        String bucket = q.getOrDefault("bucket", "hour");
+        if (!bucket.equals("hour") && !bucket.equals("day")) {
+            throw new HttpError(400, "bad_request", "'bucket' must be hour or day, got '" + bucket + "'.");
+        }
+        List<Map<String, Object>> points = new ArrayList<>();
+        for (org.smsexport.core.PerformanceMonitor.Point p : monitor().series(Optional.ofNullable(q.get("type")), number(q, "days", 7),
+                bucket.equals("hour") ? java.time.Duration.ofHours(1) : java.time.Duration.ofDays(1))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("start", p.start().toString());
+            m.put("format", p.format());
+            m.put("exports", p.exports());
+            m.put("failures", p.failures());
+            m.put("records", p.records());
+            m.put("records_per_second", Math.round(p.recordsPerSecond()));
+            m.put("p95_duration_seconds", Math.round(p.p95DurationSeconds() * 1000) / 1000.0);
+            points.add(m);
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("bucket", bucket);
+        d.put("points", points);
+        ok(ex, 200, d);
+    }
+
+    private org.smsexport.core.PerformanceMonitor monitor() throws HttpError {
+        try {
+            return exports.performance();
+        } catch (org.smsexport.JobStateException e) {
+            throw new HttpError(409, "no_metrics", e.getMessage());
+        }
+    }
+
+    /** The next five fire times of a frequency not yet saved: {@code ?frequency=cron 0 2 * * 0&zone=Europe/Athens}. */
+    private void preview(Exchange ex) throws IOException, HttpError {
+        Map<String, String> q = query(ex);
+        String frequency = q.get("frequency");
+        if (frequency == null || frequency.isBlank()) {
+            throw new HttpError(400, "bad_request", "'frequency' is required: hourly, daily, weekly, monthly or 'cron EXPR'.");
+        }
+        java.time.ZoneId zone;
+        try {
+            zone = java.time.ZoneId.of(q.getOrDefault("zone", "UTC"));
+        } catch (java.time.DateTimeException e) {
+            throw new HttpError(400, "bad_request", "Time zone '" + q.get("zone") + "' is unknown; use a region id such as Europe/Athens or UTC.");
+        }
+        org.smsexport.scheduler.Frequency f = org.smsexport.scheduler.Frequency.parse(frequency);
+        List<String> times = new ArrayList<>();
+        for (java.time.Instant t : f.next(java.time.Instant.now(), zone, 5)) {
+            times.add(ScheduleJson.iso(t.atZone(zone)));
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("frequency", f.text());
+        d.put("cron", f.cron());
+        d.put("zone", zone.getId());
+        d.put("next_fire_times", times);
+        ok(ex, 200, d);
+    }
+
     private void formats(Exchange ex) throws IOException {
         List<Map<String, Object>> formats = new ArrayList<>();
         for (ExportFormat f : exports.formats()) {
@@ -429,6 +616,9 @@ public final class ExportApi {
         d.put("duration_seconds", j.duration().map(x -> x.toMillis() / 1000.0).orElse(null));
         d.put("created_at", j.createdAt().toString());
         d.put("error_message", j.errorMessage().orElse(null));
+        d.put("owner", j.owner());
+        d.put("warnings", j.warnings());
+        d.put("sha256", j.sha256().orElse(null));
         if (j.status() == JobStatus.COMPLETED) {
             // the route's one spelling is DownloadLinks.DEFAULT_PATH, which DOWNLOAD matches
             d.put("download_url", DownloadLinks.at(baseUrl.get()).of(j, links.token(j.id(), j.owner())));

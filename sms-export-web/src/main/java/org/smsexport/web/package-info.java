@@ -1,0 +1,2 @@
+/** The exports web page. */
+package org.smsexport.web;

@@ -1,0 +1,45 @@
+// The page's words in English and Greek; column, type and filter labels come from the API in the chosen language.
+export const TEXTS = {
+  en: {
+    'app.title': 'SMS exports', 'app.loading': 'Loading…', 'nav.exports': 'Exports', 'nav.schedules': 'Schedules', 'nav.metrics': 'Metrics',
+    'signin.title': 'Sign in', 'signin.token': 'Access token', 'signin.submit': 'Sign in', 'signin.out': 'Sign out',
+    'signin.bad': 'That token was not accepted.',
+    'export.new': 'New export', 'export.type': 'Type', 'export.format': 'Format', 'export.locale': 'Language', 'export.notify': 'Notify by email',
+    'export.filters': 'Filters', 'export.options': 'Format options', 'export.submit': 'Export', 'export.any': '(any)',
+    'jobs.title': 'Export jobs', 'jobs.status': 'State', 'jobs.all': 'all', 'jobs.id': 'Job', 'jobs.owner': 'Owner', 'jobs.progress': 'Progress',
+    'jobs.rows': 'Rows', 'jobs.size': 'Size', 'jobs.duration': 'Duration', 'jobs.created': 'Created', 'jobs.actions': 'Actions',
+    'jobs.download': 'Download', 'jobs.cancel': 'Cancel', 'jobs.delete': 'Delete', 'jobs.details': 'Details', 'jobs.none': 'No export jobs yet.',
+    'jobs.prev': 'Previous', 'jobs.next': 'Next', 'jobs.error': 'Error', 'jobs.page': 'Page',
+    'status.pending': 'pending', 'status.running': 'running', 'status.completed': 'completed', 'status.failed': 'failed',
+    'status.cancelled': 'cancelled', 'status.archived': 'archived',
+    'sched.title': 'Schedules', 'sched.new': 'New schedule', 'sched.frequency': 'Frequency', 'sched.zone': 'Time zone',
+    'sched.catchup': 'After downtime', 'sched.next': 'Next runs', 'sched.last': 'Last run', 'sched.submit': 'Create schedule',
+    'sched.pause': 'Pause', 'sched.resume': 'Resume', 'sched.run': 'Run now', 'sched.delete': 'Delete', 'sched.runs': 'Runs',
+    'sched.none': 'No schedules yet.', 'sched.paused': 'paused', 'sched.hint': 'hourly, daily, weekly, monthly or cron m h dom mon dow',
+    'catch.once': 'run once', 'catch.skip': 'skip', 'catch.all': 'run every missed slot',
+    'metrics.title': 'Metrics', 'metrics.days': 'Days', 'metrics.total': 'Exports', 'metrics.success': 'Success rate',
+    'metrics.rows': 'Rows exported', 'metrics.avg': 'Average duration', 'metrics.throughput': 'Rows per second, by format',
+    'metrics.duration': '95th percentile duration (s), by format', 'metrics.slowest': 'Slowest exports', 'metrics.none': 'No exports in this period.'
+  },
+  el: {
+    'app.title': 'Εξαγωγές ΣΔΦ', 'app.loading': 'Φόρτωση…', 'nav.exports': 'Εξαγωγές', 'nav.schedules': 'Προγραμματισμός', 'nav.metrics': 'Μετρήσεις',
+    'signin.title': 'Σύνδεση', 'signin.token': 'Κλειδί πρόσβασης', 'signin.submit': 'Σύνδεση', 'signin.out': 'Αποσύνδεση',
+    'signin.bad': 'Το κλειδί δεν έγινε δεκτό.',
+    'export.new': 'Νέα εξαγωγή', 'export.type': 'Τύπος', 'export.format': 'Μορφή', 'export.locale': 'Γλώσσα', 'export.notify': 'Ειδοποίηση με email',
+    'export.filters': 'Φίλτρα', 'export.options': 'Επιλογές μορφής', 'export.submit': 'Εξαγωγή', 'export.any': '(όλα)',
+    'jobs.title': 'Εργασίες εξαγωγής', 'jobs.status': 'Κατάσταση', 'jobs.all': 'όλες', 'jobs.id': 'Εργασία', 'jobs.owner': 'Κάτοχος',
+    'jobs.progress': 'Πρόοδος', 'jobs.rows': 'Γραμμές', 'jobs.size': 'Μέγεθος', 'jobs.duration': 'Διάρκεια', 'jobs.created': 'Δημιουργία',
+    'jobs.actions': 'Ενέργειες', 'jobs.download': 'Λήψη', 'jobs.cancel': 'Ακύρωση', 'jobs.delete': 'Διαγραφή', 'jobs.details': 'Λεπτομέρειες',
+    'jobs.none': 'Δεν υπάρχουν εργασίες ακόμη.', 'jobs.prev': 'Προηγούμενη', 'jobs.next': 'Επόμενη', 'jobs.error': 'Σφάλμα', 'jobs.page': 'Σελίδα',
+    'status.pending': 'σε αναμονή', 'status.running': 'σε εξέλιξη', 'status.completed': 'ολοκληρώθηκε', 'status.failed': 'απέτυχε',
+    'status.cancelled': 'ακυρώθηκε', 'status.archived': 'αρχειοθετήθηκε',
+    'sched.title': 'Προγραμματισμένες εξαγωγές', 'sched.new': 'Νέος προγραμματισμός', 'sched.frequency': 'Συχνότητα', 'sched.zone': 'Ζώνη ώρας',
+    'sched.catchup': 'Μετά από διακοπή', 'sched.next': 'Επόμενες εκτελέσεις', 'sched.last': 'Τελευταία εκτέλεση', 'sched.submit': 'Δημιουργία',
+    'sched.pause': 'Παύση', 'sched.resume': 'Συνέχεια', 'sched.run': 'Εκτέλεση τώρα', 'sched.delete': 'Διαγραφή', 'sched.runs': 'Εκτελέσεις',
+    'sched.none': 'Δεν υπάρχουν προγραμματισμοί ακόμη.', 'sched.paused': 'σε παύση', 'sched.hint': 'hourly, daily, weekly, monthly ή cron λ ω ημ μη ημ.εβδ',
+    'catch.once': 'μία εκτέλεση', 'catch.skip': 'παράλειψη', 'catch.all': 'κάθε χαμένη εκτέλεση',
+    'metrics.title': 'Μετρήσεις', 'metrics.days': 'Ημέρες', 'metrics.total': 'Εξαγωγές', 'metrics.success': 'Ποσοστό επιτυχίας',
+    'metrics.rows': 'Γραμμές', 'metrics.avg': 'Μέση διάρκεια', 'metrics.throughput': 'Γραμμές ανά δευτερόλεπτο, ανά μορφή',
+    'metrics.duration': 'Διάρκεια 95ου εκατοστημορίου (s), ανά μορφή', 'metrics.slowest': 'Οι πιο αργές εξαγωγές', 'metrics.none': 'Καμία εξαγωγή σε αυτό το διάστημα.'
+  }
+};
