@@ -136,6 +136,89 @@ class RestServerTest {
     }
 
     @Test
+    void describesTypesAndFormatsForForms() throws Exception {
+        assertThat(call("GET", "/api/v1/import-export/types", null, null).statusCode()).isEqualTo(401);
+        JsonNode d = data(call("GET", "/api/v1/import-export/types?locale=el", "alice-secret", null));
+        JsonNode students = null;
+        for (JsonNode t : d.get("types")) {
+            if (t.get("name").asText().equals("students")) {
+                students = t;
+            }
+        }
+        assertThat(students).isNotNull();
+        assertThat(students.get("label").asText()).isEqualTo("Φοιτητές");
+        assertThat(students.get("columns").get(1).get("label").asText()).isEqualTo("Αριθμός Μητρώου");
+        assertThat(students.get("languages").toString()).contains("\"el\"", "\"en\"");
+        JsonNode status = null;
+        for (JsonNode f : students.get("filters")) {
+            if (f.get("key").asText().equals("status")) {
+                status = f;
+            }
+        }
+        assertThat(status.get("choices").toString()).isEqualTo("[\"active\",\"inactive\"]");
+        assertThat(d.get("formats").findValuesAsText("id")).contains("csv", "xlsx", "pdf");
+        for (JsonNode f : d.get("formats")) {
+            if (f.get("id").asText().equals("csv")) {
+                assertThat(f.get("options").toString()).contains("delimiter", "bom");
+            }
+        }
+    }
+
+    @Test
+    void statsAndTimeSeriesForChartsAndEachUsersSlowest() throws Exception {
+        String a = submit("alice-secret", "students", "csv");
+        String b = submit("bob-secret-1", "courses", "xlsx");
+        awaitDone("alice-secret", a);
+        awaitDone("bob-secret-1", b);
+        JsonNode stats = data(call("GET", "/api/v1/import-export/stats?days=1", "alice-secret", null));
+        assertThat(stats.get("total_exports").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(stats.get("by_format") == null ? stats.toString() : stats.get("by_format").toString()).contains("csv");
+        assertThat(stats.get("slowest").findValuesAsText("owner")).as("alice's own only").containsOnly("alice");
+        assertThat(data(call("GET", "/api/v1/import-export/stats?days=1", "root-secret", null)).get("slowest").findValuesAsText("owner"))
+                .contains("alice", "bob");
+        JsonNode series = data(call("GET", "/api/v1/import-export/metrics?days=1&bucket=hour", "alice-secret", null));
+        assertThat(series.get("bucket").asText()).isEqualTo("hour");
+        assertThat(series.get("points").findValuesAsText("format")).contains("csv", "xlsx");
+        JsonNode point = series.get("points").get(0);
+        assertThat(point.get("exports").asLong()).isPositive();
+        assertThat(java.time.Instant.parse(point.get("start").asText()).getEpochSecond() % 3600).isZero();
+        assertThat(call("GET", "/api/v1/import-export/metrics?bucket=week", "alice-secret", null).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void previewsFrequenciesAndPausesResumesAndRunsSchedules() throws Exception {
+        JsonNode p = data(call("GET", "/api/v1/import-export/schedules/preview?frequency=cron%200%202%20*%20*%200&zone=Europe/Athens",
+                "alice-secret", null));
+        assertThat(p.get("next_fire_times")).hasSize(5);
+        p.get("next_fire_times").forEach(t -> assertThat(java.time.OffsetDateTime.parse(t.asText()).getDayOfWeek())
+                .isEqualTo(java.time.DayOfWeek.SUNDAY));
+        HttpResponse<String> bad = call("GET", "/api/v1/import-export/schedules/preview?frequency=cron%2061%20*%20*%20*%20*", "alice-secret", null);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(bad.body()).get("error").get("message").asText()).contains("minute field '61'");
+        HttpResponse<String> created = call("POST", "/api/v1/import-export/schedules", "alice-secret",
+                "{\"export_type\":\"students\",\"export_format\":\"csv\",\"frequency\":\"daily\"}");
+        String id = data(created).get("id").asText();
+        assertThat(data(call("POST", "/api/v1/import-export/schedules/" + id + "/pause", "alice-secret", "")).get("schedule").get("paused")
+                .asBoolean()).isTrue();
+        assertThat(data(call("POST", "/api/v1/import-export/schedules/" + id + "/resume", "alice-secret", "")).get("schedule").get("paused")
+                .asBoolean()).isFalse();
+        assertThat(call("POST", "/api/v1/import-export/schedules/" + id + "/pause", "bob-secret-1", "").statusCode()).isEqualTo(404);
+        String job = data(call("POST", "/api/v1/import-export/schedules/" + id + "/run", "alice-secret", "")).get("job_id").asText();
+        assertThat(awaitDone("alice-secret", job).get("status").asText()).isEqualTo("completed");
+        JsonNode runs = null;
+        for (int i = 0; i < 100; i++) {
+            runs = data(call("GET", "/api/v1/import-export/schedules/" + id + "/runs", "alice-secret", null)).get("items");
+            if (runs.size() == 1 && runs.get(0).get("status").asText().equals("completed")) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(runs.get(0).get("trigger").asText()).isEqualTo("manual");
+        assertThat(runs.get(0).get("job_id").asText()).isEqualTo(job);
+        assertThat(call("GET", "/api/v1/import-export/schedules/" + id + "/pause", "alice-secret", null).statusCode()).isEqualTo(405);
+    }
+
+    @Test
     void exportsAndDownloadsEveryTypeAndFormat() throws Exception {
         for (ExportType t : ExportType.builtIns()) {
             for (String format : List.of("csv", "xlsx", "pdf")) {

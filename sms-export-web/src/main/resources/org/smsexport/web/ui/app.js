@@ -353,9 +353,9 @@ async function metrics() {
     slowest.replaceChildren(...(stats.slowest || []).map((s) => h('tr', {}, h('td', {}, h('code', { text: s.export_id.slice(0, 8) })),
       h('td', { text: s.owner }), h('td', { text: s.export_type }), h('td', { text: s.export_format }),
       h('td', { class: 'num', text: s.duration_seconds.toFixed(2) + ' s' }), h('td', { class: 'num', text: s.total_records.toLocaleString(state.lang) }))));
-    const window = [Date.now() / 1000 - d * 86400, Date.now() / 1000];
-    chart(throughput, series.points, 'records_per_second', window);
-    chart(duration, series.points, 'p95_duration_seconds', window);
+    const span = [Date.now() / 1000 - d * 86400, Date.now() / 1000];
+    chart(throughput, series.points, 'records_per_second', span);
+    chart(duration, series.points, 'p95_duration_seconds', span);
   }
   await draw();
 }
