@@ -102,6 +102,12 @@ class SampleApplicationTest {
         assertThat(list.get("items").findValuesAsText("id")).contains(id);
         assertThat(data(call("bob", "GET", "/api/v1/import-export/schedules", null)).get("total").asInt()).isZero();
 
+        HttpResponse<String> page = call("alice", "GET", "/sms-export/", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("data-testid=\"sign-in\"", "ui/app.js");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).startsWith("default-src 'self'");
+        assertThat(call("alice", "GET", "/sms-export/ui/uplot.js", null).statusCode()).isEqualTo(200);
+        assertThat(call(null, "GET", "/sms-export/", null).statusCode()).as("behind the host's login").isEqualTo(401);
         JsonNode health = json.readTree(call(null, "GET", "/actuator/health", null).body());
         assertThat(health.get("status").asText()).isEqualTo("UP");
         assertThat(health.get("components").get("smsExport").get("status").asText()).isEqualTo("UP");

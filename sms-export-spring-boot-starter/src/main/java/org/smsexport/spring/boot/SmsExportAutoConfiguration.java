@@ -17,6 +17,7 @@ import org.smsexport.spi.DataSource;
 import org.smsexport.spi.JobStore;
 import org.smsexport.spi.MetricsSink;
 import org.smsexport.spi.Notifier;
+import org.smsexport.web.WebUi;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -194,7 +195,7 @@ public class SmsExportAutoConfiguration {
                     SmsExportController.principals(properties.getWeb().getAdminAuthority()),
                     () -> configured != null ? configured : "http://localhost:" + environment.getProperty("local.server.port",
                             environment.getProperty("server.port", "8080")));
-            return new SmsExportController(api);
+            return new SmsExportController(api, properties.getWeb().getUi().isEnabled() ? new WebUi("/sms-export") : null);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.smsexport.rest.ApiUser;
 import org.smsexport.rest.Authenticator;
 import org.smsexport.rest.ExportApi;
+import org.smsexport.web.WebUi;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -19,12 +20,30 @@ import org.springframework.web.bind.annotation.RestController;
 public class SmsExportController {
 
     private final ExportApi api;
+    private final WebUi page;
 
     /**
-     * @param api            the API
+     * @param api  the API
+     * @param page the exports page at {@code /sms-export/}, or {@code null} when switched off
      */
-    SmsExportController(ExportApi api) {
+    SmsExportController(ExportApi api, WebUi page) {
         this.api = api;
+        this.page = page;
+    }
+
+    /**
+     * The exports page and its assets.
+     *
+     * @param request  the request
+     * @param response the answer
+     * @throws IOException when the client cannot be written to
+     */
+    @RequestMapping({"/sms-export", "/sms-export/", "/sms-export/ui/**"})
+    public void page(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ServletExchange ex = new ServletExchange(request, response);
+        if (page == null || !page.handle(ex)) {
+            ex.send(404, ExportApi.JSON_TYPE, ExportApi.envelope("not_found", "No such resource: " + ex.path()));
+        }
     }
 
     /**

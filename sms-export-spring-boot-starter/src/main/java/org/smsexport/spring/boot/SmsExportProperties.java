@@ -178,6 +178,25 @@ public class SmsExportProperties {
         private boolean enabled = true;
         /** The authority that sees every user's jobs and schedules; default ROLE_ADMIN. */
         private String adminAuthority = "ROLE_ADMIN";
+        private final Ui ui = new Ui();
+
+        /** The exports page at /sms-export/. */
+        public static class Ui {
+            /** Whether the page is served at /sms-export/ (it calls the API with the browser's login); default true. */
+            private boolean enabled = true;
+
+            public boolean isEnabled() {
+                return enabled;
+            }
+
+            public void setEnabled(boolean enabled) {
+                this.enabled = enabled;
+            }
+        }
+
+        public Ui getUi() {
+            return ui;
+        }
 
         public boolean isEnabled() {
             return enabled;
