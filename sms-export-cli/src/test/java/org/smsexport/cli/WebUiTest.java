@@ -228,11 +228,12 @@ class WebUiTest {
         WebElement frequency = schedule.findElement(By.name("frequency"));
         frequency.clear();
         frequency.sendKeys("cron 0 2 * * 0");
-        wait.until(d -> d.findElements(By.cssSelector("[data-testid=next-fires] time[datetime]")).size() == 5);
-        List<WebElement> fires = browser.findElements(By.cssSelector("[data-testid=next-fires] time[datetime]"));
-        for (WebElement t : fires) {
-            assertThat(OffsetDateTime.parse(t.getAttribute("datetime")).getDayOfWeek()).isEqualTo(DayOfWeek.SUNDAY);
-        }
+        // the preview follows the typing (the default "daily" showed first): five Sundays at 02:00
+        wait.until(d -> {
+            List<WebElement> fires = d.findElements(By.cssSelector("[data-testid=next-fires] time[datetime]"));
+            return fires.size() == 5 && fires.stream().allMatch(t -> OffsetDateTime.parse(t.getAttribute("datetime")).getDayOfWeek()
+                    == DayOfWeek.SUNDAY && OffsetDateTime.parse(t.getAttribute("datetime")).getHour() == 2);
+        });
         frequency.clear();
         frequency.sendKeys("cron 61 * * * *");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=frequency-error]"), "'61'"));
