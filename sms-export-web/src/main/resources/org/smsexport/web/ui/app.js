@@ -277,6 +277,7 @@ async function schedules() {
       error.textContent = e.message;
     }
   }
+  if (state.types.types.some((x) => x.name === 'students')) form.export_type.value = 'students';
   const tbody = h('tbody');
   const open = new Set();
   const head = ['jobs.id', 'jobs.owner', 'export.type', 'sched.frequency', 'sched.zone', 'sched.catchup', 'sched.next', 'sched.last', 'jobs.actions'];
