@@ -32,11 +32,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.smsexport.ExportType;
 import org.smsexport.core.ExportService;
 import org.smsexport.jdbc.JdbcDataSource;
-import org.smsexport.sample.SmsData;
 import org.smsexport.scheduler.ExportScheduler;
+import org.smsexport.test.SlowDataSource;
 
 /**
  * The page in a real browser (Debian's chromium, headless, through chromium-driver) against the server {@code serve}
@@ -69,49 +68,7 @@ class WebUiTest {
         assertThat(Cli.run("demo", "--rows", "300", "--dir", demo.toString()).code()).isZero();
         DataSource db = JdbcDataSource.driverManager(DemoCommand.url(demo, true), "sa", "");
         // one type whose rows come slowly, so an export can be cancelled while it runs
-        ExportType slow = ExportType.builder("slow_students").columns(ExportType.STUDENTS.columns().toArray(new org.smsexport.Column[0])).build();
-        org.smsexport.spi.DataSource slowRows = new org.smsexport.spi.DataSource() {
-            @Override
-            public List<ExportType> types() {
-                return List.of(slow);
-            }
-
-            @Override
-            public java.util.OptionalLong count(org.smsexport.ExportQuery query) {
-                return java.util.OptionalLong.of(100_000);
-            }
-
-            @Override
-            public org.smsexport.spi.RowCursor open(org.smsexport.ExportQuery query) {
-                org.smsexport.spi.RowCursor rows = SmsData.standard().cursor(ExportType.STUDENTS, 100_000);
-                return new org.smsexport.spi.RowCursor() {
-                    @Override
-                    public boolean next() {
-                        try {
-                            Thread.sleep(1);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        return rows.next();
-                    }
-
-                    @Override
-                    public Object get(int column) {
-                        return rows.get(column);
-                    }
-
-                    @Override
-                    public void close() {
-                        rows.close();
-                    }
-                };
-            }
-
-            @Override
-            public String name() {
-                return "slow";
-            }
-        };
+        SlowDataSource slowRows = SlowDataSource.students("slow_students", 100_000, Duration.ofMillis(1));
         exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).dataSource(slowRows).outputDirectory(dir.resolve("out"))
                 .maxRecords(0).downloadLinks("http://localhost", null).build();
         scheduler = ExportScheduler.create(exports, db);

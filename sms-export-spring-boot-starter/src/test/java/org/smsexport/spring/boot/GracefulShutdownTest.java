@@ -4,24 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.OptionalLong;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smsexport.ExportJob;
-import org.smsexport.ExportQuery;
 import org.smsexport.ExportRequest;
 import org.smsexport.ExportType;
 import org.smsexport.JobStatus;
 import org.smsexport.core.ExportService;
 import org.smsexport.core.InMemoryJobStore;
-import org.smsexport.sample.SmsData;
-import org.smsexport.spi.DataSource;
 import org.smsexport.spi.JobStore;
-import org.smsexport.spi.RowCursor;
+import org.smsexport.test.SlowDataSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -33,8 +27,6 @@ class GracefulShutdownTest {
     @TempDir
     Path dir;
 
-    static final CountDownLatch STARTED = new CountDownLatch(1);
-
     @Configuration(proxyBeanMethods = false)
     static class Slow {
         @Bean
@@ -44,50 +36,8 @@ class GracefulShutdownTest {
 
         /** Students, one row every 10 ms: a long export. */
         @Bean
-        DataSource slowStudents() {
-            return new DataSource() {
-                @Override
-                public List<ExportType> types() {
-                    return List.of(ExportType.STUDENTS);
-                }
-
-                @Override
-                public OptionalLong count(ExportQuery query) {
-                    return OptionalLong.of(1_000_000);
-                }
-
-                @Override
-                public RowCursor open(ExportQuery query) {
-                    RowCursor rows = SmsData.standard().cursor(ExportType.STUDENTS, 1_000_000);
-                    return new RowCursor() {
-                        @Override
-                        public boolean next() {
-                            STARTED.countDown();
-                            try {
-                                Thread.sleep(10);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                            return rows.next();
-                        }
-
-                        @Override
-                        public Object get(int column) {
-                            return rows.get(column);
-                        }
-
-                        @Override
-                        public void close() {
-                            rows.close();
-                        }
-                    };
-                }
-
-                @Override
-                public String name() {
-                    return "slow";
-                }
-            };
+        SlowDataSource slowStudents() {
+            return SlowDataSource.of(ExportType.STUDENTS, ExportType.STUDENTS, 1_000_000, java.time.Duration.ofMillis(10));
         }
     }
 
@@ -103,7 +53,7 @@ class GracefulShutdownTest {
                 .run(ctx -> {
                     store[0] = ctx.getBean(JobStore.class);
                     job[0] = ctx.getBean(ExportService.class).submit(ExportRequest.builder().type("students").format("csv").build());
-                    assertThat(STARTED.await(30, TimeUnit.SECONDS)).isTrue();
+                    assertThat(ctx.getBean(SlowDataSource.class).started().await(30, TimeUnit.SECONDS)).isTrue();
                     closed[0] = System.nanoTime();
                 });
         // the context is closed: the export had its second, then was cancelled
