@@ -224,7 +224,8 @@ public final class ExportService implements AutoCloseable {
     public PerformanceMonitor performance() {
         Path file = engine.config().metricsFile().orElseThrow(() -> new org.smsexport.JobStateException(
                 "The metrics file is switched off (EXPORT_METRICS_FILE is empty); there is nothing to summarise."));
-        return new PerformanceMonitor(file, engine.clock());
+        // a host's own exports (startTracking/endTracking) reach the same sinks as ours
+        return new PerformanceMonitor(file, engine.clock(), engine::record);
     }
 
     /** @return the settings in force */

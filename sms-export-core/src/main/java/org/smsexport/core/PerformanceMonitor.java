@@ -37,14 +37,104 @@ public final class PerformanceMonitor {
 
     private final Path file;
     private final Clock clock;
+    private final java.util.function.Consumer<ExportMetrics> record;
 
     /**
-     * @param file  the live metrics file; rotated files beside it ({@code .1}, {@code .2}, …) are read too
+     * @param file  the live metrics file; rotated files beside it ({@code .1}, {@code .2}, …) are read too, and
+     *              {@link #endTracking} appends to it
      * @param clock the clock the window is measured from
      */
     public PerformanceMonitor(Path file, Clock clock) {
+        this(file, clock, new JsonlMetricsSink(file)::record);
+    }
+
+    /** @param record where {@link #endTracking} sends a metrics record: the service's sinks */
+    PerformanceMonitor(Path file, Clock clock, java.util.function.Consumer<ExportMetrics> record) {
         this.file = file;
         this.clock = clock;
+        this.record = record;
+    }
+
+    /**
+     * An export a host writes with its own code, being timed: the seed's {@code start_tracking}.
+     * Not thread-safe; one per export.
+     */
+    public static final class Tracking {
+        private final JobId id;
+        private final String type;
+        private final String format;
+        private final String owner;
+        private final Instant start;
+        private long records;
+        private boolean ended;
+
+        private Tracking(JobId id, String type, String format, String owner, Instant start) {
+            this.id = id;
+            this.type = type;
+            this.format = format;
+            this.owner = owner;
+            this.start = start;
+        }
+
+        /**
+         * @param n records written so far (or in all)
+         * @return this handle
+         */
+        public Tracking records(long n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("records must not be negative, got " + n);
+            }
+            this.records = n;
+            return this;
+        }
+
+        /** @return the export's id in the metrics */
+        public JobId id() {
+            return id;
+        }
+    }
+
+    /**
+     * Starts timing an export the host writes itself: the seed's {@code monitor.start_tracking(export_id, type, format)}.
+     *
+     * @param id     the export's id (a new one: {@link JobId#random()})
+     * @param type   the export type's name
+     * @param format the format's id
+     * @param owner  who asked for it
+     * @return the handle {@link #endTracking} takes
+     */
+    public Tracking startTracking(JobId id, String type, String format, String owner) {
+        return new Tracking(java.util.Objects.requireNonNull(id, "id"), java.util.Objects.requireNonNull(type, "type"),
+                java.util.Objects.requireNonNull(format, "format"), java.util.Objects.requireNonNull(owner, "owner"), clock.instant());
+    }
+
+    /**
+     * Ends the timing and records it like any export of ours: one metrics line, the same sinks, the same stats.
+     * The seed's {@code monitor.end_tracking(metrics, file_path, error)}.
+     *
+     * @param tracking what {@link #startTracking} returned
+     * @param file     the file written (its size is read from it), or {@code null} when there is none
+     * @param error    why it failed, or {@code null} when it completed
+     * @return the metrics recorded
+     * @throws IllegalStateException when the handle was ended before
+     */
+    public ExportMetrics endTracking(Tracking tracking, Path file, String error) {
+        if (tracking.ended) {
+            throw new IllegalStateException("Tracking of " + tracking.id + " was ended already");
+        }
+        tracking.ended = true;
+        long size = 0;
+        if (file != null) {
+            try {
+                size = Files.size(file);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("Cannot read the size of " + file + ": " + e.getMessage(), e);
+            }
+        }
+        ExportMetrics m = new ExportMetrics(tracking.id, tracking.type, tracking.format, tracking.owner, tracking.start, clock.instant(),
+                tracking.records, size, error == null ? JobStatus.COMPLETED : JobStatus.FAILED, Optional.ofNullable(error), Optional.empty());
+        record.accept(m);
+        return m;
     }
 
     /**

@@ -77,6 +77,36 @@ class PerformanceMonitorTest {
     }
 
     @Test
+    void tracksAnExportTheHostWritesItselfLikeOneOfOurs() throws Exception {
+        Path metrics = dir.resolve("metrics.jsonl");
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        PerformanceMonitor monitor = new PerformanceMonitor(metrics, clock);
+        PerformanceMonitor.Tracking t = monitor.startTracking(org.smsexport.JobId.random(), "students", "csv", "host");
+        Path file = java.nio.file.Files.writeString(dir.resolve("own.csv"), "id\n1\n2\n");
+        org.smsexport.ExportMetrics done = monitor.endTracking(t.records(2), file, null);
+        assertThat(done.fileSizeBytes()).isEqualTo(java.nio.file.Files.size(file));
+        assertThat(done.status()).isEqualTo(org.smsexport.JobStatus.COMPLETED);
+        monitor.endTracking(monitor.startTracking(org.smsexport.JobId.random(), "grades", "xlsx", "host"), null, "disk full");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> monitor.endTracking(t, file, null)).isInstanceOf(IllegalStateException.class);
+        PerformanceStats stats = monitor.performanceStats(java.util.Optional.empty(), 1);
+        assertThat(stats.totalExports()).isEqualTo(2);
+        assertThat(stats.successful()).isEqualTo(1);
+        assertThat(stats.failed()).isEqualTo(1);
+        assertThat(stats.totalRecordsProcessed()).isEqualTo(2);
+
+        // through a service: the same line, and every sink of the service hears it
+        java.util.List<org.smsexport.ExportMetrics> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.smsexport.spi.MetricsSink sink = heard::add;
+        try (ExportService s = ExportService.builder().outputDirectory(dir.resolve("svc")).dataSource(Fixtures.memory(1)).metricsSink(sink)
+                .build()) {
+            PerformanceMonitor m = s.performance();
+            m.endTracking(m.startTracking(org.smsexport.JobId.random(), "courses", "pdf", "alice").records(7), null, null);
+            assertThat(heard).singleElement().satisfies(x -> assertThat(x.totalRecords()).isEqualTo(7));
+            assertThat(m.performanceStats(java.util.Optional.of("courses"), 1).totalExports()).as("in the service's file").isEqualTo(1);
+        }
+    }
+
+    @Test
     void rotatesBySizeKeepingTheNewestFilesAndReadsThemAll() throws Exception {
         Path file = dir.resolve("metrics.jsonl");
         JsonlMetricsSink sink = new JsonlMetricsSink(file, 2_000, 2);

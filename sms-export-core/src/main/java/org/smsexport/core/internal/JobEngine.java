@@ -158,6 +158,11 @@ public final class JobEngine implements AutoCloseable {
         return registry;
     }
 
+    /** @param metrics a finished export's record, for every metrics sink (a host's own export, timed by it) */
+    public void record(org.smsexport.ExportMetrics metrics) {
+        listeners.record(metrics);
+    }
+
     /** @return notifier calls that threw */
     public long notifierFailures() {
         return listeners.notifierFailures();

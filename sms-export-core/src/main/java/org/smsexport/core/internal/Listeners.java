@@ -50,16 +50,16 @@ final class Listeners {
     }
 
     void started(ExportJob job) {
-        eachSink(job, "on start of", sink -> sink.started(job));
+        eachSink(job.id(), "on start of", sink -> sink.started(job));
     }
 
-    private void eachSink(ExportJob job, String when, java.util.function.Consumer<MetricsSink> call) {
+    private void eachSink(org.smsexport.JobId job, String when, java.util.function.Consumer<MetricsSink> call) {
         for (MetricsSink sink : registry.sinks()) {
             try {
                 call.accept(sink);
             } catch (RuntimeException e) {
                 sinkFailures.incrementAndGet();
-                LOG.warn("Metrics sink {} failed {} job {}: {}", sink.getClass().getName(), when, job.id(), e.toString());
+                LOG.warn("Metrics sink {} failed {} job {}: {}", sink.getClass().getName(), when, job, e.toString());
             }
         }
     }
@@ -87,8 +87,11 @@ final class Listeners {
     }
 
     void recordMetrics(ExportJob job) {
-        ExportMetrics m = ExportMetrics.of(job);
-        eachSink(job, "for", sink -> sink.record(m));
+        record(ExportMetrics.of(job));
+    }
+
+    void record(ExportMetrics m) {
+        eachSink(m.exportId(), "for", sink -> sink.record(m));
     }
 
     private void recordNotification(ExportJob job, boolean sent, Optional<String> error) {
