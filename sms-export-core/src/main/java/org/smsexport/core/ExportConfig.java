@@ -36,6 +36,7 @@ import org.smsexport.InvalidRequestException;
  * <tr><td>{@code EXPORT_RETENTION_DAYS}</td><td>{@code 30}</td><td>age after which maintenance removes exports</td></tr>
  * <tr><td>{@code EXPORT_ARCHIVE_PATH}</td><td>{@code data/exports/archive}</td><td>where maintenance archives exports</td></tr>
  * <tr><td>{@code EXPORT_CLEANUP_SCHEDULE}</td><td>{@code daily}</td><td>{@code hourly}, {@code daily} or {@code weekly}</td></tr>
+ * <tr><td>{@code EXPORT_FORMATS}</td><td>every format found</td><td>the formats offered, e.g. {@code xlsx,csv}; others are refused</td></tr>
  * </table>
  *
  * @param outputDirectory  where files are published
@@ -53,11 +54,12 @@ import org.smsexport.InvalidRequestException;
  * @param retentionDays    age in days after which maintenance removes exports
  * @param archivePath      where maintenance archives exports
  * @param cleanupSchedule  how often maintenance runs
+ * @param formats          the formats offered, empty for every one found
  */
 public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolicy overLimit, int workers, int queueCapacity,
         Duration jobTimeout, boolean fsync, boolean discovery, Optional<Path> metricsFile, long metricsMaxBytes, int metricsKeep,
         Duration recoveryGrace,
-        int retentionDays, Path archivePath, String cleanupSchedule) {
+        int retentionDays, Path archivePath, String cleanupSchedule, Set<String> formats) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportConfig.class);
 
@@ -65,7 +67,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
     public static final Set<String> KEYS = Set.of("EXPORT_OUTPUT_DIR", "EXPORT_MAX_RECORDS", "EXPORT_OVER_LIMIT",
             "EXPORT_WORKERS", "EXPORT_QUEUE_CAPACITY", "EXPORT_JOB_TIMEOUT_SECONDS", "EXPORT_FSYNC", "EXPORT_DISCOVERY",
             "EXPORT_METRICS_FILE", "EXPORT_METRICS_MAX_MB", "EXPORT_METRICS_KEEP", "EXPORT_RECOVERY_GRACE_SECONDS", "EXPORT_RETENTION_DAYS", "EXPORT_ARCHIVE_PATH",
-            "EXPORT_CLEANUP_SCHEDULE");
+            "EXPORT_CLEANUP_SCHEDULE", "EXPORT_FORMATS");
 
     /** {@code EXPORT_OUTPUT_DIR}: where files are published. */
     public static final Path DEFAULT_OUTPUT_DIRECTORY = Path.of("data/exports");
@@ -103,6 +105,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         if (!problems.isEmpty()) {
             throw new InvalidRequestException("Invalid sms-export configuration: " + String.join("; ", problems) + ".");
         }
+        formats = formats == null ? Set.of() : Set.copyOf(new java.util.TreeSet<>(formats));
     }
 
     private static List<String> problems(Path outputDirectory, long maxRecords, OverLimitPolicy overLimit, int workers,
@@ -179,6 +182,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         b.retentionDays = retentionDays;
         b.archivePath = archivePath;
         b.cleanupSchedule = cleanupSchedule;
+        b.formats = formats;
         return b;
     }
 
@@ -234,6 +238,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         private int retentionDays = DEFAULT_RETENTION_DAYS;
         private Path archivePath = DEFAULT_ARCHIVE_PATH;
         private String cleanupSchedule = DEFAULT_CLEANUP_SCHEDULE;
+        private Set<String> formats = Set.of();
         private final List<String> readProblems = new ArrayList<>();
 
         private Builder() {
@@ -290,6 +295,15 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
                 archivePath = s.path("EXPORT_ARCHIVE_PATH", DEFAULT_ARCHIVE_PATH.toString());
             }
             cleanupSchedule = s.choice("EXPORT_CLEANUP_SCHEDULE", cleanupSchedule, "hourly", "daily", "weekly");
+            if (s.has("EXPORT_FORMATS")) {
+                Set<String> f = new java.util.TreeSet<>();
+                for (String part : s.text("EXPORT_FORMATS", "").split(",")) {
+                    if (!part.isBlank()) {
+                        f.add(part.strip().toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+                formats = f;
+            }
             readProblems.addAll(s.problems());
             for (String key : values.keySet()) {
                 if (key.startsWith("EXPORT_") && !KEYS.contains(key)) {
@@ -392,6 +406,12 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             return this;
         }
 
+        /** @param value the formats offered, e.g. {@code Set.of("xlsx", "csv")}; empty (the default) for every one found @return this builder */
+        public Builder formats(Set<String> value) {
+            this.formats = Set.copyOf(value);
+            return this;
+        }
+
         /**
          * @return the configuration
          * @throws InvalidRequestException listing every value that could not be read and every value out of range
@@ -406,7 +426,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
                 throw new InvalidRequestException("Invalid sms-export configuration: " + String.join("; ", all) + ".");
             }
             return new ExportConfig(outputDirectory, maxRecords, overLimit, workers, queueCapacity, jobTimeout, fsync, discovery,
-                    metrics, metricsMaxBytes, metricsKeep, recoveryGrace, retentionDays, archivePath, cleanupSchedule);
+                    metrics, metricsMaxBytes, metricsKeep, recoveryGrace, retentionDays, archivePath, cleanupSchedule, formats);
         }
     }
 }

@@ -262,6 +262,8 @@ public final class ExportService implements AutoCloseable {
      */
     public static final class Builder {
         private ExportConfig.Builder config = ExportConfig.builder();
+        /** The setters' values, applied over {@link #config} at build time: they win whatever the order of the calls. */
+        private final List<java.util.function.Consumer<ExportConfig.Builder>> overrides = new ArrayList<>();
         private final List<DataSource> dataSources = new ArrayList<>();
         private final List<Exporter> exporters = new ArrayList<>();
         private final List<Notifier> notifiers = new ArrayList<>();
@@ -302,7 +304,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder outputDirectory(Path value) {
-            config.outputDirectory(value);
+            overrides.add(c -> c.outputDirectory(value));
             return this;
         }
 
@@ -311,7 +313,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder maxRecords(long value) {
-            config.maxRecords(value);
+            overrides.add(c -> c.maxRecords(value));
             return this;
         }
 
@@ -320,7 +322,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder overLimit(OverLimitPolicy value) {
-            config.overLimit(value);
+            overrides.add(c -> c.overLimit(value));
             return this;
         }
 
@@ -329,7 +331,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder workers(int value) {
-            config.workers(value);
+            overrides.add(c -> c.workers(value));
             return this;
         }
 
@@ -338,7 +340,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder queueCapacity(int value) {
-            config.queueCapacity(value);
+            overrides.add(c -> c.queueCapacity(value));
             return this;
         }
 
@@ -347,7 +349,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder jobTimeout(Duration value) {
-            config.jobTimeout(value);
+            overrides.add(c -> c.jobTimeout(value));
             return this;
         }
 
@@ -356,7 +358,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder fsync(boolean value) {
-            config.fsync(value);
+            overrides.add(c -> c.fsync(value));
             return this;
         }
 
@@ -365,7 +367,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder discovery(boolean value) {
-            config.discovery(value);
+            overrides.add(c -> c.discovery(value));
             return this;
         }
 
@@ -374,7 +376,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder metricsFile(Path value) {
-            config.metricsFile(value);
+            overrides.add(c -> c.metricsFile(value));
             return this;
         }
 
@@ -385,7 +387,7 @@ public final class ExportService implements AutoCloseable {
          * @return this builder
          */
         public Builder recoveryGrace(Duration value) {
-            config.recoveryGrace(value);
+            overrides.add(c -> c.recoveryGrace(value));
             return this;
         }
 
@@ -528,6 +530,7 @@ public final class ExportService implements AutoCloseable {
          * @throws org.smsexport.StorageException when the output directory cannot be created
          */
         public ExportService build() {
+            overrides.forEach(o -> o.accept(config));
             ExportConfig effective = config.build();
             List<String> problems = new ArrayList<>();
             if (clock == null) {
@@ -546,7 +549,8 @@ public final class ExportService implements AutoCloseable {
             effective.metricsFile().ifPresent(f -> allSinks.add(new JsonlMetricsSink(f, effective.metricsMaxBytes(),
                     effective.metricsKeep())));
             allSinks.addAll(sinks);
-            Registry registry = Registry.resolve(exporters, dataSources, notifiers, allSinks, effective.discovery(), classLoader);
+            Registry registry = Registry.resolve(exporters, dataSources, notifiers, allSinks, effective.discovery(), classLoader)
+                    .offering(effective.formats());
             JobStore store = jobStore != null ? jobStore : new InMemoryJobStore();
             JobEngine engine = new JobEngine(registry, store, effective, clock, executor, heartbeat, shutdownTimeout,
                     createOutputDirectory);

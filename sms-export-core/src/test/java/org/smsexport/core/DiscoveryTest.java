@@ -54,6 +54,33 @@ class DiscoveryTest {
     }
 
     @Test
+    void exportFormatsLimitsTheFormatsOfferedAndRefusesTheOthersNamingTheEnabledOnes() {
+        Exporter txt = new Exporter() {
+            @Override
+            public ExportFormat format() {
+                return new ExportFormat("txt", "txt", "text/plain");
+            }
+
+            @Override
+            public void write(ExportSchema schema, RowCursor rows, OutputStream out, ExportContext context) {
+                // never asked to: the format is switched off
+            }
+        };
+        try (ExportService all = builder().exporter(txt).build()) {
+            assertThat(all.formats()).extracting(ExportFormat::id).containsExactly("csv", "txt");
+        }
+        try (ExportService some = builder().exporter(txt).config(java.util.Map.of("EXPORT_FORMATS", "CSV")).build()) {
+            assertThat(some.formats()).extracting(ExportFormat::id).containsExactly("csv");
+            assertThat(some.config().formats()).containsExactly("csv");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> some.submit(org.smsexport.ExportRequest.builder().type("students")
+                    .format("txt").build())).isInstanceOf(org.smsexport.UnsupportedFormatException.class)
+                    .hasMessageContaining("switched off").hasMessageContaining("Enabled: [csv]");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder().config(java.util.Map.of("EXPORT_FORMATS", "csv,docx")).build())
+                .isInstanceOf(org.smsexport.InvalidRequestException.class).hasMessageContaining("'docx'").hasMessageContaining("[csv]");
+    }
+
+    @Test
     void discoversTheCsvModuleOnTheClassPath() {
         try (ExportService exports = builder().build()) {
             assertThat(exports.formats()).extracting(ExportFormat::id).containsExactly("csv");

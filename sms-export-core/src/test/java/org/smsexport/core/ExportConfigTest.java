@@ -62,6 +62,16 @@ class ExportConfigTest {
     }
 
     @Test
+    void theServiceBuildersSettersWinWhateverTheOrderOfTheCalls() {
+        try (ExportService s = ExportService.builder().maxRecords(20).outputDirectory(Path.of("target/config-order"))
+                .config(Map.of("EXPORT_MAX_RECORDS", "10", "EXPORT_WORKERS", "3")).dataSource(Fixtures.memory(1)).build()) {
+            assertThat(s.config().maxRecords()).isEqualTo(20);
+            assertThat(s.config().workers()).isEqualTo(3);
+            assertThat(s.config().outputDirectory()).isEqualTo(Path.of("target/config-order"));
+        }
+    }
+
+    @Test
     void theServiceBuilderSettersAreTheConfigurationsOwn() {
         try (ExportService s = ExportService.builder().config(Map.of("EXPORT_WORKERS", "3", "EXPORT_MAX_RECORDS", "10"))
                 .maxRecords(20).outputDirectory(Path.of("target/config-test")).dataSource(Fixtures.memory(1)).build()) {

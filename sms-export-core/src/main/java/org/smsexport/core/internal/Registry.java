@@ -41,9 +41,17 @@ public final class Registry {
     private final Map<String, DataSource> sourceOfType;
     private final List<Notifier> notifiers;
     private final List<MetricsSink> sinks;
+    /** Formats a provider writes but the configuration switched off (EXPORT_FORMATS). */
+    private final java.util.Set<String> switchedOff;
 
     private Registry(Map<String, Exporter> exporters, Map<String, ExportType> types, Map<String, DataSource> sourceOfType,
             List<Notifier> notifiers, List<MetricsSink> sinks) {
+        this(exporters, types, sourceOfType, notifiers, sinks, java.util.Set.of());
+    }
+
+    private Registry(Map<String, Exporter> exporters, Map<String, ExportType> types, Map<String, DataSource> sourceOfType,
+            List<Notifier> notifiers, List<MetricsSink> sinks, java.util.Set<String> switchedOff) {
+        this.switchedOff = switchedOff;
         this.exporters = exporters;
         this.types = types;
         this.sourceOfType = sourceOfType;
@@ -61,6 +69,30 @@ public final class Registry {
      * @return the registry
      * @throws ProviderException when discovery finds a broken provider or two exporters for one format
      */
+    /**
+     * @param enabled the formats to offer (EXPORT_FORMATS), or empty for every one found
+     * @return this registry offering only those formats
+     * @throws org.smsexport.InvalidRequestException when a format named is one no provider writes
+     */
+    public Registry offering(java.util.Set<String> enabled) {
+        if (enabled.isEmpty()) {
+            return this;
+        }
+        Map<String, Exporter> kept = new TreeMap<>();
+        for (String f : enabled) {
+            String id = canonicalFormat(f);
+            Exporter e = exporters.get(id);
+            if (e == null) {
+                throw new org.smsexport.InvalidRequestException("EXPORT_FORMATS names '" + f + "', which no exporter writes. Available: "
+                        + exporters.keySet() + ".");
+            }
+            kept.put(id, e);
+        }
+        java.util.Set<String> off = new java.util.TreeSet<>(exporters.keySet());
+        off.removeAll(kept.keySet());
+        return new Registry(java.util.Collections.unmodifiableMap(kept), types, sourceOfType, notifiers, sinks, java.util.Set.copyOf(off));
+    }
+
     public static Registry resolve(List<Exporter> explicitExporters, List<DataSource> explicitSources,
             List<Notifier> explicitNotifiers, List<MetricsSink> explicitSinks, boolean discover, ClassLoader loader) {
         Map<String, Exporter> exporters = new TreeMap<>();
@@ -148,6 +180,10 @@ public final class Registry {
     public Exporter exporter(String format) {
         String id = canonicalFormat(format);
         Exporter e = exporters.get(id);
+        if (e == null && switchedOff.contains(id)) {
+            throw new UnsupportedFormatException("Format '" + format + "' is switched off on this service (EXPORT_FORMATS). Enabled: "
+                    + exporters.keySet() + ".", null, null, format, null);
+        }
         if (e == null) {
             String module = MODULE_OF_FORMAT.get(id);
             String hint = module != null ? " Add " + module + " to the class path."
