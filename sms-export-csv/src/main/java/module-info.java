@@ -2,6 +2,7 @@
 module org.smsexport.csv {
     requires transitive org.smsexport.api;
     requires de.siegmar.fastcsv;
+    requires zip4j;
 
     exports org.smsexport.csv;
 

@@ -38,6 +38,17 @@ public interface Exporter {
     }
 
     /**
+     * The published file's extension for these options, when they change what is written (an encrypted CSV is
+     * a ZIP: {@code csv.zip}).
+     *
+     * @param options the request's options, already validated
+     * @return the extension, without a leading dot; {@code format().extension()} by default
+     */
+    default String extension(Map<String, String> options) {
+        return format().extension();
+    }
+
+    /**
      * Writes every row of {@code rows} to {@code out}, streaming: memory use must not grow with the number
      * of rows. Calls {@link ExportContext#progress(long)} at least every few thousand rows and at the end,
      * and {@link ExportContext#checkCancelled()} as often. Must not close {@code out} (flushing is fine).

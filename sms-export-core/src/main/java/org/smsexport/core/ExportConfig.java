@@ -36,6 +36,7 @@ import org.smsexport.InvalidRequestException;
  * <tr><td>{@code EXPORT_RETENTION_DAYS}</td><td>{@code 30}</td><td>age after which maintenance removes exports</td></tr>
  * <tr><td>{@code EXPORT_ARCHIVE_PATH}</td><td>{@code data/exports/archive}</td><td>where maintenance archives exports</td></tr>
  * <tr><td>{@code EXPORT_CLEANUP_SCHEDULE}</td><td>{@code daily}</td><td>{@code hourly}, {@code daily} or {@code weekly}</td></tr>
+ * <tr><td>{@code EXPORT_REQUIRE_ENCRYPTION}</td><td>{@code false}</td><td>refuse every export without a {@code password}</td></tr>
  * <tr><td>{@code EXPORT_FORMATS}</td><td>every format found</td><td>the formats offered, e.g. {@code xlsx,csv}; others are refused</td></tr>
  * </table>
  *
@@ -55,11 +56,13 @@ import org.smsexport.InvalidRequestException;
  * @param archivePath      where maintenance archives exports
  * @param cleanupSchedule  how often maintenance runs
  * @param formats          the formats offered, empty for every one found
+ * @param requireEncryption whether every export must have a {@code password} option
  */
 public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolicy overLimit, int workers, int queueCapacity,
         Duration jobTimeout, boolean fsync, boolean discovery, Optional<Path> metricsFile, long metricsMaxBytes, int metricsKeep,
         Duration recoveryGrace,
-        int retentionDays, Path archivePath, String cleanupSchedule, Set<String> formats) {
+        int retentionDays, Path archivePath, String cleanupSchedule, Set<String> formats,
+        boolean requireEncryption) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportConfig.class);
 
@@ -67,7 +70,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
     public static final Set<String> KEYS = Set.of("EXPORT_OUTPUT_DIR", "EXPORT_MAX_RECORDS", "EXPORT_OVER_LIMIT",
             "EXPORT_WORKERS", "EXPORT_QUEUE_CAPACITY", "EXPORT_JOB_TIMEOUT_SECONDS", "EXPORT_FSYNC", "EXPORT_DISCOVERY",
             "EXPORT_METRICS_FILE", "EXPORT_METRICS_MAX_MB", "EXPORT_METRICS_KEEP", "EXPORT_RECOVERY_GRACE_SECONDS", "EXPORT_RETENTION_DAYS", "EXPORT_ARCHIVE_PATH",
-            "EXPORT_CLEANUP_SCHEDULE", "EXPORT_FORMATS");
+            "EXPORT_CLEANUP_SCHEDULE", "EXPORT_FORMATS", "EXPORT_REQUIRE_ENCRYPTION");
 
     /** {@code EXPORT_OUTPUT_DIR}: where files are published. */
     public static final Path DEFAULT_OUTPUT_DIRECTORY = Path.of("data/exports");
@@ -183,6 +186,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         b.archivePath = archivePath;
         b.cleanupSchedule = cleanupSchedule;
         b.formats = formats;
+        b.requireEncryption = requireEncryption;
         return b;
     }
 
@@ -239,6 +243,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         private Path archivePath = DEFAULT_ARCHIVE_PATH;
         private String cleanupSchedule = DEFAULT_CLEANUP_SCHEDULE;
         private Set<String> formats = Set.of();
+        private boolean requireEncryption;
         private final List<String> readProblems = new ArrayList<>();
 
         private Builder() {
@@ -295,6 +300,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
                 archivePath = s.path("EXPORT_ARCHIVE_PATH", DEFAULT_ARCHIVE_PATH.toString());
             }
             cleanupSchedule = s.choice("EXPORT_CLEANUP_SCHEDULE", cleanupSchedule, "hourly", "daily", "weekly");
+            requireEncryption = s.bool("EXPORT_REQUIRE_ENCRYPTION", requireEncryption);
             if (s.has("EXPORT_FORMATS")) {
                 Set<String> f = new java.util.TreeSet<>();
                 for (String part : s.text("EXPORT_FORMATS", "").split(",")) {
@@ -406,6 +412,12 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             return this;
         }
 
+        /** @param value whether every export must have a {@code password} option; {@code false} @return this builder */
+        public Builder requireEncryption(boolean value) {
+            this.requireEncryption = value;
+            return this;
+        }
+
         /** @param value the formats offered, e.g. {@code Set.of("xlsx", "csv")}; empty (the default) for every one found @return this builder */
         public Builder formats(Set<String> value) {
             this.formats = Set.copyOf(value);
@@ -426,7 +438,8 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
                 throw new InvalidRequestException("Invalid sms-export configuration: " + String.join("; ", all) + ".");
             }
             return new ExportConfig(outputDirectory, maxRecords, overLimit, workers, queueCapacity, jobTimeout, fsync, discovery,
-                    metrics, metricsMaxBytes, metricsKeep, recoveryGrace, retentionDays, archivePath, cleanupSchedule, formats);
+                    metrics, metricsMaxBytes, metricsKeep, recoveryGrace, retentionDays, archivePath, cleanupSchedule, formats,
+                    requireEncryption);
         }
     }
 }

@@ -72,6 +72,21 @@ class ExportConfigTest {
     }
 
     @Test
+    void requireEncryptionRefusesExportsWithoutAPasswordAndAnEncryptedCsvIsAZip(@org.junit.jupiter.api.io.TempDir Path dir) {
+        try (ExportService s = ExportService.builder().config(Map.of("EXPORT_REQUIRE_ENCRYPTION", "true")).outputDirectory(dir)
+                .dataSource(Fixtures.memory(3)).build()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.submit(org.smsexport.ExportRequest.builder().type("students")
+                    .format("csv").build())).isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("EXPORT_REQUIRE_ENCRYPTION=true").hasMessageContaining("'password'");
+            org.smsexport.ExportOutcome o = s.run(org.smsexport.ExportRequest.builder().type("students").format("csv")
+                    .option("password", "s3cret-pass").build());
+            assertThat(o).isInstanceOf(org.smsexport.ExportOutcome.Completed.class);
+            assertThat(o.job().fileName()).hasValueSatisfying(n -> assertThat(n).endsWith(".csv.zip"));
+            assertThat(o.job().toString()).doesNotContain("s3cret-pass");
+        }
+    }
+
+    @Test
     void theServiceBuilderSettersAreTheConfigurationsOwn() {
         try (ExportService s = ExportService.builder().config(Map.of("EXPORT_WORKERS", "3", "EXPORT_MAX_RECORDS", "10"))
                 .maxRecords(20).outputDirectory(Path.of("target/config-test")).dataSource(Fixtures.memory(1)).build()) {

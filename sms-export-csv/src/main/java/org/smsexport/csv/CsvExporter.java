@@ -3,10 +3,10 @@ package org.smsexport.csv;
 import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
 import de.siegmar.fastcsv.writer.QuoteStrategies;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -16,14 +16,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import net.lingala.zip4j.io.outputstream.ZipOutputStream;
+import net.lingala.zip4j.model.ZipParameters;
+import net.lingala.zip4j.model.enums.AesKeyStrength;
+import net.lingala.zip4j.model.enums.CompressionMethod;
+import net.lingala.zip4j.model.enums.EncryptionMethod;
 import org.smsexport.Column;
 import org.smsexport.ColumnType;
 import org.smsexport.ExportFormat;
 import org.smsexport.spi.CellText;
 import org.smsexport.spi.ExportContext;
 import org.smsexport.spi.ExportSchema;
-import org.smsexport.spi.FormatOptions;
 import org.smsexport.spi.Exporter;
+import org.smsexport.spi.FormatOptions;
 import org.smsexport.spi.FormulaGuard;
 import org.smsexport.spi.RowCursor;
 import org.smsexport.spi.Utf8Writer;
@@ -84,7 +89,13 @@ public final class CsvExporter implements Exporter {
 
     @Override
     public Set<String> options() {
-        return Set.of("delimiter", "bom", "line_ending", "formula_guard", "header");
+        return Set.of("delimiter", "bom", "line_ending", "formula_guard", "header", "password");
+    }
+
+    /** @return {@code csv.zip} with a password: the CSV inside an AES-256 encrypted ZIP; {@code csv} otherwise */
+    @Override
+    public String extension(Map<String, String> options) {
+        return Settings.of(options).password != null ? "csv.zip" : "csv";
     }
 
     @Override
@@ -95,6 +106,38 @@ public final class CsvExporter implements Exporter {
     @Override
     public void write(ExportSchema schema, RowCursor rows, OutputStream out, ExportContext context) throws IOException {
         Settings s = Settings.of(context.options());
+        if (s.password == null) {
+            writeCsv(schema, rows, out, context, s);
+            return;
+        }
+        // encrypted as it is written: no clear copy of the CSV on disk at any point; the job's SHA-256 is the ZIP's
+        ZipParameters entry = new ZipParameters();
+        entry.setEncryptFiles(true);
+        entry.setEncryptionMethod(EncryptionMethod.AES);
+        entry.setAesKeyStrength(AesKeyStrength.KEY_STRENGTH_256);
+        entry.setCompressionMethod(CompressionMethod.DEFLATE);
+        entry.setFileNameInZip(schema.type().name() + "_" + context.jobId() + ".csv");
+        char[] password = s.password.toCharArray();
+        try (ZipOutputStream zip = new ZipOutputStream(new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush(); // the caller closes the file
+            }
+        }, password)) {
+            zip.putNextEntry(entry);
+            writeCsv(schema, rows, zip, context, s);
+            zip.closeEntry();
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
+    }
+
+    private void writeCsv(ExportSchema schema, RowCursor rows, OutputStream out, ExportContext context, Settings s) throws IOException {
         int n = schema.columns().size();
         RowFormatter mine = new RowFormatter(schema, s);
         if (s.bom) {
@@ -341,8 +384,10 @@ public final class CsvExporter implements Exporter {
         final LineDelimiter lineEnding;
         final boolean guard;
         final boolean header;
+        final String password;
 
-        private Settings(char delimiter, boolean bom, LineDelimiter lineEnding, boolean guard, boolean header) {
+        private Settings(char delimiter, boolean bom, LineDelimiter lineEnding, boolean guard, boolean header, String password) {
+            this.password = password;
             this.delimiter = delimiter;
             this.bom = bom;
             this.lineEnding = lineEnding;
@@ -369,8 +414,9 @@ public final class CsvExporter implements Exporter {
             LineDelimiter lineEnding = o.choice("line_ending", "crlf", "crlf", "lf").equals("lf") ? LineDelimiter.LF : LineDelimiter.CRLF;
             boolean guard = o.bool("formula_guard", true);
             boolean header = o.bool("header", true);
+            String password = o.secret("password");
             o.check();
-            return new Settings(delimiter, bom, lineEnding, guard, header);
+            return new Settings(delimiter, bom, lineEnding, guard, header, password);
         }
     }
 }

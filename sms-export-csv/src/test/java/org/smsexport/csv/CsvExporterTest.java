@@ -57,6 +57,55 @@ class CsvExporterTest {
     }
 
     @Test
+    void withAPasswordWritesTheCsvInAnAes256ZipThatSevenZipOpens(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String password = "Κωδικός-7z!";
+        RecordingContext context = RecordingContext.of(Map.of("password", password));
+        ByteArrayOutputStream out = new ByteArrayOutputStream() {
+            @Override
+            public void close() {
+                throw new AssertionError("the exporter must not close the caller's stream");
+            }
+        };
+        ExportSchema schema = ExportSchema.of(MIXED, Locale.ENGLISH, ZoneId.of("UTC"), Instant.EPOCH, Map.of());
+        List<Object[]> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            rows.add(new Object[] {"Ελένη " + i, (long) i, 9.5, LocalDate.of(2026, 1, 31), null, true});
+        }
+        new CsvExporter().write(schema, RowCursor.of(rows), out, context);
+        byte[] zip = out.toByteArray();
+        assertThat(new String(zip, 0, 2, StandardCharsets.ISO_8859_1)).isEqualTo("PK");
+        assertThat(new String(zip, StandardCharsets.ISO_8859_1)).as("nothing readable without the password").doesNotContain("Ελένη")
+                .doesNotContain("name,n,grade");
+        assertThat(new CsvExporter().extension(Map.of("password", password))).isEqualTo("csv.zip");
+        assertThat(new CsvExporter().extension(Map.of())).isEqualTo("csv");
+
+        java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("export.csv.zip"), zip);
+        java.nio.file.Path sevenZip = java.nio.file.Path.of("/usr/bin/7z");
+        if (!java.nio.file.Files.isExecutable(sevenZip)) {
+            assertThat(System.getenv("CI")).as(".ci/run installs p7zip-full").isNull();
+            org.junit.jupiter.api.Assumptions.abort("7z is not installed (apt-get install p7zip-full)");
+        }
+        Process wrong = new ProcessBuilder(sevenZip.toString(), "x", "-y", "-pwrong", "-o" + dir.resolve("wrong"), file.toString())
+                .redirectErrorStream(true).start();
+        wrong.getInputStream().readAllBytes();
+        assertThat(wrong.waitFor()).as("the wrong password opens nothing").isNotZero();
+        Process right = new ProcessBuilder(sevenZip.toString(), "x", "-y", "-p" + password, "-o" + dir.resolve("out"), file.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(right.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(right.waitFor()).as(log).isZero();
+        Process list = new ProcessBuilder(sevenZip.toString(), "l", "-slt", "-p" + password, file.toString()).redirectErrorStream(true).start();
+        String listing = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(list.waitFor()).isZero();
+        assertThat(listing).as("7-Zip's word for the entry's method").contains("Encrypted = +").contains("AES-256");
+        List<String> lines = java.nio.file.Files.readAllLines(dir.resolve("out").resolve("mixed_" + context.jobId() + ".csv"));
+        assertThat(lines).hasSize(3_001);
+        assertThat(lines.get(0)).isEqualTo("\uFEFFName,N,Grade,Day,At,Ok");
+        assertThat(lines.get(3_000)).isEqualTo("Ελένη 2999,2999,9.50,2026-01-31,,true");
+        assertThat(context.toString()).doesNotContain(password);
+    }
+
+    @Test
     void writesBomHeaderAndCrlfByDefault() throws IOException {
         String csv = write(Map.of(), ZoneId.of("UTC"), new Object[] {"Ελένη", 1L, 9.5, LocalDate.of(2026, 1, 31),
             Instant.parse("2026-01-31T10:30:00Z"), true});

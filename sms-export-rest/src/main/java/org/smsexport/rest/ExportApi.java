@@ -641,8 +641,10 @@ public final class ExportApi {
             throw new HttpError(409, "not_ready", "The export is " + job.status().id() + "; there is no file to download.");
         }
         Path file = exports.file(job.id());
-        String media = exports.formats().stream().filter(f -> f.id().equals(job.format())).map(ExportFormat::mediaType).findFirst()
-                .orElse("application/octet-stream");
+        // an encrypted CSV is a ZIP, whatever the format says
+        String media = file.getFileName().toString().endsWith(".zip") ? "application/zip"
+                : exports.formats().stream().filter(f -> f.id().equals(job.format())).map(ExportFormat::mediaType).findFirst()
+                        .orElse("application/octet-stream");
         String name = file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
         ex.setHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
         ex.setHeader("X-Content-Type-Options", "nosniff");

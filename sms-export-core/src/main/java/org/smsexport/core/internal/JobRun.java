@@ -86,7 +86,7 @@ final class JobRun {
         rj.timeout = timers.schedule(() -> rj.stop(RunningJob.StopReason.TIMED_OUT), config.jobTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
         listeners.started(job);
-        String ext = p.exporter().format().extension();
+        String ext = p.exporter().extension(p.request().options());
         Path dir = config.outputDirectory();
         ExportOutcome outcome;
         Optional<Path> published = Optional.empty();

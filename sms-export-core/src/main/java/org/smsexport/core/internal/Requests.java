@@ -72,6 +72,10 @@ final class Requests {
                         + type.columns().stream().map(c -> c.key()).toList() + ".");
             }
         }
+        if (config.requireEncryption() && !r.options().containsKey("password")) {
+            problems.add("This service encrypts every export (EXPORT_REQUIRE_ENCRYPTION=true): give the option 'password'"
+                    + (exporter.options().contains("password") ? "." : "; format '" + exporter.format().id() + "' has none, so choose one that does."));
+        }
         if (problems.isEmpty()) {
             try {
                 exporter.validateOptions(r.options());

@@ -7,17 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Optional;
 import org.smsexport.ExportMetrics;
 import org.smsexport.ExportOutcome;
 import org.smsexport.ExportRequest;
 import org.smsexport.ExportType;
+import org.smsexport.JobId;
 import org.smsexport.core.ExportService;
 import org.smsexport.core.InMemoryDataSource;
+import org.smsexport.core.PerformanceMonitor;
 import org.smsexport.core.PerformanceStats;
 
 /** The README's quick start, compiled and run; and a check that the README still shows exactly this code. */
@@ -57,6 +59,28 @@ class QuickStartTest {
         assertThat(slow).hasSize(1);
     }
 
+    ExportMetrics tracking(ExportService exports, Path file, long rows) {
+        // BEGIN tracking
+        PerformanceMonitor monitor = exports.performance();
+        PerformanceMonitor.Tracking t = monitor.startTracking(JobId.random(), "students", "csv", "alice");
+        // … the host writes its file …
+        monitor.endTracking(t.records(rows), file, null);   // or an error message: recorded as failed
+        // END tracking
+        return monitor.performanceStats(Optional.of("students"), 1).successful() == 1 ? monitor.slowestExports(1).get(0) : null;
+    }
+
+    @Test
+    void theTrackingExampleRecordsTheHostsOwnExport() throws Exception {
+        try (ExportService exports = ExportService.builder().outputDirectory(tmp).dataSource(InMemoryDataSource.builder()
+                .rows(ExportType.STUDENTS, List.<Object[]>of()).build()).build()) {
+            Path file = Files.writeString(tmp.resolve("own.csv"), "id\n1\n");
+            ExportMetrics m = tracking(exports, file, 1);
+            assertThat(m).isNotNull();
+            assertThat(m.totalRecords()).isEqualTo(1);
+            assertThat(m.fileSizeBytes()).isEqualTo(Files.size(file));
+        }
+    }
+
     @Test
     void theMaintenanceExampleRuns() {
         try (ExportService exports = ExportService.builder().outputDirectory(tmp).dataSource(InMemoryDataSource.builder()
@@ -87,5 +111,8 @@ class QuickStartTest {
         Matcher m2 = Pattern.compile("// BEGIN maintenance\\n(.*?)\\n\\s*// END maintenance", Pattern.DOTALL).matcher(source);
         assertThat(m2.find()).isTrue();
         assertThat(readme).as("README maintenance example").contains(m2.group(1).stripIndent().strip());
+        Matcher m3 = Pattern.compile("// BEGIN tracking\\n(.*?)\\n\\s*// END tracking", Pattern.DOTALL).matcher(source);
+        assertThat(m3.find()).isTrue();
+        assertThat(readme).as("README tracking example").contains(m3.group(1).stripIndent().strip());
     }
 }
