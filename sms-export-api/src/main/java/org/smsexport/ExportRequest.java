@@ -143,8 +143,22 @@ public final class ExportRequest {
         private ZoneId zone = ZoneOffset.UTC;
         private final Map<String, String> options = new LinkedHashMap<>();
         private Instant changedSince;
+        private ExportTemplate template;
+        private boolean localeSet;
 
         private Builder() {
+        }
+
+        /**
+         * Takes a template's type, format, filters, options and locale; what this builder sets itself wins,
+         * whatever the order of the calls (filters and options merge key by key).
+         *
+         * @param value the template
+         * @return this builder
+         */
+        public Builder template(ExportTemplate value) {
+            this.template = Objects.requireNonNull(value, "template");
+            return this;
         }
 
         /**
@@ -243,6 +257,7 @@ public final class ExportRequest {
          */
         public Builder locale(Locale value) {
             this.locale = value;
+            this.localeSet = true;
             return this;
         }
 
@@ -288,6 +303,15 @@ public final class ExportRequest {
          * @throws InvalidRequestException listing every missing or malformed value at once
          */
         public ExportRequest build() {
+            if (template != null) {
+                type = type != null ? type : template.type();
+                format = format != null ? format : template.format();
+                template.filters().forEach(filters::putIfAbsent);
+                template.options().forEach(options::putIfAbsent);
+                if (!localeSet && template.locale().isPresent()) {
+                    locale = template.locale().get();
+                }
+            }
             List<String> problems = new ArrayList<>();
             if (type == null || type.isBlank()) {
                 problems.add("type is required (e.g. students, courses, grades)");

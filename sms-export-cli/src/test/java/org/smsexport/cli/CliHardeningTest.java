@@ -90,7 +90,7 @@ class CliHardeningTest {
         String csv = Files.readString(Path.of(new ObjectMapper().readTree(r.out()).get("file").asText()));
         assertThat(csv).startsWith("ID;Course Code;Course Name;");
         assertOneLine(run("export", "--type", "courses", "--format", "csv", "--option", "colour=red", "--db", db(), "--out", out.toString()),
-                "Unknown option 'colour' for format 'csv'. Valid options: [bom, delimiter, formula_guard, header, line_ending].");
+                "Unknown option 'colour' for format 'csv'. Valid options: [bom, delimiter, formula_guard, header, line_ending, password].");
         assertOneLine(run("export", "--type", "courses", "--format", "pdf", "--locale", "xx", "--db", db(), "--out", out.toString()),
                 "Unknown locale 'xx' for courses. Available: [el, en].");
         assertOneLine(run("schedule", "add", "--type", "courses", "--format", "pdf", "--frequency", "daily", "--option",

@@ -52,11 +52,44 @@ public final class ExportService implements AutoCloseable {
     private final JobEngine engine;
     private final ExportMaintenance maintenance;
     private final DownloadLinks links;
+    private final org.smsexport.spi.TemplateStore templates;
 
-    private ExportService(JobEngine engine, ExportMaintenance maintenance, DownloadLinks links) {
+    private ExportService(JobEngine engine, ExportMaintenance maintenance, DownloadLinks links, org.smsexport.spi.TemplateStore templates) {
+        this.templates = templates;
         this.engine = engine;
         this.maintenance = maintenance;
         this.links = links;
+    }
+
+    /** @return where export templates are kept ({@link Builder#templateStore}; in memory by default) */
+    public org.smsexport.spi.TemplateStore templates() {
+        return templates;
+    }
+
+    /**
+     * Stores a new template after checking it as a request made from it would be checked.
+     *
+     * @param template the template
+     * @throws org.smsexport.InvalidRequestException naming every problem (type, format, filters, options, locale)
+     * @throws org.smsexport.DuplicateTemplateException when its owner has one of that name
+     */
+    public void saveTemplate(org.smsexport.ExportTemplate template) {
+        validate(ExportRequest.builder().template(template).owner(template.owner()).build());
+        if (templates.find(template.owner(), template.name()).isPresent()) {
+            throw new org.smsexport.DuplicateTemplateException(template.owner(), template.name());
+        }
+        templates.insert(template);
+    }
+
+    /**
+     * Replaces a template after checking it.
+     *
+     * @param template the new values
+     * @return whether there was one of that owner and name
+     */
+    public boolean updateTemplate(org.smsexport.ExportTemplate template) {
+        validate(ExportRequest.builder().template(template).owner(template.owner()).build());
+        return templates.update(template);
     }
 
     /** @return the download link signer, when {@link Builder#downloadLinks} configured one */
@@ -269,6 +302,7 @@ public final class ExportService implements AutoCloseable {
         private final List<Notifier> notifiers = new ArrayList<>();
         private final List<MetricsSink> sinks = new ArrayList<>();
         private JobStore jobStore;
+        private org.smsexport.spi.TemplateStore templateStore;
         private Clock clock = Clock.systemUTC();
         private Executor executor;
         private ClassLoader classLoader;
@@ -388,6 +422,15 @@ public final class ExportService implements AutoCloseable {
          */
         public Builder recoveryGrace(Duration value) {
             overrides.add(c -> c.recoveryGrace(value));
+            return this;
+        }
+
+        /**
+         * @param value where export templates are kept; in memory by default ({@code JdbcTemplateStore} in a database)
+         * @return this builder
+         */
+        public Builder templateStore(org.smsexport.spi.TemplateStore value) {
+            this.templateStore = Objects.requireNonNull(value, "templateStore");
             return this;
         }
 
@@ -567,7 +610,8 @@ public final class ExportService implements AutoCloseable {
                 }
                 engine.links(links, linkUrl);
             }
-            return new ExportService(engine, new ExportMaintenance(store, effective, clock), links);
+            return new ExportService(engine, new ExportMaintenance(store, effective, clock), links,
+                    templateStore != null ? templateStore : new InMemoryTemplateStore());
         }
 
     }

@@ -95,7 +95,7 @@ class BadInputTest {
     void rejectsUnknownAndBadOptionsListingChoices() {
         assertThatThrownBy(() -> exports.submit(students().option("seperator", ";").build()))
                 .isInstanceOf(InvalidRequestException.class)
-                .hasMessage("Unknown option 'seperator' for format 'csv'. Valid options: [bom, delimiter, formula_guard, header, line_ending].");
+                .hasMessage("Unknown option 'seperator' for format 'csv'. Valid options: [bom, delimiter, formula_guard, header, line_ending, password].");
         assertThatThrownBy(() -> exports.submit(students().option("delimiter", "#").option("bom", "maybe").build()))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("Option 'delimiter' has value '#'; expected one of [comma, semicolon, tab, pipe].")

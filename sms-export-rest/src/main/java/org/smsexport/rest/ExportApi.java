@@ -59,6 +59,7 @@ public final class ExportApi {
     private static final Pattern DOWNLOAD = Pattern.compile("/api/v1/export-jobs/([^/]+)/download");
     private static final Pattern SCHEDULE_ACTION = Pattern.compile("/api/v1/import-export/schedules/([^/]+)/(pause|resume|run|runs)");
     private static final String BASE = "/api/v1/import-export";
+    private static final String TEMPLATES = "/api/v1/import-export/templates";
     private static final String SCHEDULES = "/api/v1/import-export/schedules";
 
     private final ExportService exports;
@@ -113,7 +114,7 @@ public final class ExportApi {
         } catch (HttpError e) {
             e.headers.forEach(ex::setHeader);
             error(ex, e.status, e.code, e.getMessage());
-        } catch (DuplicateScheduleException e) {
+        } catch (DuplicateScheduleException | org.smsexport.DuplicateTemplateException e) {
             error(ex, 409, "conflict", e.getMessage());
         } catch (ScheduleNotFoundException e) {
             error(ex, 404, "not_found", "No such schedule.");
@@ -144,6 +145,10 @@ public final class ExportApi {
         if (download.matches()) {
             allow(method, "GET");
             download(ex, download.group(1));
+            return;
+        }
+        if (path.equals(TEMPLATES) || path.startsWith(TEMPLATES + "/")) {
+            templates(ex, path, method);
             return;
         }
         if (path.equals(BASE + "/types")) {
@@ -345,6 +350,12 @@ public final class ExportApi {
     private void submit(Exchange ex, ApiUser u) throws IOException, HttpError {
         JsonNode body = body(ex);
         ExportRequest.Builder r = ExportRequest.builder().owner(u.name()).type(text(body, "export_type")).format(text(body, "export_format"));
+        String template = text(body, "template");
+        if (template != null) {
+            // the template's values; what the body sets itself wins, filters and options key by key
+            r.template(exports.templates().find(u.name(), template)
+                    .orElseThrow(() -> new HttpError(404, "not_found", "No template '" + template + "'.")));
+        }
         JsonNode filters = body.get("filters");
         if (filters != null && !filters.isNull()) {
             if (!filters.isObject()) {
@@ -463,6 +474,86 @@ public final class ExportApi {
         } catch (NumberFormatException e) {
             throw new HttpError(400, "bad_request", "'" + key + "' must be a whole number, got '" + v + "'.");
         }
+    }
+
+    /** The seed's templates, owner-scoped: create, list, read, replace, delete. */
+    private void templates(Exchange ex, String path, String method) throws IOException, HttpError {
+        ApiUser u;
+        if (path.equals(TEMPLATES)) {
+            allow(method, "GET", "POST");
+            u = user(ex);
+            if (method.equals("POST")) {
+                JsonNode body = body(ex);
+                String name = text(body, "name");
+                if (name == null) {
+                    throw new HttpError(400, "bad_request", "'name' is required: 1 to 64 characters from a-z, 0-9, '_' and '-'.");
+                }
+                org.smsexport.ExportTemplate t = template(body, name, u, java.time.Instant.now(), null);
+                exports.saveTemplate(t);
+                ok(ex, 201, templateJson(t));
+            } else {
+                List<Map<String, Object>> items = new ArrayList<>();
+                for (org.smsexport.ExportTemplate t : exports.templates().list(u.admin() ? null : u.name())) {
+                    items.add(templateJson(t));
+                }
+                ok(ex, 200, Map.of("items", items, "total", items.size()));
+            }
+            return;
+        }
+        allow(method, "GET", "PUT", "DELETE");
+        u = user(ex);
+        String name = decode(path.substring(TEMPLATES.length() + 1));
+        org.smsexport.ExportTemplate existing = exports.templates().find(u.name(), name)
+                .orElseThrow(() -> new HttpError(404, "not_found", "No template '" + name + "'."));
+        switch (method) {
+            case "GET":
+                ok(ex, 200, templateJson(existing));
+                break;
+            case "PUT":
+                org.smsexport.ExportTemplate changed = template(body(ex), name, u, existing.createdAt(), existing);
+                exports.updateTemplate(changed);
+                ok(ex, 200, templateJson(changed));
+                break;
+            default:
+                exports.templates().delete(u.name(), name);
+                ok(ex, 200, Map.of("name", name, "deleted", true));
+        }
+    }
+
+    private org.smsexport.ExportTemplate template(JsonNode body, String name, ApiUser u, java.time.Instant created,
+            org.smsexport.ExportTemplate before) throws HttpError {
+        Map<String, String> filters = new LinkedHashMap<>();
+        JsonNode f = body.get("filters");
+        if (f != null && !f.isNull()) {
+            if (!f.isObject()) {
+                throw new HttpError(400, "bad_request", "'filters' must be an object of key: value.");
+            }
+            f.properties().forEach(e -> filters.put(e.getKey(), e.getValue().asText()));
+        }
+        String type = text(body, "export_type");
+        String format = text(body, "export_format");
+        if ((type == null || format == null) && before == null) {
+            throw new HttpError(400, "bad_request", "'export_type' and 'export_format' are required.");
+        }
+        String locale = text(body, "locale");
+        return new org.smsexport.ExportTemplate(name, u.name(), type != null ? type : before.type(), format != null ? format : before.format(),
+                filters, options(body), Optional.ofNullable(locale).map(Locale::forLanguageTag), Optional.ofNullable(text(body, "description")),
+                created, java.time.Instant.now());
+    }
+
+    private static Map<String, Object> templateJson(org.smsexport.ExportTemplate t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", t.name());
+        m.put("owner", t.owner());
+        m.put("export_type", t.type());
+        m.put("export_format", t.format());
+        m.put("filters", t.filters());
+        m.put("options", t.options());
+        m.put("locale", t.locale().map(Locale::toLanguageTag).orElse(null));
+        m.put("description", t.description().orElse(null));
+        m.put("created_at", t.createdAt().toString());
+        m.put("updated_at", t.updatedAt().toString());
+        return m;
     }
 
     /** Every type and format with what a form needs: columns, filters with their value types and choices, options. */

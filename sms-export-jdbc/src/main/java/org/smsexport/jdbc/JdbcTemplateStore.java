@@ -1,0 +1,170 @@
+package org.smsexport.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.smsexport.DuplicateTemplateException;
+import org.smsexport.ExportTemplate;
+import org.smsexport.spi.TemplateStore;
+
+/**
+ * Export templates in the table {@code export_templates} (created when missing), keyed by owner and name, so every
+ * node of a service sees the same templates. Thread-safe: each call takes its own connection.
+ */
+public final class JdbcTemplateStore implements TemplateStore {
+
+    private static final String COLUMNS = "owner_id, name, export_type, export_format, filters, options, locale, description, "
+            + "created_at, updated_at";
+
+    private final DataSource db;
+
+    private JdbcTemplateStore(DataSource db) {
+        this.db = db;
+    }
+
+    /**
+     * @param db the database
+     * @return the store, its table created when missing
+     */
+    public static JdbcTemplateStore create(DataSource db) {
+        JdbcTemplateStore store = new JdbcTemplateStore(db);
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS export_templates (owner_id VARCHAR(200) NOT NULL, name VARCHAR(64) NOT NULL, "
+                    + "export_type VARCHAR(63) NOT NULL, export_format VARCHAR(32) NOT NULL, filters VARCHAR(4000), "
+                    + "options VARCHAR(4000), locale VARCHAR(35), description VARCHAR(1000), "
+                    + "created_at TIMESTAMP WITH TIME ZONE NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                    + "PRIMARY KEY (owner_id, name))");
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        } catch (SQLException e) {
+            throw Sql.error("creating the table export_templates", e);
+        }
+        return store;
+    }
+
+    @Override
+    public void insert(ExportTemplate t) {
+        if (find(t.owner(), t.name()).isPresent()) {
+            throw new DuplicateTemplateException(t.owner(), t.name());
+        }
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO export_templates (" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            bind(ps, t);
+            ps.executeUpdate();
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                throw new DuplicateTemplateException(t.owner(), t.name()); // a second node inserted it meanwhile
+            }
+            throw Sql.error("storing template " + t.name(), e);
+        }
+    }
+
+    @Override
+    public Optional<ExportTemplate> find(String owner, String name) {
+        List<ExportTemplate> found = query("SELECT " + COLUMNS + " FROM export_templates WHERE owner_id = ? AND name = ?", owner, name);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    @Override
+    public List<ExportTemplate> list(String owner) {
+        return owner == null ? query("SELECT " + COLUMNS + " FROM export_templates ORDER BY owner_id, name")
+                : query("SELECT " + COLUMNS + " FROM export_templates WHERE owner_id = ? ORDER BY name", owner);
+    }
+
+    @Override
+    public boolean update(ExportTemplate t) {
+        return change("UPDATE export_templates SET export_type = ?, export_format = ?, filters = ?, options = ?, locale = ?, "
+                + "description = ?, updated_at = ? WHERE owner_id = ? AND name = ?", ps -> {
+                    ps.setString(1, t.type());
+                    ps.setString(2, t.format());
+                    ps.setString(3, JdbcJobStore.encode(t.filters()));
+                    ps.setString(4, JdbcJobStore.encode(t.options()));
+                    ps.setString(5, t.locale().map(Locale::toLanguageTag).orElse(null));
+                    ps.setString(6, t.description().orElse(null));
+                    ps.setObject(7, time(t.updatedAt()));
+                    ps.setString(8, t.owner());
+                    ps.setString(9, t.name());
+                });
+    }
+
+    @Override
+    public boolean delete(String owner, String name) {
+        return change("DELETE FROM export_templates WHERE owner_id = ? AND name = ?", ps -> {
+            ps.setString(1, owner);
+            ps.setString(2, name);
+        });
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private boolean change(String sql, Binder binder) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            int n = ps.executeUpdate();
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            return n > 0;
+        } catch (SQLException e) {
+            throw Sql.error("changing a template", e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, ExportTemplate t) throws SQLException {
+        ps.setString(1, t.owner());
+        ps.setString(2, t.name());
+        ps.setString(3, t.type());
+        ps.setString(4, t.format());
+        ps.setString(5, JdbcJobStore.encode(t.filters()));
+        ps.setString(6, JdbcJobStore.encode(t.options()));
+        ps.setString(7, t.locale().map(Locale::toLanguageTag).orElse(null));
+        ps.setString(8, t.description().orElse(null));
+        ps.setObject(9, time(t.createdAt()));
+        ps.setObject(10, time(t.updatedAt()));
+    }
+
+    private List<ExportTemplate> query(String sql, String... params) {
+        List<ExportTemplate> out = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ExportTemplate(rs.getString(2), rs.getString(1), rs.getString(3), rs.getString(4), map(rs.getString(5)),
+                            map(rs.getString(6)), Optional.ofNullable(rs.getString(7)).map(Locale::forLanguageTag),
+                            Optional.ofNullable(rs.getString(8)), rs.getObject(9, OffsetDateTime.class).toInstant(),
+                            rs.getObject(10, OffsetDateTime.class).toInstant()));
+                }
+            }
+        } catch (SQLException e) {
+            throw Sql.error("reading templates", e);
+        }
+        return out;
+    }
+
+    private static Map<String, String> map(String text) {
+        return text == null || text.isEmpty() ? Map.of() : JdbcJobStore.decode(text);
+    }
+
+    private static OffsetDateTime time(java.time.Instant t) {
+        return t.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+    }
+}
