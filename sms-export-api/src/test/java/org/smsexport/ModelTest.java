@@ -107,6 +107,30 @@ class ModelTest {
     }
 
     @Test
+    void aRequestFromATemplateKeepsItsOwnValuesWhateverTheOrder() {
+        Instant t0 = Instant.parse("2026-11-26T08:00:00Z");
+        ExportTemplate template = new ExportTemplate("weekly", "alice", "students", "csv", Map.of("status", "active", "study_year", "1"),
+                Map.of("delimiter", "semicolon", "bom", "false"), java.util.Optional.of(Locale.forLanguageTag("el")), java.util.Optional.empty(),
+                t0, t0);
+        ExportRequest r = ExportRequest.builder().filter("study_year", "2").template(template).option("bom", "true").build();
+        assertThat(r.type()).isEqualTo("students");
+        assertThat(r.format()).isEqualTo("csv");
+        assertThat(r.filters()).containsEntry("status", "active").containsEntry("study_year", "2");
+        assertThat(r.options()).containsEntry("delimiter", "semicolon").containsEntry("bom", "true");
+        assertThat(r.locale().getLanguage()).isEqualTo("el");
+        assertThat(ExportRequest.builder().template(template).locale(Locale.ENGLISH).format("pdf").build())
+                .satisfies(x -> {
+                    assertThat(x.locale()).isEqualTo(Locale.ENGLISH);
+                    assertThat(x.format()).isEqualTo("pdf");
+                });
+        assertThatThrownBy(() -> new ExportTemplate("weekly", "a", "students", "csv", Map.of(), Map.of("password", "x"),
+                java.util.Optional.empty(), java.util.Optional.empty(), t0, t0)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("cannot be kept in a template");
+        assertThatThrownBy(() -> new ExportTemplate("Weekly Active", "a", "students", "csv", Map.of(), Map.of(), java.util.Optional.empty(),
+                java.util.Optional.empty(), t0, t0)).hasMessageContaining("1 to 64 characters");
+    }
+
+    @Test
     void searchKeysIgnoreCaseAndAccents() {
         assertThat(FilterSpec.searchKey("ΕΛΈΝΗ")).isEqualTo(FilterSpec.searchKey("ελενη"));
         assertThat(FilterSpec.searchKey("Νικόλαος")).isEqualTo("νικολαοσ");

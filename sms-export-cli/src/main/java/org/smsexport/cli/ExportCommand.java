@@ -26,10 +26,14 @@ final class ExportCommand extends Common implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--type", required = true, description = "students, courses, grades, enrollments or attendance.")
+    @Option(names = "--template", paramLabel = "NAME", description = "Start from a saved template ('sms-export template list'); "
+            + "--type, --format, --filter, --option and --locale given here win.")
+    String template;
+
+    @Option(names = "--type", description = "students, courses, grades, enrollments or attendance (required without --template).")
     String type;
 
-    @Option(names = "--format", required = true, description = "csv, xlsx (excel) or pdf.")
+    @Option(names = "--format", description = "csv, xlsx (excel) or pdf (required without --template).")
     String format;
 
     @Option(names = "--filter", paramLabel = "KEY=VALUE", description = "A filter, repeatable: --filter status=active.")
@@ -53,25 +57,37 @@ final class ExportCommand extends Common implements Callable<Integer> {
             + "EXPORT_MAX_RECORDS, else no limit).")
     Long maxRecords;
 
-    @Option(names = "--locale", defaultValue = "en", description = "Language of headers: en or el (default ${DEFAULT-VALUE}).")
+    @Option(names = "--locale", description = "Language of headers: en or el (default: the template's, else en).")
     String locale;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ExportType exportType = builtInType(type);
+        if (template == null && (type == null || format == null)) {
+            throw new org.smsexport.InvalidRequestException("Missing required option: " + (type == null ? "'--type=<type>'" : "'--format=<format>'")
+                    + " (or --template NAME).");
+        }
         ExportRequest.Builder request = ExportRequest.builder().type(type).format(format).filters(filters).options(options)
-                .owner("cli").locale(Locale.forLanguageTag(locale));
+                .owner(TemplateCommand.OWNER);
+        if (locale != null) {
+            request.locale(Locale.forLanguageTag(locale));
+        }
         if (limit != null) {
             request.limit(limit);
         }
         if (notify != null) {
             request.notifyEmail(notify);
         }
-        ExportRequest built = request.build();
         Path outDir = database.exportsDir();
         javax.sql.DataSource db = database.open();
+        if (template != null) {
+            request.template(org.smsexport.jdbc.JdbcTemplateStore.create(db).find(TemplateCommand.OWNER, template)
+                    .orElseThrow(() -> new org.smsexport.InvalidRequestException("No template '" + template
+                            + "'. 'sms-export template list' shows them.")));
+        }
+        ExportRequest built = request.build();
+        ExportType exportType = builtInType(built.type());
         JdbcDataSource source = JdbcDataSource.of(db);
         Path created = DatabaseOptions.firstMissing(outDir);
         ExportOutcome outcome;

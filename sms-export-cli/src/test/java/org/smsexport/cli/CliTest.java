@@ -198,9 +198,44 @@ class CliTest {
     }
 
     @Test
+    void savesTemplatesAndExportsFromThemWithOverrides() throws Exception {
+        String db = DemoCommand.url(demo(), true) + ";USER=sa";
+        Path out = dir.resolve("from-template");
+        Cli.Run add = run("template", "add", "active_students", "--type", "students", "--format", "csv", "--filter", "status=active",
+                "--option", "delimiter=semicolon", "--description", "For the office", "--db", db, "--json");
+        assertThat(add.code()).as(add.err()).isZero();
+        assertThat(new ObjectMapper().readTree(add.out()).get("filters").get("status").asText()).isEqualTo("active");
+        Cli.Run again = run("template", "add", "active_students", "--type", "students", "--format", "csv", "--db", db);
+        assertThat(again.code()).isEqualTo(2);
+        assertThat(again.err()).contains("exists already");
+        assertThat(run("template", "add", "Bad Name", "--type", "students", "--format", "csv", "--db", db).err()).contains("1 to 64 characters");
+        assertThat(run("template", "add", "secret", "--type", "students", "--format", "csv", "--option", "password=x1234567", "--db", db).err())
+                .contains("cannot be kept in a template");
+        assertThat(run("template", "add", "wrong", "--type", "students", "--format", "csv", "--filter", "colour=red", "--db", db).err())
+                .as("checked as an export would be").contains("Unknown filter 'colour'");
+        assertThat(run("template", "list", "--db", db).out()).contains("active_students", "For the office");
+        assertThat(run("template", "show", "active_students", "--db", db).out()).contains("delimiter=semicolon");
+
+        Cli.Run export = run("export", "--template", "active_students", "--filter", "study_year=2", "--db", db, "--out", out.toString(),
+                "--json");
+        assertThat(export.code()).as(export.err()).isZero();
+        List<String> csv = Files.readAllLines(Path.of(new ObjectMapper().readTree(export.out()).get("file").asText()));
+        assertThat(csv.get(0)).as("the template's semicolon").contains(";First Name;");
+        assertThat(csv.subList(1, csv.size())).isNotEmpty().allSatisfy(l -> assertThat(l).endsWith(";active").contains(";2;"));
+        Cli.Run pdf = run("export", "--template", "active_students", "--format", "pdf", "--option", "delimiter=comma", "--db", db, "--out",
+                out.toString(), "--json");
+        assertThat(pdf.code()).as("the command line's format wins; the template's CSV option is refused for PDF").isEqualTo(2);
+        assertThat(pdf.err()).contains("Unknown option 'delimiter' for format 'pdf'");
+        assertThat(run("export", "--template", "nope", "--db", db, "--out", out.toString()).err()).contains("No template 'nope'");
+
+        assertThat(run("template", "delete", "active_students", "--db", db).out()).contains("Deleted template active_students");
+        assertThat(run("template", "list", "--db", db).out()).contains("No templates.");
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"demo", "export", "schedule add", "schedule list", "schedule preview", "schedule cancel",
-            "scheduler run"}) {
+            "scheduler run", "template add", "template list", "template show", "template delete"}) {
             Cli.Run r = run((command + " --help").split(" "));
             assertThat(r.code()).isZero();
             assertThat(r.out()).contains("Usage: sms-export " + command);

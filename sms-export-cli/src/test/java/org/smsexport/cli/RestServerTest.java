@@ -219,6 +219,36 @@ class RestServerTest {
     }
 
     @Test
+    void templatesAreOwnerScopedAndExportsStartFromThem() throws Exception {
+        String body = "{\"name\":\"weekly_active\",\"export_type\":\"students\",\"export_format\":\"csv\","
+                + "\"filters\":{\"status\":\"active\"},\"options\":{\"delimiter\":\"semicolon\"},\"description\":\"Mondays\"}";
+        HttpResponse<String> created = call("POST", "/api/v1/import-export/templates", "alice-secret", body);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(call("POST", "/api/v1/import-export/templates", "alice-secret", body).statusCode()).as("duplicate").isEqualTo(409);
+        assertThat(call("POST", "/api/v1/import-export/templates", "alice-secret", body.replace("semicolon\"", "semicolon\",\"password\":\"x\""))
+                .statusCode()).as("no passwords").isEqualTo(400);
+        assertThat(call("GET", "/api/v1/import-export/templates/weekly_active", "bob-secret-1", null).statusCode()).isEqualTo(404);
+        assertThat(data(call("GET", "/api/v1/import-export/templates", "bob-secret-1", null)).get("total").asInt()).isZero();
+        assertThat(data(call("GET", "/api/v1/import-export/templates", "root-secret", null)).get("total").asInt()).isEqualTo(1);
+
+        HttpResponse<String> job = call("POST", "/api/v1/import-export/exports", "alice-secret",
+                "{\"template\":\"weekly_active\",\"filters\":{\"study_year\":2}}");
+        assertThat(job.statusCode()).as(job.body()).isEqualTo(202);
+        JsonNode done = awaitDone("alice-secret", data(job).get("id").asText());
+        assertThat(done.get("status").asText()).isEqualTo("completed");
+        String csv = http.send(java.net.http.HttpRequest.newBuilder(URI.create(done.get("download_url").asText()
+                .replace("http://localhost", "http://127.0.0.1"))).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(csv.lines().skip(1)).isNotEmpty().allSatisfy(l -> assertThat(l).endsWith(";active").contains(";2;"));
+
+        HttpResponse<String> changed = call("PUT", "/api/v1/import-export/templates/weekly_active", "alice-secret",
+                "{\"export_type\":\"courses\",\"export_format\":\"xlsx\"}");
+        assertThat(data(changed).get("export_type").asText()).isEqualTo("courses");
+        assertThat(call("POST", "/api/v1/import-export/exports", "alice-secret", "{\"template\":\"nope\"}").statusCode()).isEqualTo(404);
+        assertThat(data(call("DELETE", "/api/v1/import-export/templates/weekly_active", "alice-secret", null)).get("deleted").asBoolean()).isTrue();
+        assertThat(call("GET", "/api/v1/import-export/templates/weekly_active", "alice-secret", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void exportsAndDownloadsEveryTypeAndFormat() throws Exception {
         for (ExportType t : ExportType.builtIns()) {
             for (String format : List.of("csv", "xlsx", "pdf")) {

@@ -50,6 +50,29 @@ class JdbcJobStoreTest {
 
     @ParameterizedTest
     @EnumSource(Databases.class)
+    void keepsTemplatesPerOwner(Databases database) {
+        JdbcTemplateStore store = JdbcTemplateStore.create(database.fresh());
+        org.smsexport.ExportTemplate t = new org.smsexport.ExportTemplate("weekly_active", "alice", "students", "csv",
+                Map.of("status", "active", "search", "Ελένη=x\ny"), Map.of("delimiter", "semicolon"),
+                java.util.Optional.of(java.util.Locale.forLanguageTag("el")), java.util.Optional.of("Mondays"), T, T);
+        store.insert(t);
+        assertThat(store.find("alice", "weekly_active")).hasValue(t);
+        assertThat(store.find("bob", "weekly_active")).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.insert(t)).isInstanceOf(org.smsexport.DuplicateTemplateException.class);
+        store.insert(new org.smsexport.ExportTemplate("weekly_active", "bob", "grades", "pdf", Map.of(), Map.of(), java.util.Optional.empty(),
+                java.util.Optional.empty(), T, T));
+        assertThat(store.list("alice")).hasSize(1);
+        assertThat(store.list(null)).extracting(org.smsexport.ExportTemplate::owner).containsExactly("alice", "bob");
+        org.smsexport.ExportTemplate changed = new org.smsexport.ExportTemplate("weekly_active", "alice", "courses", "xlsx", Map.of(),
+                Map.of(), java.util.Optional.empty(), java.util.Optional.empty(), T, T.plusSeconds(5));
+        assertThat(store.update(changed)).isTrue();
+        assertThat(store.find("alice", "weekly_active")).hasValue(changed);
+        assertThat(store.delete("alice", "weekly_active")).isTrue();
+        assertThat(store.delete("alice", "weekly_active")).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.class)
     void updatesAreOptimistic(Databases database) {
         JdbcJobStore store = JdbcJobStore.create(database.fresh());
         ExportJob j = job("alice", T);
