@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smsexport.ExportMetrics;
 import org.smsexport.ExportOutcome;
 import org.smsexport.ExportRequest;
+import org.smsexport.ExportTemplate;
 import org.smsexport.ExportType;
 import org.smsexport.JobId;
 import org.smsexport.core.ExportService;
@@ -69,6 +71,26 @@ class QuickStartTest {
         return monitor.performanceStats(Optional.of("students"), 1).successful() == 1 ? monitor.slowestExports(1).get(0) : null;
     }
 
+    ExportOutcome templates(ExportService exports, java.time.Instant now) {
+        // BEGIN templates
+        exports.saveTemplate(new ExportTemplate("weekly_active", "alice", "students", "csv", Map.of("status", "active"),
+                Map.of("delimiter", "semicolon"), Optional.empty(), Optional.of("Mondays, for the office"), now, now));
+        exports.run(ExportRequest.builder().template(exports.templates().find("alice", "weekly_active").orElseThrow())
+                .filter("study_year", "2").owner("alice").build());
+        // END templates
+        return exports.jobs(org.smsexport.JobFilter.all()).isEmpty() ? null : exports.completion(exports.jobs(org.smsexport.JobFilter.all())
+                .get(0).id()).join();
+    }
+
+    @Test
+    void theTemplatesExampleRunsATemplate() {
+        try (ExportService exports = ExportService.builder().outputDirectory(tmp).dataSource(InMemoryDataSource.builder()
+                .rows(ExportType.STUDENTS, List.<Object[]>of()).build()).build()) {
+            assertThat(templates(exports, java.time.Instant.now())).isInstanceOf(ExportOutcome.Completed.class);
+            assertThat(exports.templates().list("alice")).hasSize(1);
+        }
+    }
+
     @Test
     void theTrackingExampleRecordsTheHostsOwnExport() throws Exception {
         try (ExportService exports = ExportService.builder().outputDirectory(tmp).dataSource(InMemoryDataSource.builder()
@@ -111,6 +133,9 @@ class QuickStartTest {
         Matcher m2 = Pattern.compile("// BEGIN maintenance\\n(.*?)\\n\\s*// END maintenance", Pattern.DOTALL).matcher(source);
         assertThat(m2.find()).isTrue();
         assertThat(readme).as("README maintenance example").contains(m2.group(1).stripIndent().strip());
+        Matcher m4 = Pattern.compile("// BEGIN templates\\n(.*?)\\n\\s*// END templates", Pattern.DOTALL).matcher(source);
+        assertThat(m4.find()).isTrue();
+        assertThat(readme).as("README templates example").contains(m4.group(1).stripIndent().strip());
         Matcher m3 = Pattern.compile("// BEGIN tracking\\n(.*?)\\n\\s*// END tracking", Pattern.DOTALL).matcher(source);
         assertThat(m3.find()).isTrue();
         assertThat(readme).as("README tracking example").contains(m3.group(1).stripIndent().strip());
