@@ -44,10 +44,14 @@ final class ScheduleCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Schedule a recurring export; prints its id.")
     static final class Add extends Base {
-        @Option(names = "--type", required = true, description = "students, courses, grades, enrollments or attendance.")
+        @Option(names = "--template", paramLabel = "NAME", description = "Each run starts from this template as it is then "
+                + "('sms-export template list'); --filter and --option given here win.")
+        String template;
+
+        @Option(names = "--type", description = "students, courses, grades, enrollments or attendance (required without --template).")
         String type;
 
-        @Option(names = "--format", required = true, description = "csv, xlsx or pdf.")
+        @Option(names = "--format", description = "csv, xlsx or pdf (required without --template).")
         String format;
 
         @Option(names = "--frequency", required = true, description = "hourly, daily (02:00), weekly (Monday 02:00), monthly "
@@ -76,7 +80,9 @@ final class ScheduleCommand {
 
         @Override
         int run(Schedules.Session s, PrintWriter out) {
-            String id = s.scheduler().schedule(org.smsexport.rest.ScheduleJson.request(owner, type, format, frequency, zone, filters, options, notify, catchUp));
+            org.smsexport.scheduler.ScheduleRequest r = org.smsexport.rest.ScheduleJson.request(owner, type, format, frequency, zone,
+                    filters, options, notify, catchUp, template, s.exports().templates());
+            String id = s.scheduler().schedule(r);
             ScheduleInfo info = s.scheduler().get(id).orElseThrow();
             if (json) {
                 printJson(out, org.smsexport.rest.ScheduleJson.toMap(info));

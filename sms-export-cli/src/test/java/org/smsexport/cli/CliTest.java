@@ -228,6 +228,12 @@ class CliTest {
         assertThat(pdf.err()).contains("Unknown option 'delimiter' for format 'pdf'");
         assertThat(run("export", "--template", "nope", "--db", db, "--out", out.toString()).err()).contains("No template 'nope'");
 
+        Cli.Run scheduled = run("schedule", "add", "--template", "active_students", "--frequency", "weekly", "--db", db, "--json");
+        assertThat(scheduled.code()).as(scheduled.err()).isZero();
+        JsonNode schedule = new ObjectMapper().readTree(scheduled.out());
+        assertThat(schedule.get("template").asText()).isEqualTo("active_students");
+        assertThat(schedule.get("export_type").asText()).as("the template's, for the id").isEqualTo("students");
+        assertThat(run("schedule", "cancel", schedule.get("id").asText(), "--db", db).code()).isZero();
         assertThat(run("template", "delete", "active_students", "--db", db).out()).contains("Deleted template active_students");
         assertThat(run("template", "list", "--db", db).out()).contains("No templates.");
     }

@@ -37,6 +37,7 @@ import org.smsexport.scheduler.DuplicateScheduleException;
 import org.smsexport.scheduler.ExportScheduler;
 import org.smsexport.scheduler.ScheduleInfo;
 import org.smsexport.scheduler.ScheduleNotFoundException;
+import org.smsexport.scheduler.ScheduleRequest;
 
 /**
  * The original system's export API, independent of the HTTP server under it: {@code /api/v1/import-export/exports}
@@ -228,11 +229,10 @@ public final class ExportApi {
                 }
                 String type = text(body, "export_type");
                 String format = text(body, "export_format");
-                if (type == null || format == null) {
-                    throw new HttpError(400, "bad_request", "'export_type' and 'export_format' are required.");
-                }
-                String id = schedules.schedule(ScheduleJson.request(u.name(), type, format, frequency, text(body, "zone"), filters,
-                        options(body), text(body, "notify_email"), text(body, "catch_up")));
+                // with a template the id names its type and format, and each run takes the template as it is then
+                ScheduleRequest request = ScheduleJson.request(u.name(), type, format, frequency, text(body, "zone"), filters, options(body),
+                        text(body, "notify_email"), text(body, "catch_up"), text(body, "template"), exports.templates());
+                String id = schedules.schedule(request);
                 ok(ex, 201, ScheduleJson.toMap(schedules.get(id).orElseThrow()));
             } else {
                 List<Map<String, Object>> items = new ArrayList<>();

@@ -19,6 +19,32 @@ public final class ScheduleJson {
     /**
      * @return a request from the command line's or the API's words; every value is checked by the scheduler
      */
+    /**
+     * @param template  a template of the owner's that each run starts from, or {@code null}; the type and format
+     *                  default to the template's
+     * @param templates where templates are kept
+     * @return a request from the command line's or the API's words; every value is checked by the scheduler
+     * @throws org.smsexport.InvalidRequestException when the template does not exist, or type or format is missing
+     */
+    public static ScheduleRequest request(String owner, String type, String format, String frequency, String zone,
+            Map<String, String> filters, Map<String, String> options, String notify, String catchUp, String template,
+            org.smsexport.spi.TemplateStore templates) {
+        String t = type;
+        String f = format;
+        if (template != null) {
+            org.smsexport.ExportTemplate saved = templates.find(owner, template).orElseThrow(() -> new org.smsexport.InvalidRequestException(
+                    "No template '" + template + "' of " + owner + "."));
+            t = t != null ? t : saved.type();
+            f = f != null ? f : saved.format();
+        }
+        if (t == null || f == null) {
+            throw new org.smsexport.InvalidRequestException("The export type and format are required (or a template).");
+        }
+        ScheduleRequest r = request(owner, t, f, frequency, zone, filters, options, notify, catchUp);
+        return template == null ? r : new ScheduleRequest(r.owner(), r.type(), r.format(), r.filters(), r.options(), r.notifyEmail(),
+                r.frequency(), r.zone(), r.catchUp(), r.catchUpWindow(), java.util.Optional.of(template));
+    }
+
     public static ScheduleRequest request(String owner, String type, String format, String frequency, String zone,
             Map<String, String> filters, Map<String, String> options, String notify, String catchUp) {
         ScheduleRequest.Builder b = ScheduleRequest.builder(owner, type, format).frequency(frequency).filters(filters)
@@ -52,6 +78,7 @@ public final class ScheduleJson {
         m.put("cron", r.frequency().cron());
         m.put("zone", r.zone().getId());
         m.put("catch_up", r.catchUp().label());
+        m.put("template", r.template().orElse(null));
         m.put("paused", s.paused());
         m.put("created_at", s.createdAt().toString());
         m.put("next_fire", s.nextFire().map(t -> iso(t.atZone(r.zone()))).orElse(null));

@@ -417,9 +417,16 @@ public final class ExportScheduler implements AutoCloseable {
         return store.find(id).orElseThrow(() -> new ScheduleNotFoundException(id));
     }
 
-    private static ExportRequest exportRequest(ScheduleRequest r) {
-        ExportRequest.Builder b = ExportRequest.builder().type(r.type()).format(r.format()).owner(r.owner()).filters(r.filters())
-                .options(r.options()).zone(r.zone());
+    private ExportRequest exportRequest(ScheduleRequest r) {
+        ExportRequest.Builder b = ExportRequest.builder().owner(r.owner()).filters(r.filters()).options(r.options()).zone(r.zone());
+        if (r.template().isPresent()) {
+            // the template as it is now: its type and format too, so a changed template changes the next run
+            String name = r.template().get();
+            b.template(exports.templates().find(r.owner(), name).orElseThrow(() -> new InvalidRequestException("Template '" + name
+                    + "' of " + r.owner() + " no longer exists; the schedule cannot run until it does.")));
+        } else {
+            b.type(r.type()).format(r.format());
+        }
         r.notifyEmail().ifPresent(b::notifyEmail);
         return b.build();
     }

@@ -23,9 +23,12 @@ import java.util.TreeMap;
  * @param zone          the zone wall-clock times are in; {@code UTC} by default
  * @param catchUp       what happens to missed slots; {@link CatchUp#RUN_ONCE} by default
  * @param catchUpWindow how far back {@link CatchUp#RUN_ALL} reaches; 24 hours by default
+ * @param template      the export template each run starts from, as it is at the run (its type, format, filters,
+ *                      options and locale; the schedule's own filters and options win), if any
  */
 public record ScheduleRequest(String owner, String type, String format, Map<String, String> filters, Map<String, String> options,
-        Optional<String> notifyEmail, Frequency frequency, ZoneId zone, CatchUp catchUp, Duration catchUpWindow) {
+        Optional<String> notifyEmail, Frequency frequency, ZoneId zone, CatchUp catchUp, Duration catchUpWindow,
+        Optional<String> template) {
 
     private static final ZoneId UTC = ZoneId.of("UTC");
 
@@ -42,6 +45,13 @@ public record ScheduleRequest(String owner, String type, String format, Map<Stri
         zone = Objects.requireNonNull(zone, "zone").normalized().equals(ZoneOffset.UTC) ? UTC : zone;
         Objects.requireNonNull(catchUp, "catchUp");
         Objects.requireNonNull(catchUpWindow, "catchUpWindow");
+        Objects.requireNonNull(template, "template");
+    }
+
+    /** A schedule of no template: the constructor before templates. */
+    public ScheduleRequest(String owner, String type, String format, Map<String, String> filters, Map<String, String> options,
+            Optional<String> notifyEmail, Frequency frequency, ZoneId zone, CatchUp catchUp, Duration catchUpWindow) {
+        this(owner, type, format, filters, options, notifyEmail, frequency, zone, catchUp, catchUpWindow, Optional.empty());
     }
 
     /**
@@ -66,6 +76,7 @@ public record ScheduleRequest(String owner, String type, String format, Map<Stri
         private ZoneId zone = ZoneOffset.UTC;
         private CatchUp catchUp = CatchUp.RUN_ONCE;
         private Duration catchUpWindow = Duration.ofHours(24);
+        private String template;
 
         private Builder(String owner, String type, String format) {
             this.owner = owner;
@@ -151,10 +162,19 @@ public record ScheduleRequest(String owner, String type, String format, Map<Stri
             return this;
         }
 
+        /**
+         * @param name an export template of the owner's; each run starts from it as it is then
+         * @return this builder
+         */
+        public Builder template(String name) {
+            this.template = name;
+            return this;
+        }
+
         /** @return the request */
         public ScheduleRequest build() {
             return new ScheduleRequest(owner, type, format, filters, options, Optional.ofNullable(notifyEmail), frequency, zone,
-                    catchUp, catchUpWindow);
+                    catchUp, catchUpWindow, Optional.ofNullable(template));
         }
     }
 }

@@ -339,6 +339,33 @@ class ExportSchedulerTest {
     }
 
     @Test
+    void aScheduleOfATemplateRunsTheTemplateAsItIsAtEachRun() throws Exception {
+        Node n = node("a");
+        java.time.Instant t0 = clock.instant();
+        n.exports.saveTemplate(new org.smsexport.ExportTemplate("year_two", "alice", "students", "csv", java.util.Map.of("study_year", "2"),
+                java.util.Map.of(), java.util.Optional.empty(), java.util.Optional.empty(), t0, t0));
+        String id = n.scheduler.schedule(students("alice").template("year_two").build());
+        assertThat(n.scheduler.get(id).orElseThrow().request().template()).contains("year_two");
+        JobId first = n.scheduler.runNow(id);
+        assertThat(n.exports.completion(first).get().job().type()).isEqualTo("students");
+        assertThat(n.exports.completion(first).get().job().filters()).containsEntry("study_year", "2");
+        // the template changes: the next run follows it
+        n.exports.updateTemplate(new org.smsexport.ExportTemplate("year_two", "alice", "courses", "csv", java.util.Map.of(),
+                java.util.Map.of(), java.util.Optional.empty(), java.util.Optional.empty(), t0, t0));
+        clock.advance(Duration.ofSeconds(1));
+        JobId second = n.scheduler.runNow(id);
+        org.smsexport.ExportJob job = n.exports.completion(second).get().job();
+        assertThat(job.type()).isEqualTo("courses");
+        assertThat(job.totalRecords()).as("the courses, not the second-year students").isEqualTo(20);
+        n.exports.templates().delete("alice", "year_two");
+        clock.advance(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> n.scheduler.runNow(id)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("no longer exists");
+        assertThatThrownBy(() -> n.scheduler.schedule(students("alice").template("nope").frequency("weekly").build()))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'nope'");
+    }
+
+    @Test
     void runsTheRetentionCleanupHourlyNotEveryMinute() {
         Node n = node("a");
         String id = n.scheduler.scheduleMaintenance("hourly");

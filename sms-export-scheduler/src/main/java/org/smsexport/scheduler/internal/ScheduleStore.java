@@ -87,6 +87,8 @@ public final class ScheduleStore {
                         + "options VARCHAR(4000) NOT NULL, notify_email VARCHAR(320), frequency VARCHAR(200) NOT NULL, "
                         + "zone VARCHAR(64) NOT NULL, catch_up VARCHAR(16) NOT NULL, catch_up_window_seconds BIGINT NOT NULL, "
                         + "paused BOOLEAN NOT NULL, fingerprint VARCHAR(64) NOT NULL UNIQUE, created_at " + ts + " NOT NULL)");
+                // added with templates: a table of an older build gains it here
+                s.execute("ALTER TABLE sms_export_schedules ADD COLUMN IF NOT EXISTS template_name VARCHAR(64)");
                 s.execute("CREATE TABLE IF NOT EXISTS sms_export_schedule_runs (schedule_id VARCHAR(200) NOT NULL, slot_time " + ts
                         + " NOT NULL, run_trigger VARCHAR(16) NOT NULL, node VARCHAR(200) NOT NULL, status VARCHAR(16) NOT NULL, "
                         + "job_id VARCHAR(40), error_message VARCHAR(2000), started_at " + ts + " NOT NULL, finished_at " + ts
@@ -104,7 +106,7 @@ public final class ScheduleStore {
     /** A digest of what makes two schedules the same, so duplicates are refused by a unique key. */
     public static String fingerprint(ScheduleRequest r) {
         String canonical = String.join("\u0000", r.owner(), r.type(), r.format(), r.filters().toString(), r.options().toString(),
-                r.notifyEmail().orElse(""), r.frequency().text(), r.zone().getId());
+                r.notifyEmail().orElse(""), r.frequency().text(), r.zone().getId()) + r.template().map(t -> "\u0000template:" + t).orElse("");
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
@@ -151,7 +153,7 @@ public final class ScheduleStore {
     public boolean insert(String id, ScheduleRequest r, String fingerprint, Instant now) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO sms_export_schedules "
                 + "(id, owner_id, export_type, export_format, filters, options, notify_email, frequency, zone, catch_up, "
-                + "catch_up_window_seconds, paused, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "catch_up_window_seconds, paused, fingerprint, created_at, template_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, r.owner());
             ps.setString(3, r.type());
@@ -166,6 +168,7 @@ public final class ScheduleStore {
             ps.setBoolean(12, false);
             ps.setString(13, fingerprint);
             ps.setObject(14, utc(now));
+            ps.setString(15, r.template().orElse(null));
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {
@@ -192,7 +195,7 @@ public final class ScheduleStore {
         List<Stored> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT id, owner_id, export_type, "
                 + "export_format, filters, options, notify_email, frequency, zone, catch_up, catch_up_window_seconds, paused, "
-                + "created_at FROM sms_export_schedules " + where)) {
+                + "created_at, template_name FROM sms_export_schedules " + where)) {
             if (param != null) {
                 ps.setString(1, param);
             }
@@ -201,7 +204,7 @@ public final class ScheduleStore {
                     ScheduleRequest r = new ScheduleRequest(rs.getString(2), rs.getString(3), rs.getString(4),
                             JSON.readValue(rs.getString(5), MAP), JSON.readValue(rs.getString(6), MAP),
                             Optional.ofNullable(rs.getString(7)), Frequency.parse(rs.getString(8)), ZoneId.of(rs.getString(9)),
-                            CatchUp.valueOf(rs.getString(10)), Duration.ofSeconds(rs.getLong(11)));
+                            CatchUp.valueOf(rs.getString(10)), Duration.ofSeconds(rs.getLong(11)), Optional.ofNullable(rs.getString(14)));
                     out.add(new Stored(rs.getString(1), r, rs.getBoolean(12), instant(rs, 13)));
                 }
             }
