@@ -17,9 +17,11 @@ import org.smsexport.ExportJob;
  * @param locale        the language the requester reads
  * @param report        where a notifier reports whether its message got through; the engine records it on the job
  *                      ({@code notificationSent}, {@code notificationError})
+ * @param encrypted     whether the file is encrypted with a password the request gave (a notifier says so, and never
+ *                      has the password)
  */
 public record ExportEvent(ExportJob job, Optional<Path> file, Optional<String> downloadUrl, Optional<Instant> linkExpiresAt,
-        Locale locale, NotificationReport report) {
+        Locale locale, NotificationReport report, boolean encrypted) {
 
     /** Receives the outcome of a notification, possibly later and on another thread. */
     @FunctionalInterface
@@ -45,7 +47,22 @@ public record ExportEvent(ExportJob job, Optional<Path> file, Optional<String> d
      */
     public ExportEvent(ExportJob job, Optional<Path> file, Optional<String> downloadUrl, Optional<Instant> linkExpiresAt,
             Locale locale) {
-        this(job, file, downloadUrl, linkExpiresAt, locale, NotificationReport.IGNORE);
+        this(job, file, downloadUrl, linkExpiresAt, locale, NotificationReport.IGNORE, false);
+    }
+
+    /**
+     * An event of a file that is not encrypted.
+     *
+     * @param job           the final job record
+     * @param file          the published file, when completed
+     * @param downloadUrl   a signed link, when there is one
+     * @param linkExpiresAt when the link stops working
+     * @param locale        the requester's language
+     * @param report        where the notification's outcome goes
+     */
+    public ExportEvent(ExportJob job, Optional<Path> file, Optional<String> downloadUrl, Optional<Instant> linkExpiresAt,
+            Locale locale, NotificationReport report) {
+        this(job, file, downloadUrl, linkExpiresAt, locale, report, false);
     }
 
     /** Checks for nulls. */

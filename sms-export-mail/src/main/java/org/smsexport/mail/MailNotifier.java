@@ -137,7 +137,7 @@ public final class MailNotifier implements Notifier {
         try {
             CompletableFuture<Delivery> outcome;
             if (job.status() == JobStatus.COMPLETED) {
-                outcome = completed(job, job.notificationEmail().get(), event.downloadUrl(), event.file(), event.locale());
+                outcome = completed(job, job.notificationEmail().get(), event.downloadUrl(), event.file(), event.locale(), event.encrypted());
             } else if (job.status() == JobStatus.FAILED) {
                 outcome = failed(job, job.notificationEmail().get(), event.locale());
             } else {
@@ -165,11 +165,11 @@ public final class MailNotifier implements Notifier {
      */
     public CompletableFuture<Boolean> sendCompleted(ExportJob job, String to, Optional<String> downloadUrl, Optional<Path> file,
             Locale locale) {
-        return completed(job, to, downloadUrl, file, locale).thenApply(Delivery::sent);
+        return completed(job, to, downloadUrl, file, locale, false).thenApply(Delivery::sent);
     }
 
     private CompletableFuture<Delivery> completed(ExportJob job, String to, Optional<String> downloadUrl, Optional<Path> file,
-            Locale locale) {
+            Locale locale, boolean encrypted) {
         config.validate();
         Recipients.parse(to);
         Map<String, String> v = values(job);
@@ -186,14 +186,19 @@ public final class MailNotifier implements Notifier {
         if (lines.isEmpty()) {
             lines.add(templates.phrase("no_link", locale, Map.of()));
         }
+        if (encrypted) {
+            // the password never travels with the file's news
+            lines.add(templates.phrase("encrypted", locale, Map.of()));
+        }
         v.put("link_text", String.join("\n", lines));
-        String linkHtml = downloadUrl.map(url -> "<a href=\"" + Templates.escape(url) + "\">" + Templates.escape(lines.get(0)) + "</a>")
-                .orElse(Templates.escape(lines.get(0)));
-        if (downloadUrl.isPresent() && attachment.isPresent()) {
-            linkHtml += "<br>" + Templates.escape(lines.get(1));
+        // the first line is the link when there is one; every further line follows it as text
+        StringBuilder linkHtml = new StringBuilder(downloadUrl.map(url -> "<a href=\"" + Templates.escape(url) + "\">"
+                + Templates.escape(lines.get(0)) + "</a>").orElse(Templates.escape(lines.get(0))));
+        for (String line : lines.subList(1, lines.size())) {
+            linkHtml.append("<br>").append(Templates.escape(line));
         }
         String subject = templates.phrase("completed", locale, v);
-        String html = templates.html("completed", locale, v, Map.of("link_html", linkHtml));
+        String html = templates.html("completed", locale, v, Map.of("link_html", linkHtml.toString()));
         String text = templates.text("completed", locale, v);
         return queue(job.id().value(), to, subject, text, html, attachment);
     }

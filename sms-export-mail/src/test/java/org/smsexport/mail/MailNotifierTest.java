@@ -252,6 +252,20 @@ class MailNotifierTest {
     }
 
     @Test
+    void saysAnEncryptedFileIsEncryptedAndNeverCarriesThePassword() throws Exception {
+        try (MailNotifier n = notifier(Map.of())) {
+            ExportJob job = job(JobStatus.COMPLETED, null);
+            List<Boolean> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+            n.jobFinished(new ExportEvent(job, Optional.empty(), Optional.of("https://sms.example/x?token=1.a"), Optional.empty(),
+                    Locale.ENGLISH, (ok, error) -> sent.add(ok), true));
+            assertThat(smtp.waitForIncomingEmail(10_000, 1)).isTrue();
+        }
+        MimeMessage m = smtp.getReceivedMessages()[0];
+        assertThat(part(m, "text/plain")).contains("The file is encrypted").doesNotContain("password:");
+        assertThat(part(m, "text/html")).contains("The file is encrypted");
+    }
+
+    @Test
     void refusedCredentialsArePermanentAndNotRetried() throws Exception {
         GreenMail auth = new GreenMail(ServerSetupTest.SMTP.dynamicPort()).withConfiguration(
                 com.icegreen.greenmail.configuration.GreenMailConfiguration.aConfig().withUser("sender@sms.example", "right"));

@@ -246,7 +246,8 @@ public final class JobEngine implements AutoCloseable {
         JobRun.Ended ended = run.run(rj);
         // an exporter's work files ({@link RunningJob#createTempFile}) must not outlive its job, even if it forgot one
         recovery.deleteTempFiles(rj.id.value());
-        listeners.finished(ended.outcome().job(), ended.file(), rj.prepared.request().locale());
+        listeners.finished(ended.outcome().job(), ended.file(), rj.prepared.request().locale(),
+                rj.prepared.request().options().containsKey("password"));
         rj.future.complete(ended.outcome());
         // last: until now completion(id) must hand out this future, not a "finished" one made from the store
         active.remove(rj.id);

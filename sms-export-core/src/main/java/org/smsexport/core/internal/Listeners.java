@@ -65,7 +65,7 @@ final class Listeners {
     }
 
     /** A job ended: its metrics are recorded, then the notifiers hear of it (with a link when it completed). */
-    void finished(ExportJob job, Optional<Path> file, Locale locale) {
+    void finished(ExportJob job, Optional<Path> file, Locale locale, boolean encrypted) {
         recordMetrics(job);
         Optional<String> url = Optional.empty();
         Optional<Instant> expires = Optional.empty();
@@ -75,7 +75,8 @@ final class Listeners {
             url = Optional.of(linkUrl.of(job, token));
             expires = signer.expiry(token);
         }
-        ExportEvent event = new ExportEvent(job, file, url, expires, locale, (sent, error) -> recordNotification(job, sent, error));
+        ExportEvent event = new ExportEvent(job, file, url, expires, locale, (sent, error) -> recordNotification(job, sent, error),
+                encrypted);
         for (Notifier n : registry.notifiers()) {
             try {
                 n.jobFinished(event);
