@@ -83,6 +83,10 @@ public final class JdbcJobStore implements JobStore {
     }
 
     private void createTable() {
+        if (hasColumns(table, "notification_error", "archive_path")) {
+            // all there: no DDL, which on a database shared by running processes waits for their locks
+            return;
+        }
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             s.execute(ddl());
             // columns added after the table's first version: tables made by an older build gain them here
@@ -93,6 +97,27 @@ public final class JdbcJobStore implements JobStore {
             commit(c);
         } catch (SQLException e) {
             throw Sql.error("creating the job table " + table, e);
+        }
+    }
+
+    private boolean hasColumns(String t, String... columns) {
+        try (Connection c = db.getConnection()) {
+            for (String column : columns) {
+                boolean found = false;
+                for (String tn : new String[] {t, t.toUpperCase(java.util.Locale.ROOT)}) {
+                    for (String cn : new String[] {column, column.toUpperCase(java.util.Locale.ROOT)}) {
+                        try (ResultSet rs = c.getMetaData().getColumns(null, null, tn, cn)) {
+                            found |= rs.next();
+                        }
+                    }
+                }
+                if (!found) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (SQLException e) {
+            throw Sql.error("reading the job table's columns", e);
         }
     }
 

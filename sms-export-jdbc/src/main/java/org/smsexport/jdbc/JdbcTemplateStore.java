@@ -39,6 +39,10 @@ public final class JdbcTemplateStore implements TemplateStore {
      */
     public static JdbcTemplateStore create(DataSource db) {
         JdbcTemplateStore store = new JdbcTemplateStore(db);
+        if (Sql.tableExists(db, "export_templates")) {
+            // no DDL when the table is there: on an embedded database shared by processes it would wait for their locks
+            return store;
+        }
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS export_templates (owner_id VARCHAR(200) NOT NULL, name VARCHAR(64) NOT NULL, "
                     + "export_type VARCHAR(63) NOT NULL, export_format VARCHAR(32) NOT NULL, filters VARCHAR(4000), "

@@ -67,10 +67,40 @@ public final class ScheduleStore {
         return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
     }
 
+    private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
+        for (String t : new String[] {table, table.toUpperCase(java.util.Locale.ROOT)}) {
+            for (String col : new String[] {column, column.toUpperCase(java.util.Locale.ROOT)}) {
+                try (ResultSet rs = c.getMetaData().getColumns(null, null, t, col)) {
+                    if (rs.next()) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Before 0.1 the cleanup ran as an instance of the export task; it has a task of its own now. Writes only when needed. */
+    private static void migrateCleanupTask(Statement s) throws SQLException {
+        String legacy = " FROM " + TASK_TABLE + " WHERE task_name = 'sms-export-schedule' AND task_instance LIKE 'maintenance_cleanup_%'";
+        try (ResultSet rs = s.executeQuery("SELECT COUNT(*)" + legacy)) {
+            if (!rs.next() || rs.getLong(1) == 0) {
+                return;
+            }
+        }
+        s.executeUpdate("UPDATE " + TASK_TABLE + " SET task_name = 'sms-export-maintenance'" + legacy.substring(legacy.indexOf(" WHERE")));
+    }
+
     /** Creates the three tables if they are missing; safe when several nodes start at once. */
     public void createTables() {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                if (hasColumn(c, TASK_TABLE, "task_name") && hasColumn(c, "sms_export_schedule_runs", "slot_time")
+                        && hasColumn(c, "sms_export_schedules", "template_name")) {
+                    // all there: no DDL, which on a database shared by running processes waits for their locks
+                    migrateCleanupTask(s);
+                    return;
+                }
                 boolean pg = isPostgres(c);
                 String ts = "TIMESTAMP WITH TIME ZONE";
                 s.execute("CREATE TABLE IF NOT EXISTS " + TASK_TABLE + " (task_name VARCHAR(100) NOT NULL, "
@@ -79,16 +109,16 @@ public final class ScheduleStore {
                         + ", consecutive_failures INT, last_heartbeat " + ts + ", version BIGINT NOT NULL, priority SMALLINT, "
                         + "PRIMARY KEY (task_name, task_instance))");
                 s.execute("CREATE INDEX IF NOT EXISTS " + TASK_TABLE + "_exec_idx ON " + TASK_TABLE + " (execution_time)");
-                // before 0.1: the cleanup ran as an instance of the export task; it has a task of its own now
-                s.executeUpdate("UPDATE " + TASK_TABLE + " SET task_name = 'sms-export-maintenance' WHERE task_name = "
-                        + "'sms-export-schedule' AND task_instance LIKE 'maintenance_cleanup_%'");
+                migrateCleanupTask(s);
                 s.execute("CREATE TABLE IF NOT EXISTS sms_export_schedules (id VARCHAR(200) PRIMARY KEY, owner_id VARCHAR(200) NOT NULL, "
                         + "export_type VARCHAR(100) NOT NULL, export_format VARCHAR(50) NOT NULL, filters VARCHAR(4000) NOT NULL, "
                         + "options VARCHAR(4000) NOT NULL, notify_email VARCHAR(320), frequency VARCHAR(200) NOT NULL, "
                         + "zone VARCHAR(64) NOT NULL, catch_up VARCHAR(16) NOT NULL, catch_up_window_seconds BIGINT NOT NULL, "
                         + "paused BOOLEAN NOT NULL, fingerprint VARCHAR(64) NOT NULL UNIQUE, created_at " + ts + " NOT NULL)");
-                // added with templates: a table of an older build gains it here
-                s.execute("ALTER TABLE sms_export_schedules ADD COLUMN IF NOT EXISTS template_name VARCHAR(64)");
+                // added with templates: a table of an older build gains it here (DDL only when it is missing)
+                if (!hasColumn(c, "sms_export_schedules", "template_name")) {
+                    s.execute("ALTER TABLE sms_export_schedules ADD COLUMN IF NOT EXISTS template_name VARCHAR(64)");
+                }
                 s.execute("CREATE TABLE IF NOT EXISTS sms_export_schedule_runs (schedule_id VARCHAR(200) NOT NULL, slot_time " + ts
                         + " NOT NULL, run_trigger VARCHAR(16) NOT NULL, node VARCHAR(200) NOT NULL, status VARCHAR(16) NOT NULL, "
                         + "job_id VARCHAR(40), error_message VARCHAR(2000), started_at " + ts + " NOT NULL, finished_at " + ts
