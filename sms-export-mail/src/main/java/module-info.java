@@ -3,6 +3,7 @@ module org.smsexport.mail {
     requires transitive org.smsexport.api;
     requires transitive jakarta.mail;
     requires org.slf4j;
+    requires transitive java.sql;
 
     exports org.smsexport.mail;
 

@@ -52,4 +52,12 @@ public interface JobStore {
      * @return whether a record was deleted
      */
     boolean delete(JobId id);
+
+    /**
+     * @return the database this store keeps its jobs in, when it is one: parts that the nodes sharing the jobs must
+     *         share too (the mail outbox) keep their tables there. The default is none.
+     */
+    default java.util.Optional<javax.sql.DataSource> database() {
+        return java.util.Optional.empty();
+    }
 }

@@ -22,6 +22,34 @@ public interface Notifier extends AutoCloseable {
     default void checkRecipient(String address) {
     }
 
+    /**
+     * Called once by the service when it starts, before any event: a notifier that keeps messages beyond the
+     * event (a durable outbox delivered after a restart, or by another node) learns here where to keep them and how
+     * to record their outcome on the job later. The default does nothing.
+     *
+     * @param context the service's output directory, its job store's database, and a way to record outcomes
+     */
+    default void start(Context context) {
+    }
+
+    /** What the service tells a notifier when it starts. */
+    interface Context {
+        /**
+         * Records a notification's outcome on its job ({@code notificationSent}, {@code notificationError}).
+         *
+         * @param job   the job the notification was about
+         * @param sent  whether it was delivered
+         * @param error why not, or what is pending, when it was not
+         */
+        void recordResult(org.smsexport.JobId job, boolean sent, java.util.Optional<String> error);
+
+        /** @return the directory the service publishes files in */
+        java.nio.file.Path outputDirectory();
+
+        /** @return the database the job store keeps its jobs in, shared by every node sharing the jobs */
+        java.util.Optional<javax.sql.DataSource> database();
+    }
+
     /** Releases resources; called once by the service's {@code close()}. */
     @Override
     default void close() {

@@ -354,4 +354,9 @@ public final class JdbcJobStore implements JobStore {
         return "JdbcJobStore[" + table + "]";
     }
 
+
+    @Override
+    public java.util.Optional<DataSource> database() {
+        return java.util.Optional.of(db);
+    }
 }

@@ -30,10 +30,11 @@ import org.smsexport.spi.Settings;
  * @param attachMaxBytes   {@code MAIL_ATTACH_MAX_BYTES}: files up to this size (after base64) are attached; 0 never
  * @param expiresInDays    {@code EXPORT_LINK_EXPIRES_DAYS}: what the mail says about the download link
  * @param templateDir      {@code MAIL_TEMPLATE_DIR}: a directory whose templates override the bundled ones
+ * @param retryFor         {@code SMTP_RETRY_FOR_HOURS}: how long a message in a {@link MailOutbox} is retried; 24 hours
  */
 public record MailConfig(boolean enabled, String host, int port, String user, String password, String from, boolean startTls,
         boolean ssl, Duration connectTimeout, Duration timeout, int retries, Duration backoff, long attachMaxBytes,
-        int expiresInDays, Optional<Path> templateDir) {
+        int expiresInDays, Optional<Path> templateDir, Duration retryFor) {
 
     /** @return the configuration of the process environment */
     public static MailConfig fromEnvironment() {
@@ -56,7 +57,7 @@ public record MailConfig(boolean enabled, String host, int port, String user, St
                 Duration.ofSeconds(s.number("SMTP_CONNECT_TIMEOUT_SECONDS", 10)), Duration.ofSeconds(s.number("SMTP_TIMEOUT_SECONDS", 30)),
                 (int) s.number("SMTP_RETRIES", 3), Duration.ofMillis(s.number("SMTP_RETRY_BACKOFF_MS", 2000)),
                 s.number("MAIL_ATTACH_MAX_BYTES", 5L * 1024 * 1024), (int) s.number("EXPORT_LINK_EXPIRES_DAYS", 7),
-                Optional.ofNullable(s.text("MAIL_TEMPLATE_DIR", null)).map(Path::of));
+                Optional.ofNullable(s.text("MAIL_TEMPLATE_DIR", null)).map(Path::of), Duration.ofHours(s.number("SMTP_RETRY_FOR_HOURS", 24)));
         // what is not a number or a boolean is refused here, every such value at once; ranges are problems()
         s.check("mail");
         return c;
@@ -88,6 +89,9 @@ public record MailConfig(boolean enabled, String host, int port, String user, St
         }
         if (backoff.isNegative()) {
             p.add("SMTP_RETRY_BACKOFF_MS must not be negative");
+        }
+        if (retryFor.isNegative()) {
+            p.add("SMTP_RETRY_FOR_HOURS must not be negative");
         }
         if (attachMaxBytes < 0) {
             p.add("MAIL_ATTACH_MAX_BYTES must not be negative");

@@ -36,6 +36,7 @@ import org.smsexport.ExportJob;
 import org.smsexport.InvalidRequestException;
 import org.smsexport.JobStatus;
 import org.smsexport.spi.ExportEvent;
+import org.smsexport.mail.OutboxSender.Delivery;
 import org.smsexport.spi.Notifier;
 
 /**
@@ -58,15 +59,9 @@ public final class MailNotifier implements Notifier {
     private final Templates templates;
     private final ThreadPoolExecutor sender;
     private final AtomicLong failed = new AtomicLong();
-
-    /** What became of one queued message: delivered, or why not (one line, no message contents). */
-    private record Delivery(boolean sent, Optional<String> error) {
-        static final Delivery SENT = new Delivery(true, Optional.empty());
-
-        static Delivery failed(String why) {
-            return new Delivery(false, Optional.of(why));
-        }
-    }
+    private final Duration poll;
+    /** The durable outbox, once there is one; until then messages are retried in memory. */
+    private volatile OutboxSender outbox;
 
     /** A notifier configured from the environment (what discovery creates). */
     public MailNotifier() {
@@ -77,7 +72,28 @@ public final class MailNotifier implements Notifier {
      * @param config the SMTP settings
      */
     public MailNotifier(MailConfig config) {
+        this(config, null, Duration.ofMillis(500));
+    }
+
+    /**
+     * A notifier whose messages wait in a durable outbox until delivered: retried with a jittered backoff (from
+     * {@code SMTP_RETRY_BACKOFF_MS}, doubling, at most 10 minutes apart) for {@code SMTP_RETRY_FOR_HOURS}, surviving
+     * restarts, sent by one node when several share the outbox, each with one {@code Message-ID} however often tried.
+     *
+     * @param config the SMTP settings
+     * @param outbox where messages wait, e.g. {@link MailOutbox#jdbc} on the job store's database
+     */
+    public MailNotifier(MailConfig config, MailOutbox outbox) {
+        this(config, java.util.Objects.requireNonNull(outbox, "outbox"), Duration.ofMillis(500));
+    }
+
+    /** @param poll how often the outbox is looked at for due messages */
+    MailNotifier(MailConfig config, MailOutbox outbox, Duration poll) {
         this.config = config;
+        this.poll = poll;
+        if (outbox != null) {
+            this.outbox = new OutboxSender(outbox, config, this::transmit, failed, poll);
+        }
         this.session = Session.getInstance(properties(config));
         this.templates = new Templates(config.templateDir());
         this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000),
@@ -143,8 +159,12 @@ public final class MailNotifier implements Notifier {
             } else {
                 return;
             }
-            // this message's own result, never another job's error
-            outcome.thenAccept(d -> event.report().notificationResult(d.sent(), d.error()));
+            // this message's own result, never another job's error; a message left pending has said so already
+            outcome.thenAccept(d -> {
+                if (!d.pending()) {
+                    event.report().notificationResult(d.sent(), d.error());
+                }
+            });
         } catch (InvalidRequestException e) {
             failed.incrementAndGet();
             LOG.warn("Not mailing job {}: {}", job.id(), e.getMessage());
@@ -285,8 +305,35 @@ public final class MailNotifier implements Notifier {
         return v;
     }
 
-    /** @return completes, always, once the message was delivered or given up on */
+    /**
+     * Started by a service, a notifier made without an outbox takes one: the table {@code export_notifications} in
+     * the job store's database when it has one, otherwise the directory {@code .mail-outbox} in the output directory.
+     * Outcomes settled after the event (after a restart, or by another node) are recorded on the job.
+     */
+    @Override
+    public void start(Notifier.Context context) {
+        OutboxSender o = outbox;
+        if (o == null && config.isEnabled()) {
+            try {
+                MailOutbox box = context.database().map(MailOutbox::jdbc)
+                        .orElseGet(() -> MailOutbox.file(context.outputDirectory().resolve(".mail-outbox")));
+                o = new OutboxSender(box, config, this::transmit, failed, poll);
+                outbox = o;
+            } catch (RuntimeException e) {
+                LOG.warn("No durable mail outbox ({}); mails are retried in memory only", e.getMessage());
+            }
+        }
+        if (o != null) {
+            o.context(context);
+        }
+    }
+
+    /** @return completes, always, once the message was delivered or given up on, or is left pending at close */
     private CompletableFuture<Delivery> queue(String id, String to, String subject, String text, String html, Optional<Path> attachment) {
+        OutboxSender o = outbox;
+        if (o != null) {
+            return o.queue(id, to, subject, text, html, attachment.map(Path::toString));
+        }
         CompletableFuture<Delivery> result = new CompletableFuture<>();
         try {
             sender.execute(() -> {
@@ -300,7 +347,7 @@ public final class MailNotifier implements Notifier {
                 } catch (Exception e) {
                     // checked (SMTP, attachment) or not (a bad SMTP_FROM_ADDRESS, a bug): the future must still complete
                     failed.incrementAndGet();
-                    String why = Recipients.oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
+                    String why = Recipients.reason(e);
                     LOG.warn("Mail for job {} could not be delivered: {}", id, why);
                     result.complete(Delivery.failed(why));
                 } catch (Error e) {
@@ -317,22 +364,29 @@ public final class MailNotifier implements Notifier {
         return result;
     }
 
+    /** Sends one outbox message, with its own {@code Message-ID} whatever the attempt. */
+    private void transmit(MailOutbox.Message m) throws MessagingException, IOException {
+        send(message(m.recipient(), m.subject(), m.text(), m.html(), m.attachment().map(Path::of), m.id()));
+    }
+
+    private void send(MimeMessage m) throws MessagingException {
+        if (config.user().isEmpty()) {
+            Transport.send(m);
+        } else {
+            Transport.send(m, config.user(), config.password());
+        }
+    }
+
     private void deliver(String id, String to, String subject, String text, String html, Optional<Path> attachment)
             throws MessagingException, IOException, InterruptedException {
         MessagingException last = null;
         for (int attempt = 0; attempt <= config.retries(); attempt++) {
             if (attempt > 0) {
-                long base = config.backoff().toMillis() << (attempt - 1);
-                // jitter, so many processes retrying one server do not knock in step
-                Thread.sleep(base + java.util.concurrent.ThreadLocalRandom.current().nextLong(base / 4 + 1));
+                // jittered, so many processes retrying one server do not knock in step
+                Thread.sleep(OutboxSender.wait(config.backoff(), attempt).toMillis());
             }
             try {
-                MimeMessage m = message(to, subject, text, html, attachment);
-                if (config.user().isEmpty()) {
-                    Transport.send(m);
-                } else {
-                    Transport.send(m, config.user(), config.password());
-                }
+                send(message(to, subject, text, html, attachment, null));
                 LOG.debug("Mail for job {} delivered (attempt {})", id, attempt + 1);
                 return;
             } catch (MessagingException e) {
@@ -360,9 +414,15 @@ public final class MailNotifier implements Notifier {
         return e instanceof SendFailedException || e instanceof jakarta.mail.AuthenticationFailedException;
     }
 
-    private MimeMessage message(String to, String subject, String text, String html, Optional<Path> attachment)
+    private MimeMessage message(String to, String subject, String text, String html, Optional<Path> attachment, String messageId)
             throws MessagingException, IOException {
-        MimeMessage m = new MimeMessage(session);
+        // an outbox message keeps one Message-ID however often it is tried, so a receiver can tell a repeat
+        MimeMessage m = messageId == null ? new MimeMessage(session) : new MimeMessage(session) {
+            @Override
+            protected void updateMessageID() throws MessagingException {
+                setHeader("Message-ID", "<" + messageId + "@sms-export>");
+            }
+        };
         m.setFrom(Recipients.parse(config.from()));
         m.setRecipient(Message.RecipientType.TO, Recipients.parse(to));
         m.setSubject(subject, "UTF-8");
@@ -393,6 +453,11 @@ public final class MailNotifier implements Notifier {
     /** Delivers what is queued (waiting up to 30 s), then stops the sending thread. */
     @Override
     public void close() {
+        OutboxSender o = outbox;
+        if (o != null) {
+            // what is not delivered yet stays in the outbox, and the next start (or another node) goes on with it
+            o.close();
+        }
         sender.shutdown();
         try {
             if (!sender.awaitTermination(30, TimeUnit.SECONDS)) {

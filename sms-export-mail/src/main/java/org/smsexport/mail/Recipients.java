@@ -42,6 +42,11 @@ final class Recipients {
                 || t == Character.FORMAT || t == Character.SURROGATE || t == Character.UNASSIGNED || Character.isWhitespace(c);
     }
 
+    /** @return why something failed, on one line: its message (a server's reply ends with a line break), or its class */
+    static String reason(Throwable e) {
+        return oneLine(e.getMessage() == null ? e.toString() : e.getMessage().strip());
+    }
+
     static String oneLine(String s) {
         if (s == null) {
             return "";

@@ -109,7 +109,7 @@ public final class JobEngine implements AutoCloseable {
         timers.setRemoveOnCancelPolicy(true);
         this.jobs = new Jobs(store, clock);
         this.requests = new Requests(registry, config);
-        this.listeners = new Listeners(registry, jobs);
+        this.listeners = new Listeners(registry, jobs, config.outputDirectory(), store.database());
         this.run = new JobRun(config, jobs, listeners, instanceId, timers, writers, readers);
         this.recovery = new Recovery(config, jobs, listeners, active, instanceId);
         this.queries = new Queries(config, jobs, active);

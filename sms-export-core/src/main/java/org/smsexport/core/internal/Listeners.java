@@ -31,9 +31,33 @@ final class Listeners {
     private volatile DownloadLinks links;
     private volatile DownloadLinks.Url linkUrl;
 
-    Listeners(Registry registry, Jobs jobs) {
+    Listeners(Registry registry, Jobs jobs, java.nio.file.Path outputDirectory, java.util.Optional<javax.sql.DataSource> database) {
         this.registry = registry;
         this.jobs = jobs;
+        Notifier.Context context = new Notifier.Context() {
+            @Override
+            public void recordResult(org.smsexport.JobId job, boolean sent, Optional<String> error) {
+                recordNotification(job, sent, error);
+            }
+
+            @Override
+            public java.nio.file.Path outputDirectory() {
+                return outputDirectory;
+            }
+
+            @Override
+            public Optional<javax.sql.DataSource> database() {
+                return database;
+            }
+        };
+        for (Notifier n : registry.notifiers()) {
+            try {
+                n.start(context);
+            } catch (RuntimeException e) {
+                notifierFailures.incrementAndGet();
+                LOG.warn("Notifier {} failed when it was started: {}", n.getClass().getName(), e.toString());
+            }
+        }
     }
 
     void links(DownloadLinks signer, DownloadLinks.Url url) {
@@ -75,7 +99,7 @@ final class Listeners {
             url = Optional.of(linkUrl.of(job, token));
             expires = signer.expiry(token);
         }
-        ExportEvent event = new ExportEvent(job, file, url, expires, locale, (sent, error) -> recordNotification(job, sent, error),
+        ExportEvent event = new ExportEvent(job, file, url, expires, locale, (sent, error) -> recordNotification(job.id(), sent, error),
                 encrypted);
         for (Notifier n : registry.notifiers()) {
             try {
@@ -95,12 +119,12 @@ final class Listeners {
         eachSink(m.exportId(), "for", sink -> sink.record(m));
     }
 
-    private void recordNotification(ExportJob job, boolean sent, Optional<String> error) {
+    private void recordNotification(org.smsexport.JobId job, boolean sent, Optional<String> error) {
         try {
-            jobs.mutate(job.id(), cur -> cur.toBuilder().notificationSent(cur.notificationSent() || sent)
+            jobs.mutate(job, cur -> cur.toBuilder().notificationSent(cur.notificationSent() || sent)
                     .notificationError(sent ? null : error.orElse("not delivered")).build());
         } catch (RuntimeException e) {
-            LOG.warn("Could not record the notification outcome of job {}: {}", job.id(), e.toString());
+            LOG.warn("Could not record the notification outcome of job {}: {}", job, e.toString());
         }
     }
 

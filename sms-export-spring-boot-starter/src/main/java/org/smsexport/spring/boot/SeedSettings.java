@@ -18,7 +18,7 @@ final class SeedSettings {
     /** The seed's variables besides {@link ExportConfig#KEYS}. */
     private static final List<String> OTHER_KEYS = List.of("ENABLE_SCHEDULER", "ENABLE_EMAIL_NOTIFICATIONS", "SMTP_HOST",
             "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM_ADDRESS", "SMTP_USE_TLS", "SMTP_SSL", "SMTP_CONNECT_TIMEOUT_SECONDS",
-            "SMTP_TIMEOUT_SECONDS", "SMTP_RETRIES", "SMTP_RETRY_BACKOFF_MS", "MAIL_ATTACH_MAX_BYTES", "MAIL_TEMPLATE_DIR",
+            "SMTP_TIMEOUT_SECONDS", "SMTP_RETRIES", "SMTP_RETRY_BACKOFF_MS", "SMTP_RETRY_FOR_HOURS", "MAIL_ATTACH_MAX_BYTES", "MAIL_TEMPLATE_DIR",
             "EXPORT_LINK_EXPIRES_DAYS");
 
     private SeedSettings() {

@@ -1,0 +1,208 @@
+package org.smsexport.mail;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.smsexport.ExportException;
+
+/** {@link MailOutbox} in the table {@code export_notifications}; claims are guarded updates, so one node sends each. */
+final class JdbcMailOutbox implements MailOutbox {
+
+    private static final String COLUMNS = "id, job_id, recipient, subject, body_text, body_html, attachment, created_at, attempts, "
+            + "next_attempt_at, last_error, status";
+
+    private final DataSource db;
+
+    private JdbcMailOutbox(DataSource db) {
+        this.db = db;
+    }
+
+    static JdbcMailOutbox create(DataSource db) {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            // no DDL when the table is there: a DDL statement waits for every lock other nodes hold on the database
+            if (!exists(c)) {
+                boolean pg = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+                String text = pg ? "TEXT" : "CLOB";
+                s.execute("CREATE TABLE IF NOT EXISTS export_notifications (id VARCHAR(40) PRIMARY KEY, job_id VARCHAR(64) NOT NULL, "
+                        + "recipient VARCHAR(320) NOT NULL, subject VARCHAR(1000) NOT NULL, body_text " + text + " NOT NULL, body_html "
+                        + text + " NOT NULL, attachment VARCHAR(1024), created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                        + "attempts INTEGER NOT NULL, next_attempt_at TIMESTAMP WITH TIME ZONE NOT NULL, last_error VARCHAR(1000), "
+                        + "status VARCHAR(16) NOT NULL, claimed_by VARCHAR(200), claimed_until TIMESTAMP WITH TIME ZONE, "
+                        + "sent_at TIMESTAMP WITH TIME ZONE)");
+                s.execute("CREATE INDEX IF NOT EXISTS export_notifications_due ON export_notifications (status, next_attempt_at)");
+            }
+            // settled messages are kept 30 days, for the record; their bodies went when they were settled
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM export_notifications WHERE status <> 'PENDING' "
+                    + "AND next_attempt_at < ?")) {
+                ps.setObject(1, utc(Instant.now().minus(Duration.ofDays(30))));
+                ps.executeUpdate();
+            }
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        } catch (SQLException e) {
+            throw new ExportException("Cannot create the mail outbox table export_notifications: " + e.getMessage(), e);
+        }
+        return new JdbcMailOutbox(db);
+    }
+
+    private static boolean exists(Connection c) throws SQLException {
+        for (String name : List.of("export_notifications", "EXPORT_NOTIFICATIONS")) {
+            try (ResultSet rs = c.getMetaData().getTables(null, null, name, new String[] {"TABLE"})) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void add(Message m) {
+        update("INSERT INTO export_notifications (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+            ps.setString(1, m.id());
+            ps.setString(2, m.jobId());
+            ps.setString(3, m.recipient());
+            ps.setString(4, m.subject());
+            ps.setString(5, m.text());
+            ps.setString(6, m.html());
+            ps.setString(7, m.attachment().orElse(null));
+            ps.setObject(8, utc(m.createdAt()));
+            ps.setInt(9, m.attempts());
+            ps.setObject(10, utc(m.nextAttemptAt()));
+            ps.setString(11, m.lastError().orElse(null));
+            ps.setString(12, m.status().name());
+        });
+    }
+
+    @Override
+    public List<Message> claim(String node, Instant now, Duration lease, int max) {
+        List<String> due = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT id FROM export_notifications "
+                + "WHERE status = 'PENDING' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?) "
+                + "ORDER BY next_attempt_at FETCH FIRST " + Math.max(1, max * 4) + " ROWS ONLY")) {
+            ps.setObject(1, utc(now));
+            ps.setObject(2, utc(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    due.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new ExportException("The mail outbox could not be read: " + e.getMessage(), e);
+        }
+        List<Message> claimed = new ArrayList<>();
+        for (String id : due) {
+            if (claimed.size() == max) {
+                break;
+            }
+            // guarded: only one node's update finds the message unclaimed
+            int n = update("UPDATE export_notifications SET claimed_by = ?, claimed_until = ? WHERE id = ? AND status = 'PENDING' "
+                    + "AND (claimed_until IS NULL OR claimed_until < ?)", ps -> {
+                        ps.setString(1, node);
+                        ps.setObject(2, utc(now.plus(lease)));
+                        ps.setString(3, id);
+                        ps.setObject(4, utc(now));
+                    });
+            if (n == 1) {
+                find(id).ifPresent(claimed::add);
+            }
+        }
+        return claimed;
+    }
+
+    @Override
+    public void sent(String id, Instant at) {
+        update("UPDATE export_notifications SET status = 'SENT', sent_at = ?, next_attempt_at = ?, attempts = attempts + 1, "
+                + "last_error = NULL, body_text = '', body_html = '', claimed_by = NULL, claimed_until = NULL WHERE id = ?", ps -> {
+                    ps.setObject(1, utc(at));
+                    ps.setObject(2, utc(at));
+                    ps.setString(3, id);
+                });
+    }
+
+    @Override
+    public void retry(String id, int attempts, Instant next, String error) {
+        update("UPDATE export_notifications SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL, "
+                + "claimed_until = NULL WHERE id = ?", ps -> {
+                    ps.setInt(1, attempts);
+                    ps.setObject(2, utc(next));
+                    ps.setString(3, cut(error));
+                    ps.setString(4, id);
+                });
+    }
+
+    @Override
+    public void givenUp(String id, int attempts, String error) {
+        update("UPDATE export_notifications SET status = 'GIVEN_UP', attempts = ?, last_error = ?, next_attempt_at = ?, "
+                + "body_text = '', body_html = '', claimed_by = NULL, claimed_until = NULL WHERE id = ?", ps -> {
+                    ps.setInt(1, attempts);
+                    ps.setString(2, cut(error));
+                    ps.setObject(3, utc(Instant.now()));
+                    ps.setString(4, id);
+                });
+    }
+
+    @Override
+    public Optional<Message> find(String id) {
+        List<Message> found = query("WHERE id = ?", id);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    private static String cut(String s) {
+        return s == null ? null : s.length() > 1000 ? s.substring(0, 999) + "…" : s;
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private int update(String sql, Binder binder) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            int n = ps.executeUpdate();
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            return n;
+        } catch (SQLException e) {
+            throw new ExportException("The mail outbox could not be written: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Message> query(String where, Object... params) {
+        List<Message> out = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM export_notifications " + where)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i] instanceof Instant ? utc((Instant) params[i]) : params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Message(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                            Optional.ofNullable(rs.getString(7)), rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getInt(9),
+                            rs.getObject(10, OffsetDateTime.class).toInstant(), Optional.ofNullable(rs.getString(11)),
+                            Status.valueOf(rs.getString(12))));
+                }
+            }
+        } catch (SQLException e) {
+            throw new ExportException("The mail outbox could not be read: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return t.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,96 @@
+package org.smsexport.mail;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where messages wait until they are delivered or given up, so a mail survives an SMTP outage of hours and a
+ * restart: {@link #jdbc} keeps them in the table {@code export_notifications}, which several nodes share (each
+ * message is claimed by one of them at a time); {@link #file} in a directory. A settled message keeps its record
+ * (recipient, subject, attempts, last error) but not its bodies. Thread-safe.
+ */
+public interface MailOutbox {
+
+    /** Where a message stands. */
+    enum Status {
+        /** Waiting for its next attempt. */
+        PENDING,
+        /** Delivered. */
+        SENT,
+        /** Not delivered, and no longer tried: a permanent refusal, or the retry period ran out. */
+        GIVEN_UP
+    }
+
+    /**
+     * One message and its history.
+     *
+     * @param id            the notification's id, also its {@code Message-ID}: one per notification, however often tried
+     * @param jobId         the export job it is about
+     * @param recipient     the address
+     * @param subject       the subject
+     * @param text          the plain-text body
+     * @param html          the HTML body
+     * @param attachment    the file to attach, when there is one
+     * @param createdAt     when it was queued
+     * @param attempts      attempts so far
+     * @param nextAttemptAt when it is due
+     * @param lastError     why the last attempt failed
+     * @param status        where it stands
+     */
+    record Message(String id, String jobId, String recipient, String subject, String text, String html, Optional<String> attachment,
+            Instant createdAt, int attempts, Instant nextAttemptAt, Optional<String> lastError, Status status) {
+    }
+
+    /** @param message a new message, pending */
+    void add(Message message);
+
+    /**
+     * Claims due pending messages for one node: no other node gets them until the lease ends or they are settled.
+     *
+     * @param node  who claims
+     * @param now   the time now
+     * @param lease how long the claim holds
+     * @param max   at most this many
+     * @return the messages claimed
+     */
+    List<Message> claim(String node, Instant now, Duration lease, int max);
+
+    /** @param id a claimed message, delivered @param at when */
+    void sent(String id, Instant at);
+
+    /**
+     * @param id       a claimed message that failed for now
+     * @param attempts attempts so far
+     * @param next     when to try again
+     * @param error    why it failed
+     */
+    void retry(String id, int attempts, Instant next, String error);
+
+    /** @param id a message no longer tried @param attempts attempts made @param error why */
+    void givenUp(String id, int attempts, String error);
+
+    /**
+     * @param id a message's id
+     * @return the message, with its status
+     */
+    Optional<Message> find(String id);
+
+    /**
+     * @param db the database (the job store's, typically)
+     * @return an outbox in its table {@code export_notifications}, created when missing
+     */
+    static MailOutbox jdbc(javax.sql.DataSource db) {
+        return JdbcMailOutbox.create(db);
+    }
+
+    /**
+     * @param directory a directory of its own (created when missing, readable by the owner only); processes on one
+     *                  machine may share it
+     * @return an outbox of one file per message
+     */
+    static MailOutbox file(java.nio.file.Path directory) {
+        return FileMailOutbox.create(directory);
+    }
+}
