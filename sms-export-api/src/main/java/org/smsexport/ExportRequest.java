@@ -35,6 +35,7 @@ public final class ExportRequest {
     private final ZoneId zone;
     private final Map<String, String> options;
     private final Optional<Instant> changedSince;
+    private final Optional<String> clientAddress;
 
     private ExportRequest(Builder b) {
         this.type = b.type;
@@ -48,6 +49,7 @@ public final class ExportRequest {
         this.zone = b.zone;
         this.options = Collections.unmodifiableMap(new TreeMap<>(b.options));
         this.changedSince = Optional.ofNullable(b.changedSince);
+        this.clientAddress = Optional.ofNullable(b.clientAddress);
     }
 
     /** @return a new builder */
@@ -62,6 +64,7 @@ public final class ExportRequest {
         limit.ifPresent(b::limit);
         notifyEmail.ifPresent(b::notifyEmail);
         changedSince.ifPresent(b::changedSince);
+        clientAddress.ifPresent(b::clientAddress);
         return b;
     }
 
@@ -120,6 +123,11 @@ public final class ExportRequest {
         return changedSince;
     }
 
+    /** @return where the request came from over the network, for the audit trail */
+    public Optional<String> clientAddress() {
+        return clientAddress;
+    }
+
     @Override
     public String toString() {
         // filters may hold search terms typed by a user: keep them out of logs
@@ -143,6 +151,7 @@ public final class ExportRequest {
         private ZoneId zone = ZoneOffset.UTC;
         private final Map<String, String> options = new LinkedHashMap<>();
         private Instant changedSince;
+        private String clientAddress;
         private ExportTemplate template;
         private boolean localeSet;
 
@@ -295,6 +304,15 @@ public final class ExportRequest {
          */
         public Builder changedSince(Instant since) {
             this.changedSince = since;
+            return this;
+        }
+
+        /**
+         * @param address where the request came from (an IP address), recorded in the audit trail only
+         * @return this builder
+         */
+        public Builder clientAddress(String address) {
+            this.clientAddress = address == null || address.isBlank() ? null : address.strip();
             return this;
         }
 

@@ -60,4 +60,12 @@ public interface JobStore {
     default java.util.Optional<javax.sql.DataSource> database() {
         return java.util.Optional.empty();
     }
+
+    /**
+     * @return the audit trail kept beside the jobs, when this store keeps one (the JDBC store: the table
+     *         {@code export_audit}); the service otherwise keeps it in {@code audit.jsonl} beside its metrics
+     */
+    default java.util.Optional<AuditSink> auditSink() {
+        return java.util.Optional.empty();
+    }
 }

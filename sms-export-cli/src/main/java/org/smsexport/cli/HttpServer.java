@@ -183,6 +183,11 @@ final class HttpServer implements AutoCloseable {
         }
 
         @Override
+        public String clientAddress() {
+            return Request.getRemoteAddr(request);
+        }
+
+        @Override
         public byte[] body() {
             return body;
         }

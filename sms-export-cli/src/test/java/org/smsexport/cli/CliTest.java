@@ -241,12 +241,47 @@ class CliTest {
     @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"demo", "export", "schedule add", "schedule list", "schedule preview", "schedule cancel",
-            "scheduler run", "template add", "template list", "template show", "template delete"}) {
+            "scheduler run", "template add", "template list", "template show", "template delete", "audit"}) {
             Cli.Run r = run((command + " --help").split(" "));
             assertThat(r.code()).isZero();
             assertThat(r.out()).contains("Usage: sms-export " + command);
         }
         assertThat(run("--help").out()).contains("demo", "export", "stats", "slowest", "cleanup", "serve", "schedule", "scheduler");
+    }
+
+    @Test
+    void auditListsWhatTheDemoDidAndVerifyExitsOneNamingATamperedRecord() throws Exception {
+        String db = DemoCommand.url(demo(), true);
+        Cli.Run r = run("audit", "--db", db, "--user", "sa", "--password", "", "--json", "--limit", "5");
+        assertThat(r.code()).as(r.err()).isZero();
+        String[] lines = r.out().split("\n");
+        assertThat(lines).hasSize(5);
+        JsonNode newest = new ObjectMapper().readTree(lines[0]);
+        assertThat(newest.get("event").asText()).isIn("created", "started", "completed", "failed", "deleted", "cancelled");
+        assertThat(newest.get("hash").asText()).hasSize(64);
+        Cli.Run table = run("audit", "--db", db, "--user", "sa", "--password", "", "--limit", "3");
+        assertThat(table.out()).startsWith("seq").contains("event", "actor");
+
+        Cli.Run whole = run("audit", "--verify", "--db", db, "--user", "sa", "--password", "");
+        assertThat(whole.code()).as(whole.err()).isZero();
+        assertThat(whole.out()).startsWith("The audit trail is whole: ");
+        javax.sql.DataSource h2 = org.smsexport.jdbc.JdbcDataSource.driverManager(db, "sa", "");
+        String actor;
+        try (var c = h2.getConnection(); var s = c.createStatement(); var rs = s.executeQuery("SELECT actor FROM export_audit WHERE seq = 2")) {
+            assertThat(rs.next()).isTrue();
+            actor = rs.getString(1);
+            s.executeUpdate("UPDATE export_audit SET actor = 'mallory' WHERE seq = 2");
+        }
+        try {
+            Cli.Run broken = run("audit", "--verify", "--db", db, "--user", "sa", "--password", "");
+            assertThat(broken.code()).isEqualTo(1);
+            assertThat(broken.err()).startsWith("Record 2 (").contains("hash does not match");
+        } finally {
+            try (var c = h2.getConnection(); var ps = c.prepareStatement("UPDATE export_audit SET actor = ? WHERE seq = 2")) {
+                ps.setString(1, actor);
+                ps.executeUpdate();
+            }
+        }
     }
 
     @Test

@@ -277,6 +277,35 @@ class RestServerTest {
     }
 
     @Test
+    void theAuditTrailShowsAdminsWhoExportedDownloadedAndDeletedFromWhere() throws Exception {
+        String id = submit("alice-secret", "students", "csv");
+        String url = awaitDone("alice-secret", id).get("download_url").asText().replace("localhost", "127.0.0.1");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                .isEqualTo(200);
+        assertThat(call("DELETE", "/api/v1/import-export/exports/" + id, "alice-secret", null).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> forbidden = call("GET", "/api/v1/import-export/audit", "alice-secret", null);
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(call("GET", "/api/v1/import-export/audit", null, null).statusCode()).isEqualTo(401);
+        JsonNode items = data(call("GET", "/api/v1/import-export/audit?job=" + id, "root-secret", null)).get("items");
+        List<String> events = new java.util.ArrayList<>();
+        items.forEach(r -> events.add(0, r.get("event").asText() + ":" + r.get("actor").asText()));
+        assertThat(events).containsExactly("created:alice", "started:alice", "completed:alice", "downloaded:alice", "deleted:alice");
+        JsonNode download = items.get(1);
+        assertThat(download.get("client_address").asText()).isEqualTo("127.0.0.1");
+        assertThat(download.get("route").asText()).isEqualTo("signed link GET /api/v1/export-jobs/" + id + "/download");
+        assertThat(download.get("rows").asLong()).isEqualTo(40);
+        assertThat(download.get("hash").asText()).hasSize(64);
+        assertThat(items.get(items.size() - 1).get("client_address").asText()).isEqualTo("127.0.0.1");
+        assertThat(data(call("GET", "/api/v1/import-export/audit?actor=bob", "root-secret", null)).get("items")).isEmpty();
+        assertThat(data(call("GET", "/api/v1/import-export/audit?from=2999-01-01", "root-secret", null)).get("items")).isEmpty();
+        HttpResponse<String> bad = call("GET", "/api/v1/import-export/audit?from=yesterday", "root-secret", null);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("'from' must be a date");
+        assertThat(exports.audit().verify().intact()).isTrue();
+    }
+
+    @Test
     void schedulesAreCreatedListedAndDeletedByTheirOwnerOnly() throws Exception {
         String path = "/api/v1/import-export/schedules";
         String body = "{\"export_type\":\"students\",\"export_format\":\"csv\",\"frequency\":\"daily\","

@@ -38,6 +38,8 @@ import org.smsexport.InvalidRequestException;
  * <tr><td>{@code EXPORT_CLEANUP_SCHEDULE}</td><td>{@code daily}</td><td>{@code hourly}, {@code daily} or {@code weekly}</td></tr>
  * <tr><td>{@code EXPORT_REQUIRE_ENCRYPTION}</td><td>{@code false}</td><td>refuse every export without a {@code password}</td></tr>
  * <tr><td>{@code EXPORT_FORMATS}</td><td>every format found</td><td>the formats offered, e.g. {@code xlsx,csv}; others are refused</td></tr>
+ * <tr><td>{@code EXPORT_AUDIT_RETENTION_DAYS}</td><td>{@code 0}</td><td>audit records older than this are removed when the
+ * service starts; 0 keeps them for ever</td></tr>
  * </table>
  *
  * @param outputDirectory  where files are published
@@ -57,12 +59,13 @@ import org.smsexport.InvalidRequestException;
  * @param cleanupSchedule  how often maintenance runs
  * @param formats          the formats offered, empty for every one found
  * @param requireEncryption whether every export must have a {@code password} option
+ * @param auditRetentionDays age in days after which audit records are removed; 0 for never
  */
 public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolicy overLimit, int workers, int queueCapacity,
         Duration jobTimeout, boolean fsync, boolean discovery, Optional<Path> metricsFile, long metricsMaxBytes, int metricsKeep,
         Duration recoveryGrace,
         int retentionDays, Path archivePath, String cleanupSchedule, Set<String> formats,
-        boolean requireEncryption) {
+        boolean requireEncryption, int auditRetentionDays) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportConfig.class);
 
@@ -70,7 +73,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
     public static final Set<String> KEYS = Set.of("EXPORT_OUTPUT_DIR", "EXPORT_MAX_RECORDS", "EXPORT_OVER_LIMIT",
             "EXPORT_WORKERS", "EXPORT_QUEUE_CAPACITY", "EXPORT_JOB_TIMEOUT_SECONDS", "EXPORT_FSYNC", "EXPORT_DISCOVERY",
             "EXPORT_METRICS_FILE", "EXPORT_METRICS_MAX_MB", "EXPORT_METRICS_KEEP", "EXPORT_RECOVERY_GRACE_SECONDS", "EXPORT_RETENTION_DAYS", "EXPORT_ARCHIVE_PATH",
-            "EXPORT_CLEANUP_SCHEDULE", "EXPORT_FORMATS", "EXPORT_REQUIRE_ENCRYPTION");
+            "EXPORT_CLEANUP_SCHEDULE", "EXPORT_FORMATS", "EXPORT_REQUIRE_ENCRYPTION", "EXPORT_AUDIT_RETENTION_DAYS");
 
     /** {@code EXPORT_OUTPUT_DIR}: where files are published. */
     public static final Path DEFAULT_OUTPUT_DIRECTORY = Path.of("data/exports");
@@ -187,6 +190,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         b.cleanupSchedule = cleanupSchedule;
         b.formats = formats;
         b.requireEncryption = requireEncryption;
+        b.auditRetentionDays = auditRetentionDays;
         return b;
     }
 
@@ -244,6 +248,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         private String cleanupSchedule = DEFAULT_CLEANUP_SCHEDULE;
         private Set<String> formats = Set.of();
         private boolean requireEncryption;
+        private int auditRetentionDays;
         private final List<String> readProblems = new ArrayList<>();
 
         private Builder() {
@@ -301,6 +306,9 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             }
             cleanupSchedule = s.choice("EXPORT_CLEANUP_SCHEDULE", cleanupSchedule, "hourly", "daily", "weekly");
             requireEncryption = s.bool("EXPORT_REQUIRE_ENCRYPTION", requireEncryption);
+            if (s.has("EXPORT_AUDIT_RETENTION_DAYS")) {
+                auditRetentionDays = toInt(s.count("EXPORT_AUDIT_RETENTION_DAYS", auditRetentionDays));
+            }
             if (s.has("EXPORT_FORMATS")) {
                 Set<String> f = new java.util.TreeSet<>();
                 for (String part : s.text("EXPORT_FORMATS", "").split(",")) {
@@ -412,6 +420,12 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             return this;
         }
 
+        /** @param value age in days after which audit records are removed, 0 (the default) for never @return this builder */
+        public Builder auditRetentionDays(int value) {
+            this.auditRetentionDays = value;
+            return this;
+        }
+
         /** @param value whether every export must have a {@code password} option; {@code false} @return this builder */
         public Builder requireEncryption(boolean value) {
             this.requireEncryption = value;
@@ -434,12 +448,15 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             List<String> all = new ArrayList<>(readProblems);
             all.addAll(problems(outputDirectory, maxRecords, overLimit, workers, queueCapacity, jobTimeout, metrics, metricsMaxBytes,
                     metricsKeep, recoveryGrace, retentionDays, archivePath, cleanupSchedule));
+            if (auditRetentionDays < 0) {
+                all.add("audit retention days must be 0 (keep for ever) or more, got " + auditRetentionDays);
+            }
             if (!all.isEmpty()) {
                 throw new InvalidRequestException("Invalid sms-export configuration: " + String.join("; ", all) + ".");
             }
             return new ExportConfig(outputDirectory, maxRecords, overLimit, workers, queueCapacity, jobTimeout, fsync, discovery,
                     metrics, metricsMaxBytes, metricsKeep, recoveryGrace, retentionDays, archivePath, cleanupSchedule, formats,
-                    requireEncryption);
+                    requireEncryption, auditRetentionDays);
         }
     }
 }

@@ -43,7 +43,10 @@ public final class ExportMaintenance {
     private final ExportConfig config;
     private final Clock clock;
 
-    ExportMaintenance(JobStore store, ExportConfig config, Clock clock) {
+    private final ExportAudit audit;
+
+    ExportMaintenance(JobStore store, ExportConfig config, Clock clock, ExportAudit audit) {
+        this.audit = audit;
         this.store = store;
         this.config = config;
         this.clock = clock;
@@ -138,8 +141,11 @@ public final class ExportMaintenance {
                         files++;
                     }
                 }
-                if (dryRun || store.delete(j.id())) {
+                if (dryRun) {
                     jobs++;
+                } else if (store.delete(j.id())) {
+                    jobs++;
+                    audit.record(org.smsexport.AuditEvent.DELETED, j, "retention");
                 }
             } catch (IOException | RuntimeException e) {
                 errors.add("Job " + j.id() + ": " + e.getMessage());
@@ -208,6 +214,7 @@ public final class ExportMaintenance {
                 }
                 files++;
                 jobs++;
+                audit.record(org.smsexport.AuditEvent.ARCHIVED, claimed.get(), "retention");
             } catch (IOException | RuntimeException e) {
                 errors.add("Job " + j.id() + ": " + e.getMessage());
             }

@@ -53,9 +53,12 @@ public final class ExportService implements AutoCloseable {
     private final ExportMaintenance maintenance;
     private final DownloadLinks links;
     private final org.smsexport.spi.TemplateStore templates;
+    private final ExportAudit audit;
 
-    private ExportService(JobEngine engine, ExportMaintenance maintenance, DownloadLinks links, org.smsexport.spi.TemplateStore templates) {
+    private ExportService(JobEngine engine, ExportMaintenance maintenance, DownloadLinks links, org.smsexport.spi.TemplateStore templates,
+            ExportAudit audit) {
         this.templates = templates;
+        this.audit = audit;
         this.engine = engine;
         this.maintenance = maintenance;
         this.links = links;
@@ -196,6 +199,17 @@ public final class ExportService implements AutoCloseable {
     }
 
     /**
+     * {@link #cancel(JobId)}, recording in the audit trail who asked.
+     *
+     * @param id    a job id
+     * @param actor who asks
+     * @return {@code true} when the job was pending or running
+     */
+    public boolean cancel(JobId id, String actor) {
+        return engine.cancel(id, actor);
+    }
+
+    /**
      * Deletes a finished job and its file, or cancels a pending or running one.
      *
      * @param id a job id
@@ -204,6 +218,22 @@ public final class ExportService implements AutoCloseable {
      */
     public boolean delete(JobId id) {
         return engine.delete(id);
+    }
+
+    /**
+     * {@link #delete(JobId)}, recording in the audit trail who asked.
+     *
+     * @param id    a job id
+     * @param actor who asks
+     * @return {@code true} when deleted, {@code false} when cancelled instead
+     */
+    public boolean delete(JobId id, String actor) {
+        return engine.delete(id, actor);
+    }
+
+    /** @return the audit trail: every job event, hash-chained ({@link Builder#auditSink}) */
+    public ExportAudit audit() {
+        return audit;
     }
 
     /**
@@ -303,6 +333,7 @@ public final class ExportService implements AutoCloseable {
         private final List<MetricsSink> sinks = new ArrayList<>();
         private JobStore jobStore;
         private org.smsexport.spi.TemplateStore templateStore;
+        private org.smsexport.spi.AuditSink auditSink;
         private Clock clock = Clock.systemUTC();
         private Executor executor;
         private ClassLoader classLoader;
@@ -422,6 +453,16 @@ public final class ExportService implements AutoCloseable {
          */
         public Builder recoveryGrace(Duration value) {
             overrides.add(c -> c.recoveryGrace(value));
+            return this;
+        }
+
+        /**
+         * @param value where the audit trail is kept; by default the job store's ({@code export_audit} with
+         *              {@code JdbcJobStore}), otherwise {@code audit.jsonl} beside the metrics file
+         * @return this builder
+         */
+        public Builder auditSink(org.smsexport.spi.AuditSink value) {
+            this.auditSink = value;
             return this;
         }
 
@@ -595,8 +636,17 @@ public final class ExportService implements AutoCloseable {
             Registry registry = Registry.resolve(exporters, dataSources, notifiers, allSinks, effective.discovery(), classLoader)
                     .offering(effective.formats());
             JobStore store = jobStore != null ? jobStore : new InMemoryJobStore();
+            org.smsexport.spi.AuditSink sink = auditSink != null ? auditSink : store.auditSink().orElseGet(() -> new JsonlAuditSink(
+                    effective.metricsFile().orElse(effective.outputDirectory().resolve(ExportConfig.DEFAULT_METRICS_FILE_NAME))
+                            .resolveSibling("audit.jsonl")));
+            ExportAudit audit = new ExportAudit(sink, clock);
+            try {
+                audit.applyRetention(effective.auditRetentionDays());
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(ExportService.class).warn("The audit retention could not be applied: {}", e.toString());
+            }
             JobEngine engine = new JobEngine(registry, store, effective, clock, executor, heartbeat, shutdownTimeout,
-                    createOutputDirectory);
+                    createOutputDirectory, audit);
             DownloadLinks links = null;
             if (linkUrl != null) {
                 try {
@@ -610,8 +660,8 @@ public final class ExportService implements AutoCloseable {
                 }
                 engine.links(links, linkUrl);
             }
-            return new ExportService(engine, new ExportMaintenance(store, effective, clock), links,
-                    templateStore != null ? templateStore : new InMemoryTemplateStore());
+            return new ExportService(engine, new ExportMaintenance(store, effective, clock, audit), links,
+                    templateStore != null ? templateStore : new InMemoryTemplateStore(), audit);
         }
 
     }

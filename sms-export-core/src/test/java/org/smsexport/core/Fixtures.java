@@ -66,7 +66,7 @@ final class Fixtures {
     /** Every file name in a directory, temp files included, the metrics file excluded. */
     static List<String> files(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> !n.equals("metrics.jsonl")).sorted()
+            return s.map(p -> p.getFileName().toString()).filter(n -> !n.equals("metrics.jsonl") && !n.equals("audit.jsonl")).sorted()
                     .collect(Collectors.toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -125,6 +125,6 @@ class ReadAheadTest {
             assertThat(exports.completion(job.id()).get(30, TimeUnit.SECONDS).job().status()).isEqualTo(JobStatus.CANCELLED);
         }
         assertThat(slow.closed).isTrue();
-        assertThat(Files.list(dir).filter(p -> !p.getFileName().toString().equals("metrics.jsonl"))).isEmpty();
+        assertThat(Fixtures.files(dir)).isEmpty();
     }
 }

@@ -359,4 +359,10 @@ public final class JdbcJobStore implements JobStore {
     public java.util.Optional<DataSource> database() {
         return java.util.Optional.of(db);
     }
+
+    /** @return the audit trail in the table {@code export_audit} of this store's database, created when missing */
+    @Override
+    public java.util.Optional<org.smsexport.spi.AuditSink> auditSink() {
+        return java.util.Optional.of(JdbcAuditSink.create(db));
+    }
 }

@@ -222,6 +222,10 @@ class MailOutboxTest {
             assertThat(up.waitForIncomingEmail(20_000, 1)).isTrue();
             waitFor(() -> second.job(id).orElseThrow().notificationSent());
             assertThat(second.job(id).orElseThrow().notificationError()).isEmpty();
+            // the audit trail names who was mailed, once it was delivered
+            assertThat(second.audit().list(org.smsexport.AuditQuery.latest())).filteredOn(r -> r.entry().jobId().equals(id)
+                    && r.entry().event() == org.smsexport.AuditEvent.NOTIFIED).singleElement()
+                    .satisfies(r -> assertThat(r.entry().recipients()).containsExactly("office@uni.example"));
         }
         assertThat(up.getReceivedMessages()).hasSize(1);
         assertThat(up.getReceivedMessages()[0].getSubject()).contains("students");

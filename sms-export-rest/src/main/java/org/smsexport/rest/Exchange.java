@@ -20,6 +20,11 @@ public interface Exchange {
      */
     String header(String name);
 
+    /** @return the client's address (the peer's IP, as the server sees it), for the audit trail; empty when unknown */
+    default String clientAddress() {
+        return "";
+    }
+
     /** @return the body, at most {@link ExportApi#MAX_BODY} bytes; empty for none */
     byte[] body() throws IOException;
 

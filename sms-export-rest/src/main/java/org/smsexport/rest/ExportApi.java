@@ -152,6 +152,11 @@ public final class ExportApi {
             templates(ex, path, method);
             return;
         }
+        if (path.equals(BASE + "/audit")) {
+            allow(method, "GET");
+            audit(ex, user(ex));
+            return;
+        }
         if (path.equals(BASE + "/types")) {
             allow(method, "GET");
             user(ex);
@@ -192,7 +197,7 @@ public final class ExportApi {
             if (method.equals("GET")) {
                 ok(ex, 200, view(job));
             } else {
-                boolean deleted = exports.delete(job.id());
+                boolean deleted = exports.delete(job.id(), u.name());
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("id", job.id().value());
                 d.put("deleted", deleted);
@@ -349,7 +354,7 @@ public final class ExportApi {
 
     private void submit(Exchange ex, ApiUser u) throws IOException, HttpError {
         JsonNode body = body(ex);
-        ExportRequest.Builder r = ExportRequest.builder().owner(u.name()).type(text(body, "export_type")).format(text(body, "export_format"));
+        ExportRequest.Builder r = ExportRequest.builder().owner(u.name()).clientAddress(ex.clientAddress()).type(text(body, "export_type")).format(text(body, "export_format"));
         String template = text(body, "template");
         if (template != null) {
             // the template's values; what the body sets itself wins, filters and options key by key
@@ -462,6 +467,44 @@ public final class ExportApi {
         d.put("skip", skip);
         d.put("limit", limit);
         ok(ex, 200, d);
+    }
+
+    /** The audit trail, admins only: {@code job}, {@code actor}, {@code from}, {@code to} (instants or dates), {@code limit}. */
+    private void audit(Exchange ex, ApiUser u) throws IOException, HttpError {
+        if (!u.admin()) {
+            throw new HttpError(403, "forbidden", "The audit trail is for administrators.");
+        }
+        Map<String, String> q = query(ex);
+        int limit = number(q, "limit", 100);
+        org.smsexport.AuditQuery query;
+        try {
+            query = new org.smsexport.AuditQuery(Optional.ofNullable(q.get("job")).map(JobId::of), Optional.ofNullable(q.get("actor")),
+                    instant(q, "from"), instant(q, "to"), limit);
+        } catch (IllegalArgumentException e) {
+            throw new HttpError(400, "bad_request", e.getMessage());
+        }
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (org.smsexport.AuditRecord r : exports.audit().list(query)) {
+            items.add(org.smsexport.core.ExportAudit.json(r));
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("items", items);
+        d.put("limit", limit);
+        ok(ex, 200, d);
+    }
+
+    private static Optional<java.time.Instant> instant(Map<String, String> q, String key) throws HttpError {
+        String v = q.get(key);
+        if (v == null || v.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(v.length() == 10 ? java.time.LocalDate.parse(v).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                    : java.time.Instant.parse(v));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new HttpError(400, "bad_request", "'" + key + "' must be a date (2026-12-01) or an instant (2026-12-01T08:00:00Z), got '"
+                    + v + "'.");
+        }
     }
 
     private static int number(Map<String, String> q, String key, int dflt) throws HttpError {
@@ -740,6 +783,9 @@ public final class ExportApi {
         ex.setHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
         ex.setHeader("X-Content-Type-Options", "nosniff");
         ex.setHeader("Cache-Control", "private, no-store");
+        // whoever holds the link acts for its owner: the link is the authority, so the audit names the owner and the route
+        exports.audit().downloaded(job, job.owner(), Optional.ofNullable(ex.clientAddress()).filter(a -> !a.isEmpty()),
+                "signed link GET " + ex.path());
         ex.sendFile(200, media, file);
     }
 

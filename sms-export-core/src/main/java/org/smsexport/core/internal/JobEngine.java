@@ -34,6 +34,7 @@ import org.smsexport.JobStatus;
 import org.smsexport.QueueFullException;
 import org.smsexport.StorageException;
 import org.smsexport.core.DownloadLinks;
+import org.smsexport.core.ExportAudit;
 import org.smsexport.core.ExportConfig;
 import org.smsexport.spi.ExportThreads;
 import org.smsexport.spi.JobStore;
@@ -86,9 +87,10 @@ public final class JobEngine implements AutoCloseable {
      * @param heartbeat         how often running jobs refresh their heartbeat and stale jobs are recovered
      * @param shutdownTimeout   how long {@link #close()} waits for running jobs
      * @param createOutputDir   whether to create the output directory when missing
+     * @param audit             where job events are recorded
      */
     public JobEngine(Registry registry, JobStore store, ExportConfig config, Clock clock, Executor hostExecutor,
-            Duration heartbeat, Duration shutdownTimeout, boolean createOutputDir) {
+            Duration heartbeat, Duration shutdownTimeout, boolean createOutputDir, ExportAudit audit) {
         this.registry = registry;
         this.config = config;
         this.clock = clock;
@@ -109,7 +111,7 @@ public final class JobEngine implements AutoCloseable {
         timers.setRemoveOnCancelPolicy(true);
         this.jobs = new Jobs(store, clock);
         this.requests = new Requests(registry, config);
-        this.listeners = new Listeners(registry, jobs, config.outputDirectory(), store.database());
+        this.listeners = new Listeners(registry, jobs, config.outputDirectory(), store.database(), audit);
         this.run = new JobRun(config, jobs, listeners, instanceId, timers, writers, readers);
         this.recovery = new Recovery(config, jobs, listeners, active, instanceId);
         this.queries = new Queries(config, jobs, active);
@@ -206,6 +208,8 @@ public final class JobEngine implements AutoCloseable {
                 .status(JobStatus.PENDING).createdAt(now).updatedAt(now).owner(request.owner())
                 .notificationEmail(request.notifyEmail().orElse(null)).filters(filterText).instanceId(instanceId).build();
         jobs.store.insert(job);
+        listeners.audit().record(org.smsexport.AuditEntry.of(org.smsexport.AuditEvent.CREATED, now, job.owner(), job)
+                .from(request.clientAddress(), Optional.empty()));
         RunningJob rj = new RunningJob(job, p, this);
         active.put(job.id(), rj);
         LOG.debug("Job {} accepted: {}/{} for {}", job.id(), job.type(), job.format(), job.owner());
@@ -318,10 +322,20 @@ public final class JobEngine implements AutoCloseable {
      * @return {@code true} when the job was pending or running and is now being cancelled
      */
     public boolean cancel(JobId id) {
+        return cancel(id, "host");
+    }
+
+    /**
+     * @param id    a job id
+     * @param actor who asks, for the audit trail
+     * @return {@code false} when the job had finished already
+     */
+    public boolean cancel(JobId id, String actor) {
         ExportJob job = jobs.require(id);
         if (job.status().isTerminal()) {
             return false;
         }
+        listeners.cancelRequested(job, actor);
         RunningJob rj = active.get(id);
         if (rj != null) {
             rj.stop(RunningJob.StopReason.CANCELLED);
@@ -340,9 +354,18 @@ public final class JobEngine implements AutoCloseable {
      * @return {@code true} when the job was deleted, {@code false} when it was cancelled instead
      */
     public boolean delete(JobId id) {
+        return delete(id, "host");
+    }
+
+    /**
+     * @param id    a job id
+     * @param actor who asks, for the audit trail
+     * @return {@code true} when the job was deleted, {@code false} when it was cancelled instead
+     */
+    public boolean delete(JobId id, String actor) {
         ExportJob job = jobs.require(id);
         if (!job.status().isTerminal()) {
-            cancel(id);
+            cancel(id, actor);
             return false;
         }
         if (job.fileName().isPresent()) {
@@ -352,7 +375,11 @@ public final class JobEngine implements AutoCloseable {
                 throw new StorageException("The file of job " + id + " could not be deleted: " + e, e, id, job.format(), job.type());
             }
         }
-        return jobs.store.delete(id);
+        boolean deleted = jobs.store.delete(id);
+        if (deleted) {
+            listeners.audit().record(org.smsexport.AuditEvent.DELETED, job, actor);
+        }
+        return deleted;
     }
 
     // ---------------------------------------------------------------- shutdown

@@ -2,6 +2,7 @@ package org.smsexport.core.internal;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,7 +11,9 @@ import org.slf4j.LoggerFactory;
 import org.smsexport.ExportJob;
 import org.smsexport.ExportMetrics;
 import org.smsexport.JobStatus;
+import org.smsexport.AuditEvent;
 import org.smsexport.core.DownloadLinks;
+import org.smsexport.core.ExportAudit;
 import org.smsexport.spi.ExportEvent;
 import org.smsexport.spi.MetricsSink;
 import org.smsexport.spi.Notifier;
@@ -26,14 +29,19 @@ final class Listeners {
 
     private final Registry registry;
     private final Jobs jobs;
+    private final ExportAudit audit;
+    /** Jobs whose cancel someone asked for (and the audit trail recorded then), not yet finished. */
+    private final java.util.Set<org.smsexport.JobId> cancelRequested = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicLong notifierFailures = new AtomicLong();
     private final AtomicLong sinkFailures = new AtomicLong();
     private volatile DownloadLinks links;
     private volatile DownloadLinks.Url linkUrl;
 
-    Listeners(Registry registry, Jobs jobs, java.nio.file.Path outputDirectory, java.util.Optional<javax.sql.DataSource> database) {
+    Listeners(Registry registry, Jobs jobs, java.nio.file.Path outputDirectory, java.util.Optional<javax.sql.DataSource> database,
+            ExportAudit audit) {
         this.registry = registry;
         this.jobs = jobs;
+        this.audit = audit;
         Notifier.Context context = new Notifier.Context() {
             @Override
             public void recordResult(org.smsexport.JobId job, boolean sent, Optional<String> error) {
@@ -73,7 +81,18 @@ final class Listeners {
         return sinkFailures.get();
     }
 
+    ExportAudit audit() {
+        return audit;
+    }
+
+    /** @param job a job whose cancel {@code actor} asked for */
+    void cancelRequested(ExportJob job, String actor) {
+        cancelRequested.add(job.id());
+        audit.record(AuditEvent.CANCELLED, job, actor);
+    }
+
     void started(ExportJob job) {
+        audit.record(AuditEvent.STARTED, job, job.owner());
         eachSink(job.id(), "on start of", sink -> sink.started(job));
     }
 
@@ -90,6 +109,15 @@ final class Listeners {
 
     /** A job ended: its metrics are recorded, then the notifiers hear of it (with a link when it completed). */
     void finished(ExportJob job, Optional<Path> file, Locale locale, boolean encrypted) {
+        boolean asked = cancelRequested.remove(job.id());
+        if (job.status() == JobStatus.COMPLETED) {
+            audit.record(AuditEvent.COMPLETED, job, job.owner());
+        } else if (job.status() == JobStatus.FAILED) {
+            audit.record(AuditEvent.FAILED, job, job.owner());
+        } else if (job.status() == JobStatus.CANCELLED && !asked) {
+            // cancelled by the service itself (its shutdown), not by anyone's request
+            audit.record(AuditEvent.CANCELLED, job, "system");
+        }
         recordMetrics(job);
         Optional<String> url = Optional.empty();
         Optional<Instant> expires = Optional.empty();
@@ -121,8 +149,12 @@ final class Listeners {
 
     private void recordNotification(org.smsexport.JobId job, boolean sent, Optional<String> error) {
         try {
-            jobs.mutate(job, cur -> cur.toBuilder().notificationSent(cur.notificationSent() || sent)
+            ExportJob after = jobs.mutate(job, cur -> cur.toBuilder().notificationSent(cur.notificationSent() || sent)
                     .notificationError(sent ? null : error.orElse("not delivered")).build());
+            if (sent) {
+                audit.record(org.smsexport.AuditEntry.of(AuditEvent.NOTIFIED, jobs.clock.instant(), "system", after)
+                        .withRecipients(after.notificationEmail().map(List::of).orElse(List.of())));
+            }
         } catch (RuntimeException e) {
             LOG.warn("Could not record the notification outcome of job {}: {}", job, e.toString());
         }

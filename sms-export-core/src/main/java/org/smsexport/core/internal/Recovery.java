@@ -52,6 +52,7 @@ final class Recovery {
                             + "finished. Submit it again."));
             if (failed.status() == JobStatus.FAILED) {
                 deleteTempFiles(j.id().value());
+                listeners.audit().record(org.smsexport.AuditEvent.FAILED, failed, "system");
                 listeners.recordMetrics(failed);
                 recovered++;
             }

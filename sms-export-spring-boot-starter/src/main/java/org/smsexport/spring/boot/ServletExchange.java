@@ -44,6 +44,11 @@ final class ServletExchange implements Exchange {
     }
 
     @Override
+    public String clientAddress() {
+        return request.getRemoteAddr();
+    }
+
+    @Override
     public byte[] body() throws IOException {
         try (InputStream in = request.getInputStream()) {
             byte[] b = in.readNBytes(ExportApi.MAX_BODY + 1);

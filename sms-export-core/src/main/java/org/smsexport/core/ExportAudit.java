@@ -1,0 +1,181 @@
+package org.smsexport.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smsexport.AuditEntry;
+import org.smsexport.AuditEvent;
+import org.smsexport.AuditQuery;
+import org.smsexport.AuditRecord;
+import org.smsexport.AuditVerification;
+import org.smsexport.ExportJob;
+import org.smsexport.spi.AuditSink;
+
+/**
+ * The audit trail of a service: who exported, downloaded, mailed, archived or deleted which export, when and from
+ * where (GDPR art. 30). The service records every job event itself; a host that serves files its own way records
+ * the download with {@link #downloaded}. Records are hash-chained: {@link #verify()} finds the first one changed,
+ * removed or reordered. A failure to record is logged and counted ({@link #failures()}), never fails an export.
+ * Thread-safe.
+ */
+public final class ExportAudit {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExportAudit.class);
+
+    private final AuditSink sink;
+    private final Clock clock;
+    private final AtomicLong failures = new AtomicLong();
+
+    ExportAudit(AuditSink sink, Clock clock) {
+        this.sink = sink;
+        this.clock = clock;
+    }
+
+    /**
+     * @param sink a trail kept elsewhere, e.g. to list or verify it without a service
+     * @return an audit over it, with the system clock
+     */
+    public static ExportAudit of(AuditSink sink) {
+        return new ExportAudit(sink, Clock.systemUTC());
+    }
+
+    /** @return where the trail is kept */
+    public AuditSink sink() {
+        return sink;
+    }
+
+    /**
+     * Records an event of a job as it is now.
+     *
+     * @param event what happened
+     * @param job   the job
+     * @param actor who did it
+     */
+    public void record(AuditEvent event, ExportJob job, String actor) {
+        record(AuditEntry.of(event, clock.instant(), actor, job));
+    }
+
+    /**
+     * Records that someone downloaded a job's file.
+     *
+     * @param job           the job
+     * @param actor         who
+     * @param clientAddress from where, when known
+     * @param route         through which route, e.g. the REST path
+     */
+    public void downloaded(ExportJob job, String actor, Optional<String> clientAddress, String route) {
+        record(AuditEntry.of(AuditEvent.DOWNLOADED, clock.instant(), actor, job).from(clientAddress, Optional.of(route)));
+    }
+
+    /** @param entry an entry, recorded as it is; a failure is logged and counted */
+    public void record(AuditEntry entry) {
+        try {
+            sink.append(entry);
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            LOG.warn("The audit trail could not record {} of job {}: {}", entry.event().id(), entry.jobId(), e.toString());
+        }
+    }
+
+    /** @return entries that could not be recorded since the service started */
+    public long failures() {
+        return failures.get();
+    }
+
+    /**
+     * @param query criteria and limit
+     * @return matching records, newest first
+     */
+    public List<AuditRecord> list(AuditQuery query) {
+        return sink.list(query);
+    }
+
+    /**
+     * Checks the whole chain, oldest first, without holding it: each record's hash against its fields, each link
+     * against the record before, and the numbers for gaps. The oldest record anchors the chain when the audit
+     * retention removed the ones before it.
+     *
+     * @return how many records were checked and the first broken one
+     */
+    public AuditVerification verify() {
+        long[] checked = {0};
+        AuditRecord[] previous = {null};
+        AuditVerification[] broken = {null};
+        try {
+            sink.forEach(r -> {
+            if (broken[0] != null) {
+                return;
+            }
+            checked[0]++;
+            AuditRecord p = previous[0];
+            String what = null;
+            if (!r.intact()) {
+                what = "its hash does not match its fields";
+            } else if (p == null && r.seq() == 1 && !r.prevHash().equals(AuditRecord.GENESIS)) {
+                what = "the first record does not start the chain";
+            } else if (p != null && r.seq() != p.seq() + 1) {
+                what = "it follows record " + p.seq() + ": " + (r.seq() - p.seq() - 1) + " record(s) missing or out of order";
+            } else if (p != null && !r.prevHash().equals(p.hash())) {
+                what = "its link to record " + p.seq() + " does not hold";
+            }
+            if (what != null) {
+                broken[0] = new AuditVerification(checked[0], Optional.of(r.seq()), "Record " + r.seq() + " (" + r.entry().event().id()
+                        + " of job " + r.entry().jobId() + " at " + r.entry().at() + ") is broken: " + what + ".");
+            }
+            previous[0] = r;
+            });
+        } catch (RuntimeException e) {
+            long at = previous[0] == null ? 1 : previous[0].seq() + 1;
+            if (broken[0] == null) {
+                broken[0] = new AuditVerification(checked[0] + 1, Optional.of(at), "Record " + at + " is broken: it cannot be read ("
+                        + e.getMessage() + ").");
+            }
+        }
+        return broken[0] != null ? broken[0]
+                : new AuditVerification(checked[0], Optional.empty(), "The audit trail is whole: " + checked[0] + " record(s).");
+    }
+
+    /**
+     * The audit retention ({@code EXPORT_AUDIT_RETENTION_DAYS}): separate from the exports' own, so cleaning up
+     * exports never removes their history.
+     *
+     * @param days records older than this many days are removed; 0 keeps every record
+     * @return records removed
+     */
+    public long applyRetention(int days) {
+        return days <= 0 ? 0 : sink.deleteBefore(clock.instant().minus(Duration.ofDays(days)));
+    }
+
+    /**
+     * @param r a record
+     * @return its fields by the names of the table's columns ({@code event, at, actor, job_id, …, prev_hash, hash}),
+     *         as the CLI's {@code --json}, the REST API and the JSONL file spell them
+     */
+    public static Map<String, Object> json(AuditRecord r) {
+        AuditEntry e = r.entry();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seq", r.seq());
+        m.put("event", e.event().id());
+        m.put("at", e.at().toString());
+        m.put("actor", e.actor());
+        m.put("job_id", e.jobId().value());
+        m.put("export_type", e.exportType());
+        m.put("export_format", e.exportFormat());
+        m.put("filters", e.filters());
+        m.put("rows", e.rows().isPresent() ? e.rows().getAsLong() : null);
+        m.put("sha256", e.sha256().orElse(null));
+        m.put("file_key", e.fileKey().orElse(null));
+        m.put("recipients", e.recipients());
+        m.put("client_address", e.clientAddress().orElse(null));
+        m.put("route", e.route().orElse(null));
+        m.put("prev_hash", r.prevHash());
+        m.put("hash", r.hash());
+        return m;
+    }
+}

@@ -1,0 +1,219 @@
+package org.smsexport.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.smsexport.AuditEntry;
+import org.smsexport.AuditEvent;
+import org.smsexport.AuditQuery;
+import org.smsexport.AuditRecord;
+import org.smsexport.ExportException;
+import org.smsexport.JobId;
+import org.smsexport.spi.AuditSink;
+
+/**
+ * The audit trail as a JSON-lines file (default {@code audit.jsonl} beside the metrics), one record per line, fields
+ * named as {@link ExportAudit#json}. Appends hold an operating-system lock on the file, so processes sharing it on
+ * one machine chain their records in turn. Readable by the owner only.
+ */
+public final class JsonlAuditSink implements AuditSink {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One monitor per file in this JVM: the operating-system lock is per process, so two sinks here take turns first. */
+    private static final java.util.concurrent.ConcurrentMap<Path, Object> IN_PROCESS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final Path file;
+    private final Object turn;
+
+    /** @param file the file, created (with its directory) on the first record */
+    public JsonlAuditSink(Path file) {
+        this.file = file;
+        this.turn = IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), k -> new Object());
+    }
+
+    /** @return the file */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public AuditRecord append(AuditEntry entry) {
+        synchronized (turn) {
+            return appendLocked(entry);
+        }
+    }
+
+    private AuditRecord appendLocked(AuditEntry entry) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                if (ch.size() == 0) {
+                    owner(file);
+                }
+                ch.lock(); // held until the channel closes
+                Optional<AuditRecord> last = lastLine(ch).map(JsonlAuditSink::parse);
+                AuditRecord r = AuditRecord.chain(last.map(l -> l.seq() + 1).orElse(1L), entry,
+                        last.map(AuditRecord::hash).orElse(AuditRecord.GENESIS));
+                ByteBuffer line = ByteBuffer.wrap((JSON.writeValueAsString(ExportAudit.json(r)) + "\n").getBytes(StandardCharsets.UTF_8));
+                long at = ch.size();
+                while (line.hasRemaining()) {
+                    at += ch.write(line, at);
+                }
+                ch.force(false);
+                return r;
+            }
+        } catch (IOException e) {
+            throw new ExportException("The audit trail " + file + " could not be written: " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the last complete line, read backwards from the end */
+    private static Optional<String> lastLine(FileChannel ch) throws IOException {
+        long end = ch.size();
+        if (end == 0) {
+            return Optional.empty();
+        }
+        ByteBuffer one = ByteBuffer.allocate(1);
+        long pos = end - 1; // the final newline
+        java.io.ByteArrayOutputStream reversed = new java.io.ByteArrayOutputStream();
+        while (--pos >= 0) {
+            one.clear();
+            ch.read(one, pos);
+            if (one.get(0) == '\n') {
+                break;
+            }
+            reversed.write(one.get(0));
+        }
+        byte[] b = reversed.toByteArray();
+        for (int i = 0, j = b.length - 1; i < j; i++, j--) {
+            byte t = b[i];
+            b[i] = b[j];
+            b[j] = t;
+        }
+        return Optional.of(new String(b, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public List<AuditRecord> list(AuditQuery query) {
+        Deque<AuditRecord> newest = new ArrayDeque<>();
+        forEach(r -> {
+            if (query.matches(r)) {
+                newest.addFirst(r);
+                if (newest.size() > query.limit()) {
+                    newest.removeLast();
+                }
+            }
+        });
+        return new ArrayList<>(newest);
+    }
+
+    @Override
+    public void forEach(Consumer<AuditRecord> each) {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line; (line = in.readLine()) != null;) {
+                if (!line.isBlank()) {
+                    each.accept(parse(line));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("The audit trail " + file + " could not be read", e);
+        }
+    }
+
+    @Override
+    public long deleteBefore(Instant before) {
+        synchronized (turn) {
+            return deleteLocked(before);
+        }
+    }
+
+    private long deleteLocked(Instant before) {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        long removed = 0;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ch.lock(); // held until the channel closes
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                    var out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+                owner(temp);
+                for (String line; (line = in.readLine()) != null;) {
+                    if (!line.isBlank() && parse(line).entry().at().isBefore(before)) {
+                        removed++;
+                    } else {
+                        out.write(line);
+                        out.write('\n');
+                    }
+                }
+            }
+            if (removed > 0) {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new ExportException("The audit trail " + file + " could not be trimmed: " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                // a stale temp file is harmless
+            }
+        }
+        return removed;
+    }
+
+    static AuditRecord parse(String line) {
+        try {
+            JsonNode n = JSON.readTree(line);
+            Map<String, String> filters = new TreeMap<>();
+            for (Map.Entry<String, JsonNode> f : n.path("filters").properties()) {
+                filters.put(f.getKey(), f.getValue().asText());
+            }
+            List<String> recipients = new ArrayList<>();
+            n.path("recipients").forEach(r -> recipients.add(r.asText()));
+            AuditEntry e = new AuditEntry(AuditEvent.of(n.path("event").asText()), Instant.parse(n.path("at").asText()),
+                    n.path("actor").asText(), JobId.of(n.path("job_id").asText()), n.path("export_type").asText(),
+                    n.path("export_format").asText(), filters,
+                    n.path("rows").isNumber() ? OptionalLong.of(n.path("rows").asLong()) : OptionalLong.empty(), text(n, "sha256"),
+                    text(n, "file_key"), recipients, text(n, "client_address"), text(n, "route"));
+            return new AuditRecord(n.path("seq").asLong(), e, n.path("prev_hash").asText(), n.path("hash").asText());
+        } catch (IOException | RuntimeException e) {
+            throw new ExportException("An audit record could not be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Optional<String> text(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isTextual() ? Optional.of(v.asText()) : Optional.empty();
+    }
+
+    private static void owner(Path p) throws IOException {
+        if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package org.smsexport.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.smsexport.AuditEntry;
+import org.smsexport.AuditEvent;
+import org.smsexport.AuditQuery;
+import org.smsexport.AuditRecord;
+import org.smsexport.ExportException;
+import org.smsexport.JobId;
+import org.smsexport.spi.AuditSink;
+
+/**
+ * The audit trail in the table {@code export_audit}, one row per record, columns named as the fields. Our code only
+ * ever inserts into it (and deletes for the separate audit retention). Nodes sharing the database chain their
+ * records in turn: each insert takes the next {@code seq}, the primary key, so of two nodes racing for one number
+ * one wins and the other chains after it. Thread-safe.
+ */
+public final class JdbcAuditSink implements AuditSink {
+
+    private static final String COLUMNS = "seq, event, at, actor, job_id, export_type, export_format, filters, rows, sha256, file_key, "
+            + "recipients, client_address, route, prev_hash, hash";
+
+    private final DataSource db;
+
+    private JdbcAuditSink(DataSource db) {
+        this.db = db;
+    }
+
+    /**
+     * @param db the database
+     * @return the sink, its table created when missing
+     */
+    public static JdbcAuditSink create(DataSource db) {
+        if (!Sql.tableExists(db, "export_audit")) {
+            try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS export_audit (seq BIGINT PRIMARY KEY, event VARCHAR(16) NOT NULL, "
+                        + "at TIMESTAMP WITH TIME ZONE NOT NULL, actor VARCHAR(200) NOT NULL, job_id VARCHAR(64) NOT NULL, "
+                        + "export_type VARCHAR(100) NOT NULL, export_format VARCHAR(32) NOT NULL, filters VARCHAR(4000), rows BIGINT, "
+                        + "sha256 VARCHAR(64), file_key VARCHAR(1024), recipients VARCHAR(2000), client_address VARCHAR(100), "
+                        + "route VARCHAR(300), prev_hash VARCHAR(64) NOT NULL, hash VARCHAR(64) NOT NULL)");
+                s.execute("CREATE INDEX IF NOT EXISTS export_audit_job ON export_audit (job_id)");
+                s.execute("CREATE INDEX IF NOT EXISTS export_audit_at ON export_audit (at)");
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+            } catch (SQLException e) {
+                throw new ExportException("Cannot create the audit table export_audit: " + e.getMessage(), e);
+            }
+        }
+        return new JdbcAuditSink(db);
+    }
+
+    @Override
+    public AuditRecord append(AuditEntry entry) {
+        SQLException last = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (Connection c = db.getConnection()) {
+                long seq = 0;
+                String prev = AuditRecord.GENESIS;
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT seq, hash FROM export_audit ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY")) {
+                    if (rs.next()) {
+                        seq = rs.getLong(1);
+                        prev = rs.getString(2);
+                    }
+                }
+                AuditRecord r = AuditRecord.chain(seq + 1, entry, prev);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO export_audit (" + COLUMNS
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    bind(ps, r);
+                    ps.executeUpdate();
+                }
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+                return r;
+            } catch (SQLException e) {
+                // another node took this number first (a duplicate key): chain after its record
+                last = e;
+            }
+        }
+        throw new ExportException("The audit trail could not be written: " + last.getMessage(), last);
+    }
+
+    private static void bind(PreparedStatement ps, AuditRecord r) throws SQLException {
+        AuditEntry e = r.entry();
+        int i = 1;
+        ps.setLong(i++, r.seq());
+        ps.setString(i++, e.event().id());
+        ps.setObject(i++, e.at().atOffset(ZoneOffset.UTC));
+        ps.setString(i++, e.actor());
+        ps.setString(i++, e.jobId().value());
+        ps.setString(i++, e.exportType());
+        ps.setString(i++, e.exportFormat());
+        ps.setString(i++, e.filters().isEmpty() ? null : JdbcJobStore.encode(e.filters()));
+        if (e.rows().isPresent()) {
+            ps.setLong(i++, e.rows().getAsLong());
+        } else {
+            ps.setNull(i++, java.sql.Types.BIGINT);
+        }
+        ps.setString(i++, e.sha256().orElse(null));
+        ps.setString(i++, e.fileKey().orElse(null));
+        ps.setString(i++, e.recipients().isEmpty() ? null : String.join("\n", e.recipients()));
+        ps.setString(i++, e.clientAddress().orElse(null));
+        ps.setString(i++, e.route().orElse(null));
+        ps.setString(i++, r.prevHash());
+        ps.setString(i, r.hash());
+    }
+
+    @Override
+    public List<AuditRecord> list(AuditQuery q) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        q.job().ifPresent(j -> {
+            where.append(" AND job_id = ?");
+            params.add(j.value());
+        });
+        q.actor().ifPresent(a -> {
+            where.append(" AND actor = ?");
+            params.add(a);
+        });
+        q.from().ifPresent(f -> {
+            where.append(" AND at >= ?");
+            params.add(f.atOffset(ZoneOffset.UTC));
+        });
+        q.to().ifPresent(t -> {
+            where.append(" AND at < ?");
+            params.add(t.atOffset(ZoneOffset.UTC));
+        });
+        List<AuditRecord> out = new ArrayList<>();
+        query("SELECT " + COLUMNS + " FROM export_audit" + where + " ORDER BY seq DESC FETCH FIRST " + q.limit() + " ROWS ONLY", params,
+                out::add);
+        return out;
+    }
+
+    @Override
+    public void forEach(Consumer<AuditRecord> each) {
+        query("SELECT " + COLUMNS + " FROM export_audit ORDER BY seq", List.of(), each);
+    }
+
+    @Override
+    public long deleteBefore(Instant before) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM export_audit WHERE at < ?")) {
+            ps.setObject(1, before.atOffset(ZoneOffset.UTC));
+            long n = ps.executeUpdate();
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            return n;
+        } catch (SQLException e) {
+            throw new ExportException("The audit retention could not be applied: " + e.getMessage(), e);
+        }
+    }
+
+    private void query(String sql, List<Object> params, Consumer<AuditRecord> each) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
+            // streamed: PostgreSQL fetches in batches only outside auto-commit
+            boolean auto = c.getAutoCommit();
+            ps.setFetchSize(500);
+            if (auto) {
+                c.setAutoCommit(false);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    each.accept(read(rs));
+                }
+            } finally {
+                if (auto) {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException e) {
+            throw new ExportException("The audit trail could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static AuditRecord read(ResultSet rs) throws SQLException {
+        String filters = rs.getString("filters");
+        String recipients = rs.getString("recipients");
+        long rows = rs.getLong("rows");
+        OptionalLong r = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(rows);
+        AuditEntry e = new AuditEntry(AuditEvent.of(rs.getString("event")), rs.getObject("at", OffsetDateTime.class).toInstant(),
+                rs.getString("actor"), JobId.of(rs.getString("job_id")), rs.getString("export_type"), rs.getString("export_format"),
+                filters == null ? java.util.Map.of() : JdbcJobStore.decode(filters), r, Optional.ofNullable(rs.getString("sha256")),
+                Optional.ofNullable(rs.getString("file_key")), recipients == null ? List.of() : Arrays.asList(recipients.split("\n")),
+                Optional.ofNullable(rs.getString("client_address")), Optional.ofNullable(rs.getString("route")));
+        return new AuditRecord(rs.getLong("seq"), e, rs.getString("prev_hash"), rs.getString("hash"));
+    }
+}
