@@ -101,6 +101,10 @@ public final class ExportType {
     private final Map<String, Map<String, String>> labels;
     private final boolean builtIn;
     private final String colour;
+    private final boolean changes;
+
+    /** The key of the column a delta export adds last: {@code upsert} or {@code delete}. */
+    public static final String CHANGE = "change";
 
     private ExportType(Builder b) {
         this.name = b.name;
@@ -116,6 +120,48 @@ public final class ExportType {
         this.labels = Map.copyOf(copy);
         this.builtIn = b.builtIn;
         this.colour = b.colour;
+        this.changes = b.changes;
+    }
+
+    /**
+     * The type of a delta export ({@code ExportRequest.Builder.changedSince}): these columns and one more, last,
+     * {@link #CHANGE}, which says whether the row was created or changed ({@code upsert}) or deleted ({@code delete},
+     * with only the {@link #keyColumns() key columns} filled).
+     *
+     * @return the type with the change column; this type when it has it already
+     */
+    public ExportType withChanges() {
+        if (changes) {
+            return this;
+        }
+        Builder b = new Builder(name);
+        b.columns.addAll(columns);
+        b.columns.add(Column.text(CHANGE));
+        b.filters.putAll(filters);
+        labels.forEach((lang, map) -> b.labels.put(lang, new HashMap<>(map)));
+        b.builtIn = builtIn;
+        b.colour = colour;
+        b.changes = true;
+        return b.build();
+    }
+
+    /** @return whether this is a delta export's type, its last column {@link #CHANGE} */
+    public boolean changes() {
+        return changes;
+    }
+
+    /**
+     * @return the columns that identify a row, which a deleted row of a delta export keeps: {@code id} and the
+     *         built-in types' codes and references ({@code student_id}, {@code course_id}, {@code course_code})
+     */
+    public java.util.Set<String> keyColumns() {
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        for (String k : List.of("id", "student_id", "course_id", "course_code")) {
+            if (columnIndex.containsKey(k) && (k.equals("id") || builtIn)) {
+                keys.add(k);
+            }
+        }
+        return java.util.Collections.unmodifiableSet(keys);
     }
 
     /**
@@ -304,6 +350,7 @@ public final class ExportType {
         private final Map<String, Map<String, String>> labels = new HashMap<>();
         private boolean builtIn;
         private String colour = DEFAULT_COLOUR;
+        private boolean changes;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");

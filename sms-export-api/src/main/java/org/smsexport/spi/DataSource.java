@@ -53,6 +53,18 @@ public interface DataSource {
         return false;
     }
 
+    /**
+     * Whether this source serves delta exports: given a query with {@code changedSince}, it returns the rows created,
+     * changed or soft-deleted since then, with the type's {@link ExportType#CHANGE} column last ({@code upsert}, or
+     * {@code delete} with only the {@link ExportType#keyColumns() key columns} filled). A request for changes from a
+     * source that says no is refused.
+     *
+     * @return {@code false} by default
+     */
+    default boolean supportsChanges() {
+        return false;
+    }
+
     /** @return a short name for logs and messages; the class name by default */
     default String name() {
         return getClass().getSimpleName();

@@ -46,6 +46,10 @@ final class ExportCommand extends Common implements Callable<Integer> {
     @Option(names = "--limit", description = "At most this many rows.")
     Long limit;
 
+    @Option(names = "--changed-since", paramLabel = "INSTANT", description = "A delta export: only rows created, changed or "
+            + "soft-deleted since then (2026-01-31T00:00:00Z, or a date), with one more last column, change (upsert or delete).")
+    String changedSince;
+
     @Option(names = "--notify", paramLabel = "EMAIL", description = "Mail the outcome here (needs ENABLE_EMAIL_NOTIFICATIONS and "
             + "the SMTP_* settings).")
     String notify;
@@ -59,6 +63,17 @@ final class ExportCommand extends Common implements Callable<Integer> {
 
     @Option(names = "--locale", description = "Language of headers: en or el (default: the template's, else en).")
     String locale;
+
+    /** @return an instant, or a date's midnight UTC */
+    static java.time.Instant instant(String option, String value) {
+        try {
+            return value.strip().length() == 10 ? java.time.LocalDate.parse(value.strip()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                    : java.time.OffsetDateTime.parse(value.strip()).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new org.smsexport.InvalidRequestException(option + " takes an instant such as 2026-01-31T00:00:00Z or a date such as "
+                    + "2026-01-31, got '" + value + "'.");
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -78,6 +93,9 @@ final class ExportCommand extends Common implements Callable<Integer> {
         }
         if (notify != null) {
             request.notifyEmail(notify);
+        }
+        if (changedSince != null) {
+            request.changedSince(instant("--changed-since", changedSince));
         }
         Path outDir = database.exportsDir();
         javax.sql.DataSource db = database.open();

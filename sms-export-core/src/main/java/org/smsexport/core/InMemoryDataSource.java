@@ -83,6 +83,15 @@ public final class InMemoryDataSource implements DataSource {
         return "in-memory";
     }
 
+    /**
+     * @return {@code true}: a delta export reads the attributes {@code created_at}, {@code updated_at} and
+     *         {@code deleted_at} of rows given as maps or objects (instants, date-times or dates)
+     */
+    @Override
+    public boolean supportsChanges() {
+        return true;
+    }
+
     private Table<?> table(ExportQuery query) {
         Table<?> t = tables.get(query.type().name());
         if (t == null) {
@@ -206,6 +215,8 @@ public final class InMemoryDataSource implements DataSource {
             long limit = q.limit().orElse(Long.MAX_VALUE);
             // sorted rows were filtered while collecting; unfiltered queries need no check per row
             boolean filtered = q.sort().isEmpty() && (!q.filters().isEmpty() || q.changedSince().isPresent());
+            boolean delta = q.type().changes();
+            java.util.Set<String> deltaKeys = q.type().keyColumns();
             return new RowCursor() {
                 private T current;
                 private long returned;
@@ -232,6 +243,15 @@ public final class InMemoryDataSource implements DataSource {
                     if (current == null) {
                         throw new IllegalStateException("No current row: call next() first");
                     }
+                    if (delta) {
+                        boolean deleted = attributes.get(current, "deleted_at") != null;
+                        if (column == keys.length) {
+                            return deleted ? "delete" : "upsert";
+                        }
+                        if (deleted && !deltaKeys.contains(keys[column])) {
+                            return null;
+                        }
+                    }
                     return positional.get(current, column);
                 }
 
@@ -257,9 +277,13 @@ public final class InMemoryDataSource implements DataSource {
 
         private boolean matches(T row, ExportQuery q) {
             if (q.changedSince().isPresent()) {
-                Object changed = attributes.get(row, "updated_at");
-                if (changed == null || CellText.toZoned(changed, java.time.ZoneOffset.UTC).toInstant()
-                        .isBefore(q.changedSince().get())) {
+                // created, changed or soft-deleted since the watermark
+                boolean changed = false;
+                for (String key : new String[] {"created_at", "updated_at", "deleted_at"}) {
+                    Object t = attributes.get(row, key);
+                    changed |= t != null && !CellText.toZoned(t, java.time.ZoneOffset.UTC).toInstant().isBefore(q.changedSince().get());
+                }
+                if (!changed) {
                     return false;
                 }
             }

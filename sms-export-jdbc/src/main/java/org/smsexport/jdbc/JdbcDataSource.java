@@ -106,6 +106,12 @@ public final class JdbcDataSource implements DataSource {
         return true;
     }
 
+    /** @return {@code true}: rows carry {@code created_at}, {@code updated_at} and {@code deleted_at} */
+    @Override
+    public boolean supportsChanges() {
+        return true;
+    }
+
     /**
      * Checks that the database answers and has the tables and columns a type needs, without reading rows.
      *
@@ -234,7 +240,8 @@ public final class JdbcDataSource implements DataSource {
 
     private TypeSql typeSql(ExportQuery query) {
         TypeSql t = sql.get(query.type().name());
-        if (t == null || !query.type().equals(ExportType.builtIn(query.type().name()).orElse(null))) {
+        ExportType builtIn = ExportType.builtIn(query.type().name()).orElse(null);
+        if (t == null || !query.type().equals(query.type().changes() ? builtIn.withChanges() : builtIn)) {
             throw new ExportException("The JDBC data source serves the built-in types only, not '" + query.type().name() + "'.");
         }
         return t;
@@ -346,15 +353,17 @@ public final class JdbcDataSource implements DataSource {
         final String[] select;
         final String from;
         final String updatedAt;
+        final String createdAt;
         final Map<String, String> attributes;
         final List<String> deletedAt;
         /** Conditions every row meets (the joined rows exist). */
         final List<String> required = new ArrayList<>();
 
-        TypeSql(String[] select, String from, String updatedAt, Map<String, String> attributes, List<String> deletedAt) {
+        TypeSql(String[] select, String from, String updatedAt, String createdAt, Map<String, String> attributes, List<String> deletedAt) {
             this.select = select;
             this.from = from;
             this.updatedAt = updatedAt;
+            this.createdAt = createdAt;
             this.attributes = attributes;
             this.deletedAt = deletedAt;
         }
@@ -371,7 +380,8 @@ public final class JdbcDataSource implements DataSource {
                                 : "st." + s.column("students", key);
                         attrs.put(key, sel[i]);
                     }
-                    return new TypeSql(sel, s.table("students") + " st", "st." + s.column("students", "updated_at"), attrs,
+                    return new TypeSql(sel, s.table("students") + " st", "st." + s.column("students", "updated_at"),
+                            "st." + s.column("students", "created_at"), attrs,
                             List.of("st." + s.column("students", "deleted_at")));
                 }
                 case "courses": {
@@ -382,7 +392,8 @@ public final class JdbcDataSource implements DataSource {
                         sel[i] = "co." + s.column("courses", key);
                         attrs.put(key, sel[i]);
                     }
-                    return new TypeSql(sel, s.table("courses") + " co", "co." + s.column("courses", "updated_at"), attrs,
+                    return new TypeSql(sel, s.table("courses") + " co", "co." + s.column("courses", "updated_at"),
+                            "co." + s.column("courses", "created_at"), attrs,
                             List.of("co." + s.column("courses", "deleted_at")));
                 }
                 case "grades":
@@ -426,7 +437,8 @@ public final class JdbcDataSource implements DataSource {
                     + s.column(table, "student_id")
                     + " LEFT JOIN " + s.table("courses") + " co ON co." + s.column("courses", "id") + " = " + alias + "."
                     + s.column(table, "course_id");
-            TypeSql t = new TypeSql(sel, from, alias + "." + s.column(table, "updated_at"), attrs, List.of(alias + "." + s.column(table,
+            TypeSql t = new TypeSql(sel, from, alias + "." + s.column(table, "updated_at"), alias + "." + s.column(table, "created_at"), attrs,
+                    List.of(alias + "." + s.column(table,
                     "deleted_at"), "st." + s.column("students", "deleted_at"), "co." + s.column("courses", "deleted_at")));
             t.required.add("st." + s.column("students", "id") + " IS NOT NULL");
             t.required.add("co." + s.column("courses", "id") + " IS NOT NULL");
@@ -437,7 +449,13 @@ public final class JdbcDataSource implements DataSource {
             List<String> conditions = new ArrayList<>();
             conditions.addAll(required);
             for (String column : deletedAt) {
-                conditions.add(column + " IS NULL");
+                // a delta export keeps the exported table's rows deleted since the watermark: they come out as deletes
+                if (q.changedSince().isPresent() && column.equals(deletedAt.get(0))) {
+                    conditions.add("(" + column + " IS NULL OR " + column + " >= ?)");
+                    params.add(q.changedSince().get());
+                } else {
+                    conditions.add(column + " IS NULL");
+                }
             }
             for (Map.Entry<String, Object> f : q.filters().entrySet()) {
                 FilterSpec spec = q.type().filters().get(f.getKey());
@@ -475,14 +493,31 @@ public final class JdbcDataSource implements DataSource {
                 }
             }
             q.changedSince().ifPresent(since -> {
-                conditions.add(updatedAt + " >= ?");
+                conditions.add("(" + createdAt + " >= ? OR " + updatedAt + " >= ? OR " + deletedAt.get(0) + " >= ?)");
+                params.add(since);
+                params.add(since);
                 params.add(since);
             });
             return String.join(" AND ", conditions);
         }
 
+        /** @return the select list: the type's columns, and for a delta export a deleted row's keys only and its change */
+        List<String> selectList(ExportType type) {
+            if (!type.changes()) {
+                return List.of(select);
+            }
+            String own = deletedAt.get(0);
+            java.util.Set<String> keys = type.keyColumns();
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < select.length; i++) {
+                out.add(keys.contains(type.columns().get(i).key()) ? select[i] : "CASE WHEN " + own + " IS NULL THEN " + select[i] + " END");
+            }
+            out.add("CASE WHEN " + own + " IS NULL THEN 'upsert' ELSE 'delete' END");
+            return out;
+        }
+
         String select(ExportQuery q, List<Object> params, SearchSql.Dialect dialect) {
-            StringBuilder sb = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM ").append(from)
+            StringBuilder sb = new StringBuilder("SELECT ").append(String.join(", ", selectList(q.type()))).append(" FROM ").append(from)
                     .append(" WHERE ").append(where(q, params, dialect)).append(" ORDER BY ");
             for (SortKey k : q.sort()) {
                 sb.append(q.type().indexOf(k.column()) + 1).append(k.descending() ? " DESC, " : ", ");

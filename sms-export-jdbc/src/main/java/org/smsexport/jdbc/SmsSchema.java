@@ -159,7 +159,33 @@ public final class SmsSchema {
             out.add("CREATE INDEX IF NOT EXISTS " + table(t) + "_student_idx ON " + table(t) + " (" + column(t, "student_id") + ")");
             out.add("CREATE INDEX IF NOT EXISTS " + table(t) + "_course_idx ON " + table(t) + " (" + column(t, "course_id") + ")");
         }
+        // delta exports look for rows changed since a watermark
+        for (String t : TABLES.keySet()) {
+            out.add("CREATE INDEX IF NOT EXISTS " + table(t) + "_updated_idx ON " + table(t) + " (" + column(t, "updated_at") + ")");
+        }
         return out;
+    }
+
+    /**
+     * What an existing SMS database needs for delta exports: {@code created_at}, {@code updated_at} and
+     * {@code deleted_at} on every table (added when missing) and an index on {@code updated_at}. Statements that
+     * H2 and PostgreSQL both run, idempotent. The host's application must then set {@code updated_at} on every
+     * change, and soft-delete by setting {@code deleted_at} (a row removed with {@code DELETE} cannot be reported).
+     * Printed by the CLI's {@code schema --migrate-sql}.
+     *
+     * @return the statements, with mapped names
+     */
+    public List<String> migrationSql() {
+        List<String> out = new ArrayList<>();
+        for (String t : TABLES.keySet()) {
+            for (String c : List.of("created_at", "updated_at", "deleted_at")) {
+                out.add("ALTER TABLE " + table(t) + " ADD COLUMN IF NOT EXISTS " + column(t, c) + " TIMESTAMP WITH TIME ZONE");
+            }
+            out.add("UPDATE " + table(t) + " SET " + column(t, "updated_at") + " = COALESCE(" + column(t, "created_at")
+                    + ", CURRENT_TIMESTAMP) WHERE " + column(t, "updated_at") + " IS NULL");
+            out.add("CREATE INDEX IF NOT EXISTS " + table(t) + "_updated_idx ON " + table(t) + " (" + column(t, "updated_at") + ")");
+        }
+        return Collections.unmodifiableList(out);
     }
 
     /**

@@ -389,6 +389,10 @@ public final class ExportApi {
         if (locale != null) {
             r.locale(Locale.forLanguageTag(locale));
         }
+        // a delta export: the rows changed since this instant (or date), each with its change, upsert or delete
+        Optional<java.time.Instant> since = instant(Map.of("changed_since", Optional.ofNullable(text(body, "changed_since")).orElse("")),
+                "changed_since");
+        since.ifPresent(r::changedSince);
         ExportJob job = exports.submit(r.build());
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("id", job.id().value());

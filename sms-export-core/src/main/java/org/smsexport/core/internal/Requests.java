@@ -72,6 +72,13 @@ final class Requests {
                         + type.columns().stream().map(c -> c.key()).toList() + ".");
             }
         }
+        if (r.changedSince().isPresent() && !registry.source(type).supportsChanges()) {
+            problems.add("The data source of " + type.name() + " (" + registry.source(type).name() + ") cannot tell what changed, so "
+                    + "it cannot make a delta export: leave out changed_since, or use a source that supports changes.");
+        }
+        if (r.changedSince().isPresent() && r.changedSince().get().isAfter(java.time.Instant.now().plusSeconds(60))) {
+            problems.add("changed_since " + r.changedSince().get() + " is in the future; nothing can have changed since then.");
+        }
         if (config.requireEncryption() && !r.options().containsKey("password")) {
             problems.add("This service encrypts every export (EXPORT_REQUIRE_ENCRYPTION=true): give the option 'password'"
                     + (exporter.options().contains("password") ? "." : "; format '" + exporter.format().id() + "' has none, so choose one that does."));
@@ -89,8 +96,11 @@ final class Requests {
         if (checkDirectory) {
             checkOutputDirectory();
         }
-        ExportQuery query = new ExportQuery(type, filters, OptionalLong.empty(), r.sort(), r.changedSince());
-        return new Prepared(r, type, exporter, registry.source(type), query);
+        org.smsexport.spi.DataSource source = registry.source(type);
+        // a delta export: the rows changed since the watermark, each saying upsert or delete in one more column
+        ExportType exported = r.changedSince().isPresent() ? type.withChanges() : type;
+        ExportQuery query = new ExportQuery(exported, filters, OptionalLong.empty(), r.sort(), r.changedSince());
+        return new Prepared(r, exported, exporter, source, query);
     }
 
     private void checkOutputDirectory() {
