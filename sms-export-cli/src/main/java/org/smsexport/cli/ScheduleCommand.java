@@ -78,10 +78,14 @@ final class ScheduleCommand {
         @Option(names = "--owner", defaultValue = "cli", description = "Whose exports they are (default ${DEFAULT-VALUE}).")
         String owner;
 
+        @Option(names = "--delta", description = "Each run exports only what changed since the last successful run (the first is full), "
+                + "with a last column, change: upsert or delete.")
+        boolean delta;
+
         @Override
         int run(Schedules.Session s, PrintWriter out) {
             org.smsexport.scheduler.ScheduleRequest r = org.smsexport.rest.ScheduleJson.request(owner, type, format, frequency, zone,
-                    filters, options, notify, catchUp, template, s.exports().templates());
+                    filters, options, notify, catchUp, template, s.exports().templates()).withDelta(delta);
             String id = s.scheduler().schedule(r);
             ScheduleInfo info = s.scheduler().get(id).orElseThrow();
             if (json) {

@@ -241,12 +241,38 @@ class CliTest {
     @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"demo", "export", "schedule add", "schedule list", "schedule preview", "schedule cancel",
-            "scheduler run", "template add", "template list", "template show", "template delete", "audit"}) {
+            "scheduler run", "template add", "template list", "template show", "template delete", "audit", "schema"}) {
             Cli.Run r = run((command + " --help").split(" "));
             assertThat(r.code()).isZero();
             assertThat(r.out()).contains("Usage: sms-export " + command);
         }
         assertThat(run("--help").out()).contains("demo", "export", "stats", "slowest", "cleanup", "serve", "schedule", "scheduler");
+    }
+
+    @Test
+    void deltaExportsAndTheSchemaMigrationFromTheCommandLine() throws Exception {
+        Cli.Run migrate = run("schema", "--migrate-sql");
+        assertThat(migrate.code()).isZero();
+        assertThat(migrate.out()).contains("ALTER TABLE students ADD COLUMN IF NOT EXISTS updated_at TIMESTAMP WITH TIME ZONE;",
+                "CREATE INDEX IF NOT EXISTS grades_updated_idx ON grades (updated_at);");
+        assertThat(run("schema").out()).startsWith("CREATE TABLE IF NOT EXISTS students (");
+
+        String db = DemoCommand.url(demo(), true);
+        Path out = dir.resolve("delta");
+        Cli.Run all = run("export", "--type", "courses", "--format", "csv", "--changed-since", "2000-01-01", "--db", db, "--user", "sa",
+                "--password", "", "--out", out.toString(), "--json");
+        assertThat(all.code()).as(all.err()).isZero();
+        List<String> csv = Files.readAllLines(Path.of(new ObjectMapper().readTree(all.out()).get("file").asText()));
+        assertThat(csv.get(0)).endsWith(",Change");
+        assertThat(csv.subList(1, csv.size())).isNotEmpty().allMatch(l -> l.endsWith(",upsert"));
+
+        Cli.Run future = run("export", "--type", "courses", "--format", "csv", "--changed-since", "2999-01-01T00:00:00Z", "--db", db,
+                "--user", "sa", "--password", "", "--out", out.toString());
+        assertThat(future.code()).isEqualTo(2);
+        assertThat(future.err()).contains("in the future");
+        Cli.Run bad = run("export", "--type", "courses", "--format", "csv", "--changed-since", "last tuesday", "--db", db);
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--changed-since takes an instant such as 2026-01-31T00:00:00Z", "'last tuesday'");
     }
 
     @Test

@@ -277,6 +277,25 @@ class RestServerTest {
     }
 
     @Test
+    void aDeltaExportAndADeltaScheduleOverRest() throws Exception {
+        HttpResponse<String> r = call("POST", "/api/v1/import-export/exports", "alice-secret",
+                "{\"export_type\":\"students\",\"export_format\":\"csv\",\"changed_since\":\"2999-01-01\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("in the future");
+        HttpResponse<String> bad = call("POST", "/api/v1/import-export/exports", "alice-secret",
+                "{\"export_type\":\"students\",\"export_format\":\"csv\",\"changed_since\":\"soon\"}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("'changed_since' must be a date");
+        HttpResponse<String> schedule = call("POST", "/api/v1/import-export/schedules", "alice-secret",
+                "{\"export_type\":\"students\",\"export_format\":\"csv\",\"frequency\":\"daily\",\"delta\":true}");
+        assertThat(schedule.statusCode()).as(schedule.body()).isEqualTo(201);
+        assertThat(data(schedule).get("delta").asBoolean()).isTrue();
+        assertThat(call("POST", "/api/v1/import-export/schedules", "alice-secret",
+                "{\"export_type\":\"students\",\"export_format\":\"csv\",\"frequency\":\"daily\",\"delta\":\"yes\"}")
+                .statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void theAuditTrailShowsAdminsWhoExportedDownloadedAndDeletedFromWhere() throws Exception {
         String id = submit("alice-secret", "students", "csv");
         String url = awaitDone("alice-secret", id).get("download_url").asText().replace("localhost", "127.0.0.1");

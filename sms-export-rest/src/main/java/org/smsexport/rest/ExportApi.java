@@ -237,6 +237,13 @@ public final class ExportApi {
                 // with a template the id names its type and format, and each run takes the template as it is then
                 ScheduleRequest request = ScheduleJson.request(u.name(), type, format, frequency, text(body, "zone"), filters, options(body),
                         text(body, "notify_email"), text(body, "catch_up"), text(body, "template"), exports.templates());
+                JsonNode delta = body.get("delta");
+                if (delta != null && !delta.isNull()) {
+                    if (!delta.isBoolean()) {
+                        throw new HttpError(400, "bad_request", "'delta' must be true or false, got " + delta + ".");
+                    }
+                    request = request.withDelta(delta.asBoolean());
+                }
                 String id = schedules.schedule(request);
                 ok(ex, 201, ScheduleJson.toMap(schedules.get(id).orElseThrow()));
             } else {

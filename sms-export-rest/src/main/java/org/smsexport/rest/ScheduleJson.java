@@ -42,7 +42,7 @@ public final class ScheduleJson {
         }
         ScheduleRequest r = request(owner, t, f, frequency, zone, filters, options, notify, catchUp);
         return template == null ? r : new ScheduleRequest(r.owner(), r.type(), r.format(), r.filters(), r.options(), r.notifyEmail(),
-                r.frequency(), r.zone(), r.catchUp(), r.catchUpWindow(), java.util.Optional.of(template));
+                r.frequency(), r.zone(), r.catchUp(), r.catchUpWindow(), java.util.Optional.of(template), r.delta());
     }
 
     public static ScheduleRequest request(String owner, String type, String format, String frequency, String zone,
@@ -78,6 +78,7 @@ public final class ScheduleJson {
         m.put("cron", r.frequency().cron());
         m.put("zone", r.zone().getId());
         m.put("catch_up", r.catchUp().label());
+        m.put("delta", r.delta());
         m.put("template", r.template().orElse(null));
         m.put("paused", s.paused());
         m.put("created_at", s.createdAt().toString());

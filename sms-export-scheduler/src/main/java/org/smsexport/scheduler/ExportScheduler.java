@@ -221,7 +221,7 @@ public final class ExportScheduler implements AutoCloseable {
             }
         }
         if (!request.type().equals(MAINTENANCE)) {
-            exports.validate(exportRequest(request));
+            exports.validate(request.delta() ? exportRequest(request).toBuilder().changedSince(Instant.EPOCH).build() : exportRequest(request));
         }
         String fingerprint = ScheduleStore.fingerprint(request);
         String prefix = request.type().equals(MAINTENANCE) ? "maintenance_cleanup_"
@@ -403,7 +403,7 @@ public final class ExportScheduler implements AutoCloseable {
         }
         ExportJob job;
         try {
-            job = exports.submit(exportRequest(s.request()));
+            job = exports.submit(exportRequest(id, slot, s.request()));
         } catch (RuntimeException e) {
             finish(id, slot, MANUAL, slot, RunStatus.FAILED, null, e.getMessage());
             throw e;
@@ -415,6 +415,19 @@ public final class ExportScheduler implements AutoCloseable {
 
     private Stored require(String id) {
         return store.find(id).orElseThrow(() -> new ScheduleNotFoundException(id));
+    }
+
+    /** The export of one claimed slot; a delta schedule's since the start of its last successful run, kept in the ledger. */
+    private ExportRequest exportRequest(String id, Instant slot, ScheduleRequest r) {
+        ExportRequest.Builder b = exportRequest(r).toBuilder();
+        if (r.delta()) {
+            Optional<Instant> since = store.lastSuccessStart(id);
+            if (since.isPresent()) {
+                store.setChangedSince(id, slot, since.get());
+                b.changedSince(since.get());
+            }
+        }
+        return b.build();
     }
 
     private ExportRequest exportRequest(ScheduleRequest r) {
@@ -476,7 +489,7 @@ public final class ExportScheduler implements AutoCloseable {
 
     private void runExport(String id, Instant slot, String trigger, Instant started, ScheduleRequest r) {
         try {
-            ExportOutcome outcome = exports.run(exportRequest(r));
+            ExportOutcome outcome = exports.run(exportRequest(id, slot, r));
             recordOutcome(id, slot, trigger, started, outcome, null);
         } catch (RuntimeException | Error e) {
             recordOutcome(id, slot, trigger, started, null, e);

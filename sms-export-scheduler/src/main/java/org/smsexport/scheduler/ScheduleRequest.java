@@ -25,10 +25,12 @@ import java.util.TreeMap;
  * @param catchUpWindow how far back {@link CatchUp#RUN_ALL} reaches; 24 hours by default
  * @param template      the export template each run starts from, as it is at the run (its type, format, filters,
  *                      options and locale; the schedule's own filters and options win), if any
+ * @param delta         whether each run exports only what changed since the start of the last successful run (the
+ *                      first run, and any run with no successful one before it, is full)
  */
 public record ScheduleRequest(String owner, String type, String format, Map<String, String> filters, Map<String, String> options,
         Optional<String> notifyEmail, Frequency frequency, ZoneId zone, CatchUp catchUp, Duration catchUpWindow,
-        Optional<String> template) {
+        Optional<String> template, boolean delta) {
 
     private static final ZoneId UTC = ZoneId.of("UTC");
 
@@ -48,10 +50,26 @@ public record ScheduleRequest(String owner, String type, String format, Map<Stri
         Objects.requireNonNull(template, "template");
     }
 
+    /**
+     * @param value whether each run exports only what changed since the last successful run
+     * @return this request, delta or full
+     */
+    public ScheduleRequest withDelta(boolean value) {
+        return new ScheduleRequest(owner, type, format, filters, options, notifyEmail, frequency, zone, catchUp, catchUpWindow, template,
+                value);
+    }
+
+    /** A full (not delta) schedule: the constructor before delta exports. */
+    public ScheduleRequest(String owner, String type, String format, Map<String, String> filters, Map<String, String> options,
+            Optional<String> notifyEmail, Frequency frequency, ZoneId zone, CatchUp catchUp, Duration catchUpWindow,
+            Optional<String> template) {
+        this(owner, type, format, filters, options, notifyEmail, frequency, zone, catchUp, catchUpWindow, template, false);
+    }
+
     /** A schedule of no template: the constructor before templates. */
     public ScheduleRequest(String owner, String type, String format, Map<String, String> filters, Map<String, String> options,
             Optional<String> notifyEmail, Frequency frequency, ZoneId zone, CatchUp catchUp, Duration catchUpWindow) {
-        this(owner, type, format, filters, options, notifyEmail, frequency, zone, catchUp, catchUpWindow, Optional.empty());
+        this(owner, type, format, filters, options, notifyEmail, frequency, zone, catchUp, catchUpWindow, Optional.empty(), false);
     }
 
     /**
@@ -77,6 +95,7 @@ public record ScheduleRequest(String owner, String type, String format, Map<Stri
         private CatchUp catchUp = CatchUp.RUN_ONCE;
         private Duration catchUpWindow = Duration.ofHours(24);
         private String template;
+        private boolean delta;
 
         private Builder(String owner, String type, String format) {
             this.owner = owner;
@@ -171,10 +190,20 @@ public record ScheduleRequest(String owner, String type, String format, Map<Stri
             return this;
         }
 
+        /**
+         * @param value whether each run exports only the rows changed since the start of the last successful run
+         *              (a delta export, with its {@code change} column); the first run is full
+         * @return this builder
+         */
+        public Builder delta(boolean value) {
+            this.delta = value;
+            return this;
+        }
+
         /** @return the request */
         public ScheduleRequest build() {
             return new ScheduleRequest(owner, type, format, filters, options, Optional.ofNullable(notifyEmail), frequency, zone,
-                    catchUp, catchUpWindow, Optional.ofNullable(template));
+                    catchUp, catchUpWindow, Optional.ofNullable(template), delta);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,31 @@ class QuickStartTest {
                 .get(0).id()).join();
     }
 
+    ExportOutcome delta(ExportService exports) {
+        // BEGIN delta
+        exports.run(ExportRequest.builder().type("grades").format("csv").changedSince(Instant.parse("2026-01-31T00:00:00Z")).build());
+        // END delta
+        return exports.completion(exports.jobs(org.smsexport.JobFilter.all()).get(0).id()).join();
+    }
+
+    @Test
+    void theDeltaExampleExportsWhatChangedAndWhatWasDeleted() throws Exception {
+        List<Map<String, ?>> grades = List.of(
+                Map.of("id", 1L, "grade", 9.5, "updated_at", Instant.parse("2026-02-01T10:00:00Z")),
+                Map.of("id", 2L, "grade", 7.0, "updated_at", Instant.parse("2025-12-01T10:00:00Z")),
+                Map.of("id", 3L, "grade", 4.0, "updated_at", Instant.parse("2025-12-01T10:00:00Z"),
+                        "deleted_at", Instant.parse("2026-02-02T10:00:00Z")));
+        try (ExportService exports = ExportService.builder().outputDirectory(tmp).dataSource(InMemoryDataSource.builder()
+                .maps(ExportType.GRADES, grades).build()).build()) {
+            ExportOutcome.Completed done = (ExportOutcome.Completed) delta(exports);
+            List<String> lines = Files.readAllLines(done.file(), StandardCharsets.UTF_8);
+            assertThat(lines.get(0)).endsWith(",Change");
+            assertThat(lines).hasSize(3);
+            assertThat(lines.get(1)).startsWith("1,").contains("9.5").endsWith(",upsert");
+            assertThat(lines.get(2)).startsWith("3,").doesNotContain("4.0").endsWith(",delete");
+        }
+    }
+
     @Test
     void theTemplatesExampleRunsATemplate() {
         try (ExportService exports = ExportService.builder().outputDirectory(tmp).dataSource(InMemoryDataSource.builder()
@@ -136,6 +162,9 @@ class QuickStartTest {
         Matcher m4 = Pattern.compile("// BEGIN templates\\n(.*?)\\n\\s*// END templates", Pattern.DOTALL).matcher(source);
         assertThat(m4.find()).isTrue();
         assertThat(readme).as("README templates example").contains(m4.group(1).stripIndent().strip());
+        Matcher m5 = Pattern.compile("// BEGIN delta\\n(.*?)\\n\\s*// END delta", Pattern.DOTALL).matcher(source);
+        assertThat(m5.find()).isTrue();
+        assertThat(readme).as("README delta example").contains(m5.group(1).stripIndent().strip());
         Matcher m3 = Pattern.compile("// BEGIN tracking\\n(.*?)\\n\\s*// END tracking", Pattern.DOTALL).matcher(source);
         assertThat(m3.find()).isTrue();
         assertThat(readme).as("README tracking example").contains(m3.group(1).stripIndent().strip());

@@ -95,8 +95,8 @@ public final class ScheduleStore {
     public void createTables() {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-                if (hasColumn(c, TASK_TABLE, "task_name") && hasColumn(c, "sms_export_schedule_runs", "slot_time")
-                        && hasColumn(c, "sms_export_schedules", "template_name")) {
+                if (hasColumn(c, TASK_TABLE, "task_name") && hasColumn(c, "sms_export_schedule_runs", "changed_since")
+                        && hasColumn(c, "sms_export_schedules", "template_name") && hasColumn(c, "sms_export_schedules", "delta")) {
                     // all there: no DDL, which on a database shared by running processes waits for their locks
                     migrateCleanupTask(s);
                     return;
@@ -119,10 +119,17 @@ public final class ScheduleStore {
                 if (!hasColumn(c, "sms_export_schedules", "template_name")) {
                     s.execute("ALTER TABLE sms_export_schedules ADD COLUMN IF NOT EXISTS template_name VARCHAR(64)");
                 }
+                // added with delta exports
+                if (!hasColumn(c, "sms_export_schedules", "delta")) {
+                    s.execute("ALTER TABLE sms_export_schedules ADD COLUMN IF NOT EXISTS delta BOOLEAN DEFAULT FALSE NOT NULL");
+                }
                 s.execute("CREATE TABLE IF NOT EXISTS sms_export_schedule_runs (schedule_id VARCHAR(200) NOT NULL, slot_time " + ts
                         + " NOT NULL, run_trigger VARCHAR(16) NOT NULL, node VARCHAR(200) NOT NULL, status VARCHAR(16) NOT NULL, "
                         + "job_id VARCHAR(40), error_message VARCHAR(2000), started_at " + ts + " NOT NULL, finished_at " + ts
                         + ", PRIMARY KEY (schedule_id, slot_time))");
+                if (!hasColumn(c, "sms_export_schedule_runs", "changed_since")) {
+                    s.execute("ALTER TABLE sms_export_schedule_runs ADD COLUMN IF NOT EXISTS changed_since " + ts);
+                }
                 return;
             } catch (SQLException e) {
                 if (attempt == 3) {
@@ -136,7 +143,8 @@ public final class ScheduleStore {
     /** A digest of what makes two schedules the same, so duplicates are refused by a unique key. */
     public static String fingerprint(ScheduleRequest r) {
         String canonical = String.join("\u0000", r.owner(), r.type(), r.format(), r.filters().toString(), r.options().toString(),
-                r.notifyEmail().orElse(""), r.frequency().text(), r.zone().getId()) + r.template().map(t -> "\u0000template:" + t).orElse("");
+                r.notifyEmail().orElse(""), r.frequency().text(), r.zone().getId()) + r.template().map(t -> "\u0000template:" + t).orElse("")
+                + (r.delta() ? "\u0000delta" : "");
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
@@ -183,7 +191,8 @@ public final class ScheduleStore {
     public boolean insert(String id, ScheduleRequest r, String fingerprint, Instant now) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO sms_export_schedules "
                 + "(id, owner_id, export_type, export_format, filters, options, notify_email, frequency, zone, catch_up, "
-                + "catch_up_window_seconds, paused, fingerprint, created_at, template_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "catch_up_window_seconds, paused, fingerprint, created_at, template_name, delta) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, r.owner());
             ps.setString(3, r.type());
@@ -199,6 +208,7 @@ public final class ScheduleStore {
             ps.setString(13, fingerprint);
             ps.setObject(14, utc(now));
             ps.setString(15, r.template().orElse(null));
+            ps.setBoolean(16, r.delta());
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {
@@ -225,7 +235,7 @@ public final class ScheduleStore {
         List<Stored> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT id, owner_id, export_type, "
                 + "export_format, filters, options, notify_email, frequency, zone, catch_up, catch_up_window_seconds, paused, "
-                + "created_at, template_name FROM sms_export_schedules " + where)) {
+                + "created_at, template_name, delta FROM sms_export_schedules " + where)) {
             if (param != null) {
                 ps.setString(1, param);
             }
@@ -234,7 +244,8 @@ public final class ScheduleStore {
                     ScheduleRequest r = new ScheduleRequest(rs.getString(2), rs.getString(3), rs.getString(4),
                             JSON.readValue(rs.getString(5), MAP), JSON.readValue(rs.getString(6), MAP),
                             Optional.ofNullable(rs.getString(7)), Frequency.parse(rs.getString(8)), ZoneId.of(rs.getString(9)),
-                            CatchUp.valueOf(rs.getString(10)), Duration.ofSeconds(rs.getLong(11)), Optional.ofNullable(rs.getString(14)));
+                            CatchUp.valueOf(rs.getString(10)), Duration.ofSeconds(rs.getLong(11)), Optional.ofNullable(rs.getString(14)),
+                            rs.getBoolean(15));
                     out.add(new Stored(rs.getString(1), r, rs.getBoolean(12), instant(rs, 13)));
                 }
             }
@@ -294,6 +305,35 @@ public final class ScheduleStore {
                     ps.setString(5, id);
                     ps.setObject(6, utc(slot));
                 });
+    }
+
+    /**
+     * The watermark of a delta schedule's next run: kept in the ledger, so a failed run leaves it where it was and
+     * every node reads the same one.
+     *
+     * @param id a schedule
+     * @return when the last successful run of it started; empty when none has succeeded
+     */
+    public Optional<Instant> lastSuccessStart(String id) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT MAX(started_at) FROM "
+                + "sms_export_schedule_runs WHERE schedule_id = ? AND status = 'COMPLETED'")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
+            }
+        } catch (SQLException e) {
+            throw failure("Cannot read the runs of schedule '" + id + "'", e);
+        }
+    }
+
+    /** Records the watermark a delta run exported changes since. */
+    public void setChangedSince(String id, Instant slot, Instant since) {
+        update("UPDATE sms_export_schedule_runs SET changed_since = ? WHERE schedule_id = ? AND slot_time = ?", ps -> {
+            ps.setObject(1, utc(since));
+            ps.setString(2, id);
+            ps.setObject(3, utc(slot));
+        });
     }
 
     public void setJob(String id, Instant slot, String jobId) {
