@@ -44,6 +44,7 @@ final class SeedSettings {
         put(m, "EXPORT_JOB_TIMEOUT_SECONDS", p.getJobTimeout() == null ? null : Long.toString(p.getJobTimeout().toSeconds()));
         put(m, "EXPORT_FSYNC", text(p::getFsync));
         put(m, "EXPORT_RETENTION_DAYS", text(p::getRetentionDays));
+        put(m, "EXPORT_AUDIT_RETENTION_DAYS", text(p::getAuditRetentionDays));
         put(m, "EXPORT_ARCHIVE_PATH", text(p::getArchivePath));
         if (p.getMetricsFile() != null) {
             m.put("EXPORT_METRICS_FILE", p.getMetricsFile()); // empty switches the file off
@@ -59,6 +60,7 @@ final class SeedSettings {
         put(m, "SMTP_PASSWORD", mail.getPassword());
         put(m, "SMTP_FROM_ADDRESS", mail.getFrom());
         put(m, "SMTP_USE_TLS", text(mail::getStartTls));
+        put(m, "SMTP_RETRY_FOR_HOURS", text(mail::getRetryForHours));
         return m;
     }
 

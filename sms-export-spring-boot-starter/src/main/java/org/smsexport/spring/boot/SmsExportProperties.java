@@ -31,6 +31,8 @@ public class SmsExportProperties {
     private Boolean fsync;
     /** Age in days after which the retention cleanup removes exports (EXPORT_RETENTION_DAYS; default 30). */
     private Integer retentionDays;
+    /** Age in days after which audit records are removed, 0 for never (EXPORT_AUDIT_RETENTION_DAYS; default 0). */
+    private Integer auditRetentionDays;
     /** Where archived exports go (EXPORT_ARCHIVE_PATH; default data/exports/archive). */
     private Path archivePath;
     /** The JSONL metrics file; empty for none (EXPORT_METRICS_FILE; default metrics.jsonl in the output directory). */
@@ -114,6 +116,16 @@ public class SmsExportProperties {
         private String from;
         /** Whether STARTTLS is required (SMTP_USE_TLS; default true). */
         private Boolean startTls;
+        /** How long a message waits in the outbox for delivery, in hours (SMTP_RETRY_FOR_HOURS; default 24). */
+        private Integer retryForHours;
+
+        public Integer getRetryForHours() {
+            return retryForHours;
+        }
+
+        public void setRetryForHours(Integer retryForHours) {
+            this.retryForHours = retryForHours;
+        }
 
         public Boolean getEnabled() {
             return enabled;
@@ -277,6 +289,14 @@ public class SmsExportProperties {
 
     public void setRetentionDays(Integer retentionDays) {
         this.retentionDays = retentionDays;
+    }
+
+    public Integer getAuditRetentionDays() {
+        return auditRetentionDays;
+    }
+
+    public void setAuditRetentionDays(Integer auditRetentionDays) {
+        this.auditRetentionDays = auditRetentionDays;
     }
 
     public Path getArchivePath() {

@@ -68,7 +68,8 @@ class SmsExportAutoConfigurationTest {
     void bindsEveryPropertyAndFallsBackToTheSeedsVariables() {
         runner().withPropertyValues("sms.export.max-records=5", "sms.export.workers=3", "sms.export.queue-capacity=7",
                 "sms.export.job-timeout=90s", "sms.export.over-limit=truncate", "sms.export.fsync=false", "sms.export.retention-days=9",
-                "sms.export.archive-path=" + dir.resolve("a"), "sms.export.metrics-file=", "sms.export.cleanup-schedule=weekly")
+                "sms.export.archive-path=" + dir.resolve("a"), "sms.export.metrics-file=", "sms.export.cleanup-schedule=weekly",
+                "sms.export.audit-retention-days=400")
                 .run(ctx -> {
                     var c = ctx.getBean(ExportService.class).config();
                     assertThat(c.maxRecords()).isEqualTo(5);
@@ -81,6 +82,7 @@ class SmsExportAutoConfigurationTest {
                     assertThat(c.archivePath()).isEqualTo(dir.resolve("a"));
                     assertThat(c.metricsFile()).isEmpty();
                     assertThat(c.cleanupSchedule()).isEqualTo("weekly");
+                    assertThat(c.auditRetentionDays()).isEqualTo(400);
                 });
         runner().withPropertyValues("EXPORT_MAX_RECORDS=11", "EXPORT_WORKERS=4").run(ctx -> {
             assertThat(ctx.getBean(ExportService.class).config().maxRecords()).isEqualTo(11);
