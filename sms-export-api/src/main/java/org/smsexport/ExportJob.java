@@ -37,6 +37,9 @@ public final class ExportJob {
     private final String instanceId;
     private final String archivePath;
     private final String notificationError;
+    private final int attempts;
+    private final String node;
+    private final String request;
     private final long version;
 
     private ExportJob(Builder b) {
@@ -63,6 +66,9 @@ public final class ExportJob {
         this.instanceId = Objects.requireNonNull(b.instanceId, "instanceId");
         this.archivePath = b.archivePath;
         this.notificationError = b.notificationError;
+        this.attempts = b.attempts;
+        this.node = b.node;
+        this.request = b.request;
         this.version = b.version;
         if (progressPercent < 0 || progressPercent > 100) {
             throw new IllegalArgumentException("progressPercent must be 0..100, got " + progressPercent);
@@ -100,6 +106,9 @@ public final class ExportJob {
         b.instanceId = instanceId;
         b.archivePath = archivePath;
         b.notificationError = notificationError;
+        b.attempts = attempts;
+        b.node = node;
+        b.request = request;
         b.version = version;
         return b;
     }
@@ -107,6 +116,24 @@ public final class ExportJob {
     /** @return the job's id */
     public JobId id() {
         return id;
+    }
+
+    /** @return how many times a node has started this job */
+    public int attempts() {
+        return attempts;
+    }
+
+    /** @return the node running (or that ran) it, by its {@code EXPORT_NODE_NAME} */
+    public Optional<String> node() {
+        return Optional.ofNullable(node);
+    }
+
+    /**
+     * @return the request as any node can run it (JSON, never a password); empty for a job only its own node can
+     *         run (one with a password, or a host's own type)
+     */
+    public Optional<String> request() {
+        return Optional.ofNullable(request);
     }
 
     /** @return the export type name */
@@ -244,7 +271,8 @@ public final class ExportJob {
                 && updatedAt.equals(j.updatedAt) && Objects.equals(owner, j.owner)
                 && Objects.equals(notificationEmail, j.notificationEmail) && warnings.equals(j.warnings)
                 && filters.equals(j.filters) && Objects.equals(instanceId, j.instanceId)
-                && Objects.equals(archivePath, j.archivePath) && Objects.equals(notificationError, j.notificationError);
+                && Objects.equals(archivePath, j.archivePath) && Objects.equals(notificationError, j.notificationError)
+                && attempts == j.attempts && Objects.equals(node, j.node) && Objects.equals(request, j.request);
     }
 
     @Override
@@ -283,9 +311,41 @@ public final class ExportJob {
         private String instanceId = "";
         private String archivePath;
         private String notificationError;
+        private int attempts;
+        private String node;
+        private String request;
         private long version = 0;
 
         private Builder() {
+        }
+
+        /**
+         * @param value how many times a node has started this job (a job taken back from a node that stopped is
+         *              started again, up to {@code EXPORT_MAX_ATTEMPTS})
+         * @return this builder
+         */
+        public Builder attempts(int value) {
+            this.attempts = value;
+            return this;
+        }
+
+        /**
+         * @param value the name of the node running (or that ran) the job, {@code null} while none has it
+         * @return this builder
+         */
+        public Builder node(String value) {
+            this.node = value;
+            return this;
+        }
+
+        /**
+         * @param value the request as another node needs it to run the job (JSON, never a password), or {@code null}
+         *              for a job only the node that accepted it can run
+         * @return this builder
+         */
+        public Builder request(String value) {
+            this.request = value;
+            return this;
         }
 
         /**

@@ -98,6 +98,8 @@ final class JobsCommand extends Common implements Callable<Integer> {
         m.put("created", j.createdAt().toString());
         m.put("file", j.fileName().orElse(null));
         m.put("owner", j.owner());
+        m.put("attempts", j.attempts());
+        m.put("node", j.node().orElse(null));
         m.put("completed", j.completedAt().map(Object::toString).orElse(null));
         m.put("sha256", j.sha256().orElse(null));
         m.put("warnings", j.warnings());

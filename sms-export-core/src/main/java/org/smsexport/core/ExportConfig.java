@@ -38,6 +38,10 @@ import org.smsexport.InvalidRequestException;
  * <tr><td>{@code EXPORT_CLEANUP_SCHEDULE}</td><td>{@code daily}</td><td>{@code hourly}, {@code daily} or {@code weekly}</td></tr>
  * <tr><td>{@code EXPORT_REQUIRE_ENCRYPTION}</td><td>{@code false}</td><td>refuse every export without a {@code password}</td></tr>
  * <tr><td>{@code EXPORT_FORMATS}</td><td>every format found</td><td>the formats offered, e.g. {@code xlsx,csv}; others are refused</td></tr>
+ * <tr><td>{@code EXPORT_NODE_NAME}</td><td>host and pid</td><td>this node's name in the shared queue (jobs' {@code node})</td></tr>
+ * <tr><td>{@code EXPORT_QUEUE_POLL_MS}</td><td>{@code 500}</td><td>how often a node with free workers looks for queued jobs</td></tr>
+ * <tr><td>{@code EXPORT_MAX_ATTEMPTS}</td><td>{@code 2}</td><td>how often a job is started before one taken back from a stopped
+ * node fails</td></tr>
  * <tr><td>{@code EXPORT_AUDIT_RETENTION_DAYS}</td><td>{@code 0}</td><td>audit records older than this are removed when the
  * service starts; 0 keeps them for ever</td></tr>
  * </table>
@@ -60,12 +64,15 @@ import org.smsexport.InvalidRequestException;
  * @param formats          the formats offered, empty for every one found
  * @param requireEncryption whether every export must have a {@code password} option
  * @param auditRetentionDays age in days after which audit records are removed; 0 for never
+ * @param nodeName         this node's name in the shared queue
+ * @param queuePoll        how often a node with free workers looks for queued jobs
+ * @param maxAttempts      how often a job is started at most (a job taken back from a stopped node starts again)
  */
 public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolicy overLimit, int workers, int queueCapacity,
         Duration jobTimeout, boolean fsync, boolean discovery, Optional<Path> metricsFile, long metricsMaxBytes, int metricsKeep,
         Duration recoveryGrace,
         int retentionDays, Path archivePath, String cleanupSchedule, Set<String> formats,
-        boolean requireEncryption, int auditRetentionDays) {
+        boolean requireEncryption, int auditRetentionDays, String nodeName, Duration queuePoll, int maxAttempts) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportConfig.class);
 
@@ -73,7 +80,8 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
     public static final Set<String> KEYS = Set.of("EXPORT_OUTPUT_DIR", "EXPORT_MAX_RECORDS", "EXPORT_OVER_LIMIT",
             "EXPORT_WORKERS", "EXPORT_QUEUE_CAPACITY", "EXPORT_JOB_TIMEOUT_SECONDS", "EXPORT_FSYNC", "EXPORT_DISCOVERY",
             "EXPORT_METRICS_FILE", "EXPORT_METRICS_MAX_MB", "EXPORT_METRICS_KEEP", "EXPORT_RECOVERY_GRACE_SECONDS", "EXPORT_RETENTION_DAYS", "EXPORT_ARCHIVE_PATH",
-            "EXPORT_CLEANUP_SCHEDULE", "EXPORT_FORMATS", "EXPORT_REQUIRE_ENCRYPTION", "EXPORT_AUDIT_RETENTION_DAYS");
+            "EXPORT_CLEANUP_SCHEDULE", "EXPORT_FORMATS", "EXPORT_REQUIRE_ENCRYPTION", "EXPORT_AUDIT_RETENTION_DAYS",
+            "EXPORT_NODE_NAME", "EXPORT_QUEUE_POLL_MS", "EXPORT_MAX_ATTEMPTS");
 
     /** {@code EXPORT_OUTPUT_DIR}: where files are published. */
     public static final Path DEFAULT_OUTPUT_DIRECTORY = Path.of("data/exports");
@@ -127,8 +135,8 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         if (overLimit == null) {
             problems.add("over-limit policy must be set");
         }
-        if (workers < 1 || workers > 256) {
-            problems.add("workers must be 1..256, got " + workers);
+        if (workers < 0 || workers > 256) {
+            problems.add("workers must be 0..256 (0: accept and serve, run nothing), got " + workers);
         }
         if (queueCapacity < 1) {
             problems.add("queue capacity must be at least 1, got " + queueCapacity);
@@ -191,6 +199,9 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         b.formats = formats;
         b.requireEncryption = requireEncryption;
         b.auditRetentionDays = auditRetentionDays;
+        b.nodeName = nodeName;
+        b.queuePoll = queuePoll;
+        b.maxAttempts = maxAttempts;
         return b;
     }
 
@@ -249,6 +260,9 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         private Set<String> formats = Set.of();
         private boolean requireEncryption;
         private int auditRetentionDays;
+        private String nodeName = defaultNodeName();
+        private Duration queuePoll = Duration.ofMillis(500);
+        private int maxAttempts = 2;
         private final List<String> readProblems = new ArrayList<>();
 
         private Builder() {
@@ -306,6 +320,13 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             }
             cleanupSchedule = s.choice("EXPORT_CLEANUP_SCHEDULE", cleanupSchedule, "hourly", "daily", "weekly");
             requireEncryption = s.bool("EXPORT_REQUIRE_ENCRYPTION", requireEncryption);
+            nodeName = s.text("EXPORT_NODE_NAME", nodeName);
+            if (s.has("EXPORT_QUEUE_POLL_MS")) {
+                queuePoll = Duration.ofMillis(s.count("EXPORT_QUEUE_POLL_MS", queuePoll.toMillis()));
+            }
+            if (s.has("EXPORT_MAX_ATTEMPTS")) {
+                maxAttempts = toInt(s.count("EXPORT_MAX_ATTEMPTS", maxAttempts));
+            }
             if (s.has("EXPORT_AUDIT_RETENTION_DAYS")) {
                 auditRetentionDays = toInt(s.count("EXPORT_AUDIT_RETENTION_DAYS", auditRetentionDays));
             }
@@ -420,6 +441,24 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             return this;
         }
 
+        /** @param value this node's name in the shared queue; host and pid by default @return this builder */
+        public Builder nodeName(String value) {
+            this.nodeName = value;
+            return this;
+        }
+
+        /** @param value how often a node with free workers looks for queued jobs; 500 ms @return this builder */
+        public Builder queuePoll(Duration value) {
+            this.queuePoll = value;
+            return this;
+        }
+
+        /** @param value how often a job is started at most; 2 @return this builder */
+        public Builder maxAttempts(int value) {
+            this.maxAttempts = value;
+            return this;
+        }
+
         /** @param value age in days after which audit records are removed, 0 (the default) for never @return this builder */
         public Builder auditRetentionDays(int value) {
             this.auditRetentionDays = value;
@@ -448,6 +487,15 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             List<String> all = new ArrayList<>(readProblems);
             all.addAll(problems(outputDirectory, maxRecords, overLimit, workers, queueCapacity, jobTimeout, metrics, metricsMaxBytes,
                     metricsKeep, recoveryGrace, retentionDays, archivePath, cleanupSchedule));
+            if (nodeName == null || nodeName.isBlank() || nodeName.length() > 200) {
+                all.add("node name must be 1 to 200 characters, got '" + nodeName + "'");
+            }
+            if (queuePoll == null || queuePoll.toMillis() < 10 || queuePoll.toMillis() > 60_000) {
+                all.add("queue poll must be 10..60000 ms, got " + (queuePoll == null ? null : queuePoll.toMillis()));
+            }
+            if (maxAttempts < 1 || maxAttempts > 10) {
+                all.add("max attempts must be 1..10, got " + maxAttempts);
+            }
             if (auditRetentionDays < 0) {
                 all.add("audit retention days must be 0 (keep for ever) or more, got " + auditRetentionDays);
             }
@@ -456,7 +504,18 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             }
             return new ExportConfig(outputDirectory, maxRecords, overLimit, workers, queueCapacity, jobTimeout, fsync, discovery,
                     metrics, metricsMaxBytes, metricsKeep, recoveryGrace, retentionDays, archivePath, cleanupSchedule, formats,
-                    requireEncryption, auditRetentionDays);
+                    requireEncryption, auditRetentionDays, nodeName, queuePoll, maxAttempts);
         }
+    }
+
+    /** @return host name and process id, e.g. {@code app-2:4711}: what {@code EXPORT_NODE_NAME} defaults to */
+    static String defaultNodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            host = "localhost";
+        }
+        return host + ":" + ProcessHandle.current().pid();
     }
 }

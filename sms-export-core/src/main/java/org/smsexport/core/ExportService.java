@@ -457,6 +457,33 @@ public final class ExportService implements AutoCloseable {
         }
 
         /**
+         * @param value this node's name in the shared queue ({@code EXPORT_NODE_NAME}); host and pid by default
+         * @return this builder
+         */
+        public Builder nodeName(String value) {
+            overrides.add(c -> c.nodeName(value));
+            return this;
+        }
+
+        /**
+         * @param value how often a node with free workers looks for queued jobs ({@code EXPORT_QUEUE_POLL_MS}); 500 ms
+         * @return this builder
+         */
+        public Builder queuePoll(Duration value) {
+            overrides.add(c -> c.queuePoll(value));
+            return this;
+        }
+
+        /**
+         * @param value how often a job is started at most ({@code EXPORT_MAX_ATTEMPTS}); 2
+         * @return this builder
+         */
+        public Builder maxAttempts(int value) {
+            overrides.add(c -> c.maxAttempts(value));
+            return this;
+        }
+
+        /**
          * @param value where the audit trail is kept; by default the job store's ({@code export_audit} with
          *              {@code JdbcJobStore}), otherwise {@code audit.jsonl} beside the metrics file
          * @return this builder

@@ -157,7 +157,9 @@ class BadInputTest {
                 .hasMessageContaining("EXPORT_MAX_RECORDS='lots' is not a whole number")
                 .hasMessageContaining("EXPORT_OVER_LIMIT='ignore' is not one of [fail, truncate]")
                 .hasMessageContaining("EXPORT_FSYNC='perhaps' is not one of [true, false]");
-        assertThatThrownBy(() -> ExportConfig.from(java.util.Map.of("EXPORT_WORKERS", "0")))
-                .hasMessageContaining("workers must be 1..256, got 0");
+        assertThatThrownBy(() -> ExportConfig.from(java.util.Map.of("EXPORT_WORKERS", "300")))
+                .hasMessageContaining("workers must be 0..256 (0: accept and serve, run nothing), got 300");
+        assertThatThrownBy(() -> ExportConfig.from(java.util.Map.of("EXPORT_MAX_ATTEMPTS", "0", "EXPORT_QUEUE_POLL_MS", "1")))
+                .hasMessageContaining("max attempts must be 1..10, got 0").hasMessageContaining("queue poll must be 10..60000 ms, got 1");
     }
 }

@@ -51,11 +51,11 @@ class ExportConfigTest {
     @Test
     void reportsValuesThatCannotBeReadAndValuesOutOfRangeInOneMessage() {
         assertThatThrownBy(() -> ExportConfig.builder().values(Map.of("EXPORT_MAX_RECORDS", "lots", "EXPORT_FSYNC", "perhaps"))
-                .workers(0).retentionDays(0).build())
+                .workers(-1).retentionDays(0).build())
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("EXPORT_MAX_RECORDS='lots' is not a whole number")
                 .hasMessageContaining("EXPORT_FSYNC='perhaps' is not one of [true, false]")
-                .hasMessageContaining("workers must be 1..256, got 0")
+                .hasMessageContaining("workers must be 0..256 (0: accept and serve, run nothing), got -1")
                 .hasMessageContaining("retention days must be at least 1, got 0");
         assertThatThrownBy(() -> ExportConfig.from(Map.of("EXPORT_QUEUE_CAPACITY", "-3")))
                 .hasMessageContaining("EXPORT_QUEUE_CAPACITY=-3 must not be negative");

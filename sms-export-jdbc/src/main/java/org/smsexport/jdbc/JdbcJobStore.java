@@ -36,7 +36,7 @@ public final class JdbcJobStore implements JobStore {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final String COLUMNS = "id, type, format, status, progress_percent, total_records, file_name, file_size_bytes, "
             + "duration_millis, sha256, error_message, created_at, started_at, completed_at, updated_at, owner, notification_email, "
-            + "notification_sent, notification_error, warnings, filters, instance_id, archive_path, version";
+            + "notification_sent, notification_error, warnings, filters, instance_id, archive_path, attempts, node, request, version";
 
     private final DataSource db;
     private final String table;
@@ -79,11 +79,12 @@ public final class JdbcJobStore implements JobStore {
                 + "started_at TIMESTAMP WITH TIME ZONE, completed_at TIMESTAMP WITH TIME ZONE, "
                 + "updated_at TIMESTAMP WITH TIME ZONE NOT NULL, owner VARCHAR(200) NOT NULL, notification_email VARCHAR(320), "
                 + "notification_sent BOOLEAN NOT NULL, notification_error VARCHAR(1000), warnings VARCHAR, filters VARCHAR, instance_id VARCHAR(32) NOT NULL, "
-                + "archive_path VARCHAR(1024), version BIGINT NOT NULL)";
+                + "archive_path VARCHAR(1024), attempts INTEGER DEFAULT 0 NOT NULL, node VARCHAR(200), request VARCHAR, "
+                + "version BIGINT NOT NULL)";
     }
 
     private void createTable() {
-        if (hasColumns(table, "notification_error", "archive_path")) {
+        if (hasColumns(table, "notification_error", "archive_path", "attempts", "node", "request")) {
             // all there: no DDL, which on a database shared by running processes waits for their locks
             return;
         }
@@ -92,6 +93,10 @@ public final class JdbcJobStore implements JobStore {
             // columns added after the table's first version: tables made by an older build gain them here
             s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS notification_error VARCHAR(1000)");
             s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS archive_path VARCHAR(1024)");
+            // added with the shared queue
+            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS attempts INTEGER DEFAULT 0 NOT NULL");
+            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS node VARCHAR(200)");
+            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS request VARCHAR");
             s.execute("CREATE INDEX IF NOT EXISTS " + table + "_owner_idx ON " + table + " (owner, created_at)");
             s.execute("CREATE INDEX IF NOT EXISTS " + table + "_status_idx ON " + table + " (status)");
             commit(c);
@@ -123,7 +128,7 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public void insert(ExportJob job) {
-        String sql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = bindValues(ps, job);
             ps.setLong(i, job.version());
@@ -153,7 +158,8 @@ public final class JdbcJobStore implements JobStore {
                 + "file_name = ?, file_size_bytes = ?, duration_millis = ?, sha256 = ?, error_message = ?, created_at = ?, "
                 + "started_at = ?, completed_at = ?, updated_at = ?, owner = ?, notification_email = ?, notification_sent = ?, "
                 + "notification_error = ?, "
-                + "warnings = ?, filters = ?, instance_id = ?, archive_path = ?, version = ? WHERE id = ? AND version = ?";
+                + "warnings = ?, filters = ?, instance_id = ?, archive_path = ?, attempts = ?, node = ?, request = ?, version = ? "
+                + "WHERE id = ? AND version = ?";
         ExportJob stored = next.toBuilder().version(current.version() + 1).build();
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = bindValues(ps, stored);
@@ -277,6 +283,9 @@ public final class JdbcJobStore implements JobStore {
         ps.setString(i++, j.filters().isEmpty() ? null : encode(j.filters()));
         ps.setString(i++, j.instanceId());
         ps.setString(i++, j.archivePath().orElse(null));
+        ps.setInt(i++, j.attempts());
+        ps.setString(i++, j.node().orElse(null));
+        ps.setString(i++, j.request().orElse(null));
         return i;
     }
 
@@ -295,6 +304,7 @@ public final class JdbcJobStore implements JobStore {
                 .notificationEmail(rs.getString("notification_email")).notificationSent(rs.getBoolean("notification_sent")).notificationError(rs.getString("notification_error"))
                 .warnings(warnings == null ? List.of() : List.of(warnings.split("\n")))
                 .filters(filters == null ? Map.of() : decode(filters)).instanceId(rs.getString("instance_id")).archivePath(rs.getString("archive_path"))
+                .attempts(rs.getInt("attempts")).node(rs.getString("node")).request(rs.getString("request"))
                 .version(rs.getLong("version")).build();
     }
 

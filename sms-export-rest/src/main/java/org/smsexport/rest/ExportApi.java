@@ -762,6 +762,8 @@ public final class ExportApi {
         d.put("created_at", j.createdAt().toString());
         d.put("error_message", j.errorMessage().orElse(null));
         d.put("owner", j.owner());
+        d.put("attempts", j.attempts());
+        d.put("node", j.node().orElse(null));
         d.put("warnings", j.warnings());
         d.put("sha256", j.sha256().orElse(null));
         if (j.status() == JobStatus.COMPLETED) {

@@ -67,6 +67,8 @@ public final class JobEngine implements AutoCloseable {
     private final ExecutorService writers = Executors.newCachedThreadPool(ExportThreads.factory("writer"));
     private final ExecutorService readers = Executors.newCachedThreadPool(ExportThreads.factory("reader"));
     private final ConcurrentMap<JobId, RunningJob> active = new ConcurrentHashMap<>();
+    /** Callers waiting for jobs that run on other nodes. */
+    private final ConcurrentMap<JobId, CompletableFuture<ExportOutcome>> remote = new ConcurrentHashMap<>();
     private final Jobs jobs;
     private final Requests requests;
     private final Listeners listeners;
@@ -98,7 +100,11 @@ public final class JobEngine implements AutoCloseable {
         if (createOutputDir) {
             createDirectory(config.outputDirectory());
         }
-        if (hostExecutor == null) {
+        if (hostExecutor == null && config.workers() == 0) {
+            // accepts and serves; the jobs it accepts wait in the shared queue for a node that runs them
+            this.ownPool = null;
+            this.executor = null;
+        } else if (hostExecutor == null) {
             ThreadPoolExecutor pool = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(config.queueCapacity()), ExportThreads.factory("worker"));
             this.ownPool = pool;
@@ -118,7 +124,10 @@ public final class JobEngine implements AutoCloseable {
         recovery.recover();
         long beat = Math.max(1, heartbeat.toMillis());
         timers.scheduleWithFixedDelay(recovery::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
-        LOG.info("sms-export started: instance {}, formats {}, types {}, output {}, {} workers", instanceId,
+        long poll = config.queuePoll().toMillis();
+        timers.scheduleWithFixedDelay(this::pollQueue, poll, poll, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(this::pollRemote, poll, poll, TimeUnit.MILLISECONDS);
+        LOG.info("sms-export started: node {}, instance {}, formats {}, types {}, output {}, {} workers", config.nodeName(), instanceId,
                 registry.exporters().keySet(), registry.typeNames(), config.outputDirectory().toAbsolutePath(),
                 hostExecutor == null ? config.workers() : "host");
     }
@@ -198,22 +207,91 @@ public final class JobEngine implements AutoCloseable {
         requests.prepare(request, false);
     }
 
-    private RunningJob enqueue(ExportRequest request) {
+    private RunningJob enqueue(ExportRequest request, boolean here) {
         checkOpen();
         Prepared p = requests.prepare(request, true);
+        Optional<String> portable = RequestJson.portable(request);
+        if (!here && portable.isEmpty()) {
+            throw new org.smsexport.InvalidRequestException("This node runs no exports (EXPORT_WORKERS=0), and an export with a "
+                    + "password can run only on the node that accepted it, which keeps the password in memory: submit it to a "
+                    + "node with workers.");
+        }
         Instant now = clock.instant();
         Map<String, String> filterText = new LinkedHashMap<>();
         p.query().filters().forEach((k, v) -> filterText.put(k, String.valueOf(v)));
         ExportJob job = ExportJob.builder().id(JobId.random()).type(p.type().name()).format(p.exporter().format().id())
                 .status(JobStatus.PENDING).createdAt(now).updatedAt(now).owner(request.owner())
-                .notificationEmail(request.notifyEmail().orElse(null)).filters(filterText).instanceId(instanceId).build();
+                .notificationEmail(request.notifyEmail().orElse(null)).filters(filterText).instanceId(instanceId)
+                // reserved for this node when it runs it; otherwise queued for any node
+                .node(here ? config.nodeName() : null).request(portable.orElse(null)).build();
         jobs.store.insert(job);
         listeners.audit().record(org.smsexport.AuditEntry.of(org.smsexport.AuditEvent.CREATED, now, job.owner(), job)
                 .from(request.clientAddress(), Optional.empty()));
         RunningJob rj = new RunningJob(job, p, this);
-        active.put(job.id(), rj);
+        if (here) {
+            active.put(job.id(), rj);
+        }
         LOG.debug("Job {} accepted: {}/{} for {}", job.id(), job.type(), job.format(), job.owner());
         return rj;
+    }
+
+    /**
+     * The shared queue: a node with free workers claims the oldest queued jobs no node has (a guarded update on the
+     * record's version, so each goes to one node) and runs them like its own.
+     */
+    private void pollQueue() {
+        if (closed || executor == null) {
+            return;
+        }
+        try {
+            int free = (ownPool != null ? config.workers() : Math.max(1, config.workers())) - active.size();
+            if (free <= 0) {
+                return;
+            }
+            JobFilter queued = JobFilter.all().withStatuses(JobStatus.PENDING);
+            long waiting = jobs.store.count(queued);
+            if (waiting == 0) {
+                return;
+            }
+            // the oldest first: the store lists newest first, so read the last page
+            List<ExportJob> page = new java.util.ArrayList<>(jobs.store.list(queued.withPage((int) Math.max(0, waiting - 50), 50)));
+            java.util.Collections.reverse(page);
+            for (ExportJob j : page) {
+                if (free == 0 || closed) {
+                    break;
+                }
+                if (j.node().isPresent() || j.request().isEmpty() || active.containsKey(j.id())) {
+                    continue;
+                }
+                Optional<ExportJob> claimed = jobs.store.update(j, j.toBuilder().node(config.nodeName()).updatedAt(clock.instant()).build());
+                if (claimed.isEmpty()) {
+                    continue; // another node took it
+                }
+                Prepared p;
+                try {
+                    p = requests.prepare(RequestJson.read(j.request().get()), true);
+                } catch (RuntimeException e) {
+                    ExportJob failed = jobs.mutate(j.id(), cur -> cur.status().isTerminal() ? null : jobs.terminal(cur, JobStatus.FAILED,
+                            "Node " + config.nodeName() + " cannot run this export: " + e.getMessage()));
+                    listeners.finished(failed, Optional.empty(), java.util.Locale.ENGLISH, false);
+                    continue;
+                }
+                RunningJob rj = new RunningJob(claimed.get(), p, this);
+                active.put(j.id(), rj);
+                try {
+                    executor.execute(() -> execute(rj));
+                    free--;
+                    LOG.debug("Job {} taken from the shared queue", j.id());
+                } catch (RejectedExecutionException e) {
+                    active.remove(j.id());
+                    jobs.mutate(j.id(), cur -> cur.status() == JobStatus.PENDING && config.nodeName().equals(cur.node().orElse(null))
+                            ? cur.toBuilder().node(null).build() : null);
+                    break;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("The shared export queue could not be read: {}", e.toString());
+        }
     }
 
     /**
@@ -221,7 +299,10 @@ public final class JobEngine implements AutoCloseable {
      * @return the PENDING job, queued
      */
     public ExportJob submit(ExportRequest request) {
-        RunningJob rj = enqueue(request);
+        RunningJob rj = enqueue(request, executor != null);
+        if (executor == null) {
+            return rj.submitted;
+        }
         try {
             executor.execute(() -> execute(rj));
         } catch (RejectedExecutionException e) {
@@ -241,13 +322,25 @@ public final class JobEngine implements AutoCloseable {
      * @return the outcome, after running the export in the calling thread
      */
     public ExportOutcome run(ExportRequest request) {
-        RunningJob rj = enqueue(request);
+        RunningJob rj = enqueue(request, true);
         execute(rj);
         return rj.future.join();
     }
 
     private void execute(RunningJob rj) {
         JobRun.Ended ended = run.run(rj);
+        if (ended == null) {
+            // another node has it (taken back from this one while it waited here): its outcome comes from the store
+            active.remove(rj.id);
+            watch(rj.id).whenComplete((o, e) -> {
+                if (e != null) {
+                    rj.future.completeExceptionally(e);
+                } else {
+                    rj.future.complete(o);
+                }
+            });
+            return;
+        }
         // an exporter's work files ({@link RunningJob#createTempFile}) must not outlive its job, even if it forgot one
         recovery.deleteTempFiles(rj.id.value());
         listeners.finished(ended.outcome().job(), ended.file(), rj.prepared.request().locale(),
@@ -298,7 +391,41 @@ public final class JobEngine implements AutoCloseable {
      * @return the outcome's future
      */
     public CompletableFuture<ExportOutcome> completion(JobId id) {
-        return queries.completion(id);
+        RunningJob rj = active.get(id);
+        if (rj != null) {
+            return rj.future;
+        }
+        // queued, or running on another node: its end is read from the shared store
+        return jobs.require(id).status().isTerminal() ? queries.completion(id) : watch(id);
+    }
+
+    private CompletableFuture<ExportOutcome> watch(JobId id) {
+        return remote.computeIfAbsent(id, k -> new CompletableFuture<>());
+    }
+
+    /** Completes the futures of jobs running elsewhere once the store says they ended. */
+    private void pollRemote() {
+        for (Map.Entry<JobId, CompletableFuture<ExportOutcome>> e : remote.entrySet()) {
+            try {
+                Optional<ExportJob> j = jobs.store.find(e.getKey());
+                if (j.isEmpty() || j.get().status().isTerminal()) {
+                    remote.remove(e.getKey());
+                    if (j.isEmpty()) {
+                        e.getValue().completeExceptionally(new org.smsexport.JobNotFoundException("Job " + e.getKey() + " was deleted."));
+                    } else {
+                        queries.completion(e.getKey()).whenComplete((o, x) -> {
+                            if (x != null) {
+                                e.getValue().completeExceptionally(x);
+                            } else {
+                                e.getValue().complete(o);
+                            }
+                        });
+                    }
+                }
+            } catch (RuntimeException x) {
+                LOG.debug("Could not read job {}: {}", e.getKey(), x.toString());
+            }
+        }
     }
 
     /**

@@ -70,14 +70,19 @@ final class JobRun {
      * Runs one job to its end on the calling thread: marks it RUNNING, streams source → exporter → published
      * file, and maps every way it can end to the job's terminal state.
      *
-     * @return how it ended, and the published file when there is one
+     * @return how it ended, and the published file when there is one; {@code null} when another node has the job
      */
     Ended run(RunningJob rj) {
         rj.worker = Thread.currentThread();
         Prepared p = rj.prepared;
         Instant start = clock.instant();
-        ExportJob job = jobs.mutate(rj.id, j -> j.status() != JobStatus.PENDING ? null
-                : j.toBuilder().status(JobStatus.RUNNING).startedAt(start).updatedAt(start).instanceId(instanceId).build());
+        String node = config.nodeName();
+        ExportJob job = jobs.mutate(rj.id, j -> j.status() != JobStatus.PENDING || !node.equals(j.node().orElse(node)) ? null
+                : j.toBuilder().status(JobStatus.RUNNING).startedAt(start).updatedAt(start).instanceId(instanceId).node(node)
+                        .attempts(j.attempts() + 1).build());
+        if (!job.status().isTerminal() && !node.equals(job.node().orElse(node))) {
+            return null; // taken back and given to another node while it waited here
+        }
         if (job.status() != JobStatus.RUNNING || rj.isCancelled()) {
             ExportJob cancelled = jobs.mutate(rj.id, j -> j.status().isTerminal() ? null : jobs.terminal(j, JobStatus.CANCELLED,
                     stopMessage(rj.stopReason())));

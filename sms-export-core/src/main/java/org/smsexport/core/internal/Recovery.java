@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,19 +44,38 @@ final class Recovery {
         Instant staleBefore = jobs.clock.instant().minus(config.recoveryGrace());
         int recovered = 0;
         JobFilter unfinished = JobFilter.all().withStatuses(JobStatus.PENDING, JobStatus.RUNNING).withPage(0, JobFilter.MAX_LIMIT);
+        int requeued = 0;
         for (ExportJob j : jobs.store.list(unfinished)) {
             if (active.containsKey(j.id()) || instanceId.equals(j.instanceId()) || j.updatedAt().isAfter(staleBefore)) {
                 continue;
             }
-            ExportJob failed = jobs.mutate(j.id(), cur -> cur.status().isTerminal() || cur.version() != j.version() ? null
-                    : jobs.terminal(cur, JobStatus.FAILED, "Interrupted: the process running this export stopped before it "
-                            + "finished. Submit it again."));
-            if (failed.status() == JobStatus.FAILED) {
-                deleteTempFiles(j.id().value());
-                listeners.audit().record(org.smsexport.AuditEvent.FAILED, failed, "system");
-                listeners.recordMetrics(failed);
-                recovered++;
+            if (j.status() == JobStatus.PENDING && j.node().isEmpty() && j.request().isPresent()) {
+                continue; // waiting in the shared queue for any node
             }
+            // a node stopped with the job: another takes it again while attempts remain and it can (no password)
+            boolean again = j.request().isPresent() && j.attempts() < config.maxAttempts();
+            ExportJob next = again ? j.toBuilder().status(JobStatus.PENDING).node(null).startedAt(null).progressPercent(0)
+                    .totalRecords(0).updatedAt(jobs.clock.instant()).build()
+                    : jobs.terminal(j, JobStatus.FAILED, "Interrupted: the process running this export stopped before it finished"
+                            + (j.attempts() > 1 ? " (attempt " + j.attempts() + " of " + config.maxAttempts() + ")" : "")
+                            + ". Submit it again.");
+            Optional<ExportJob> done = jobs.store.update(j, next);
+            if (done.isEmpty()) {
+                continue; // changed meanwhile: its node is alive, or another node recovered it
+            }
+            ExportJob after = done.get();
+            // the stopped node's temporary file goes either way (the output directory may be shared)
+            deleteTempFiles(j.id().value());
+            if (after.status() == JobStatus.FAILED) {
+                listeners.audit().record(org.smsexport.AuditEvent.FAILED, after, "system");
+                listeners.recordMetrics(after);
+                recovered++;
+            } else {
+                requeued++;
+            }
+        }
+        if (requeued > 0) {
+            LOG.warn("Took back {} export jobs from a stopped process; they are queued again", requeued);
         }
         if (config.recoveryGrace().isZero()) {
             deleteTempFiles(null);

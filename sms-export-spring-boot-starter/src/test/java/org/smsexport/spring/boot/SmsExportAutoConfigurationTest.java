@@ -90,8 +90,10 @@ class SmsExportAutoConfigurationTest {
         });
         runner().withPropertyValues("EXPORT_MAX_RECORDS=11", "sms.export.max-records=12").run(ctx ->
                 assertThat(ctx.getBean(ExportService.class).config().maxRecords()).as("sms.export wins").isEqualTo(12));
-        runner().withPropertyValues("sms.export.workers=0").run(ctx -> assertThat(ctx).hasFailed()
-                .getFailure().hasStackTraceContaining("workers must be 1..256, got 0"));
+        runner().withPropertyValues("sms.export.workers=300").run(ctx -> assertThat(ctx).hasFailed()
+                .getFailure().hasStackTraceContaining("workers must be 0..256 (0: accept and serve, run nothing), got 300"));
+        runner().withPropertyValues("sms.export.workers=0").run(ctx -> assertThat(ctx.getBean(ExportService.class).config().workers())
+                .as("a node that accepts and serves").isZero());
     }
 
     @Test
