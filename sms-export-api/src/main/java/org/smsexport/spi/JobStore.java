@@ -68,4 +68,21 @@ public interface JobStore {
     default java.util.Optional<AuditSink> auditSink() {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Records a node's heartbeat: the shared queue's view of who is alive. The default keeps nothing.
+     *
+     * @param node the node as it is now
+     */
+    default void heartbeat(org.smsexport.ExportNode node) {
+    }
+
+    /** @param name a node that stopped on purpose: it leaves the list */
+    default void removeNode(String name) {
+    }
+
+    /** @return the nodes that reported, by name */
+    default List<org.smsexport.ExportNode> nodes() {
+        return List.of();
+    }
 }

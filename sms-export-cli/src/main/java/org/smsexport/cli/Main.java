@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sms-export", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Exports Student Management System data to CSV, XLSX and PDF as tracked jobs, now or on a schedule.",
         subcommands = {DemoCommand.class, ExportCommand.class, JobsCommand.class, AuditCommand.class, StatsCommand.class, SlowestCommand.class, CleanupCommand.class, ServeCommand.class,
-            ScheduleCommand.class, SchedulerCommand.class, TemplateCommand.class, SchemaCommand.class, CommandLine.HelpCommand.class})
+            ScheduleCommand.class, SchedulerCommand.class, TemplateCommand.class, SchemaCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit code of a failed or cancelled export. */

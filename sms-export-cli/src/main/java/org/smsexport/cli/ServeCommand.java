@@ -56,6 +56,13 @@ final class ServeCommand extends Common implements Callable<Integer> {
             + "EXPORT_OVER_LIMIT, else fail).")
     String overLimit;
 
+    @Option(names = "--workers", paramLabel = "N", description = "Exports this process runs at once; 0 accepts and serves only, "
+            + "leaving queued jobs to 'sms-export worker' nodes (default: EXPORT_WORKERS, else 2).")
+    Integer workers;
+
+    @Option(names = "--node", paramLabel = "NAME", description = "This node's name (default: EXPORT_NODE_NAME, else host:pid).")
+    String node;
+
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Close a connection that sends "
             + "nothing for this long (default ${DEFAULT-VALUE}).")
     int idleTimeout;
@@ -112,6 +119,15 @@ final class ServeCommand extends Common implements Callable<Integer> {
         }
         if (overLimit != null) {
             builder.overLimit(org.smsexport.core.OverLimitPolicy.parse(overLimit));
+        }
+        if (workers != null) {
+            if (workers < 0 || workers > 256) {
+                throw new InvalidRequestException("--workers must be 0 to 256, got " + workers + ".");
+            }
+            builder.workers(workers);
+        }
+        if (node != null) {
+            builder.nodeName(node);
         }
         try (ExportService exports = builder.build();
                 ExportScheduler scheduler = ExportScheduler.create(exports, db);

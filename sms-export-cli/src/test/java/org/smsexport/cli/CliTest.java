@@ -241,12 +241,39 @@ class CliTest {
     @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"demo", "export", "schedule add", "schedule list", "schedule preview", "schedule cancel",
-            "scheduler run", "template add", "template list", "template show", "template delete", "audit", "schema"}) {
+            "scheduler run", "template add", "template list", "template show", "template delete", "audit", "schema", "worker"}) {
             Cli.Run r = run((command + " --help").split(" "));
             assertThat(r.code()).isZero();
             assertThat(r.out()).contains("Usage: sms-export " + command);
         }
         assertThat(run("--help").out()).contains("demo", "export", "stats", "slowest", "cleanup", "serve", "schedule", "scheduler");
+    }
+
+    @Test
+    void aWorkerRunsWhatAnotherProcessQueued() throws Exception {
+        String db = DemoCommand.url(demo(), true);
+        Path out = demo().resolve("exports");
+        Thread worker = new Thread(() -> run("worker", "--db", db, "--user", "sa", "--password", "", "--out", out.toString(),
+                "--node", "w1", "--workers", "1"));
+        worker.start();
+        try (org.smsexport.core.ExportService front = org.smsexport.core.ExportService.builder()
+                .dataSource(org.smsexport.jdbc.JdbcDataSource.of(org.smsexport.jdbc.JdbcDataSource.driverManager(db, "sa", "")))
+                .jobStore(org.smsexport.jdbc.JdbcJobStore.create(org.smsexport.jdbc.JdbcDataSource.driverManager(db, "sa", "")))
+                .outputDirectory(out).workers(0).nodeName("front").recoveryGrace(java.time.Duration.ofMinutes(1)).build()) {
+            org.smsexport.JobId id = front.submit(org.smsexport.ExportRequest.builder().type("courses").format("csv").build()).id();
+            org.smsexport.ExportOutcome o = front.completion(id).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(o.job().status()).isEqualTo(org.smsexport.JobStatus.COMPLETED);
+            assertThat(o.job().node()).contains("w1");
+            Cli.Run jobs = run("jobs", "--db", db, "--user", "sa", "--password", "", "--json", "--limit", "1");
+            assertThat(new ObjectMapper().readTree(jobs.out().split("\n")[0]).get("node").asText()).isEqualTo("w1");
+        } finally {
+            worker.interrupt();
+            worker.join(30_000);
+        }
+        assertThat(worker.isAlive()).isFalse();
+        Cli.Run none = run("worker", "--workers", "0", "--db", db, "--user", "sa", "--password", "");
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("--workers must be 1 to 256 for a worker, got 0");
     }
 
     @Test

@@ -277,6 +277,20 @@ class RestServerTest {
     }
 
     @Test
+    void adminsSeeTheNodesAndJobsSayWhereTheyRan() throws Exception {
+        assertThat(call("GET", "/api/v1/import-export/nodes", "alice-secret", null).statusCode()).isEqualTo(403);
+        JsonNode nodes = data(call("GET", "/api/v1/import-export/nodes", "root-secret", null));
+        assertThat(nodes).hasSize(1);
+        assertThat(nodes.get(0).get("name").asText()).isEqualTo(exports.config().nodeName());
+        assertThat(nodes.get(0).get("workers").asInt()).isEqualTo(2);
+        assertThat(nodes.get(0).has("last_heartbeat")).isTrue();
+        assertThat(nodes.get(0).has("running_jobs")).isTrue();
+        JsonNode done = awaitDone("alice-secret", submit("alice-secret", "students", "csv"));
+        assertThat(done.get("attempts").asInt()).isEqualTo(1);
+        assertThat(done.get("node").asText()).isEqualTo(exports.config().nodeName());
+    }
+
+    @Test
     void aDeltaExportAndADeltaScheduleOverRest() throws Exception {
         HttpResponse<String> r = call("POST", "/api/v1/import-export/exports", "alice-secret",
                 "{\"export_type\":\"students\",\"export_format\":\"csv\",\"changed_since\":\"2999-01-01\"}");

@@ -231,6 +231,11 @@ public final class ExportService implements AutoCloseable {
         return engine.delete(id, actor);
     }
 
+    /** @return the nodes sharing this service's job store (this one too), as each last reported, by name */
+    public List<org.smsexport.ExportNode> nodes() {
+        return engine.nodes();
+    }
+
     /** @return the audit trail: every job event, hash-chained ({@link Builder#auditSink}) */
     public ExportAudit audit() {
         return audit;

@@ -23,6 +23,7 @@ public final class InMemoryJobStore implements JobStore {
             .thenComparing(j -> j.id().value());
 
     private final ConcurrentMap<JobId, ExportJob> jobs = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, org.smsexport.ExportNode> nodes = new ConcurrentHashMap<>();
 
     /** Creates an empty store. */
     public InMemoryJobStore() {
@@ -62,5 +63,20 @@ public final class InMemoryJobStore implements JobStore {
     @Override
     public boolean delete(JobId id) {
         return jobs.remove(id) != null;
+    }
+
+    @Override
+    public void heartbeat(org.smsexport.ExportNode node) {
+        nodes.put(node.name(), node);
+    }
+
+    @Override
+    public void removeNode(String name) {
+        nodes.remove(name);
+    }
+
+    @Override
+    public List<org.smsexport.ExportNode> nodes() {
+        return nodes.values().stream().sorted(Comparator.comparing(org.smsexport.ExportNode::name)).collect(Collectors.toList());
     }
 }

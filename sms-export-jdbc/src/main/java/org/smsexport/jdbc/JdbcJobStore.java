@@ -375,4 +375,84 @@ public final class JdbcJobStore implements JobStore {
     public java.util.Optional<org.smsexport.spi.AuditSink> auditSink() {
         return java.util.Optional.of(JdbcAuditSink.create(db));
     }
+
+    private volatile boolean nodesTable;
+
+    private void nodesTable() {
+        if (nodesTable) {
+            return;
+        }
+        if (!Sql.tableExists(db, "export_nodes")) {
+            try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS export_nodes (name VARCHAR(200) PRIMARY KEY, started_at TIMESTAMP WITH TIME ZONE "
+                        + "NOT NULL, last_heartbeat TIMESTAMP WITH TIME ZONE NOT NULL, running_jobs INTEGER NOT NULL, workers INTEGER NOT NULL)");
+                commit(c);
+            } catch (SQLException e) {
+                if (!Sql.tableExists(db, "export_nodes")) {
+                    throw Sql.error("creating the node table export_nodes", e);
+                }
+            }
+        }
+        nodesTable = true;
+    }
+
+    /** Writes the node's row in {@code export_nodes}: an update, or an insert the first time. */
+    @Override
+    public void heartbeat(org.smsexport.ExportNode node) {
+        nodesTable();
+        try (Connection c = db.getConnection()) {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE export_nodes SET started_at = ?, last_heartbeat = ?, running_jobs = ?, "
+                    + "workers = ? WHERE name = ?")) {
+                ps.setObject(1, time(node.startedAt()));
+                ps.setObject(2, time(node.lastHeartbeat()));
+                ps.setInt(3, node.runningJobs());
+                ps.setInt(4, node.workers());
+                ps.setString(5, node.name());
+                n = ps.executeUpdate();
+            }
+            if (n == 0) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO export_nodes (name, started_at, last_heartbeat, running_jobs, "
+                        + "workers) VALUES (?, ?, ?, ?, ?)")) {
+                    ps.setString(1, node.name());
+                    ps.setObject(2, time(node.startedAt()));
+                    ps.setObject(3, time(node.lastHeartbeat()));
+                    ps.setInt(4, node.runningJobs());
+                    ps.setInt(5, node.workers());
+                    ps.executeUpdate();
+                }
+            }
+            commit(c);
+        } catch (SQLException e) {
+            throw Sql.error("recording the heartbeat of node " + node.name(), e);
+        }
+    }
+
+    @Override
+    public void removeNode(String name) {
+        nodesTable();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM export_nodes WHERE name = ?")) {
+            ps.setString(1, name);
+            ps.executeUpdate();
+            commit(c);
+        } catch (SQLException e) {
+            throw Sql.error("removing node " + name, e);
+        }
+    }
+
+    @Override
+    public List<org.smsexport.ExportNode> nodes() {
+        nodesTable();
+        List<org.smsexport.ExportNode> out = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT name, started_at, last_heartbeat, running_jobs, workers FROM export_nodes ORDER BY name")) {
+            while (rs.next()) {
+                out.add(new org.smsexport.ExportNode(rs.getString(1), instant(rs, "started_at"), instant(rs, "last_heartbeat"), rs.getInt(4),
+                        rs.getInt(5)));
+            }
+        } catch (SQLException e) {
+            throw Sql.error("reading the nodes", e);
+        }
+        return out;
+    }
 }

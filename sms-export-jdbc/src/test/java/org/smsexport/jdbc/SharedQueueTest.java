@@ -47,7 +47,8 @@ class SharedQueueTest {
     void aNodeWithoutWorkersAcceptsAndAnotherRunsIt(Databases kind) throws Exception {
         DataSource db = kind.fresh();
         SampleData.load(db, SmsSchema.standard(), 25);
-        try (ExportService front = node(db, "front", 0); ExportService back = node(db, "back", 2)) {
+        ExportService back = node(db, "back", 2);
+        try (ExportService front = node(db, "front", 0)) {
             assertThat(back.config().workers()).isEqualTo(2);
             ExportJob queued = front.submit(students());
             assertThat(queued.status()).isEqualTo(JobStatus.PENDING);
@@ -57,10 +58,17 @@ class SharedQueueTest {
             assertThat(outcome.job().node()).contains("back");
             assertThat(outcome.job().attempts()).isEqualTo(1);
             assertThat(Files.readAllLines(front.file(queued.id()))).hasSize(26);
+            assertThat(front.nodes()).extracting(org.smsexport.ExportNode::name).containsExactly("back", "front");
+            assertThat(front.nodes()).filteredOn(n -> n.name().equals("front")).singleElement()
+                    .satisfies(n -> assertThat(n.workers()).isZero());
+            assertThat(front.nodes().get(0).workers()).isEqualTo(2);
             assertThatThrownBy(() -> front.submit(students().toBuilder().option("password", "s3cret").build()))
                     .isInstanceOf(InvalidRequestException.class).hasMessageContaining("EXPORT_WORKERS=0");
             assertThat(JdbcJobStore.create(db).find(queued.id()).orElseThrow().request().orElseThrow())
                     .contains("\"type\":\"students\"").doesNotContain("password");
+            back.close();
+            assertThat(front.nodes()).as("a node that stops leaves the list").extracting(org.smsexport.ExportNode::name)
+                    .containsExactly("front");
         }
     }
 

@@ -152,6 +152,24 @@ public final class ExportApi {
             templates(ex, path, method);
             return;
         }
+        if (path.equals(BASE + "/nodes")) {
+            allow(method, "GET");
+            if (!user(ex).admin()) {
+                throw new HttpError(403, "forbidden", "The nodes are for administrators.");
+            }
+            List<Map<String, Object>> nodes = new ArrayList<>();
+            for (org.smsexport.ExportNode n : exports.nodes()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", n.name());
+                m.put("started_at", n.startedAt().toString());
+                m.put("last_heartbeat", n.lastHeartbeat().toString());
+                m.put("running_jobs", n.runningJobs());
+                m.put("workers", n.workers());
+                nodes.add(m);
+            }
+            ok(ex, 200, nodes);
+            return;
+        }
         if (path.equals(BASE + "/audit")) {
             allow(method, "GET");
             audit(ex, user(ex));

@@ -76,6 +76,7 @@ public final class JobEngine implements AutoCloseable {
     private final Recovery recovery;
     private final Queries queries;
     private volatile boolean closed;
+    private final Instant started;
 
     /**
      * Starts the engine: creates the output directory when asked, recovers interrupted jobs, starts the
@@ -96,6 +97,7 @@ public final class JobEngine implements AutoCloseable {
         this.registry = registry;
         this.config = config;
         this.clock = clock;
+        this.started = clock.instant();
         this.shutdownTimeout = shutdownTimeout;
         if (createOutputDir) {
             createDirectory(config.outputDirectory());
@@ -122,8 +124,12 @@ public final class JobEngine implements AutoCloseable {
         this.recovery = new Recovery(config, jobs, listeners, active, instanceId);
         this.queries = new Queries(config, jobs, active);
         recovery.recover();
+        reportNode();
         long beat = Math.max(1, heartbeat.toMillis());
-        timers.scheduleWithFixedDelay(recovery::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(() -> {
+            recovery.heartbeat();
+            reportNode();
+        }, beat, beat, TimeUnit.MILLISECONDS);
         long poll = config.queuePoll().toMillis();
         timers.scheduleWithFixedDelay(this::pollQueue, poll, poll, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::pollRemote, poll, poll, TimeUnit.MILLISECONDS);
@@ -142,6 +148,22 @@ public final class JobEngine implements AutoCloseable {
             throw new StorageException("Output directory '" + dir.toAbsolutePath() + "' could not be created: " + e
                     + ". Create it, or point EXPORT_OUTPUT_DIR at a writable directory.");
         }
+    }
+
+    /** This node's row in the shared queue's list of nodes. */
+    private void reportNode() {
+        try {
+            int running = (int) active.values().stream().filter(r -> r.worker != null).count();
+            jobs.store.heartbeat(new org.smsexport.ExportNode(config.nodeName(), started, clock.instant(), running,
+                    executor == null ? 0 : config.workers()));
+        } catch (RuntimeException e) {
+            LOG.warn("The heartbeat of node {} could not be recorded: {}", config.nodeName(), e.toString());
+        }
+    }
+
+    /** @return the nodes sharing the job store, as they last reported */
+    public List<org.smsexport.ExportNode> nodes() {
+        return jobs.store.nodes();
     }
 
     /** @return the settings */
@@ -546,6 +568,14 @@ public final class JobEngine implements AutoCloseable {
         timers.shutdownNow();
         writers.shutdown();
         readers.shutdown();
+        try {
+            jobs.store.removeNode(config.nodeName());
+        } catch (RuntimeException e) {
+            LOG.debug("Node {} could not leave the list: {}", config.nodeName(), e.toString());
+        }
+        remote.forEach((id, f) -> f.completeExceptionally(new JobStateException("The export service was closed while job " + id
+                + " ran on another node; look it up with job(id).")));
+        remote.clear();
         listeners.close();
         LOG.info("sms-export stopped: instance {}", instanceId);
     }
