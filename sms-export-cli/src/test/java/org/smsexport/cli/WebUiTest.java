@@ -75,6 +75,7 @@ class WebUiTest {
         Map<String, RestServer.User> tokens = new HashMap<>();
         RestServer.parseToken("alice:alice-password-1:user", tokens);
         RestServer.parseToken("bob:bob-password-1:user", tokens);
+        RestServer.parseToken("root:root-password-1:admin", tokens);
         server = new RestServer(exports, scheduler, tokens, "127.0.0.1", 0, null);
         server.start();
 
@@ -207,6 +208,24 @@ class WebUiTest {
         assertThat(browser.findElements(By.cssSelector("[data-testid=duration-chart] canvas"))).isNotEmpty();
         assertThat(browser.findElement(By.cssSelector("[data-testid=stats]")).getText()).contains("%");
         shot("metrics");
+
+        // the nodes: for administrators; a user is told so
+        browser.get(url("#/nodes"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main [role=alert]"), "administrators"));
+        signIn("root-password-1");
+        browser.get(url("#/nodes"));
+        WebElement node = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("table[data-testid=nodes] tr[data-node]")));
+        assertThat(node.getAttribute("data-node")).isEqualTo(exports.config().nodeName());
+        assertThat(node.getText()).contains("s ago");
+        shot("nodes");
+        browser.get(url("#/exports"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("table[data-testid=jobs] tbody tr[data-job-id]")));
+        newestRow().findElement(By.xpath(".//button[text()='Details']")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=job-node]")));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=job-node]")).getText()).contains(exports.config().nodeName(), "Attempts: 1");
+        signIn("alice-password-1");
+        browser.get(url("#/metrics"));
+        wait.until(d -> !d.findElements(By.cssSelector("[data-testid=stats]")).isEmpty());
 
         browser.findElement(By.cssSelector("[data-testid=lang]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("header nav a[href='#/exports']"), "Εξαγωγές"));

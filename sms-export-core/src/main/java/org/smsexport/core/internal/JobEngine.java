@@ -312,7 +312,9 @@ public final class JobEngine implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warn("The shared export queue could not be read: {}", e.toString());
+            if (!closed) {
+                LOG.warn("The shared export queue could not be read: {}", e.toString());
+            }
         }
     }
 

@@ -93,6 +93,7 @@ async function route() {
     const view = location.hash.replace('#/', '') || 'exports';
     if (view === 'schedules') await schedules();
     else if (view === 'metrics') await metrics();
+    else if (view === 'nodes') await nodes();
     else await exportsView();
     relabel();
   } catch (e) {
@@ -217,6 +218,8 @@ async function exportsView() {
       if (state.open.has(j.id)) {
         rows.push(h('tr', { class: 'details', 'data-details-of': j.id }, h('td', { colspan: head.length },
           h('div', {}, 'ID: ', h('code', { text: j.id })), j.sha256 ? h('div', {}, 'SHA-256: ', h('code', { text: j.sha256 })) : null,
+          j.node ? h('div', { 'data-testid': 'job-node' }, t('nodes.node') + ': ', h('code', { text: j.node }),
+            ' · ' + t('nodes.attempts') + ': ' + j.attempts) : null,
           j.error_message ? h('div', { class: 'error', text: t('jobs.error') + ': ' + j.error_message }) : null,
           (j.warnings || []).map((w) => h('div', { class: 'muted', text: '⚠ ' + w })))));
       }
@@ -359,6 +362,39 @@ async function metrics() {
     chart(duration, series.points, 'p95_duration_seconds', span);
   }
   await draw();
+}
+
+// ---------------------------------------------------------------- nodes
+
+/** The nodes sharing the job store, refreshed every two seconds; a node silent for a minute is marked. */
+async function nodes() {
+  const tbody = h('tbody');
+  const error = h('p', { class: 'error', role: 'alert' });
+  main().replaceChildren(h('section', { class: 'card' }, h('h1', { text: t('nodes.title') }), error,
+    h('div', { class: 'table' }, h('table', { 'data-testid': 'nodes' },
+      h('thead', {}, h('tr', {}, ['nodes.node', 'nodes.workers', 'nodes.running', 'nodes.started', 'nodes.heartbeat']
+        .map((k) => h('th', { text: t(k) })))), tbody))));
+  async function refresh() {
+    let list;
+    try {
+      list = await api(API + '/nodes');
+    } catch (e) {
+      if (e instanceof Unauthorized) return signIn();
+      stop();
+      error.textContent = e.message;
+      return;
+    }
+    const now = Date.now();
+    tbody.replaceChildren(...(list.length ? list.map((n) => {
+      const ago = Math.max(0, Math.round((now - Date.parse(n.last_heartbeat)) / 1000));
+      return h('tr', { 'data-node': n.name, class: ago > 60 ? 'stale' : null },
+        h('td', {}, h('code', { text: n.name })), h('td', { class: 'num', text: n.workers }),
+        h('td', { class: 'num', 'data-testid': 'running', text: n.running_jobs }), h('td', { text: when(n.started_at) }),
+        h('td', { text: t('nodes.ago').replace('{s}', ago) + (ago > 60 ? ' · ' + t('nodes.silent') : '') }));
+    }) : [h('tr', {}, h('td', { colspan: 5, class: 'muted', text: t('nodes.none') }))]));
+  }
+  await refresh();
+  state.timer = setInterval(refresh, 2000);
 }
 
 const COLOURS = ['#4f46e5', '#059669', '#d97706', '#dc2626', '#2563eb', '#7c3aed'];

@@ -19,7 +19,10 @@ export const TEXTS = {
     'catch.once': 'run once', 'catch.skip': 'skip', 'catch.all': 'run every missed slot',
     'metrics.title': 'Metrics', 'metrics.days': 'Days', 'metrics.total': 'Exports', 'metrics.success': 'Success rate',
     'metrics.rows': 'Rows exported', 'metrics.avg': 'Average duration', 'metrics.throughput': 'Rows per second, by format',
-    'metrics.duration': '95th percentile duration (s), by format', 'metrics.slowest': 'Slowest exports', 'metrics.none': 'No exports in this period.'
+    'metrics.duration': '95th percentile duration (s), by format', 'metrics.slowest': 'Slowest exports', 'metrics.none': 'No exports in this period.',
+    'nav.nodes': 'Nodes', 'nodes.title': 'Nodes sharing the queue', 'nodes.node': 'Node', 'nodes.workers': 'Workers', 'nodes.running': 'Running',
+    'nodes.started': 'Started', 'nodes.heartbeat': 'Last heartbeat', 'nodes.ago': '{s} s ago', 'nodes.silent': 'silent',
+    'nodes.none': 'No node has reported.', 'nodes.attempts': 'Attempts'
   },
   el: {
     'app.title': 'Εξαγωγές ΣΔΦ', 'app.loading': 'Φόρτωση…', 'nav.exports': 'Εξαγωγές', 'nav.schedules': 'Προγραμματισμός', 'nav.metrics': 'Μετρήσεις',
@@ -40,6 +43,9 @@ export const TEXTS = {
     'catch.once': 'μία εκτέλεση', 'catch.skip': 'παράλειψη', 'catch.all': 'κάθε χαμένη εκτέλεση',
     'metrics.title': 'Μετρήσεις', 'metrics.days': 'Ημέρες', 'metrics.total': 'Εξαγωγές', 'metrics.success': 'Ποσοστό επιτυχίας',
     'metrics.rows': 'Γραμμές', 'metrics.avg': 'Μέση διάρκεια', 'metrics.throughput': 'Γραμμές ανά δευτερόλεπτο, ανά μορφή',
-    'metrics.duration': 'Διάρκεια 95ου εκατοστημορίου (s), ανά μορφή', 'metrics.slowest': 'Οι πιο αργές εξαγωγές', 'metrics.none': 'Καμία εξαγωγή σε αυτό το διάστημα.'
+    'metrics.duration': 'Διάρκεια 95ου εκατοστημορίου (s), ανά μορφή', 'metrics.slowest': 'Οι πιο αργές εξαγωγές', 'metrics.none': 'Καμία εξαγωγή σε αυτό το διάστημα.',
+    'nav.nodes': 'Κόμβοι', 'nodes.title': 'Κόμβοι της κοινής ουράς', 'nodes.node': 'Κόμβος', 'nodes.workers': 'Εργάτες', 'nodes.running': 'Σε εξέλιξη',
+    'nodes.started': 'Έναρξη', 'nodes.heartbeat': 'Τελευταίο σήμα', 'nodes.ago': 'πριν από {s} s', 'nodes.silent': 'σιωπηλός',
+    'nodes.none': 'Κανένας κόμβος δεν έχει αναφερθεί.', 'nodes.attempts': 'Προσπάθειες'
   }
 };
