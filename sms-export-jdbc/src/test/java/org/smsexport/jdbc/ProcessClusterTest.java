@@ -1,0 +1,118 @@
+package org.smsexport.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smsexport.ExportJob;
+import org.smsexport.ExportRequest;
+import org.smsexport.ExportType;
+import org.smsexport.JobFilter;
+import org.smsexport.JobId;
+import org.smsexport.JobStatus;
+import org.smsexport.core.ExportService;
+import org.smsexport.test.SlowDataSource;
+
+/**
+ * Three worker nodes in JVMs of their own on one real PostgreSQL, and a front node that only accepts: every job
+ * completes exactly once, and when one node is killed mid-run ({@code destroyForcibly}) its jobs are taken back
+ * and complete on the others, with attempts 2.
+ */
+class ProcessClusterTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> nodes = new ArrayList<>();
+
+    @AfterEach
+    void killAll() {
+        nodes.forEach(Process::destroyForcibly);
+    }
+
+    private Process start(String url, Path out, String name) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-cp",
+                System.getProperty("java.class.path"), ClusterNode.class.getName(), url, out.toString(), name)
+                .redirectErrorStream(true).start();
+        nodes.add(p);
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = r.readLine()) != null;) {
+            if (line.startsWith("READY")) {
+                // keep draining its output, so the node never blocks on a full pipe
+                Thread drain = new Thread(() -> r.lines().forEach(l -> { }));
+                drain.setDaemon(true);
+                drain.start();
+                return p;
+            }
+        }
+        throw new AssertionError("node " + name + " did not start: exit " + p.waitFor());
+    }
+
+    @Test
+    void everyJobCompletesOnceAndAKilledNodesJobsCompleteElsewhere() throws Exception {
+        String name = "cluster" + System.nanoTime();
+        try (Connection c = Databases.server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        String url = Databases.server().getJdbcUrl("postgres", name);
+        DataSource db = JdbcDataSource.driverManager(url, "postgres", "");
+        Path out = dir.resolve("shared");
+        Files.createDirectories(out);
+        JdbcJobStore store = JdbcJobStore.create(db);
+        start(url, out, "n1");
+        start(url, out, "n2");
+        start(url, out, "n3");
+        List<JobId> ids = new ArrayList<>();
+        try (ExportService front = ExportService.builder().dataSource(SlowDataSource.of(ExportType.STUDENTS, ExportType.STUDENTS, 150,
+                Duration.ofMillis(2))).jobStore(store).outputDirectory(out).workers(0).nodeName("front")
+                .recoveryGrace(Duration.ofSeconds(3)).build()) {
+            for (int i = 0; i < 60; i++) {
+                ids.add(front.submit(ExportRequest.builder().type("students").format("csv").build()).id());
+            }
+            // kill n1 while it runs jobs
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            List<JobId> onN1 = List.of();
+            while (onN1.isEmpty()) {
+                assertThat(System.nanoTime()).as("n1 runs a job within 60 s").isLessThan(until);
+                onN1 = store.list(JobFilter.all().withStatuses(JobStatus.RUNNING).withPage(0, 100)).stream()
+                        .filter(j -> j.node().orElse("").equals("n1")).map(ExportJob::id).toList();
+                Thread.sleep(20);
+            }
+            nodes.get(0).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+            for (JobId id : ids) {
+                ExportJob done = front.completion(id).get(120, TimeUnit.SECONDS).job();
+                assertThat(done.status()).as(id + ": " + done.errorMessage().orElse("")).isEqualTo(JobStatus.COMPLETED);
+                Path file = out.resolve(done.fileName().orElseThrow());
+                assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))))
+                        .isEqualTo(done.sha256().orElseThrow());
+                assertThat(Files.readAllLines(file)).hasSize(151);
+            }
+            for (JobId id : onN1) {
+                ExportJob again = store.find(id).orElseThrow();
+                assertThat(again.attempts()).as("taken back from the killed node").isEqualTo(2);
+                assertThat(again.node().orElseThrow()).isIn("n2", "n3");
+            }
+            assertThat(store.list(JobFilter.all().withPage(0, 100))).hasSize(60).allMatch(j -> j.attempts() <= 2);
+            try (var files = Files.list(out)) {
+                assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList())
+                        .as("no temporary file left by the killed node").isEmpty();
+            }
+        }
+    }
+}
