@@ -18,6 +18,7 @@ import org.smsexport.ExportOutcome;
 import org.smsexport.ExportRequest;
 import org.smsexport.core.ExportService;
 import org.smsexport.jdbc.JdbcDataSource;
+import org.smsexport.jdbc.JdbcUrls;
 import org.smsexport.jdbc.SampleData;
 import org.smsexport.jdbc.SmsSchema;
 import picocli.CommandLine.Command;
@@ -39,6 +40,16 @@ final class DemoCommand extends Common implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "sms-export-demo", description = "Where the database and exports go (default ${DEFAULT-VALUE}).")
     Path dir;
 
+    @Option(names = "--db", paramLabel = "JDBC_URL", description = "Fill this database instead of the embedded H2 one (the SMS "
+            + "tables are created when missing), e.g. jdbc:postgresql://localhost/sms.")
+    String dbUrl;
+
+    @Option(names = "--user", description = "Database user, with --db.")
+    String user;
+
+    @Option(names = "--password", description = "Database password, with --db.", arity = "0..1", interactive = true)
+    String password;
+
     /** @return the JDBC URL of the demo database in a directory */
     static String url(Path dir, boolean mustExist) {
         return "jdbc:h2:file:" + dir.resolve("db").resolve("sms").toAbsolutePath() + (mustExist ? ";IFEXISTS=TRUE" : "")
@@ -54,14 +65,22 @@ final class DemoCommand extends Common implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Files.createDirectories(dir);
-        // personal data: the database's folder and files are the owner's only, whatever the umask
-        DatabaseOptions.ownerOnly(dir.resolve("db"));
-        DataSource db = JdbcDataSource.driverManager(url(dir, false), "sa", "");
+        DataSource db;
+        if (dbUrl != null) {
+            db = JdbcDataSource.driverManager(dbUrl, user, password);
+        } else {
+            // personal data: the database's folder and files are the owner's only, whatever the umask
+            DatabaseOptions.ownerOnly(dir.resolve("db"));
+            db = JdbcDataSource.driverManager(url(dir, false), "sa", "");
+        }
         long existing = students(db);
-        DatabaseOptions.ownerOnly(dir.resolve("db"));
+        if (dbUrl == null) {
+            DatabaseOptions.ownerOnly(dir.resolve("db"));
+        }
+        Object where = dbUrl != null ? JdbcUrls.mask(dbUrl) : dir.resolve("db");
         if (existing == 0) {
             if (!json) {
-                err.printf(Locale.ROOT, "Creating the demo database with %,d students in %s …%n", rows, dir.resolve("db"));
+                err.printf(Locale.ROOT, "Creating the demo database with %,d students in %s …%n", rows, where);
             }
             long t0 = System.nanoTime();
             SampleData.Counts c = SampleData.load(db, SmsSchema.standard(), rows);
@@ -70,7 +89,7 @@ final class DemoCommand extends Common implements Callable<Integer> {
                         c.students(), c.courses(), c.grades(), c.enrollments(), c.attendance(), (System.nanoTime() - t0) / 1e9);
             }
         } else if (!json) {
-            err.printf(Locale.ROOT, "Reusing the demo database in %s (%,d students)%n", dir.resolve("db"), existing);
+            err.printf(Locale.ROOT, "Reusing the demo database in %s (%,d students)%n", where, existing);
         }
         List<Map<String, Object>> results = new ArrayList<>();
         boolean allOk = true;
@@ -98,10 +117,14 @@ final class DemoCommand extends Common implements Callable<Integer> {
     private static long students(DataSource db) throws SQLException {
         try (Connection c = db.getConnection()) {
             // ask the catalogue first: a failing query would leave an H2 trace file beside the database
-            try (ResultSet t = c.getMetaData().getTables(null, null, "STUDENTS", null)) {
-                if (!t.next()) {
-                    return 0;
+            boolean found = false;
+            for (String name : List.of("STUDENTS", "students")) {
+                try (ResultSet t = c.getMetaData().getTables(null, null, name, null)) {
+                    found |= t.next();
                 }
+            }
+            if (!found) {
+                return 0;
             }
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM students")) {
                 rs.next();

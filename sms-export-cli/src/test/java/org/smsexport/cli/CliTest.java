@@ -250,6 +250,19 @@ class CliTest {
     }
 
     @Test
+    void demoFillsAnyDatabaseGivenItsUrl() throws Exception {
+        String url = "jdbc:h2:mem:demo-elsewhere;DB_CLOSE_DELAY=-1";
+        Cli.Run r = run("demo", "--db", url, "--user", "sa", "--password", "", "--rows", "40", "--dir", dir.resolve("other").toString(),
+                "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().split("\n")).hasSize(9).allMatch(l -> l.contains("\"status\":\"completed\""));
+        assertThat(new ObjectMapper().readTree(r.out().split("\n")[0]).get("rows").asLong()).isEqualTo(40);
+        assertThat(dir.resolve("other").resolve("db")).as("no embedded database made beside it").doesNotExist();
+        Cli.Run again = run("demo", "--db", url, "--user", "sa", "--password", "", "--dir", dir.resolve("other").toString());
+        assertThat(again.err()).contains("Reusing the demo database in jdbc:h2:mem:demo-elsewhere");
+    }
+
+    @Test
     void aWorkerRunsWhatAnotherProcessQueued() throws Exception {
         String db = DemoCommand.url(demo(), true);
         Path out = demo().resolve("exports");

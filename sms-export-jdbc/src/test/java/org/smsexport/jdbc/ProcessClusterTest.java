@@ -78,10 +78,10 @@ class ProcessClusterTest {
         start(url, out, "n2");
         start(url, out, "n3");
         List<JobId> ids = new ArrayList<>();
-        try (ExportService front = ExportService.builder().dataSource(SlowDataSource.of(ExportType.STUDENTS, ExportType.STUDENTS, 150,
-                Duration.ofMillis(2))).jobStore(store).outputDirectory(out).workers(0).nodeName("front")
+        try (ExportService front = ExportService.builder().dataSource(SlowDataSource.of(ExportType.STUDENTS, ExportType.STUDENTS, 100,
+                Duration.ofMillis(20))).jobStore(store).outputDirectory(out).workers(0).nodeName("front")
                 .recoveryGrace(Duration.ofSeconds(3)).build()) {
-            for (int i = 0; i < 60; i++) {
+            for (int i = 0; i < 30; i++) {
                 ids.add(front.submit(ExportRequest.builder().type("students").format("csv").build()).id());
             }
             // kill n1 while it runs jobs
@@ -101,14 +101,21 @@ class ProcessClusterTest {
                 Path file = out.resolve(done.fileName().orElseThrow());
                 assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))))
                         .isEqualTo(done.sha256().orElseThrow());
-                assertThat(Files.readAllLines(file)).hasSize(151);
+                assertThat(Files.readAllLines(file)).hasSize(101);
             }
+            // a job of n1 ends there (it finished in the instant before the kill) or, taken back, on another node
+            int takenBack = 0;
             for (JobId id : onN1) {
-                ExportJob again = store.find(id).orElseThrow();
-                assertThat(again.attempts()).as("taken back from the killed node").isEqualTo(2);
-                assertThat(again.node().orElseThrow()).isIn("n2", "n3");
+                ExportJob j = store.find(id).orElseThrow();
+                if (j.attempts() == 2) {
+                    assertThat(j.node().orElseThrow()).isIn("n2", "n3");
+                    takenBack++;
+                } else {
+                    assertThat(j.node()).contains("n1");
+                }
             }
-            assertThat(store.list(JobFilter.all().withPage(0, 100))).hasSize(60).allMatch(j -> j.attempts() <= 2);
+            assertThat(takenBack).as("jobs of the killed node run again elsewhere").isPositive();
+            assertThat(store.list(JobFilter.all().withPage(0, 100))).hasSize(30).allMatch(j -> j.attempts() <= 2);
             try (var files = Files.list(out)) {
                 assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList())
                         .as("no temporary file left by the killed node").isEmpty();
