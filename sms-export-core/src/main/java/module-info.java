@@ -13,4 +13,5 @@ module org.smsexport.core {
     uses org.smsexport.spi.DataSource;
     uses org.smsexport.spi.Notifier;
     uses org.smsexport.spi.MetricsSink;
+    uses org.smsexport.spi.StorageProvider;
 }

@@ -8,6 +8,7 @@ module org.smsexport.test {
     requires transitive org.smsexport.sample;
     requires transitive org.junit.jupiter.api;
     requires org.assertj.core;
+    requires java.net.http;
 
     exports org.smsexport.test;
 }

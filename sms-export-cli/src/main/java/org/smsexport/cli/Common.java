@@ -83,13 +83,14 @@ class Common {
     }
 
     /** One result as an ordered map: the {@code --json} keys. */
-    static Map<String, Object> result(ExportOutcome outcome) {
+    static Map<String, Object> result(ExportOutcome outcome, org.smsexport.spi.ExportStorage storage) {
         ExportJob j = outcome.job();
         Map<String, Object> m = identity(j);
         double seconds = j.duration().map(Duration::toNanos).orElse(0L) / 1e9;
         m.put("seconds", Math.round(seconds * 1000) / 1000.0);
         m.put("rows_per_second", seconds > 0 ? Math.round(j.totalRecords() / seconds) : 0);
-        m.put("file", outcome instanceof ExportOutcome.Completed ? ((ExportOutcome.Completed) outcome).file().toString() : null);
+        // where the file is for people: a path, or s3://bucket/key
+        m.put("file", outcome instanceof ExportOutcome.Completed ? j.fileName().map(storage::describe).orElse(null) : null);
         m.put("sha256", j.sha256().orElse(null));
         m.put("warnings", j.warnings());
         m.put("error", j.errorMessage().orElse(null));

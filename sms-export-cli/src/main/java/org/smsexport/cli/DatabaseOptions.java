@@ -160,7 +160,7 @@ final class DatabaseOptions {
      * @return a service builder with the environment's settings and the database's {@code export_jobs}
      */
     static ExportService.Builder jobsIn(DataSource db) {
-        return ExportService.builder().config(environmentConfig()).jobStore(JdbcJobStore.create(db))
+        return ExportService.builder().config(environment).jobStore(JdbcJobStore.create(db))
                 .templateStore(org.smsexport.jdbc.JdbcTemplateStore.create(db)).recoveryGrace(RECOVERY_GRACE);
     }
 

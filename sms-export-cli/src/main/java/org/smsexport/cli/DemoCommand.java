@@ -100,7 +100,7 @@ final class DemoCommand extends Common implements Callable<Integer> {
                     ExportOutcome o = runWithProgress(exports, ExportRequest.builder().type(type).format(format.id()).owner("demo")
                             .build(), err);
                     allOk &= ok(o);
-                    Map<String, Object> r = result(o);
+                    Map<String, Object> r = result(o, exports.storage());
                     results.add(r);
                     if (json) {
                         printJson(out, r);

@@ -109,6 +109,7 @@ final class ExportCommand extends Common implements Callable<Integer> {
         JdbcDataSource source = JdbcDataSource.of(db);
         Path created = DatabaseOptions.firstMissing(outDir);
         ExportOutcome outcome;
+        Map<String, Object> r;
         ExportService.Builder builder = database.service(db).dataSource(source);
         Long max = maxRecords != null ? maxRecords : DatabaseOptions.environment.containsKey("EXPORT_MAX_RECORDS") ? null : 0L;
         if (max != null) {
@@ -122,11 +123,11 @@ final class ExportCommand extends Common implements Callable<Integer> {
                 mailWarning().ifPresent(w -> err.println("warning: --notify " + notify + ": nothing will be sent: " + w));
             }
             outcome = runWithProgress(exports, built, err);
+            r = result(outcome, exports.storage());
         } catch (RuntimeException e) {
             DatabaseOptions.removeIfCreated(outDir, created);
             throw e;
         }
-        Map<String, Object> r = result(outcome);
         if (json) {
             printJson(out, r);
         } else {

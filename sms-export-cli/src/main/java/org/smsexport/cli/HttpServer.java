@@ -215,6 +215,18 @@ final class HttpServer implements AutoCloseable {
             callback.succeeded();
         }
 
+        @Override
+        public void sendStream(int status, String contentType, long length, java.io.InputStream content) throws IOException {
+            sent = true;
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+            try (OutputStream out = Content.Sink.asOutputStream(response)) {
+                content.transferTo(out);
+            }
+            callback.succeeded();
+        }
+
         void finish() {
             if (!sent) {
                 callback.failed(new IllegalStateException("no answer"));

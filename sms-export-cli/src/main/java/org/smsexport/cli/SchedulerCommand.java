@@ -74,7 +74,7 @@ final class SchedulerCommand {
             m.put("job_id", run.jobId().orElse(null));
             m.put("status", org.smsexport.rest.ScheduleJson.status(run));
             m.put("rows", job.map(ExportJob::totalRecords).orElse(null));
-            m.put("file", job.filter(j -> j.fileName().isPresent()).map(j -> exports.file(j.id()).toString()).orElse(null));
+            m.put("file", job.flatMap(ExportJob::fileName).map(exports.storage()::describe).orElse(null));
             m.put("error", run.error().orElse(null));
             synchronized (out) {
                 if (json) {
@@ -82,7 +82,7 @@ final class SchedulerCommand {
                 } else {
                     out.println(line(run.scheduleId(), run.slot().toString(), run.jobId().orElse("-"), org.smsexport.rest.ScheduleJson.status(run),
                             job.map(j -> String.format(Locale.ROOT, "%,d", j.totalRecords())).orElse("-"),
-                            job.flatMap(ExportJob::fileName).map(f -> relative(exports.file(job.get().id()).toString()))
+                            job.flatMap(ExportJob::fileName).map(f -> relative(exports.storage().describe(f)))
                                     .orElse(run.error().orElse("-"))));
                 }
                 out.flush();

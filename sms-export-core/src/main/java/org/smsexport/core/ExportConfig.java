@@ -42,6 +42,9 @@ import org.smsexport.InvalidRequestException;
  * <tr><td>{@code EXPORT_QUEUE_POLL_MS}</td><td>{@code 500}</td><td>how often a node with free workers looks for queued jobs</td></tr>
  * <tr><td>{@code EXPORT_MAX_ATTEMPTS}</td><td>{@code 2}</td><td>how often a job is started before one taken back from a stopped
  * node fails</td></tr>
+ * <tr><td>{@code EXPORT_STORAGE}</td><td>{@code local}</td><td>where finished files live: {@code local} (the output
+ * directory, which several nodes may share) or {@code s3} (with {@code sms-export-s3}, configured by its
+ * {@code EXPORT_S3_*} settings)</td></tr>
  * <tr><td>{@code EXPORT_AUDIT_RETENTION_DAYS}</td><td>{@code 0}</td><td>audit records older than this are removed when the
  * service starts; 0 keeps them for ever</td></tr>
  * </table>
@@ -67,12 +70,15 @@ import org.smsexport.InvalidRequestException;
  * @param nodeName         this node's name in the shared queue
  * @param queuePoll        how often a node with free workers looks for queued jobs
  * @param maxAttempts      how often a job is started at most (a job taken back from a stopped node starts again)
+ * @param storage          where finished files are published: {@code local} (the output directory) or a
+ *                         {@link org.smsexport.spi.StorageProvider}'s name, e.g. {@code s3}
  */
 public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolicy overLimit, int workers, int queueCapacity,
         Duration jobTimeout, boolean fsync, boolean discovery, Optional<Path> metricsFile, long metricsMaxBytes, int metricsKeep,
         Duration recoveryGrace,
         int retentionDays, Path archivePath, String cleanupSchedule, Set<String> formats,
-        boolean requireEncryption, int auditRetentionDays, String nodeName, Duration queuePoll, int maxAttempts) {
+        boolean requireEncryption, int auditRetentionDays, String nodeName, Duration queuePoll, int maxAttempts,
+        String storage) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportConfig.class);
 
@@ -81,7 +87,10 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             "EXPORT_WORKERS", "EXPORT_QUEUE_CAPACITY", "EXPORT_JOB_TIMEOUT_SECONDS", "EXPORT_FSYNC", "EXPORT_DISCOVERY",
             "EXPORT_METRICS_FILE", "EXPORT_METRICS_MAX_MB", "EXPORT_METRICS_KEEP", "EXPORT_RECOVERY_GRACE_SECONDS", "EXPORT_RETENTION_DAYS", "EXPORT_ARCHIVE_PATH",
             "EXPORT_CLEANUP_SCHEDULE", "EXPORT_FORMATS", "EXPORT_REQUIRE_ENCRYPTION", "EXPORT_AUDIT_RETENTION_DAYS",
-            "EXPORT_NODE_NAME", "EXPORT_QUEUE_POLL_MS", "EXPORT_MAX_ATTEMPTS");
+            "EXPORT_NODE_NAME", "EXPORT_QUEUE_POLL_MS", "EXPORT_MAX_ATTEMPTS", "EXPORT_STORAGE");
+
+    /** {@code EXPORT_STORAGE}: finished files stay in the output directory. */
+    public static final String LOCAL_STORAGE = "local";
 
     /** {@code EXPORT_OUTPUT_DIR}: where files are published. */
     public static final Path DEFAULT_OUTPUT_DIRECTORY = Path.of("data/exports");
@@ -202,6 +211,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         b.nodeName = nodeName;
         b.queuePoll = queuePoll;
         b.maxAttempts = maxAttempts;
+        b.storage = storage;
         return b;
     }
 
@@ -263,6 +273,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         private String nodeName = defaultNodeName();
         private Duration queuePoll = Duration.ofMillis(500);
         private int maxAttempts = 2;
+        private String storage = LOCAL_STORAGE;
         private final List<String> readProblems = new ArrayList<>();
 
         private Builder() {
@@ -327,6 +338,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             if (s.has("EXPORT_MAX_ATTEMPTS")) {
                 maxAttempts = toInt(s.count("EXPORT_MAX_ATTEMPTS", maxAttempts));
             }
+            storage = s.text("EXPORT_STORAGE", storage).toLowerCase(java.util.Locale.ROOT);
             if (s.has("EXPORT_AUDIT_RETENTION_DAYS")) {
                 auditRetentionDays = toInt(s.count("EXPORT_AUDIT_RETENTION_DAYS", auditRetentionDays));
             }
@@ -341,7 +353,8 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             }
             readProblems.addAll(s.problems());
             for (String key : values.keySet()) {
-                if (key.startsWith("EXPORT_") && !KEYS.contains(key)) {
+                // a storage's own settings (EXPORT_S3_BUCKET) are its provider's to read
+                if (key.startsWith("EXPORT_") && !KEYS.contains(key) && !key.startsWith("EXPORT_S3_")) {
                     LOG.warn("Ignoring unknown configuration key {}; sms-export core reads {}", key, new java.util.TreeSet<>(KEYS));
                 }
             }
@@ -459,6 +472,16 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             return this;
         }
 
+        /**
+         * @param value {@code local} (the default: files stay in the output directory) or the name of a discovered
+         *              {@link org.smsexport.spi.StorageProvider}, e.g. {@code s3}
+         * @return this builder
+         */
+        public Builder storage(String value) {
+            this.storage = value == null ? null : value.strip().toLowerCase(java.util.Locale.ROOT);
+            return this;
+        }
+
         /** @param value age in days after which audit records are removed, 0 (the default) for never @return this builder */
         public Builder auditRetentionDays(int value) {
             this.auditRetentionDays = value;
@@ -496,6 +519,9 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             if (maxAttempts < 1 || maxAttempts > 10) {
                 all.add("max attempts must be 1..10, got " + maxAttempts);
             }
+            if (storage == null || !storage.matches("[a-z][a-z0-9-]{0,30}")) {
+                all.add("storage must be a name like local or s3, got '" + storage + "'");
+            }
             if (auditRetentionDays < 0) {
                 all.add("audit retention days must be 0 (keep for ever) or more, got " + auditRetentionDays);
             }
@@ -504,7 +530,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             }
             return new ExportConfig(outputDirectory, maxRecords, overLimit, workers, queueCapacity, jobTimeout, fsync, discovery,
                     metrics, metricsMaxBytes, metricsKeep, recoveryGrace, retentionDays, archivePath, cleanupSchedule, formats,
-                    requireEncryption, auditRetentionDays, nodeName, queuePoll, maxAttempts);
+                    requireEncryption, auditRetentionDays, nodeName, queuePoll, maxAttempts, storage);
         }
     }
 

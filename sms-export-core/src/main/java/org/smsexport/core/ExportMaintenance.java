@@ -1,20 +1,11 @@
 package org.smsexport.core;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +16,7 @@ import org.smsexport.ExportJob;
 import org.smsexport.InvalidRequestException;
 import org.smsexport.JobFilter;
 import org.smsexport.JobStatus;
+import org.smsexport.spi.ExportStorage;
 import org.smsexport.spi.JobStore;
 
 /**
@@ -44,9 +36,11 @@ public final class ExportMaintenance {
     private final Clock clock;
 
     private final ExportAudit audit;
+    private final ExportStorage storage;
 
-    ExportMaintenance(JobStore store, ExportConfig config, Clock clock, ExportAudit audit) {
+    ExportMaintenance(JobStore store, ExportConfig config, Clock clock, ExportAudit audit, ExportStorage storage) {
         this.audit = audit;
+        this.storage = storage;
         this.store = store;
         this.config = config;
         this.clock = clock;
@@ -118,7 +112,9 @@ public final class ExportMaintenance {
 
     /**
      * Deletes finished (completed, failed, cancelled) jobs created more than {@code daysOld} days ago, and
-     * their files. Archived jobs are kept: the archive is for keeping.
+     * their files; with {@code deleteFiles}, also export files older than that which no job refers to any more (a
+     * job record removed by hand, a crash between publishing and recording). Archived jobs are kept: the archive
+     * is for keeping.
      *
      * @param daysOld     age in days (1 or more)
      * @param deleteFiles whether to delete the files too
@@ -133,11 +129,7 @@ public final class ExportMaintenance {
         for (ExportJob j : old(cutoff, JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)) {
             try {
                 if (deleteFiles && j.fileName().isPresent()) {
-                    Path f = inOutput(j.fileName().get());
-                    if (Files.exists(f)) {
-                        if (!dryRun) {
-                            Files.delete(f);
-                        }
+                    if (dryRun ? exists(j.fileName().get()) : storage.delete(j.fileName().get())) {
                         files++;
                     }
                 }
@@ -150,6 +142,9 @@ public final class ExportMaintenance {
             } catch (IOException | RuntimeException e) {
                 errors.add("Job " + j.id() + ": " + e.getMessage());
             }
+        }
+        if (deleteFiles) {
+            files += orphans(cutoff, dryRun, errors);
         }
         LOG.info("Cleanup{}: {} jobs and {} files older than {} removed, {} errors", dryRun ? " (dry run)" : "", jobs, files, cutoff,
                 errors.size());
@@ -176,45 +171,45 @@ public final class ExportMaintenance {
         long files = 0;
         long missing = 0;
         List<String> errors = new ArrayList<>();
-        Path archive = archivePath.toAbsolutePath().normalize();
+        // a remote archive (s3://bucket/exports/archive) is reported as bucket/exports/archive
+        Path archive = Path.of(storage.archiveLocation(archivePath).replaceFirst("^[a-z0-9]+://", ""));
         for (ExportJob j : old(cutoff, JobStatus.COMPLETED)) {
             try {
                 Optional<String> name = j.fileName();
-                Path source = name.isPresent() ? inOutput(name.get()) : null;
-                if (source == null || !Files.exists(source)) {
+                if (name.isEmpty() || !exists(name.get())) {
                     missing++;
                     continue;
                 }
-                Path target = archive.resolve(source.getFileName());
                 if (dryRun) {
                     jobs++;
                     files++;
                     continue;
                 }
-                if (Files.exists(target)) {
-                    throw new FileAlreadyExistsException(target.toString(), null, "an archived file of that name exists; not overwritten");
-                }
-                Files.createDirectories(archive);
                 // the job first (optimistic, so a job changed meanwhile keeps its file), then the file; a failed
                 // move puts the job back, so a job never points at a file that is not where it says
-                Optional<ExportJob> claimed = store.update(j, j.toBuilder().status(JobStatus.ARCHIVED).archivePath(target.toString())
-                        .updatedAt(clock.instant()).build());
+                Optional<ExportJob> claimed = store.update(j, j.toBuilder().status(JobStatus.ARCHIVED)
+                        .archivePath(storage.archiveLocation(archivePath) + "/" + name.get()).updatedAt(clock.instant()).build());
                 if (claimed.isEmpty()) {
                     errors.add("Job " + j.id() + ": changed while being archived; left as it is, file not moved");
                     continue;
                 }
+                String where;
                 try {
-                    move(source, target, j.sha256());
+                    where = storage.archive(name.get(), archivePath, j.sha256());
                 } catch (IOException | RuntimeException e) {
                     if (store.update(claimed.get(), j.toBuilder().updatedAt(clock.instant()).build()).isEmpty()) {
                         errors.add("Job " + j.id() + ": could not be set back to COMPLETED after the failed move; its file is still "
-                                + source);
+                                + storage.describe(name.get()));
                     }
                     throw e;
                 }
+                ExportJob archived = claimed.get();
+                if (!archived.archivePath().equals(Optional.of(where))) {
+                    archived = store.update(archived, archived.toBuilder().archivePath(where).build()).orElse(archived);
+                }
                 files++;
                 jobs++;
-                audit.record(org.smsexport.AuditEvent.ARCHIVED, claimed.get(), "retention");
+                audit.record(org.smsexport.AuditEvent.ARCHIVED, archived, "retention");
             } catch (IOException | RuntimeException e) {
                 errors.add("Job " + j.id() + ": " + e.getMessage());
             }
@@ -237,37 +232,40 @@ public final class ExportMaintenance {
         return new PerformanceMonitor(file, clock).performanceStats(Optional.empty(), days);
     }
 
-    /** Same file system: one atomic rename. Otherwise copy beside the target, verify, rename, delete the source. */
-    private static void move(Path source, Path target, Optional<String> sha256) throws IOException {
-        if (Files.exists(target)) {
-            throw new FileAlreadyExistsException(target.toString(), null, "an archived file of that name exists; not overwritten");
-        }
+    private boolean exists(String name) throws IOException {
         try {
-            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
-            return;
-        } catch (AtomicMoveNotSupportedException e) {
-            // another file system: copy, check, then delete
+            storage.size(name);
+            return true;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
         }
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING);
-        try {
-            if (sha256.isPresent() && !sha256.get().equals(sha256(temp))) {
-                throw new IOException("the copy in the archive does not match the file's SHA-256; source kept");
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-        Files.delete(source);
     }
 
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** An export file's name: {@code <type>_<yyyyMMdd_HHmmss>_<job id>.<extension>}. */
+    private static final java.util.regex.Pattern EXPORT_FILE = java.util.regex.Pattern.compile(
+            ".+_\\d{8}_\\d{6}_([a-z2-7]{20})\\..+");
+
+    /** Deletes export files older than the cutoff whose job is gone; returns how many (or, dry, would be). */
+    private long orphans(Instant cutoff, boolean dryRun, List<String> errors) {
+        long n = 0;
+        try {
+            for (ExportStorage.StoredFile f : storage.list()) {
+                java.util.regex.Matcher m = EXPORT_FILE.matcher(f.name());
+                if (!m.matches() || !f.lastModified().isBefore(cutoff) || store.find(org.smsexport.JobId.of(m.group(1))).isPresent()) {
+                    continue;
+                }
+                try {
+                    if (dryRun || storage.delete(f.name())) {
+                        n++;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    errors.add("File " + f.name() + ": " + e.getMessage());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            errors.add("The " + storage.name() + " storage could not be listed: " + e.getMessage());
         }
+        return n;
     }
 
     private Instant cutoff(int daysOld) {
@@ -290,8 +288,4 @@ public final class ExportMaintenance {
         }
     }
 
-    /** A job's file, refusing names that would leave the output directory. */
-    private Path inOutput(String fileName) {
-        return org.smsexport.core.internal.PublishedFile.inDirectory(config.outputDirectory(), fileName);
-    }
 }

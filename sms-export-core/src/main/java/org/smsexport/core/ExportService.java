@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
@@ -253,12 +254,41 @@ public final class ExportService implements AutoCloseable {
 
     /**
      * @param id a completed job
-     * @return the path of its file
+     * @return its file's name, size and content, wherever it is stored; the caller closes it
      * @throws org.smsexport.JobStateException when the job has not completed
-     * @throws org.smsexport.StorageException when the file is gone
+     * @throws org.smsexport.StorageException when the file is gone or the storage cannot be read
+     */
+    public org.smsexport.StoredContent content(JobId id) {
+        return engine.content(id);
+    }
+
+    /**
+     * The URL a download link redirects to when the storage signs its own (an S3 presigned GET with
+     * {@code EXPORT_S3_DOWNLOAD=redirect}); empty when the file is to be streamed through this node.
+     *
+     * @param id      a completed job
+     * @param expires when the URL must stop working (the download link's own expiry)
+     * @return the URL, when there is one
+     * @throws org.smsexport.JobStateException when the job has not completed
+     */
+    public Optional<java.net.URI> downloadUrl(JobId id, java.time.Instant expires) {
+        return engine.downloadUrl(id, expires);
+    }
+
+    /**
+     * @param id a completed job
+     * @return the path of its file on this machine's disk
+     * @throws org.smsexport.JobStateException when the job has not completed
+     * @throws org.smsexport.StorageException when the file is gone, or kept in a storage other than the local
+     *         directory (read it with {@link #open} or {@link #content})
      */
     public Path file(JobId id) {
         return engine.file(id);
+    }
+
+    /** @return where finished files are published: the output directory unless {@code EXPORT_STORAGE} says otherwise */
+    public org.smsexport.spi.ExportStorage storage() {
+        return engine.storage();
     }
 
     /** @return the formats available, sorted by id */
@@ -339,6 +369,9 @@ public final class ExportService implements AutoCloseable {
         private JobStore jobStore;
         private org.smsexport.spi.TemplateStore templateStore;
         private org.smsexport.spi.AuditSink auditSink;
+        private org.smsexport.spi.ExportStorage storage;
+        /** What a storage provider reads its own settings from: the map given to config(Map), else the environment. */
+        private Map<String, String> settings = System.getenv();
         private Clock clock = Clock.systemUTC();
         private Executor executor;
         private ClassLoader classLoader;
@@ -366,7 +399,19 @@ public final class ExportService implements AutoCloseable {
          * @throws org.smsexport.InvalidRequestException listing every bad value
          */
         public Builder config(Map<String, String> values) {
+            this.settings = Map.copyOf(values);
             return config(ExportConfig.from(values));
+        }
+
+        /**
+         * @param value where finished files are published; default: the {@code EXPORT_STORAGE} setting, which is the
+         *              output directory ({@link LocalStorage}) unless it names a discovered
+         *              {@link org.smsexport.spi.StorageProvider} such as {@code s3}. The service closes it.
+         * @return this builder
+         */
+        public Builder storage(org.smsexport.spi.ExportStorage value) {
+            this.storage = Objects.requireNonNull(value, "storage");
+            return this;
         }
 
         /**
@@ -677,8 +722,9 @@ public final class ExportService implements AutoCloseable {
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(ExportService.class).warn("The audit retention could not be applied: {}", e.toString());
             }
+            org.smsexport.spi.ExportStorage files = storage != null ? storage : storage(effective);
             JobEngine engine = new JobEngine(registry, store, effective, clock, executor, heartbeat, shutdownTimeout,
-                    createOutputDirectory, audit);
+                    createOutputDirectory, audit, files);
             DownloadLinks links = null;
             if (linkUrl != null) {
                 try {
@@ -692,10 +738,35 @@ public final class ExportService implements AutoCloseable {
                 }
                 engine.links(links, linkUrl);
             }
-            return new ExportService(engine, new ExportMaintenance(store, effective, clock, audit), links,
+            return new ExportService(engine, new ExportMaintenance(store, effective, clock, audit, files), links,
                     templateStore != null ? templateStore : new InMemoryTemplateStore(), audit);
         }
 
+
+        /** The storage {@code EXPORT_STORAGE} names: the output directory, or a discovered provider's. */
+        private org.smsexport.spi.ExportStorage storage(ExportConfig effective) {
+            if (effective.storage().equals(ExportConfig.LOCAL_STORAGE)) {
+                return new LocalStorage(effective.outputDirectory(), effective.fsync());
+            }
+            List<String> names = new ArrayList<>();
+            ServiceLoader<org.smsexport.spi.StorageProvider> loader = classLoader == null
+                    ? ServiceLoader.load(org.smsexport.spi.StorageProvider.class)
+                    : ServiceLoader.load(org.smsexport.spi.StorageProvider.class, classLoader);
+            try {
+                for (org.smsexport.spi.StorageProvider p : loader) {
+                    if (p.name().equals(effective.storage())) {
+                        return p.create(settings, effective.outputDirectory());
+                    }
+                    names.add(p.name());
+                }
+            } catch (java.util.ServiceConfigurationError e) {
+                throw new org.smsexport.ProviderException("A storage provider could not be loaded: " + e.getMessage(), e, null, null, null);
+            }
+            names.add(0, ExportConfig.LOCAL_STORAGE);
+            throw new org.smsexport.InvalidRequestException("EXPORT_STORAGE='" + effective.storage() + "' is not a storage here; "
+                    + "choose one of " + names + (effective.storage().equals("s3") ? " (s3 needs the sms-export-s3 module on the "
+                    + "class path)" : "") + ".");
+        }
     }
 
     @Override

@@ -53,4 +53,15 @@ public interface Exchange {
      * @throws IOException when the file cannot be read or the client written to
      */
     void sendFile(int status, String contentType, Path file) throws IOException;
+
+    /**
+     * Streams content of a known length as the answer: a download from any storage.
+     *
+     * @param status      the status code
+     * @param contentType the media type
+     * @param length      the content's length in bytes
+     * @param content     the content; the caller closes it
+     * @throws IOException when the content cannot be read or the client written to
+     */
+    void sendStream(int status, String contentType, long length, java.io.InputStream content) throws IOException;
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -805,19 +804,29 @@ public final class ExportApi {
         if (job.status() != JobStatus.COMPLETED) {
             throw new HttpError(409, "not_ready", "The export is " + job.status().id() + "; there is no file to download.");
         }
-        Path file = exports.file(job.id());
+        String fileName = job.fileName().orElse("export");
         // an encrypted CSV is a ZIP, whatever the format says
-        String media = file.getFileName().toString().endsWith(".zip") ? "application/zip"
+        String media = fileName.endsWith(".zip") ? "application/zip"
                 : exports.formats().stream().filter(f -> f.id().equals(job.format())).map(ExportFormat::mediaType).findFirst()
                         .orElse("application/octet-stream");
-        String name = file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
-        ex.setHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
+        String name = fileName.replaceAll("[^A-Za-z0-9._-]", "_");
         ex.setHeader("X-Content-Type-Options", "nosniff");
         ex.setHeader("Cache-Control", "private, no-store");
+        // a storage that signs its own URLs (S3, EXPORT_S3_DOWNLOAD=redirect) serves the bytes; it expires with the link
+        Optional<java.net.URI> direct = exports.downloadUrl(job.id(), links.expiry(token).orElseThrow());
         // whoever holds the link acts for its owner: the link is the authority, so the audit names the owner and the route
         exports.audit().downloaded(job, job.owner(), Optional.ofNullable(ex.clientAddress()).filter(a -> !a.isEmpty()),
-                "signed link GET " + ex.path());
-        ex.sendFile(200, media, file);
+                "signed link GET " + ex.path() + (direct.isPresent() ? " (redirected to the " + exports.storage().name()
+                        + " storage)" : ""));
+        if (direct.isPresent()) {
+            ex.setHeader("Location", direct.get().toString());
+            ex.send(302, "text/plain; charset=utf-8", new byte[0]);
+            return;
+        }
+        ex.setHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
+        try (org.smsexport.StoredContent content = exports.content(job.id())) {
+            ex.sendStream(200, media, content.size(), content.stream());
+        }
     }
 
     private static Map<String, String> query(Exchange ex) throws HttpError {

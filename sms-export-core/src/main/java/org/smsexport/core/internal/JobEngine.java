@@ -75,6 +75,7 @@ public final class JobEngine implements AutoCloseable {
     private final JobRun run;
     private final Recovery recovery;
     private final Queries queries;
+    private final org.smsexport.spi.ExportStorage storage;
     private volatile boolean closed;
     private final Instant started;
 
@@ -91,9 +92,12 @@ public final class JobEngine implements AutoCloseable {
      * @param shutdownTimeout   how long {@link #close()} waits for running jobs
      * @param createOutputDir   whether to create the output directory when missing
      * @param audit             where job events are recorded
+     * @param storage           where finished files are published
      */
     public JobEngine(Registry registry, JobStore store, ExportConfig config, Clock clock, Executor hostExecutor,
-            Duration heartbeat, Duration shutdownTimeout, boolean createOutputDir, ExportAudit audit) {
+            Duration heartbeat, Duration shutdownTimeout, boolean createOutputDir, ExportAudit audit,
+            org.smsexport.spi.ExportStorage storage) {
+        this.storage = storage;
         this.registry = registry;
         this.config = config;
         this.clock = clock;
@@ -120,9 +124,9 @@ public final class JobEngine implements AutoCloseable {
         this.jobs = new Jobs(store, clock);
         this.requests = new Requests(registry, config);
         this.listeners = new Listeners(registry, jobs, config.outputDirectory(), store.database(), audit);
-        this.run = new JobRun(config, jobs, listeners, instanceId, timers, writers, readers);
+        this.run = new JobRun(config, jobs, listeners, instanceId, timers, writers, readers, storage);
         this.recovery = new Recovery(config, jobs, listeners, active, instanceId);
-        this.queries = new Queries(config, jobs, active);
+        this.queries = new Queries(config, jobs, active, storage);
         recovery.recover();
         reportNode();
         long beat = Math.max(1, heartbeat.toMillis());
@@ -179,6 +183,11 @@ public final class JobEngine implements AutoCloseable {
      */
     public void links(DownloadLinks downloadLinks, DownloadLinks.Url url) {
         listeners.links(downloadLinks, url);
+    }
+
+    /** @return where finished files are published */
+    public org.smsexport.spi.ExportStorage storage() {
+        return storage;
     }
 
     /** @return the clock */
@@ -469,6 +478,23 @@ public final class JobEngine implements AutoCloseable {
     }
 
     /**
+     * @param id a completed job
+     * @return its file's name, size and content
+     */
+    public org.smsexport.StoredContent content(JobId id) {
+        return queries.content(id);
+    }
+
+    /**
+     * @param id      a completed job
+     * @param expires when the URL must stop working
+     * @return a URL that serves the file directly, when the storage signs one
+     */
+    public Optional<java.net.URI> downloadUrl(JobId id, Instant expires) {
+        return queries.downloadUrl(id, expires);
+    }
+
+    /**
      * @param id a job id
      * @return {@code true} when the job was pending or running and is now being cancelled
      */
@@ -521,8 +547,8 @@ public final class JobEngine implements AutoCloseable {
         }
         if (job.fileName().isPresent()) {
             try {
-                Files.deleteIfExists(queries.safeResolve(job.fileName().get()));
-            } catch (IOException e) {
+                storage.delete(job.fileName().get());
+            } catch (IOException | RuntimeException e) {
                 throw new StorageException("The file of job " + id + " could not be deleted: " + e, e, id, job.format(), job.type());
             }
         }
@@ -579,6 +605,11 @@ public final class JobEngine implements AutoCloseable {
                 + " ran on another node; look it up with job(id).")));
         remote.clear();
         listeners.close();
+        try {
+            storage.close();
+        } catch (RuntimeException e) {
+            LOG.warn("The {} storage did not close cleanly: {}", storage.name(), e.toString());
+        }
         LOG.info("sms-export stopped: instance {}", instanceId);
     }
 

@@ -3,7 +3,6 @@ package org.smsexport.core.internal;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,6 +27,7 @@ import org.smsexport.StorageException;
 import org.smsexport.core.ExportConfig;
 import org.smsexport.core.OverLimitPolicy;
 import org.smsexport.spi.ExportSchema;
+import org.smsexport.spi.ExportStorage;
 import org.smsexport.spi.RowCursor;
 
 /**
@@ -53,9 +53,11 @@ final class JobRun {
     private final ScheduledExecutorService timers;
     private final ExecutorService writers;
     private final ExecutorService readers;
+    private final ExportStorage storage;
 
     JobRun(ExportConfig config, Jobs jobs, Listeners listeners, String instanceId, ScheduledExecutorService timers,
-            ExecutorService writers, ExecutorService readers) {
+            ExecutorService writers, ExecutorService readers, ExportStorage storage) {
+        this.storage = storage;
         this.config = config;
         this.jobs = jobs;
         this.listeners = listeners;
@@ -111,7 +113,7 @@ final class JobRun {
             long queryLimit = Math.min(requested, max == Long.MAX_VALUE ? Long.MAX_VALUE : max + 1);
             ExportQuery limited = queryLimit == Long.MAX_VALUE ? query : query.withLimit(queryLimit);
             ExportSchema schema = ExportSchema.of(p.type(), p.request().locale(), p.request().zone(), start, job.filters());
-            Path target = dir.resolve(p.type().name() + "_" + FILE_TIME.format(start) + "_" + rj.id + "." + ext);
+            String name = p.type().name() + "_" + FILE_TIME.format(start) + "_" + rj.id + "." + ext;
             try (PublishedFile file = PublishedFile.create(PublishedFile.tempPath(dir, rj.id.value(), ext), writers);
                     RowCursor raw = readAhead(p, sourceCall(rj, () -> p.source().open(limited)));
                     GuardedCursor cursor = new GuardedCursor(raw, rj, max, truncate)) {
@@ -121,21 +123,22 @@ final class JobRun {
                     rj.warn("Export truncated at " + String.format(java.util.Locale.ROOT, "%,d", max) + " records by "
                             + "EXPORT_MAX_RECORDS; more records matched. Narrow the filters or raise the limit.");
                 }
-                PublishedFile.Result result = file.publish(target, config.fsync());
-                published = Optional.of(target);
+                PublishedFile.Result result = file.finish(config.fsync());
+                publish(rj, file, name, result);
+                published = storage.localFile(name);
                 Instant end = clock.instant();
                 long rows = cursor.rows();
                 ExportJob done = jobs.mutate(rj.id, j -> j.status() != JobStatus.RUNNING ? null
                         : j.toBuilder().status(JobStatus.COMPLETED).progressPercent(100).totalRecords(rows)
-                                .fileName(target.getFileName().toString()).fileSizeBytes(result.size()).sha256(result.sha256())
+                                .fileName(name).fileSizeBytes(result.size()).sha256(result.sha256())
                                 .duration(Duration.between(start, end)).completedAt(end).updatedAt(end)
                                 .warnings(rj.warnings()).build());
                 if (done.status() == JobStatus.COMPLETED) {
-                    outcome = new ExportOutcome.Completed(done, target);
+                    outcome = new ExportOutcome.Completed(done, published.orElse(dir.resolve(name)));
                     LOG.debug("Job {} completed: {} records, {} bytes", rj.id, rows, result.size());
                 } else {
                     // cancelled from another process while we were publishing: the cancel wins
-                    Files.deleteIfExists(target);
+                    storage.delete(name);
                     published = Optional.empty();
                     outcome = new ExportOutcome.Cancelled(done);
                 }
@@ -165,6 +168,19 @@ final class JobRun {
             }
         }
         return new Ended(outcome, published);
+    }
+
+    /** Hands the finished file to the storage; what it cannot publish fails the job, and close() deletes the temp. */
+    private void publish(RunningJob rj, PublishedFile file, String name, PublishedFile.Result result) {
+        try {
+            storage.publish(file.path(), name, result.sha256());
+            file.published();
+        } catch (IOException | RuntimeException e) {
+            Prepared p = rj.prepared;
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw new StorageException("Publishing the export file to the " + storage.name() + " storage failed: " + why
+                    + (why.endsWith(".") ? "" : "."), e, rj.id, p.exporter().format().id(), p.type().name());
+        }
     }
 
     private RowCursor readAhead(Prepared p, RowCursor cursor) {

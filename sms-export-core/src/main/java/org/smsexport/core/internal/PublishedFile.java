@@ -5,11 +5,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -27,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A file being written under a temporary name in the output directory, readable by its owner only, hashed
- * (SHA-256) and counted as it is written, then forced to disk and atomically renamed to its final name —
- * or deleted. Nothing half-written is ever visible under a final name. Hashing and writing run on a
+ * (SHA-256) and counted as it is written, then forced to disk and handed to the storage, which renames it
+ * atomically to its final name or uploads it — or deleted. Nothing half-written is ever visible under a final name. Hashing and writing run on a
  * writer thread behind the exporter, in 256 KB chunks (at most four in flight), so the export thread only
  * formats. Written by one export thread.
  */
@@ -186,14 +184,14 @@ public final class PublishedFile implements AutoCloseable {
     }
 
     /**
-     * Flushes, optionally forces to disk, closes, and renames the file atomically to {@code target}.
+     * Flushes, optionally forces to disk and closes the file, leaving it under its temporary name for an
+     * {@link org.smsexport.spi.ExportStorage} to publish; then {@link #published()} says it is gone.
      *
-     * @param target the final path, in the same directory
-     * @param fsync  whether to force the file and the directory entry to disk
-     * @return the size and hash of the published file
+     * @param fsync whether to force the file to disk
+     * @return the size and hash of the file
      * @throws IOException when any step fails; the temporary file is then still there for {@link #close()}
      */
-    public Result publish(Path target, boolean fsync) throws IOException {
+    public Result finish(boolean fsync) throws IOException {
         stream.flush();
         sink.handOver();
         endWriter();
@@ -204,24 +202,17 @@ public final class PublishedFile implements AutoCloseable {
             channel.force(true);
         }
         channel.close();
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("The file system of " + target.getParent() + " cannot rename atomically", e);
-        }
-        finished = true;
-        if (fsync) {
-            forceDirectory(target.getParent());
-        }
         return new Result(size, HexFormat.of().formatHex(sha256.digest()));
     }
 
-    private static void forceDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // not every platform can sync a directory; the file itself is already on disk
-        }
+    /** @return the temporary file */
+    public Path path() {
+        return temp;
+    }
+
+    /** Records that a storage took the file (moved or uploaded and deleted it): {@link #close()} leaves it alone. */
+    public void published() {
+        finished = true;
     }
 
     /** Tells the writer thread there is no more, and waits until it has written everything. */

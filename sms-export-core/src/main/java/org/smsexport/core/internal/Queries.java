@@ -29,7 +29,10 @@ final class Queries {
     private final Jobs records;
     private final Map<JobId, RunningJob> active;
 
-    Queries(ExportConfig config, Jobs records, Map<JobId, RunningJob> active) {
+    private final org.smsexport.spi.ExportStorage storage;
+
+    Queries(ExportConfig config, Jobs records, Map<JobId, RunningJob> active, org.smsexport.spi.ExportStorage storage) {
+        this.storage = storage;
         this.config = config;
         this.records = records;
         this.active = active;
@@ -80,8 +83,9 @@ final class Queries {
         ExportJob job = records.require(id);
         switch (job.status()) {
             case COMPLETED:
+                String name = job.fileName().orElseThrow();
                 return CompletableFuture.completedFuture(new ExportOutcome.Completed(job,
-                        config.outputDirectory().resolve(job.fileName().orElseThrow())));
+                        storage.localFile(name).orElse(config.outputDirectory().resolve(name))));
             case ARCHIVED:
                 return CompletableFuture.completedFuture(new ExportOutcome.Completed(job, Path.of(job.archivePath().orElseThrow())));
             case FAILED:
@@ -97,24 +101,60 @@ final class Queries {
 
     /**
      * @param id a completed job
-     * @return the published file
+     * @return the published file on this machine's disk
+     * @throws StorageException when it is gone, or kept in a storage other than the local directory (use {@link #open})
      */
     public Path file(JobId id) {
+        ExportJob job = completed(id);
+        Path file = storage.localFile(job.fileName().get()).orElseThrow(() -> new StorageException("The file of job " + id
+                + " is kept in the " + storage.name() + " storage (" + storage.describe(job.fileName().get()) + "), not on this "
+                + "machine's disk; read it with open(id).", null, id, job.format(), job.type()));
+        if (!Files.isRegularFile(file)) {
+            throw gone(job);
+        }
+        return file;
+    }
+
+    private ExportJob completed(JobId id) {
         ExportJob job = records.require(id);
         if (job.status() != JobStatus.COMPLETED || job.fileName().isEmpty()) {
             throw new JobStateException("Job " + id + " is " + job.status().id() + ", not completed: it has no file to open.",
                     null, id, job.format(), job.type());
         }
-        Path file = safeResolve(job.fileName().get());
-        if (!Files.isRegularFile(file)) {
-            throw new StorageException("The file of job " + id + " is gone (" + file.getFileName() + "); it may have been removed "
-                    + "by retention. Run the export again.", null, id, job.format(), job.type());
-        }
-        return file;
+        return job;
     }
 
-    Path safeResolve(String fileName) {
-        return PublishedFile.inDirectory(config.outputDirectory(), fileName);
+    private StorageException gone(ExportJob job) {
+        return new StorageException("The file of job " + job.id() + " is gone (" + job.fileName().orElse("") + "); it may have been "
+                + "removed by retention. Run the export again.", null, job.id(), job.format(), job.type());
+    }
+
+    /**
+     * @param id a completed job
+     * @return its file's content and size, which the caller closes
+     */
+    public org.smsexport.StoredContent content(JobId id) {
+        ExportJob job = completed(id);
+        String name = job.fileName().get();
+        try {
+            long size = storage.size(name);
+            return new org.smsexport.StoredContent(name, size, storage.open(name));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw gone(job);
+        } catch (IOException e) {
+            throw new StorageException("The file of job " + id + " could not be opened in the " + storage.name() + " storage: "
+                    + e.getMessage(), e, id, job.format(), job.type());
+        }
+    }
+
+    /**
+     * @param id      a completed job
+     * @param expires when the URL must stop working
+     * @return a URL that serves the file directly, when the storage signs one
+     */
+    public java.util.Optional<java.net.URI> downloadUrl(JobId id, java.time.Instant expires) {
+        ExportJob job = completed(id);
+        return storage.downloadUrl(job.fileName().get(), expires);
     }
 
     /**
@@ -122,11 +162,6 @@ final class Queries {
      * @return a stream of its file, which the caller closes
      */
     public InputStream open(JobId id) {
-        Path file = file(id);
-        try {
-            return Files.newInputStream(file);
-        } catch (IOException e) {
-            throw new StorageException("The file of job " + id + " could not be opened: " + e, e, id, null, null);
-        }
+        return content(id).stream();
     }
 }

@@ -92,4 +92,14 @@ final class ServletExchange implements Exchange {
             Files.copy(file, out);
         }
     }
+
+    @Override
+    public void sendStream(int status, String contentType, long length, java.io.InputStream content) throws IOException {
+        response.setStatus(status);
+        response.setContentType(contentType);
+        response.setContentLengthLong(length);
+        try (OutputStream out = response.getOutputStream()) {
+            content.transferTo(out);
+        }
+    }
 }
