@@ -22,8 +22,10 @@ import java.util.Optional;
 import org.smsexport.InvalidRequestException;
 import org.smsexport.spi.ExportStorage;
 import org.smsexport.spi.Settings;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -48,7 +50,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * failure so nothing is left in the bucket — and deletes the local file. Downloads redirect to a presigned GET that
  * expires with the service's link ({@code redirect}), or stream through the node ({@code stream}). Archiving copies
  * within the bucket to {@code prefix + "archive/"}. Credentials come from the SDK's default chain
- * ({@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}, profiles, instance roles) unless given.
+ * ({@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}, profiles, instance roles) unless given, or unless the
+ * settings map itself holds {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY}.
  *
  * <table>
  * <caption>Settings (EXPORT_STORAGE=s3)</caption>
@@ -140,6 +143,14 @@ public final class S3Storage implements ExportStorage {
             Optional.ofNullable(s.text("EXPORT_S3_KMS_KEY_ID", null)).ifPresent(b::kmsKeyId);
             if (endpoint != null) {
                 b.endpoint(endpoint);
+            }
+            // keys in the settings themselves (a host's map rather than the environment) win over the default chain
+            String id = s.text("AWS_ACCESS_KEY_ID", null);
+            String secret = s.text("AWS_SECRET_ACCESS_KEY", null);
+            if (id != null && secret != null) {
+                String token = s.text("AWS_SESSION_TOKEN", null);
+                b.credentials(StaticCredentialsProvider.create(token == null ? AwsBasicCredentials.create(id, secret)
+                        : software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(id, secret, token)));
             }
         } catch (InvalidRequestException e) {
             problems.add(e.getMessage().replaceFirst("\\.$", ""));

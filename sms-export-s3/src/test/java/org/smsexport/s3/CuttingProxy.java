@@ -1,0 +1,86 @@
+package org.smsexport.s3;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A TCP proxy in front of the S3 server that breaks an upload off: once {@code budget} bytes have gone up, it cuts
+ * the connection, and from then on lets each new connection send only 64 KB — enough for small requests (the
+ * abort of a multipart upload), not for a part.
+ */
+final class CuttingProxy implements AutoCloseable {
+
+    private static final long AFTER_CUT = 64 * 1024;
+
+    private final ServerSocket server;
+    private final int targetPort;
+    private final AtomicLong left;
+
+    CuttingProxy(int targetPort, long budget) throws IOException {
+        this.targetPort = targetPort;
+        this.left = new AtomicLong(budget);
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(this::accept, "cutting-proxy");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + server.getLocalPort();
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                boolean cut = left.get() <= 0;
+                AtomicLong budget = cut ? new AtomicLong(AFTER_CUT) : left;
+                pump(client, target, budget);
+                pump(target, client, null);
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static void pump(Socket from, Socket to, AtomicLong budget) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[16 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    if (budget != null && budget.addAndGet(-n) < 0) {
+                        break;
+                    }
+                    out.write(buf, 0, n);
+                }
+            } catch (IOException e) {
+                // the other side closed
+            } finally {
+                close(from);
+                close(to);
+            }
+        }, "cutting-proxy-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void close(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
