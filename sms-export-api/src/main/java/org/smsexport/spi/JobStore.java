@@ -70,6 +70,40 @@ public interface JobStore {
     }
 
     /**
+     * The shared queue: gives a node up to {@code max} of the oldest PENDING jobs that no node has and that carry a
+     * portable request, each to exactly one node however many ask at once. The default lists them and claims each
+     * with a guarded {@link #update} (version check), skipping those another node took first; a store that can do
+     * better overrides it ({@code JdbcJobStore} on PostgreSQL: one {@code UPDATE … FOR UPDATE SKIP LOCKED}).
+     *
+     * @param node the claiming node's name, recorded on the jobs
+     * @param max  most jobs to hand out
+     * @param now  the claim's time, recorded as the jobs' {@code updatedAt}
+     * @return the claimed jobs, oldest first, as stored now
+     */
+    default List<ExportJob> claim(String node, int max, java.time.Instant now) {
+        JobFilter queued = JobFilter.all().withStatuses(org.smsexport.JobStatus.PENDING);
+        long waiting = count(queued);
+        List<ExportJob> out = new java.util.ArrayList<>();
+        // the oldest first: lists are newest first, so read pages from the end; jobs a node already has (its own
+        // submissions waiting for its workers) are passed over, however many there are
+        for (long end = waiting; end > 0 && out.size() < max; end -= 50) {
+            long start = Math.max(0, end - 50);
+            List<ExportJob> page = new java.util.ArrayList<>(list(queued.withPage((int) start, (int) (end - start))));
+            java.util.Collections.reverse(page);
+            for (ExportJob j : page) {
+                if (out.size() == max) {
+                    break;
+                }
+                if (j.node().isPresent() || j.request().isEmpty()) {
+                    continue;
+                }
+                update(j, j.toBuilder().node(node).updatedAt(now).build()).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Records a node's heartbeat: the shared queue's view of who is alive. The default keeps nothing.
      *
      * @param node the node as it is now

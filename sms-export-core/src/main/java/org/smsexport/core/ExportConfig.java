@@ -353,8 +353,8 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             }
             readProblems.addAll(s.problems());
             for (String key : values.keySet()) {
-                // a storage's own settings (EXPORT_S3_BUCKET) are its provider's to read
-                if (key.startsWith("EXPORT_") && !KEYS.contains(key) && !key.startsWith("EXPORT_S3_")) {
+                // a storage's own settings (EXPORT_S3_BUCKET) are its provider's to read, the links' the service's
+                if (key.startsWith("EXPORT_") && !KEYS.contains(key) && !key.startsWith("EXPORT_S3_") && !key.startsWith("EXPORT_LINK_")) {
                     LOG.warn("Ignoring unknown configuration key {}; sms-export core reads {}", key, new java.util.TreeSet<>(KEYS));
                 }
             }

@@ -728,13 +728,15 @@ public final class ExportService implements AutoCloseable {
             DownloadLinks links = null;
             if (linkUrl != null) {
                 try {
-                    links = downloadLinks != null ? downloadLinks
-                            : DownloadLinks.persistent(effective.outputDirectory().resolve(".link-secret"), Duration.ofDays(7), clock);
+                    links = downloadLinks != null ? downloadLinks : links(effective);
                 } catch (java.io.UncheckedIOException e) {
                     // the engine's threads are running already: stop them, and fail as the Javadoc says
                     engine.close();
                     throw new org.smsexport.StorageException(e.getMessage() + ": " + e.getCause().getMessage()
                             + ". Check that the output directory is writable.", e, null, null, null);
+                } catch (RuntimeException e) {
+                    engine.close();
+                    throw e;
                 }
                 engine.links(links, linkUrl);
             }
@@ -742,6 +744,40 @@ public final class ExportService implements AutoCloseable {
                     templateStore != null ? templateStore : new InMemoryTemplateStore(), audit);
         }
 
+
+        /**
+         * The signer of download links: {@code EXPORT_LINK_SECRET} (base64, 32 bytes or more — the same on every node,
+         * so a link one node signs works on all) or else a secret kept in {@code <output>/.link-secret}; links work
+         * {@code EXPORT_LINK_EXPIRES_DAYS} (7).
+         */
+        private DownloadLinks links(ExportConfig effective) {
+            org.smsexport.spi.Settings s = org.smsexport.spi.Settings.of(settings);
+            long days = s.number("EXPORT_LINK_EXPIRES_DAYS", 7);
+            String secret = s.text("EXPORT_LINK_SECRET", null);
+            List<String> problems = new ArrayList<>(s.problems());
+            if (days < 1 || days > 3650) {
+                problems.add("EXPORT_LINK_EXPIRES_DAYS must be 1..3650, got " + days);
+            }
+            byte[] key = null;
+            if (secret != null) {
+                try {
+                    key = java.util.Base64.getDecoder().decode(secret);
+                } catch (IllegalArgumentException e) {
+                    key = new byte[0];
+                }
+                if (key.length < 32) {
+                    // never echo the secret itself
+                    problems.add("EXPORT_LINK_SECRET must be base64 of 32 bytes or more (e.g. from openssl rand -base64 32), got "
+                            + secret.length() + " characters that are not");
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new org.smsexport.InvalidRequestException("Invalid download link settings: " + String.join("; ", problems) + ".");
+            }
+            Duration validity = Duration.ofDays(days);
+            return key != null ? new DownloadLinks(key, validity, clock)
+                    : DownloadLinks.persistent(effective.outputDirectory().resolve(".link-secret"), validity, clock);
+        }
 
         /** The storage {@code EXPORT_STORAGE} names: the output directory, or a discovered provider's. */
         private org.smsexport.spi.ExportStorage storage(ExportConfig effective) {

@@ -174,6 +174,53 @@ public final class JdbcJobStore implements JobStore {
         }
     }
 
+    private volatile Boolean postgres;
+
+    private boolean postgres(Connection c) throws SQLException {
+        Boolean p = postgres;
+        if (p == null) {
+            p = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+            postgres = p;
+        }
+        return p;
+    }
+
+    /**
+     * On PostgreSQL one statement claims the oldest queued jobs: {@code UPDATE … WHERE id IN (SELECT … FOR UPDATE
+     * SKIP LOCKED)}, so nodes asking at once take different jobs without waiting on each other's locks; on other
+     * databases the guarded update per job ({@link JobStore#claim}).
+     */
+    @Override
+    public List<ExportJob> claim(String node, int max, Instant now) {
+        if (max <= 0) {
+            return List.of();
+        }
+        try (Connection c = db.getConnection()) {
+            if (!postgres(c)) {
+                return JobStore.super.claim(node, max, now);
+            }
+            String sql = "UPDATE " + table + " SET node = ?, updated_at = ?, version = version + 1 WHERE id IN (SELECT id FROM "
+                    + table + " WHERE status = 'PENDING' AND node IS NULL AND request IS NOT NULL ORDER BY created_at, id LIMIT ? "
+                    + "FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
+            List<ExportJob> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, node);
+                ps.setObject(2, time(now));
+                ps.setInt(3, max);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(read(rs));
+                    }
+                }
+            }
+            commit(c);
+            out.sort(java.util.Comparator.comparing(ExportJob::createdAt).thenComparing(j -> j.id().value()));
+            return List.copyOf(out);
+        } catch (SQLException e) {
+            throw Sql.error("claiming queued jobs for node " + node, e);
+        }
+    }
+
     @Override
     public List<ExportJob> list(JobFilter filter) {
         List<Object> params = new ArrayList<>();

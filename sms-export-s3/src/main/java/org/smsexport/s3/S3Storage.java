@@ -131,7 +131,7 @@ public final class S3Storage implements ExportStorage {
         String region = s.text("EXPORT_S3_REGION", "us-east-1");
         String prefix = s.text("EXPORT_S3_PREFIX", "exports/");
         boolean pathStyle = s.bool("EXPORT_S3_PATH_STYLE", false);
-        String sse = s.choice("EXPORT_S3_SSE", "none", "none", "AES256", "aws:kms");
+        String sse = s.choice("EXPORT_S3_SSE", "none", "none", "aes256", "aws:kms");
         String download = s.choice("EXPORT_S3_DOWNLOAD", "redirect", "redirect", "stream");
         List<String> problems = new ArrayList<>(s.problems());
         if (bucket == null) {
@@ -492,13 +492,13 @@ public final class S3Storage implements ExportStorage {
             return this;
         }
 
-        /** @param value {@code none}, {@code AES256} or {@code aws:kms} @return this builder */
+        /** @param value {@code none}, {@code AES256} or {@code aws:kms}, in any case @return this builder */
         public Builder sse(String value) {
-            switch (value == null ? "none" : value) {
+            switch (value == null ? "none" : value.toLowerCase(java.util.Locale.ROOT)) {
                 case "none":
                     this.sse = Optional.empty();
                     break;
-                case "AES256":
+                case "aes256":
                     this.sse = Optional.of(ServerSideEncryption.AES256);
                     break;
                 case "aws:kms":

@@ -267,8 +267,8 @@ public final class JobEngine implements AutoCloseable {
     }
 
     /**
-     * The shared queue: a node with free workers claims the oldest queued jobs no node has (a guarded update on the
-     * record's version, so each goes to one node) and runs them like its own.
+     * The shared queue: a node with free workers claims the oldest queued jobs no node has ({@link JobStore#claim}, so
+     * each goes to one node) and runs them like its own.
      */
     private void pollQueue() {
         if (closed || executor == null) {
@@ -279,24 +279,12 @@ public final class JobEngine implements AutoCloseable {
             if (free <= 0) {
                 return;
             }
-            JobFilter queued = JobFilter.all().withStatuses(JobStatus.PENDING);
-            long waiting = jobs.store.count(queued);
-            if (waiting == 0) {
-                return;
-            }
-            // the oldest first: the store lists newest first, so read the last page
-            List<ExportJob> page = new java.util.ArrayList<>(jobs.store.list(queued.withPage((int) Math.max(0, waiting - 50), 50)));
-            java.util.Collections.reverse(page);
-            for (ExportJob j : page) {
-                if (free == 0 || closed) {
-                    break;
-                }
-                if (j.node().isPresent() || j.request().isEmpty() || active.containsKey(j.id())) {
+            for (ExportJob j : jobs.store.claim(config.nodeName(), free, clock.instant())) {
+                if (closed) {
+                    // claimed as the service closes: give it back to the queue
+                    jobs.mutate(j.id(), cur -> cur.status() == JobStatus.PENDING && config.nodeName().equals(cur.node().orElse(null))
+                            ? cur.toBuilder().node(null).build() : null);
                     continue;
-                }
-                Optional<ExportJob> claimed = jobs.store.update(j, j.toBuilder().node(config.nodeName()).updatedAt(clock.instant()).build());
-                if (claimed.isEmpty()) {
-                    continue; // another node took it
                 }
                 Prepared p;
                 try {
@@ -307,17 +295,16 @@ public final class JobEngine implements AutoCloseable {
                     listeners.finished(failed, Optional.empty(), java.util.Locale.ENGLISH, false);
                     continue;
                 }
-                RunningJob rj = new RunningJob(claimed.get(), p, this);
+                RunningJob rj = new RunningJob(j, p, this);
                 active.put(j.id(), rj);
                 try {
                     executor.execute(() -> execute(rj));
-                    free--;
                     LOG.debug("Job {} taken from the shared queue", j.id());
                 } catch (RejectedExecutionException e) {
+                    // the host's executor is full: give it back to the queue (and the rest of the claim after it)
                     active.remove(j.id());
                     jobs.mutate(j.id(), cur -> cur.status() == JobStatus.PENDING && config.nodeName().equals(cur.node().orElse(null))
                             ? cur.toBuilder().node(null).build() : null);
-                    break;
                 }
             }
         } catch (RuntimeException e) {

@@ -19,7 +19,8 @@ final class SeedSettings {
     private static final List<String> OTHER_KEYS = List.of("ENABLE_SCHEDULER", "ENABLE_EMAIL_NOTIFICATIONS", "SMTP_HOST",
             "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM_ADDRESS", "SMTP_USE_TLS", "SMTP_SSL", "SMTP_CONNECT_TIMEOUT_SECONDS",
             "SMTP_TIMEOUT_SECONDS", "SMTP_RETRIES", "SMTP_RETRY_BACKOFF_MS", "SMTP_RETRY_FOR_HOURS", "MAIL_ATTACH_MAX_BYTES", "MAIL_TEMPLATE_DIR",
-            "EXPORT_LINK_EXPIRES_DAYS");
+            "EXPORT_LINK_EXPIRES_DAYS", "EXPORT_S3_BUCKET", "EXPORT_S3_ENDPOINT", "EXPORT_S3_REGION", "EXPORT_S3_PREFIX",
+            "EXPORT_S3_PATH_STYLE", "EXPORT_S3_SSE", "EXPORT_S3_KMS_KEY_ID", "EXPORT_S3_DOWNLOAD");
 
     private SeedSettings() {
     }
@@ -52,6 +53,17 @@ final class SeedSettings {
         put(m, "EXPORT_CLEANUP_SCHEDULE", p.getCleanupSchedule());
         put(m, "EXPORT_LINK_EXPIRES_DAYS", text(p.getLinks()::getExpiresDays));
         put(m, "ENABLE_SCHEDULER", text(p.getScheduler()::getEnabled));
+        put(m, "EXPORT_STORAGE", p.getStorage());
+        put(m, "EXPORT_NODE_NAME", p.getNodeName());
+        SmsExportProperties.S3 s3 = p.getS3();
+        put(m, "EXPORT_S3_BUCKET", s3.getBucket());
+        put(m, "EXPORT_S3_ENDPOINT", s3.getEndpoint());
+        put(m, "EXPORT_S3_REGION", s3.getRegion());
+        put(m, "EXPORT_S3_PREFIX", s3.getPrefix());
+        put(m, "EXPORT_S3_PATH_STYLE", text(s3::getPathStyle));
+        put(m, "EXPORT_S3_SSE", s3.getSse());
+        put(m, "EXPORT_S3_KMS_KEY_ID", s3.getKmsKeyId());
+        put(m, "EXPORT_S3_DOWNLOAD", s3.getDownload());
         SmsExportProperties.Mail mail = p.getMail();
         put(m, "ENABLE_EMAIL_NOTIFICATIONS", text(mail::getEnabled));
         put(m, "SMTP_HOST", mail.getHost());

@@ -64,14 +64,18 @@ public class SmsExportAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     ExportService exportService(ExportConfig config, SmsExportProperties properties, Environment environment,
+            @org.springframework.beans.factory.annotation.Qualifier(SETTINGS) Map<String, String> settings,
             ObjectProvider<DataSource> sources, ObjectProvider<JobStore> stores, ObjectProvider<Notifier> notifiers,
-            ObjectProvider<MetricsSink> sinks) {
+            ObjectProvider<MetricsSink> sinks, ObjectProvider<org.smsexport.spi.ExportStorage> storages) {
         String base = properties.getPublicUrl() != null ? properties.getPublicUrl()
                 : "http://localhost:" + environment.getProperty("server.port", "8080");
         // running exports get the phase's time to finish, then are cancelled and recorded
         Duration shutdown = org.springframework.boot.context.properties.bind.Binder.get(environment)
                 .bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class).orElse(Duration.ofSeconds(30));
-        ExportService.Builder b = ExportService.builder().config(config).shutdownTimeout(shutdown).downloadLinks(base, null);
+        // the settings first, for a storage provider's own keys (EXPORT_S3_*); then the (possibly host's) ExportConfig bean
+        ExportService.Builder b = ExportService.builder().config(settings).config(config).shutdownTimeout(shutdown)
+                .downloadLinks(base, null);
+        storages.ifAvailable(b::storage);
         sources.orderedStream().forEach(b::dataSource);
         stores.ifAvailable(b::jobStore);
         notifiers.orderedStream().forEach(b::notifier);

@@ -41,12 +41,17 @@ public class SmsExportProperties {
     private String cleanupSchedule;
     /** The public base URL download links start with; default http://localhost:${server.port}. */
     private String publicUrl;
+    /** Where finished files live: local (the output directory) or s3, with sms-export-s3 (EXPORT_STORAGE; default local). */
+    private String storage;
+    /** This node's name in the shared queue (EXPORT_NODE_NAME; default host:pid). */
+    private String nodeName;
 
     private final Links links = new Links();
     private final Jdbc jdbc = new Jdbc();
     private final Scheduler scheduler = new Scheduler();
     private final Mail mail = new Mail();
     private final Web web = new Web();
+    private final S3 s3 = new S3();
 
     /** Signed download links. */
     public static class Links {
@@ -97,6 +102,106 @@ public class SmsExportProperties {
 
         public void setEnabled(Boolean enabled) {
             this.enabled = enabled;
+        }
+    }
+
+    /** The S3 storage (sms.export.storage=s3); unset values fall back to EXPORT_S3_*. Credentials: the SDK's default chain. */
+    public static class S3 {
+        /** The bucket (EXPORT_S3_BUCKET; required with s3). */
+        private String bucket;
+        /** Another S3 service, e.g. http://minio:9000 (EXPORT_S3_ENDPOINT; default AWS). */
+        private String endpoint;
+        /** The bucket's region (EXPORT_S3_REGION; default us-east-1). */
+        private String region;
+        /** Where in the bucket files go (EXPORT_S3_PREFIX; default exports/). */
+        private String prefix;
+        /** host/bucket/key URLs, for MinIO and s3proxy (EXPORT_S3_PATH_STYLE; default false). */
+        private Boolean pathStyle;
+        /** Server-side encryption: none, AES256 or aws:kms (EXPORT_S3_SSE; default none). */
+        private String sse;
+        /** The KMS key for aws:kms (EXPORT_S3_KMS_KEY_ID; default the bucket's). */
+        private String kmsKeyId;
+        /** redirect (a 302 to a presigned GET) or stream through this node (EXPORT_S3_DOWNLOAD; default redirect). */
+        private String download;
+
+        /** @return the bucket */
+        public String getBucket() {
+            return bucket;
+        }
+
+        /** @param bucket the bucket */
+        public void setBucket(String bucket) {
+            this.bucket = bucket;
+        }
+
+        /** @return the endpoint */
+        public String getEndpoint() {
+            return endpoint;
+        }
+
+        /** @param endpoint the endpoint */
+        public void setEndpoint(String endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        /** @return the region */
+        public String getRegion() {
+            return region;
+        }
+
+        /** @param region the region */
+        public void setRegion(String region) {
+            this.region = region;
+        }
+
+        /** @return the prefix */
+        public String getPrefix() {
+            return prefix;
+        }
+
+        /** @param prefix the prefix */
+        public void setPrefix(String prefix) {
+            this.prefix = prefix;
+        }
+
+        /** @return whether URLs are path-style */
+        public Boolean getPathStyle() {
+            return pathStyle;
+        }
+
+        /** @param pathStyle whether URLs are path-style */
+        public void setPathStyle(Boolean pathStyle) {
+            this.pathStyle = pathStyle;
+        }
+
+        /** @return the server-side encryption */
+        public String getSse() {
+            return sse;
+        }
+
+        /** @param sse the server-side encryption */
+        public void setSse(String sse) {
+            this.sse = sse;
+        }
+
+        /** @return the KMS key id */
+        public String getKmsKeyId() {
+            return kmsKeyId;
+        }
+
+        /** @param kmsKeyId the KMS key id */
+        public void setKmsKeyId(String kmsKeyId) {
+            this.kmsKeyId = kmsKeyId;
+        }
+
+        /** @return redirect or stream */
+        public String getDownload() {
+            return download;
+        }
+
+        /** @param download redirect or stream */
+        public void setDownload(String download) {
+            this.download = download;
         }
     }
 
@@ -345,6 +450,31 @@ public class SmsExportProperties {
 
     public Mail getMail() {
         return mail;
+    }
+
+    /** @return the S3 storage's settings */
+    public S3 getS3() {
+        return s3;
+    }
+
+    /** @return local or s3 */
+    public String getStorage() {
+        return storage;
+    }
+
+    /** @param storage local or s3 */
+    public void setStorage(String storage) {
+        this.storage = storage;
+    }
+
+    /** @return this node's name */
+    public String getNodeName() {
+        return nodeName;
+    }
+
+    /** @param nodeName this node's name */
+    public void setNodeName(String nodeName) {
+        this.nodeName = nodeName;
     }
 
     public Web getWeb() {

@@ -97,6 +97,25 @@ class SmsExportAutoConfigurationTest {
     }
 
     @Test
+    void theStorageAndItsS3SettingsBindWithTheSeedsStyleVariablesAsFallBack() {
+        runner().run(ctx -> assertThat(ctx.getBean(ExportService.class).storage().name()).isEqualTo("local"));
+        runner().withPropertyValues("sms.export.storage=s3", "sms.export.node-name=app-1", "sms.export.s3.bucket=school-exports",
+                "sms.export.s3.endpoint=http://127.0.0.1:9", "sms.export.s3.path-style=true", "sms.export.s3.prefix=sms",
+                "sms.export.s3.sse=AES256", "sms.export.s3.download=stream", "AWS_ACCESS_KEY_ID=a", "AWS_SECRET_ACCESS_KEY=b")
+                .run(ctx -> {
+                    ExportService s = ctx.getBean(ExportService.class);
+                    assertThat(s.config().nodeName()).isEqualTo("app-1");
+                    assertThat(s.storage()).isInstanceOf(org.smsexport.s3.S3Storage.class);
+                    assertThat(((org.smsexport.s3.S3Storage) s.storage()).prefix()).isEqualTo("sms/");
+                    assertThat(s.storage().describe("x.csv")).isEqualTo("s3://school-exports/sms/x.csv");
+                });
+        runner().withPropertyValues("EXPORT_STORAGE=s3", "EXPORT_S3_BUCKET=from-env").run(ctx ->
+                assertThat(ctx.getBean(ExportService.class).storage().describe("x.csv")).isEqualTo("s3://from-env/exports/x.csv"));
+        runner().withPropertyValues("sms.export.storage=s3", "sms.export.s3.sse=rot13").run(ctx -> assertThat(ctx).hasFailed()
+                .getFailure().hasStackTraceContaining("EXPORT_S3_BUCKET is required").hasStackTraceContaining("EXPORT_S3_SSE='rot13'"));
+    }
+
+    @Test
     void mailFallsBackToSpringMailThenToTheSeedsVariables() {
         runner().withPropertyValues("spring.mail.host=smtp.school.example", "SMTP_HOST=old.example", "SMTP_FROM_ADDRESS=n@s.example",
                 "sms.export.mail.enabled=true").run(ctx -> {
