@@ -43,10 +43,12 @@ final class CompareCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     boolean fsync;
 
-    @Override
-    public Integer call() throws Exception {
-        ExportType t = ExportType.builtIn(type).orElseThrow(() -> new IllegalArgumentException("Unknown type " + type));
-        Path out = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("sms-export-bench");
+    /** The two sides' times. */
+    record Result(Stats ours, Stats raw) {
+    }
+
+    /** Ours and the raw loop alternating over the same rows, {@code warmup} unmeasured pairs first. */
+    static Result measure(ExportType t, String format, int rows, int runs, int warmup, Path out, boolean fsync) {
         List<Object[]> data = Workloads.generate(t, rows);
         Stats ours = new Stats();
         Stats raw = new Stats();
@@ -62,11 +64,24 @@ final class CompareCommand implements Callable<Integer> {
                     raw.add(t2 - t1, rawBytes);
                 }
             }
+        }
+        return new Result(ours, raw);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ExportType t = ExportType.builtIn(type).orElseThrow(() -> new IllegalArgumentException("Unknown type " + type));
+        Path out = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("sms-export-bench");
+        Result r;
+        try {
+            r = measure(t, format, rows, runs, warmup, out, fsync);
         } finally {
             if (dir == null) {
-                Files.deleteIfExists(out);
+                Workloads.deleteTree(out);
             }
         }
+        Stats ours = r.ours();
+        Stats raw = r.raw();
         double ratio = raw.median() / ours.median();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("format", format);

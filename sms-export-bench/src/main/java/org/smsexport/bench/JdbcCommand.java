@@ -18,9 +18,9 @@ import org.smsexport.jdbc.SmsSchema;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** A bare JDBC read of the students query against the full CSV export from the same embedded PostgreSQL. */
+/** A bare JDBC read of the students query against the full CSV export from the same database: embedded PostgreSQL or an H2 file. */
 @Command(name = "jdbc", mixinStandardHelpOptions = true,
-        description = "Bare JDBC read of the students query vs the full CSV export, on embedded PostgreSQL.")
+        description = "Bare JDBC read of the students query vs the full CSV export, on embedded PostgreSQL or an H2 file.")
 final class JdbcCommand implements Callable<Integer> {
 
     private static final String SQL = "SELECT st.id, st.student_id, st.first_name, st.last_name, st.father_name, st.email, "
@@ -33,8 +33,27 @@ final class JdbcCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Measured pairs (default ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--database", defaultValue = "postgresql", description = "postgresql (embedded) or h2 (a file database) "
+            + "(default ${DEFAULT-VALUE}).")
+    String database;
+
+    /** Rows per second of the bare read and of our export. */
+    record Result(double bareRowsPerSecond, double exportRowsPerSecond) {
+    }
+
     @Override
     public Integer call() throws Exception {
+        Path dir = Files.createTempDirectory("sms-export-jdbc");
+        Result r = database.equals("h2") ? h2(rows, runs, dir) : postgres(rows, runs);
+        System.out.printf(Locale.ROOT, "{\"database\":\"%s\",\"rows\":%d,\"bare_read_rows_per_second\":%d,\"export_rows_per_second\":%d,"
+                + "\"ratio\":%.2f}%n", database, rows, Math.round(r.bareRowsPerSecond()), Math.round(r.exportRowsPerSecond()),
+                r.exportRowsPerSecond() / r.bareRowsPerSecond());
+        Workloads.deleteTree(dir);
+        return 0;
+    }
+
+    /** On an embedded PostgreSQL filled with {@code rows} students. */
+    static Result postgres(int rows, int runs) throws Exception {
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
             DataSource db = pg.getPostgresDatabase();
             SmsSchema.standard().create(db);
@@ -47,31 +66,81 @@ final class JdbcCommand implements Callable<Integer> {
                 s.execute("ANALYZE students");
             }
             Path dir = Files.createTempDirectory("sms-export-jdbc");
-            Stats bare = new Stats();
-            Stats ours = new Stats();
-            try (ExportService service = ExportService.builder().dataSource(JdbcDataSource.of(db)).outputDirectory(dir).maxRecords(0)
-                    .metricsFile(null).build()) {
-                for (int i = 0; i < runs + 1; i++) {
-                    long t0 = System.nanoTime();
-                    long n = bareRead(db);
-                    long t1 = System.nanoTime();
-                    long bytes = Workloads.ours(service, ExportType.STUDENTS, "csv");
-                    long t2 = System.nanoTime();
-                    if (n != rows) {
-                        throw new IllegalStateException("read " + n + " rows, expected " + rows);
-                    }
-                    if (i > 0) {
-                        bare.add(t1 - t0, 0);
-                        ours.add(t2 - t1, bytes);
-                    }
+            try {
+                return compare(db, rows, runs, dir);
+            } finally {
+                Workloads.deleteTree(dir);
+            }
+        }
+    }
+
+    /** On an H2 file database in {@code dir} filled with {@code rows} students, as the CLI's demo database is. */
+    static Result h2(int rows, int runs, Path dir) throws Exception {
+        DataSource db = h2Database(rows, dir.resolve("h2-" + System.nanoTime()));
+        Path out = Files.createDirectories(dir.resolve("h2-out-" + System.nanoTime()));
+        return compare(db, rows, runs, out);
+    }
+
+    private static DataSource h2Database(int rows, Path where) throws Exception {
+        Files.createDirectories(where);
+        DataSource db = JdbcDataSource.driverManager("jdbc:h2:file:" + where.resolve("sms").toAbsolutePath() + ";DB_CLOSE_DELAY=-1",
+                "sa", "");
+        SmsSchema.standard().create(db);
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO students (id, student_id, first_name, last_name, father_name, email, mobile_phone, study_year, "
+                    + "academic_year, class_division, enrollment_date, is_active) SELECT X, 'STU' || LPAD(CAST(X AS VARCHAR), 6, '0'), "
+                    + "CASE MOD(X, 5) WHEN 0 THEN 'Γιώργος' WHEN 1 THEN 'Μαρία' WHEN 2 THEN 'Ελένη' WHEN 3 THEN 'Nikos' ELSE 'Zoë' END, "
+                    + "CASE MOD(X, 3) WHEN 0 THEN 'Παπαδόπουλος' WHEN 1 THEN 'Georgiou' ELSE 'Οικονόμου' END, 'Δημήτρης', "
+                    + "'student' || X || '@uni.example.edu', '69' || (10000000 + X), 1 + MOD(X, 4), '2025-2026', 'A1', "
+                    + "DATEADD('DAY', MOD(X, 1500), DATE '2021-09-01'), MOD(X, 10) <> 0 FROM SYSTEM_RANGE(1, " + rows + ")");
+        }
+        return db;
+    }
+
+    /** Seconds from submitting a CSV export of {@code rows} H2 students until its first rows are written. */
+    static double firstProgressH2(int rows, Path dir) throws Exception {
+        DataSource db = h2Database(rows, dir.resolve("h2p-" + System.nanoTime()));
+        Path out = Files.createDirectories(dir.resolve("h2p-out-" + System.nanoTime()));
+        try (ExportService service = ExportService.builder().dataSource(JdbcDataSource.of(db)).outputDirectory(out).maxRecords(0)
+                .metricsFile(null).build()) {
+            long t0 = System.nanoTime();
+            org.smsexport.JobId id = service.submit(org.smsexport.ExportRequest.builder().type(ExportType.STUDENTS).format("csv")
+                    .build()).id();
+            while (true) {
+                org.smsexport.ExportJob j = service.job(id).orElseThrow();
+                if (j.totalRecords() > 0 || j.status().isTerminal()) {
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    service.completion(id).join();
+                    return s;
+                }
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    private static Result compare(DataSource db, int rows, int runs, Path dir) throws Exception {
+        Stats bare = new Stats();
+        Stats ours = new Stats();
+        try (ExportService service = ExportService.builder().dataSource(JdbcDataSource.of(db)).outputDirectory(dir).maxRecords(0)
+                .metricsFile(null).build()) {
+            for (int i = 0; i < runs + 1; i++) {
+                long t0 = System.nanoTime();
+                long n = bareRead(db);
+                long t1 = System.nanoTime();
+                long bytes = Workloads.ours(service, ExportType.STUDENTS, "csv");
+                long t2 = System.nanoTime();
+                if (n != rows) {
+                    throw new IllegalStateException("read " + n + " rows, expected " + rows);
+                }
+                if (i > 0) {
+                    bare.add(t1 - t0, 0);
+                    ours.add(t2 - t1, bytes);
                 }
             }
-            Files.deleteIfExists(dir);
-            System.out.printf(Locale.ROOT, "{\"rows\":%d,\"bare_read_rows_per_second\":%d,\"export_rows_per_second\":%d,\"ratio\":%.2f}%n",
-                    rows, Math.round(rows / bare.median()), Math.round(rows / ours.median()), bare.median() / ours.median());
         }
-        return 0;
+        return new Result(rows / bare.median(), rows / ours.median());
     }
+
 
     /** Reads every column of every row with the JDBC getters, as the data source does, and nothing more. */
     private static long bareRead(DataSource db) throws Exception {

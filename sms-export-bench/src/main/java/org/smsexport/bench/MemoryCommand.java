@@ -1,12 +1,15 @@
 package org.smsexport.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +32,20 @@ final class MemoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Map<String, Object> r = measure(format, type, rows, xmx);
+        System.out.println(new ObjectMapper().writeValueAsString(r));
+        boolean ok = "ok".equals(r.get("status"));
+        if (!ok) {
+            ((List<?>) r.getOrDefault("errors", List.of())).forEach(System.out::println);
+        }
+        return ok ? 0 : 1;
+    }
+
+    /**
+     * @return the child's JSON line (status ok, seconds, peak_rss_kb, …), or status failed with the exit code and the
+     *         first lines naming an error
+     */
+    static Map<String, Object> measure(String format, String type, long rows, String xmx) throws Exception {
         Path dir = Files.createTempDirectory("sms-export-memory");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + xmx,
                 "-cp", System.getProperty("java.class.path"), MemoryChild.class.getName(), format, type, Long.toString(rows),
@@ -41,15 +58,20 @@ final class MemoryCommand implements Callable<Integer> {
             }
         }
         int code = p.waitFor();
-        Files.deleteIfExists(dir);
+        Workloads.deleteTree(dir);
         String last = output.isEmpty() ? "" : output.get(output.size() - 1);
         if (code == 0 && last.startsWith("{")) {
-            System.out.println(last);
-            return 0;
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = new ObjectMapper().readValue(last, Map.class);
+            return m;
         }
-        System.out.println("{\"format\":\"" + format + "\",\"rows\":" + rows + ",\"xmx\":\"" + xmx + "\",\"status\":\"failed\",\"exit\":"
-                + code + "}");
-        output.stream().filter(l -> l.contains("OutOfMemoryError") || l.contains("Exception")).limit(3).forEach(System.out::println);
-        return 1;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", format);
+        m.put("rows", rows);
+        m.put("xmx", xmx);
+        m.put("status", "failed");
+        m.put("exit", code);
+        m.put("errors", output.stream().filter(l -> l.contains("OutOfMemoryError") || l.contains("Exception")).limit(3).toList());
+        return m;
     }
 }

@@ -28,18 +28,27 @@ final class ScalingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ExportType t = ExportType.builtIn(type).orElseThrow(() -> new IllegalArgumentException("Unknown type " + type));
-        Path dir = Files.createTempDirectory("sms-export-scaling");
         long large = small * 10;
-        time(t, small, dir, 2); // warm-up
-        double a = time(t, small, dir, runs);
-        double b = time(t, large, dir, runs);
-        Files.deleteIfExists(dir);
+        double[] ab = measure(format, t, small, runs);
+        double a = ab[0];
+        double b = ab[1];
         System.out.printf(Locale.ROOT, "{\"format\":\"%s\",\"type\":\"%s\",\"small_rows\":%d,\"large_rows\":%d,\"small_seconds\":%.3f,"
                 + "\"large_seconds\":%.3f,\"ratio\":%.2f}%n", format, type, small, large, a, b, b / a);
         return 0;
     }
 
-    private double time(ExportType t, long rows, Path dir, int n) {
+    /** @return the median seconds of {@code small} rows and of ten times as many, after a warm-up */
+    static double[] measure(String format, ExportType t, long small, int runs) throws java.io.IOException {
+        Path dir = Files.createTempDirectory("sms-export-scaling");
+        try {
+            time(format, t, small, dir, 2); // warm-up
+            return new double[] {time(format, t, small, dir, runs), time(format, t, small * 10, dir, runs)};
+        } finally {
+            Workloads.deleteTree(dir);
+        }
+    }
+
+    private static double time(String format, ExportType t, long rows, Path dir, int n) {
         double[] s = new double[n];
         try (ExportService service = Workloads.service(t, new Lazy(t, rows), dir)) {
             for (int i = 0; i < n; i++) {

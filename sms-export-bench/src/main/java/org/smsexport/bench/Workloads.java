@@ -39,6 +39,15 @@ final class Workloads {
     private Workloads() {
     }
 
+    /** Deletes a directory and everything in it (the service leaves its audit trail beside the exports). */
+    static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
     static List<Object[]> generate(ExportType type, int rows) {
         List<Object[]> out = new ArrayList<>(rows);
         SmsData.standard().rows(type, rows).forEachRemaining(out::add);

@@ -2,9 +2,6 @@ package org.smsexport.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -46,21 +43,9 @@ class ProcessClusterTest {
     }
 
     private Process start(String url, Path out, String name) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-cp",
-                System.getProperty("java.class.path"), ClusterNode.class.getName(), url, out.toString(), name)
-                .redirectErrorStream(true).start();
+        Process p = org.smsexport.test.JvmNode.start(ClusterNode.class, java.util.Map.of(), url, out.toString(), name).process();
         nodes.add(p);
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = r.readLine()) != null;) {
-            if (line.startsWith("READY")) {
-                // keep draining its output, so the node never blocks on a full pipe
-                Thread drain = new Thread(() -> r.lines().forEach(l -> { }));
-                drain.setDaemon(true);
-                drain.start();
-                return p;
-            }
-        }
-        throw new AssertionError("node " + name + " did not start: exit " + p.waitFor());
+        return p;
     }
 
     @Test

@@ -3,13 +3,10 @@ package org.smsexport.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -79,26 +76,14 @@ class S3ClusterTest {
     }
 
     private Process start(String url, String name, String secret) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-cp",
-                System.getProperty("java.class.path"), S3ClusterNode.class.getName(), url, name, secret).redirectErrorStream(true);
-        pb.environment().putAll(storage());
-        pb.environment().put("EXPORT_OUTPUT_DIR", dir.resolve(name).toString());
-        pb.environment().put("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY);
-        pb.environment().put("AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY);
-        Process p = pb.start();
-        nodes.add(p);
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = r.readLine()) != null;) {
-            if (line.startsWith("READY ")) {
-                ports.put(name, Integer.parseInt(line.substring(6).strip()));
-                // keep draining its output, so the node never blocks on a full pipe
-                Thread drain = new Thread(() -> r.lines().forEach(l -> { }));
-                drain.setDaemon(true);
-                drain.start();
-                return p;
-            }
-        }
-        throw new AssertionError("node " + name + " did not start: exit " + p.waitFor());
+        Map<String, String> env = new HashMap<>(storage());
+        env.put("EXPORT_OUTPUT_DIR", dir.resolve(name).toString());
+        env.put("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY);
+        org.smsexport.test.JvmNode node = org.smsexport.test.JvmNode.start(S3ClusterNode.class, env, url, name, secret);
+        nodes.add(node.process());
+        ports.put(name, Integer.parseInt(node.readyLine().substring("READY ".length()).strip()));
+        return node.process();
     }
 
     @Test

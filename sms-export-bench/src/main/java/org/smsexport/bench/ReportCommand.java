@@ -1,0 +1,136 @@
+package org.smsexport.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.smsexport.ExportType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Every row of the README's performance table in one run: ours against the plain library loop for CSV, XLSX and PDF
+ * over students and grades; CSV from PostgreSQL and from the H2 file database against a bare JDBC read; memory at N
+ * and 10 N rows in a 32 MB heap; scaling time(10 N)/time(N); and the first progress of an H2 export. Prints the
+ * table and, with {@code --json}, writes {@code {"rows","cores","results":[{"work", …}]}}.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true, description = "Every row of the README's performance table in one run.")
+final class ReportCommand implements Callable<Integer> {
+
+    @Option(names = "--rows", defaultValue = "1000000", description = "N: rows of the comparisons and the memory runs; PDF "
+            + "and the databases take N/5 and 3N/10, memory and scaling also 10 N (default ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Measured pairs per comparison (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON here.")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<Map<String, Object>> results = new ArrayList<>();
+        Path dir = Files.createTempDirectory("sms-export-report");
+        int pdfRows = Math.max(1, rows / 5);
+        int dbRows = Math.max(1, rows * 3 / 10);
+        try {
+            for (String format : List.of("csv", "xlsx", "pdf")) {
+                for (ExportType type : List.of(ExportType.STUDENTS, ExportType.GRADES)) {
+                    int n = format.equals("pdf") ? pdfRows : rows;
+                    CompareCommand.Result r = CompareCommand.measure(type, format, n, runs, 1, dir, true);
+                    results.add(pair(format + "-" + type.name(), n, n / r.ours().median(), n / r.raw().median()));
+                }
+            }
+            JdbcCommand.Result pg = JdbcCommand.postgres(dbRows, runs);
+            results.add(pair("jdbc-postgresql", dbRows, pg.exportRowsPerSecond(), pg.bareRowsPerSecond()));
+            JdbcCommand.Result h2 = JdbcCommand.h2(dbRows, runs, dir);
+            results.add(pair("jdbc-h2", dbRows, h2.exportRowsPerSecond(), h2.bareRowsPerSecond()));
+            results.add(memory("memory-csv-1m", "csv", rows));
+            results.add(memory("memory-xlsx-1m", "xlsx", rows));
+            results.add(memory("memory-pdf-1m", "pdf", rows));
+            results.add(memory("memory-csv-10m", "csv", rows * 10L));
+            results.add(memory("memory-xlsx-10m", "xlsx", rows * 10L));
+            for (String format : List.of("csv", "xlsx", "pdf")) {
+                long n = format.equals("pdf") ? pdfRows : rows;
+                double[] s = ScalingCommand.measure(format, ExportType.STUDENTS, n, 1);
+                Map<String, Object> m = work("scaling-" + format, n);
+                m.put("small_seconds", Stats.round(s[0]));
+                m.put("large_seconds", Stats.round(s[1]));
+                m.put("ratio", Stats.round(s[1] / s[0]));
+                results.add(m);
+            }
+            Map<String, Object> first = work("first-progress-h2", rows);
+            first.put("seconds", Stats.round(JdbcCommand.firstProgressH2(rows, dir)));
+            results.add(first);
+        } finally {
+            Workloads.deleteTree(dir);
+        }
+        print(cores, results);
+        if (json != null) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("rows", rows);
+            doc.put("cores", cores);
+            doc.put("results", results);
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
+        }
+        return 0;
+    }
+
+    private static Map<String, Object> work(String name, long rows) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("work", name);
+        m.put("rows", rows);
+        return m;
+    }
+
+    private static Map<String, Object> pair(String name, long rows, double ours, double raw) {
+        Map<String, Object> m = work(name, rows);
+        m.put("ours_rows_per_second", Math.round(ours));
+        m.put("raw_rows_per_second", Math.round(raw));
+        m.put("ratio", Stats.round(ours / raw));
+        return m;
+    }
+
+    private static Map<String, Object> memory(String name, String format, long rows) throws Exception {
+        Map<String, Object> child = MemoryCommand.measure(format, "students", rows, "32m");
+        Map<String, Object> m = work(name, rows);
+        boolean ok = "ok".equals(child.get("status"));
+        m.put("ok", ok);
+        m.put("heap_mb", 32);
+        Object rss = child.get("peak_rss_kb");
+        m.put("peak_rss_mb", rss instanceof Number ? Math.round(((Number) rss).doubleValue() / 1024) : null);
+        m.put("seconds", child.get("seconds"));
+        return m;
+    }
+
+    private static void print(int cores, List<Map<String, Object>> results) {
+        System.out.printf(Locale.ROOT, "| work | rows | ours rows/s | raw rows/s | result |%n|---|---|---|---|---|%n");
+        for (Map<String, Object> r : results) {
+            String name = (String) r.get("work");
+            String result;
+            String ours = "";
+            String raw = "";
+            if (r.containsKey("ours_rows_per_second")) {
+                ours = String.format(Locale.ROOT, "%,d", (Long) r.get("ours_rows_per_second"));
+                raw = String.format(Locale.ROOT, "%,d", (Long) r.get("raw_rows_per_second"));
+                result = String.format(Locale.ROOT, "%.2f×", (Double) r.get("ratio"));
+            } else if (r.containsKey("ok")) {
+                result = (Boolean.TRUE.equals(r.get("ok")) ? "ok" : "FAILED") + " in -Xmx" + r.get("heap_mb") + "m, peak RSS "
+                        + r.get("peak_rss_mb") + " MB, " + r.get("seconds") + " s";
+            } else if (name.startsWith("scaling")) {
+                result = String.format(Locale.ROOT, "time(10×)/time(1×) = %.2f", (Double) r.get("ratio"));
+            } else {
+                result = r.get("seconds") + " s";
+            }
+            System.out.printf(Locale.ROOT, "| %s | %,d | %s | %s | %s |%n", name, ((Number) r.get("rows")).longValue(), ours, raw, result);
+        }
+        System.out.printf(Locale.ROOT, "%d cores%n", cores);
+    }
+}
