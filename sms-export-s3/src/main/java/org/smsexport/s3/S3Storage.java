@@ -71,6 +71,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 public final class S3Storage implements ExportStorage {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(S3Storage.class);
+
     /** Files above this go up in parts. */
     public static final long MULTIPART_THRESHOLD = 16L * 1024 * 1024;
     /** S3's smallest part but the last. */
@@ -111,6 +113,35 @@ public final class S3Storage implements ExportStorage {
         }
         this.client = cb.build();
         this.presigner = pb.build();
+        if (b.abortUploadsOlderThan != null) {
+            abortStaleUploads(b.abortUploadsOlderThan);
+        }
+    }
+
+    /**
+     * Aborts the unfinished multipart uploads under the prefix begun longer ago than {@code age}: what a node killed
+     * in the middle of an upload leaves behind (stored and billed, never visible). Never fails the start: a store
+     * that cannot list uploads is logged and left as it is.
+     *
+     * @return how many were aborted
+     */
+    int abortStaleUploads(Duration age) {
+        Instant before = clock.instant().minus(age);
+        int n = 0;
+        try {
+            for (var u : client.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(prefix)).uploads()) {
+                if (u.initiated() != null && u.initiated().isBefore(before)) {
+                    client.abortMultipartUpload(r -> r.bucket(bucket).key(u.key()).uploadId(u.uploadId()));
+                    n++;
+                }
+            }
+            if (n > 0) {
+                LOG.info("Aborted {} unfinished multipart upload(s) older than {} under s3://{}/{}", n, age, bucket, prefix);
+            }
+        } catch (SdkException e) {
+            LOG.warn("Unfinished multipart uploads under s3://{}/{} could not be listed: {}", bucket, prefix, e.toString());
+        }
+        return n;
     }
 
     /** @return a builder; {@link Builder#bucket} is required */
@@ -441,8 +472,19 @@ public final class S3Storage implements ExportStorage {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration socketTimeout = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
+        private Duration abortUploadsOlderThan = Duration.ofDays(1);
 
         private Builder() {
+        }
+
+        /**
+         * @param value abort, when the storage starts, unfinished multipart uploads under the prefix older than this
+         *              (default one day: a node killed mid-upload leaves one behind); {@code null} leaves them alone
+         * @return this builder
+         */
+        public Builder abortUploadsOlderThan(Duration value) {
+            this.abortUploadsOlderThan = value;
+            return this;
         }
 
         /** @param value the bucket (3 to 63 lower-case letters, digits, dots and dashes) @return this builder */

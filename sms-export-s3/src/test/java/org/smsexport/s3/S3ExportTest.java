@@ -247,6 +247,29 @@ class S3ExportTest {
     }
 
     @Test
+    void unfinishedUploadsAKilledNodeLeftAreAbortedWhenAStorageStarts() {
+        settings();
+        try (software.amazon.awssdk.services.s3.S3Client s3 = software.amazon.awssdk.services.s3.S3Client.builder()
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1).endpointOverride(URI.create(server.endpoint()))
+                .credentialsProvider(S3Server.credentials()).forcePathStyle(true).build()) {
+            // what a node killed mid-upload leaves: a multipart upload begun, never completed or aborted
+            s3.createMultipartUpload(r -> r.bucket(S3Server.BUCKET).key(prefix + "students_20261201_000000_aaaaaaaaaaaaaaaaaaaa.csv"));
+            java.util.function.Supplier<List<String>> open = () -> s3.listMultipartUploads(r -> r.bucket(S3Server.BUCKET).prefix(prefix))
+                    .uploads().stream().map(u -> u.key()).toList();
+            assertThat(open.get()).hasSize(1);
+            // a storage starting now leaves a fresh one alone (it may be another node's upload in progress); one starting
+            // two days later aborts it (older than the default day; s3proxy reports every upload as begun when listed)
+            server.storage().prefix(prefix).build().close();
+            assertThat(open.get()).hasSize(1);
+            try (S3Storage later = server.storage().prefix(prefix).clock(java.time.Clock.offset(java.time.Clock.systemUTC(),
+                    Duration.ofDays(2))).build()) {
+                assertThat(open.get()).isEmpty();
+                assertThat(later.abortStaleUploads(Duration.ofDays(1))).isZero();
+            }
+        }
+    }
+
+    @Test
     void badStorageSettingsNameTheValueAndTheChoices() {
         assertThatThrownBy(() -> service(Map.of("EXPORT_STORAGE", "s3", "EXPORT_OUTPUT_DIR", dir.toString(), "EXPORT_S3_SSE", "des"),
                 1).build()).isInstanceOf(InvalidRequestException.class).hasMessageContaining("EXPORT_S3_BUCKET is required")
