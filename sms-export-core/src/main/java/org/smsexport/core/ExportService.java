@@ -32,8 +32,9 @@ import org.smsexport.spi.Notifier;
 /**
  * Runs exports as tracked jobs: {@link #submit} queues one on a bounded worker pool and returns at once,
  * {@link #run} runs one in the calling thread. Each job streams rows from a {@link DataSource} through an
- * {@link Exporter} into a temporary file in the output directory, which is atomically renamed to
- * {@code {type}_{yyyyMMdd_HHmmss}_{jobId}.{ext}} (owner read/write only) when complete, or deleted on any
+ * {@link Exporter} into a temporary file in the output directory, which the storage publishes as
+ * {@code {type}_{yyyyMMdd_HHmmss}_{jobId}.{ext}} (the job's creation time, UTC; owner read/write only) when complete —
+ * an atomic rename by default — or deleted on any
  * failure or cancel. Job records live in a {@link JobStore}; every finished job is reported to the
  * metrics sinks and notifiers.
  *

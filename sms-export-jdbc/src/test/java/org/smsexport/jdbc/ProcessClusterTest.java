@@ -88,18 +88,7 @@ class ProcessClusterTest {
                         .isEqualTo(done.sha256().orElseThrow());
                 assertThat(Files.readAllLines(file)).hasSize(101);
             }
-            // a job of n1 ends there (it finished in the instant before the kill) or, taken back, on another node
-            int takenBack = 0;
-            for (JobId id : onN1) {
-                ExportJob j = store.find(id).orElseThrow();
-                if (j.attempts() == 2) {
-                    assertThat(j.node().orElseThrow()).isIn("n2", "n3");
-                    takenBack++;
-                } else {
-                    assertThat(j.node()).contains("n1");
-                }
-            }
-            assertThat(takenBack).as("jobs of the killed node run again elsewhere").isPositive();
+            org.smsexport.test.JvmNode.assertTakenBack(store, onN1, "n1", List.of("n2", "n3"));
             assertThat(store.list(JobFilter.all().withPage(0, 100))).hasSize(30).allMatch(j -> j.attempts() <= 2);
             try (var files = Files.list(out)) {
                 assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList())

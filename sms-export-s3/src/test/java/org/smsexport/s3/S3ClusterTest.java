@@ -138,18 +138,7 @@ class S3ClusterTest {
                             .isEqualTo(j.sha256().orElseThrow());
                 }
             }
-            int takenBack = 0;
-            for (JobId id : onN1) {
-                ExportJob j = store.find(id).orElseThrow();
-                if (j.attempts() == 2) {
-                    assertThat(j.node().orElseThrow()).isIn("n2", "n3");
-                    takenBack++;
-                } else {
-                    // it finished in the instant before the kill
-                    assertThat(j.node()).contains("n1");
-                }
-            }
-            assertThat(takenBack).as("jobs of the killed node run again elsewhere").isPositive();
+            org.smsexport.test.JvmNode.assertTakenBack(store, onN1, "n1", List.of("n2", "n3"));
 
             // a download through each living node, of a job each of them ran and one the killed node began
             HttpClient http = HttpClient.newHttpClient();

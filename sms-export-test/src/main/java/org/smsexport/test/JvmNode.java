@@ -50,4 +50,29 @@ public record JvmNode(Process process, String readyLine) {
         throw new AssertionError(mainClass.getSimpleName() + " " + String.join(" ", args) + " did not start: exit " + p.waitFor()
                 + "\n" + String.join("\n", seen));
     }
+
+    /**
+     * What a cluster test holds a killed node to: each job it was running either ended there (it finished in the
+     * instant before the kill) or was taken back and ran again, attempt 2, on one of the others — and at least one
+     * was taken back.
+     *
+     * @param store  the shared job store
+     * @param jobs   the jobs the node ran when it was killed
+     * @param killed the killed node's name
+     * @param others the living nodes' names
+     */
+    public static void assertTakenBack(org.smsexport.spi.JobStore store, List<org.smsexport.JobId> jobs, String killed,
+            java.util.Collection<String> others) {
+        int takenBack = 0;
+        for (org.smsexport.JobId id : jobs) {
+            org.smsexport.ExportJob j = store.find(id).orElseThrow();
+            if (j.attempts() == 2) {
+                org.assertj.core.api.Assertions.assertThat(j.node().orElseThrow()).isIn(others);
+                takenBack++;
+            } else {
+                org.assertj.core.api.Assertions.assertThat(j.node()).contains(killed);
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(takenBack).as("jobs of the killed node run again elsewhere").isPositive();
+    }
 }

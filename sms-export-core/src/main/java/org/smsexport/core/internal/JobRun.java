@@ -113,7 +113,9 @@ final class JobRun {
             long queryLimit = Math.min(requested, max == Long.MAX_VALUE ? Long.MAX_VALUE : max + 1);
             ExportQuery limited = queryLimit == Long.MAX_VALUE ? query : query.withLimit(queryLimit);
             ExportSchema schema = ExportSchema.of(p.type(), p.request().locale(), p.request().zone(), start, job.filters());
-            String name = p.type().name() + "_" + FILE_TIME.format(start) + "_" + rj.id + "." + ext;
+            // named after the request, not the run: a job taken back from a killed node that had published its file
+            // but not recorded it publishes again under the same name, replacing that file instead of orphaning it
+            String name = p.type().name() + "_" + FILE_TIME.format(job.createdAt()) + "_" + rj.id + "." + ext;
             try (PublishedFile file = PublishedFile.create(PublishedFile.tempPath(dir, rj.id.value(), ext), writers);
                     RowCursor raw = readAhead(p, sourceCall(rj, () -> p.source().open(limited)));
                     GuardedCursor cursor = new GuardedCursor(raw, rj, max, truncate)) {
