@@ -13,7 +13,9 @@ public sealed interface ExportOutcome {
      * The file is published.
      *
      * @param job  the final job record
-     * @param file the published file
+     * @param file the published file; with a storage other than the output directory (S3), the path it was written
+     *             to before it was uploaded, which no longer exists: read it with {@code ExportService.open(id)} or
+     *             {@code content(id)}
      */
     record Completed(ExportJob job, Path file) implements ExportOutcome {
         /** Checks for nulls. */
