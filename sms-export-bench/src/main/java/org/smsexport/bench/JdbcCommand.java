@@ -101,8 +101,7 @@ final class JdbcCommand implements Callable<Integer> {
     static double firstProgressH2(int rows, Path dir) throws Exception {
         DataSource db = h2Database(rows, dir.resolve("h2p-" + System.nanoTime()));
         Path out = Files.createDirectories(dir.resolve("h2p-out-" + System.nanoTime()));
-        try (ExportService service = ExportService.builder().dataSource(JdbcDataSource.of(db)).outputDirectory(out).maxRecords(0)
-                .metricsFile(null).build()) {
+        try (ExportService service = Workloads.service(JdbcDataSource.of(db), out, true)) {
             long t0 = System.nanoTime();
             org.smsexport.JobId id = service.submit(org.smsexport.ExportRequest.builder().type(ExportType.STUDENTS).format("csv")
                     .build()).id();
@@ -121,8 +120,7 @@ final class JdbcCommand implements Callable<Integer> {
     private static Result compare(DataSource db, int rows, int runs, Path dir) throws Exception {
         Stats bare = new Stats();
         Stats ours = new Stats();
-        try (ExportService service = ExportService.builder().dataSource(JdbcDataSource.of(db)).outputDirectory(dir).maxRecords(0)
-                .metricsFile(null).build()) {
+        try (ExportService service = Workloads.service(JdbcDataSource.of(db), dir, true)) {
             for (int i = 0; i < runs + 1; i++) {
                 long t0 = System.nanoTime();
                 long n = bareRead(db);

@@ -61,8 +61,12 @@ final class Workloads {
 
     /** The same, choosing whether files are forced to disk before publishing (the default is yes). */
     static ExportService service(ExportType type, Iterable<Object[]> rows, Path dir, boolean fsync) {
-        return ExportService.builder().dataSource(InMemoryDataSource.builder().rows(type, rows).build()).outputDirectory(dir)
-                .maxRecords(0).metricsFile(null).fsync(fsync).build();
+        return service(InMemoryDataSource.builder().rows(type, rows).build(), dir, fsync);
+    }
+
+    /** A service over any source, writing to {@code dir}, no record limit, no metrics file. */
+    static ExportService service(org.smsexport.spi.DataSource source, Path dir, boolean fsync) {
+        return ExportService.builder().dataSource(source).outputDirectory(dir).maxRecords(0).metricsFile(null).fsync(fsync).build();
     }
 
     /** Ours: ExportService.run end to end; returns the file size and deletes the file. */

@@ -400,8 +400,18 @@ public final class ExportService implements AutoCloseable {
          * @throws org.smsexport.InvalidRequestException listing every bad value
          */
         public Builder config(Map<String, String> values) {
+            return settings(values).config(ExportConfig.from(values));
+        }
+
+        /**
+         * @param values where a storage provider reads its own settings ({@code EXPORT_S3_*}) and the download links
+         *               theirs ({@code EXPORT_LINK_SECRET}, {@code EXPORT_LINK_EXPIRES_DAYS}); default the environment,
+         *               and {@link #config(Map)} sets them too. For a host that passes its {@link ExportConfig} itself.
+         * @return this builder
+         */
+        public Builder settings(Map<String, String> values) {
             this.settings = Map.copyOf(values);
-            return config(ExportConfig.from(values));
+            return this;
         }
 
         /**

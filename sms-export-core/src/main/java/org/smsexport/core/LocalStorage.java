@@ -155,7 +155,7 @@ public final class LocalStorage implements ExportStorage {
         return PublishedFile.inDirectory(directory, name);
     }
 
-    static String sha256(Path file) throws IOException {
+    private static String sha256(Path file) throws IOException {
         try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(in.getMessageDigest().digest());

@@ -213,7 +213,7 @@ public final class CsvExporter implements Exporter {
         private final char[] newline;
         private final StringBuilder sb = new StringBuilder(64);
         private final ExposedBytes bytes = new ExposedBytes();
-        final Utf8Writer utf8 = new Utf8Writer(bytes);
+        private final Utf8Writer utf8 = new Utf8Writer(bytes);
         private final CsvWriter csv;
         private char[] line = new char[32 * 1024];
         private int len;

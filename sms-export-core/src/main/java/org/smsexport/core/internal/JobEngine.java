@@ -281,9 +281,7 @@ public final class JobEngine implements AutoCloseable {
             }
             for (ExportJob j : jobs.store.claim(config.nodeName(), free, clock.instant())) {
                 if (closed) {
-                    // claimed as the service closes: give it back to the queue
-                    jobs.mutate(j.id(), cur -> cur.status() == JobStatus.PENDING && config.nodeName().equals(cur.node().orElse(null))
-                            ? cur.toBuilder().node(null).build() : null);
+                    release(j); // claimed as the service closes
                     continue;
                 }
                 Prepared p;
@@ -301,10 +299,9 @@ public final class JobEngine implements AutoCloseable {
                     executor.execute(() -> execute(rj));
                     LOG.debug("Job {} taken from the shared queue", j.id());
                 } catch (RejectedExecutionException e) {
-                    // the host's executor is full: give it back to the queue (and the rest of the claim after it)
+                    // the host's executor is full: give it back (and the rest of the claim after it)
                     active.remove(j.id());
-                    jobs.mutate(j.id(), cur -> cur.status() == JobStatus.PENDING && config.nodeName().equals(cur.node().orElse(null))
-                            ? cur.toBuilder().node(null).build() : null);
+                    release(j);
                 }
             }
         } catch (RuntimeException e) {
@@ -312,6 +309,12 @@ public final class JobEngine implements AutoCloseable {
                 LOG.warn("The shared export queue could not be read: {}", e.toString());
             }
         }
+    }
+
+    /** Gives a job this node claimed but will not run back to the shared queue, unless it moved on meanwhile. */
+    private void release(ExportJob j) {
+        jobs.mutate(j.id(), cur -> cur.status() == JobStatus.PENDING && config.nodeName().equals(cur.node().orElse(null))
+                ? cur.toBuilder().node(null).build() : null);
     }
 
     /**

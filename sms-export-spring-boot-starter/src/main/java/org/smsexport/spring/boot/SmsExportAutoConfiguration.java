@@ -72,8 +72,8 @@ public class SmsExportAutoConfiguration {
         // running exports get the phase's time to finish, then are cancelled and recorded
         Duration shutdown = org.springframework.boot.context.properties.bind.Binder.get(environment)
                 .bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class).orElse(Duration.ofSeconds(30));
-        // the settings first, for a storage provider's own keys (EXPORT_S3_*); then the (possibly host's) ExportConfig bean
-        ExportService.Builder b = ExportService.builder().config(settings).config(config).shutdownTimeout(shutdown)
+        // the (possibly host's) ExportConfig bean, and the settings for a storage provider's own keys (EXPORT_S3_*)
+        ExportService.Builder b = ExportService.builder().settings(settings).config(config).shutdownTimeout(shutdown)
                 .downloadLinks(base, null);
         storages.ifAvailable(b::storage);
         sources.orderedStream().forEach(b::dataSource);
