@@ -9,13 +9,10 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import net.lingala.zip4j.io.outputstream.ZipOutputStream;
 import net.lingala.zip4j.model.ZipParameters;
 import net.lingala.zip4j.model.enums.AesKeyStrength;
@@ -50,9 +47,10 @@ import org.smsexport.spi.Utf8Writer;
  * <li>{@code header}: {@code true} (default) writes the header row.</li>
  * </ul>
  *
- * <p>On machines with more than one core, each export formats two of every three 1,024-row blocks on a
- * second thread of its own, while the calling thread reads the cursor, formats the third block and writes
- * all of them in order; the cursor is only ever read by the calling thread.
+ * <p>On machines with more than one core, each export formats its 1,024-row blocks on two threads: the
+ * calling thread, which alone reads the cursor and formats whenever no block is free to fill, and a helper
+ * thread of its own; each block is written in order, in one call, by the thread that finished it (see
+ * {@link Pipeline}).
  *
  * <p>Stateless and thread-safe.
  */
@@ -72,8 +70,8 @@ public final class CsvExporter implements Exporter {
 
     /** Rows formatted by the exporter's thread per round; progress and cancellation are checked every round. */
     private static final int BLOCK = 1024;
-    /** Rows formatted by the helper thread per round. */
-    private static final int HELPER_BLOCK = 2 * BLOCK;
+    /** Blocks in flight per export: enough that neither thread waits for the other to write. */
+    private static final int BLOCKS = 6;
     /** A second formatting thread pays off only with a second core. */
     private static final boolean PARALLEL = Runtime.getRuntime().availableProcessors() > 1;
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
@@ -140,38 +138,34 @@ public final class CsvExporter implements Exporter {
     private void writeCsv(ExportSchema schema, RowCursor rows, OutputStream out, ExportContext context, Settings s) throws IOException {
         int n = schema.columns().size();
         RowFormatter mine = new RowFormatter(schema, s);
+        Block first = new Block(n);
         if (s.bom) {
-            out.write(BOM);
+            first.bytes.write(BOM);
         }
         if (s.header) {
-            mine.header(schema.labels());
-            mine.drainTo(out);
+            mine.header(schema.labels(), first.bytes);
         }
-        // Rounds of three blocks: the helper formats the first two while this thread, which alone reads the
-        // cursor, formats the third; then both are written in order. Reading costs this thread about a third
-        // of what formatting does, hence two blocks for the helper and one here.
-        Object[] a = new Object[HELPER_BLOCK * n];
-        Object[] b = new Object[BLOCK * n];
-        long count = 0;
+        first.bytes.writeTo(out);
+        first.bytes.reset();
         RowFormatter other = PARALLEL ? new RowFormatter(schema, s) : null;
-        try (Helper helper = other != null ? new Helper(other) : null) {
-            boolean more = true;
-            while (more) {
-                int ra = fill(rows, a, n, HELPER_BLOCK);
-                int rb = 0;
-                if (helper != null && ra == HELPER_BLOCK) {
-                    helper.submit(a, ra);
-                    rb = fill(rows, b, n, BLOCK);
-                    mine.format(b, rb);
-                    helper.awaitAndDrainTo(out);
-                } else {
-                    mine.format(a, ra);
+        long read = 0;
+        try (Pipeline pipeline = new Pipeline(first, n, PARALLEL ? BLOCKS : 1, out, other)) {
+            while (true) {
+                Block b = pipeline.nextForCaller();
+                if (b == null) {
+                    break;
                 }
-                mine.drainTo(out);
-                count += ra + rb;
-                more = ra == HELPER_BLOCK && (helper == null || rb == BLOCK);
-                context.progress(count);
-                context.checkCancelled();
+                if (b.empty()) {
+                    int got = fill(rows, b.values, n, BLOCK);
+                    pipeline.filled(b, got);
+                    // rows read: at most a few blocks ahead of the file, and known without waiting for the helper
+                    read += got;
+                    context.progress(read);
+                    context.checkCancelled();
+                } else {
+                    mine.format(b);
+                    pipeline.formatted(b);
+                }
             }
         }
         long replaced = mine.utf8.replacedCharacters() + (other == null ? 0 : other.utf8.replacedCharacters());
@@ -194,6 +188,199 @@ public final class CsvExporter implements Exporter {
         return r;
     }
 
+    /** One block of rows: their values as read, then their CSV bytes until written. */
+    static final class Block {
+        final Object[] values;
+        final ExposedBytes bytes = new ExposedBytes();
+        /** Rows filled; 0 while the block is free. */
+        int rows;
+        long seq;
+
+        Block(int columns) {
+            this.values = new Object[BLOCK * columns];
+        }
+
+        boolean empty() {
+            return rows == 0;
+        }
+    }
+
+    /**
+     * The blocks of one export on their way from the cursor to the file. The calling thread alone reads the cursor:
+     * it fills a free block whenever there is one, and otherwise formats a filled block, as the helper thread does
+     * all the time; so neither thread waits while there is work, and a slow source only makes the helper format
+     * more of the blocks. Whichever thread finishes the block that is next in order writes it, and any finished
+     * blocks after it, straight to the stream in one call each; a thread that finishes a block out of order leaves
+     * it and moves on. The lock is taken a few times per block of {@value #BLOCK} rows.
+     */
+    static final class Pipeline implements AutoCloseable {
+        private final java.util.ArrayDeque<Block> free = new java.util.ArrayDeque<>();
+        private final java.util.ArrayDeque<Block> filled = new java.util.ArrayDeque<>();
+        private final Block[] done;
+        private final OutputStream out;
+        private final Thread helper;
+        private long nextSeq;
+        private long nextWrite;
+        private boolean writing;
+        private boolean exhausted;
+        private boolean closed;
+        private Throwable error;
+
+        /**
+         * @param first   a free block to start with
+         * @param columns values per row
+         * @param blocks  blocks in flight
+         * @param out     where blocks are written in order
+         * @param other   the helper thread's formatter, or {@code null} for none
+         */
+        Pipeline(Block first, int columns, int blocks, OutputStream out, RowFormatter other) {
+            free.add(first);
+            for (int i = 1; i < blocks; i++) {
+                free.add(new Block(columns));
+            }
+            this.done = new Block[blocks];
+            this.out = out;
+            this.helper = other == null ? null : org.smsexport.spi.ExportThreads.start("csv", () -> helperLoop(other));
+        }
+
+        /** @return a free block to fill, a filled one to format, or {@code null} once every row is written */
+        synchronized Block nextForCaller() throws IOException {
+            while (true) {
+                rethrow();
+                if (!exhausted && !free.isEmpty()) {
+                    return free.poll();
+                }
+                if (!filled.isEmpty()) {
+                    return filled.poll();
+                }
+                if (exhausted && nextWrite == nextSeq) {
+                    return null;
+                }
+                await();
+            }
+        }
+
+        /** The calling thread filled {@code b} with {@code rows} rows; fewer than a block means the cursor is done. */
+        synchronized void filled(Block b, int rows) {
+            b.rows = rows;
+            if (rows < BLOCK) {
+                exhausted = true;
+            }
+            if (rows == 0) {
+                free.add(b);
+            } else {
+                b.seq = nextSeq++;
+                filled.add(b);
+            }
+            notifyAll();
+        }
+
+        /** {@code b} is formatted: writes it if it is next, then whatever follows it that is ready too. */
+        void formatted(Block b) throws IOException {
+            synchronized (this) {
+                done[(int) (b.seq % done.length)] = b;
+                if (writing) {
+                    return;
+                }
+                writing = true;
+            }
+            while (true) {
+                Block w;
+                synchronized (this) {
+                    int slot = (int) (nextWrite % done.length);
+                    w = done[slot];
+                    if (w == null || closed) {
+                        writing = false;
+                        return;
+                    }
+                    done[slot] = null;
+                }
+                try {
+                    w.bytes.writeTo(out);
+                } catch (IOException | RuntimeException e) {
+                    synchronized (this) {
+                        writing = false;
+                    }
+                    throw e;
+                }
+                synchronized (this) {
+                    nextWrite++;
+                    w.rows = 0;
+                    w.bytes.reset();
+                    free.add(w);
+                    notifyAll();
+                }
+            }
+        }
+
+        private void helperLoop(RowFormatter formatter) {
+            try {
+                while (true) {
+                    Block b;
+                    synchronized (this) {
+                        while (filled.isEmpty() && !closed && !exhausted && error == null) {
+                            wait();
+                        }
+                        if (closed || error != null || filled.isEmpty()) {
+                            return;
+                        }
+                        b = filled.poll();
+                    }
+                    formatter.format(b);
+                    formatted(b);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException | RuntimeException | Error e) {
+                synchronized (this) {
+                    error = e;
+                    notifyAll();
+                }
+            }
+        }
+
+        private void await() throws IOException {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while exporting");
+            }
+        }
+
+        private void rethrow() throws IOException {
+            if (error instanceof IOException) {
+                throw (IOException) error;
+            }
+            if (error instanceof RuntimeException) {
+                throw (RuntimeException) error;
+            }
+            if (error instanceof Error) {
+                throw (Error) error;
+            }
+        }
+
+        /** Stops the helper and waits for it, so no thread touches the stream once the export returns. */
+        @Override
+        public void close() {
+            synchronized (this) {
+                closed = true;
+                notifyAll();
+            }
+            if (helper == null) {
+                return;
+            }
+            try {
+                helper.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (helper.isAlive()) {
+                helper.interrupt();
+            }
+        }
+    }
+
     /**
      * Formats blocks of rows into UTF-8 CSV bytes. The header goes through FastCSV; data rows are written straight
      * into one char buffer with FastCSV's own rules — a field is quoted when it is empty, holds the delimiter, a
@@ -212,8 +399,9 @@ public final class CsvExporter implements Exporter {
         private final char delimiter;
         private final char[] newline;
         private final StringBuilder sb = new StringBuilder(64);
-        private final ExposedBytes bytes = new ExposedBytes();
-        private final Utf8Writer utf8 = new Utf8Writer(bytes);
+        /** Where the encoder's bytes go: the block being formatted. */
+        private final Target target = new Target();
+        private final Utf8Writer utf8 = new Utf8Writer(target);
         private final CsvWriter csv;
         private char[] line = new char[32 * 1024];
         private int len;
@@ -240,15 +428,23 @@ public final class CsvExporter implements Exporter {
                     .build(utf8);
         }
 
-        void header(List<String> labels) throws IOException {
+        void header(List<String> labels, ExposedBytes into) throws IOException {
             for (int i = 0; i < fields.length; i++) {
                 fields[i] = guard ? FormulaGuard.neutralize(labels.get(i)) : labels.get(i);
             }
+            target.to = into;
             csv.writeRecord(fields);
             utf8.flush();
         }
 
-        void format(Object[] block, int rows) throws IOException {
+        /** Formats a filled block's rows into its bytes. */
+        void format(Block b) throws IOException {
+            format(b.values, b.rows, b.bytes);
+        }
+
+        /** Formats {@code rows} rows of {@code block} (row after row, each {@code columns} values) into {@code into}. */
+        void format(Object[] block, int rows, ExposedBytes into) throws IOException {
+            target.to = into;
             int n = fields.length;
             for (int r = 0; r < rows; r++) {
                 int base = r * n;
@@ -364,14 +560,25 @@ public final class CsvExporter implements Exporter {
             line[len++] = '"';
         }
 
-        void drainTo(OutputStream out) throws IOException {
-            bytes.writeTo(out);
-            bytes.reset();
+    }
+
+    /** Hands the encoder's bytes to the block being formatted. */
+    private static final class Target extends OutputStream {
+        ExposedBytes to;
+
+        @Override
+        public void write(int b) {
+            to.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            to.write(b, off, len);
         }
     }
 
     /** A byte array output stream whose buffer is written out without a copy. */
-    private static final class ExposedBytes extends ByteArrayOutputStream {
+    static final class ExposedBytes extends ByteArrayOutputStream {
         ExposedBytes() {
             super(256 * 1024);
         }
@@ -379,85 +586,6 @@ public final class CsvExporter implements Exporter {
         @Override
         public synchronized void writeTo(OutputStream out) throws IOException {
             out.write(buf, 0, count);
-        }
-    }
-
-    /** The second formatting thread of one export; lives as long as the export. */
-    private static final class Helper implements AutoCloseable {
-        private static final Object[] STOP = new Object[0];
-
-        private final RowFormatter formatter;
-        private final BlockingQueue<Object[]> tasks = new ArrayBlockingQueue<>(1);
-        private final BlockingQueue<Object> results = new ArrayBlockingQueue<>(1);
-        private final Thread thread;
-        private volatile int rows;
-
-        Helper(RowFormatter formatter) {
-            this.formatter = formatter;
-            this.thread = org.smsexport.spi.ExportThreads.start("csv", this::loop);
-        }
-
-        private void loop() {
-            try {
-                while (true) {
-                    Object[] block = tasks.take();
-                    if (block == STOP) {
-                        return;
-                    }
-                    Object result = Boolean.TRUE;
-                    try {
-                        formatter.format(block, rows);
-                    } catch (IOException | RuntimeException e) {
-                        result = e;
-                    }
-                    results.put(result);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        void submit(Object[] block, int rowCount) throws IOException {
-            rows = rowCount;
-            try {
-                tasks.put(block);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("Interrupted while exporting");
-            }
-        }
-
-        void awaitAndDrainTo(OutputStream out) throws IOException {
-            Object result;
-            try {
-                result = results.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("Interrupted while exporting");
-            }
-            if (result instanceof IOException) {
-                throw (IOException) result;
-            }
-            if (result instanceof RuntimeException) {
-                throw (RuntimeException) result;
-            }
-            formatter.drainTo(out);
-        }
-
-        @Override
-        public void close() {
-            tasks.clear();
-            if (!tasks.offer(STOP)) {
-                thread.interrupt();
-            }
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (thread.isAlive()) {
-                thread.interrupt();
-            }
         }
     }
 

@@ -151,6 +151,88 @@ class CsvExporterTest {
         new CsvExporter().validateOptions(Map.of("delimiter", "\t", "bom", "FALSE"));
     }
 
+    /** The blocks formatted on two threads come out in cursor order, whichever thread finishes first. */
+    @Test
+    void writesBlocksInCursorOrderWhateverThreadFinishesFirst() throws IOException {
+        int total = 50_000;
+        List<Object[]> rows = new java.util.ArrayList<>();
+        String slow = "x".repeat(300);
+        for (int i = 0; i < total; i++) {
+            // every seventh block is slow to format (long text), so blocks finish out of order
+            String name = (i / 1024) % 7 == 3 ? slow : "name " + i;
+            rows.add(new Object[] {name, (long) i, null, null, null, null});
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream() {
+            private int writes;
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                if (++writes % 5 == 0) {
+                    Thread.yield();
+                }
+                super.write(b, off, len);
+            }
+        };
+        RecordingContext context = RecordingContext.of(Map.of("bom", "false", "header", "false", "line_ending", "lf"));
+        ExportSchema schema = ExportSchema.of(MIXED, Locale.ENGLISH, ZoneId.of("UTC"), Instant.EPOCH, Map.of());
+        new CsvExporter().write(schema, RowCursor.of(rows), out, context);
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines).hasSize(total);
+        for (int i = 0; i < total; i++) {
+            assertThat(lines[i]).as("line %d", i).endsWith("," + i + ",,,,");
+        }
+        assertThat(context.progressReports()).isSorted().last().isEqualTo((long) total);
+    }
+
+    /** A stream that fails part-way, or a cursor that does, fails the export and leaves no exporter thread behind. */
+    @Test
+    void aFailingStreamOrCursorStopsBothThreads() {
+        ExportSchema schema = ExportSchema.of(MIXED, Locale.ENGLISH, ZoneId.of("UTC"), Instant.EPOCH, Map.of());
+        List<Object[]> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            rows.add(new Object[] {"n" + i, (long) i, null, null, null, null});
+        }
+        java.io.OutputStream failing = new java.io.OutputStream() {
+            private long bytes;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                bytes += len;
+                if (bytes > 200_000) {
+                    throw new IOException("disk full");
+                }
+            }
+        };
+        assertThatThrownBy(() -> new CsvExporter().write(schema, RowCursor.of(rows), failing, RecordingContext.of(Map.of())))
+                .isInstanceOf(IOException.class).hasMessage("disk full");
+
+        java.util.Iterator<Object[]> it = rows.iterator();
+        java.util.Iterator<Object[]> breaking = new java.util.Iterator<>() {
+            private int n;
+
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public Object[] next() {
+                if (++n == 30_000) {
+                    throw new IllegalStateException("connection reset");
+                }
+                return it.next();
+            }
+        };
+        assertThatThrownBy(() -> new CsvExporter().write(schema, RowCursor.of(breaking), new ByteArrayOutputStream(),
+                RecordingContext.of(Map.of()))).hasMessage("connection reset");
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().contains("csv") && t.isAlive());
+    }
+
     @Test
     void registersItselfForBothClassPathAndModulePath() {
         ServiceRegistrations.assertConsistent(CsvExporter.class);

@@ -116,7 +116,7 @@ final class JobRun {
             // named after the request, not the run: a job taken back from a killed node that had published its file
             // but not recorded it publishes again under the same name, replacing that file instead of orphaning it
             String name = p.type().name() + "_" + FILE_TIME.format(job.createdAt()) + "_" + rj.id + "." + ext;
-            try (PublishedFile file = PublishedFile.create(PublishedFile.tempPath(dir, rj.id.value(), ext), writers);
+            try (PublishedFile file = PublishedFile.create(PublishedFile.tempPath(dir, rj.id.value(), ext), writers, config.fsync());
                     RowCursor raw = readAhead(p, sourceCall(rj, () -> p.source().open(limited)));
                     GuardedCursor cursor = new GuardedCursor(raw, rj, max, truncate)) {
                 p.exporter().write(schema, cursor, file.stream(), rj);

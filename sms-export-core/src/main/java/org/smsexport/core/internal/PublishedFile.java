@@ -26,9 +26,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * A file being written under a temporary name in the output directory, readable by its owner only, hashed
  * (SHA-256) and counted as it is written, then forced to disk and handed to the storage, which renames it
- * atomically to its final name or uploads it — or deleted. Nothing half-written is ever visible under a final name. Hashing and writing run on a
- * writer thread behind the exporter, in 256 KB chunks (at most four in flight), so the export thread only
- * formats. Written by one export thread.
+ * atomically to its final name or uploads it — or deleted. Nothing half-written is ever visible under a final
+ * name.
+ *
+ * <p>Small writes are gathered into 256 KB chunks (at most four in flight) that a writer thread hashes and
+ * writes behind the exporter. A write of {@value #INLINE} bytes or more — an exporter that already formats in
+ * large blocks, as CSV does — is hashed and written by the calling thread itself once the writer thread has
+ * caught up: no copy, no hand-off, and no third busy thread beside an exporter's own two. When the file is to be
+ * forced to disk, every {@value #SYNC_EVERY_MB} MB written starts a background {@code force} of what is written
+ * so far, so the final one waits only for the tail. Written by one thread at a time; several threads may take
+ * turns when each hands over to the next with a happens-before edge (a lock).
  */
 public final class PublishedFile implements AutoCloseable {
 
@@ -40,6 +47,10 @@ public final class PublishedFile implements AutoCloseable {
     static final int CHUNK = 256 * 1024;
     /** Chunks in flight per file: the most memory one export holds for writing. */
     private static final int CHUNKS = 4;
+    /** Writes at least this large skip the writer thread. */
+    static final int INLINE = 64 * 1024;
+    /** Megabytes written between background forces, when the file is to be forced to disk. */
+    static final int SYNC_EVERY_MB = 8;
     private static final byte[] END = new byte[0];
 
     private final Path temp;
@@ -50,7 +61,16 @@ public final class PublishedFile implements AutoCloseable {
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS);
     private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(CHUNKS + 1);
     private final CompletableFuture<Void> writer = new CompletableFuture<>();
+    private final Executor threads;
+    private final boolean syncAhead;
+    /** Chunks handed to the writer thread, and chunks it has written; guarded by {@code counts}. */
+    private final Object counts = new Object();
+    private long handed;
+    private long written;
     private volatile IOException writeError;
+    private final java.util.concurrent.atomic.AtomicBoolean syncing = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile IOException syncError;
+    private long unsynced;
     private long size;
     private boolean finished;
     private boolean ended;
@@ -78,8 +98,10 @@ public final class PublishedFile implements AutoCloseable {
         return Files.createTempFile(dir, prefix, suffix, ownerOnly());
     }
 
-    private PublishedFile(Path temp, Executor writerThreads) throws IOException {
+    private PublishedFile(Path temp, Executor writerThreads, boolean fsync) throws IOException {
         this.temp = temp;
+        this.threads = writerThreads;
+        this.syncAhead = fsync;
         this.channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly());
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
@@ -113,16 +135,16 @@ public final class PublishedFile implements AutoCloseable {
                 }
                 if (writeError == null) {
                     try {
-                        sha256.update(c.data(), 0, c.length());
-                        ByteBuffer buf = ByteBuffer.wrap(c.data(), 0, c.length());
-                        while (buf.hasRemaining()) {
-                            channel.write(buf);
-                        }
+                        hashAndWrite(c.data(), 0, c.length());
                     } catch (IOException e) {
                         writeError = e;
                     }
                 }
                 free.add(c.data());
+                synchronized (counts) {
+                    written++;
+                    counts.notifyAll();
+                }
             }
             writer.complete(null);
         } catch (InterruptedException e) {
@@ -130,6 +152,33 @@ public final class PublishedFile implements AutoCloseable {
             writer.completeExceptionally(e);
         } catch (RuntimeException | Error e) {
             writer.completeExceptionally(e);
+        }
+    }
+
+    /** Hashes and writes bytes at the file's end; then, when the file is to be forced, maybe starts a background force. */
+    private void hashAndWrite(byte[] b, int off, int len) throws IOException {
+        sha256.update(b, off, len);
+        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+        while (buf.hasRemaining()) {
+            channel.write(buf);
+        }
+        unsynced += len;
+        if (syncAhead && unsynced >= SYNC_EVERY_MB * 1024L * 1024L && syncing.compareAndSet(false, true)) {
+            unsynced = 0;
+            try {
+                threads.execute(() -> {
+                    try {
+                        channel.force(false);
+                    } catch (IOException e) {
+                        // Linux reports a write-back error to one fsync only: keep it for finish()
+                        syncError = e;
+                    } finally {
+                        syncing.set(false);
+                    }
+                });
+            } catch (RuntimeException e) {
+                syncing.set(false); // no thread to spare: the final force does it all
+            }
         }
     }
 
@@ -170,12 +219,14 @@ public final class PublishedFile implements AutoCloseable {
 
     /**
      * @param temp          the temporary path (see {@link #tempPath})
-     * @param writerThreads runs the thread that hashes and writes behind the exporter
+     * @param writerThreads runs the thread that hashes and writes behind the exporter, and background forces
+     * @param fsync         whether the file will be forced to disk by {@link #finish}: then it is forced in the
+     *                      background as it grows, too
      * @return an open file, created owner read/write only where the file system has POSIX permissions
      * @throws IOException when the file cannot be created (exists, directory missing or read-only)
      */
-    public static PublishedFile create(Path temp, Executor writerThreads) throws IOException {
-        return new PublishedFile(temp, writerThreads);
+    public static PublishedFile create(Path temp, Executor writerThreads, boolean fsync) throws IOException {
+        return new PublishedFile(temp, writerThreads, fsync);
     }
 
     /** @return the stream to write the file's content to; closing it is not needed */
@@ -199,6 +250,10 @@ public final class PublishedFile implements AutoCloseable {
             throw writeError;
         }
         if (fsync) {
+            awaitSync();
+            if (syncError != null) {
+                throw syncError;
+            }
             channel.force(true);
         }
         channel.close();
@@ -213,6 +268,18 @@ public final class PublishedFile implements AutoCloseable {
     /** Records that a storage took the file (moved or uploaded and deleted it): {@link #close()} leaves it alone. */
     public void published() {
         finished = true;
+    }
+
+    /** Waits for a background force still running, so the file is not closed under it. */
+    private void awaitSync() throws IOException {
+        try {
+            while (syncing.get()) {
+                Thread.sleep(1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("Interrupted while forcing " + temp.getFileName() + " to disk");
+        }
     }
 
     /** Tells the writer thread there is no more, and waits until it has written everything. */
@@ -236,9 +303,29 @@ public final class PublishedFile implements AutoCloseable {
 
     /** Queues a chunk for the writer thread, failing instead of waiting forever if that thread is gone. */
     private void put(Chunk c) throws IOException {
+        synchronized (counts) {
+            handed++;
+        }
         try {
             while (!full.offer(c, 100, TimeUnit.MILLISECONDS)) {
                 checkWriterAlive();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("Interrupted while writing " + temp.getFileName());
+        }
+    }
+
+    /** Waits until the writer thread has written every chunk handed to it. */
+    private void awaitWriter() throws IOException {
+        try {
+            synchronized (counts) {
+                while (written < handed) {
+                    counts.wait(100);
+                    if (written < handed) {
+                        checkWriterAlive();
+                    }
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -257,6 +344,7 @@ public final class PublishedFile implements AutoCloseable {
     public void close() {
         try {
             endWriter();
+            awaitSync();
         } catch (IOException e) {
             // deleting below is what matters
         }
@@ -296,6 +384,21 @@ public final class PublishedFile implements AutoCloseable {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            if (len >= INLINE) {
+                handOver();
+                awaitWriter();
+                if (writeError != null) {
+                    throw writeError;
+                }
+                try {
+                    hashAndWrite(b, off, len);
+                } catch (IOException e) {
+                    writeError = e;
+                    throw e;
+                }
+                size += len;
+                return;
+            }
             while (len > 0) {
                 if (writeError != null) {
                     throw writeError;
