@@ -144,13 +144,9 @@ public final class CellText {
             if (Double.isNaN(d) || Double.isInfinite(d)) {
                 return sb.append(d);
             }
-            if (scale >= 0 && Math.abs(d) < 1e15 / POW10[scale]) {
-                double x = d * POW10[scale];
-                double frac = Math.abs(x - Math.rint(x));
-                // a scaled value near .5 may be a decimal tie hidden by binary rounding: let BigDecimal decide
-                if (Math.abs(frac - 0.5) > 1e-6) {
-                    return appendScaled(sb, Math.round(x), scale);
-                }
+            long scaled = scaledDecimal(d, scale);
+            if (scaled != Long.MIN_VALUE) {
+                return appendScaled(sb, scaled, scale);
             }
             if (scale < 0) {
                 String plain = Double.toString(d);
@@ -177,6 +173,27 @@ public final class CellText {
             sb.append('0');
         }
         return sb;
+    }
+
+    /**
+     * The fast path of {@link #appendDecimal} for a double, for writers that append digits themselves: the value
+     * times 10<sup>scale</sup>, rounded, when that is what half-up rounding of its decimal reading gives. The
+     * decimal text is then the digits of the result with a point {@code scale} places from the right.
+     *
+     * @param d     the value
+     * @param scale decimal places, or -1
+     * @return the scaled value, or {@link Long#MIN_VALUE} when {@link #appendDecimal} must decide (no scale, NaN,
+     *         infinite, too large, or within a millionth of a tie that binary rounding may hide)
+     */
+    public static long scaledDecimal(double d, int scale) {
+        if (scale >= 0 && scale < POW10.length && Math.abs(d) < 1e15 / POW10[scale]) {
+            double x = d * POW10[scale];
+            double frac = Math.abs(x - Math.rint(x));
+            if (Math.abs(frac - 0.5) > 1e-6) {
+                return Math.round(x);
+            }
+        }
+        return Long.MIN_VALUE;
     }
 
     private static StringBuilder appendScaled(StringBuilder sb, long scaled, int scale) {

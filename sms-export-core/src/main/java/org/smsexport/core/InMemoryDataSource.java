@@ -189,9 +189,13 @@ public final class InMemoryDataSource implements DataSource {
         }
 
         long count(ExportQuery q) {
+            boolean filtered = !q.filters().isEmpty() || q.changedSince().isPresent();
+            if (!filtered && rows instanceof java.util.Collection) {
+                return ((java.util.Collection<T>) rows).size();
+            }
             long n = 0;
             for (T row : rows) {
-                if (matches(row, q)) {
+                if (!filtered || matches(row, q)) {
                     n++;
                 }
             }

@@ -138,18 +138,17 @@ public final class CsvExporter implements Exporter {
     private void writeCsv(ExportSchema schema, RowCursor rows, OutputStream out, ExportContext context, Settings s) throws IOException {
         int n = schema.columns().size();
         RowFormatter mine = new RowFormatter(schema, s);
-        Block first = new Block(n);
+        ExposedBytes head = new ExposedBytes();
         if (s.bom) {
-            first.bytes.write(BOM);
+            head.write(BOM);
         }
         if (s.header) {
-            mine.header(schema.labels(), first.bytes);
+            mine.header(schema.labels(), head);
         }
-        first.bytes.writeTo(out);
-        first.bytes.reset();
+        head.writeTo(out);
         RowFormatter other = PARALLEL ? new RowFormatter(schema, s) : null;
         long read = 0;
-        try (Pipeline pipeline = new Pipeline(first, n, PARALLEL ? BLOCKS : 1, out, other)) {
+        try (Pipeline pipeline = new Pipeline(n, PARALLEL ? BLOCKS : 1, out, other)) {
             while (true) {
                 Block b = pipeline.nextForCaller();
                 if (b == null) {
@@ -168,7 +167,7 @@ public final class CsvExporter implements Exporter {
                 }
             }
         }
-        long replaced = mine.utf8.replacedCharacters() + (other == null ? 0 : other.utf8.replacedCharacters());
+        long replaced = mine.replacedCharacters() + (other == null ? 0 : other.replacedCharacters());
         if (replaced > 0) {
             // as XLSX and PDF do: the file differs from the data, so the job says so (never which values)
             context.warn(replaced + " character(s) that UTF-8 cannot hold (unpaired surrogates) were replaced with U+FFFD.");
@@ -191,7 +190,8 @@ public final class CsvExporter implements Exporter {
     /** One block of rows: their values as read, then their CSV bytes until written. */
     static final class Block {
         final Object[] values;
-        final ExposedBytes bytes = new ExposedBytes();
+        byte[] data = new byte[64 * 1024];
+        int length;
         /** Rows filled; 0 while the block is free. */
         int rows;
         long seq;
@@ -227,15 +227,13 @@ public final class CsvExporter implements Exporter {
         private Throwable error;
 
         /**
-         * @param first   a free block to start with
          * @param columns values per row
          * @param blocks  blocks in flight
          * @param out     where blocks are written in order
          * @param other   the helper thread's formatter, or {@code null} for none
          */
-        Pipeline(Block first, int columns, int blocks, OutputStream out, RowFormatter other) {
-            free.add(first);
-            for (int i = 1; i < blocks; i++) {
+        Pipeline(int columns, int blocks, OutputStream out, RowFormatter other) {
+            for (int i = 0; i < blocks; i++) {
                 free.add(new Block(columns));
             }
             this.done = new Block[blocks];
@@ -296,7 +294,7 @@ public final class CsvExporter implements Exporter {
                     done[slot] = null;
                 }
                 try {
-                    w.bytes.writeTo(out);
+                    out.write(w.data, 0, w.length);
                 } catch (IOException | RuntimeException e) {
                     synchronized (this) {
                         writing = false;
@@ -306,7 +304,6 @@ public final class CsvExporter implements Exporter {
                 synchronized (this) {
                     nextWrite++;
                     w.rows = 0;
-                    w.bytes.reset();
                     free.add(w);
                     notifyAll();
                 }
@@ -382,77 +379,95 @@ public final class CsvExporter implements Exporter {
     }
 
     /**
-     * Formats blocks of rows into UTF-8 CSV bytes. The header goes through FastCSV; data rows are written straight
-     * into one char buffer with FastCSV's own rules — a field is quoted when it is empty, holds the delimiter, a
-     * quote, CR or LF, or is the first of its record and starts with FastCSV's comment character {@code #}; quotes
-     * are doubled; {@code null} is nothing — so integers and dates are appended as digits with no String per value,
-     * and each block is encoded in large steps. {@code CsvWriterParityTest} holds the bytes to FastCSV's. Used by
-     * one thread at a time.
+     * Formats blocks of rows straight into UTF-8 CSV bytes. The header goes through FastCSV; data rows are written
+     * by FastCSV's own rules — a field is quoted when it is empty, holds the delimiter, a quote, CR or LF, or is the
+     * first of its record and starts with FastCSV's comment character {@code #}; quotes are doubled; {@code null} is
+     * nothing — in one pass per text value that copies plain ASCII byte for byte and encodes anything else as UTF-8
+     * (an unpaired surrogate becomes U+FFFD, as {@link Utf8Writer} does), and integers and dates are appended as
+     * digits with no String per value. {@code CsvWriterParityTest} holds the bytes to FastCSV's through
+     * {@link Utf8Writer}. Used by one thread at a time.
      */
     static final class RowFormatter {
         private final List<Column> columns;
         private final ColumnType[] types;
         private final int[] scales;
-        private final String[] fields;
+        private final int n;
         private final boolean guard;
         private final ZoneId zone;
-        private final char delimiter;
-        private final char[] newline;
+        private final Settings settings;
+        private final byte delimiter;
+        private final byte[] newline;
+        /** ASCII characters written as they are, unquoted: all but the delimiter, the quote, CR and LF. */
+        private final boolean[] plain = new boolean[128];
         private final StringBuilder sb = new StringBuilder(64);
-        /** Where the encoder's bytes go: the block being formatted. */
-        private final Target target = new Target();
-        private final Utf8Writer utf8 = new Utf8Writer(target);
-        private final CsvWriter csv;
-        private char[] line = new char[32 * 1024];
-        private int len;
+        private char[] chars = new char[256];
+        private byte[] out;
+        private int pos;
+        private long replaced;
 
         RowFormatter(ExportSchema schema, Settings s) {
             this.columns = schema.columns();
-            int n = columns.size();
+            this.n = columns.size();
             this.types = new ColumnType[n];
             this.scales = new int[n];
             for (int i = 0; i < n; i++) {
                 types[i] = columns.get(i).type();
                 scales[i] = columns.get(i).scale();
             }
-            this.fields = new String[n];
             this.guard = s.guard;
             this.zone = schema.zone();
-            this.delimiter = s.delimiter;
-            this.newline = s.lineEnding == LineDelimiter.LF ? new char[] {'\n'} : new char[] {'\r', '\n'};
-            this.csv = CsvWriter.builder()
-                    .fieldSeparator(s.delimiter)
-                    .quoteStrategy(QuoteStrategies.EMPTY)
-                    .lineDelimiter(s.lineEnding)
-                    .bufferSize(0) // Utf8Writer is the buffer: one copy of each character, not two
-                    .build(utf8);
+            this.settings = s;
+            this.delimiter = (byte) s.delimiter;
+            this.newline = s.lineEnding == LineDelimiter.LF ? new byte[] {'\n'} : new byte[] {'\r', '\n'};
+            for (char c = 0; c < 128; c++) {
+                plain[c] = c != s.delimiter && c != '"' && c != '\r' && c != '\n';
+            }
         }
 
-        void header(List<String> labels, ExposedBytes into) throws IOException {
-            for (int i = 0; i < fields.length; i++) {
+        /** Writes the header row, through FastCSV. */
+        void header(List<String> labels, OutputStream into) throws IOException {
+            String[] fields = new String[n];
+            for (int i = 0; i < n; i++) {
                 fields[i] = guard ? FormulaGuard.neutralize(labels.get(i)) : labels.get(i);
             }
-            target.to = into;
-            csv.writeRecord(fields);
+            Utf8Writer utf8 = new Utf8Writer(into);
+            CsvWriter.builder().fieldSeparator(settings.delimiter).quoteStrategy(QuoteStrategies.EMPTY)
+                    .lineDelimiter(settings.lineEnding).bufferSize(0).build(utf8).writeRecord(fields);
             utf8.flush();
+            replaced += utf8.replacedCharacters();
         }
 
         /** Formats a filled block's rows into its bytes. */
-        void format(Block b) throws IOException {
-            format(b.values, b.rows, b.bytes);
+        void format(Block b) {
+            out = b.data;
+            pos = 0;
+            rows(b.values, b.rows);
+            b.data = out;
+            b.length = pos;
         }
 
-        /** Formats {@code rows} rows of {@code block} (row after row, each {@code columns} values) into {@code into}. */
-        void format(Object[] block, int rows, ExposedBytes into) throws IOException {
-            target.to = into;
-            int n = fields.length;
+        /** Formats {@code rows} rows of {@code block} (row after row, each {@code n} values) into {@code into}. */
+        void format(Object[] block, int rows, OutputStream into) throws IOException {
+            out = new byte[64 * 1024];
+            pos = 0;
+            rows(block, rows);
+            into.write(out, 0, pos);
+        }
+
+        /** @return unpaired surrogates written as U+FFFD so far */
+        long replacedCharacters() {
+            return replaced;
+        }
+
+        private void rows(Object[] block, int rows) {
+            long scaled;
             for (int r = 0; r < rows; r++) {
                 int base = r * n;
                 // the longest a row of plain digits and dates can be before a text field makes room for itself
                 room(n * 24 + 2);
                 for (int i = 0; i < n; i++) {
                     if (i > 0) {
-                        line[len++] = delimiter;
+                        out[pos++] = delimiter;
                     }
                     Object v = block[base + i];
                     if (v == null) {
@@ -463,50 +478,70 @@ public final class CsvExporter implements Exporter {
                         appendLong(((Number) v).longValue());
                     } else if (t == ColumnType.DATE && v instanceof LocalDate && fastDate((LocalDate) v)) {
                         appendDate((LocalDate) v);
+                    } else if (t == ColumnType.DECIMAL && v instanceof Double
+                            && (scaled = CellText.scaledDecimal((Double) v, scales[i])) != Long.MIN_VALUE) {
+                        appendScaled(scaled, scales[i]);
                     } else {
                         appendText(cell(columns.get(i), t, scales[i], v, guard, sb, zone), i == 0);
                     }
                 }
-                for (char c : newline) {
-                    line[len++] = c;
-                }
-                if (len > line.length / 2) {
-                    utf8.write(line, 0, len);
-                    len = 0;
+                for (byte c : newline) {
+                    out[pos++] = c;
                 }
             }
-            utf8.write(line, 0, len);
-            len = 0;
-            utf8.flush();
         }
 
         private void room(int more) {
-            if (len + more > line.length) {
-                line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, len + more));
+            if (pos + more > out.length) {
+                out = java.util.Arrays.copyOf(out, Math.max(out.length * 2, pos + more));
             }
         }
 
         private void appendLong(long v) {
             if (v == Long.MIN_VALUE) {
-                String s = Long.toString(v);
-                s.getChars(0, s.length(), line, len);
-                len += s.length();
+                for (char c : Long.toString(v).toCharArray()) {
+                    out[pos++] = (byte) c;
+                }
                 return;
             }
             if (v < 0) {
-                line[len++] = '-';
+                out[pos++] = '-';
                 v = -v;
             }
             int digits = 1;
             for (long x = v; x >= 10; x /= 10) {
                 digits++;
             }
-            int p = len + digits;
-            len = p;
+            int p = pos + digits;
+            pos = p;
             do {
-                line[--p] = (char) ('0' + (int) (v % 10));
+                out[--p] = (byte) ('0' + (int) (v % 10));
                 v /= 10;
             } while (v != 0);
+        }
+
+        /** As {@link CellText#appendDecimal} writes a scaled value: digits with a point {@code scale} places from the right. */
+        private void appendScaled(long scaled, int scale) {
+            if (scale == 0) {
+                appendLong(scaled);
+                return;
+            }
+            if (scaled < 0) {
+                out[pos++] = '-';
+                scaled = -scaled;
+            }
+            long p = 1;
+            for (int k = 0; k < scale; k++) {
+                p *= 10;
+            }
+            appendLong(scaled / p);
+            out[pos++] = '.';
+            long frac = scaled % p;
+            for (int k = scale - 1; k >= 0; k--) {
+                out[pos + k] = (byte) ('0' + (int) (frac % 10));
+                frac /= 10;
+            }
+            pos += scale;
         }
 
         private static boolean fastDate(LocalDate d) {
@@ -519,68 +554,112 @@ public final class CsvExporter implements Exporter {
             int y = d.getYear();
             int m = d.getMonthValue();
             int day = d.getDayOfMonth();
-            char[] b = line;
-            int p = len;
-            b[p++] = (char) ('0' + y / 1000);
-            b[p++] = (char) ('0' + y / 100 % 10);
-            b[p++] = (char) ('0' + y / 10 % 10);
-            b[p++] = (char) ('0' + y % 10);
+            byte[] b = out;
+            int p = pos;
+            b[p++] = (byte) ('0' + y / 1000);
+            b[p++] = (byte) ('0' + y / 100 % 10);
+            b[p++] = (byte) ('0' + y / 10 % 10);
+            b[p++] = (byte) ('0' + y % 10);
             b[p++] = '-';
-            b[p++] = (char) ('0' + m / 10);
-            b[p++] = (char) ('0' + m % 10);
+            b[p++] = (byte) ('0' + m / 10);
+            b[p++] = (byte) ('0' + m % 10);
             b[p++] = '-';
-            b[p++] = (char) ('0' + day / 10);
-            b[p++] = (char) ('0' + day % 10);
-            len = p;
+            b[p++] = (byte) ('0' + day / 10);
+            b[p++] = (byte) ('0' + day % 10);
+            pos = p;
         }
 
         /** A text field by FastCSV's rules (see the class comment). */
         private void appendText(String s, boolean first) {
             int l = s.length();
-            boolean quote = l == 0 || first && s.charAt(0) == '#';
-            for (int k = 0; k < l && !quote; k++) {
-                char c = s.charAt(k);
-                quote = c == delimiter || c == '"' || c == '\r' || c == '\n';
-            }
-            if (!quote) {
-                room(l + 24 * fields.length);
-                s.getChars(0, l, line, len);
-                len += l;
+            // UTF-8 takes at most three bytes a char, a doubled quote two; then the rest of the row's numbers
+            room(3 * l + 2 + 24 * n);
+            if (l == 0) {
+                out[pos++] = '"';
+                out[pos++] = '"';
                 return;
             }
-            room(2 * l + 2 + 24 * fields.length);
-            line[len++] = '"';
-            for (int k = 0; k < l; k++) {
-                char c = s.charAt(k);
-                if (c == '"') {
-                    line[len++] = '"';
-                }
-                line[len++] = c;
+            if (chars.length < l) {
+                chars = new char[Math.max(l, 2 * chars.length)];
             }
-            line[len++] = '"';
+            char[] c = chars;
+            s.getChars(0, l, c, 0);
+            byte[] o = out;
+            int p = pos;
+            int k = 0;
+            if (!first || c[0] != '#') {
+                // the common case: plain ASCII, copied as it is
+                while (k < l) {
+                    char ch = c[k];
+                    if (ch >= 128 || !plain[ch]) {
+                        break;
+                    }
+                    o[p++] = (byte) ch;
+                    k++;
+                }
+                if (k == l) {
+                    pos = p;
+                    return;
+                }
+                if (!needsQuotes(c, k, l)) {
+                    pos = encode(c, k, l, p, false);
+                    return;
+                }
+            }
+            o[pos++] = '"';
+            pos = encode(c, 0, l, pos, true);
+            out[pos++] = '"';
         }
 
-    }
-
-    /** Hands the encoder's bytes to the block being formatted. */
-    private static final class Target extends OutputStream {
-        ExposedBytes to;
-
-        @Override
-        public void write(int b) {
-            to.write(b);
+        private boolean needsQuotes(char[] c, int from, int to) {
+            char d = settings.delimiter;
+            for (int k = from; k < to; k++) {
+                char ch = c[k];
+                if (ch == d || ch == '"' || ch == '\r' || ch == '\n') {
+                    return true;
+                }
+            }
+            return false;
         }
 
-        @Override
-        public void write(byte[] b, int off, int len) {
-            to.write(b, off, len);
+        /** UTF-8 of {@code c[from..to)} at {@code p}, quotes doubled when {@code quoted}; returns the new end. */
+        private int encode(char[] c, int from, int to, int p, boolean quoted) {
+            byte[] o = out;
+            for (int k = from; k < to; k++) {
+                char ch = c[k];
+                if (ch < 0x80) {
+                    if (quoted && ch == '"') {
+                        o[p++] = '"';
+                    }
+                    o[p++] = (byte) ch;
+                } else if (ch < 0x800) {
+                    o[p++] = (byte) (0xC0 | ch >> 6);
+                    o[p++] = (byte) (0x80 | ch & 0x3F);
+                } else if (Character.isHighSurrogate(ch) && k + 1 < to && Character.isLowSurrogate(c[k + 1])) {
+                    int cp = Character.toCodePoint(ch, c[++k]);
+                    o[p++] = (byte) (0xF0 | cp >> 18);
+                    o[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                    o[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                    o[p++] = (byte) (0x80 | cp & 0x3F);
+                } else if (Character.isSurrogate(ch)) {
+                    replaced++;
+                    o[p++] = (byte) 0xEF;
+                    o[p++] = (byte) 0xBF;
+                    o[p++] = (byte) 0xBD;
+                } else {
+                    o[p++] = (byte) (0xE0 | ch >> 12);
+                    o[p++] = (byte) (0x80 | ch >> 6 & 0x3F);
+                    o[p++] = (byte) (0x80 | ch & 0x3F);
+                }
+            }
+            return p;
         }
     }
 
     /** A byte array output stream whose buffer is written out without a copy. */
     static final class ExposedBytes extends ByteArrayOutputStream {
         ExposedBytes() {
-            super(256 * 1024);
+            super(1024);
         }
 
         @Override

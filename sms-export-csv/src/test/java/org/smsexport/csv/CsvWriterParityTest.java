@@ -24,7 +24,7 @@ import org.smsexport.spi.Utf8Writer;
 /**
  * The exporter writes data rows itself (digits and dates with no String per value); these bytes must be FastCSV's,
  * cell for cell, over sample rows salted with every case the quoting rules know — empty, {@code null}, the
- * delimiters, quotes, CR, LF, a leading {@code #}, formula triggers, Greek, emoji, extreme numbers and dates — for
+ * delimiters, quotes, CR, LF, a leading {@code #}, formula triggers, Greek, emoji, extreme numbers, decimals near a tie, and dates — for
  * every delimiter, both line endings, the guard on and off.
  */
 class CsvWriterParityTest {
@@ -32,6 +32,8 @@ class CsvWriterParityTest {
     private static final Object[] TEXTS = {"", null, "#x", "x#", "a,b", "a;b", "a\tb", "a|b", "q\"q", "\"", "l\nf", "c\rr", "\r\n",
         "=1+2", "+31", "-x", "@me", " sp ", "Ελένη Παπαδοπούλου", "Zoë 😀", "\uD800", "plain"};
     private static final Object[] INTEGERS = {0L, -1L, 7, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MIN_VALUE, 1234567890123L, (short) 5};
+    private static final Object[] DECIMALS = {0.0, -0.0, -0.001, -0.5, 2.675, 1.005, 0.125, 99.999, -12.345, 1e14, 1e300,
+        Double.NaN, Double.NEGATIVE_INFINITY, 7, new java.math.BigDecimal("3.14159"), 0.1 + 0.2, 5e-7, -99999.995};
     private static final Object[] DATES = {LocalDate.of(0, 1, 1), LocalDate.of(9999, 12, 31), LocalDate.of(-1, 3, 4),
         LocalDate.of(10000, 1, 1), LocalDate.of(2026, 2, 28)};
 
@@ -67,6 +69,9 @@ class CsvWriterParityTest {
                             break;
                         case DATE:
                             row[i] = DATES[(r / 3 + i) % DATES.length];
+                            break;
+                        case DECIMAL:
+                            row[i] = DECIMALS[(r / 3 + i) % DECIMALS.length];
                             break;
                         default:
                             row[i] = r % 9 == 0 ? null : row[i];
