@@ -49,6 +49,18 @@ public interface Exporter {
     }
 
     /**
+     * Whether this exporter's reading thread does little but read the cursor, handing rows to another thread
+     * that formats them (as the CSV exporter does). The engine then reads a {@link DataSource#readAhead()} source
+     * on that thread directly: a read-ahead thread in front would be one more busy thread and one more hand-off
+     * per row, for nothing.
+     *
+     * @return {@code false} by default
+     */
+    default boolean readsOnItsOwnThread() {
+        return false;
+    }
+
+    /**
      * Writes every row of {@code rows} to {@code out}, streaming: memory use must not grow with the number
      * of rows. Calls {@link ExportContext#progress(long)} at least every few thousand rows and at the end,
      * and {@link ExportContext#checkCancelled()} as often. Must not close {@code out} (flushing is fine).

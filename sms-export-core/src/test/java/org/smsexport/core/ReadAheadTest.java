@@ -2,6 +2,8 @@ package org.smsexport.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smsexport.ExportFormat;
 import org.smsexport.ExportJob;
 import org.smsexport.ExportOutcome;
 import org.smsexport.ExportQuery;
@@ -17,7 +20,11 @@ import org.smsexport.ExportRequest;
 import org.smsexport.ExportType;
 import org.smsexport.JobStatus;
 import org.smsexport.sample.SmsData;
+import org.smsexport.csv.CsvExporter;
 import org.smsexport.spi.DataSource;
+import org.smsexport.spi.ExportContext;
+import org.smsexport.spi.ExportSchema;
+import org.smsexport.spi.Exporter;
 import org.smsexport.spi.RowCursor;
 
 /** Sources that ask for read-ahead are read on their own thread, with the same rows, errors and cancels. */
@@ -84,9 +91,40 @@ class ReadAheadTest {
         }
     }
 
+    /** CSV as an exporter that formats on the thread that reads would write it: the engine reads ahead of it. */
+    static final class InlineCsv implements Exporter {
+        private final CsvExporter csv = new CsvExporter();
+
+        @Override
+        public ExportFormat format() {
+            return new ExportFormat("csv-inline", "csv", "text/csv");
+        }
+
+        @Override
+        public void write(ExportSchema schema, RowCursor rows, OutputStream out, ExportContext context) throws IOException {
+            csv.write(schema, rows, out, context);
+        }
+    }
+
     private ExportOutcome run(Source source, Path out) {
-        try (ExportService exports = ExportService.builder().dataSource(source).outputDirectory(out).maxRecords(0).build()) {
-            return exports.run(ExportRequest.builder().type("students").format("csv").build());
+        return run(source, out, "csv-inline");
+    }
+
+    private ExportOutcome run(Source source, Path out, String format) {
+        try (ExportService exports = ExportService.builder().dataSource(source).exporter(new InlineCsv()).outputDirectory(out)
+                .maxRecords(0).build()) {
+            return exports.run(ExportRequest.builder().type("students").format(format).build());
+        }
+    }
+
+    @Test
+    void anExporterThatReadsOnItsOwnThreadIsNotReadAheadOf() {
+        Source ahead = new Source(10_000, -1, true);
+        ExportOutcome csv = run(ahead, dir.resolve("c"), "csv");
+        assertThat(csv.job().totalRecords()).isEqualTo(10_000);
+        assertThat(new CsvExporter().readsOnItsOwnThread()).isEqualTo(Runtime.getRuntime().availableProcessors() > 1);
+        if (new CsvExporter().readsOnItsOwnThread()) {
+            assertThat(ahead.closedBy).as("the thread that ran the export closed the cursor").doesNotStartWith("sms-export-reader-");
         }
     }
 
@@ -114,8 +152,9 @@ class ReadAheadTest {
     @Test
     void cancellingStopsTheReaderAndClosesTheSource() throws Exception {
         Source slow = new Source(50_000_000, -1, true);
-        try (ExportService exports = ExportService.builder().dataSource(slow).outputDirectory(dir).maxRecords(0).build()) {
-            ExportJob job = exports.submit(ExportRequest.builder().type("students").format("csv").build());
+        try (ExportService exports = ExportService.builder().dataSource(slow).exporter(new InlineCsv()).outputDirectory(dir)
+                .maxRecords(0).build()) {
+            ExportJob job = exports.submit(ExportRequest.builder().type("students").format("csv-inline").build());
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (exports.job(job.id()).orElseThrow().totalRecords() < 20_000) {
                 assertThat(System.nanoTime()).as("20,000 rows read within 30 s").isLessThan(end);

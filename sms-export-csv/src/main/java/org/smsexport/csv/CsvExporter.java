@@ -96,6 +96,12 @@ public final class CsvExporter implements Exporter {
         return Settings.of(options).password != null ? "csv.zip" : "csv";
     }
 
+    /** @return {@code true} where there is a second core: the calling thread then mostly reads, the helper formats */
+    @Override
+    public boolean readsOnItsOwnThread() {
+        return PARALLEL;
+    }
+
     @Override
     public void validateOptions(Map<String, String> options) {
         Settings.of(options);

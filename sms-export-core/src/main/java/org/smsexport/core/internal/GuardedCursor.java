@@ -1,5 +1,6 @@
 package org.smsexport.core.internal;
 
+import java.util.OptionalLong;
 import org.smsexport.spi.RowCursor;
 
 /**
@@ -40,7 +41,9 @@ final class GuardedCursor implements RowCursor {
                 truncated = true;
                 return false;
             }
-            throw job.overLimit(-1);
+            // the count runs beside the export: name the number when it has one
+            OptionalLong counted = job.awaitCount();
+            throw job.overLimit(counted.isPresent() && counted.getAsLong() > max ? counted.getAsLong() : -1);
         }
         return true;
     }

@@ -102,14 +102,9 @@ final class JobRun {
             long max = config.maxRecords() == 0 ? Long.MAX_VALUE : config.maxRecords();
             boolean truncate = config.overLimit() == OverLimitPolicy.TRUNCATE;
             long requested = p.request().limit().orElse(Long.MAX_VALUE);
-            OptionalLong count = sourceCall(rj, () -> p.source().count(query));
-            if (count.isPresent()) {
-                long matched = Math.min(count.getAsLong(), requested);
-                if (matched > max && !truncate) {
-                    throw rj.overLimit(matched);
-                }
-                rj.expectedRows(Math.min(matched, max));
-            }
+            // counted while the rows stream, not before: the count is a second query that a database answers while this
+            // connection still waits for its first rows; a count over the limit stops the export at its next row
+            rj.counting(countAsync(rj, query, requested, max, truncate));
             long queryLimit = Math.min(requested, max == Long.MAX_VALUE ? Long.MAX_VALUE : max + 1);
             ExportQuery limited = queryLimit == Long.MAX_VALUE ? query : query.withLimit(queryLimit);
             ExportSchema schema = ExportSchema.of(p.type(), p.request().locale(), p.request().zone(), start, job.filters());
@@ -121,6 +116,7 @@ final class JobRun {
                     GuardedCursor cursor = new GuardedCursor(raw, rj, max, truncate)) {
                 p.exporter().write(schema, cursor, file.stream(), rj);
                 rj.checkCancelled();
+                rj.awaitCount(); // a count that failed fails the export, as it would have before the first row
                 if (cursor.truncated()) {
                     rj.warn("Export truncated at " + String.format(java.util.Locale.ROOT, "%,d", max) + " records by "
                             + "EXPORT_MAX_RECORDS; more records matched. Narrow the filters or raise the limit.");
@@ -186,7 +182,40 @@ final class JobRun {
     }
 
     private RowCursor readAhead(Prepared p, RowCursor cursor) {
-        return p.source().readAhead() ? new ReadAheadCursor(cursor, p.type().columns().size(), readers) : cursor;
+        return p.source().readAhead() && !p.exporter().readsOnItsOwnThread() ? new ReadAheadCursor(cursor, p.type().columns().size(), readers) : cursor;
+    }
+
+    /**
+     * Counts the matching rows (within the request's limit) on a reader thread: sets the job's expected rows for its progress, or fails it when
+     * more match than the record maximum allows (the export then stops at its next row).
+     */
+    private java.util.concurrent.CompletableFuture<OptionalLong> countAsync(RunningJob rj, ExportQuery query, long requested,
+            long max, boolean truncate) {
+        java.util.concurrent.CompletableFuture<OptionalLong> f = new java.util.concurrent.CompletableFuture<>();
+        Runnable count = () -> {
+            try {
+                OptionalLong n = sourceCall(rj, () -> rj.prepared.source().count(query));
+                if (n.isEmpty()) {
+                    f.complete(n);
+                    return;
+                }
+                long matched = Math.min(n.getAsLong(), requested);
+                if (matched > max && !truncate) {
+                    throw rj.overLimit(matched);
+                }
+                rj.expectedRows(Math.min(matched, max));
+                f.complete(OptionalLong.of(matched));
+            } catch (RuntimeException e) {
+                rj.failWith(e);
+                f.completeExceptionally(e);
+            }
+        };
+        try {
+            readers.execute(count);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            count.run(); // shutting down: count here, as before
+        }
+        return f;
     }
 
     private interface SourceCall<T> {

@@ -43,6 +43,9 @@ final class RunningJob implements ExportContext {
     private volatile StopReason stop;
     private volatile long rows;
     private volatile long expected = -1;
+    /** Why the export must stop although nobody stopped it: its count failed, or is over the record maximum. */
+    private volatile RuntimeException failure;
+    private volatile CompletableFuture<OptionalLong> count = CompletableFuture.completedFuture(OptionalLong.empty());
     private long lastPersist = System.nanoTime();
     volatile ScheduledFuture<?> timeout;
     volatile Thread worker;
@@ -113,12 +116,42 @@ final class RunningJob implements ExportContext {
         return stop != null;
     }
 
+    /** Also throws the failure of the job's count ({@link #failWith}), so exporters and the cursor stop on it. */
     @Override
     public void checkCancelled() {
         StopReason s = stop;
         if (s != null) {
             throw new ExportCancelledException("Export " + id + " was stopped: " + s.name().toLowerCase(java.util.Locale.ROOT),
                     null, id, prepared.exporter().format().id(), prepared.type().name());
+        }
+        RuntimeException f = failure;
+        if (f != null) {
+            throw f;
+        }
+    }
+
+    /** Makes the export fail with {@code e} at its next check (the first failure wins). */
+    void failWith(RuntimeException e) {
+        if (failure == null) {
+            failure = e;
+        }
+    }
+
+    /** @param running the count of the job's rows, running beside the export */
+    void counting(CompletableFuture<OptionalLong> running) {
+        count = running;
+    }
+
+    /**
+     * Waits for the job's count and throws its failure, if any.
+     *
+     * @return the rows that match within the request's limit, when the source could count
+     */
+    OptionalLong awaitCount() {
+        try {
+            return count.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
         }
     }
 
