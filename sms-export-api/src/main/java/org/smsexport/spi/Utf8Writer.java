@@ -137,6 +137,94 @@ public final class Utf8Writer extends Writer {
         }
     }
 
+    /**
+     * Copies bytes that are ASCII (each below {@code 0x80}) as they are, for the fixed markup of a text format
+     * (XML tags, attribute names) prepared once: no char conversion per write. The bytes are not checked; a
+     * byte of {@code 0x80} or above would break the UTF-8.
+     *
+     * @param ascii the bytes
+     * @param off   where they start
+     * @param len   how many
+     * @throws IOException when the stream fails
+     */
+    public void writeAscii(byte[] ascii, int off, int len) throws IOException {
+        if (pendingHigh != 0) {
+            pendingHigh = 0;
+            replacement();
+        }
+        if (pos + len > buf.length) {
+            drain();
+            if (len > buf.length) {
+                out.write(ascii, off, len);
+                return;
+            }
+        }
+        System.arraycopy(ascii, off, buf, pos, len);
+        pos += len;
+    }
+
+    /**
+     * Writes the decimal digits of {@code v} ({@code -} first when negative) with no String in between, for
+     * writers of numbers in text formats.
+     *
+     * @param v the number
+     * @throws IOException when the stream fails
+     */
+    public void writeLong(long v) throws IOException {
+        writeScaled(v, 0);
+    }
+
+    /**
+     * Writes {@code unscaled} with a decimal point {@code scale} digits from the right: {@code -1250, 2} is
+     * {@code -12.50}, {@code 5, 3} is {@code 0.005}.
+     *
+     * @param unscaled the digits, as a whole number
+     * @param scale    digits after the point, 0 to 18
+     * @throws IOException when the stream fails
+     * @throws IllegalArgumentException when {@code scale} is out of range
+     */
+    public void writeScaled(long unscaled, int scale) throws IOException {
+        if (scale < 0 || scale > 18) {
+            throw new IllegalArgumentException("scale must be 0..18, got " + scale);
+        }
+        if (pendingHigh != 0) {
+            pendingHigh = 0;
+            replacement();
+        }
+        if (pos + 42 > buf.length) {
+            drain();
+        }
+        if (unscaled == Long.MIN_VALUE) {
+            write(java.math.BigDecimal.valueOf(unscaled, scale).toPlainString());
+            return;
+        }
+        byte[] b = buf;
+        if (unscaled < 0) {
+            b[pos++] = '-';
+            unscaled = -unscaled;
+        }
+        int digits = 1;
+        for (long x = unscaled; x >= 10; x /= 10) {
+            digits++;
+        }
+        // at least one digit before the point
+        int whole = Math.max(digits - scale, 1);
+        int end = pos + whole + (scale > 0 ? 1 + scale : 0);
+        int p = end;
+        for (int k = 0; k < scale; k++) {
+            b[--p] = (byte) ('0' + (int) (unscaled % 10));
+            unscaled /= 10;
+        }
+        if (scale > 0) {
+            b[--p] = '.';
+        }
+        do {
+            b[--p] = (byte) ('0' + (int) (unscaled % 10));
+            unscaled /= 10;
+        } while (p > pos);
+        pos = end;
+    }
+
     private void replacement() {
         replaced++;
         buf[pos++] = (byte) 0xEF;
