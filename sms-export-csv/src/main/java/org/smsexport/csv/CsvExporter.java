@@ -70,8 +70,8 @@ public final class CsvExporter implements Exporter {
 
     /** Rows formatted by the exporter's thread per round; progress and cancellation are checked every round. */
     private static final int BLOCK = 1024;
-    /** Blocks in flight per export: enough that neither thread waits for the other to write. */
-    private static final int BLOCKS = 6;
+    /** Blocks in flight per export (about 3 MB): enough that a thread the OS parks for a time slice on a busy machine does not stall the other. */
+    private static final int BLOCKS = 16;
     /** A second formatting thread pays off only with a second core. */
     private static final boolean PARALLEL = Runtime.getRuntime().availableProcessors() > 1;
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
