@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Every row of the README's performance table in one run: ours against the plain library loop for CSV, XLSX and PDF
- * over students and grades; CSV from PostgreSQL and from the H2 file database against a bare JDBC read; memory at N
+ * over students and grades, and CSV students again while a second JVM burns a core ({@code csv-students-loaded}); CSV from PostgreSQL and from the H2 file database against a bare JDBC read; memory at N
  * and 10 N rows in a 32 MB heap; scaling time(10 N)/time(N); and the first progress of an H2 export. Prints the
  * table and, with {@code --json}, writes {@code {"rows","cores","results":[{"work", …}]}}.
  */
@@ -47,6 +47,15 @@ final class ReportCommand implements Callable<Integer> {
                     CompareCommand.Result r = CompareCommand.measure(type, format, n, runs, 1, dir, true);
                     results.add(pair(format + "-" + type.name(), n, n / r.ours().median(), n / r.raw().median()));
                 }
+            }
+            // the same CSV comparison while a second JVM keeps one core busy, as on a shared server
+            Process burner = Burner.start();
+            try {
+                Thread.sleep(500);
+                CompareCommand.Result r = CompareCommand.measure(ExportType.STUDENTS, "csv", rows, runs, 1, dir, true);
+                results.add(pair("csv-students-loaded", rows, rows / r.ours().median(), rows / r.raw().median()));
+            } finally {
+                burner.destroyForcibly().waitFor();
             }
             JdbcCommand.Result pg = JdbcCommand.postgres(dbRows, runs);
             results.add(pair("jdbc-postgresql", dbRows, pg.exportRowsPerSecond(), pg.bareRowsPerSecond()));
