@@ -72,6 +72,11 @@ public final class CsvExporter implements Exporter {
     private static final int BLOCK = 1024;
     /** Blocks in flight per export (about 3 MB): enough that a thread the OS parks for a time slice on a busy machine does not stall the other. */
     private static final int BLOCKS = 16;
+    /**
+     * Filled blocks waiting for a formatter before the calling thread formats instead of reading on: the rows they
+     * hold stay reachable, and in a small heap rows that live long get copied by every collection.
+     */
+    private static final int FILL_AHEAD = 4;
     /** A second formatting thread pays off only with a second core. */
     private static final boolean PARALLEL = Runtime.getRuntime().availableProcessors() > 1;
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
@@ -213,7 +218,8 @@ public final class CsvExporter implements Exporter {
 
     /**
      * The blocks of one export on their way from the cursor to the file. The calling thread alone reads the cursor:
-     * it fills a free block whenever there is one, and otherwise formats a filled block, as the helper thread does
+     * it fills a free block whenever there is one (and fewer than {@value #FILL_AHEAD} wait), and otherwise formats a
+     * filled block, as the helper thread does
      * all the time; so neither thread waits while there is work, and a slow source only makes the helper format
      * more of the blocks. Whichever thread finishes the block that is next in order writes it, and any finished
      * blocks after it, straight to the stream in one call each; a thread that finishes a block out of order leaves
@@ -251,7 +257,7 @@ public final class CsvExporter implements Exporter {
         synchronized Block nextForCaller() throws IOException {
             while (true) {
                 rethrow();
-                if (!exhausted && !free.isEmpty()) {
+                if (!exhausted && !free.isEmpty() && filled.size() < FILL_AHEAD) {
                     return free.poll();
                 }
                 if (!filled.isEmpty()) {
@@ -450,6 +456,8 @@ public final class CsvExporter implements Exporter {
             rows(b.values, b.rows);
             b.data = out;
             b.length = pos;
+            // the bytes are all that is needed now: let the rows go while the block waits its turn to be written
+            java.util.Arrays.fill(b.values, 0, b.rows * n, null);
         }
 
         /** Formats {@code rows} rows of {@code block} (row after row, each {@code n} values) into {@code into}. */
