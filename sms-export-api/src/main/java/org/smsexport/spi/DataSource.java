@@ -10,7 +10,8 @@ import org.smsexport.ExportType;
  * {@link RowCursor} per export; it must stream (never load a whole table) and apply every filter of the
  * query, excluding soft-deleted rows.
  *
- * <p>Implementations must be thread-safe: several exports may open cursors at once.
+ * <p>Implementations must be thread-safe: several exports may open cursors at once, and an export counts its rows
+ * ({@link #count}) on another thread while its own cursor streams them.
  */
 public interface DataSource {
 
