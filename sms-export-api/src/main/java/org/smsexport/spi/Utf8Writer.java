@@ -14,6 +14,9 @@ import java.io.Writer;
  */
 public final class Utf8Writer extends Writer {
 
+    /** The most bytes {@link #putScaled} writes: a sign, 19 digits, a point and up to 18 more digits. */
+    public static final int MAX_SCALED = 40;
+
     private static final int DEFAULT_SIZE = 256 * 1024;
     /** Chars encoded per step; 3 bytes each at most, so a step always fits in a drained buffer. */
     private static final int CHUNK = 8 * 1024;
@@ -184,21 +187,37 @@ public final class Utf8Writer extends Writer {
      * @throws IllegalArgumentException when {@code scale} is out of range
      */
     public void writeScaled(long unscaled, int scale) throws IOException {
-        if (scale < 0 || scale > 18) {
-            throw new IllegalArgumentException("scale must be 0..18, got " + scale);
-        }
+        checkScale(scale);
         if (pendingHigh != 0) {
             pendingHigh = 0;
             replacement();
         }
-        if (pos + 42 > buf.length) {
+        if (pos + MAX_SCALED > buf.length) {
             drain();
         }
+        pos = putScaled(buf, pos, unscaled, scale);
+    }
+
+    /**
+     * Puts {@code unscaled} with a decimal point {@code scale} digits from the right into {@code b}, as
+     * {@link #writeScaled} writes it, for formatters that fill a byte buffer of their own (the CSV exporter).
+     *
+     * @param b        the buffer, with room for {@link #MAX_SCALED} bytes at {@code pos}
+     * @param pos      where to put them
+     * @param unscaled the digits, as a whole number
+     * @param scale    digits after the point, 0 to 18
+     * @return the position after the last byte put
+     * @throws IllegalArgumentException when {@code scale} is out of range
+     */
+    public static int putScaled(byte[] b, int pos, long unscaled, int scale) {
+        checkScale(scale);
         if (unscaled == Long.MIN_VALUE) {
-            write(java.math.BigDecimal.valueOf(unscaled, scale).toPlainString());
-            return;
+            String s = java.math.BigDecimal.valueOf(unscaled, scale).toPlainString();
+            for (int k = 0; k < s.length(); k++) {
+                b[pos++] = (byte) s.charAt(k);
+            }
+            return pos;
         }
-        byte[] b = buf;
         if (unscaled < 0) {
             b[pos++] = '-';
             unscaled = -unscaled;
@@ -222,7 +241,13 @@ public final class Utf8Writer extends Writer {
             b[--p] = (byte) ('0' + (int) (unscaled % 10));
             unscaled /= 10;
         } while (p > pos);
-        pos = end;
+        return end;
+    }
+
+    private static void checkScale(int scale) {
+        if (scale < 0 || scale > 18) {
+            throw new IllegalArgumentException("scale must be 0..18, got " + scale);
+        }
     }
 
     private void replacement() {

@@ -512,50 +512,12 @@ public final class CsvExporter implements Exporter {
         }
 
         private void appendLong(long v) {
-            if (v == Long.MIN_VALUE) {
-                for (char c : Long.toString(v).toCharArray()) {
-                    out[pos++] = (byte) c;
-                }
-                return;
-            }
-            if (v < 0) {
-                out[pos++] = '-';
-                v = -v;
-            }
-            int digits = 1;
-            for (long x = v; x >= 10; x /= 10) {
-                digits++;
-            }
-            int p = pos + digits;
-            pos = p;
-            do {
-                out[--p] = (byte) ('0' + (int) (v % 10));
-                v /= 10;
-            } while (v != 0);
+            pos = Utf8Writer.putScaled(out, pos, v, 0);
         }
 
         /** As {@link CellText#appendDecimal} writes a scaled value: digits with a point {@code scale} places from the right. */
         private void appendScaled(long scaled, int scale) {
-            if (scale == 0) {
-                appendLong(scaled);
-                return;
-            }
-            if (scaled < 0) {
-                out[pos++] = '-';
-                scaled = -scaled;
-            }
-            long p = 1;
-            for (int k = 0; k < scale; k++) {
-                p *= 10;
-            }
-            appendLong(scaled / p);
-            out[pos++] = '.';
-            long frac = scaled % p;
-            for (int k = scale - 1; k >= 0; k--) {
-                out[pos + k] = (byte) ('0' + (int) (frac % 10));
-                frac /= 10;
-            }
-            pos += scale;
+            pos = Utf8Writer.putScaled(out, pos, scaled, scale);
         }
 
         private static boolean fastDate(LocalDate d) {
