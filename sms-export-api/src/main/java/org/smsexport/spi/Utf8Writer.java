@@ -195,7 +195,7 @@ public final class Utf8Writer extends Writer {
         if (pos + MAX_SCALED > buf.length) {
             drain();
         }
-        pos = putScaled(buf, pos, unscaled, scale);
+        pos = put(buf, pos, unscaled, scale);
     }
 
     /**
@@ -211,6 +211,11 @@ public final class Utf8Writer extends Writer {
      */
     public static int putScaled(byte[] b, int pos, long unscaled, int scale) {
         checkScale(scale);
+        return put(b, pos, unscaled, scale);
+    }
+
+    /** {@link #putScaled} once the scale is checked. */
+    private static int put(byte[] b, int pos, long unscaled, int scale) {
         if (unscaled == Long.MIN_VALUE) {
             String s = java.math.BigDecimal.valueOf(unscaled, scale).toPlainString();
             for (int k = 0; k < s.length(); k++) {

@@ -31,8 +31,7 @@ public final class Burner {
 
     /** @return a started burner; closing its input (or destroying it) stops it */
     static Process start() throws java.io.IOException {
-        return new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), Burner.class.getName()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return new ProcessBuilder(Workloads.childJvm(java.util.List.of(), Burner.class))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 }

@@ -47,9 +47,8 @@ final class MemoryCommand implements Callable<Integer> {
      */
     static Map<String, Object> measure(String format, String type, long rows, String xmx) throws Exception {
         Path dir = Files.createTempDirectory("sms-export-memory");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + xmx,
-                "-cp", System.getProperty("java.class.path"), MemoryChild.class.getName(), format, type, Long.toString(rows),
-                dir.toString()));
+        List<String> cmd = Workloads.childJvm(List.of("-Xmx" + xmx), MemoryChild.class, format, type, Long.toString(rows),
+                dir.toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         List<String> output = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

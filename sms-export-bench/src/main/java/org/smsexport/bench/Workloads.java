@@ -48,6 +48,21 @@ final class Workloads {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
+    /**
+     * @param options the child's JVM options
+     * @param main    its main class, from this jar
+     * @param args    its arguments
+     * @return the command line of a child JVM: this JVM's java binary and class path
+     */
+    static List<String> childJvm(List<String> options, Class<?> main, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(options);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
     static List<Object[]> generate(ExportType type, int rows) {
         List<Object[]> out = new ArrayList<>(rows);
         SmsData.standard().rows(type, rows).forEachRemaining(out::add);

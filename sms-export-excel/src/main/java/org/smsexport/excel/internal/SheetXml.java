@@ -30,7 +30,6 @@ public final class SheetXml {
     private final Utf8Writer out;
     private final List<Column> columns;
     private final ColumnType[] types;
-    private final int[] styles;
     /** Per column, the fixed bytes of a data cell: {@code <c r="B} before the row number, and what follows it. */
     private final byte[][] cellStart;
     private final byte[][] numberMid;
@@ -65,7 +64,6 @@ public final class SheetXml {
         this.out = out;
         this.columns = columns;
         this.types = columns.stream().map(Column::type).toArray(ColumnType[]::new);
-        this.styles = styles.clone();
         this.letters = new String[columns.size()];
         for (int i = 0; i < letters.length; i++) {
             letters[i] = columnLetters(i);
@@ -218,7 +216,7 @@ public final class SheetXml {
                 break;
             case INTEGER:
                 if (types[i].accepts(v)) {
-                    number(i, r, ((Number) v).longValue(), 0);
+                    number(i, ((Number) v).longValue(), 0);
                     return;
                 }
                 break;
@@ -229,11 +227,11 @@ public final class SheetXml {
                     if (Double.isNaN(d) || Double.isInfinite(d)) {
                         text(i, r, 0, Double.toString(d));
                     } else if (v instanceof java.math.BigDecimal) {
-                        number(i, r, ((java.math.BigDecimal) v).toPlainString());
+                        number(i, ((java.math.BigDecimal) v).toPlainString());
                     } else if ((exact = shortDecimal(d)) != Long.MIN_VALUE) {
-                        number(i, r, exact >> 4, (int) (exact & 15));
+                        number(i, exact >> 4, (int) (exact & 15));
                     } else {
-                        number(i, r, Double.toString(d));
+                        number(i, Double.toString(d));
                     }
                     return;
                 }
@@ -244,7 +242,7 @@ public final class SheetXml {
                     if (d.isBefore(FIRST_SAFE_DATE) || d.getYear() > 9999) {
                         text(i, r, 0, CellText.format(columns.get(i), d, zone));
                     } else {
-                        number(i, r, d.toEpochDay() + EXCEL_EPOCH_OFFSET, 0);
+                        number(i, d.toEpochDay() + EXCEL_EPOCH_OFFSET, 0);
                     }
                     return;
                 }
@@ -256,7 +254,7 @@ public final class SheetXml {
                         text(i, r, 0, CellText.format(columns.get(i), v, zone));
                     } else {
                         double serial = t.toLocalDate().toEpochDay() + EXCEL_EPOCH_OFFSET + t.toLocalTime().toSecondOfDay() / 86_400.0;
-                        number(i, r, Double.toString(serial));
+                        number(i, Double.toString(serial));
                     }
                     return;
                 }
@@ -297,7 +295,7 @@ public final class SheetXml {
         return Long.MIN_VALUE;
     }
 
-    private void number(int i, String r, long unscaled, int scale) throws IOException {
+    private void number(int i, long unscaled, int scale) throws IOException {
         cellStart(i);
         out.writeAscii(numberMid[i], 0, numberMid[i].length);
         out.writeScaled(unscaled, scale);
@@ -328,7 +326,7 @@ public final class SheetXml {
         return s;
     }
 
-    private void number(int i, String r, String value) throws IOException {
+    private void number(int i, String value) throws IOException {
         cellStart(i);
         out.writeAscii(numberMid[i], 0, numberMid[i].length);
         out.write(value);
