@@ -54,7 +54,7 @@ final class DemoCommand extends Common implements Callable<Integer> {
     static String url(Path dir, boolean mustExist) {
         return "jdbc:h2:file:" + dir.resolve("db").resolve("sms").toAbsolutePath() + (mustExist ? ";IFEXISTS=TRUE" : "")
                 // a running 'scheduler run' or 'serve' and another command may use the file at once
-                + ";AUTO_SERVER=TRUE";
+                + ";AUTO_SERVER=TRUE" + DatabaseOptions.H2_DURABLE;
     }
 
     @Override

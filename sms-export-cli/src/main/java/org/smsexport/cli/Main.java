@@ -31,6 +31,10 @@ public final class Main {
         // before the first logger exists: WARN by default, more with --verbose
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // H2's AUTO_SERVER listens for the other processes on one file: on loopback, never on every interface
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
@@ -48,8 +52,8 @@ public final class Main {
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {
             err.println("error: " + Messages.commandLine(e.getMessage()));
-            err.println("Try 'sms-export " + (e.getCommandLine().getCommandName().equals("sms-export") ? ""
-                    : e.getCommandLine().getCommandName() + " ") + "--help'.");
+            // the whole command path: 'sms-export template add --help', not 'sms-export add --help'
+            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((e, c, parsed) -> {

@@ -3,6 +3,7 @@ package org.smsexport.cli;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -46,10 +47,19 @@ final class RestServer implements AutoCloseable {
      */
     RestServer(ExportService exports, ExportScheduler schedules, Map<String, User> tokens, String host, int port, String publicUrl,
             Duration idleTimeout) {
+        this(exports, schedules, tokens, host, port, publicUrl, idleTimeout, List.of());
+    }
+
+    /**
+     * @param tokens         users by the SHA-256 (hex) of their bearer token, as {@link #parseToken} fills them
+     * @param trustedOrigins origins besides this server's own whose pages may change exports
+     */
+    RestServer(ExportService exports, ExportScheduler schedules, Map<String, User> tokens, String host, int port, String publicUrl,
+            Duration idleTimeout, List<String> trustedOrigins) {
         Map<String, ApiUser> users = new HashMap<>();
-        tokens.forEach((token, u) -> users.put(token, new ApiUser(u.name(), u.admin())));
+        tokens.forEach((hash, u) -> users.put(hash, new ApiUser(u.name(), u.admin())));
         this.publicUrl = publicUrl;
-        ExportApi api = new ExportApi(exports, schedules, Authenticator.bearer(users), this::base);
+        ExportApi api = new ExportApi(exports, schedules, Authenticator.bearerHashed(users), this::base, trustedOrigins);
         // the page first (GET / and /ui/*), the API for everything else
         WebUi page = new WebUi("");
         this.server = new HttpServer(host, port, idleTimeout, ExportApi.MAX_BODY, ex -> {
@@ -91,14 +101,34 @@ final class RestServer implements AutoCloseable {
         server.close();
     }
 
+    /**
+     * Adds one token: {@code USER:SECRET:ROLE}, or {@code USER:sha256=HEX:ROLE} with the SHA-256 of the secret (what
+     * {@code printf %s SECRET | sha256sum} prints), so a tokens file need not hold the secret itself.
+     *
+     * @param spec the token
+     * @param into users by the SHA-256 (hex) of their secret
+     * @return the user
+     * @throws InvalidRequestException when the spec is malformed or its secret is already another entry's
+     */
     static Optional<User> parseToken(String spec, Map<String, User> into) {
-        String[] p = spec.split(":", 3);
-        if (p.length != 3 || p[0].isBlank() || p[1].length() < 8 || !(p[2].equals("user") || p[2].equals("admin"))) {
-            throw new InvalidRequestException("Token '" + p[0] + ":…' must be USER:SECRET:ROLE with a secret of 8+ characters and "
-                    + "ROLE user or admin.");
+        int first = spec.indexOf(':');
+        int last = spec.lastIndexOf(':');
+        String name = first < 0 ? spec : spec.substring(0, first);
+        String secret = first < 0 || last <= first ? "" : spec.substring(first + 1, last);
+        String role = last <= first ? "" : spec.substring(last + 1);
+        boolean hashed = secret.startsWith("sha256=");
+        if (name.isBlank() || !(role.equals("user") || role.equals("admin"))
+                || (hashed ? !secret.substring(7).matches("[0-9a-fA-F]{64}") : secret.length() < 8)) {
+            throw new InvalidRequestException("Token '" + name + ":…' must be USER:SECRET:ROLE with a secret of 8+ characters (or "
+                    + "USER:sha256=HEX:ROLE with the secret's SHA-256) and ROLE user or admin.");
         }
-        User u = new User(p[0], p[2].equals("admin"));
-        into.put(p[1], u);
+        String hash = hashed ? secret.substring(7).toLowerCase(java.util.Locale.ROOT) : Authenticator.sha256(secret);
+        User u = new User(name, role.equals("admin"));
+        User before = into.putIfAbsent(hash, u);
+        if (before != null) {
+            throw new InvalidRequestException("Tokens of '" + before.name() + "' and '" + name + "' have the same secret; each user needs "
+                    + "a secret of their own.");
+        }
         return Optional.of(u);
     }
 }

@@ -35,11 +35,17 @@ final class ServeCommand extends Common implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
     String bind;
 
-    @Option(names = "--token", paramLabel = "USER:SECRET:ROLE", description = "A bearer token, repeatable; ROLE is user or admin.")
+    @Option(names = "--token", paramLabel = "USER:SECRET:ROLE", description = "A bearer token, repeatable; ROLE is user or admin. "
+            + "Every local user can read a command line: prefer EXPORT_API_TOKENS or --tokens-file.")
     List<String> tokenSpecs = List.of();
 
-    @Option(names = "--tokens-file", paramLabel = "FILE", description = "Tokens, one USER:SECRET:ROLE per line.")
+    @Option(names = "--tokens-file", paramLabel = "FILE", description = "Tokens, one USER:SECRET:ROLE or USER:sha256=HEX:ROLE per "
+            + "line; readable by its owner only (chmod 600).")
     Path tokensFile;
+
+    @Option(names = "--trusted-origin", paramLabel = "ORIGIN", description = "Another origin whose pages may change exports here "
+            + "(https://sms.school.example), repeatable; this server's own always may.")
+    List<String> trustedOrigins = List.of();
 
     @Option(names = "--public-url", description = "Base URL put in download links (default http://localhost:PORT).")
     String publicUrl;
@@ -67,6 +73,9 @@ final class ServeCommand extends Common implements Callable<Integer> {
             + "nothing for this long (default ${DEFAULT-VALUE}).")
     int idleTimeout;
 
+    /** The environment variable with bearer tokens, whitespace-separated, kept out of the process list. */
+    static final String TOKENS_VARIABLE = "EXPORT_API_TOKENS";
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -81,9 +90,16 @@ final class ServeCommand extends Common implements Callable<Integer> {
         for (String t : tokenSpecs) {
             RestServer.parseToken(t, tokens);
         }
+        // the environment is the process's own (not in ps): whitespace-separated tokens
+        for (String t : DatabaseOptions.environment.getOrDefault(TOKENS_VARIABLE, "").strip().split("\\s+")) {
+            if (!t.isEmpty()) {
+                RestServer.parseToken(t, tokens);
+            }
+        }
         if (tokensFile != null) {
             List<String> lines;
             try {
+                ownerOnly(tokensFile);
                 lines = Files.readAllLines(tokensFile);
             } catch (java.nio.file.NoSuchFileException e) {
                 throw new InvalidRequestException("--tokens-file " + tokensFile + " does not exist.");
@@ -97,7 +113,8 @@ final class ServeCommand extends Common implements Callable<Integer> {
             }
         }
         if (tokens.isEmpty()) {
-            throw new InvalidRequestException("No tokens: pass --token USER:SECRET:ROLE (or --tokens-file); the API never runs open.");
+            throw new InvalidRequestException("No tokens: set " + TOKENS_VARIABLE + " or pass --tokens-file (or --token "
+                    + "USER:SECRET:ROLE); the API never runs open.");
         }
         if (port == 0) {
             // links in mails need the real port before the service is built: pick a free one now
@@ -131,7 +148,8 @@ final class ServeCommand extends Common implements Callable<Integer> {
         }
         try (ExportService exports = builder.build();
                 ExportScheduler scheduler = ExportScheduler.create(exports, db);
-                RestServer server = new RestServer(exports, scheduler, tokens, bind, port, base, java.time.Duration.ofSeconds(idleTimeout))) {
+                RestServer server = new RestServer(exports, scheduler, tokens, bind, port, base, java.time.Duration.ofSeconds(idleTimeout),
+                        trustedOrigins)) {
             try {
                 server.start();
             } catch (RuntimeException e) {
@@ -149,6 +167,27 @@ final class ServeCommand extends Common implements Callable<Integer> {
             throw e;
         }
         return 0;
+    }
+
+    /** Refuses a secrets file that other users may read or write, or that is a symbolic link. */
+    static void ownerOnly(Path file) throws java.io.IOException {
+        if (Files.isSymbolicLink(file)) {
+            throw new InvalidRequestException(file + " is a symbolic link; give the file itself.");
+        }
+        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.NoSuchFileException(file.toString());
+        }
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> p = Files.getPosixFilePermissions(file,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            p.removeAll(java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                    java.nio.file.attribute.PosixFilePermission.OWNER_WRITE));
+            if (!p.isEmpty()) {
+                throw new InvalidRequestException(file + " holds secrets but is " + java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) + "; make it readable by its owner only: "
+                        + "chmod 600 " + file + ".");
+            }
+        }
     }
 
     /** Fails with the address and port when they cannot be listened on (in use, not this machine's, not allowed). */

@@ -163,6 +163,56 @@ class RestServerAttackTest {
         return slow;
     }
 
+    /** A POST as a browser sends it: the Host with the server's port. */
+    private String post(String target, String type, String body, String... headers) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nConnection: close\r\n" + AUTH + (type == null ? "" : "Content-Type: "
+                + type + "\r\n") + String.join("", headers) + "Content-Length: " + bytes.length + "\r\n\r\n"
+                + new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void refusesWhatAPageOfAnotherSiteMakesABrowserSend() throws Exception {
+        String exports = "/api/v1/import-export/exports";
+        String body = "{\"export_type\":\"students\",\"export_format\":\"csv\",\"notify_email\":\"attacker@evil.example\"}";
+        String schedule = "{\"export_type\":\"grades\",\"export_format\":\"csv\",\"frequency\":\"hourly\"}";
+        // <form enctype="text/plain">, a form-encoded form, and a no-cors fetch without a type: a browser sends them
+        // cross-site without asking, with the credentials it holds
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", null}) {
+            Answer a = send(post(exports, type, body));
+            assertThat(a.status()).as(String.valueOf(type)).isEqualTo(415);
+            assertThat(envelope(a)).isEqualTo("unsupported_media_type");
+            assertThat(send(post("/api/v1/import-export/schedules", type, schedule)).status()).isEqualTo(415);
+        }
+        for (String origin : new String[] {"Origin: http://evil.example\r\n", "Origin: null\r\n", "Origin: http://127.0.0.1.evil.example\r\n",
+            "Sec-Fetch-Site: cross-site\r\n", "Sec-Fetch-Site: same-site\r\n"}) {
+            Answer a = send(post(exports, "application/json", body, origin));
+            assertThat(a.status()).as(origin).isEqualTo(403);
+            assertThat(envelope(a)).isEqualTo("cross_site");
+        }
+        assertThat(exports().size()).as("no job was made").isZero();
+        assertThat(scheduler.list()).isEmpty();
+        // a schedule's 'run now' has no body: it still must say JSON, and come from here
+        String id = scheduler.schedule(org.smsexport.scheduler.ScheduleRequest.builder("alice", "students", "csv")
+                .frequency("hourly").build());
+        assertThat(send(post("/api/v1/import-export/schedules/" + id + "/run", null, "")).status()).isEqualTo(415);
+        assertThat(send(post("/api/v1/import-export/schedules/" + id + "/run", "application/json", "",
+                "Origin: http://evil.example\r\n")).status()).isEqualTo(403);
+        assertThat(exports().size()).isZero();
+        // the server's own page: its origin, same-origin fetch metadata
+        String own = "Origin: http://127.0.0.1:" + server.port() + "\r\nSec-Fetch-Site: same-origin\r\n";
+        assertThat(send(post(exports, "application/json; charset=utf-8", body, own)).status()).isEqualTo(202);
+        assertThat(send(post("/api/v1/import-export/schedules/" + id + "/run", "application/json", "", own)).status()).isEqualTo(200);
+        // a CORS preflight is never granted
+        Answer preflight = send("OPTIONS " + exports + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nOrigin: http://evil.example\r\n"
+                + "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type\r\n\r\n");
+        assertThat(preflight.head()).doesNotContainIgnoringCase("Access-Control-Allow");
+    }
+
+    private List<org.smsexport.ExportJob> exports() {
+        return exports.jobs(org.smsexport.JobFilter.all());
+    }
+
     @Test
     void idleAndSlowConnectionsFreezeNothing() throws Exception {
         // an idle timeout (5 s) well above the answer's limit (2 s): a server frozen by the stalled connections

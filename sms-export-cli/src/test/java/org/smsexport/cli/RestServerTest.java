@@ -107,6 +107,9 @@ class RestServerTest {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .timeout(Duration.ofSeconds(30)).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
+        if (!method.equals("GET") && !method.equals("DELETE")) {
+            b.header("Content-Type", "application/json"); // as the page and any script send changes
+        }
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

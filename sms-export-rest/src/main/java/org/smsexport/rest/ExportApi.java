@@ -67,8 +67,11 @@ public final class ExportApi {
     private final Authenticator auth;
     private final DownloadLinks links;
     private final Supplier<String> baseUrl;
+    private final CrossSiteGuard guard;
 
     /**
+     * An API that trusts requests from its own origin only (the {@code Host} the request names, and the base URL's).
+     *
      * @param exports   the service; it must sign download links ({@code ExportService.Builder.downloadLinks})
      * @param schedules the scheduler behind {@code /schedules}, or {@code null} to answer those with 404
      * @param auth      who makes a request
@@ -76,11 +79,27 @@ public final class ExportApi {
      * @throws IllegalArgumentException when the service signs no download links
      */
     public ExportApi(ExportService exports, ExportScheduler schedules, Authenticator auth, Supplier<String> baseUrl) {
+        this(exports, schedules, auth, baseUrl, List.of());
+    }
+
+    /**
+     * @param exports        the service; it must sign download links ({@code ExportService.Builder.downloadLinks})
+     * @param schedules      the scheduler behind {@code /schedules}, or {@code null} to answer those with 404
+     * @param auth           who makes a request
+     * @param baseUrl        the public base URL download links start with, asked for each link
+     * @param trustedOrigins further origins whose pages may change things here ({@code https://sms.school.example}),
+     *                       besides this server's own; see {@link CrossSiteGuard}
+     * @throws IllegalArgumentException when the service signs no download links, or an origin is not
+     *                                  {@code scheme://host[:port]}
+     */
+    public ExportApi(ExportService exports, ExportScheduler schedules, Authenticator auth, Supplier<String> baseUrl,
+            java.util.Collection<String> trustedOrigins) {
         this.exports = exports;
         this.schedules = schedules;
         this.auth = auth;
         this.baseUrl = baseUrl;
         this.links = exports.downloadLinks().orElseThrow(() -> new IllegalArgumentException("the service needs download links"));
+        this.guard = new CrossSiteGuard(trustedOrigins, baseUrl);
     }
 
     /** An answer with a status, for the error envelope. */
@@ -110,6 +129,10 @@ public final class ExportApi {
      */
     public void handle(Exchange ex) throws IOException {
         try {
+            Optional<CrossSiteGuard.Refusal> refused = guard.check(ex);
+            if (refused.isPresent()) {
+                throw new HttpError(refused.get().status(), refused.get().code(), refused.get().message());
+            }
             route(ex);
         } catch (HttpError e) {
             e.headers.forEach(ex::setHeader);

@@ -16,6 +16,8 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 
 /**
  * A school's Spring Boot application with sms-export: the starter over an H2 file database (the demo's tables and
@@ -57,15 +59,23 @@ public class SampleApplication {
                 User.withUsername("admin").password(encoder.encode("admin-password")).roles("USER", "ADMIN").build());
     }
 
+    /**
+     * What a host with browser users should configure: HTTP Basic (or a form login) with Spring Security's CSRF
+     * protection on, its token in a cookie the exports page sends back as {@code X-XSRF-TOKEN}; Actuator's details
+     * and meters for administrators only. (An API used only by scripts with bearer tokens and no session may turn
+     * CSRF off; sms-export's API refuses cross-site requests itself either way.)
+     */
     @Bean
     SecurityFilterChain security(HttpSecurity http) throws Exception {
+        CsrfTokenRequestAttributeHandler tokens = new CsrfTokenRequestAttributeHandler();
+        tokens.setCsrfRequestAttributeName(null); // loaded on every request, so the cookie is there before the first POST
         http.authorizeHttpRequests(a -> a
-                        // signed links carry their own proof; health answers load balancers
+                        // signed links carry their own proof; health (status only) answers load balancers
                         .requestMatchers("/api/v1/export-jobs/*/download", "/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers("/actuator/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .httpBasic(Customizer.withDefaults())
-                // an API for scripts and the page: no session cookie to forge
-                .csrf(c -> c.disable());
+                .csrf(c -> c.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse()).csrfTokenRequestHandler(tokens));
         return http.build();
     }
 }

@@ -39,18 +39,41 @@ class SampleApplicationTest {
     @LocalServerPort
     int port;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final java.net.CookieManager cookies = new java.net.CookieManager();
+    private final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).build();
     private final ObjectMapper json = new ObjectMapper();
 
+    /** A call as the exports page makes it: JSON, and for a change the CSRF cookie's token sent back as a header. */
     private HttpResponse<String> call(String user, String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = request(user, method, path, body, "application/json");
+        if (!method.equals("GET")) {
+            b.header("X-XSRF-TOKEN", xsrf());
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String user, String method, String path, String body, String type) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
+                .header("Content-Type", type);
         if (user != null) {
             b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + user + "-password")
                     .getBytes(StandardCharsets.UTF_8)));
         }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return b;
+    }
+
+    /** The XSRF-TOKEN cookie Spring Security sets on any answer (fetched with a GET when there is none yet). */
+    private String xsrf() throws Exception {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            for (java.net.HttpCookie c : cookies.getCookieStore().getCookies()) {
+                if (c.getName().equals("XSRF-TOKEN")) {
+                    return c.getValue();
+                }
+            }
+            http.send(request(null, "GET", "/actuator/health", null, "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        }
+        throw new AssertionError("no XSRF-TOKEN cookie");
     }
 
     private JsonNode data(HttpResponse<String> r) throws Exception {
@@ -111,7 +134,11 @@ class SampleApplicationTest {
         JsonNode health = json.readTree(call(null, "GET", "/actuator/health", null).body());
         assertThat(health.get("status").asText()).isEqualTo("UP");
         assertThat(health.get("components").get("smsExport").get("status").asText()).isEqualTo("UP");
-        assertThat(health.get("components").get("smsExport").get("details").get("scheduler").asText()).isEqualTo("running");
+        assertThat(health.get("components").get("smsExport").has("details")).as("anonymous health shows no details").isFalse();
+        assertThat(health.toString()).doesNotContain(dir.toString());
+        JsonNode adminHealth = json.readTree(call("admin", "GET", "/actuator/health", null).body());
+        assertThat(adminHealth.get("components").get("smsExport").get("details").get("scheduler").asText()).isEqualTo("running");
+        assertThat(call("alice", "GET", "/actuator/metrics", null).statusCode()).as("meters are for administrators").isEqualTo(403);
 
         HttpResponse<String> done = call("alice", "POST", "/api/v1/import-export/exports", "{\"export_type\":\"courses\",\"export_format\":\"xlsx\"}");
         String job = data(done).get("id").asText();
@@ -122,5 +149,39 @@ class SampleApplicationTest {
         HttpResponse<String> metrics = call("admin", "GET", "/actuator/metrics/sms.export.duration", null);
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(json.readTree(metrics.body()).get("measurements").get(0).get("value").asDouble()).isPositive();
+    }
+
+    @Test
+    void refusesWhatAPageOfAnotherSiteMakesABrowserSend() throws Exception {
+        String path = "/api/v1/import-export/exports";
+        String body = "{\"export_type\":\"students\",\"export_format\":\"csv\",\"notify_email\":\"attacker@evil.example\"}";
+        long jobsBefore = data(call("alice", "GET", path, null)).get("total").asLong();
+        int schedulesBefore = data(call("alice", "GET", "/api/v1/import-export/schedules", null)).get("total").asInt();
+        // <form enctype="text/plain"> and a form-encoded one, with the victim's cached Basic credentials and no CSRF token
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded"}) {
+            HttpResponse<String> r = http.send(request("alice", "POST", path, body, type).header("Origin", "http://evil.example")
+                    .header("Sec-Fetch-Site", "cross-site").build(), HttpResponse.BodyHandlers.ofString());
+            // Spring Security's CSRF refusal (a 403 that its Basic entry point may turn into a 401)
+            assertThat(r.statusCode()).as(type).isIn(401, 403);
+        }
+        HttpResponse<String> planted = http.send(request("alice", "POST", "/api/v1/import-export/schedules",
+                "{\"export_type\":\"grades\",\"export_format\":\"csv\",\"frequency\":\"hourly\"}", "text/plain")
+                .header("Origin", "http://evil.example").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(planted.statusCode()).isIn(401, 403);
+        // even with a valid CSRF token, the API itself refuses a foreign Origin and a body that is not JSON
+        HttpResponse<String> foreign = http.send(request("alice", "POST", path, body, "application/json").header("X-XSRF-TOKEN", xsrf())
+                .header("Origin", "http://evil.example").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(json.readTree(foreign.body()).get("error").get("code").asText()).isEqualTo("cross_site");
+        HttpResponse<String> plain = http.send(request("alice", "POST", path, body, "text/plain").header("X-XSRF-TOKEN", xsrf()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.statusCode()).isEqualTo(415);
+        assertThat(data(call("alice", "GET", path, null)).get("total").asLong()).as("no job was made").isEqualTo(jobsBefore);
+        assertThat(data(call("alice", "GET", "/api/v1/import-export/schedules", null)).get("total").asInt()).isEqualTo(schedulesBefore);
+        // the page's own call, from its own origin, goes through
+        HttpResponse<String> own = http.send(request("alice", "POST", path, "{\"export_type\":\"courses\",\"export_format\":\"csv\"}",
+                "application/json").header("X-XSRF-TOKEN", xsrf()).header("Origin", "http://localhost:" + port)
+                .header("Sec-Fetch-Site", "same-origin").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(202);
     }
 }

@@ -31,9 +31,14 @@ class ApiError extends Error {
 
 async function api(path, { method = 'GET', body } = {}) {
   const headers = { Accept: 'application/json' };
+  // the API takes changes as JSON only (a page of another site cannot send that without a preflight it refuses)
+  if (body === undefined && (method === 'POST' || method === 'PUT')) body = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const token = sessionStorage.getItem(TOKEN);
   if (token) headers.Authorization = 'Bearer ' + token;
+  // a host with Spring Security's cookie CSRF tokens (the README's configuration) wants the cookie's value back
+  const xsrf = document.cookie.split('; ').find((c) => c.startsWith('XSRF-TOKEN='));
+  if (xsrf && method !== 'GET') headers['X-XSRF-TOKEN'] = decodeURIComponent(xsrf.slice('XSRF-TOKEN='.length));
   const r = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   const j = await r.json().catch(() => null);
   if (r.status === 401) throw new Unauthorized();
