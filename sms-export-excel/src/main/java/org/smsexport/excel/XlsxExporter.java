@@ -1,6 +1,7 @@
 package org.smsexport.excel;
 
 import java.io.BufferedOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +16,8 @@ import org.apache.poi.poifs.crypt.EncryptionInfo;
 import org.apache.poi.poifs.crypt.EncryptionMode;
 import org.apache.poi.poifs.crypt.Encryptor;
 import org.apache.poi.poifs.filesystem.POIFSFileSystem;
+import org.apache.poi.util.TempFile;
+import org.apache.poi.util.TempFileCreationStrategy;
 import org.smsexport.Column;
 import org.smsexport.ExportException;
 import org.smsexport.ExportFormat;
@@ -125,39 +128,64 @@ public final class XlsxExporter implements Exporter {
             writeWorkbook(schema, rows, out, context, settings);
             return;
         }
-        // work files come from the context: hidden, owner-only, beside the export, deleted by recovery after a crash
-        Path plain = context.createTempFile(".xlsx");
-        Path encrypted = null;
-        try {
-            try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(plain), 64 * 1024)) {
-                writeWorkbook(schema, rows, o, context, settings);
+        // no clear workbook ever reaches the disk: the workbook is encrypted as it streams, chunk by chunk, into POI's
+        // ciphertext work file, and the encrypted package is laid out in a second one; both come from the context
+        // (hidden, owner-only, beside the export, removed by recovery after a crash), never from java.io.tmpdir
+        Path encrypted = context.createTempFile(".xlsx.enc");
+        List<Path> work = new ArrayList<>();
+        TempFileCreationStrategy inJobDirectory = new TempFileCreationStrategy() {
+            @Override
+            public File createTempFile(String prefix, String suffix) throws IOException {
+                Path p = context.createTempFile("." + suffix);
+                work.add(p);
+                return p.toFile();
             }
-            context.checkCancelled();
-            encrypted = context.createTempFile(".xlsx.enc");
-            encrypt(plain, encrypted, password);
+
+            @Override
+            public File createTempDirectory(String prefix) throws IOException {
+                throw new IOException("the xlsx encryption asked for a temporary directory; only work files are provided");
+            }
+        };
+        try {
+            try (POIFSFileSystem fs = POIFSFileSystem.create(encrypted.toFile())) { // the owner-only file, truncated, kept
+                Encryptor encryptor = new EncryptionInfo(EncryptionMode.agile).getEncryptor();
+                encryptor.confirmPassword(password);
+                try (OutputStream os = dataStream(encryptor, fs, inJobDirectory)) {
+                    writeWorkbook(schema, rows, os, context, settings);
+                    context.checkCancelled();
+                }
+                fs.writeFilesystem();
+            } catch (GeneralSecurityException e) {
+                throw new ExportException("Encrypting the xlsx file failed: " + e.getMessage(), e, null, FORMAT.id(), null);
+            }
             Files.copy(encrypted, out);
         } finally {
-            Files.deleteIfExists(plain);
-            if (encrypted != null) {
-                Files.deleteIfExists(encrypted);
+            Files.deleteIfExists(encrypted);
+            for (Path p : work) {
+                Files.deleteIfExists(p);
             }
         }
     }
 
-    private static void encrypt(Path plain, Path encrypted, String password) throws IOException {
-        try {
-            Encryptor encryptor = new EncryptionInfo(EncryptionMode.agile).getEncryptor();
-            encryptor.confirmPassword(password);
-            Files.delete(encrypted); // POIFS creates the file itself
-            try (POIFSFileSystem fs = POIFSFileSystem.create(encrypted.toFile())) {
-                try (OutputStream os = encryptor.getDataStream(fs); InputStream in = Files.newInputStream(plain)) {
-                    in.transferTo(os);
-                }
-                fs.writeFilesystem();
+    /** The encryptor's stream, its work file made by {@code strategy} (POI asks on this thread, when the stream is made). */
+    private static OutputStream dataStream(Encryptor encryptor, POIFSFileSystem fs, TempFileCreationStrategy strategy)
+            throws IOException, GeneralSecurityException {
+        Object[] made = new Object[1];
+        TempFile.withStrategy(strategy, () -> {
+            try {
+                made[0] = encryptor.getDataStream(fs);
+            } catch (IOException | GeneralSecurityException e) {
+                made[0] = e;
             }
-        } catch (GeneralSecurityException e) {
-            throw new ExportException("Encrypting the xlsx file failed: " + e.getMessage(), e, null, FORMAT.id(), null);
+            return null;
+        });
+        if (made[0] instanceof IOException e) {
+            throw e;
         }
+        if (made[0] instanceof GeneralSecurityException e) {
+            throw e;
+        }
+        return (OutputStream) made[0];
     }
 
     private void writeWorkbook(ExportSchema schema, RowCursor rows, OutputStream target, ExportContext context, Settings settings)

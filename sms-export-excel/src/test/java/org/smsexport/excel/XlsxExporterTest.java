@@ -265,6 +265,7 @@ class XlsxExporterTest {
     @Test
     void asksTheContextForItsWorkFilesAndDeletesThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path work) throws Exception {
         List<java.nio.file.Path> made = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
         RecordingContext recording = RecordingContext.of(Map.of("password", "Κωδικός-42"));
         org.smsexport.spi.ExportContext context = new org.smsexport.spi.ExportContext() {
             @Override
@@ -285,6 +286,15 @@ class XlsxExporterTest {
             @Override
             public void progress(long rowsWritten) {
                 recording.progress(rowsWritten);
+                // what a crash now would leave on disk: never a clear workbook (a ZIP), only ciphertext
+                for (java.nio.file.Path p : made) {
+                    try (java.io.InputStream in = java.nio.file.Files.newInputStream(p)) {
+                        byte[] head = in.readNBytes(4);
+                        seen.add(p.getFileName() + (head.length == 4 && head[0] == 'P' && head[1] == 'K' ? " PLAIN" : " ciphertext"));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
             }
 
             @Override
@@ -305,8 +315,9 @@ class XlsxExporterTest {
             }
         };
         long before = tempFiles();
-        export(new XlsxExporter(), ExportType.STUDENTS, Locale.ENGLISH, rows(ExportType.STUDENTS, 20), context);
-        assertThat(made).as("the plain workbook and its encrypted copy").hasSize(2);
+        export(new XlsxExporter(), ExportType.STUDENTS, Locale.ENGLISH, rows(ExportType.STUDENTS, 30_000), context);
+        assertThat(made).as("the encrypted package and POI's ciphertext work file").hasSize(2);
+        assertThat(seen).as("work files looked at while rows were written").isNotEmpty().noneMatch(s -> s.endsWith(" PLAIN"));
         assertThat(made).allSatisfy(p -> assertThat(p).doesNotExist());
         assertThat(tempFiles()).as("nothing in java.io.tmpdir").isEqualTo(before);
     }
