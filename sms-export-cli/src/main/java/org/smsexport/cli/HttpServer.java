@@ -1,7 +1,6 @@
 package org.smsexport.cli;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.content.InputStreamContentSource;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -208,26 +208,34 @@ final class HttpServer implements AutoCloseable {
 
         @Override
         public void sendFile(int status, String contentType, Path file) throws IOException {
-            sent = true;
-            response.setStatus(status);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Files.size(file));
-            try (OutputStream out = Content.Sink.asOutputStream(response)) {
-                Files.copy(file, out);
-            }
-            callback.succeeded();
+            sendStream(status, contentType, Files.size(file), Files.newInputStream(file));
         }
 
+        /**
+         * Sends without holding a thread: each block is read when the client has taken the one before, so a client
+         * that reads nothing costs a connection, not a worker, until the idle timeout closes it.
+         */
         @Override
-        public void sendStream(int status, String contentType, long length, java.io.InputStream content) throws IOException {
+        public void sendStream(int status, String contentType, long length, java.io.InputStream content) {
             sent = true;
             response.setStatus(status);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
-            try (OutputStream out = Content.Sink.asOutputStream(response)) {
-                content.transferTo(out);
+            Content.copy(new InputStreamContentSource(content), response, Callback.from(() -> {
+                close(content);
+                callback.succeeded();
+            }, failure -> {
+                close(content);
+                callback.failed(failure);
+            }));
+        }
+
+        private static void close(java.io.InputStream content) {
+            try {
+                content.close();
+            } catch (IOException e) {
+                // the answer is sent or failed already; nothing to tell the client
             }
-            callback.succeeded();
         }
 
         void finish() {

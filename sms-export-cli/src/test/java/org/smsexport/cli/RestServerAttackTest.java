@@ -214,6 +214,50 @@ class RestServerAttackTest {
     }
 
     @Test
+    void clientsThatDoNotReadTheirDownloadsHoldNoThread() throws Exception {
+        // a file of about 20 MB, from rows made as they are read
+        Path bigDir = Files.createDirectory(dir.resolve("big"));
+        Iterable<Object[]> students = () -> SmsData.standard().rows(ExportType.STUDENTS, 150_000);
+        try (ExportService big = ExportService.builder().dataSource(InMemoryDataSource.builder().rows(ExportType.STUDENTS, students).build())
+                .outputDirectory(bigDir).maxRecords(0).downloadLinks("http://localhost", null).build();
+                RestServer patient = new RestServer(big, null, tokens, "127.0.0.1", 0, null, Duration.ofSeconds(30))) {
+            patient.start();
+            org.smsexport.ExportJob job = big.run(ExportRequest.builder().type("students").format("csv").owner("alice").build()).job();
+            assertThat(job.fileSizeBytes()).isGreaterThan(15_000_000L);
+            String get = "GET /api/v1/export-jobs/" + job.id() + "/download?token=" + big.downloadLinks().orElseThrow().token(job.id(), "alice")
+                    + " HTTP/1.1\r\nHost: x\r\n\r\n";
+            // 100 downloads (more than the server has threads) from 7 addresses, none read: each client stays within its limit
+            for (int i = 0; i < 100; i++) {
+                Socket s = new Socket();
+                open.add(s);
+                s.setReceiveBufferSize(4096);
+                s.bind(new InetSocketAddress("127.0.0." + (2 + i / org.smsexport.rest.ExportApi.MAX_DOWNLOADS_PER_CLIENT), 0));
+                s.connect(new InetSocketAddress("127.0.0.1", patient.port()), 2_000);
+                s.getOutputStream().write(get.getBytes(StandardCharsets.US_ASCII));
+            }
+            long started = System.nanoTime();
+            Socket probe = new Socket();
+            open.add(probe);
+            probe.connect(new InetSocketAddress("127.0.0.1", patient.port()), 2_000);
+            probe.setSoTimeout(5_000);
+            probe.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Answer health = read(probe);
+            assertThat(health.status()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("health beside 100 stalled downloads").isLessThan(Duration.ofSeconds(1));
+            // one client address with as many downloads running as it may have: the next one waits its turn
+            Socket greedy = new Socket();
+            open.add(greedy);
+            greedy.bind(new InetSocketAddress("127.0.0.2", 0));
+            greedy.connect(new InetSocketAddress("127.0.0.1", patient.port()), 2_000);
+            greedy.setSoTimeout(5_000);
+            greedy.getOutputStream().write(get.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            Answer refused = read(greedy);
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(envelope(refused)).isEqualTo("too_many_requests");
+        }
+    }
+
+    @Test
     void idleAndSlowConnectionsFreezeNothing() throws Exception {
         // an idle timeout (5 s) well above the answer's limit (2 s): a server frozen by the stalled connections
         // could only answer once they are closed, so a busy machine's slowness cannot be mistaken for a freeze

@@ -87,10 +87,12 @@ public final class DownloadLinks {
                     Files.deleteIfExists(temp);
                 }
             }
+            // a secret someone else planted (or could read) would let them forge every link
+            org.smsexport.core.internal.OwnFiles.checkPrivate(file, "download link secret");
             byte[] key = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
             return new DownloadLinks(key, validity, clock);
         } catch (IOException e) {
-            throw new UncheckedIOException("The download link secret " + file + " could not be read or created", e);
+            throw new UncheckedIOException("The download link secret " + file + " could not be used: " + e.getMessage(), e);
         }
     }
 

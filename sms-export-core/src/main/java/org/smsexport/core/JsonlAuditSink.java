@@ -67,10 +67,8 @@ public final class JsonlAuditSink implements AuditSink {
     private AuditRecord appendLocked(AuditEntry entry) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                if (ch.size() == 0) {
-                    owner(file);
-                }
+            try (FileChannel ch = org.smsexport.core.internal.OwnFiles.open(file, "audit trail", StandardOpenOption.READ,
+                    StandardOpenOption.WRITE)) {
                 ch.lock(); // held until the channel closes
                 Optional<AuditRecord> last = lastLine(ch).map(JsonlAuditSink::parse);
                 AuditRecord r = AuditRecord.chain(last.map(l -> l.seq() + 1).orElse(1L), entry,
@@ -159,9 +157,10 @@ public final class JsonlAuditSink implements AuditSink {
         long removed = 0;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ch.lock(); // held until the channel closes
+            Files.deleteIfExists(temp); // a leftover, or a link someone planted: the new one is created, never followed
             try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-                    var out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                owner(temp);
+                    var out = java.nio.channels.Channels.newWriter(FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE), org.smsexport.core.internal.PublishedFile.ownerOnly()), StandardCharsets.UTF_8)) {
                 for (String line; (line = in.readLine()) != null;) {
                     if (!line.isBlank() && parse(line).entry().at().isBefore(before)) {
                         removed++;
@@ -209,11 +208,5 @@ public final class JsonlAuditSink implements AuditSink {
     private static Optional<String> text(JsonNode n, String field) {
         JsonNode v = n.path(field);
         return v.isTextual() ? Optional.of(v.asText()) : Optional.empty();
-    }
-
-    private static void owner(Path p) throws IOException {
-        if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
-        }
     }
 }

@@ -70,8 +70,7 @@ public final class JsonlMetricsSink implements MetricsSink {
             return;
         }
         Path lock = file.resolveSibling(file.getFileName() + ".lock");
-        try (FileChannel ch = FileChannel.open(lock, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                PublishedFile.ownerOnly())) {
+        try (FileChannel ch = org.smsexport.core.internal.OwnFiles.open(lock, "metrics lock file", StandardOpenOption.WRITE)) {
             java.nio.channels.FileLock held = ch.lock();
             try {
                 rotateLocked(lineLength);
@@ -109,8 +108,9 @@ public final class JsonlMetricsSink implements MetricsSink {
             }
             rotateIfNeeded(line.length);
             // created owner-only: the lines name owners and filters, like the exports beside them
-            try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND), PublishedFile.ownerOnly())) {
+            // never through a planted link, never into another user's file
+            try (FileChannel ch = org.smsexport.core.internal.OwnFiles.open(file, "metrics file", StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND)) {
                 ByteBuffer buf = ByteBuffer.wrap(line);
                 while (buf.hasRemaining()) {
                     ch.write(buf);

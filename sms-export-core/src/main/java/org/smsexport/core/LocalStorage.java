@@ -67,7 +67,7 @@ public final class LocalStorage implements ExportStorage {
     @Override
     public long size(String name) throws IOException {
         Path f = resolve(name);
-        if (!Files.isRegularFile(f)) {
+        if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new NoSuchFileException(f.toString());
         }
         return Files.size(f);
@@ -75,7 +75,8 @@ public final class LocalStorage implements ExportStorage {
 
     @Override
     public InputStream open(String name) throws IOException {
-        return Files.newInputStream(resolve(name));
+        // a published file replaced by a link to another file is not served
+        return Files.newInputStream(resolve(name), StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     @Override

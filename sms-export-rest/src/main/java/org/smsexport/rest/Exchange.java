@@ -60,7 +60,8 @@ public interface Exchange {
      * @param status      the status code
      * @param contentType the media type
      * @param length      the content's length in bytes
-     * @param content     the content; the caller closes it
+     * @param content     the content; the exchange owns it and closes it once it is sent or the client is gone, which
+     *                    may be after this method returns (a server that sends without holding a thread)
      * @throws IOException when the content cannot be read or the client written to
      */
     void sendStream(int status, String contentType, long length, java.io.InputStream content) throws IOException;

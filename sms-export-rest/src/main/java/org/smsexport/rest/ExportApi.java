@@ -50,6 +50,8 @@ public final class ExportApi {
 
     /** The media type of every JSON answer. */
     public static final String JSON_TYPE = "application/json; charset=utf-8";
+    /** Downloads one client address may have running at once; more are a 429 (behind a proxy, the proxy is one client). */
+    public static final int MAX_DOWNLOADS_PER_CLIENT = 16;
     /** The largest request body the API reads, in bytes. */
     public static final int MAX_BODY = 64 * 1024;
 
@@ -68,6 +70,8 @@ public final class ExportApi {
     private final DownloadLinks links;
     private final Supplier<String> baseUrl;
     private final CrossSiteGuard guard;
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> downloads =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * An API that trusts requests from its own origin only (the {@code Host} the request names, and the base URL's).
@@ -847,8 +851,45 @@ public final class ExportApi {
             return;
         }
         ex.setHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
-        try (org.smsexport.StoredContent content = exports.content(job.id())) {
-            ex.sendStream(200, media, content.size(), content.stream());
+        String client = Optional.ofNullable(ex.clientAddress()).orElse("");
+        java.util.concurrent.atomic.AtomicInteger running = downloads.computeIfAbsent(client, c -> new java.util.concurrent.atomic.AtomicInteger());
+        if (running.incrementAndGet() > MAX_DOWNLOADS_PER_CLIENT) {
+            done(client, running);
+            throw new HttpError(429, "too_many_requests", "At most " + MAX_DOWNLOADS_PER_CLIENT + " downloads run at once for one client; "
+                    + "wait for one to finish.", Map.of("Retry-After", "5"));
+        }
+        org.smsexport.StoredContent content;
+        try {
+            content = exports.content(job.id());
+        } catch (RuntimeException e) {
+            done(client, running);
+            throw gone(job, e);
+        }
+        // the exchange owns the stream from here and closes it when the client has it all or is gone, however
+        // long a slow client takes: the count of this client's downloads goes down then
+        java.io.InputStream stream = new java.io.FilterInputStream(content.stream()) {
+            private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+            @Override
+            public void close() throws IOException {
+                if (closed.compareAndSet(false, true)) {
+                    done(client, running);
+                    content.close();
+                }
+            }
+        };
+        ex.sendStream(200, media, content.size(), stream);
+    }
+
+    /** A file removed out of band, or a storage that cannot give it: a 410 that names neither the file nor its path. */
+    private static HttpError gone(ExportJob job, RuntimeException e) {
+        LOG.warn("The file of export {} could not be opened: {}", job.id(), e.toString());
+        return new HttpError(410, "gone", "The file of this export is no longer available; run the export again.");
+    }
+
+    private void done(String client, java.util.concurrent.atomic.AtomicInteger running) {
+        if (running.decrementAndGet() <= 0) {
+            downloads.remove(client, running);
         }
     }
 

@@ -103,16 +103,14 @@ public final class S3ClusterNode {
 
         @Override
         public void sendFile(int status, String contentType, Path file) throws IOException {
-            try (InputStream in = Files.newInputStream(file)) {
-                sendStream(status, contentType, Files.size(file), in);
-            }
+            sendStream(status, contentType, Files.size(file), Files.newInputStream(file));
         }
 
         @Override
         public void sendStream(int status, String contentType, long length, InputStream content) throws IOException {
             h.getResponseHeaders().set("Content-Type", contentType);
             h.sendResponseHeaders(status, length == 0 ? -1 : length);
-            try (OutputStream out = h.getResponseBody()) {
+            try (content; OutputStream out = h.getResponseBody()) {
                 content.transferTo(out);
             }
         }

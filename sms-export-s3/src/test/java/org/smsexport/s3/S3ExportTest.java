@@ -347,7 +347,9 @@ class S3ExportTest {
         public void sendStream(int s, String contentType, long len, InputStream content) throws IOException {
             status = s;
             length = len;
-            body = content.readAllBytes();
+            try (content) {
+                body = content.readAllBytes();
+            }
         }
     }
 }

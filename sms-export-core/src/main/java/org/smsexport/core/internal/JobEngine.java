@@ -29,6 +29,7 @@ import org.smsexport.ExportOutcome;
 import org.smsexport.ExportRequest;
 import org.smsexport.JobFilter;
 import org.smsexport.JobId;
+import org.smsexport.JobNotFoundException;
 import org.smsexport.JobStateException;
 import org.smsexport.JobStatus;
 import org.smsexport.QueueFullException;
@@ -125,7 +126,7 @@ public final class JobEngine implements AutoCloseable {
         this.requests = new Requests(registry, config);
         this.listeners = new Listeners(registry, jobs, config.outputDirectory(), store.database(), audit);
         this.run = new JobRun(config, jobs, listeners, instanceId, timers, writers, readers, storage);
-        this.recovery = new Recovery(config, jobs, listeners, active, instanceId);
+        this.recovery = new Recovery(config, jobs, listeners, active, instanceId, storage);
         this.queries = new Queries(config, jobs, active, storage);
         recovery.recover();
         reportNode();
@@ -143,14 +144,8 @@ public final class JobEngine implements AutoCloseable {
     }
 
     private static void createDirectory(Path dir) {
-        try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
-                LOG.info("Created output directory {}", dir.toAbsolutePath());
-            }
-        } catch (IOException e) {
-            throw new StorageException("Output directory '" + dir.toAbsolutePath() + "' could not be created: " + e
-                    + ". Create it, or point EXPORT_OUTPUT_DIR at a writable directory.");
+        if (OwnFiles.outputDirectory(dir)) {
+            LOG.info("Created output directory {}", dir.toAbsolutePath());
         }
     }
 
@@ -351,7 +346,18 @@ public final class JobEngine implements AutoCloseable {
     }
 
     private void execute(RunningJob rj) {
-        JobRun.Ended ended = run.run(rj);
+        JobRun.Ended ended;
+        try {
+            ended = run.run(rj);
+        } catch (RuntimeException | Error e) {
+            // the job's end could not be recorded (the store gave no answer until shutdown): never a worker that dies
+            // with the job still listed here and heartbeated; the next start's recovery ends the record
+            LOG.warn("Job {}: its end could not be recorded before shutdown: {}", rj.id, e.toString());
+            recovery.deleteTempFiles(rj.id.value());
+            active.remove(rj.id);
+            rj.future.completeExceptionally(e);
+            return;
+        }
         if (ended == null) {
             // another node has it (taken back from this one while it waited here): its outcome comes from the store
             active.remove(rj.id);
@@ -376,8 +382,17 @@ public final class JobEngine implements AutoCloseable {
     /** Called by a running job at most once a second: writes progress, and notices a cancel made elsewhere. */
     void persistProgress(RunningJob rj) {
         Instant now = clock.instant();
-        ExportJob j = jobs.mutate(rj.id, cur -> cur.status() != JobStatus.RUNNING ? null
-                : cur.toBuilder().progressPercent(rj.percent()).totalRecords(rj.rows()).updatedAt(now).build());
+        ExportJob j;
+        try {
+            j = jobs.mutate(rj.id, cur -> cur.status() != JobStatus.RUNNING ? null
+                    : cur.toBuilder().progressPercent(rj.percent()).totalRecords(rj.rows()).updatedAt(now).build());
+        } catch (JobNotFoundException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // progress is a courtesy: a store that does not answer for a moment does not fail the export
+            LOG.debug("Job {}: progress not recorded: {}", rj.id, e.toString());
+            return;
+        }
         if (j.status() == JobStatus.CANCELLED) {
             rj.stop(RunningJob.StopReason.CANCELLED);
         }

@@ -86,8 +86,8 @@ final class JobRun {
             return null; // taken back and given to another node while it waited here
         }
         if (job.status() != JobStatus.RUNNING || rj.isCancelled()) {
-            ExportJob cancelled = jobs.mutate(rj.id, j -> j.status().isTerminal() ? null : jobs.terminal(j, JobStatus.CANCELLED,
-                    stopMessage(rj.stopReason())));
+            ExportJob cancelled = jobs.mutateDurably(rj.id, j -> j.status().isTerminal() ? null : jobs.terminal(j, JobStatus.CANCELLED,
+                    stopMessage(rj.stopReason())), shuttingDown(rj));
             return new Ended(new ExportOutcome.Cancelled(cancelled), Optional.empty());
         }
         rj.timeout = timers.schedule(() -> rj.stop(RunningJob.StopReason.TIMED_OUT), config.jobTimeout().toMillis(),
@@ -126,11 +126,12 @@ final class JobRun {
                 published = storage.localFile(name);
                 Instant end = clock.instant();
                 long rows = cursor.rows();
-                ExportJob done = jobs.mutate(rj.id, j -> j.status() != JobStatus.RUNNING ? null
+                // the file is published: its record must say so, however long the store takes to answer
+                ExportJob done = jobs.mutateDurably(rj.id, j -> j.status() != JobStatus.RUNNING ? null
                         : j.toBuilder().status(JobStatus.COMPLETED).progressPercent(100).totalRecords(rows)
                                 .fileName(name).fileSizeBytes(result.size()).sha256(result.sha256())
                                 .duration(Duration.between(start, end)).completedAt(end).updatedAt(end)
-                                .warnings(rj.warnings()).build());
+                                .warnings(rj.warnings()).build(), shuttingDown(rj));
                 if (done.status() == JobStatus.COMPLETED) {
                     outcome = new ExportOutcome.Completed(done, published.orElse(dir.resolve(name)));
                     LOG.debug("Job {} completed: {} records, {} bytes", rj.id, rows, result.size());
@@ -147,8 +148,9 @@ final class JobRun {
                 outcome = failed(rj, new ExportException(stopMessage(reason), e, rj.id, p.exporter().format().id(),
                         p.type().name()));
             } else {
-                ExportJob j = jobs.mutate(rj.id, cur -> cur.status().isTerminal() ? null
-                        : jobs.terminal(cur, JobStatus.CANCELLED, stopMessage(reason)).toBuilder().totalRecords(rj.rows()).build());
+                ExportJob j = jobs.mutateDurably(rj.id, cur -> cur.status().isTerminal() ? null
+                        : jobs.terminal(cur, JobStatus.CANCELLED, stopMessage(reason)).toBuilder().totalRecords(rj.rows()).build(),
+                        shuttingDown(rj));
                 outcome = new ExportOutcome.Cancelled(j);
             }
         } catch (ExportException e) {
@@ -234,10 +236,14 @@ final class JobRun {
         }
     }
 
+    private static java.util.function.BooleanSupplier shuttingDown(RunningJob rj) {
+        return () -> rj.stopReason() == RunningJob.StopReason.SHUTDOWN;
+    }
+
     private ExportOutcome failed(RunningJob rj, ExportException error) {
-        ExportJob j = jobs.mutate(rj.id, cur -> cur.status().isTerminal() ? null
+        ExportJob j = jobs.mutateDurably(rj.id, cur -> cur.status().isTerminal() ? null
                 : jobs.terminal(cur, JobStatus.FAILED, error.getMessage()).toBuilder().totalRecords(rj.rows())
-                        .warnings(rj.warnings()).build());
+                        .warnings(rj.warnings()).build(), shuttingDown(rj));
         LOG.debug("Job {} failed: {}", rj.id, error.getMessage());
         return j.status() == JobStatus.CANCELLED ? new ExportOutcome.Cancelled(j) : new ExportOutcome.Failed(j, error);
     }

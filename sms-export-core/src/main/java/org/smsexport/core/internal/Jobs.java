@@ -15,6 +15,8 @@ import org.smsexport.spi.JobStore;
 /** The job records: reading them, and changing them with optimistic locking. Thread-safe. */
 final class Jobs {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Jobs.class);
+
     private static final int UPDATE_ATTEMPTS = 50;
 
     final JobStore store;
@@ -51,6 +53,49 @@ final class Jobs {
         }
         throw new ExportException("Job " + id + " could not be updated: it kept changing under " + UPDATE_ATTEMPTS
                 + " attempts.", null, id, null, null);
+    }
+
+    /**
+     * {@link #mutate} for a change that must not be lost, such as a job's end: while the store does not answer (a
+     * database outage, an H2 server process that died), it is asked again after growing pauses (0.25 s doubling to
+     * 10 s) until it answers or {@code giveUp} says to stop (the service shuts down; recovery on the next start then
+     * ends the job). A job is never left RUNNING because one write failed.
+     *
+     * @param id     the job
+     * @param change the new record from the current one, or {@code null} to leave it as it is
+     * @param giveUp asked after each failed attempt
+     * @return the record as stored after the change (or unchanged)
+     * @throws ExportException the store's last error, when {@code giveUp} said to stop
+     */
+    ExportJob mutateDurably(JobId id, UnaryOperator<ExportJob> change, java.util.function.BooleanSupplier giveUp) {
+        long pause = 250;
+        boolean warned = false;
+        while (true) {
+            try {
+                ExportJob j = mutate(id, change);
+                if (warned) {
+                    LOG.warn("Job {}: the job store answers again; its state is recorded", id);
+                }
+                return j;
+            } catch (JobNotFoundException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (giveUp.getAsBoolean()) {
+                    throw e;
+                }
+                if (!warned) {
+                    LOG.warn("Job {}: the job store did not answer ({}); asking again until it does", id, e.toString());
+                    warned = true;
+                }
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException ie) {
+                    // a cancel interrupts the worker: the job's end is still to be written
+                    Thread.interrupted();
+                }
+                pause = Math.min(pause * 2, 10_000);
+            }
+        }
     }
 
     /** @return the job ended now in this status with this message, its duration counted from its start */

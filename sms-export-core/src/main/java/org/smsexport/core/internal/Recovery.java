@@ -30,8 +30,11 @@ final class Recovery {
     private final Listeners listeners;
     private final Map<JobId, RunningJob> active;
     private final String instanceId;
+    private final org.smsexport.spi.ExportStorage storage;
 
-    Recovery(ExportConfig config, Jobs jobs, Listeners listeners, Map<JobId, RunningJob> active, String instanceId) {
+    Recovery(ExportConfig config, Jobs jobs, Listeners listeners, Map<JobId, RunningJob> active, String instanceId,
+            org.smsexport.spi.ExportStorage storage) {
+        this.storage = storage;
         this.config = config;
         this.jobs = jobs;
         this.listeners = listeners;
@@ -67,6 +70,8 @@ final class Recovery {
             // the stopped node's temporary file goes either way (the output directory may be shared)
             deleteTempFiles(j.id().value());
             if (after.status() == JobStatus.FAILED) {
+                // killed between publishing its file and recording it: a failed job has no file
+                deletePublished(after.id());
                 listeners.audit().record(org.smsexport.AuditEvent.FAILED, after, "system");
                 listeners.recordMetrics(after);
                 recovered++;
@@ -79,9 +84,58 @@ final class Recovery {
         }
         if (config.recoveryGrace().isZero()) {
             deleteTempFiles(null);
+        } else {
+            deleteOrphanTempFiles();
         }
         if (recovered > 0) {
             LOG.warn("Recovered {} export jobs left unfinished by a stopped process; they are now FAILED", recovered);
+        }
+    }
+
+    /** The files of a job that never completed, published under its name before a crash. */
+    private void deletePublished(JobId id) {
+        try {
+            for (org.smsexport.spi.ExportStorage.StoredFile f : storage.list()) {
+                if (f.name().contains("_" + id.value() + ".")) {
+                    storage.delete(f.name());
+                    LOG.warn("Deleted {}: its job {} was interrupted before it was recorded as completed", f.name(), id);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not look for files of interrupted job {}: {}", id, e.toString());
+        }
+    }
+
+    /**
+     * Temporary and work files that no unfinished job names (their record lost, or ended by another node): they may
+     * hold student data, so they go whatever the grace.
+     */
+    private void deleteOrphanTempFiles() {
+        Path dir = config.outputDirectory();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (!PublishedFile.isTemp(name) || name.length() <= 21) {
+                    continue;
+                }
+                String id = name.substring(1, 21);
+                boolean orphan;
+                try {
+                    JobId jobId = JobId.of(id);
+                    orphan = !active.containsKey(jobId) && jobs.store.find(jobId).map(j -> j.status().isTerminal()).orElse(true);
+                } catch (org.smsexport.InvalidRequestException e) {
+                    continue; // not one of ours
+                }
+                if (orphan) {
+                    Files.deleteIfExists(f);
+                    LOG.info("Deleted temporary file {} that no unfinished job names", name);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not clean temporary files in {}: {}", dir, e.toString());
         }
     }
 

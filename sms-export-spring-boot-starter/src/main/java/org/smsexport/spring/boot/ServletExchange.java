@@ -98,7 +98,7 @@ final class ServletExchange implements Exchange {
         response.setStatus(status);
         response.setContentType(contentType);
         response.setContentLengthLong(length);
-        try (OutputStream out = response.getOutputStream()) {
+        try (content; OutputStream out = response.getOutputStream()) {
             content.transferTo(out);
         }
     }

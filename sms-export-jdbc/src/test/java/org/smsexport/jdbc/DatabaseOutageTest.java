@@ -1,0 +1,186 @@
+package org.smsexport.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smsexport.ExportJob;
+import org.smsexport.ExportQuery;
+import org.smsexport.ExportRequest;
+import org.smsexport.ExportType;
+import org.smsexport.JobStatus;
+import org.smsexport.core.ExportService;
+import org.smsexport.spi.RowCursor;
+
+/**
+ * PostgreSQL stopped under a running export and started again: the job's end is recorded once the database
+ * answers (never a job RUNNING for ever), and it can be cancelled or deleted afterwards.
+ */
+class DatabaseOutageTest {
+
+    @TempDir
+    Path data;
+
+    @TempDir
+    Path out;
+
+    private EmbeddedPostgres pg;
+    private int port;
+
+    @BeforeEach
+    void start() throws IOException {
+        pg = EmbeddedPostgres.builder().setDataDirectory(data.resolve("pg")).setCleanDataDirectory(false).start();
+        port = pg.getPort();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    private void restart() throws IOException {
+        pg = EmbeddedPostgres.builder().setDataDirectory(data.resolve("pg")).setCleanDataDirectory(false).setPort(port).start();
+    }
+
+    /** Connections to the server at its port, whichever process serves it now (the pool-less way a host reconnects). */
+    private DataSource database() {
+        return JdbcDataSource.driverManager("jdbc:postgresql://localhost:" + port + "/postgres?connectTimeout=2", "postgres", "");
+    }
+
+    /** A source that stops before row {@code at} until released, then reads on from the one below. */
+    private static final class Paused implements org.smsexport.spi.DataSource {
+        final org.smsexport.spi.DataSource below;
+        final long at;
+        final CountDownLatch reached = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        Paused(org.smsexport.spi.DataSource below, long at) {
+            this.below = below;
+            this.at = at;
+        }
+
+        @Override
+        public RowCursor open(ExportQuery query) {
+            RowCursor rows = below.open(query);
+            return new RowCursor() {
+                long n;
+
+                @Override
+                public boolean next() {
+                    if (++n == at) {
+                        reached.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return rows.next();
+                }
+
+                @Override
+                public Object get(int column) {
+                    return rows.get(column);
+                }
+
+                @Override
+                public void close() {
+                    rows.close();
+                }
+            };
+        }
+
+        @Override
+        public OptionalLong count(ExportQuery query) {
+            return below.count(query);
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private static boolean noTemp(Path dir) {
+        try (var files = Files.list(dir)) {
+            return files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void anExportWhoseDatabaseGoesAwayEndsFailedWhenItIsBack() throws Exception {
+        DataSource db = database();
+        SampleData.load(db, SmsSchema.standard(), 30_000);
+        Paused source = new Paused(JdbcDataSource.of(db), 100);
+        try (ExportService exports = ExportService.builder().outputDirectory(out).dataSource(source).jobStore(JdbcJobStore.create(db))
+                .maxRecords(0).build()) {
+            ExportJob job = exports.submit(ExportRequest.builder().type("students").format("csv").owner("alice").build());
+            assertThat(source.reached.await(60, TimeUnit.SECONDS)).isTrue();
+            pg.close(); // the source's next fetch and the job's record both fail now
+            pg = null;
+            source.release.countDown();
+            // the run has given up its file: its end is being written, and cannot be while the server is down
+            await("the run's temporary file is gone", () -> noTemp(out));
+            restart();
+            await("the job's end is recorded", () -> exports.job(job.id()).map(j -> j.status().isTerminal()).orElse(false));
+            ExportJob ended = exports.job(job.id()).orElseThrow();
+            assertThat(ended.status()).isEqualTo(JobStatus.FAILED);
+            assertThat(ended.errorMessage().orElseThrow()).contains("students");
+            assertThat(exports.delete(job.id(), "alice")).as("a failed job can be deleted").isTrue();
+            assertThat(noTemp(out)).isTrue();
+        }
+    }
+
+    @Test
+    void anExportWhoseJobStoreGoesAwayCompletesWhenItIsBack() throws Exception {
+        DataSource db = database();
+        List<Object[]> rows = new java.util.ArrayList<>();
+        org.smsexport.sample.SmsData.standard().rows(ExportType.STUDENTS, 5_000).forEachRemaining(rows::add);
+        Paused source = new Paused(org.smsexport.core.InMemoryDataSource.builder().rows(ExportType.STUDENTS, rows).build(), 100);
+        try (ExportService exports = ExportService.builder().outputDirectory(out).dataSource(source).jobStore(JdbcJobStore.create(db))
+                .build()) {
+            ExportJob job = exports.submit(ExportRequest.builder().type("students").format("csv").owner("alice").build());
+            assertThat(source.reached.await(60, TimeUnit.SECONDS)).isTrue();
+            pg.close();
+            pg = null;
+            source.release.countDown();
+            // published under its final name; the record that says so waits for the database
+            await("the file is published", () -> noTemp(out) && exists(out, job.id().value() + ".csv"));
+            restart();
+            await("the job's end is recorded", () -> exports.job(job.id()).map(j -> j.status().isTerminal()).orElse(false));
+            ExportJob ended = exports.job(job.id()).orElseThrow();
+            assertThat(ended.status()).isEqualTo(JobStatus.COMPLETED);
+            assertThat(ended.totalRecords()).isEqualTo(5_000);
+            Path file = exports.file(job.id());
+            assertThat(ended.sha256()).contains(java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+        }
+    }
+
+    private static boolean exists(Path dir, String suffix) {
+        try (var files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(suffix));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
