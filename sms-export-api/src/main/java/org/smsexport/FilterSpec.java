@@ -190,6 +190,14 @@ public record FilterSpec(String key, ColumnType valueType, Match match, List<Str
             if (text.isEmpty()) {
                 throw invalid("an empty string", "non-empty text");
             }
+            // a NUL or another control character matches no stored text, and some databases refuse it outright
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (Character.isISOControl(c)) {
+                    throw invalid("with the control character U+" + String.format(java.util.Locale.ROOT, "%04X", (int) c) + " at "
+                            + (i + 1), "text without control characters");
+                }
+            }
             return text;
         }
         for (String allowed : allowedValues) {
@@ -197,7 +205,7 @@ public record FilterSpec(String key, ColumnType valueType, Match match, List<Str
                 return allowed;
             }
         }
-        throw invalid("'" + text + "'", "one of " + allowedValues);
+        throw invalid("'" + printable(text) + "'", "one of " + allowedValues);
     }
 
     private String expected() {
@@ -218,7 +226,13 @@ public record FilterSpec(String key, ColumnType valueType, Match match, List<Str
     }
 
     private static String describe(Object raw) {
-        return raw instanceof CharSequence ? "'" + raw + "'" : raw + " (" + raw.getClass().getSimpleName() + ")";
+        return raw instanceof CharSequence ? "'" + printable(raw.toString()) + "'" : raw + " (" + raw.getClass().getSimpleName() + ")";
+    }
+
+    /** The value as a message may show it: control characters as {@code ?}, at most 100 characters. */
+    private static String printable(String text) {
+        String s = text.replaceAll("\\p{Cntrl}", "?");
+        return s.length() > 100 ? s.substring(0, 100) + "…" : s;
     }
 
     private InvalidRequestException invalid(String value, String expected) {

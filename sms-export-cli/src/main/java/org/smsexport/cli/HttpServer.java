@@ -221,7 +221,9 @@ final class HttpServer implements AutoCloseable {
             response.setStatus(status);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
-            Content.copy(new InputStreamContentSource(content), response, Callback.from(() -> {
+            org.eclipse.jetty.io.ByteBufferPool.Sized buffers = new org.eclipse.jetty.io.ByteBufferPool.Sized(
+                    request.getComponents().getByteBufferPool(), false, 64 * 1024);
+            Content.copy(new InputStreamContentSource(content, buffers), response, Callback.from(() -> {
                 close(content);
                 callback.succeeded();
             }, failure -> {

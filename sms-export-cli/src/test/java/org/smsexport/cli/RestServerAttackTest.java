@@ -227,6 +227,7 @@ class RestServerAttackTest {
             String get = "GET /api/v1/export-jobs/" + job.id() + "/download?token=" + big.downloadLinks().orElseThrow().token(job.id(), "alice")
                     + " HTTP/1.1\r\nHost: x\r\n\r\n";
             // 100 downloads (more than the server has threads) from 7 addresses, none read: each client stays within its limit
+            List<Socket> stalled = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 Socket s = new Socket();
                 open.add(s);
@@ -234,6 +235,12 @@ class RestServerAttackTest {
                 s.bind(new InetSocketAddress("127.0.0." + (2 + i / org.smsexport.rest.ExportApi.MAX_DOWNLOADS_PER_CLIENT), 0));
                 s.connect(new InetSocketAddress("127.0.0.1", patient.port()), 2_000);
                 s.getOutputStream().write(get.getBytes(StandardCharsets.US_ASCII));
+                stalled.add(s);
+            }
+            // every download has started (its status line arrived), and from now on none is read further
+            for (Socket s : stalled) {
+                s.setSoTimeout(10_000);
+                assertThat(new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
             }
             long started = System.nanoTime();
             Socket probe = new Socket();

@@ -52,6 +52,22 @@ public final class ExportApi {
     public static final String JSON_TYPE = "application/json; charset=utf-8";
     /** Downloads one client address may have running at once; more are a 429 (behind a proxy, the proxy is one client). */
     public static final int MAX_DOWNLOADS_PER_CLIENT = 16;
+    /** The most items one page of a list holds ({@code limit}). */
+    public static final int MAX_PAGE = 500;
+    /** The most days a statistics or metrics query looks back. */
+    public static final int MAX_DAYS = 366;
+    /** The most schedules one user (not an admin) may keep. */
+    public static final int MAX_SCHEDULES_PER_USER = 100;
+    /** The most templates one user (not an admin) may keep. */
+    public static final int MAX_TEMPLATES_PER_USER = 200;
+    /** How often a user's (not an admin's) schedule may fire at most. */
+    public static final java.time.Duration MIN_SCHEDULE_INTERVAL = java.time.Duration.ofMinutes(5);
+    private static final int MAX_TEXT = 1000;
+    private static final int MAX_KEY = 64;
+    private static final int MAX_ENTRIES = 64;
+    private static final int MAX_OBJECT = 4000;
+    private static final Map<String, Integer> FIELD_LIMITS = Map.of("name", 64, "export_type", 63, "export_format", 32, "locale", 35,
+            "notify_email", 320, "zone", 64, "frequency", 200, "template", 64, "catch_up", 16, "changed_since", 40);
     /** The largest request body the API reads, in bytes. */
     public static final int MAX_BODY = 64 * 1024;
 
@@ -149,6 +165,8 @@ public final class ExportApi {
             error(ex, 400, "bad_request", e.getMessage());
         } catch (JobNotFoundException e) {
             error(ex, 404, "not_found", "No such export job.");
+        } catch (org.smsexport.JobStateException e) {
+            error(ex, 409, "conflict", e.getMessage());
         } catch (QueueFullException e) {
             ex.setHeader("Retry-After", "5");
             error(ex, 429, "too_many_requests", e.getMessage());
@@ -288,16 +306,29 @@ public final class ExportApi {
                     }
                     request = request.withDelta(delta.asBoolean());
                 }
+                if (!u.admin()) {
+                    if (schedules.list(u.name()).size() >= MAX_SCHEDULES_PER_USER) {
+                        throw new HttpError(409, "limit_reached", "You have " + MAX_SCHEDULES_PER_USER + " schedules, the most one user "
+                                + "may keep; delete one first.");
+                    }
+                    checkInterval(request.frequency(), request.zone());
+                }
                 String id = schedules.schedule(request);
                 ok(ex, 201, ScheduleJson.toMap(schedules.get(id).orElseThrow()));
             } else {
+                Map<String, String> q = query(ex);
+                int skip = number(q, "skip", 0, 0, Integer.MAX_VALUE);
+                int limit = number(q, "limit", MAX_PAGE, 1, MAX_PAGE);
+                List<ScheduleInfo> all = u.admin() ? schedules.list() : schedules.list(u.name());
                 List<Map<String, Object>> items = new ArrayList<>();
-                for (ScheduleInfo s : u.admin() ? schedules.list() : schedules.list(u.name())) {
+                for (ScheduleInfo s : all.subList(Math.min(skip, all.size()), (int) Math.min((long) skip + limit, all.size()))) {
                     items.add(ScheduleJson.toMap(s));
                 }
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("items", items);
-                d.put("total", items.size());
+                d.put("total", all.size());
+                d.put("skip", skip);
+                d.put("limit", limit);
                 ok(ex, 200, d);
             }
             return;
@@ -318,7 +349,7 @@ public final class ExportApi {
             if (verb.equals("runs")) {
                 allow(method, "GET");
                 List<Map<String, Object>> runs = new ArrayList<>();
-                for (org.smsexport.scheduler.ScheduleRun r : schedules.runs(s.id(), number(query(ex), "limit", 20))) {
+                for (org.smsexport.scheduler.ScheduleRun r : schedules.runs(s.id(), number(query(ex), "limit", 20, 1, MAX_PAGE))) {
                     Map<String, Object> m = ScheduleJson.toMap(r);
                     m.put("started_at", r.startedAt().toString());
                     m.put("finished_at", r.finishedAt().map(Object::toString).orElse(null));
@@ -359,6 +390,17 @@ public final class ExportApi {
             d.put("id", id);
             d.put("deleted", true);
             ok(ex, 200, d);
+        }
+    }
+
+    /** A user's schedule fires at most every {@link #MIN_SCHEDULE_INTERVAL}: judged from its next few firings. */
+    private static void checkInterval(org.smsexport.scheduler.Frequency frequency, java.time.ZoneId zone) throws HttpError {
+        List<java.time.Instant> next = frequency.next(java.time.Instant.now(), zone, 4);
+        for (int i = 1; i < next.size(); i++) {
+            if (java.time.Duration.between(next.get(i - 1), next.get(i)).compareTo(MIN_SCHEDULE_INTERVAL) < 0) {
+                throw new HttpError(400, "bad_request", "Frequency '" + frequency.text() + "' fires more often than every "
+                        + MIN_SCHEDULE_INTERVAL.toMinutes() + " minutes, the most a user's schedule may; an administrator may set it.");
+            }
         }
     }
 
@@ -492,6 +534,7 @@ public final class ExportApi {
             if (n == null || !n.isObject()) {
                 throw new HttpError(400, "bad_request", "The body must be a JSON object.");
             }
+            checkSizes(n);
             return n;
         } catch (JsonProcessingException e) {
             throw new HttpError(400, "bad_json", "The body is not valid JSON: " + e.getOriginalMessage());
@@ -510,8 +553,8 @@ public final class ExportApi {
         if (q.containsKey("status")) {
             f = f.withStatuses(JobStatus.parse(q.get("status")));
         }
-        int skip = number(q, "skip", 0);
-        int limit = number(q, "limit", 50);
+        int skip = number(q, "skip", 0, 0, Integer.MAX_VALUE);
+        int limit = number(q, "limit", 50, 1, MAX_PAGE);
         List<Map<String, Object>> items = new ArrayList<>();
         for (ExportJob j : exports.jobs(f.withPage(skip, limit))) {
             items.add(view(j));
@@ -530,7 +573,7 @@ public final class ExportApi {
             throw new HttpError(403, "forbidden", "The audit trail is for administrators.");
         }
         Map<String, String> q = query(ex);
-        int limit = number(q, "limit", 100);
+        int limit = number(q, "limit", 100, 1, MAX_PAGE);
         org.smsexport.AuditQuery query;
         try {
             query = new org.smsexport.AuditQuery(Optional.ofNullable(q.get("job")).map(JobId::of), Optional.ofNullable(q.get("actor")),
@@ -562,15 +605,62 @@ public final class ExportApi {
         }
     }
 
-    private static int number(Map<String, String> q, String key, int dflt) throws HttpError {
+    private static int number(Map<String, String> q, String key, int dflt, int min, int max) throws HttpError {
         String v = q.get(key);
         if (v == null) {
             return dflt;
         }
         try {
-            return Integer.parseInt(v);
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
         } catch (NumberFormatException e) {
-            throw new HttpError(400, "bad_request", "'" + key + "' must be a whole number, got '" + v + "'.");
+            // the message below
+        }
+        throw new HttpError(400, "bad_request", "'" + key + "' must be a whole number from " + min + " to " + max + ", got '"
+                + printable(v) + "'.");
+    }
+
+    private static String printable(String v) {
+        String s = v.replaceAll("[^\\x20-\\x7E\\u00A0-\\uFFFF]", "?");
+        return s.length() > 100 ? s.substring(0, 100) + "…" : s;
+    }
+
+    /**
+     * Every size a body may have, checked before anything is stored: a text field's length, and the number, names
+     * and values of {@code filters} and {@code options}. A body past them is a 400 that names the field and the
+     * limit, never a database's "value too long".
+     */
+    private static void checkSizes(JsonNode body) throws HttpError {
+        for (Map.Entry<String, JsonNode> f : body.properties()) {
+            String field = f.getKey();
+            JsonNode v = f.getValue();
+            if (v.isTextual()) {
+                int max = FIELD_LIMITS.getOrDefault(field, MAX_TEXT);
+                if (v.asText().length() > max) {
+                    throw new HttpError(400, "bad_request", "'" + printable(field) + "' may be at most " + max + " characters long, got "
+                            + v.asText().length() + ".");
+                }
+            } else if (v.isObject()) {
+                if (v.size() > MAX_ENTRIES) {
+                    throw new HttpError(400, "bad_request", "'" + printable(field) + "' may have at most " + MAX_ENTRIES + " entries, got "
+                            + v.size() + ".");
+                }
+                int total = 0;
+                for (Map.Entry<String, JsonNode> e : v.properties()) {
+                    String value = e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString();
+                    if (e.getKey().length() > MAX_KEY || value.length() > MAX_TEXT) {
+                        throw new HttpError(400, "bad_request", "In '" + printable(field) + "', names may be at most " + MAX_KEY
+                                + " characters and values at most " + MAX_TEXT + "; '" + printable(e.getKey()) + "' is longer.");
+                    }
+                    total += e.getKey().length() + value.length() + 6;
+                }
+                if (total > MAX_OBJECT) {
+                    throw new HttpError(400, "bad_request", "'" + printable(field) + "' may hold at most " + MAX_OBJECT
+                            + " characters of names and values, got about " + total + ".");
+                }
+            }
         }
     }
 
@@ -587,14 +677,27 @@ public final class ExportApi {
                     throw new HttpError(400, "bad_request", "'name' is required: 1 to 64 characters from a-z, 0-9, '_' and '-'.");
                 }
                 org.smsexport.ExportTemplate t = template(body, name, u, java.time.Instant.now(), null);
+                if (!u.admin() && exports.templates().list(u.name()).size() >= MAX_TEMPLATES_PER_USER) {
+                    throw new HttpError(409, "limit_reached", "You have " + MAX_TEMPLATES_PER_USER + " templates, the most one user may "
+                            + "keep; delete one first.");
+                }
                 exports.saveTemplate(t);
                 ok(ex, 201, templateJson(t));
             } else {
+                Map<String, String> q = query(ex);
+                int skip = number(q, "skip", 0, 0, Integer.MAX_VALUE);
+                int limit = number(q, "limit", MAX_PAGE, 1, MAX_PAGE);
+                List<org.smsexport.ExportTemplate> all = exports.templates().list(u.admin() ? null : u.name());
                 List<Map<String, Object>> items = new ArrayList<>();
-                for (org.smsexport.ExportTemplate t : exports.templates().list(u.admin() ? null : u.name())) {
+                for (org.smsexport.ExportTemplate t : all.subList(Math.min(skip, all.size()), (int) Math.min((long) skip + limit, all.size()))) {
                     items.add(templateJson(t));
                 }
-                ok(ex, 200, Map.of("items", items, "total", items.size()));
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("items", items);
+                d.put("total", all.size());
+                d.put("skip", skip);
+                d.put("limit", limit);
+                ok(ex, 200, d);
             }
             return;
         }
@@ -699,7 +802,7 @@ public final class ExportApi {
     private void stats(Exchange ex, ApiUser u) throws IOException, HttpError {
         Map<String, String> q = query(ex);
         org.smsexport.core.PerformanceMonitor monitor = monitor();
-        int days = number(q, "days", 7);
+        int days = number(q, "days", 7, 1, MAX_DAYS);
         Map<String, Object> d = new LinkedHashMap<>(monitor.performanceStats(Optional.ofNullable(q.get("type")), days).toMap());
         List<Map<String, Object>> slowest = new ArrayList<>();
         for (org.smsexport.ExportMetrics m : monitor.slowestExports(200)) {
@@ -728,7 +831,7 @@ public final class ExportApi {
             throw new HttpError(400, "bad_request", "'bucket' must be hour or day, got '" + bucket + "'.");
         }
         List<Map<String, Object>> points = new ArrayList<>();
-        for (org.smsexport.core.PerformanceMonitor.Point p : monitor().series(Optional.ofNullable(q.get("type")), number(q, "days", 7),
+        for (org.smsexport.core.PerformanceMonitor.Point p : monitor().series(Optional.ofNullable(q.get("type")), number(q, "days", 7, 1, MAX_DAYS),
                 bucket.equals("hour") ? java.time.Duration.ofHours(1) : java.time.Duration.ofDays(1))) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("start", p.start().toString());

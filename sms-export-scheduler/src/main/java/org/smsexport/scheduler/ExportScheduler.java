@@ -396,6 +396,13 @@ public final class ExportScheduler implements AutoCloseable {
             throw new InvalidRequestException("Schedule '" + id + "' is the retention cleanup, not an export; use "
                     + "ExportService.maintenance() to run it now.");
         }
+        // one run of a schedule at a time: 'run now' pressed again while it runs would start the same export twice
+        for (ScheduleRun r : store.runs(id, 10)) {
+            if (r.status() == RunStatus.RUNNING && running(r)) {
+                throw new org.smsexport.JobStateException("Schedule '" + id + "' is running now" + r.jobId().map(j -> " (job " + j + ")")
+                        .orElse("") + "; run it again when that run has ended.");
+            }
+        }
         Instant slot = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         if (!store.claim(id, slot, MANUAL, node, RunStatus.RUNNING, null, slot)) {
             // another runNow of this schedule in the same millisecond (here or on another node) has that slot
@@ -411,6 +418,18 @@ public final class ExportScheduler implements AutoCloseable {
         store.setJob(id, slot, job.id().value());
         exports.completion(job.id()).whenComplete((outcome, error) -> recordOutcome(id, slot, MANUAL, slot, outcome, error));
         return job.id();
+    }
+
+    /** Whether a run the ledger calls running still is: its job has not ended (a ledger row without a job: claimed this minute). */
+    private boolean running(ScheduleRun r) {
+        if (r.jobId().isEmpty()) {
+            return r.startedAt().isAfter(clock.instant().minusSeconds(60));
+        }
+        try {
+            return exports.job(org.smsexport.JobId.of(r.jobId().get())).map(j -> !j.status().isTerminal()).orElse(false);
+        } catch (RuntimeException e) {
+            return false; // a job id that no longer parses or was deleted: not running
+        }
     }
 
     private Stored require(String id) {

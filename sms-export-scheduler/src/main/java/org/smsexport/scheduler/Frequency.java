@@ -94,7 +94,69 @@ public final class Frequency {
         } else {
             halves = List.of(expr);
         }
+        checkFires(text, f[dom], f[f.length - 2], f[dow]);
         return new Frequency(text, expr, halves, style);
+    }
+
+    private static final int[] MONTH_DAYS = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+    /**
+     * Refuses a day of month that no allowed month has ({@code 0 0 31 2 *}, {@code 0 0 30 2 *}): such a schedule
+     * would never fire, and finding that out from the cron library costs a search of centuries per call.
+     */
+    private static void checkFires(String text, String dom, String month, String dow) {
+        if (!dow.equals("*") && !dow.equals("?")) {
+            return; // a day of week fires whatever the day of month says (Unix cron's OR)
+        }
+        java.util.BitSet days = values(dom, 1, 31);
+        java.util.BitSet months = values(month, 1, 12);
+        if (days == null || months == null) {
+            return; // names, L, W or #: left to the cron library
+        }
+        for (int m = months.nextSetBit(1); m >= 0; m = months.nextSetBit(m + 1)) {
+            int first = days.nextSetBit(1);
+            if (first >= 0 && first <= MONTH_DAYS[m - 1]) {
+                return;
+            }
+        }
+        throw new InvalidRequestException("Frequency '" + text + "' never fires: no allowed month has day " + dom + ". Choose a day "
+                + "every allowed month has (1 to 28 fits all).");
+    }
+
+    /** @return the values a numeric cron field allows ({@code *}, {@code a}, {@code a-b}, steps, lists), or null when it is not one */
+    private static java.util.BitSet values(String field, int min, int max) {
+        java.util.BitSet out = new java.util.BitSet();
+        for (String part : field.split(",")) {
+            String[] step = part.split("/", 2);
+            int by = 1;
+            try {
+                if (step.length == 2) {
+                    by = Integer.parseInt(step[1]);
+                }
+                int from;
+                int to;
+                if (step[0].equals("*") || step[0].equals("?")) {
+                    from = min;
+                    to = max;
+                } else if (step[0].contains("-")) {
+                    String[] r = step[0].split("-", 2);
+                    from = Integer.parseInt(r[0]);
+                    to = Integer.parseInt(r[1]);
+                } else {
+                    from = Integer.parseInt(step[0]);
+                    to = step.length == 2 ? max : from;
+                }
+                if (by < 1 || from < min || to > max) {
+                    return null;
+                }
+                for (int v = from; v <= to; v += by) {
+                    out.set(v);
+                }
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return out;
     }
 
     /** Parses each field alone (the others '*') so an error names the field that is wrong. */
