@@ -49,10 +49,15 @@ class RestServerTest {
         return out;
     }
 
-    /** Rows that arrive slowly, to keep a job running. */
-    private static Iterable<Object[]> slow(ExportType t, int n) {
+    /** Opened by a test (or at the end of each) to let the slow jobs go on past their 10th row. */
+    private java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+
+    /** Rows that stop at the 10th until the gate opens, to keep a job running however fast or busy the machine is. */
+    private Iterable<Object[]> slow(ExportType t, int n) {
+        java.util.concurrent.CountDownLatch held = gate;
         return () -> new java.util.Iterator<>() {
             final java.util.Iterator<Object[]> it = SmsData.standard().rows(t, n);
+            int served;
 
             @Override
             public boolean hasNext() {
@@ -61,10 +66,12 @@ class RestServerTest {
 
             @Override
             public Object[] next() {
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (++served == 10) {
+                    try {
+                        held.await(2, java.util.concurrent.TimeUnit.MINUTES);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
                 return it.next();
             }
@@ -72,6 +79,7 @@ class RestServerTest {
     }
 
     void start(int workers, int queue) throws Exception {
+        gate = new java.util.concurrent.CountDownLatch(1);
         InMemoryDataSource.Builder data = InMemoryDataSource.builder();
         for (ExportType t : ExportType.builtIns()) {
             data.rows(t, rows(t, 50));
@@ -98,6 +106,7 @@ class RestServerTest {
 
     @AfterEach
     void stop() {
+        gate.countDown();
         server.close();
         scheduler.close();
         exports.close();
@@ -377,6 +386,54 @@ class RestServerTest {
     }
 
     @Test
+    void refusesValuesPastTheirLimitsBeforeStoringThem() throws Exception {
+        String exports = "/api/v1/import-export/exports";
+        Map<String, HttpResponse<String>> answers = new java.util.LinkedHashMap<>();
+        answers.put("search", call("POST", exports, "alice-secret",
+                "{\"export_type\":\"students\",\"export_format\":\"csv\",\"filters\":{\"search\":\"a\\u0000b\"}}"));
+        StringBuilder many = new StringBuilder("{");
+        for (int i = 0; i < 4_000; i++) {
+            many.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":\"v\"");
+        }
+        answers.put("filters", call("POST", exports, "alice-secret",
+                "{\"export_type\":\"students\",\"export_format\":\"csv\",\"filters\":" + many + "}}"));
+        answers.put("description", call("POST", "/api/v1/import-export/templates", "alice-secret",
+                "{\"name\":\"big\",\"export_type\":\"students\",\"export_format\":\"csv\",\"description\":\"" + "d".repeat(5_000) + "\"}"));
+        answers.put("options", call("POST", "/api/v1/import-export/templates", "alice-secret",
+                "{\"name\":\"big\",\"export_type\":\"students\",\"export_format\":\"csv\",\"options\":{\"delimiter\":\"" + "x".repeat(2_000)
+                        + "\"}}"));
+        answers.put("notify_email", call("POST", "/api/v1/import-export/schedules", "alice-secret",
+                "{\"export_type\":\"students\",\"export_format\":\"csv\",\"frequency\":\"daily\",\"notify_email\":\"" + "a".repeat(400)
+                        + "@x.example\"}"));
+        answers.put("never", call("POST", "/api/v1/import-export/schedules", "alice-secret",
+                "{\"export_type\":\"students\",\"export_format\":\"csv\",\"frequency\":\"cron 0 0 31 2 *\"}"));
+        answers.put("every second", call("POST", "/api/v1/import-export/schedules", "alice-secret",
+                "{\"export_type\":\"students\",\"export_format\":\"csv\",\"frequency\":\"cron * * * * * *\"}"));
+        answers.put("'limit'", call("GET", "/api/v1/import-export/schedules/x/runs?limit=-1", "alice-secret", null));
+        answers.put("'skip'", call("GET", exports + "?skip=-5", "alice-secret", null));
+        answers.forEach((field, r) -> {
+            assertThat(r.statusCode()).as(field + ": " + r.body()).isIn(400, 404);
+            assertThat(r.body()).as(field).hasSizeLessThan(2_000).doesNotContain("SQL", "Value too long", "\u0000");
+        });
+        assertThat(answers.get("search").body()).contains("Filter 'search'", "U+0000");
+        assertThat(answers.get("filters").body()).contains("'filters' may have at most 64 entries");
+        assertThat(answers.get("description").body()).contains("'description' may be at most 1000 characters");
+        assertThat(answers.get("never").body()).contains("never fires");
+        assertThat(answers.get("every second").body()).contains("every 5 minutes");
+        assertThat(data(call("GET", "/api/v1/import-export/templates", "alice-secret", null)).get("total").asInt()).isZero();
+        // an administrator may schedule what a user may not; 'run now' twice while the first run goes on is refused
+        HttpResponse<String> often = call("POST", "/api/v1/import-export/schedules", "root-secret",
+                "{\"export_type\":\"slow_students\",\"export_format\":\"csv\",\"frequency\":\"cron 0 * * * *\"}");
+        assertThat(often.statusCode()).as(often.body()).isEqualTo(201);
+        String id = data(often).get("id").asText();
+        String path = "/api/v1/import-export/schedules/" + id + "/run";
+        assertThat(call("POST", path, "root-secret", "").statusCode()).isEqualTo(200);
+        HttpResponse<String> again = call("POST", path, "root-secret", "");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+        assertThat(again.body()).contains("is running now");
+    }
+
+    @Test
     void answersEveryErrorWithItsCodeInOneEnvelope() throws Exception {
         String id = submit("alice-secret", "students", "csv");
         JsonNode done = awaitDone("alice-secret", id);
@@ -416,6 +473,7 @@ class RestServerTest {
         assertThat(error.get("error").get("message").asText()).contains("Available: [attendance, courses, enrollments, grades, "
                 + "slow_students, students]");
         assertThat(call("DELETE", "/api/v1/import-export/exports/" + slowId, "alice-secret", null).statusCode()).isEqualTo(200);
+        gate.countDown(); // its next row sees the cancel
         assertThat(awaitDone("alice-secret", slowId).get("status").asText()).isEqualTo("cancelled");
         assertThat(data(call("DELETE", "/api/v1/import-export/exports/" + id, "root-secret", null)).get("deleted").asBoolean()).isTrue();
     }
