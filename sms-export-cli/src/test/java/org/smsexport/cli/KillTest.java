@@ -1,0 +1,176 @@
+package org.smsexport.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.smsexport.jdbc.JdbcDataSource;
+import org.smsexport.jdbc.SampleData;
+import org.smsexport.jdbc.SmsSchema;
+
+/**
+ * kill -9 of the CLI in the middle of an export, and of {@code serve} right after it answered 202, on the demo's
+ * embedded H2 file: the job's record is still there afterwards, no clear workbook, CSV or PDF of an encrypted
+ * export is anywhere on disk, and nothing was put into the system's temporary directory.
+ */
+class KillTest {
+
+    @TempDir
+    static Path dir;
+
+    private static String h2;
+    private static String postgresql;
+    private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg;
+
+    @BeforeAll
+    static void databases() throws IOException {
+        Path demo = dir.resolve("demo");
+        // enough grades that every format takes a while to write
+        SampleData.load(JdbcDataSource.driverManager(DemoCommand.url(demo, false), "sa", ""), SmsSchema.standard(), 20_000);
+        h2 = DemoCommand.url(demo, true) + ";USER=sa";
+        pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start();
+        postgresql = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres?user=postgres";
+        SampleData.load(JdbcDataSource.driverManager(postgresql, null, null), SmsSchema.standard(), 20_000);
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopPostgresql() throws IOException {
+        pg.close();
+    }
+
+    /** A CLI command in a JVM of its own, its temporary directory one of the test's. */
+    private static Process start(Path tmp, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-XX:-UsePerfData", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Path logs = Files.createDirectories(Path.of("target", "kill-test"));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logs.resolve(args[0] + "-" + System.nanoTime() + ".log")
+                .toFile()).start();
+    }
+
+    private static Optional<Path> workFile(Path out) throws IOException {
+        if (!Files.isDirectory(out)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.list(out)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().endsWith(".tmp")).findFirst();
+        }
+    }
+
+    private static Optional<String> status(String url, String id) throws Exception {
+        DataSource db = url.startsWith("jdbc:h2:") ? JdbcDataSource.driverManager(url, "sa", "") : JdbcDataSource.driverManager(url, null, null);
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT status FROM export_jobs WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** @return whether a file holds clear text of an export: a ZIP (XLSX, or a CSV's clear archive), a PDF, or a CSV header */
+    private static boolean clear(Path f) throws IOException {
+        try (InputStream in = Files.newInputStream(f)) {
+            byte[] head = in.readNBytes(16);
+            String s = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return s.startsWith("PK\u0003\u0004") && !f.getFileName().toString().contains("csv") || s.startsWith("%PDF")
+                    || s.contains("ID,") || s.contains("Student");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, {1}, password {2}")
+    @CsvSource({"h2, csv, false", "h2, csv, true", "h2, xlsx, false", "h2, xlsx, true", "h2, pdf, false", "h2, pdf, true",
+        "postgresql, csv, true", "postgresql, xlsx, true", "postgresql, pdf, true"})
+    void anExportKilledMidwayKeepsItsRecordAndLeavesNoClearText(String database, String format, boolean encrypted) throws Exception {
+        String url = database.equals("h2") ? h2 : postgresql;
+        Path out = dir.resolve("out-" + database + "-" + format + "-" + encrypted);
+        Path tmp = Files.createDirectories(dir.resolve("tmp-" + database + "-" + format + "-" + encrypted));
+        List<String> args = new ArrayList<>(List.of("export", "--type", "grades", "--format", format, "--db", url, "--out", out.toString()));
+        if (encrypted) {
+            args.addAll(List.of("--option", "password=Κωδικός-42"));
+        }
+        Process p = start(tmp, args.toArray(String[]::new));
+        Optional<Path> work = Optional.empty();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (work.isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
+            work = workFile(out);
+            Thread.sleep(2);
+        }
+        assertThat(work).as("the export was caught while it wrote").isPresent();
+        String id = work.get().getFileName().toString().substring(1, 21);
+        // what a crash leaves is on disk now: the work files, as they are while rows are written
+        Thread.sleep(300);
+        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        assertThat(status(url, id)).as("the job's record survives kill -9").isPresent();
+        if (encrypted) {
+            try (Stream<Path> left = Files.list(out)) {
+                for (Path f : (Iterable<Path>) left::iterator) {
+                    if (Files.isRegularFile(f) && !f.getFileName().toString().endsWith(".jsonl") && !f.getFileName().toString().equals(".link-secret")) {
+                        assertThat(clear(f)).as(f + " holds clear student data").isFalse();
+                    }
+                }
+            }
+        }
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertThat(s.toList()).as("nothing in the system temporary directory").isEmpty();
+        }
+    }
+
+    @Test
+    void serveKilledRightAfter202KeepsTheJob() throws Exception {
+        Path out = dir.resolve("served");
+        Path tmp = Files.createDirectories(dir.resolve("tmp-serve"));
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        String url = h2;
+        Process p = start(tmp, "serve", "--db", url, "--out", out.toString(), "--port", String.valueOf(port), "--token",
+                "alice:alice-secret:user", "--run-schedules", "false");
+        HttpClient http = HttpClient.newHttpClient();
+        List<String> ids = new ArrayList<>();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                try {
+                    http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.discarding());
+                    break;
+                } catch (IOException notYet) {
+                    Thread.sleep(100);
+                }
+            }
+            for (String format : List.of("csv", "xlsx", "pdf", "csv")) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/import-export/exports"))
+                        .header("Authorization", "Bearer alice-secret").header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"export_type\":\"grades\",\"export_format\":\"" + format + "\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+                ids.add(r.body().replaceAll(".*\"id\":\"([a-z2-7]{20})\".*", "$1"));
+            }
+        } finally {
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        for (String id : ids) {
+            assertThat(status(url, id)).as("job " + id + ", answered 202 before kill -9").isPresent();
+        }
+    }
+}
