@@ -43,6 +43,14 @@ final class ExportCommand extends Common implements Callable<Integer> {
             + "--option bom=false (csv), --option password=… (xlsx, pdf), --option page_size=letter (pdf).")
     Map<String, String> options = new LinkedHashMap<>();
 
+    @Option(names = "--file-password", arity = "0..1", interactive = true, paramLabel = "PASSWORD", description = "The file's "
+            + "password (option password), typed at a prompt when given without a value, else from " + FILE_PASSWORD
+            + ": kept out of the process list, unlike --option password=….")
+    char[] filePassword;
+
+    /** The environment variable with the exported file's password, kept out of the process list. */
+    static final String FILE_PASSWORD = "EXPORT_FILE_PASSWORD";
+
     @Option(names = "--limit", description = "At most this many rows.")
     Long limit;
 
@@ -82,6 +90,13 @@ final class ExportCommand extends Common implements Callable<Integer> {
         if (template == null && (type == null || format == null)) {
             throw new org.smsexport.InvalidRequestException("Missing required option: " + (type == null ? "'--type=<type>'" : "'--format=<format>'")
                     + " (or --template NAME).");
+        }
+        if (filePassword != null && filePassword.length > 0) {
+            options.put("password", new String(filePassword));
+            java.util.Arrays.fill(filePassword, '\0');
+        } else if (!options.containsKey("password") && DatabaseOptions.environment.get(FILE_PASSWORD) != null
+                && !DatabaseOptions.environment.get(FILE_PASSWORD).isEmpty()) {
+            options.put("password", DatabaseOptions.environment.get(FILE_PASSWORD));
         }
         ExportRequest.Builder request = ExportRequest.builder().type(type).format(format).filters(filters).options(options)
                 .owner(TemplateCommand.OWNER);

@@ -222,4 +222,31 @@ class CliHardeningTest {
         Cli.Run dry = run("cleanup", "--days", "1", "--dry-run", "--db", db(), "--out", out.toString());
         assertThat(dry.out()).startsWith("Would delete ");
     }
+
+    @Test
+    void secretsStayOffTheCommandLineAndAreCheckedWhereTheyAreKept() throws Exception {
+        Path tokens = Files.writeString(dir.resolve("tokens"), "alice:alice-secret-1:user\n");
+        java.nio.file.Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertOneLine(run("serve", "--db", db(), "--tokens-file", tokens.toString(), "--port", "0"), "chmod 600 " + tokens);
+        assertOneLine(run("serve", "--db", db(), "--token", "a:same-secret:user", "--token", "b:same-secret:admin", "--port", "0"),
+                "have the same secret");
+        assertOneLine(run("serve", "--db", db(), "--token", "a:sha256=abc:user", "--port", "0"), "USER:sha256=HEX:ROLE");
+        // the file's password from the environment: the workbook is encrypted though no password is on the command line
+        DatabaseOptions.environment = Map.of(ExportCommand.FILE_PASSWORD, "Κωδικός-42");
+        Cli.Run r = run("export", "--type", "courses", "--format", "xlsx", "--db", db(), "--out", dir.resolve("secret").toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).doesNotContain("unknown configuration key");
+        try (Stream<Path> files = Files.list(dir.resolve("secret"))) {
+            Path xlsx = files.filter(p -> p.toString().endsWith(".xlsx")).findFirst().orElseThrow();
+            byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(xlsx), 4);
+            assertThat(head).as("an OLE2 container of the encrypted package, not a ZIP").containsExactly(0xD0, 0xCF, 0x11, 0xE0);
+        }
+    }
+
+    @Test
+    void aUsageErrorOfASubcommandNamesTheWholeCommand() {
+        Cli.Run r = run("template", "add", "--bogus");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Try 'sms-export template add --help'.");
+    }
 }

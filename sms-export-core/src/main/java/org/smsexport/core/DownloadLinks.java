@@ -185,13 +185,11 @@ public final class DownloadLinks {
         if (expires.isEmpty()) {
             return Verdict.TAMPERED;
         }
-        byte[] given;
-        try {
-            given = Base64.getUrlDecoder().decode(token.substring(token.indexOf('.') + 1));
-        } catch (IllegalArgumentException e) {
-            return Verdict.TAMPERED;
-        }
-        if (!MessageDigest.isEqual(given, mac(job, owner, expires.get().getEpochSecond()))) {
+        // the one canonical spelling, compared whole: no second spelling of the expiry ("+17…", "017…") or of the
+        // MAC's last base64 character (its unused low bits) is accepted, so any changed character is refused
+        long at = expires.get().getEpochSecond();
+        String expected = at + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(job, owner, at));
+        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
             return Verdict.TAMPERED;
         }
         return clock.instant().isAfter(expires.get()) ? Verdict.EXPIRED : Verdict.VALID;

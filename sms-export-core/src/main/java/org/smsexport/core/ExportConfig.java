@@ -354,7 +354,9 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             readProblems.addAll(s.problems());
             for (String key : values.keySet()) {
                 // a storage's own settings (EXPORT_S3_BUCKET) are its provider's to read, the links' the service's
-                if (key.startsWith("EXPORT_") && !KEYS.contains(key) && !key.startsWith("EXPORT_S3_") && !key.startsWith("EXPORT_LINK_")) {
+                // and the command line's secrets (EXPORT_API_TOKENS, EXPORT_FILE_PASSWORD) the command line's
+                if (key.startsWith("EXPORT_") && !KEYS.contains(key) && !key.startsWith("EXPORT_S3_") && !key.startsWith("EXPORT_LINK_")
+                        && !key.equals("EXPORT_API_TOKENS") && !key.equals("EXPORT_FILE_PASSWORD")) {
                     LOG.warn("Ignoring unknown configuration key {}; sms-export core reads {}", key, new java.util.TreeSet<>(KEYS));
                 }
             }

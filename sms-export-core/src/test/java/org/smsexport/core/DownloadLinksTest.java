@@ -40,6 +40,18 @@ class DownloadLinksTest {
             assertThat(links.verify(job, "alice", huge)).as(huge).isEqualTo(DownloadLinks.Verdict.TAMPERED);
             assertThat(links.expiry(huge)).as(huge).isEmpty();
         }
+        // every changed character is refused, the last one too (its low bits carry nothing) and the expiry's spelling
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int i = 0; i < token.length(); i++) {
+            for (char c : alphabet.toCharArray()) {
+                if (c != token.charAt(i) && token.charAt(i) != '.') {
+                    String changed = token.substring(0, i) + c + token.substring(i + 1);
+                    assertThat(links.verify(job, "alice", changed)).as(changed).isNotEqualTo(DownloadLinks.Verdict.VALID);
+                }
+            }
+        }
+        assertThat(links.verify(job, "alice", "+" + token)).isEqualTo(DownloadLinks.Verdict.TAMPERED);
+        assertThat(links.verify(job, "alice", "0" + token)).isEqualTo(DownloadLinks.Verdict.TAMPERED);
         clock.advance(Duration.ofDays(7).plusSeconds(1));
         assertThat(links.verify(job, "alice", token)).isEqualTo(DownloadLinks.Verdict.EXPIRED);
     }

@@ -99,6 +99,29 @@ class RecoveryTest {
     }
 
     @Test
+    void aJobKilledAfterPublishingBeforeRecordingLeavesNoFileAndWorkFilesOfLostRecordsGo() throws Exception {
+        InMemoryJobStore shared = new InMemoryJobStore();
+        ExportJob stale = orphan(JobStatus.RUNNING, T0.minusSeconds(300));
+        ExportJob alive = orphan(JobStatus.RUNNING, T0.minusSeconds(5));
+        shared.insert(stale);
+        shared.insert(alive);
+        // published under its final name, then killed before the record said COMPLETED
+        Path published = Files.writeString(dir.resolve("students_20261201_080000_" + stale.id() + ".csv"), "ID\n1\n");
+        // a work file whose job record was lost with the crash, and one of a job still running elsewhere
+        Path lost = Files.writeString(dir.resolve("." + JobId.random() + ".work1.xlsx.enc.tmp"), "ciphertext");
+        Path living = Files.writeString(dir.resolve("." + alive.id() + ".csv.tmp"), "rows");
+        try (ExportService exports = ExportService.builder().outputDirectory(dir).jobStore(shared)
+                .clock(Clock.fixed(T0, ZoneOffset.UTC)).recoveryGrace(Duration.ofSeconds(60)).dataSource(Fixtures.memory(5))
+                .build()) {
+            ExportJob failed = exports.job(stale.id()).orElseThrow();
+            assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+            assertThat(published).as("a failed job has no file").doesNotExist();
+            assertThat(lost).as("no unfinished job names it").doesNotExist();
+            assertThat(living).as("its job may still run on another node").exists();
+        }
+    }
+
+    @Test
     void withAGraceOnlyStaleJobsOfOtherProcessesAreRecovered() {
         InMemoryJobStore shared = new InMemoryJobStore();
         ExportJob stale = orphan(JobStatus.RUNNING, T0.minusSeconds(300));

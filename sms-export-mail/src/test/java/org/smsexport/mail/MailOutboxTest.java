@@ -222,7 +222,9 @@ class MailOutboxTest {
             assertThat(up.waitForIncomingEmail(20_000, 1)).isTrue();
             waitFor(() -> second.job(id).orElseThrow().notificationSent());
             assertThat(second.job(id).orElseThrow().notificationError()).isEmpty();
-            // the audit trail names who was mailed, once it was delivered
+            // the audit trail names who was mailed, once it was delivered (recorded just after the job says so)
+            waitFor(() -> second.audit().list(org.smsexport.AuditQuery.latest()).stream().anyMatch(r -> r.entry().jobId().equals(id)
+                    && r.entry().event() == org.smsexport.AuditEvent.NOTIFIED));
             assertThat(second.audit().list(org.smsexport.AuditQuery.latest())).filteredOn(r -> r.entry().jobId().equals(id)
                     && r.entry().event() == org.smsexport.AuditEvent.NOTIFIED).singleElement()
                     .satisfies(r -> assertThat(r.entry().recipients()).containsExactly("office@uni.example"));

@@ -80,6 +80,7 @@ public final class S3Storage implements ExportStorage {
 
     private final S3Client client;
     private final S3Presigner presigner;
+    private final java.util.concurrent.ConcurrentHashMap<String, String> pendingAborts = new java.util.concurrent.ConcurrentHashMap<>();
     private final String bucket;
     private final String prefix;
     private final Optional<ServerSideEncryption> sse;
@@ -212,14 +213,39 @@ public final class S3Storage implements ExportStorage {
         return prefix + name;
     }
 
+    /**
+     * @param name a published file's name
+     * @return its media type, from its extension: what the object and a redirected download are served as
+     */
+    static String contentType(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        if (n.endsWith(".csv")) {
+            return "text/csv; charset=utf-8";
+        }
+        if (n.endsWith(".xlsx")) {
+            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        }
+        if (n.endsWith(".pdf")) {
+            return "application/pdf";
+        }
+        if (n.endsWith(".zip")) {
+            return "application/zip";
+        }
+        if (n.endsWith(".json")) {
+            return "application/json";
+        }
+        return "application/octet-stream";
+    }
+
     @Override
     public void publish(Path temp, String name, String sha256) throws IOException {
         String key = key(name);
         long size = Files.size(temp);
+        abortPending();
         try {
             if (size <= partSize) {
                 client.putObject(r -> {
-                    r.bucket(bucket).key(key).contentLength(size).metadata(Map.of("sha256", sha256));
+                    r.bucket(bucket).key(key).contentLength(size).contentType(contentType(name)).metadata(Map.of("sha256", sha256));
                     sse.ifPresent(r::serverSideEncryption);
                     kmsKeyId.ifPresent(r::ssekmsKeyId);
                 }, RequestBody.fromFile(temp));
@@ -234,7 +260,7 @@ public final class S3Storage implements ExportStorage {
 
     private void multipart(Path temp, String key, long size, String sha256) {
         String upload = client.createMultipartUpload(r -> {
-            r.bucket(bucket).key(key).metadata(Map.of("sha256", sha256));
+            r.bucket(bucket).key(key).contentType(contentType(key)).metadata(Map.of("sha256", sha256));
             sse.ifPresent(r::serverSideEncryption);
             kmsKeyId.ifPresent(r::ssekmsKeyId);
         }).uploadId();
@@ -256,10 +282,33 @@ public final class S3Storage implements ExportStorage {
             try {
                 client.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(upload));
             } catch (RuntimeException abort) {
+                // the endpoint is gone: its parts (student data) must not wait for the next start; asked again at the
+                // next publish and at close
+                pendingAborts.put(upload, key);
                 e.addSuppressed(abort);
             }
             throw e;
         }
+    }
+
+    /** Aborts the multipart uploads whose abort failed before; those that fail again stay pending. */
+    private void abortPending() {
+        for (Map.Entry<String, String> u : pendingAborts.entrySet()) {
+            try {
+                client.abortMultipartUpload(r -> r.bucket(bucket).key(u.getValue()).uploadId(u.getKey()));
+                pendingAborts.remove(u.getKey());
+                LOG.info("Aborted the unfinished multipart upload of {}", u.getValue());
+            } catch (software.amazon.awssdk.services.s3.model.NoSuchUploadException gone) {
+                pendingAborts.remove(u.getKey());
+            } catch (RuntimeException e) {
+                LOG.debug("The unfinished multipart upload of {} could not be aborted yet: {}", u.getValue(), e.toString());
+            }
+        }
+    }
+
+    /** @return how many multipart uploads wait for their abort (an endpoint that was unreachable when they failed) */
+    int pendingAborts() {
+        return pendingAborts.size();
     }
 
     /** A stream of {@code length} bytes of a file from {@code offset}. */
@@ -332,6 +381,7 @@ public final class S3Storage implements ExportStorage {
         try {
             return Optional.of(presigner.presignGetObject(p -> p.signatureDuration(valid).getObjectRequest(g -> g.bucket(bucket)
                     .key(key(name)).responseContentDisposition("attachment; filename=\"" + fileName + "\"")
+                    .responseContentType(contentType(name))
                     .responseCacheControl("private, no-store"))).url().toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException("The SDK presigned an invalid URL", e);
@@ -445,6 +495,11 @@ public final class S3Storage implements ExportStorage {
 
     @Override
     public void close() {
+        abortPending();
+        if (!pendingAborts.isEmpty()) {
+            LOG.warn("{} unfinished multipart upload(s) under s3://{}/{} could not be aborted; the next start aborts those older than "
+                    + "a day", pendingAborts.size(), bucket, prefix);
+        }
         presigner.close();
         client.close();
     }

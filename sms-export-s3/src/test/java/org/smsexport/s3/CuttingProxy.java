@@ -20,6 +20,8 @@ final class CuttingProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
     private final AtomicLong left;
+    /** What a connection made after the cut may carry: a little (the endpoint answers again) or nothing (it stays gone). */
+    private volatile long afterCut = AFTER_CUT;
 
     CuttingProxy(int targetPort, long budget) throws IOException {
         this.targetPort = targetPort;
@@ -28,6 +30,16 @@ final class CuttingProxy implements AutoCloseable {
         Thread t = new Thread(this::accept, "cutting-proxy");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** From now on, until {@link #heal}, every new connection is dropped at once: the endpoint is gone. */
+    void dropAfterCut() {
+        afterCut = 0;
+    }
+
+    /** The endpoint is back: new connections pass whole. */
+    void heal() {
+        afterCut = Long.MAX_VALUE;
     }
 
     String endpoint() {
@@ -40,7 +52,7 @@ final class CuttingProxy implements AutoCloseable {
                 Socket client = server.accept();
                 Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 boolean cut = left.get() <= 0;
-                AtomicLong budget = cut ? new AtomicLong(AFTER_CUT) : left;
+                AtomicLong budget = cut ? new AtomicLong(afterCut) : left;
                 pump(client, target, budget);
                 pump(target, client, null);
             } catch (IOException e) {
@@ -55,7 +67,7 @@ final class CuttingProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
-                    if (budget != null && budget.addAndGet(-n) < 0) {
+                    if (budget != null && budget.get() <= 0 || budget != null && budget.addAndGet(-n) < 0) {
                         break;
                     }
                     out.write(buf, 0, n);

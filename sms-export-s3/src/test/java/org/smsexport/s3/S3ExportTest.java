@@ -232,6 +232,43 @@ class S3ExportTest {
         }
     }
 
+    @Test
+    void anUploadWhoseEndpointStaysGoneIsAbortedWhenItIsBack() throws Exception {
+        Map<String, String> s = settings();
+        try (CuttingProxy proxy = new CuttingProxy(Integer.parseInt(server.endpoint().replaceFirst(".*:", "")), 7L * 1024 * 1024)) {
+            proxy.dropAfterCut();
+            S3Storage storage = server.storage().endpoint(proxy.endpoint()).prefix(prefix).partSize(5L * 1024 * 1024)
+                    .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)).build();
+            String id;
+            try (ExportService exports = service(s, 60_000).storage(storage).build()) {
+                ExportOutcome o = exports.run(students());
+                assertThat(o.job().status()).isEqualTo(JobStatus.FAILED);
+                id = o.job().id().value();
+                assertThat(storage.pendingAborts()).as("the abort could not reach the endpoint").isEqualTo(1);
+                assertThat(server.keys()).as("its parts wait in the bucket").anyMatch(k -> k.contains(id));
+                proxy.heal();
+            }
+            // closing the service asked again, the endpoint answering
+            assertThat(storage.pendingAborts()).isZero();
+            assertThat(server.keys()).as("nothing left in the bucket").noneMatch(k -> k.contains(id));
+        }
+    }
+
+    @Test
+    void objectsAndRedirectedDownloadsKeepTheirContentType() throws Exception {
+        try (ExportService exports = service(settings(), 20).build()) {
+            ExportJob job = exports.run(students()).job();
+            Blob b = server.blobs.getBlob(S3Server.BUCKET, prefix + job.fileName().orElseThrow());
+            assertThat(b.getMetadata().getContentMetadata().getContentType()).isEqualTo("text/csv; charset=utf-8");
+            Recorded r = download(exports, job);
+            HttpResponse<byte[]> got = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(r.headers.get("Location"))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(got.headers().firstValue("Content-Type")).contains("text/csv; charset=utf-8");
+        }
+        assertThat(S3Storage.contentType("a.xlsx")).isEqualTo("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        assertThat(S3Storage.contentType("a.csv.zip")).isEqualTo("application/zip");
+    }
+
     private void failsCleanly(Map<String, String> settings, UnaryOperator<ExportService.Builder> more, long rows, String message)
             throws Exception {
         try (ExportService exports = more.apply(service(settings, rows)).build()) {

@@ -113,7 +113,11 @@ class ExportSchedulerTest {
         node = new Node(db, still, dir.resolve("still"), "still");
         String id = node.scheduler.schedule(students("alice").build());
         JobId first = node.scheduler.runNow(id);
-        // the same millisecond: the ledger already has this (schedule, slot)
+        // while that run goes on, another is refused
+        assertThatThrownBy(() -> node.scheduler.runNow(id)).isInstanceOf(org.smsexport.JobStateException.class)
+                .hasMessageContaining("is running now");
+        node.exports.completion(first).join();
+        // ended, but the same millisecond: the ledger already has this (schedule, slot)
         assertThatThrownBy(() -> node.scheduler.runNow(id)).isInstanceOf(org.smsexport.JobStateException.class)
                 .hasMessageContaining("just run manually");
         assertThat(node.exports.jobs(org.smsexport.JobFilter.all())).extracting(j -> j.id()).containsExactly(first);

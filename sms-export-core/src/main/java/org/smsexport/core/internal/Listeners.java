@@ -102,7 +102,7 @@ final class Listeners {
                 call.accept(sink);
             } catch (RuntimeException e) {
                 sinkFailures.incrementAndGet();
-                LOG.warn("Metrics sink {} failed {} job {}: {}", sink.getClass().getName(), when, job, e.toString());
+                LOG.warn("Metrics sink {} failed {} job {}: {}", sink.getClass().getSimpleName(), when, job, reason(e));
             }
         }
     }
@@ -134,7 +134,7 @@ final class Listeners {
                 n.jobFinished(event);
             } catch (RuntimeException e) {
                 notifierFailures.incrementAndGet();
-                LOG.warn("Notifier {} failed for job {}: {}", n.getClass().getName(), job.id(), e.toString());
+                LOG.warn("Notifier {} failed for job {}: {}", n.getClass().getSimpleName(), job.id(), reason(e));
             }
         }
     }
@@ -176,5 +176,12 @@ final class Listeners {
         } catch (Exception e) {
             LOG.warn("Closing {} failed: {}", c.getClass().getName(), e.toString());
         }
+    }
+
+    /** What went wrong, in words: the message and its cause's, without class names. */
+    private static String reason(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable c = e.getCause();
+        return c != null && c.getMessage() != null && !m.contains(c.getMessage()) ? m + ": " + c.getMessage() : m;
     }
 }

@@ -198,7 +198,7 @@ public class SmsExportAutoConfiguration {
             ExportApi api = new ExportApi(exports, scheduler.getIfAvailable(),
                     SmsExportController.principals(properties.getWeb().getAdminAuthority()),
                     () -> configured != null ? configured : "http://localhost:" + environment.getProperty("local.server.port",
-                            environment.getProperty("server.port", "8080")));
+                            environment.getProperty("server.port", "8080")), properties.getWeb().getTrustedOrigins());
             return new SmsExportController(api, properties.getWeb().getUi().isEnabled() ? new WebUi("/sms-export") : null);
         }
     }

@@ -295,6 +295,8 @@ public class SmsExportProperties {
         private boolean enabled = true;
         /** The authority that sees every user's jobs and schedules; default ROLE_ADMIN. */
         private String adminAuthority = "ROLE_ADMIN";
+        /** Origins besides this server's own whose pages may change exports (https://sms.school.example); default none. */
+        private java.util.List<String> trustedOrigins = new java.util.ArrayList<>();
         private final Ui ui = new Ui();
 
         /** The exports page at /sms-export/. */
@@ -325,6 +327,14 @@ public class SmsExportProperties {
 
         public String getAdminAuthority() {
             return adminAuthority;
+        }
+
+        public java.util.List<String> getTrustedOrigins() {
+            return trustedOrigins;
+        }
+
+        public void setTrustedOrigins(java.util.List<String> trustedOrigins) {
+            this.trustedOrigins = trustedOrigins;
         }
 
         public void setAdminAuthority(String adminAuthority) {
