@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -431,6 +432,19 @@ class RestServerTest {
         HttpResponse<String> again = call("POST", path, "root-secret", "");
         assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
         assertThat(again.body()).contains("is running now");
+    }
+
+    @Test
+    void aFileRemovedOutOfBandIsGoneWithoutItsName() throws Exception {
+        String id = submit("alice-secret", "students", "csv");
+        JsonNode done = awaitDone("alice-secret", id);
+        Path file = exports.file(JobId.of(id));
+        Files.delete(file);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(done.get("download_url").asText().replace("localhost",
+                "127.0.0.1"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(410);
+        assertThat(json.readTree(r.body()).get("error").get("code").asText()).isEqualTo("gone");
+        assertThat(r.body()).doesNotContain(file.getFileName().toString()).doesNotContain(dir.toString());
     }
 
     @Test
