@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.OptionalLong;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
@@ -17,12 +15,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smsexport.ExportJob;
-import org.smsexport.ExportQuery;
 import org.smsexport.ExportRequest;
 import org.smsexport.ExportType;
 import org.smsexport.JobStatus;
 import org.smsexport.core.ExportService;
-import org.smsexport.spi.RowCursor;
+import org.smsexport.test.GatedDataSource;
 
 /**
  * PostgreSQL stopped under a running export and started again: the job's end is recorded once the database
@@ -61,55 +58,6 @@ class DatabaseOutageTest {
         return JdbcDataSource.driverManager("jdbc:postgresql://localhost:" + port + "/postgres?connectTimeout=2", "postgres", "");
     }
 
-    /** A source that stops before row {@code at} until released, then reads on from the one below. */
-    private static final class Paused implements org.smsexport.spi.DataSource {
-        final org.smsexport.spi.DataSource below;
-        final long at;
-        final CountDownLatch reached = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-
-        Paused(org.smsexport.spi.DataSource below, long at) {
-            this.below = below;
-            this.at = at;
-        }
-
-        @Override
-        public RowCursor open(ExportQuery query) {
-            RowCursor rows = below.open(query);
-            return new RowCursor() {
-                long n;
-
-                @Override
-                public boolean next() {
-                    if (++n == at) {
-                        reached.countDown();
-                        try {
-                            release.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                    return rows.next();
-                }
-
-                @Override
-                public Object get(int column) {
-                    return rows.get(column);
-                }
-
-                @Override
-                public void close() {
-                    rows.close();
-                }
-            };
-        }
-
-        @Override
-        public OptionalLong count(ExportQuery query) {
-            return below.count(query);
-        }
-    }
-
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!condition.getAsBoolean()) {
@@ -130,14 +78,14 @@ class DatabaseOutageTest {
     void anExportWhoseDatabaseGoesAwayEndsFailedWhenItIsBack() throws Exception {
         DataSource db = database();
         SampleData.load(db, SmsSchema.standard(), 30_000);
-        Paused source = new Paused(JdbcDataSource.of(db), 100);
+        GatedDataSource source = GatedDataSource.before(JdbcDataSource.of(db), 100);
         try (ExportService exports = ExportService.builder().outputDirectory(out).dataSource(source).jobStore(JdbcJobStore.create(db))
                 .maxRecords(0).build()) {
             ExportJob job = exports.submit(ExportRequest.builder().type("students").format("csv").owner("alice").build());
-            assertThat(source.reached.await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(source.awaitReached(java.time.Duration.ofSeconds(60))).isTrue();
             pg.close(); // the source's next fetch and the job's record both fail now
             pg = null;
-            source.release.countDown();
+            source.open();
             // the run has given up its file: its end is being written, and cannot be while the server is down
             await("the run's temporary file is gone", () -> noTemp(out));
             restart();
@@ -155,14 +103,14 @@ class DatabaseOutageTest {
         DataSource db = database();
         List<Object[]> rows = new java.util.ArrayList<>();
         org.smsexport.sample.SmsData.standard().rows(ExportType.STUDENTS, 5_000).forEachRemaining(rows::add);
-        Paused source = new Paused(org.smsexport.core.InMemoryDataSource.builder().rows(ExportType.STUDENTS, rows).build(), 100);
+        GatedDataSource source = GatedDataSource.before(org.smsexport.core.InMemoryDataSource.builder().rows(ExportType.STUDENTS, rows).build(), 100);
         try (ExportService exports = ExportService.builder().outputDirectory(out).dataSource(source).jobStore(JdbcJobStore.create(db))
                 .build()) {
             ExportJob job = exports.submit(ExportRequest.builder().type("students").format("csv").owner("alice").build());
-            assertThat(source.reached.await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(source.awaitReached(java.time.Duration.ofSeconds(60))).isTrue();
             pg.close();
             pg = null;
-            source.release.countDown();
+            source.open();
             // published under its final name; the record that says so waits for the database
             await("the file is published", () -> noTemp(out) && exists(out, job.id().value() + ".csv"));
             restart();

@@ -316,20 +316,7 @@ public final class ExportApi {
                 String id = schedules.schedule(request);
                 ok(ex, 201, ScheduleJson.toMap(schedules.get(id).orElseThrow()));
             } else {
-                Map<String, String> q = query(ex);
-                int skip = number(q, "skip", 0, 0, Integer.MAX_VALUE);
-                int limit = number(q, "limit", MAX_PAGE, 1, MAX_PAGE);
-                List<ScheduleInfo> all = u.admin() ? schedules.list() : schedules.list(u.name());
-                List<Map<String, Object>> items = new ArrayList<>();
-                for (ScheduleInfo s : all.subList(Math.min(skip, all.size()), (int) Math.min((long) skip + limit, all.size()))) {
-                    items.add(ScheduleJson.toMap(s));
-                }
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("items", items);
-                d.put("total", all.size());
-                d.put("skip", skip);
-                d.put("limit", limit);
-                ok(ex, 200, d);
+                ok(ex, 200, page(query(ex), u.admin() ? schedules.list() : schedules.list(u.name()), s -> ScheduleJson.toMap(s)));
             }
             return;
         }
@@ -391,6 +378,23 @@ public final class ExportApi {
             d.put("deleted", true);
             ok(ex, 200, d);
         }
+    }
+
+    /** One page ({@code skip}, {@code limit} up to {@link #MAX_PAGE}) of a list, with its total. */
+    private static <T> Map<String, Object> page(Map<String, String> q, List<T> all, java.util.function.Function<T, Map<String, Object>> json)
+            throws HttpError {
+        int skip = number(q, "skip", 0, 0, Integer.MAX_VALUE);
+        int limit = number(q, "limit", MAX_PAGE, 1, MAX_PAGE);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (T t : all.subList(Math.min(skip, all.size()), (int) Math.min((long) skip + limit, all.size()))) {
+            items.add(json.apply(t));
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("items", items);
+        d.put("total", all.size());
+        d.put("skip", skip);
+        d.put("limit", limit);
+        return d;
     }
 
     /** A user's schedule fires at most every {@link #MIN_SCHEDULE_INTERVAL}: judged from its next few firings. */
@@ -684,20 +688,7 @@ public final class ExportApi {
                 exports.saveTemplate(t);
                 ok(ex, 201, templateJson(t));
             } else {
-                Map<String, String> q = query(ex);
-                int skip = number(q, "skip", 0, 0, Integer.MAX_VALUE);
-                int limit = number(q, "limit", MAX_PAGE, 1, MAX_PAGE);
-                List<org.smsexport.ExportTemplate> all = exports.templates().list(u.admin() ? null : u.name());
-                List<Map<String, Object>> items = new ArrayList<>();
-                for (org.smsexport.ExportTemplate t : all.subList(Math.min(skip, all.size()), (int) Math.min((long) skip + limit, all.size()))) {
-                    items.add(templateJson(t));
-                }
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("items", items);
-                d.put("total", all.size());
-                d.put("skip", skip);
-                d.put("limit", limit);
-                ok(ex, 200, d);
+                ok(ex, 200, page(query(ex), exports.templates().list(u.admin() ? null : u.name()), ExportApi::templateJson));
             }
             return;
         }

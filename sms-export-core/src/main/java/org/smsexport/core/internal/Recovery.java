@@ -111,32 +111,14 @@ final class Recovery {
      * hold student data, so they go whatever the grace.
      */
     private void deleteOrphanTempFiles() {
-        Path dir = config.outputDirectory();
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp")) {
-            for (Path f : files) {
-                String name = f.getFileName().toString();
-                if (!PublishedFile.isTemp(name) || name.length() <= 21) {
-                    continue;
-                }
-                String id = name.substring(1, 21);
-                boolean orphan;
-                try {
-                    JobId jobId = JobId.of(id);
-                    orphan = !active.containsKey(jobId) && jobs.store.find(jobId).map(j -> j.status().isTerminal()).orElse(true);
-                } catch (org.smsexport.InvalidRequestException e) {
-                    continue; // not one of ours
-                }
-                if (orphan) {
-                    Files.deleteIfExists(f);
-                    LOG.info("Deleted temporary file {} that no unfinished job names", name);
-                }
+        deleteTempFilesOf(id -> {
+            try {
+                JobId jobId = JobId.of(id);
+                return !active.containsKey(jobId) && jobs.store.find(jobId).map(j -> j.status().isTerminal()).orElse(true);
+            } catch (org.smsexport.InvalidRequestException e) {
+                return false; // not one of ours
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Could not clean temporary files in {}: {}", dir, e.toString());
-        }
+        });
     }
 
     /**
@@ -144,6 +126,11 @@ final class Recovery {
      * temporary file of no job running here.
      */
     void deleteTempFiles(String jobId) {
+        deleteTempFilesOf(id -> jobId != null ? jobId.equals(id) : active.keySet().stream().noneMatch(k -> k.value().equals(id)));
+    }
+
+    /** Deletes the temporary and work files ({@code .<job id>….tmp}) whose job id {@code which} accepts. */
+    private void deleteTempFilesOf(java.util.function.Predicate<String> which) {
         Path dir = config.outputDirectory();
         if (!Files.isDirectory(dir)) {
             return;
@@ -151,14 +138,12 @@ final class Recovery {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp")) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                String id = name.length() > 21 ? name.substring(1, 21) : "";
-                boolean which = jobId != null ? jobId.equals(id) : active.keySet().stream().noneMatch(k -> k.value().equals(id));
-                if (PublishedFile.isTemp(name) && which) {
+                if (PublishedFile.isTemp(name) && name.length() > 21 && which.test(name.substring(1, 21))) {
                     Files.deleteIfExists(f);
                     LOG.debug("Deleted leftover temporary file {}", name);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warn("Could not clean temporary files in {}: {}", dir, e.toString());
         }
     }

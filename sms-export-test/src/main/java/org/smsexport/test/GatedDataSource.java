@@ -1,0 +1,98 @@
+package org.smsexport.test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.smsexport.ExportQuery;
+import org.smsexport.ExportType;
+import org.smsexport.spi.DataSource;
+import org.smsexport.spi.RowCursor;
+
+/**
+ * Any data source, with every export stopped before one row until the test opens the gate: a job held running for
+ * as long as the test needs (to stop a database under it, kill its node, cancel it), however fast or busy the
+ * machine. Thread-safe.
+ */
+public final class GatedDataSource implements DataSource {
+
+    private final DataSource below;
+    private final long at;
+    private final CountDownLatch reached = new CountDownLatch(1);
+    private final CountDownLatch open = new CountDownLatch(1);
+
+    private GatedDataSource(DataSource below, long at) {
+        this.below = below;
+        this.at = at;
+    }
+
+    /**
+     * @param below the source the rows come from
+     * @param row   the 1-based row each export waits before (it has read {@code row - 1} rows then)
+     * @return the gated source, closed
+     */
+    public static GatedDataSource before(DataSource below, long row) {
+        return new GatedDataSource(below, row);
+    }
+
+    /**
+     * @param timeout how long to wait
+     * @return whether an export reached the gate in time
+     * @throws InterruptedException when interrupted
+     */
+    public boolean awaitReached(Duration timeout) throws InterruptedException {
+        return reached.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Lets every export go on, now and from now on. */
+    public void open() {
+        open.countDown();
+    }
+
+    @Override
+    public List<ExportType> types() {
+        return below.types();
+    }
+
+    @Override
+    public OptionalLong count(ExportQuery query) {
+        return below.count(query);
+    }
+
+    @Override
+    public String name() {
+        return "gated " + below.name();
+    }
+
+    @Override
+    public RowCursor open(ExportQuery query) {
+        RowCursor rows = below.open(query);
+        return new RowCursor() {
+            private long n;
+
+            @Override
+            public boolean next() {
+                if (++n == at) {
+                    reached.countDown();
+                    try {
+                        open.await(2, TimeUnit.MINUTES);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return rows.next();
+            }
+
+            @Override
+            public Object get(int column) {
+                return rows.get(column);
+            }
+
+            @Override
+            public void close() {
+                rows.close();
+            }
+        };
+    }
+}
