@@ -29,7 +29,7 @@ final class DatabaseOptions {
      * {@code export_jobs} fails it as abandoned: {@code serve}, {@code scheduler run} and {@code schedule …} may
      * run side by side on one database, and running jobs refresh their heartbeat every 10 seconds.
      */
-    private static final java.time.Duration RECOVERY_GRACE = java.time.Duration.ofMinutes(1);
+    private static final java.time.Duration RECOVERY_GRACE = org.smsexport.core.ExportConfig.SHARED_STORE_RECOVERY_GRACE;
 
     /** Where the demo keeps its database and exports. */
     static final Path DEMO = Path.of("sms-export-demo");

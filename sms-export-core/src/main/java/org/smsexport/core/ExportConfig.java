@@ -108,6 +108,11 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
     public static final String DEFAULT_METRICS_FILE_NAME = "metrics.jsonl";
     /** {@code EXPORT_METRICS_KEEP}: rotated metrics files kept. */
     public static final int DEFAULT_METRICS_KEEP = 5;
+    /**
+     * The recovery grace for a job store several processes share (the CLI's commands, a Boot application's replicas):
+     * a process silent this long loses its unfinished jobs. The default grace of 0 suits a store only one process uses.
+     */
+    public static final Duration SHARED_STORE_RECOVERY_GRACE = Duration.ofMinutes(1);
     /** {@code EXPORT_RETENTION_DAYS}: age after which maintenance removes exports. */
     public static final int DEFAULT_RETENTION_DAYS = 30;
     /** {@code EXPORT_ARCHIVE_PATH}: where maintenance archives exports. */

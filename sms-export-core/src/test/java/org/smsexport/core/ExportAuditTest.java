@@ -86,7 +86,7 @@ class ExportAuditTest {
             JobId id = exports.submit(ExportRequest.builder().type("students").format("csv").owner("alice").build()).id();
             source.awaitPause();
             assertThat(exports.cancel(id, "bob")).isTrue();
-            source.release.countDown();
+            source.release();
             assertThat(exports.completion(id).get(30, TimeUnit.SECONDS).job().status()).isEqualTo(JobStatus.CANCELLED);
             assertThat(events(exports.audit().list(AuditQuery.latest()))).containsExactly("created:alice", "started:alice",
                     "cancelled:bob");

@@ -85,7 +85,7 @@ class ExportServiceTest {
             assertThat(running.totalRecords()).isBetween(45_000L, 50_000L);
             assertThat(Fixtures.files(dir)).singleElement().asString().startsWith("." + job.id()).endsWith(".csv.tmp");
 
-            source.release.countDown();
+            source.release();
             ExportOutcome outcome = exports.completion(job.id()).get(30, TimeUnit.SECONDS);
             assertThat(outcome.job().totalRecords()).isEqualTo(100_000);
             assertThat(store.updates.get()).as("store writes for 100,000 rows").isLessThan(20);
@@ -99,7 +99,7 @@ class ExportServiceTest {
             ExportJob job = exports.submit(request("students").build());
             source.awaitPause();
             assertThat(exports.cancel(job.id())).isTrue();
-            source.release.countDown();
+            source.release();
 
             ExportOutcome outcome = exports.completion(job.id()).get(30, TimeUnit.SECONDS);
             assertThat(outcome).isInstanceOf(ExportOutcome.Cancelled.class);
@@ -122,7 +122,7 @@ class ExportServiceTest {
             assertThat(exports.cancel(second.id())).isTrue();
             assertThat(exports.job(second.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
 
-            source.release.countDown();
+            source.release();
             assertThat(exports.completion(first.id()).get(30, TimeUnit.SECONDS)).isInstanceOf(ExportOutcome.Completed.class);
             assertThat(exports.completion(second.id()).get(30, TimeUnit.SECONDS)).isInstanceOf(ExportOutcome.Cancelled.class);
         }
@@ -303,7 +303,7 @@ class ExportServiceTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            source.release.countDown();
+            source.release();
         });
         release.start();
         exports.close();

@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.smsexport.ExportFormat;
@@ -79,17 +77,16 @@ final class Fixtures {
      */
     static final class PausingSource implements DataSource {
         final long total;
-        final long pauseAt;
-        final CountDownLatch reached = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
         final boolean countable;
         final long nanosPerRow;
+        /** Held before row pauseAt + 1 until released; none when it never pauses. */
+        private final org.smsexport.test.GatedDataSource gated;
 
         PausingSource(long total, long pauseAt, boolean countable, long nanosPerRow) {
             this.total = total;
-            this.pauseAt = pauseAt;
             this.countable = countable;
             this.nanosPerRow = nanosPerRow;
+            this.gated = pauseAt < 0 ? null : org.smsexport.test.GatedDataSource.before(this::rows, pauseAt + 1);
         }
 
         @Override
@@ -104,28 +101,21 @@ final class Fixtures {
 
         @Override
         public RowCursor open(ExportQuery query) {
+            return gated != null ? gated.open(query) : rows(query);
+        }
+
+        private RowCursor rows(ExportQuery query) {
             long limit = query.limit().orElse(Long.MAX_VALUE);
             RowCursor rows = SmsData.standard().cursor(ExportType.STUDENTS, Math.min(total, limit));
             return new RowCursor() {
-                long n;
-
                 @Override
                 public boolean next() {
-                    if (n == pauseAt) {
-                        reached.countDown();
-                        try {
-                            release.await(30, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
                     if (nanosPerRow > 0) {
                         long until = System.nanoTime() + nanosPerRow;
                         while (System.nanoTime() < until) {
                             Thread.onSpinWait();
                         }
                     }
-                    n++;
                     return rows.next();
                 }
 
@@ -141,9 +131,13 @@ final class Fixtures {
             };
         }
 
+        void release() {
+            gated.open();
+        }
+
         void awaitPause() throws InterruptedException {
-            if (!reached.await(30, TimeUnit.SECONDS)) {
-                throw new AssertionError("source never reached row " + pauseAt);
+            if (!gated.awaitReached(java.time.Duration.ofSeconds(30))) {
+                throw new AssertionError("the source never reached its pause");
             }
         }
     }

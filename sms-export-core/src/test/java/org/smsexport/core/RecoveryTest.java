@@ -147,7 +147,7 @@ class RecoveryTest {
             ExportJob job = worker.submit(org.smsexport.ExportRequest.builder().type("students").format("csv").build());
             source.awaitPause();
             assertThat(other.cancel(job.id())).isTrue();
-            source.release.countDown();
+            source.release();
             assertThat(worker.completion(job.id()).get(30, java.util.concurrent.TimeUnit.SECONDS).job().status())
                     .isEqualTo(JobStatus.CANCELLED);
             assertThat(Fixtures.files(dir)).isEmpty();

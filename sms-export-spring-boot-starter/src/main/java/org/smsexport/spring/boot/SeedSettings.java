@@ -19,7 +19,7 @@ final class SeedSettings {
     private static final List<String> OTHER_KEYS = List.of("ENABLE_SCHEDULER", "ENABLE_EMAIL_NOTIFICATIONS", "SMTP_HOST",
             "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM_ADDRESS", "SMTP_USE_TLS", "SMTP_SSL", "SMTP_CONNECT_TIMEOUT_SECONDS",
             "SMTP_TIMEOUT_SECONDS", "SMTP_RETRIES", "SMTP_RETRY_BACKOFF_MS", "SMTP_RETRY_FOR_HOURS", "MAIL_ATTACH_MAX_BYTES", "MAIL_TEMPLATE_DIR",
-            "EXPORT_LINK_EXPIRES_DAYS", "EXPORT_S3_BUCKET", "EXPORT_S3_ENDPOINT", "EXPORT_S3_REGION", "EXPORT_S3_PREFIX",
+            "EXPORT_LINK_EXPIRES_DAYS", "EXPORT_LINK_SECRET", "EXPORT_S3_BUCKET", "EXPORT_S3_ENDPOINT", "EXPORT_S3_REGION", "EXPORT_S3_PREFIX",
             "EXPORT_S3_PATH_STYLE", "EXPORT_S3_SSE", "EXPORT_S3_KMS_KEY_ID", "EXPORT_S3_DOWNLOAD");
 
     private SeedSettings() {
@@ -52,6 +52,10 @@ final class SeedSettings {
         }
         put(m, "EXPORT_CLEANUP_SCHEDULE", p.getCleanupSchedule());
         put(m, "EXPORT_LINK_EXPIRES_DAYS", text(p.getLinks()::getExpiresDays));
+        put(m, "EXPORT_LINK_SECRET", p.getLinks().getSecret());
+        put(m, "EXPORT_RECOVERY_GRACE_SECONDS", p.getRecoveryGrace() == null ? null : Long.toString(p.getRecoveryGrace().toSeconds()));
+        // replicas share the host's job store: one starting in a rolling deploy must not take the live one's jobs
+        m.putIfAbsent("EXPORT_RECOVERY_GRACE_SECONDS", Long.toString(ExportConfig.SHARED_STORE_RECOVERY_GRACE.toSeconds()));
         put(m, "ENABLE_SCHEDULER", text(p.getScheduler()::getEnabled));
         put(m, "EXPORT_STORAGE", p.getStorage());
         put(m, "EXPORT_NODE_NAME", p.getNodeName());

@@ -45,6 +45,8 @@ public class SmsExportProperties {
     private String storage;
     /** This node's name in the shared queue (EXPORT_NODE_NAME; default host:pid). */
     private String nodeName;
+    /** How long a silent replica keeps its unfinished jobs before another takes them (EXPORT_RECOVERY_GRACE_SECONDS; default 60s). */
+    private Duration recoveryGrace;
 
     private final Links links = new Links();
     private final Jdbc jdbc = new Jdbc();
@@ -57,6 +59,16 @@ public class SmsExportProperties {
     public static class Links {
         /** Days a download link works (EXPORT_LINK_EXPIRES_DAYS; default 7). */
         private Integer expiresDays;
+        /** The links' secret, base64 of 32 bytes or more, the same on every replica (EXPORT_LINK_SECRET; default a file in the output directory). */
+        private String secret;
+
+        public String getSecret() {
+            return secret;
+        }
+
+        public void setSecret(String secret) {
+            this.secret = secret;
+        }
 
         public Integer getExpiresDays() {
             return expiresDays;
@@ -478,6 +490,14 @@ public class SmsExportProperties {
     }
 
     /** @return this node's name */
+    public Duration getRecoveryGrace() {
+        return recoveryGrace;
+    }
+
+    public void setRecoveryGrace(Duration recoveryGrace) {
+        this.recoveryGrace = recoveryGrace;
+    }
+
     public String getNodeName() {
         return nodeName;
     }

@@ -65,6 +65,28 @@ class SmsExportAutoConfigurationTest {
     }
 
     @Test
+    void replicasShareTheLinkSecretAndKeepEachOthersJobsForAGrace() {
+        String secret = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        org.smsexport.JobId job = org.smsexport.JobId.random();
+        String[] token = new String[1];
+        runner().withPropertyValues("sms.export.links.secret=" + secret).run(ctx -> {
+            token[0] = ctx.getBean(ExportService.class).downloadLinks().orElseThrow().token(job, "alice");
+            assertThat(ctx.getBean(ExportService.class).config().recoveryGrace()).as("a shared store's grace")
+                    .isEqualTo(org.smsexport.core.ExportConfig.SHARED_STORE_RECOVERY_GRACE);
+        });
+        // another replica, another output directory: the link it did not sign opens, as it shares only the secret
+        runner().withPropertyValues("sms.export.output-dir=" + dir.resolve("other"), "sms.export.links.secret=" + secret,
+                "sms.export.recovery-grace=20s").run(ctx -> {
+                    assertThat(ctx.getBean(ExportService.class).downloadLinks().orElseThrow().verify(job, "alice", token[0]))
+                            .isEqualTo(org.smsexport.core.DownloadLinks.Verdict.VALID);
+                    assertThat(ctx.getBean(ExportService.class).config().recoveryGrace()).hasSeconds(20);
+                });
+        runner().withPropertyValues("EXPORT_LINK_SECRET=" + secret).run(ctx ->
+                assertThat(ctx.getBean(ExportService.class).downloadLinks().orElseThrow().verify(job, "alice", token[0]))
+                        .as("the seed's variable").isEqualTo(org.smsexport.core.DownloadLinks.Verdict.VALID));
+    }
+
+    @Test
     void bindsEveryPropertyAndFallsBackToTheSeedsVariables() {
         runner().withPropertyValues("sms.export.max-records=5", "sms.export.workers=3", "sms.export.queue-capacity=7",
                 "sms.export.job-timeout=90s", "sms.export.over-limit=truncate", "sms.export.fsync=false", "sms.export.retention-days=9",
