@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smsexport.ExportOutcome;
 import org.smsexport.ExportRequest;
+import org.smsexport.ExportType;
 import org.smsexport.JobId;
 import org.smsexport.JobStatus;
 
@@ -45,6 +46,57 @@ class SharedQueueInMemoryTest {
             ExportOutcome own = a.completion(a.submit(ExportRequest.builder().type("courses").format("csv").build()).id())
                     .get(30, TimeUnit.SECONDS);
             assertThat(own.job().node()).contains("a");
+        }
+    }
+
+    @Test
+    void aClaimedJobThatCannotBeStartedOrFailedDoesNotStrandTheRestOfItsBatch() throws Exception {
+        InMemoryJobStore shared = new InMemoryJobStore();
+        ExportType extra = ExportType.builder("extra").columns(ExportType.STUDENTS.columns().toArray(new org.smsexport.Column[0])).build();
+        List<Object[]> rows = new ArrayList<>();
+        org.smsexport.sample.SmsData.standard().rows(ExportType.STUDENTS, 5).forEachRemaining(rows::add);
+        java.util.Set<JobId> broken = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        // the worker's view of the store: every write of the job it cannot run fails, as in a database hiccup
+        CountingStore flaky = new CountingStore() {
+            @Override
+            public java.util.Optional<org.smsexport.ExportJob> update(org.smsexport.ExportJob current, org.smsexport.ExportJob next) {
+                if (broken.contains(current.id())) {
+                    throw new org.smsexport.ExportException("the database hiccuped");
+                }
+                return shared.update(current, next);
+            }
+
+            @Override
+            public java.util.Optional<org.smsexport.ExportJob> find(JobId id) {
+                return shared.find(id);
+            }
+
+            @Override
+            public List<org.smsexport.ExportJob> list(org.smsexport.JobFilter filter) {
+                return shared.list(filter);
+            }
+
+            @Override
+            public List<org.smsexport.ExportJob> claim(String node, int max, java.time.Instant now) {
+                return shared.claim(node, max, now);
+            }
+        };
+        List<JobId> ids = new ArrayList<>();
+        try (ExportService front = ExportService.builder().dataSource(Fixtures.memory(20))
+                .dataSource(InMemoryDataSource.builder().rows(extra, rows).build()).jobStore(shared).outputDirectory(dir).workers(0)
+                .nodeName("front").build()) {
+            // the oldest first: the one the worker cannot run heads the batch
+            JobId first = front.submit(ExportRequest.builder().type("extra").format("csv").build()).id();
+            broken.add(first);
+            ids.add(front.submit(ExportRequest.builder().type("students").format("csv").build()).id());
+            ids.add(front.submit(ExportRequest.builder().type("courses").format("csv").build()).id());
+            try (ExportService worker = ExportService.builder().dataSource(Fixtures.memory(20)).jobStore(flaky).outputDirectory(dir)
+                    .workers(3).nodeName("w").queuePoll(Duration.ofMillis(20)).build()) {
+                assertThat(worker.config().workers()).isEqualTo(3);
+                for (JobId id : ids) {
+                    assertThat(front.completion(id).get(30, TimeUnit.SECONDS).job().status()).isEqualTo(JobStatus.COMPLETED);
+                }
+            }
         }
     }
 }

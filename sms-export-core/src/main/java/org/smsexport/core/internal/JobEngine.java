@@ -64,7 +64,12 @@ public final class JobEngine implements AutoCloseable {
     private final String instanceId = JobId.random().value().substring(0, 12);
     private final ExecutorService ownPool;
     private final Executor executor;
+    /** Heartbeats only: a queue poll or a job's timeout that hangs on the database never delays them. */
     private final ScheduledThreadPoolExecutor timers;
+    /** The shared queue's and remote completions' polls. */
+    private final ScheduledThreadPoolExecutor polls;
+    /** Job timeouts: they fire whatever the database does. */
+    private final ScheduledThreadPoolExecutor timeouts;
     private final ExecutorService writers = Executors.newCachedThreadPool(ExportThreads.factory("writer"));
     private final ExecutorService readers = Executors.newCachedThreadPool(ExportThreads.factory("reader"));
     private final ConcurrentMap<JobId, RunningJob> active = new ConcurrentHashMap<>();
@@ -121,11 +126,13 @@ public final class JobEngine implements AutoCloseable {
             this.executor = hostExecutor;
         }
         this.timers = new ScheduledThreadPoolExecutor(1, ExportThreads.factory("heartbeat"));
-        timers.setRemoveOnCancelPolicy(true);
+        this.polls = new ScheduledThreadPoolExecutor(1, ExportThreads.factory("queue"));
+        this.timeouts = new ScheduledThreadPoolExecutor(1, ExportThreads.factory("timeout"));
+        timeouts.setRemoveOnCancelPolicy(true);
         this.jobs = new Jobs(store, clock);
         this.requests = new Requests(registry, config);
         this.listeners = new Listeners(registry, jobs, config.outputDirectory(), store.database(), audit);
-        this.run = new JobRun(config, jobs, listeners, instanceId, timers, writers, readers, storage);
+        this.run = new JobRun(config, jobs, listeners, instanceId, timeouts, writers, readers, storage);
         this.recovery = new Recovery(config, jobs, listeners, active, instanceId, storage);
         this.queries = new Queries(config, jobs, active, storage);
         recovery.recover();
@@ -136,8 +143,8 @@ public final class JobEngine implements AutoCloseable {
             reportNode();
         }, beat, beat, TimeUnit.MILLISECONDS);
         long poll = config.queuePoll().toMillis();
-        timers.scheduleWithFixedDelay(this::pollQueue, poll, poll, TimeUnit.MILLISECONDS);
-        timers.scheduleWithFixedDelay(this::pollRemote, poll, poll, TimeUnit.MILLISECONDS);
+        polls.scheduleWithFixedDelay(this::pollQueue, poll, poll, TimeUnit.MILLISECONDS);
+        polls.scheduleWithFixedDelay(this::pollRemote, poll, poll, TimeUnit.MILLISECONDS);
         LOG.info("sms-export started: node {}, instance {}, formats {}, types {}, output {}, {} workers", config.nodeName(), instanceId,
                 registry.exporters().keySet(), registry.typeNames(), config.outputDirectory().toAbsolutePath(),
                 hostExecutor == null ? config.workers() : "host");
@@ -275,34 +282,50 @@ public final class JobEngine implements AutoCloseable {
                 return;
             }
             for (ExportJob j : jobs.store.claim(config.nodeName(), free, clock.instant())) {
-                if (closed) {
-                    release(j); // claimed as the service closes
-                    continue;
-                }
-                Prepared p;
+                // each claimed job on its own: one that cannot be started or failed never strands the rest of the batch
                 try {
-                    p = requests.prepare(RequestJson.read(j.request().get()), true);
+                    startClaimed(j);
                 } catch (RuntimeException e) {
-                    ExportJob failed = jobs.mutate(j.id(), cur -> cur.status().isTerminal() ? null : jobs.terminal(cur, JobStatus.FAILED,
-                            "Node " + config.nodeName() + " cannot run this export: " + e.getMessage()));
-                    listeners.finished(failed, Optional.empty(), java.util.Locale.ENGLISH, false);
-                    continue;
-                }
-                RunningJob rj = new RunningJob(j, p, this);
-                active.put(j.id(), rj);
-                try {
-                    executor.execute(() -> execute(rj));
-                    LOG.debug("Job {} taken from the shared queue", j.id());
-                } catch (RejectedExecutionException e) {
-                    // the host's executor is full: give it back (and the rest of the claim after it)
                     active.remove(j.id());
-                    release(j);
+                    LOG.warn("Job {} from the shared queue could not be started here: {}", j.id(), e.toString());
+                    try {
+                        release(j);
+                    } catch (RuntimeException again) {
+                        LOG.debug("Job {} could not be given back either; recovery takes it after the grace: {}", j.id(), again.toString());
+                    }
                 }
             }
         } catch (RuntimeException e) {
             if (!closed) {
                 LOG.warn("The shared export queue could not be read: {}", e.toString());
             }
+        }
+    }
+
+    /** Runs one job this node claimed, fails it when its request cannot run here, or gives it back when closing or full. */
+    private void startClaimed(ExportJob j) {
+        if (closed) {
+            release(j); // claimed as the service closes
+            return;
+        }
+        Prepared p;
+        try {
+            p = requests.prepare(RequestJson.read(j.request().get()), true);
+        } catch (RuntimeException e) {
+            ExportJob failed = jobs.mutate(j.id(), cur -> cur.status().isTerminal() ? null : jobs.terminal(cur, JobStatus.FAILED,
+                    "Node " + config.nodeName() + " cannot run this export: " + e.getMessage()));
+            listeners.finished(failed, Optional.empty(), java.util.Locale.ENGLISH, false);
+            return;
+        }
+        RunningJob rj = new RunningJob(j, p, this);
+        active.put(j.id(), rj);
+        try {
+            executor.execute(() -> execute(rj));
+            LOG.debug("Job {} taken from the shared queue", j.id());
+        } catch (RejectedExecutionException e) {
+            // the host's executor is full: give it back (and the rest of the claim after it)
+            active.remove(j.id());
+            release(j);
         }
     }
 
@@ -599,6 +622,8 @@ public final class JobEngine implements AutoCloseable {
             ownPool.shutdownNow();
         }
         timers.shutdownNow();
+        polls.shutdownNow();
+        timeouts.shutdownNow();
         writers.shutdown();
         readers.shutdown();
         try {
