@@ -131,7 +131,18 @@ class Common {
     /** Blocks a foreground command until the JVM is asked to stop (Ctrl-C, SIGTERM) or the thread is interrupted; its resources then close. */
     static void untilStopped() throws InterruptedException {
         java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
-        Thread hook = new Thread(stop::countDown);
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        CLOSING.set(closed);
+        // SIGTERM or Ctrl-C: the JVM halts once the hooks return, so this one waits until the command has closed what it
+        // opened (running exports get their shutdown time, the node leaves the list); else the close never ran
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(CLOSE_BUDGET.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sms-export-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             stop.await();
@@ -144,6 +155,21 @@ class Common {
                     // the JVM is stopping anyway
                 }
             }
+        }
+    }
+
+    /** The longest a stop signal waits for a command to close: the service's shutdown time and some. */
+    static final java.time.Duration CLOSE_BUDGET = java.time.Duration.ofSeconds(45);
+
+    /** The latch a stop signal waits on, counted down by {@link #closed()} when the command has returned. */
+    private static final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> CLOSING =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** Called when a command has returned, its resources closed: a stop signal waiting for it lets the JVM end. */
+    static void closed() {
+        java.util.concurrent.CountDownLatch c = CLOSING.getAndSet(null);
+        if (c != null) {
+            c.countDown();
         }
     }
 }

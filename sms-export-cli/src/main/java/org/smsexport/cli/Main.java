@@ -64,7 +64,12 @@ public final class Main {
             }
             return e instanceof org.smsexport.ExportException || e instanceof IllegalArgumentException ? BAD_INPUT : FAILED;
         });
-        int code = cli.execute(args);
+        int code;
+        try {
+            code = cli.execute(args);
+        } finally {
+            Common.closed();
+        }
         out.flush();
         err.flush();
         return code;

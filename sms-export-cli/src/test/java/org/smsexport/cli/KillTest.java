@@ -173,4 +173,31 @@ class KillTest {
             assertThat(status(url, id)).as("job " + id + ", answered 202 before kill -9").isPresent();
         }
     }
+
+    private static boolean listed(String node) throws Exception {
+        try (Connection c = JdbcDataSource.driverManager(postgresql, null, null).getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT 1 FROM export_nodes WHERE name = ?")) {
+            s.setString(1, node);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        } catch (java.sql.SQLException noTableYet) {
+            return false;
+        }
+    }
+
+    @Test
+    void aWorkerStoppedWithSigtermClosesAndLeavesTheNodeList() throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp-worker"));
+        Process p = start(tmp, "worker", "--db", postgresql, "--out", dir.resolve("worker-out").toString(), "--node", "w-term");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!listed("w-term")) {
+            assertThat(System.nanoTime()).as("the worker joined the list").isLessThan(deadline);
+            assertThat(p.isAlive()).as("the worker runs").isTrue();
+            Thread.sleep(50);
+        }
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stopped").isTrue();
+        assertThat(listed("w-term")).as("a stopped worker leaves /nodes").isFalse();
+    }
 }
