@@ -99,4 +99,17 @@ class SharedQueueInMemoryTest {
             }
         }
     }
+
+    @Test
+    void aNodeSilentForADayIsDroppedFromTheList() {
+        InMemoryJobStore store = new InMemoryJobStore();
+        java.time.Instant now = java.time.Instant.now();
+        store.heartbeat(new org.smsexport.ExportNode("gone", now.minus(Duration.ofDays(3)), now.minus(Duration.ofDays(2)), 0, 1));
+        store.heartbeat(new org.smsexport.ExportNode("quiet", now.minus(Duration.ofHours(3)), now.minus(Duration.ofHours(2)), 0, 1));
+        try (ExportService here = ExportService.builder().dataSource(Fixtures.memory(5)).jobStore(store).outputDirectory(dir)
+                .nodeName("here").build()) {
+            assertThat(here.nodes()).extracting(org.smsexport.ExportNode::name).contains("here", "quiet").doesNotContain("gone");
+            assertThat(store.nodes()).extracting(org.smsexport.ExportNode::name).doesNotContain("gone");
+        }
+    }
 }

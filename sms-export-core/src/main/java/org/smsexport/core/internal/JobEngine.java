@@ -167,9 +167,25 @@ public final class JobEngine implements AutoCloseable {
         }
     }
 
-    /** @return the nodes sharing the job store, as they last reported */
+    /** How long a node may be silent before it is dropped from the list of nodes (it was killed, or its host is gone). */
+    static final Duration SILENT_NODE_DROPPED_AFTER = Duration.ofDays(1);
+
+    /** @return the nodes sharing the job store, as they last reported; one silent for a day is dropped from the store */
     public List<org.smsexport.ExportNode> nodes() {
-        return jobs.store.nodes();
+        Instant cutoff = clock.instant().minus(SILENT_NODE_DROPPED_AFTER);
+        List<org.smsexport.ExportNode> live = new java.util.ArrayList<>();
+        for (org.smsexport.ExportNode n : jobs.store.nodes()) {
+            if (n.lastHeartbeat().isBefore(cutoff)) {
+                try {
+                    jobs.store.removeNode(n.name());
+                } catch (RuntimeException e) {
+                    LOG.debug("Silent node {} could not be dropped: {}", n.name(), e.toString());
+                }
+            } else {
+                live.add(n);
+            }
+        }
+        return List.copyOf(live);
     }
 
     /** @return the settings */
