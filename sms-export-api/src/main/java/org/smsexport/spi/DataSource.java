@@ -31,6 +31,19 @@ public interface DataSource {
     RowCursor open(ExportQuery query);
 
     /**
+     * {@link #open(ExportQuery)} for a running export that may be stopped while the query waits: a source whose open or
+     * fetch can block (a database's) registers how to interrupt it. By default the cancellation is not used.
+     *
+     * @param query  what to read
+     * @param cancel how to learn that the export was stopped
+     * @return a cursor over the rows
+     * @throws org.smsexport.ExportException when the query cannot be run, or was cancelled
+     */
+    default RowCursor open(ExportQuery query, Cancellation cancel) {
+        return open(query);
+    }
+
+    /**
      * Counts the rows {@link #open(ExportQuery)} would return (ignoring the limit), so progress can be
      * shown as a percentage and the record limit checked before writing. Optional: sources that cannot count
      * cheaply return empty.
@@ -40,6 +53,18 @@ public interface DataSource {
      */
     default OptionalLong count(ExportQuery query) {
         return OptionalLong.empty();
+    }
+
+    /**
+     * {@link #count(ExportQuery)} for a running export that may be stopped while the count waits. By default the
+     * cancellation is not used.
+     *
+     * @param query  what to count
+     * @param cancel how to learn that the export was stopped
+     * @return the number of matching rows, or empty when the source cannot count cheaply
+     */
+    default OptionalLong count(ExportQuery query, Cancellation cancel) {
+        return count(query);
     }
 
     /**

@@ -26,6 +26,7 @@ import org.smsexport.ExportType;
 import org.smsexport.FilterSpec;
 import org.smsexport.SortKey;
 import org.smsexport.spi.DataSource;
+import org.smsexport.spi.Cancellation;
 import org.smsexport.spi.RowCursor;
 
 /**
@@ -131,15 +132,24 @@ public final class JdbcDataSource implements DataSource {
 
     @Override
     public OptionalLong count(ExportQuery query) {
+        return count(query, Cancellation.NONE);
+    }
+
+    /** Counts; a stopped export cancels the statement, so a count blocked on a lock ends at once. */
+    @Override
+    public OptionalLong count(ExportQuery query, Cancellation cancel) {
         TypeSql t = typeSql(query);
         List<Object> params = new ArrayList<>();
         try (Connection c = db.getConnection()) {
             String text = "SELECT COUNT(*) FROM " + t.from + " WHERE " + t.where(query, params, SearchSql.Dialect.of(c));
             try (PreparedStatement ps = c.prepareStatement(text)) {
                 bind(ps, params);
+                Runnable forget = cancel.whenCancelled(() -> cancel(ps));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return OptionalLong.of(rs.getLong(1));
+                } finally {
+                    forget.run();
                 }
             }
         } catch (SQLException e) {
@@ -149,10 +159,20 @@ public final class JdbcDataSource implements DataSource {
 
     @Override
     public RowCursor open(ExportQuery query) {
+        return open(query, Cancellation.NONE);
+    }
+
+    /**
+     * Opens the cursor; a stopped export cancels the statement ({@code Statement.cancel()}), whether it still waits for
+     * its first rows (a lock, a slow plan) or fetches more, and the connection goes back when the cursor closes.
+     */
+    @Override
+    public RowCursor open(ExportQuery query, Cancellation cancel) {
         TypeSql t = typeSql(query);
         List<Object> params = new ArrayList<>();
         Connection c = null;
         Session session = null;
+        Runnable forget = () -> { };
         try {
             c = db.getConnection();
             session = Session.streaming(c);
@@ -160,14 +180,24 @@ public final class JdbcDataSource implements DataSource {
             PreparedStatement ps = c.prepareStatement(text, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             ps.setFetchSize(fetchSize);
             bind(ps, params);
+            forget = cancel.whenCancelled(() -> cancel(ps));
             ResultSet rs = ps.executeQuery();
-            return new Cursor(c, ps, rs, query.type(), session);
+            return new Cursor(c, ps, rs, query.type(), session, forget);
         } catch (SQLException e) {
+            forget.run();
             if (session != null) {
                 session.restore();
             }
             close(c);
             throw Sql.error("reading " + query.type().name(), e);
+        }
+    }
+
+    private static void cancel(java.sql.Statement statement) {
+        try {
+            statement.cancel();
+        } catch (SQLException | RuntimeException e) {
+            // the statement ended or the driver cannot cancel: the export's flag stops it at its next row
         }
     }
 
@@ -277,9 +307,11 @@ public final class JdbcDataSource implements DataSource {
         private final Object[] row;
         private final String type;
         private final Session session;
+        private final Runnable forgetCancel;
         private boolean closed;
 
-        Cursor(Connection c, PreparedStatement ps, ResultSet rs, ExportType type, Session session) {
+        Cursor(Connection c, PreparedStatement ps, ResultSet rs, ExportType type, Session session, Runnable forgetCancel) {
+            this.forgetCancel = forgetCancel;
             this.c = c;
             this.ps = ps;
             this.rs = rs;
@@ -336,6 +368,7 @@ public final class JdbcDataSource implements DataSource {
                 return;
             }
             closed = true;
+            forgetCancel.run();
             try {
                 rs.close();
                 ps.close();

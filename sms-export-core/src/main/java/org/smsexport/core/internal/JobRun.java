@@ -112,7 +112,7 @@ final class JobRun {
             // but not recorded it publishes again under the same name, replacing that file instead of orphaning it
             String name = p.type().name() + "_" + FILE_TIME.format(job.createdAt()) + "_" + rj.id + "." + ext;
             try (PublishedFile file = PublishedFile.create(PublishedFile.tempPath(dir, rj.id.value(), ext), writers, config.fsync());
-                    RowCursor raw = readAhead(p, sourceCall(rj, () -> p.source().open(limited)));
+                    RowCursor raw = readAhead(p, sourceCall(rj, () -> p.source().open(limited, rj.cancellation)));
                     GuardedCursor cursor = new GuardedCursor(raw, rj, max, truncate)) {
                 p.exporter().write(schema, cursor, file.stream(), rj);
                 rj.checkCancelled();
@@ -143,18 +143,10 @@ final class JobRun {
                 }
             }
         } catch (ExportCancelledException e) {
-            RunningJob.StopReason reason = rj.stopReason();
-            if (reason == RunningJob.StopReason.TIMED_OUT) {
-                outcome = failed(rj, new ExportException(stopMessage(reason), e, rj.id, p.exporter().format().id(),
-                        p.type().name()));
-            } else {
-                ExportJob j = jobs.mutateDurably(rj.id, cur -> cur.status().isTerminal() ? null
-                        : jobs.terminal(cur, JobStatus.CANCELLED, stopMessage(reason)).toBuilder().totalRecords(rj.rows()).build(),
-                        shuttingDown(rj));
-                outcome = new ExportOutcome.Cancelled(j);
-            }
+            outcome = stopped(rj, e);
         } catch (ExportException e) {
-            outcome = failed(rj, e);
+            // a source interrupted because the job was stopped fails with its own words: the stop is what happened
+            outcome = rj.stopReason() != null ? stopped(rj, e) : failed(rj, e);
         } catch (IOException e) {
             outcome = failed(rj, new StorageException(describe(e), e, rj.id, p.exporter().format().id(), p.type().name()));
         } catch (RuntimeException | LinkageError | AssertionError e) {
@@ -196,7 +188,7 @@ final class JobRun {
         java.util.concurrent.CompletableFuture<OptionalLong> f = new java.util.concurrent.CompletableFuture<>();
         Runnable count = () -> {
             try {
-                OptionalLong n = sourceCall(rj, () -> rj.prepared.source().count(query));
+                OptionalLong n = sourceCall(rj, () -> rj.prepared.source().count(query, rj.cancellation));
                 if (n.isEmpty()) {
                     f.complete(n);
                     return;
@@ -234,6 +226,19 @@ final class JobRun {
             throw new ExportException("Data source '" + p.source().name() + "' failed for " + p.type().name() + ": " + e, e,
                     rj.id, p.exporter().format().id(), p.type().name());
         }
+    }
+
+    /** The end of a job that was stopped: FAILED for a timeout, else CANCELLED. */
+    private ExportOutcome stopped(RunningJob rj, ExportException e) {
+        RunningJob.StopReason reason = rj.stopReason();
+        Prepared p = rj.prepared;
+        if (reason == RunningJob.StopReason.TIMED_OUT) {
+            return failed(rj, new ExportException(stopMessage(reason), e, rj.id, p.exporter().format().id(), p.type().name()));
+        }
+        ExportJob j = jobs.mutateDurably(rj.id, cur -> cur.status().isTerminal() ? null
+                : jobs.terminal(cur, JobStatus.CANCELLED, stopMessage(reason)).toBuilder().totalRecords(rj.rows()).build(),
+                shuttingDown(rj));
+        return new ExportOutcome.Cancelled(j);
     }
 
     private static java.util.function.BooleanSupplier shuttingDown(RunningJob rj) {

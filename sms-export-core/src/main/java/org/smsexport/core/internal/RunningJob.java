@@ -41,6 +41,7 @@ final class RunningJob implements ExportContext {
     private final JobEngine engine;
     private final Set<String> warnings = new LinkedHashSet<>();
     private volatile StopReason stop;
+    private final java.util.Set<Runnable> onStop = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile long rows;
     private volatile long expected = -1;
     /** Why the export must stop although nobody stopped it: its count failed, or is over the record maximum. */
@@ -156,8 +157,35 @@ final class RunningJob implements ExportContext {
     }
 
     void stop(StopReason reason) {
-        if (stop == null) {
+        synchronized (onStop) {
+            if (stop != null) {
+                return;
+            }
             stop = reason;
+        }
+        // a query blocked on a lock sees no flag: the source registered how to interrupt it
+        for (Runnable r : onStop) {
+            runQuietly(r);
+        }
+    }
+
+    /** What stops the source's waiting calls when this job is stopped. */
+    final org.smsexport.spi.Cancellation cancellation = action -> {
+        synchronized (onStop) {
+            if (stop == null) {
+                onStop.add(action);
+                return () -> onStop.remove(action);
+            }
+        }
+        runQuietly(action);
+        return () -> { };
+    };
+
+    private static void runQuietly(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            // a source's interruption that failed: its call ends on its own
         }
     }
 

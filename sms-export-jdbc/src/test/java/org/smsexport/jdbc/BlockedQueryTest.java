@@ -1,0 +1,97 @@
+package org.smsexport.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smsexport.ExportJob;
+import org.smsexport.ExportOutcome;
+import org.smsexport.ExportRequest;
+import org.smsexport.JobStatus;
+import org.smsexport.core.ExportService;
+
+/**
+ * An export whose query waits on a lock another session holds (PostgreSQL's {@code LOCK TABLE … IN ACCESS EXCLUSIVE
+ * MODE}): a cancel or the job's timeout cancels the statement, so the job ends at once and no query of ours is left
+ * waiting in the database.
+ */
+class BlockedQueryTest {
+
+    @TempDir
+    Path dir;
+
+    /** @return how many sessions other than {@code except} wait on a lock in this database */
+    private static int waiting(Connection c, int except) throws Exception {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = "
+                + "current_database() AND wait_event_type = 'Lock' AND pid <> " + except)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static void await(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.call()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aCancelStopsAQueryBlockedOnALock() throws Exception {
+        DataSource db = Databases.POSTGRESQL.fresh();
+        SampleData.load(db, SmsSchema.standard(), 200);
+        try (Connection locker = db.getConnection(); Connection watcher = db.getConnection();
+                ExportService exports = ExportService.builder().outputDirectory(dir).dataSource(JdbcDataSource.of(db)).maxRecords(0)
+                        .build()) {
+            locker.setAutoCommit(false);
+            int lockerPid;
+            try (Statement s = locker.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                lockerPid = rs.getInt(1);
+                s.execute("LOCK TABLE students IN ACCESS EXCLUSIVE MODE");
+            }
+            ExportJob job = exports.submit(ExportRequest.builder().type("students").format("csv").owner("alice").build());
+            await("the export's queries wait on the lock", () -> waiting(watcher, lockerPid) > 0);
+            long asked = System.nanoTime();
+            assertThat(exports.cancel(job.id())).isTrue();
+            ExportOutcome outcome = exports.completion(job.id()).get(30, TimeUnit.SECONDS);
+            Duration took = Duration.ofNanos(System.nanoTime() - asked);
+            assertThat(outcome.job().status()).isEqualTo(JobStatus.CANCELLED);
+            assertThat(outcome.job().errorMessage()).contains("Cancelled by request.");
+            await("no query of ours waits in the database", () -> waiting(watcher, lockerPid) == 0);
+            assertThat(took).as("ended once the statement was cancelled, not when the lock went").isLessThan(Duration.ofSeconds(10));
+            locker.rollback();
+        }
+    }
+
+    @Test
+    void aTimeoutStopsAQueryBlockedOnALock() throws Exception {
+        DataSource db = Databases.POSTGRESQL.fresh();
+        SampleData.load(db, SmsSchema.standard(), 200);
+        try (Connection locker = db.getConnection(); Connection watcher = db.getConnection();
+                ExportService exports = ExportService.builder().outputDirectory(dir).dataSource(JdbcDataSource.of(db)).maxRecords(0)
+                        .jobTimeout(Duration.ofSeconds(1)).build()) {
+            locker.setAutoCommit(false);
+            int lockerPid;
+            try (Statement s = locker.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                lockerPid = rs.getInt(1);
+                s.execute("LOCK TABLE grades IN ACCESS EXCLUSIVE MODE");
+            }
+            ExportOutcome outcome = exports.completion(exports.submit(ExportRequest.builder().type("grades").format("csv").owner("alice")
+                    .build()).id()).get(30, TimeUnit.SECONDS);
+            assertThat(outcome.job().status()).isEqualTo(JobStatus.FAILED);
+            assertThat(outcome.job().errorMessage().orElseThrow()).contains("timed out");
+            await("no query of ours waits in the database", () -> waiting(watcher, lockerPid) == 0);
+            locker.rollback();
+        }
+    }
+}
