@@ -111,8 +111,9 @@ class DatabaseOutageTest {
             pg.close();
             pg = null;
             source.open();
-            // published under its final name; the record that says so waits for the database
-            await("the file is published", () -> noTemp(out) && exists(out, job.id().value() + ".csv"));
+            // every row is written; the write that proves the job is still this node's (before the file is published)
+            // and the record that says it completed wait for the database
+            await("every row is written", () -> lines(out, job.id().value()) == 5_001);
             restart();
             await("the job's end is recorded", () -> exports.job(job.id()).map(j -> j.status().isTerminal()).orElse(false));
             ExportJob ended = exports.job(job.id()).orElseThrow();
@@ -124,11 +125,24 @@ class DatabaseOutageTest {
         }
     }
 
-    private static boolean exists(Path dir, String suffix) {
+    /** @return the lines of the job's temporary file, or -1 while there is none */
+    private static long lines(Path dir, String id) {
         try (var files = Files.list(dir)) {
-            return files.anyMatch(f -> f.getFileName().toString().endsWith(suffix));
+            Path temp = files.filter(f -> f.getFileName().toString().startsWith("." + id) && f.getFileName().toString().endsWith(".tmp"))
+                    .findFirst().orElse(null);
+            if (temp == null) {
+                return -1;
+            }
+            byte[] b = Files.readAllBytes(temp);
+            long n = 0;
+            for (byte x : b) {
+                if (x == '\n') {
+                    n++;
+                }
+            }
+            return n;
         } catch (IOException e) {
-            return false;
+            return -1;
         }
     }
 }

@@ -423,7 +423,7 @@ public final class JobEngine implements AutoCloseable {
         Instant now = clock.instant();
         ExportJob j;
         try {
-            j = jobs.mutate(rj.id, cur -> cur.status() != JobStatus.RUNNING ? null
+            j = jobs.mutate(rj.id, cur -> cur.status() != JobStatus.RUNNING || rj.lost(cur) ? null
                     : cur.toBuilder().progressPercent(rj.percent()).totalRecords(rj.rows()).updatedAt(now).build());
         } catch (JobNotFoundException e) {
             throw e;
@@ -432,7 +432,11 @@ public final class JobEngine implements AutoCloseable {
             LOG.debug("Job {}: progress not recorded: {}", rj.id, e.toString());
             return;
         }
-        if (j.status() == JobStatus.CANCELLED) {
+        if (rj.lost(j)) {
+            LOG.warn("Job {}: this node lost it to node {} (attempt {}); stopping without recording anything", rj.id,
+                    j.node().orElse("none"), j.attempts());
+            rj.stop(RunningJob.StopReason.LEASE_LOST);
+        } else if (j.status() == JobStatus.CANCELLED) {
             rj.stop(RunningJob.StopReason.CANCELLED);
         }
     }

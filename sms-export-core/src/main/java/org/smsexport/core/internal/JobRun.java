@@ -90,6 +90,8 @@ final class JobRun {
                     stopMessage(rj.stopReason())), shuttingDown(rj));
             return new Ended(new ExportOutcome.Cancelled(cancelled), Optional.empty());
         }
+        // the run's lease: every later write of this run requires the record still to name this node and this attempt
+        rj.epoch = job.attempts();
         rj.timeout = timers.schedule(() -> rj.stop(RunningJob.StopReason.TIMED_OUT), config.jobTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
         listeners.started(job);
@@ -111,7 +113,9 @@ final class JobRun {
             // named after the request, not the run: a job taken back from a killed node that had published its file
             // but not recorded it publishes again under the same name, replacing that file instead of orphaning it
             String name = p.type().name() + "_" + FILE_TIME.format(job.createdAt()) + "_" + rj.id + "." + ext;
-            try (PublishedFile file = PublishedFile.create(PublishedFile.tempPath(dir, rj.id.value(), ext), writers, config.fsync());
+            // a temporary file of this attempt's own: a node that lost the job never touches the next attempt's
+            try (PublishedFile file = PublishedFile.create(PublishedFile.tempPath(dir, rj.id.value() + ".a" + rj.epoch, ext), writers,
+                    config.fsync());
                     RowCursor raw = readAhead(p, sourceCall(rj, () -> p.source().open(limited, rj.cancellation)));
                     GuardedCursor cursor = new GuardedCursor(raw, rj, max, truncate)) {
                 p.exporter().write(schema, cursor, file.stream(), rj);
@@ -122,16 +126,21 @@ final class JobRun {
                             + "EXPORT_MAX_RECORDS; more records matched. Narrow the filters or raise the limit.");
                 }
                 PublishedFile.Result result = file.finish(config.fsync());
+                fence(rj);
                 publish(rj, file, name, result);
                 published = storage.localFile(name);
                 Instant end = clock.instant();
                 long rows = cursor.rows();
                 // the file is published: its record must say so, however long the store takes to answer
-                ExportJob done = jobs.mutateDurably(rj.id, j -> j.status() != JobStatus.RUNNING ? null
+                ExportJob done = jobs.mutateDurably(rj.id, j -> j.status() != JobStatus.RUNNING || rj.lost(j) ? null
                         : j.toBuilder().status(JobStatus.COMPLETED).progressPercent(100).totalRecords(rows)
                                 .fileName(name).fileSizeBytes(result.size()).sha256(result.sha256())
                                 .duration(Duration.between(start, end)).completedAt(end).updatedAt(end)
                                 .warnings(rj.warnings()).build(), shuttingDown(rj));
+                if (rj.lost(done)) {
+                    // taken over in the instant between the fence and the record: the other run's file and record stand
+                    throw new LeaseLost();
+                }
                 if (done.status() == JobStatus.COMPLETED) {
                     outcome = new ExportOutcome.Completed(done, published.orElse(dir.resolve(name)));
                     LOG.debug("Job {} completed: {} records, {} bytes", rj.id, rows, result.size());
@@ -142,6 +151,8 @@ final class JobRun {
                     outcome = new ExportOutcome.Cancelled(done);
                 }
             }
+        } catch (LeaseLost e) {
+            outcome = null;
         } catch (ExportCancelledException e) {
             outcome = stopped(rj, e);
         } catch (ExportException e) {
@@ -159,7 +170,38 @@ final class JobRun {
                 rj.timeout.cancel(false);
             }
         }
+        if (outcome == null) {
+            // another node took the job over while this one was silent: its run owns the record, the file, the mail
+            LOG.warn("Job {}: this node lost it to another node; its own file is discarded and nothing is recorded", rj.id);
+            return null;
+        }
         return new Ended(outcome, published);
+    }
+
+    /** Thrown when this run finds that another node took its job over: nothing more may be written. */
+    private static final class LeaseLost extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LeaseLost() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * The transition that proves the lease is still held, made before the file is published: a run that lost its job
+     * publishes nothing; one cancelled from elsewhere ends cancelled.
+     */
+    private void fence(RunningJob rj) {
+        Instant now = clock.instant();
+        ExportJob j = jobs.mutateDurably(rj.id, cur -> cur.status() != JobStatus.RUNNING || rj.lost(cur) ? null
+                : cur.toBuilder().updatedAt(now).build(), shuttingDown(rj));
+        if (rj.lost(j)) {
+            throw new LeaseLost();
+        }
+        if (j.status() != JobStatus.RUNNING) {
+            rj.stop(RunningJob.StopReason.CANCELLED);
+            rj.checkCancelled();
+        }
     }
 
     /** Hands the finished file to the storage; what it cannot publish fails the job, and close() deletes the temp. */
@@ -235,10 +277,10 @@ final class JobRun {
         if (reason == RunningJob.StopReason.TIMED_OUT) {
             return failed(rj, new ExportException(stopMessage(reason), e, rj.id, p.exporter().format().id(), p.type().name()));
         }
-        ExportJob j = jobs.mutateDurably(rj.id, cur -> cur.status().isTerminal() ? null
+        ExportJob j = jobs.mutateDurably(rj.id, cur -> cur.status().isTerminal() || rj.lost(cur) ? null
                 : jobs.terminal(cur, JobStatus.CANCELLED, stopMessage(reason)).toBuilder().totalRecords(rj.rows()).build(),
                 shuttingDown(rj));
-        return new ExportOutcome.Cancelled(j);
+        return rj.lost(j) ? null : new ExportOutcome.Cancelled(j);
     }
 
     private static java.util.function.BooleanSupplier shuttingDown(RunningJob rj) {
@@ -246,9 +288,12 @@ final class JobRun {
     }
 
     private ExportOutcome failed(RunningJob rj, ExportException error) {
-        ExportJob j = jobs.mutateDurably(rj.id, cur -> cur.status().isTerminal() ? null
+        ExportJob j = jobs.mutateDurably(rj.id, cur -> cur.status().isTerminal() || rj.lost(cur) ? null
                 : jobs.terminal(cur, JobStatus.FAILED, error.getMessage()).toBuilder().totalRecords(rj.rows())
                         .warnings(rj.warnings()).build(), shuttingDown(rj));
+        if (rj.lost(j)) {
+            return null;
+        }
         LOG.debug("Job {} failed: {}", rj.id, error.getMessage());
         return j.status() == JobStatus.CANCELLED ? new ExportOutcome.Cancelled(j) : new ExportOutcome.Failed(j, error);
     }

@@ -153,8 +153,14 @@ final class Recovery {
         try {
             Instant now = jobs.clock.instant();
             for (RunningJob rj : active.values()) {
-                ExportJob j = jobs.mutate(rj.id, cur -> cur.status().isTerminal() ? null : cur.toBuilder().updatedAt(now).build());
-                if (j.status() == JobStatus.CANCELLED) {
+                ExportJob j = jobs.mutate(rj.id, cur -> cur.status().isTerminal() || rj.lost(cur) ? null
+                        : cur.toBuilder().updatedAt(now).build());
+                if (rj.lost(j)) {
+                    // silent longer than the grace (a pause, a frozen VM): another node runs it now; never its heartbeat
+                    LOG.warn("Job {}: this node lost it to node {} (attempt {}); stopping without recording anything", rj.id,
+                            j.node().orElse("none"), j.attempts());
+                    rj.stop(RunningJob.StopReason.LEASE_LOST);
+                } else if (j.status() == JobStatus.CANCELLED) {
                     rj.stop(RunningJob.StopReason.CANCELLED);
                 }
             }

@@ -27,7 +27,24 @@ final class RunningJob implements ExportContext {
         /** ran longer than the job timeout */
         TIMED_OUT,
         /** the service is closing */
-        SHUTDOWN
+        SHUTDOWN,
+        /** another node took the job over while this one was silent: this run may write nothing more */
+        LEASE_LOST
+    }
+
+    /**
+     * The run's lease: the job's {@code attempts} when this node started it (-1 before). A record whose node or attempts
+     * differ was taken over by another node's run, and this one has lost it.
+     */
+    volatile int epoch = -1;
+
+    /**
+     * @param current the job's record as stored
+     * @return whether this started run no longer owns the job: another node took it over
+     */
+    boolean lost(org.smsexport.ExportJob current) {
+        int e = epoch;
+        return e >= 0 && (current.attempts() != e || !current.node().map(engine.config().nodeName()::equals).orElse(false));
     }
 
     private static final long PERSIST_EVERY_NANOS = 1_000_000_000L;
