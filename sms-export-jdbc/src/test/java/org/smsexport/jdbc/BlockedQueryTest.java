@@ -36,6 +36,17 @@ class BlockedQueryTest {
         }
     }
 
+    /** Locks a table in a transaction of {@code locker} until it rolls back. @return the locking session's pid */
+    private static int lock(Connection locker, String table) throws Exception {
+        locker.setAutoCommit(false);
+        try (Statement s = locker.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            int pid = rs.getInt(1);
+            s.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+            return pid;
+        }
+    }
+
     private static void await(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.call()) {
@@ -51,13 +62,7 @@ class BlockedQueryTest {
         try (Connection locker = db.getConnection(); Connection watcher = db.getConnection();
                 ExportService exports = ExportService.builder().outputDirectory(dir).dataSource(JdbcDataSource.of(db)).maxRecords(0)
                         .build()) {
-            locker.setAutoCommit(false);
-            int lockerPid;
-            try (Statement s = locker.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
-                rs.next();
-                lockerPid = rs.getInt(1);
-                s.execute("LOCK TABLE students IN ACCESS EXCLUSIVE MODE");
-            }
+            int lockerPid = lock(locker, "students");
             ExportJob job = exports.submit(ExportRequest.builder().type("students").format("csv").owner("alice").build());
             await("the export's queries wait on the lock", () -> waiting(watcher, lockerPid) > 0);
             long asked = System.nanoTime();
@@ -79,13 +84,7 @@ class BlockedQueryTest {
         try (Connection locker = db.getConnection(); Connection watcher = db.getConnection();
                 ExportService exports = ExportService.builder().outputDirectory(dir).dataSource(JdbcDataSource.of(db)).maxRecords(0)
                         .jobTimeout(Duration.ofSeconds(1)).build()) {
-            locker.setAutoCommit(false);
-            int lockerPid;
-            try (Statement s = locker.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
-                rs.next();
-                lockerPid = rs.getInt(1);
-                s.execute("LOCK TABLE grades IN ACCESS EXCLUSIVE MODE");
-            }
+            int lockerPid = lock(locker, "grades");
             ExportOutcome outcome = exports.completion(exports.submit(ExportRequest.builder().type("grades").format("csv").owner("alice")
                     .build()).id()).get(30, TimeUnit.SECONDS);
             assertThat(outcome.job().status()).isEqualTo(JobStatus.FAILED);

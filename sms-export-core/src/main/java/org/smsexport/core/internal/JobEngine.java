@@ -421,9 +421,10 @@ public final class JobEngine implements AutoCloseable {
     /** Called by a running job at most once a second: writes progress, and notices a cancel made elsewhere. */
     void persistProgress(RunningJob rj) {
         Instant now = clock.instant();
+        int lease = rj.epoch;
         ExportJob j;
         try {
-            j = jobs.mutate(rj.id, cur -> cur.status() != JobStatus.RUNNING || rj.lost(cur) ? null
+            j = jobs.mutate(rj.id, cur -> cur.status() != JobStatus.RUNNING || rj.lost(cur, lease) ? null
                     : cur.toBuilder().progressPercent(rj.percent()).totalRecords(rj.rows()).updatedAt(now).build());
         } catch (JobNotFoundException e) {
             throw e;
@@ -432,7 +433,7 @@ public final class JobEngine implements AutoCloseable {
             LOG.debug("Job {}: progress not recorded: {}", rj.id, e.toString());
             return;
         }
-        if (rj.lost(j)) {
+        if (rj.lost(j, lease)) {
             LOG.warn("Job {}: this node lost it to node {} (attempt {}); stopping without recording anything", rj.id,
                     j.node().orElse("none"), j.attempts());
             rj.stop(RunningJob.StopReason.LEASE_LOST);

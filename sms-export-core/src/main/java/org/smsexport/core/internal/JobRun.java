@@ -274,6 +274,9 @@ final class JobRun {
     private ExportOutcome stopped(RunningJob rj, ExportException e) {
         RunningJob.StopReason reason = rj.stopReason();
         Prepared p = rj.prepared;
+        if (reason == RunningJob.StopReason.LEASE_LOST) {
+            return null; // another node's run owns the record: nothing of this one is written
+        }
         if (reason == RunningJob.StopReason.TIMED_OUT) {
             return failed(rj, new ExportException(stopMessage(reason), e, rj.id, p.exporter().format().id(), p.type().name()));
         }

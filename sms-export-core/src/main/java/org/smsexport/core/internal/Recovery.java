@@ -153,9 +153,10 @@ final class Recovery {
         try {
             Instant now = jobs.clock.instant();
             for (RunningJob rj : active.values()) {
-                ExportJob j = jobs.mutate(rj.id, cur -> cur.status().isTerminal() || rj.lost(cur) ? null
+                int lease = rj.epoch;
+                ExportJob j = jobs.mutate(rj.id, cur -> cur.status().isTerminal() || rj.lost(cur, lease) ? null
                         : cur.toBuilder().updatedAt(now).build());
-                if (rj.lost(j)) {
+                if (rj.lost(j, lease)) {
                     // silent longer than the grace (a pause, a frozen VM): another node runs it now; never its heartbeat
                     LOG.warn("Job {}: this node lost it to node {} (attempt {}); stopping without recording anything", rj.id,
                             j.node().orElse("none"), j.attempts());

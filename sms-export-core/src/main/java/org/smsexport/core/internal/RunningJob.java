@@ -43,8 +43,17 @@ final class RunningJob implements ExportContext {
      * @return whether this started run no longer owns the job: another node took it over
      */
     boolean lost(org.smsexport.ExportJob current) {
-        int e = epoch;
-        return e >= 0 && (current.attempts() != e || !current.node().map(engine.config().nodeName()::equals).orElse(false));
+        return lost(current, epoch);
+    }
+
+    /**
+     * @param current the job's record as stored
+     * @param epoch   the run's lease as read before that record was (a heartbeat reads it first: the run may start
+     *                between its read and its write, and a record from before the start is not a lost lease)
+     * @return whether that lease no longer holds
+     */
+    boolean lost(org.smsexport.ExportJob current, int epoch) {
+        return epoch >= 0 && (current.attempts() != epoch || !current.node().map(engine.config().nodeName()::equals).orElse(false));
     }
 
     private static final long PERSIST_EVERY_NANOS = 1_000_000_000L;
