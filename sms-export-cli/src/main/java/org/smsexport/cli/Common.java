@@ -128,27 +128,54 @@ class Common {
         return o.job().status() == JobStatus.COMPLETED;
     }
 
-    /** Blocks a foreground command until the JVM is asked to stop (Ctrl-C, SIGTERM) or the thread is interrupted; its resources then close. */
+    /** Waits until the process is asked to stop (SIGTERM, Ctrl-C), for a command that runs until then. */
     static void untilStopped() throws InterruptedException {
-        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
-        CLOSING.set(closed);
-        // SIGTERM or Ctrl-C: the JVM halts once the hooks return, so this one waits until the command has closed what it
-        // opened (running exports get their shutdown time, the node leaves the list); else the close never ran
-        Thread hook = new Thread(() -> {
-            stop.countDown();
+        Stop.register().await();
+    }
+
+    /**
+     * A stop signal a long-running command registers as it starts, before it opens anything: SIGTERM or Ctrl-C then
+     * lets it close what it opened (running exports get their shutdown time, the node leaves the list) before the JVM
+     * halts — the JVM halts once the hooks return, so the hook waits until the command has returned. A signal during
+     * start-up makes {@link #await} return at once.
+     */
+    static final class Stop {
+        private final java.util.concurrent.CountDownLatch signalled = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        private final Thread hook = new Thread(this::onSignal, "sms-export-stop");
+
+        private Stop() {
+        }
+
+        /** @return the stop signal, registered now */
+        static Stop register() {
+            Stop s = new Stop();
+            Stop before = CURRENT.getAndSet(s);
+            if (before != null) {
+                before.release();
+            }
+            Runtime.getRuntime().addShutdownHook(s.hook);
+            return s;
+        }
+
+        private void onSignal() {
+            signalled.countDown();
             try {
                 closed.await(CLOSE_BUDGET.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "sms-export-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            stop.await();
-        } finally {
-            if (stop.getCount() > 0) {
-                // interrupted (an embedding host, a test), not stopped: leave no hook behind
+        }
+
+        /** Waits for the signal. @throws InterruptedException when interrupted (an embedding host, a test) */
+        void await() throws InterruptedException {
+            signalled.await();
+        }
+
+        /** The command has returned: a signal waiting for it lets the JVM end; without a signal the hook goes. */
+        private void release() {
+            closed.countDown();
+            if (signalled.getCount() > 0) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException shuttingDown) {
@@ -161,15 +188,13 @@ class Common {
     /** The longest a stop signal waits for a command to close: the service's shutdown time and some. */
     static final java.time.Duration CLOSE_BUDGET = java.time.Duration.ofSeconds(45);
 
-    /** The latch a stop signal waits on, counted down by {@link #closed()} when the command has returned. */
-    private static final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> CLOSING =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private static final java.util.concurrent.atomic.AtomicReference<Stop> CURRENT = new java.util.concurrent.atomic.AtomicReference<>();
 
     /** Called when a command has returned, its resources closed: a stop signal waiting for it lets the JVM end. */
     static void closed() {
-        java.util.concurrent.CountDownLatch c = CLOSING.getAndSet(null);
-        if (c != null) {
-            c.countDown();
+        Stop s = CURRENT.getAndSet(null);
+        if (s != null) {
+            s.release();
         }
     }
 }

@@ -41,6 +41,8 @@ final class SchedulerCommand {
 
         @Override
         public Integer call() throws Exception {
+        // before anything is opened: a stop signal during start-up still closes what was opened
+        Stop stop = Stop.register();
             PrintWriter out = spec.commandLine().getOut();
             if (poll < 0.05 || poll > 3600) {
                 throw new IllegalArgumentException("--poll must be 0.05 to 3600 seconds, got " + poll);
@@ -59,7 +61,7 @@ final class SchedulerCommand {
                 }
                 say.flush();
                 out.flush();
-                untilStopped();
+                stop.await();
             }
             return 0;
         }

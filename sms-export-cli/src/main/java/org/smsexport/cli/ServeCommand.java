@@ -78,6 +78,8 @@ final class ServeCommand extends Common implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // before anything is opened: a stop signal during start-up still closes what was opened
+        Stop stop = Stop.register();
         PrintWriter out = spec.commandLine().getOut();
         // every check before anything is created: flags, tokens, the port, the settings, the database
         if (port < 0 || port > 65_535) {
@@ -161,7 +163,7 @@ final class ServeCommand extends Common implements Callable<Integer> {
             out.println("sms-export API on http://" + bind + ":" + server.port() + " (links: " + server.publicUrl()
                     + "); Ctrl-C stops it");
             out.flush();
-            untilStopped();
+            stop.await();
         } catch (RuntimeException e) {
             DatabaseOptions.removeIfCreated(exportsDir, created);
             throw e;

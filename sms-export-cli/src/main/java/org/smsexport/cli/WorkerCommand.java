@@ -33,6 +33,8 @@ final class WorkerCommand extends Common implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // before anything is opened: a stop signal during start-up still closes what was opened
+        Stop stop = Stop.register();
         PrintWriter out = spec.commandLine().getOut();
         if (workers != null && (workers < 1 || workers > 256)) {
             throw new InvalidRequestException("--workers must be 1 to 256 for a worker, got " + workers + ".");
@@ -52,7 +54,7 @@ final class WorkerCommand extends Common implements Callable<Integer> {
             out.println("Worker " + exports.config().nodeName() + " running up to " + exports.config().workers()
                     + " export(s) at once from the shared queue; Ctrl-C stops it");
             out.flush();
-            untilStopped();
+            stop.await();
         }
         return 0;
     }
