@@ -145,4 +145,39 @@ class DatabaseOutageTest {
             return -1;
         }
     }
+
+    @Test
+    void closingHandsRunningAndQueuedJobsBackToTheQueueWithoutUsingAnAttempt() throws Exception {
+        DataSource db = database();
+        JdbcJobStore store = JdbcJobStore.create(db);
+        List<Object[]> rows = new java.util.ArrayList<>();
+        org.smsexport.sample.SmsData.standard().rows(ExportType.STUDENTS, 2_000).forEachRemaining(rows::add);
+        org.smsexport.core.InMemoryDataSource students = org.smsexport.core.InMemoryDataSource.builder().rows(ExportType.STUDENTS, rows).build();
+        GatedDataSource held = GatedDataSource.before(students, 100);
+        ExportJob running;
+        ExportJob queued;
+        try (ExportService a = ExportService.builder().outputDirectory(out).dataSource(held).jobStore(store).workers(1).nodeName("a")
+                .shutdownTimeout(java.time.Duration.ofMillis(200)).maxRecords(0).build()) {
+            running = a.submit(ExportRequest.builder().type("students").format("csv").owner("alice").build());
+            assertThat(held.awaitReached(java.time.Duration.ofSeconds(60))).isTrue();
+            queued = a.submit(ExportRequest.builder().type("students").format("csv").owner("alice").build());
+        } // closed: the running job outlives the shutdown time, the other never started
+        for (ExportJob j : List.of(running, queued)) {
+            ExportJob back = store.find(j.id()).orElseThrow();
+            assertThat(back.status()).isEqualTo(JobStatus.PENDING);
+            assertThat(back.node()).isEmpty();
+            assertThat(back.attempts()).as("no attempt used").isZero();
+        }
+        assertThat(noTemp(out)).isTrue();
+        try (ExportService b = ExportService.builder().outputDirectory(out).dataSource(students).jobStore(store).workers(1).nodeName("b")
+                .queuePoll(java.time.Duration.ofMillis(20)).maxRecords(0).build()) {
+            assertThat(b.config().nodeName()).isEqualTo("b");
+            for (ExportJob j : List.of(running, queued)) {
+                await("the next node ran it", () -> store.find(j.id()).map(x -> x.status() == JobStatus.COMPLETED).orElse(false));
+                ExportJob done = store.find(j.id()).orElseThrow();
+                assertThat(done.node()).contains("b");
+                assertThat(done.attempts()).isEqualTo(1);
+            }
+        }
+    }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.smsexport.ExportQuery;
 import org.smsexport.ExportType;
+import org.smsexport.spi.Cancellation;
 import org.smsexport.spi.DataSource;
 import org.smsexport.spi.RowCursor;
 
@@ -67,7 +68,15 @@ public final class GatedDataSource implements DataSource {
 
     @Override
     public RowCursor open(ExportQuery query) {
-        RowCursor rows = below.open(query);
+        return open(query, Cancellation.NONE);
+    }
+
+    /** As {@link #open(ExportQuery)}, but an export that is stopped (cancelled, timed out, shut down) is let through. */
+    @Override
+    public RowCursor open(ExportQuery query, Cancellation cancel) {
+        RowCursor rows = below.open(query, cancel);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable forget = cancel.whenCancelled(stopped::countDown);
         return new RowCursor() {
             private long n;
 
@@ -75,8 +84,11 @@ public final class GatedDataSource implements DataSource {
             public boolean next() {
                 if (++n == at) {
                     reached.countDown();
+                    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
                     try {
-                        open.await(2, TimeUnit.MINUTES);
+                        while (!open.await(10, TimeUnit.MILLISECONDS) && stopped.getCount() > 0 && System.nanoTime() < deadline) {
+                            // held until the test opens the gate or the export is stopped
+                        }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -91,6 +103,7 @@ public final class GatedDataSource implements DataSource {
 
             @Override
             public void close() {
+                forget.run();
                 rows.close();
             }
         };

@@ -623,8 +623,11 @@ public final class JobEngine implements AutoCloseable {
         for (RunningJob rj : active.values()) {
             if (rj.worker == null) {
                 rj.stop(RunningJob.StopReason.SHUTDOWN);
-                jobs.mutate(rj.id, cur -> cur.status() == JobStatus.PENDING
-                        ? jobs.terminal(cur, JobStatus.CANCELLED, run.stopMessage(RunningJob.StopReason.SHUTDOWN)) : null);
+                // back to the shared queue where a persistent store keeps it for the next node; else cancelled
+                if (!run.handBack(rj)) {
+                    jobs.mutate(rj.id, cur -> cur.status() == JobStatus.PENDING
+                            ? jobs.terminal(cur, JobStatus.CANCELLED, run.stopMessage(RunningJob.StopReason.SHUTDOWN)) : null);
+                }
             }
         }
         if (ownPool != null) {

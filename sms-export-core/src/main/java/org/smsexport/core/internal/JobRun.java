@@ -76,6 +76,9 @@ final class JobRun {
      */
     Ended run(RunningJob rj) {
         rj.worker = Thread.currentThread();
+        if (rj.stopReason() == RunningJob.StopReason.SHUTDOWN && handBack(rj)) {
+            return null; // queued here as the service closed: back to the shared queue for the next node
+        }
         Prepared p = rj.prepared;
         Instant start = clock.instant();
         String node = config.nodeName();
@@ -178,6 +181,31 @@ final class JobRun {
         return new Ended(outcome, published);
     }
 
+    /**
+     * Gives a job this node holds back to the shared queue as the service closes, without using up an attempt: only with
+     * a persistent job store (another node, or this one's next start, is there to take it) and a stored request (a job
+     * with a password cannot be run by anyone else).
+     *
+     * @return whether it went back
+     */
+    boolean handBack(RunningJob rj) {
+        if (jobs.store.database().isEmpty()) {
+            return false;
+        }
+        String node = config.nodeName();
+        Instant now = clock.instant();
+        ExportJob j = jobs.mutate(rj.id, cur -> cur.request().isEmpty() || cur.status().isTerminal() || rj.lost(cur)
+                || !node.equals(cur.node().orElse(node)) ? null
+                : cur.toBuilder().status(JobStatus.PENDING).node(null).startedAt(null).progressPercent(0).totalRecords(0)
+                        .attempts(cur.status() == JobStatus.RUNNING ? Math.max(0, cur.attempts() - 1) : cur.attempts())
+                        .updatedAt(now).build());
+        boolean back = j.status() == JobStatus.PENDING && j.node().isEmpty();
+        if (back) {
+            LOG.info("Job {} handed back to the shared queue: the service closed before it ended", rj.id);
+        }
+        return back;
+    }
+
     /** Thrown when this run finds that another node took its job over: nothing more may be written. */
     private static final class LeaseLost extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -276,6 +304,9 @@ final class JobRun {
         Prepared p = rj.prepared;
         if (reason == RunningJob.StopReason.LEASE_LOST) {
             return null; // another node's run owns the record: nothing of this one is written
+        }
+        if (reason == RunningJob.StopReason.SHUTDOWN && handBack(rj)) {
+            return null; // still running when the service closed: another node (or the next start) runs it again
         }
         if (reason == RunningJob.StopReason.TIMED_OUT) {
             return failed(rj, new ExportException(stopMessage(reason), e, rj.id, p.exporter().format().id(), p.type().name()));
