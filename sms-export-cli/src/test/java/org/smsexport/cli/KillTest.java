@@ -3,7 +3,6 @@ package org.smsexport.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.smsexport.jdbc.JdbcDataSource;
 import org.smsexport.jdbc.SampleData;
 import org.smsexport.jdbc.SmsSchema;
+import org.smsexport.test.Await;
 
 /**
  * kill -9 of the CLI in the middle of an export, and of {@code serve} right after it answered 202, on the demo's
@@ -68,12 +69,14 @@ class KillTest {
                 .toFile()).start();
     }
 
+    /** @return a job's temporary or work file ({@code .<job id>….tmp}) that already holds data: the export writes rows */
     private static Optional<Path> workFile(Path out) throws IOException {
         if (!Files.isDirectory(out)) {
             return Optional.empty();
         }
         try (Stream<Path> s = Files.list(out)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().endsWith(".tmp")).findFirst();
+            return s.filter(p -> p.getFileName().toString().matches("\\.[a-z2-7]{20}\\..*\\.tmp")).filter(p -> p.toFile().length() > 0)
+                    .findFirst();
         }
     }
 
@@ -87,14 +90,46 @@ class KillTest {
         }
     }
 
-    /** @return whether a file holds clear text of an export: a ZIP (XLSX, or a CSV's clear archive), a PDF, or a CSV header */
+    /**
+     * @return whether a file holds clear text of an export: a ZIP (XLSX, or a CSV's clear archive), a CSV header, or a PDF
+     *         with a page whose content stream inflates to text operators (an encrypted PDF starts with {@code %PDF} too,
+     *         but its streams are ciphertext)
+     */
     private static boolean clear(Path f) throws IOException {
-        try (InputStream in = Files.newInputStream(f)) {
-            byte[] head = in.readNBytes(16);
-            String s = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
-            return s.startsWith("PK\u0003\u0004") && !f.getFileName().toString().contains("csv") || s.startsWith("%PDF")
-                    || s.contains("ID,") || s.contains("Student");
+        byte[] b = Files.readAllBytes(f);
+        String s = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String head = s.substring(0, Math.min(16, s.length()));
+        if (head.startsWith("%PDF")) {
+            return clearPage(b, s);
         }
+        return head.startsWith("PK\u0003\u0004") && !f.getFileName().toString().contains("csv") || head.contains("ID,")
+                || head.contains("Student");
+    }
+
+    private static boolean clearPage(byte[] b, String s) {
+        for (int i = s.indexOf("stream"); i >= 0; i = s.indexOf("stream", i + 6)) {
+            int start = i + 6;
+            if (start < s.length() && s.charAt(start) == '\r') {
+                start++;
+            }
+            if (start >= s.length() || s.charAt(start) != '\n') {
+                continue;
+            }
+            java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+            try {
+                inflater.setInput(b, start + 1, Math.min(b.length - start - 1, 1 << 20));
+                byte[] out = new byte[1 << 16];
+                String text = new String(out, 0, inflater.inflate(out), java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (text.contains("BT") && (text.contains("Tj") || text.contains("TJ"))) {
+                    return true;
+                }
+            } catch (java.util.zip.DataFormatException ciphertext) {
+                // not a clear deflated stream
+            } finally {
+                inflater.end();
+            }
+        }
+        return false;
     }
 
     @ParameterizedTest(name = "{0}, {1}, password {2}")
@@ -109,17 +144,12 @@ class KillTest {
             args.addAll(List.of("--option", "password=Κωδικός-42"));
         }
         Process p = start(tmp, args.toArray(String[]::new));
-        Optional<Path> work = Optional.empty();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (work.isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
-            work = workFile(out);
-            Thread.sleep(2);
-        }
+        // what a crash leaves is on disk once rows are being written: the work files as they are then
+        Await.until("the export writing rows", () -> workFile(out).isPresent() || !p.isAlive(), Duration.ofSeconds(60));
+        Optional<Path> work = workFile(out);
+        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         assertThat(work).as("the export was caught while it wrote").isPresent();
         String id = work.get().getFileName().toString().substring(1, 21);
-        // what a crash leaves is on disk now: the work files, as they are while rows are written
-        Thread.sleep(300);
-        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         assertThat(status(url, id)).as("the job's record survives kill -9").isPresent();
         if (encrypted) {
             try (Stream<Path> left = Files.list(out)) {
@@ -149,15 +179,8 @@ class KillTest {
         HttpClient http = HttpClient.newHttpClient();
         List<String> ids = new ArrayList<>();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline) {
-                try {
-                    http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.discarding());
-                    break;
-                } catch (IOException notYet) {
-                    Thread.sleep(100);
-                }
-            }
+            Await.until("serve answering", () -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200, Duration.ofSeconds(60));
             for (String format : List.of("csv", "xlsx", "pdf", "csv")) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/import-export/exports"))
                         .header("Authorization", "Bearer alice-secret").header("Content-Type", "application/json")
@@ -190,12 +213,8 @@ class KillTest {
     void aWorkerStoppedWithSigtermClosesAndLeavesTheNodeList() throws Exception {
         Path tmp = Files.createDirectories(dir.resolve("tmp-worker"));
         Process p = start(tmp, "worker", "--db", postgresql, "--out", dir.resolve("worker-out").toString(), "--node", "w-term");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!listed("w-term")) {
-            assertThat(System.nanoTime()).as("the worker joined the list").isLessThan(deadline);
-            assertThat(p.isAlive()).as("the worker runs").isTrue();
-            Thread.sleep(50);
-        }
+        Await.until("the worker joined the list", () -> listed("w-term") || !p.isAlive(), Duration.ofSeconds(60));
+        assertThat(p.isAlive()).as("the worker runs").isTrue();
         p.destroy(); // SIGTERM
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stopped").isTrue();
         assertThat(listed("w-term")).as("a stopped worker leaves /nodes").isFalse();

@@ -18,6 +18,7 @@ import org.smsexport.AuditQuery;
 import org.smsexport.ExportJob;
 import org.smsexport.ExportRequest;
 import org.smsexport.JobStatus;
+import org.smsexport.test.Await;
 import org.smsexport.test.GatedDataSource;
 import org.smsexport.test.MutableClock;
 
@@ -30,14 +31,6 @@ class LeaseTest {
 
     @TempDir
     Path dir;
-
-    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(10);
-        }
-    }
 
     @Test
     void aNodeThatLostItsJobWritesNothingWhenItWakes() throws Exception {
@@ -53,13 +46,13 @@ class LeaseTest {
             assertThat(frozen.awaitReached(Duration.ofSeconds(30))).isTrue();
             // to b, a now looks silent for an hour (as a paused node does): b takes the job back and runs it to its end
             later.advance(Duration.ofHours(1));
-            await("b completed the job", () -> shared.find(job.id()).map(j -> j.status() == JobStatus.COMPLETED).orElse(false));
+            Await.until("b completed the job", () -> shared.find(job.id()).map(j -> j.status() == JobStatus.COMPLETED).orElse(false));
             frozen.open();
             ExportJob done = a.completion(job.id()).get(30, TimeUnit.SECONDS).job();
             assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
             assertThat(done.node()).contains("b");
             assertThat(done.attempts()).isEqualTo(2);
-            await("a has let the job go", () -> a.job(job.id()).map(j -> j.node().orElse("").equals("b")).orElse(false));
+            Await.until("a has let the job go", () -> a.job(job.id()).map(j -> j.node().orElse("").equals("b")).orElse(false));
             Path file = b.file(job.id());
             assertThat(done.sha256()).contains(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
             assertThat(shared.find(job.id()).orElseThrow().sha256()).isEqualTo(done.sha256());

@@ -16,6 +16,7 @@ import org.smsexport.ExportOutcome;
 import org.smsexport.ExportRequest;
 import org.smsexport.JobStatus;
 import org.smsexport.core.ExportService;
+import org.smsexport.test.Await;
 
 /**
  * An export whose query waits on a lock another session holds (PostgreSQL's {@code LOCK TABLE … IN ACCESS EXCLUSIVE
@@ -47,14 +48,6 @@ class BlockedQueryTest {
         }
     }
 
-    private static void await(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.call()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     void aCancelStopsAQueryBlockedOnALock() throws Exception {
         DataSource db = Databases.POSTGRESQL.fresh();
@@ -64,14 +57,14 @@ class BlockedQueryTest {
                         .build()) {
             int lockerPid = lock(locker, "students");
             ExportJob job = exports.submit(ExportRequest.builder().type("students").format("csv").owner("alice").build());
-            await("the export's queries wait on the lock", () -> waiting(watcher, lockerPid) > 0);
+            Await.until("the export's queries wait on the lock", () -> waiting(watcher, lockerPid) > 0);
             long asked = System.nanoTime();
             assertThat(exports.cancel(job.id())).isTrue();
             ExportOutcome outcome = exports.completion(job.id()).get(30, TimeUnit.SECONDS);
             Duration took = Duration.ofNanos(System.nanoTime() - asked);
             assertThat(outcome.job().status()).isEqualTo(JobStatus.CANCELLED);
             assertThat(outcome.job().errorMessage()).contains("Cancelled by request.");
-            await("no query of ours waits in the database", () -> waiting(watcher, lockerPid) == 0);
+            Await.until("no query of ours waits in the database", () -> waiting(watcher, lockerPid) == 0);
             assertThat(took).as("ended once the statement was cancelled, not when the lock went").isLessThan(Duration.ofSeconds(10));
             locker.rollback();
         }
@@ -89,7 +82,7 @@ class BlockedQueryTest {
                     .build()).id()).get(30, TimeUnit.SECONDS);
             assertThat(outcome.job().status()).isEqualTo(JobStatus.FAILED);
             assertThat(outcome.job().errorMessage().orElseThrow()).contains("timed out");
-            await("no query of ours waits in the database", () -> waiting(watcher, lockerPid) == 0);
+            Await.until("no query of ours waits in the database", () -> waiting(watcher, lockerPid) == 0);
             locker.rollback();
         }
     }

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +17,7 @@ import org.smsexport.ExportRequest;
 import org.smsexport.ExportType;
 import org.smsexport.JobStatus;
 import org.smsexport.core.ExportService;
+import org.smsexport.test.Await;
 import org.smsexport.test.GatedDataSource;
 
 /**
@@ -58,14 +57,6 @@ class DatabaseOutageTest {
         return JdbcDataSource.driverManager("jdbc:postgresql://localhost:" + port + "/postgres?connectTimeout=2", "postgres", "");
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
-
     private static boolean noTemp(Path dir) {
         try (var files = Files.list(dir)) {
             return files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp"));
@@ -87,9 +78,9 @@ class DatabaseOutageTest {
             pg = null;
             source.open();
             // the run has given up its file: its end is being written, and cannot be while the server is down
-            await("the run's temporary file is gone", () -> noTemp(out));
+            Await.until("the run's temporary file is gone", () -> noTemp(out));
             restart();
-            await("the job's end is recorded", () -> exports.job(job.id()).map(j -> j.status().isTerminal()).orElse(false));
+            Await.until("the job's end is recorded", () -> exports.job(job.id()).map(j -> j.status().isTerminal()).orElse(false));
             ExportJob ended = exports.job(job.id()).orElseThrow();
             assertThat(ended.status()).isEqualTo(JobStatus.FAILED);
             assertThat(ended.errorMessage().orElseThrow()).contains("students");
@@ -113,9 +104,9 @@ class DatabaseOutageTest {
             source.open();
             // every row is written; the write that proves the job is still this node's (before the file is published)
             // and the record that says it completed wait for the database
-            await("every row is written", () -> lines(out, job.id().value()) == 5_001);
+            Await.until("every row is written", () -> lines(out, job.id().value()) == 5_001);
             restart();
-            await("the job's end is recorded", () -> exports.job(job.id()).map(j -> j.status().isTerminal()).orElse(false));
+            Await.until("the job's end is recorded", () -> exports.job(job.id()).map(j -> j.status().isTerminal()).orElse(false));
             ExportJob ended = exports.job(job.id()).orElseThrow();
             assertThat(ended.status()).isEqualTo(JobStatus.COMPLETED);
             assertThat(ended.totalRecords()).isEqualTo(5_000);
@@ -173,7 +164,7 @@ class DatabaseOutageTest {
                 .queuePoll(java.time.Duration.ofMillis(20)).maxRecords(0).build()) {
             assertThat(b.config().nodeName()).isEqualTo("b");
             for (ExportJob j : List.of(running, queued)) {
-                await("the next node ran it", () -> store.find(j.id()).map(x -> x.status() == JobStatus.COMPLETED).orElse(false));
+                Await.until("the next node ran it", () -> store.find(j.id()).map(x -> x.status() == JobStatus.COMPLETED).orElse(false));
                 ExportJob done = store.find(j.id()).orElseThrow();
                 assertThat(done.node()).contains("b");
                 assertThat(done.attempts()).isEqualTo(1);

@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.smsexport.ExportJob;
 import org.smsexport.InvalidRequestException;
@@ -75,16 +73,6 @@ public abstract class NotifierContract {
         return b.build();
     }
 
-    private static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after 30 s waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     private static String address(String who) {
         return who + "-" + JobId.random().value().substring(0, 8) + "@uni.example";
     }
@@ -97,9 +85,9 @@ public abstract class NotifierContract {
                 List<String> reports = new CopyOnWriteArrayList<>();
                 n.jobFinished(new ExportEvent(job(status, to), Optional.empty(), Optional.of("https://sms.example/x?token=1.a"),
                         Optional.of(T.plusSeconds(3600)), Locale.ENGLISH, (sent, error) -> reports.add(sent + ":" + error.orElse(""))));
-                await("the " + status.id() + " notification to be reported", () -> !reports.isEmpty());
+                Await.until("the " + status.id() + " notification to be reported", () -> !reports.isEmpty());
                 assertThat(reports).as("reported once, delivered").containsExactly("true:");
-                await("the " + status.id() + " notification to arrive", () -> deliveredTo(to) > 0);
+                Await.until("the " + status.id() + " notification to arrive", () -> deliveredTo(to) > 0);
                 Thread.sleep(200);
                 assertThat(deliveredTo(to)).as("delivered once").isEqualTo(1);
             }
@@ -119,7 +107,7 @@ public abstract class NotifierContract {
             String marker = address("marker");
             n.jobFinished(new ExportEvent(job(JobStatus.COMPLETED, marker), Optional.empty(), Optional.empty(), Optional.empty(),
                     Locale.ENGLISH));
-            await("the marker", () -> deliveredTo(marker) > 0);
+            Await.until("the marker", () -> deliveredTo(marker) > 0);
         }
         assertThat(deliveredTo(to)).isZero();
         assertThat(reports).isEmpty();
@@ -144,7 +132,7 @@ public abstract class NotifierContract {
         try (dead) {
             dead.jobFinished(new ExportEvent(job(JobStatus.COMPLETED, address("lost")), Optional.empty(), Optional.empty(),
                     Optional.empty(), Locale.ENGLISH, (sent, error) -> reports.add(sent + ":" + error.orElse(""))));
-            await("the failure to be reported", () -> !reports.isEmpty());
+            Await.until("the failure to be reported", () -> !reports.isEmpty());
         }
         assertThat(reports).singleElement().asString().startsWith("false:").hasSizeGreaterThan("false:".length());
     }

@@ -155,7 +155,7 @@ final class JobRun {
                 }
             }
         } catch (LeaseLost e) {
-            outcome = null;
+            outcome = lost(rj);
         } catch (ExportCancelledException e) {
             outcome = stopped(rj, e);
         } catch (ExportException e) {
@@ -173,12 +173,8 @@ final class JobRun {
                 rj.timeout.cancel(false);
             }
         }
-        if (outcome == null) {
-            // another node took the job over while this one was silent: its run owns the record, the file, the mail
-            LOG.warn("Job {}: this node lost it to another node; its own file is discarded and nothing is recorded", rj.id);
-            return null;
-        }
-        return new Ended(outcome, published);
+        // null: lost to another node or handed back to the queue; the record is not this run's to write any more
+        return outcome == null ? null : new Ended(outcome, published);
     }
 
     /**
@@ -204,6 +200,12 @@ final class JobRun {
             LOG.info("Job {} handed back to the shared queue: the service closed before it ended", rj.id);
         }
         return back;
+    }
+
+    /** @return no outcome, for a run that found its job taken over: another node's run owns the record, the file, the mail */
+    private static ExportOutcome lost(RunningJob rj) {
+        LOG.warn("Job {}: this node lost it to another node; its own file is discarded and nothing is recorded", rj.id);
+        return null;
     }
 
     /** Thrown when this run finds that another node took its job over: nothing more may be written. */
@@ -314,7 +316,7 @@ final class JobRun {
         ExportJob j = jobs.mutateDurably(rj.id, cur -> cur.status().isTerminal() || rj.lost(cur) ? null
                 : jobs.terminal(cur, JobStatus.CANCELLED, stopMessage(reason)).toBuilder().totalRecords(rj.rows()).build(),
                 shuttingDown(rj));
-        return rj.lost(j) ? null : new ExportOutcome.Cancelled(j);
+        return rj.lost(j) ? lost(rj) : new ExportOutcome.Cancelled(j);
     }
 
     private static java.util.function.BooleanSupplier shuttingDown(RunningJob rj) {
@@ -326,7 +328,7 @@ final class JobRun {
                 : jobs.terminal(cur, JobStatus.FAILED, error.getMessage()).toBuilder().totalRecords(rj.rows())
                         .warnings(rj.warnings()).build(), shuttingDown(rj));
         if (rj.lost(j)) {
-            return null;
+            return lost(rj);
         }
         LOG.debug("Job {} failed: {}", rj.id, error.getMessage());
         return j.status() == JobStatus.CANCELLED ? new ExportOutcome.Cancelled(j) : new ExportOutcome.Failed(j, error);

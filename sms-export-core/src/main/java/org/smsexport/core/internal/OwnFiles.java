@@ -52,10 +52,7 @@ public final class OwnFiles {
         try {
             ch = FileChannel.open(file, o, PublishedFile.ownerOnly());
         } catch (java.nio.file.FileSystemException e) {
-            if (Files.isSymbolicLink(file)) {
-                throw new IOException("The " + what + " " + file + " is a symbolic link; refused (someone who can write into "
-                        + file.getParent() + " may have planted it). Remove it, and keep others from writing into that directory.");
-            }
+            checkPrivate(file, what); // a planted link: said in words
             throw e;
         }
         try {
