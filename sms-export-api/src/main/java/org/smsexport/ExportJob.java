@@ -34,13 +34,10 @@ public final class ExportJob {
     private final boolean notificationSent;
     private final List<String> warnings;
     private final Map<String, String> filters;
-    private final String instanceId;
     private final String archivePath;
     private final String notificationError;
     private final int attempts;
     private final String node;
-    private final String request;
-    private final long version;
 
     private ExportJob(Builder b) {
         this.id = Objects.requireNonNull(b.id, "id");
@@ -63,13 +60,10 @@ public final class ExportJob {
         this.notificationSent = b.notificationSent;
         this.warnings = List.copyOf(b.warnings);
         this.filters = Collections.unmodifiableMap(new TreeMap<>(b.filters));
-        this.instanceId = Objects.requireNonNull(b.instanceId, "instanceId");
         this.archivePath = b.archivePath;
         this.notificationError = b.notificationError;
         this.attempts = b.attempts;
         this.node = b.node;
-        this.request = b.request;
-        this.version = b.version;
         if (progressPercent < 0 || progressPercent > 100) {
             throw new IllegalArgumentException("progressPercent must be 0..100, got " + progressPercent);
         }
@@ -103,13 +97,10 @@ public final class ExportJob {
         b.notificationSent = notificationSent;
         b.warnings = new ArrayList<>(warnings);
         b.filters = filters;
-        b.instanceId = instanceId;
         b.archivePath = archivePath;
         b.notificationError = notificationError;
         b.attempts = attempts;
         b.node = node;
-        b.request = request;
-        b.version = version;
         return b;
     }
 
@@ -126,14 +117,6 @@ public final class ExportJob {
     /** @return the node running (or that ran) it, by its {@code EXPORT_NODE_NAME} */
     public Optional<String> node() {
         return Optional.ofNullable(node);
-    }
-
-    /**
-     * @return the request as any node can run it (JSON, never a password); empty for a job only its own node can
-     *         run (one with a password, or a host's own type)
-     */
-    public Optional<String> request() {
-        return Optional.ofNullable(request);
     }
 
     /** @return the export type name */
@@ -231,16 +214,6 @@ public final class ExportJob {
         return filters;
     }
 
-    /** @return the id of the service instance that runs or ran the job */
-    public String instanceId() {
-        return instanceId;
-    }
-
-    /** @return the record version, increased by the job store on every update (optimistic locking) */
-    public long version() {
-        return version;
-    }
-
     /** @return why the last notification could not be delivered, when it could not */
     public Optional<String> notificationError() {
         return Optional.ofNullable(notificationError);
@@ -262,7 +235,7 @@ public final class ExportJob {
             return false;
         }
         ExportJob j = (ExportJob) o;
-        return id.equals(j.id) && version == j.version && status == j.status && progressPercent == j.progressPercent
+        return id.equals(j.id) && status == j.status && progressPercent == j.progressPercent
                 && totalRecords == j.totalRecords && fileSizeBytes == j.fileSizeBytes && notificationSent == j.notificationSent
                 && type.equals(j.type) && format.equals(j.format) && Objects.equals(fileName, j.fileName)
                 && Objects.equals(duration, j.duration) && Objects.equals(sha256, j.sha256)
@@ -270,14 +243,14 @@ public final class ExportJob {
                 && Objects.equals(startedAt, j.startedAt) && Objects.equals(completedAt, j.completedAt)
                 && updatedAt.equals(j.updatedAt) && Objects.equals(owner, j.owner)
                 && Objects.equals(notificationEmail, j.notificationEmail) && warnings.equals(j.warnings)
-                && filters.equals(j.filters) && Objects.equals(instanceId, j.instanceId)
+                && filters.equals(j.filters)
                 && Objects.equals(archivePath, j.archivePath) && Objects.equals(notificationError, j.notificationError)
-                && attempts == j.attempts && Objects.equals(node, j.node) && Objects.equals(request, j.request);
+                && attempts == j.attempts && Objects.equals(node, j.node);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, version, status, updatedAt);
+        return Objects.hash(id, status, updatedAt);
     }
 
     @Override
@@ -308,13 +281,10 @@ public final class ExportJob {
         private boolean notificationSent = false;
         private List<String> warnings = new ArrayList<>();
         private Map<String, String> filters = Map.of();
-        private String instanceId = "";
         private String archivePath;
         private String notificationError;
         private int attempts;
         private String node;
-        private String request;
-        private long version = 0;
 
         private Builder() {
         }
@@ -335,16 +305,6 @@ public final class ExportJob {
          */
         public Builder node(String value) {
             this.node = value;
-            return this;
-        }
-
-        /**
-         * @param value the request as another node needs it to run the job (JSON, never a password), or {@code null}
-         *              for a job only the node that accepted it can run
-         * @return this builder
-         */
-        public Builder request(String value) {
-            this.request = value;
             return this;
         }
 
@@ -525,24 +485,6 @@ public final class ExportJob {
          */
         public Builder filters(Map<String, String> value) {
             this.filters = value;
-            return this;
-        }
-
-        /**
-         * @param value the id of the service instance that runs or ran the job
-         * @return this builder
-         */
-        public Builder instanceId(String value) {
-            this.instanceId = value;
-            return this;
-        }
-
-        /**
-         * @param value the record version, increased by the job store on every update (optimistic locking)
-         * @return this builder
-         */
-        public Builder version(long value) {
-            this.version = value;
             return this;
         }
 

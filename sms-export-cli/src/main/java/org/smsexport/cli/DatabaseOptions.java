@@ -170,7 +170,8 @@ final class DatabaseOptions {
      * @return a service builder with the environment's settings and the database's {@code export_jobs}
      */
     static ExportService.Builder jobsIn(DataSource db) {
-        return ExportService.builder().config(environment).jobStore(JdbcJobStore.create(db))
+        JdbcJobStore jobs = JdbcJobStore.create(db);
+        return ExportService.builder().config(environment).jobStore(jobs).sharedDatabase(db).auditSink(jobs.auditSink())
                 .templateStore(org.smsexport.jdbc.JdbcTemplateStore.create(db)).recoveryGrace(RECOVERY_GRACE);
     }
 

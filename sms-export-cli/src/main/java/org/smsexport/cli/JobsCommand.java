@@ -55,7 +55,7 @@ final class JobsCommand extends Common implements Callable<Integer> {
         if (type != null) {
             f = f.withType(builtInType(type).name());
         }
-        List<ExportJob> jobs = store(database).list(f.withPage(0, limit));
+        List<ExportJob> jobs = store(database).list(f.withPage(0, limit)).stream().map(org.smsexport.spi.StoredJob::job).toList();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (ExportJob j : jobs) {
             Map<String, Object> m = row(j);
@@ -128,7 +128,7 @@ final class JobsCommand extends Common implements Callable<Integer> {
             } catch (InvalidRequestException e) {
                 throw new JobNotFoundException("No export job '" + id + "'. 'sms-export jobs' lists them.");
             }
-            ExportJob j = store(database).find(jobId)
+            ExportJob j = store(database).find(jobId).map(org.smsexport.spi.StoredJob::job)
                     .orElseThrow(() -> new JobNotFoundException("No export job '" + id + "'. 'sms-export jobs' lists them."));
             Map<String, Object> m = row(j);
             if (json) {

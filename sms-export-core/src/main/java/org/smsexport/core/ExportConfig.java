@@ -31,8 +31,11 @@ import org.smsexport.InvalidRequestException;
  * <tr><td>{@code EXPORT_METRICS_FILE}</td><td>{@code data/exports/metrics.jsonl}</td><td>JSONL metrics; empty disables</td></tr>
  * <tr><td>{@code EXPORT_METRICS_MAX_MB}</td><td>{@code 0}</td><td>rotate the metrics file at this size; 0 never rotates</td></tr>
  * <tr><td>{@code EXPORT_METRICS_KEEP}</td><td>{@code 5}</td><td>rotated metrics files kept</td></tr>
- * <tr><td>{@code EXPORT_RECOVERY_GRACE_SECONDS}</td><td>{@code 0}</td><td>unfinished jobs older than this (by heartbeat) are
- * failed on start; raise it when several processes share a job store</td></tr>
+ * <tr><td>{@code EXPORT_RECOVERY_GRACE_SECONDS}</td><td>{@code 0}</td><td>how long a silent node keeps its jobs: a job whose
+ * lease was not renewed for this long (by the job queue's clock) is taken back; raise it when several processes share a
+ * job store</td></tr>
+ * <tr><td>{@code EXPORT_HEARTBEAT_SECONDS}</td><td>a third of the grace, at most 10</td><td>how often a node renews the
+ * leases of its running jobs and reports itself; shorter than the grace</td></tr>
  * <tr><td>{@code EXPORT_RETENTION_DAYS}</td><td>{@code 30}</td><td>age after which maintenance removes exports</td></tr>
  * <tr><td>{@code EXPORT_ARCHIVE_PATH}</td><td>{@code data/exports/archive}</td><td>where maintenance archives exports</td></tr>
  * <tr><td>{@code EXPORT_CLEANUP_SCHEDULE}</td><td>{@code daily}</td><td>{@code hourly}, {@code daily} or {@code weekly}</td></tr>
@@ -72,13 +75,14 @@ import org.smsexport.InvalidRequestException;
  * @param maxAttempts      how often a job is started at most (a job taken back from a stopped node starts again)
  * @param storage          where finished files are published: {@code local} (the output directory) or a
  *                         {@link org.smsexport.spi.StorageProvider}'s name, e.g. {@code s3}
+ * @param heartbeat        how often running jobs' leases are renewed and the node reports itself
  */
 public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolicy overLimit, int workers, int queueCapacity,
         Duration jobTimeout, boolean fsync, boolean discovery, Optional<Path> metricsFile, long metricsMaxBytes, int metricsKeep,
         Duration recoveryGrace,
         int retentionDays, Path archivePath, String cleanupSchedule, Set<String> formats,
         boolean requireEncryption, int auditRetentionDays, String nodeName, Duration queuePoll, int maxAttempts,
-        String storage) {
+        String storage, Duration heartbeat) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportConfig.class);
 
@@ -87,7 +91,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             "EXPORT_WORKERS", "EXPORT_QUEUE_CAPACITY", "EXPORT_JOB_TIMEOUT_SECONDS", "EXPORT_FSYNC", "EXPORT_DISCOVERY",
             "EXPORT_METRICS_FILE", "EXPORT_METRICS_MAX_MB", "EXPORT_METRICS_KEEP", "EXPORT_RECOVERY_GRACE_SECONDS", "EXPORT_RETENTION_DAYS", "EXPORT_ARCHIVE_PATH",
             "EXPORT_CLEANUP_SCHEDULE", "EXPORT_FORMATS", "EXPORT_REQUIRE_ENCRYPTION", "EXPORT_AUDIT_RETENTION_DAYS",
-            "EXPORT_NODE_NAME", "EXPORT_QUEUE_POLL_MS", "EXPORT_MAX_ATTEMPTS", "EXPORT_STORAGE");
+            "EXPORT_NODE_NAME", "EXPORT_QUEUE_POLL_MS", "EXPORT_MAX_ATTEMPTS", "EXPORT_STORAGE", "EXPORT_HEARTBEAT_SECONDS");
 
     /** {@code EXPORT_STORAGE}: finished files stay in the output directory. */
     public static final String LOCAL_STORAGE = "local";
@@ -113,6 +117,8 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
      * a process silent this long loses its unfinished jobs. The default grace of 0 suits a store only one process uses.
      */
     public static final Duration SHARED_STORE_RECOVERY_GRACE = Duration.ofMinutes(1);
+    /** {@code EXPORT_HEARTBEAT_SECONDS} without a recovery grace, and its most with one. */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
     /** {@code EXPORT_RETENTION_DAYS}: age after which maintenance removes exports. */
     public static final int DEFAULT_RETENTION_DAYS = 30;
     /** {@code EXPORT_ARCHIVE_PATH}: where maintenance archives exports. */
@@ -217,6 +223,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         b.queuePoll = queuePoll;
         b.maxAttempts = maxAttempts;
         b.storage = storage;
+        b.heartbeat = heartbeat;
         return b;
     }
 
@@ -277,6 +284,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         private int auditRetentionDays;
         private String nodeName = defaultNodeName();
         private Duration queuePoll = Duration.ofMillis(500);
+        private Duration heartbeat;
         private int maxAttempts = 2;
         private String storage = LOCAL_STORAGE;
         private final List<String> readProblems = new ArrayList<>();
@@ -339,6 +347,9 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             nodeName = s.text("EXPORT_NODE_NAME", nodeName);
             if (s.has("EXPORT_QUEUE_POLL_MS")) {
                 queuePoll = Duration.ofMillis(s.count("EXPORT_QUEUE_POLL_MS", queuePoll.toMillis()));
+            }
+            if (s.has("EXPORT_HEARTBEAT_SECONDS")) {
+                heartbeat = Duration.ofSeconds(s.count("EXPORT_HEARTBEAT_SECONDS", 10));
             }
             if (s.has("EXPORT_MAX_ATTEMPTS")) {
                 maxAttempts = toInt(s.count("EXPORT_MAX_ATTEMPTS", maxAttempts));
@@ -473,6 +484,16 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             return this;
         }
 
+        /**
+         * @param value how often running jobs' leases are renewed and the node reports itself; by default a third of the
+         *              recovery grace, at most 10 s (10 s without a grace)
+         * @return this builder
+         */
+        public Builder heartbeat(Duration value) {
+            this.heartbeat = value;
+            return this;
+        }
+
         /** @param value how often a job is started at most; 2 @return this builder */
         public Builder maxAttempts(int value) {
             this.maxAttempts = value;
@@ -523,6 +544,13 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             if (queuePoll == null || queuePoll.toMillis() < 10 || queuePoll.toMillis() > 60_000) {
                 all.add("queue poll must be 10..60000 ms, got " + (queuePoll == null ? null : queuePoll.toMillis()));
             }
+            Duration beat = heartbeat != null ? heartbeat : defaultHeartbeat(recoveryGrace);
+            if (beat == null || beat.isNegative() || beat.isZero()) {
+                all.add("heartbeat must be positive, got " + beat);
+            } else if (recoveryGrace != null && !recoveryGrace.isZero() && beat.compareTo(recoveryGrace) >= 0) {
+                all.add("heartbeat (" + beat.toSeconds() + " s, EXPORT_HEARTBEAT_SECONDS) must be shorter than the recovery grace ("
+                        + recoveryGrace.toSeconds() + " s, EXPORT_RECOVERY_GRACE_SECONDS), or running jobs are taken from live nodes");
+            }
             if (maxAttempts < 1 || maxAttempts > 10) {
                 all.add("max attempts must be 1..10, got " + maxAttempts);
             }
@@ -537,8 +565,18 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             }
             return new ExportConfig(outputDirectory, maxRecords, overLimit, workers, queueCapacity, jobTimeout, fsync, discovery,
                     metrics, metricsMaxBytes, metricsKeep, recoveryGrace, retentionDays, archivePath, cleanupSchedule, formats,
-                    requireEncryption, auditRetentionDays, nodeName, queuePoll, maxAttempts, storage);
+                    requireEncryption, auditRetentionDays, nodeName, queuePoll, maxAttempts, storage, beat);
         }
+    }
+
+    /** A third of the grace (so two beats may be lost before a lease expires), at most 10 s; 10 s without a grace. */
+    private static Duration defaultHeartbeat(Duration grace) {
+        if (grace == null || grace.isZero() || grace.isNegative()) {
+            return DEFAULT_HEARTBEAT;
+        }
+        Duration third = grace.dividedBy(3);
+        return third.isZero() ? Duration.ofMillis(Math.max(1, grace.toMillis() / 3)) : third.compareTo(DEFAULT_HEARTBEAT) < 0 ? third
+                : DEFAULT_HEARTBEAT;
     }
 
     /** @return host name and process id, e.g. {@code app-2:4711}: what {@code EXPORT_NODE_NAME} defaults to */

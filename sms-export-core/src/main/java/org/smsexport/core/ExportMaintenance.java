@@ -126,7 +126,8 @@ public final class ExportMaintenance {
         long jobs = 0;
         long files = 0;
         List<String> errors = new ArrayList<>();
-        for (ExportJob j : old(cutoff, JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)) {
+        for (org.smsexport.spi.StoredJob stored : old(cutoff, JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)) {
+            ExportJob j = stored.job();
             try {
                 if (deleteFiles && j.fileName().isPresent()) {
                     if (dryRun ? exists(j.fileName().get()) : storage.delete(j.fileName().get())) {
@@ -173,7 +174,8 @@ public final class ExportMaintenance {
         List<String> errors = new ArrayList<>();
         // a remote archive (s3://bucket/exports/archive) is reported as bucket/exports/archive
         Path archive = Path.of(storage.archiveLocation(archivePath).replaceFirst("^[a-z0-9]+://", ""));
-        for (ExportJob j : old(cutoff, JobStatus.COMPLETED)) {
+        for (org.smsexport.spi.StoredJob stored : old(cutoff, JobStatus.COMPLETED)) {
+            ExportJob j = stored.job();
             try {
                 Optional<String> name = j.fileName();
                 if (name.isEmpty() || !exists(name.get())) {
@@ -187,8 +189,8 @@ public final class ExportMaintenance {
                 }
                 // the job first (optimistic, so a job changed meanwhile keeps its file), then the file; a failed
                 // move puts the job back, so a job never points at a file that is not where it says
-                Optional<ExportJob> claimed = store.update(j, j.toBuilder().status(JobStatus.ARCHIVED)
-                        .archivePath(storage.archiveLocation(archivePath) + "/" + name.get()).updatedAt(clock.instant()).build());
+                Optional<org.smsexport.spi.StoredJob> claimed = store.update(stored, stored.with(j.toBuilder().status(JobStatus.ARCHIVED)
+                        .archivePath(storage.archiveLocation(archivePath) + "/" + name.get()).updatedAt(clock.instant()).build()));
                 if (claimed.isEmpty()) {
                     errors.add("Job " + j.id() + ": changed while being archived; left as it is, file not moved");
                     continue;
@@ -197,19 +199,19 @@ public final class ExportMaintenance {
                 try {
                     where = storage.archive(name.get(), archivePath, j.sha256());
                 } catch (IOException | RuntimeException e) {
-                    if (store.update(claimed.get(), j.toBuilder().updatedAt(clock.instant()).build()).isEmpty()) {
+                    if (store.update(claimed.get(), stored.with(j.toBuilder().updatedAt(clock.instant()).build())).isEmpty()) {
                         errors.add("Job " + j.id() + ": could not be set back to COMPLETED after the failed move; its file is still "
                                 + storage.describe(name.get()));
                     }
                     throw e;
                 }
-                ExportJob archived = claimed.get();
-                if (!archived.archivePath().equals(Optional.of(where))) {
-                    archived = store.update(archived, archived.toBuilder().archivePath(where).build()).orElse(archived);
+                org.smsexport.spi.StoredJob archived = claimed.get();
+                if (!archived.job().archivePath().equals(Optional.of(where))) {
+                    archived = store.update(archived, archived.with(archived.job().toBuilder().archivePath(where).build())).orElse(archived);
                 }
                 files++;
                 jobs++;
-                audit.record(org.smsexport.AuditEvent.ARCHIVED, archived, "retention");
+                audit.record(org.smsexport.AuditEvent.ARCHIVED, archived.job(), "retention");
             } catch (IOException | RuntimeException e) {
                 errors.add("Job " + j.id() + ": " + e.getMessage());
             }
@@ -276,11 +278,11 @@ public final class ExportMaintenance {
     }
 
     /** Every job in the given statuses created before the cutoff, read page by page before anything changes. */
-    private List<ExportJob> old(Instant cutoff, JobStatus... statuses) {
-        List<ExportJob> out = new ArrayList<>();
+    private List<org.smsexport.spi.StoredJob> old(Instant cutoff, JobStatus... statuses) {
+        List<org.smsexport.spi.StoredJob> out = new ArrayList<>();
         JobFilter f = JobFilter.all().withStatuses(statuses).withCreatedBefore(cutoff);
         for (int offset = 0;; offset += JobFilter.MAX_LIMIT) {
-            List<ExportJob> page = store.list(f.withPage(offset, JobFilter.MAX_LIMIT));
+            List<org.smsexport.spi.StoredJob> page = store.list(f.withPage(offset, JobFilter.MAX_LIMIT));
             out.addAll(page);
             if (page.size() < JobFilter.MAX_LIMIT) {
                 return out;

@@ -368,6 +368,9 @@ public final class ExportService implements AutoCloseable {
         private final List<Notifier> notifiers = new ArrayList<>();
         private final List<MetricsSink> sinks = new ArrayList<>();
         private JobStore jobStore;
+        private org.smsexport.spi.JobQueue jobQueue;
+        private org.smsexport.spi.NodeRegistry nodeRegistry;
+        private javax.sql.DataSource sharedDatabase;
         private org.smsexport.spi.TemplateStore templateStore;
         private org.smsexport.spi.AuditSink auditSink;
         private org.smsexport.spi.ExportStorage storage;
@@ -377,7 +380,6 @@ public final class ExportService implements AutoCloseable {
         private Executor executor;
         private ClassLoader classLoader;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
-        private Duration heartbeat = Duration.ofSeconds(10);
         private boolean createOutputDirectory = true;
         private DownloadLinks downloadLinks;
         private DownloadLinks.Url linkUrl;
@@ -545,8 +547,8 @@ public final class ExportService implements AutoCloseable {
         }
 
         /**
-         * @param value where the audit trail is kept; by default the job store's ({@code export_audit} with
-         *              {@code JdbcJobStore}), otherwise {@code audit.jsonl} beside the metrics file
+         * @param value where the audit trail is kept ({@code JdbcAuditSink}: the table {@code export_audit}); by default
+         *              {@code audit.jsonl} beside the metrics file
          * @return this builder
          */
         public Builder auditSink(org.smsexport.spi.AuditSink value) {
@@ -600,11 +602,43 @@ public final class ExportService implements AutoCloseable {
         }
 
         /**
-         * @param value where job records live; default a new {@link InMemoryJobStore}
+         * @param value where job records live; default a new {@link InMemoryJobStore}. A store that is also a
+         *              {@link org.smsexport.spi.JobQueue} or a {@link org.smsexport.spi.NodeRegistry} (both built-in
+         *              stores are) serves as them too, unless {@link #jobQueue} or {@link #nodeRegistry} name others.
          * @return this builder
          */
         public Builder jobStore(JobStore value) {
             this.jobStore = value;
+            return this;
+        }
+
+        /**
+         * @param value the queue nodes claim jobs from, whose clock judges leases; default the job store when it is one,
+         *              otherwise guarded updates of the store judged by this process's clock (right for one process)
+         * @return this builder
+         */
+        public Builder jobQueue(org.smsexport.spi.JobQueue value) {
+            this.jobQueue = value;
+            return this;
+        }
+
+        /**
+         * @param value where nodes report their heartbeats ({@link ExportService#nodes()}); default the job store when
+         *              it is one, otherwise this process's own list
+         * @return this builder
+         */
+        public Builder nodeRegistry(org.smsexport.spi.NodeRegistry value) {
+            this.nodeRegistry = value;
+            return this;
+        }
+
+        /**
+         * @param value the database the nodes share (the job store's): parts every node must see keep their tables there
+         *              (the mail outbox, {@code export_mail_outbox}); default none (a mail outbox file per node)
+         * @return this builder
+         */
+        public Builder sharedDatabase(javax.sql.DataSource value) {
+            this.sharedDatabase = value;
             return this;
         }
 
@@ -645,11 +679,12 @@ public final class ExportService implements AutoCloseable {
         }
 
         /**
-         * @param value how often running jobs refresh their heartbeat in the job store; default 10 s
+         * @param value how often running jobs renew their lease and the node reports itself
+         *              ({@code EXPORT_HEARTBEAT_SECONDS}); default a third of the recovery grace, at most 10 s
          * @return this builder
          */
         public Builder heartbeatInterval(Duration value) {
-            this.heartbeat = value;
+            overrides.add(c -> c.heartbeat(value));
             return this;
         }
 
@@ -711,9 +746,6 @@ public final class ExportService implements AutoCloseable {
             if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
                 problems.add("shutdown timeout must be 0 or more");
             }
-            if (heartbeat == null || heartbeat.isNegative() || heartbeat.isZero()) {
-                problems.add("heartbeat interval must be positive");
-            }
             if (!problems.isEmpty()) {
                 throw new org.smsexport.InvalidRequestException("Invalid ExportService settings: " + String.join("; ", problems) + ".");
             }
@@ -723,10 +755,15 @@ public final class ExportService implements AutoCloseable {
             allSinks.addAll(sinks);
             Registry registry = Registry.resolve(exporters, dataSources, notifiers, allSinks, effective.discovery(), classLoader)
                     .offering(effective.formats());
-            JobStore store = jobStore != null ? jobStore : new InMemoryJobStore();
-            org.smsexport.spi.AuditSink sink = auditSink != null ? auditSink : store.auditSink().orElseGet(() -> new JsonlAuditSink(
+            JobStore store = jobStore != null ? jobStore : new InMemoryJobStore(clock);
+            org.smsexport.core.internal.StoreQueue fallback = new org.smsexport.core.internal.StoreQueue(store, clock);
+            org.smsexport.spi.JobQueue queue = jobQueue != null ? jobQueue
+                    : store instanceof org.smsexport.spi.JobQueue q ? q : fallback;
+            org.smsexport.spi.NodeRegistry nodes = nodeRegistry != null ? nodeRegistry
+                    : store instanceof org.smsexport.spi.NodeRegistry r ? r : fallback;
+            org.smsexport.spi.AuditSink sink = auditSink != null ? auditSink : new JsonlAuditSink(
                     effective.metricsFile().orElse(effective.outputDirectory().resolve(ExportConfig.DEFAULT_METRICS_FILE_NAME))
-                            .resolveSibling("audit.jsonl")));
+                            .resolveSibling("audit.jsonl"));
             ExportAudit audit = new ExportAudit(sink, clock);
             try {
                 audit.applyRetention(effective.auditRetentionDays());
@@ -734,7 +771,7 @@ public final class ExportService implements AutoCloseable {
                 org.slf4j.LoggerFactory.getLogger(ExportService.class).warn("The audit retention could not be applied: {}", e.toString());
             }
             org.smsexport.spi.ExportStorage files = storage != null ? storage : storage(effective);
-            JobEngine engine = new JobEngine(registry, store, effective, clock, executor, heartbeat, shutdownTimeout,
+            JobEngine engine = new JobEngine(registry, store, queue, nodes, Optional.ofNullable(sharedDatabase), effective, clock, executor, effective.heartbeat(), shutdownTimeout,
                     createOutputDirectory, audit, files);
             DownloadLinks links = null;
             if (linkUrl != null) {

@@ -1,63 +1,87 @@
 package org.smsexport.core;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Collectors;
 import org.smsexport.ExportException;
 import org.smsexport.ExportJob;
+import org.smsexport.ExportNode;
 import org.smsexport.JobFilter;
 import org.smsexport.JobId;
+import org.smsexport.JobStatus;
+import org.smsexport.spi.JobQueue;
 import org.smsexport.spi.JobStore;
+import org.smsexport.spi.NodeRegistry;
+import org.smsexport.spi.StoredJob;
 
 /**
- * The default {@link JobStore}: jobs in a concurrent map, gone when the process ends. Updates are
- * compare-and-set on the record version. Thread-safe.
+ * The default {@link JobStore}, which is also a {@link JobQueue} and a {@link NodeRegistry}: records in concurrent maps,
+ * gone when the process ends. Updates are compare-and-set on the record version; leases and heartbeats are timed by
+ * the store's clock. Thread-safe.
  */
-public final class InMemoryJobStore implements JobStore {
+public final class InMemoryJobStore implements JobStore, JobQueue, NodeRegistry {
 
     /** Newest first, then by id so pages are stable. */
-    static final Comparator<ExportJob> NEWEST_FIRST = Comparator.comparing(ExportJob::createdAt).reversed()
-            .thenComparing(j -> j.id().value());
+    static final Comparator<StoredJob> NEWEST_FIRST = Comparator.comparing((StoredJob s) -> s.job().createdAt()).reversed()
+            .thenComparing(s -> s.id().value());
 
-    private final ConcurrentMap<JobId, ExportJob> jobs = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, org.smsexport.ExportNode> nodes = new ConcurrentHashMap<>();
+    /** A record and when its lease was last renewed, replaced together. */
+    private record Entry(StoredJob job, Instant renewed) {
+    }
 
-    /** Creates an empty store. */
+    private final ConcurrentMap<JobId, Entry> jobs = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ExportNode> nodes = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    /** Creates an empty store timed by the system clock. */
     public InMemoryJobStore() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock the clock that times leases and heartbeats */
+    public InMemoryJobStore(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
-    public void insert(ExportJob job) {
-        if (jobs.putIfAbsent(job.id(), job) != null) {
-            throw new ExportException("Job " + job.id() + " already exists", null, job.id(), job.format(), job.type());
+    public void insert(StoredJob job) {
+        if (jobs.putIfAbsent(job.id(), new Entry(job, clock.instant())) != null) {
+            ExportJob j = job.job();
+            throw new ExportException("Job " + j.id() + " already exists", null, j.id(), j.format(), j.type());
         }
     }
 
     @Override
-    public Optional<ExportJob> find(JobId id) {
-        return Optional.ofNullable(jobs.get(id));
+    public Optional<StoredJob> find(JobId id) {
+        return Optional.ofNullable(jobs.get(id)).map(Entry::job);
     }
 
     @Override
-    public Optional<ExportJob> update(ExportJob current, ExportJob next) {
-        ExportJob stored = next.toBuilder().version(current.version() + 1).build();
-        ExportJob result = jobs.computeIfPresent(current.id(),
-                (id, existing) -> existing.version() == current.version() ? stored : existing);
-        return result == stored ? Optional.of(stored) : Optional.empty();
+    public Optional<StoredJob> update(StoredJob current, StoredJob next) {
+        StoredJob stored = next.withVersion(current.version() + 1);
+        Entry written = new Entry(stored, clock.instant());
+        Entry result = jobs.computeIfPresent(current.id(), (id, existing) -> existing.job().version() == current.version() ? written : existing);
+        return result == written ? Optional.of(stored) : Optional.empty();
     }
 
     @Override
-    public List<ExportJob> list(JobFilter filter) {
-        return jobs.values().stream().filter(filter::matches).sorted(NEWEST_FIRST).skip(filter.offset())
-                .limit(filter.limit()).collect(Collectors.toUnmodifiableList());
+    public List<StoredJob> list(JobFilter filter) {
+        return jobs.values().stream().map(Entry::job).filter(s -> filter.matches(s.job())).sorted(NEWEST_FIRST)
+                .skip(filter.offset()).limit(filter.limit()).collect(Collectors.toUnmodifiableList());
     }
 
     @Override
     public long count(JobFilter filter) {
-        return jobs.values().stream().filter(filter::matches).count();
+        return jobs.values().stream().filter(e -> filter.matches(e.job().job())).count();
     }
 
     @Override
@@ -65,18 +89,72 @@ public final class InMemoryJobStore implements JobStore {
         return jobs.remove(id) != null;
     }
 
-    @Override
-    public void heartbeat(org.smsexport.ExportNode node) {
-        nodes.put(node.name(), node);
+    // ---------------------------------------------------------------- the queue
+
+    private static boolean queued(StoredJob s) {
+        return s.job().status() == JobStatus.PENDING && s.job().node().isEmpty() && s.request().isPresent();
     }
 
     @Override
-    public void removeNode(String name) {
+    public List<StoredJob> claim(String node, int max) {
+        Objects.requireNonNull(node, "node");
+        List<StoredJob> candidates = jobs.values().stream().map(Entry::job).filter(InMemoryJobStore::queued)
+                .sorted(NEWEST_FIRST.reversed()).collect(Collectors.toList());
+        List<StoredJob> out = new ArrayList<>();
+        for (StoredJob c : candidates) {
+            if (out.size() >= max) {
+                break;
+            }
+            Instant now = clock.instant();
+            StoredJob claimed = c.with(c.job().toBuilder().node(node).updatedAt(now).build()).withVersion(c.version() + 1);
+            Entry written = new Entry(claimed, now);
+            // atomic per job: of several claimers only one replaces the queued record
+            if (jobs.computeIfPresent(c.id(), (id, e) -> e.job().version() == c.version() && queued(e.job()) ? written : e) == written) {
+                out.add(claimed);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public List<StoredJob> expired(Duration grace, int max) {
+        Instant before = clock.instant().minus(grace);
+        return jobs.values().stream().filter(e -> !e.job().job().status().isTerminal() && !queued(e.job()))
+                .filter(e -> !e.renewed().isAfter(before))
+                .sorted(Comparator.comparing(Entry::renewed)).limit(max).map(Entry::job).collect(Collectors.toUnmodifiableList());
+    }
+
+    // ---------------------------------------------------------------- the nodes
+
+    @Override
+    public void heartbeat(ExportNode node) {
+        nodes.put(node.name(), new ExportNode(node.name(), node.startedAt(), clock.instant(), node.runningJobs(), node.workers()));
+    }
+
+    @Override
+    public void remove(String name) {
         nodes.remove(name);
     }
 
     @Override
-    public List<org.smsexport.ExportNode> nodes() {
-        return nodes.values().stream().sorted(Comparator.comparing(org.smsexport.ExportNode::name)).collect(Collectors.toList());
+    public List<ExportNode> nodes() {
+        return nodes.values().stream().sorted(Comparator.comparing(ExportNode::name)).collect(Collectors.toUnmodifiableList());
+    }
+
+    @Override
+    public int forgetSilent(Duration silence) {
+        Instant before = clock.instant().minus(silence);
+        int n = 0;
+        for (Map.Entry<String, ExportNode> e : nodes.entrySet()) {
+            if (e.getValue().lastHeartbeat().isBefore(before) && nodes.remove(e.getKey(), e.getValue())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryJobStore[" + jobs.size() + " jobs]";
     }
 }

@@ -23,20 +23,29 @@ import org.smsexport.ExportJob;
 import org.smsexport.JobFilter;
 import org.smsexport.JobId;
 import org.smsexport.JobStatus;
+import org.smsexport.ExportNode;
+import org.smsexport.spi.JobQueue;
 import org.smsexport.spi.JobStore;
+import org.smsexport.spi.NodeRegistry;
+import org.smsexport.spi.StoredJob;
 
 /**
- * A {@link JobStore} in a database table ({@code export_jobs} by default), so jobs survive a restart and
- * several processes can share them. Every update is optimistic — {@code UPDATE … WHERE id = ? AND version = ?}
- * — so two processes never overwrite each other's status. Times are stored as {@code TIMESTAMP WITH TIME
- * ZONE} at microsecond precision. Thread-safe: each call takes its own connection.
+ * A {@link JobStore} in a database table ({@code export_jobs} by default), so jobs survive a restart and several
+ * processes can share them; it is also their {@link JobQueue} and {@link NodeRegistry} (table {@code export_nodes}).
+ * Every update is a compare-and-set — {@code UPDATE … WHERE id = ? AND version = ?} — so two processes never overwrite
+ * each other. Every write renews the job's lease in the column {@code renewed_at} with the database's
+ * {@code CURRENT_TIMESTAMP}, and leases expire, and nodes fall silent, by that clock alone: machines whose clocks
+ * disagree still agree on who holds a job. Times are stored as {@code TIMESTAMP WITH TIME ZONE} at microsecond
+ * precision. Thread-safe: each call takes its own connection.
  */
-public final class JdbcJobStore implements JobStore {
+public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final String COLUMNS = "id, type, format, status, progress_percent, total_records, file_name, file_size_bytes, "
             + "duration_millis, sha256, error_message, created_at, started_at, completed_at, updated_at, owner, notification_email, "
             + "notification_sent, notification_error, warnings, filters, instance_id, archive_path, attempts, node, request, version";
+    /** A job waiting in the shared queue, which no lease holds. */
+    private static final String QUEUED = "status = 'PENDING' AND node IS NULL AND request IS NOT NULL";
 
     private final DataSource db;
     private final String table;
@@ -80,11 +89,11 @@ public final class JdbcJobStore implements JobStore {
                 + "updated_at TIMESTAMP WITH TIME ZONE NOT NULL, owner VARCHAR(200) NOT NULL, notification_email VARCHAR(320), "
                 + "notification_sent BOOLEAN NOT NULL, notification_error VARCHAR(1000), warnings VARCHAR, filters VARCHAR, instance_id VARCHAR(32) NOT NULL, "
                 + "archive_path VARCHAR(1024), attempts INTEGER DEFAULT 0 NOT NULL, node VARCHAR(200), request VARCHAR, "
-                + "version BIGINT NOT NULL)";
+                + "version BIGINT NOT NULL, renewed_at TIMESTAMP WITH TIME ZONE)";
     }
 
     private void createTable() {
-        if (hasColumns(table, "notification_error", "archive_path", "attempts", "node", "request")) {
+        if (hasColumns(table, "notification_error", "archive_path", "attempts", "node", "request", "renewed_at")) {
             // all there: no DDL, which on a database shared by running processes waits for their locks
             return;
         }
@@ -97,6 +106,8 @@ public final class JdbcJobStore implements JobStore {
             s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS attempts INTEGER DEFAULT 0 NOT NULL");
             s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS node VARCHAR(200)");
             s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS request VARCHAR");
+            // added with leases by the database's clock
+            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS renewed_at TIMESTAMP WITH TIME ZONE");
             s.execute("CREATE INDEX IF NOT EXISTS " + table + "_owner_idx ON " + table + " (owner, created_at)");
             s.execute("CREATE INDEX IF NOT EXISTS " + table + "_status_idx ON " + table + " (status)");
             commit(c);
@@ -127,8 +138,9 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public void insert(ExportJob job) {
-        String sql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    public void insert(StoredJob job) {
+        String sql = "INSERT INTO " + table + " (" + COLUMNS + ", renewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                + "?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)";
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = bindValues(ps, job);
             ps.setLong(i, job.version());
@@ -140,27 +152,32 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public Optional<ExportJob> find(JobId id) {
-        try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?")) {
-            ps.setString(1, id.value());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-            }
+    public Optional<StoredJob> find(JobId id) {
+        try (Connection c = db.getConnection()) {
+            return find(c, id);
         } catch (SQLException e) {
             throw Sql.error("reading job " + id, e);
         }
     }
 
+    private Optional<StoredJob> find(Connection c, JobId id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?")) {
+            ps.setString(1, id.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
     @Override
-    public Optional<ExportJob> update(ExportJob current, ExportJob next) {
+    public Optional<StoredJob> update(StoredJob current, StoredJob next) {
         String sql = "UPDATE " + table + " SET id = ?, type = ?, format = ?, status = ?, progress_percent = ?, total_records = ?, "
                 + "file_name = ?, file_size_bytes = ?, duration_millis = ?, sha256 = ?, error_message = ?, created_at = ?, "
                 + "started_at = ?, completed_at = ?, updated_at = ?, owner = ?, notification_email = ?, notification_sent = ?, "
                 + "notification_error = ?, "
-                + "warnings = ?, filters = ?, instance_id = ?, archive_path = ?, attempts = ?, node = ?, request = ?, version = ? "
-                + "WHERE id = ? AND version = ?";
-        ExportJob stored = next.toBuilder().version(current.version() + 1).build();
+                + "warnings = ?, filters = ?, instance_id = ?, archive_path = ?, attempts = ?, node = ?, request = ?, version = ?, "
+                + "renewed_at = CURRENT_TIMESTAMP WHERE id = ? AND version = ?";
+        StoredJob stored = next.withVersion(current.version() + 1);
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = bindValues(ps, stored);
             ps.setLong(i++, stored.version());
@@ -186,43 +203,100 @@ public final class JdbcJobStore implements JobStore {
     }
 
     /**
-     * On PostgreSQL one statement claims the oldest queued jobs: {@code UPDATE … WHERE id IN (SELECT … FOR UPDATE
-     * SKIP LOCKED)}, so nodes asking at once take different jobs without waiting on each other's locks; on other
-     * databases the guarded update per job ({@link JobStore#claim}).
+     * On PostgreSQL one statement claims the oldest queued jobs: {@code UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP
+     * LOCKED)}, so nodes asking at once take different jobs without waiting on each other's locks; on other databases
+     * the oldest are read and each taken with a compare-and-set, skipping those another node took first.
      */
     @Override
-    public List<ExportJob> claim(String node, int max, Instant now) {
+    public List<StoredJob> claim(String node, int max) {
+        Objects.requireNonNull(node, "node");
         if (max <= 0) {
             return List.of();
         }
+        String set = "SET node = ?, updated_at = CURRENT_TIMESTAMP, renewed_at = CURRENT_TIMESTAMP, version = version + 1";
         try (Connection c = db.getConnection()) {
-            if (!postgres(c)) {
-                return JobStore.super.claim(node, max, now);
-            }
-            String sql = "UPDATE " + table + " SET node = ?, updated_at = ?, version = version + 1 WHERE id IN (SELECT id FROM "
-                    + table + " WHERE status = 'PENDING' AND node IS NULL AND request IS NOT NULL ORDER BY created_at, id LIMIT ? "
-                    + "FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
-            List<ExportJob> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, node);
-                ps.setObject(2, time(now));
-                ps.setInt(3, max);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(read(rs));
+            List<StoredJob> out = new ArrayList<>();
+            if (postgres(c)) {
+                String sql = "UPDATE " + table + " " + set + " WHERE id IN (SELECT id FROM " + table + " WHERE " + QUEUED
+                        + " ORDER BY created_at, id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, node);
+                    ps.setInt(2, max);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(read(rs));
+                        }
+                    }
+                }
+                commit(c);
+            } else {
+                List<StoredJob> candidates = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE " + QUEUED
+                        + " ORDER BY created_at, id LIMIT ?")) {
+                    ps.setInt(1, Math.max(max * 4, 16));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            candidates.add(read(rs));
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " " + set + " WHERE id = ? AND version = ? AND "
+                        + QUEUED)) {
+                    for (StoredJob s : candidates) {
+                        if (out.size() == max) {
+                            break;
+                        }
+                        ps.setString(1, node);
+                        ps.setString(2, s.id().value());
+                        ps.setLong(3, s.version());
+                        int n = ps.executeUpdate();
+                        commit(c);
+                        if (n == 1) {
+                            find(c, s.id()).ifPresent(out::add);
+                        }
                     }
                 }
             }
-            commit(c);
-            out.sort(java.util.Comparator.comparing(ExportJob::createdAt).thenComparing(j -> j.id().value()));
+            out.sort(java.util.Comparator.comparing((StoredJob s) -> s.job().createdAt()).thenComparing(s -> s.id().value()));
             return List.copyOf(out);
         } catch (SQLException e) {
             throw Sql.error("claiming queued jobs for node " + node, e);
         }
     }
 
+    /** The database's clock. */
+    private static OffsetDateTime databaseNow(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_TIMESTAMP")) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class);
+        }
+    }
+
+    /** Unfinished jobs a node or process holds whose {@code renewed_at} is older than the grace by the database's clock. */
     @Override
-    public List<ExportJob> list(JobFilter filter) {
+    public List<StoredJob> expired(Duration grace, int max) {
+        try (Connection c = db.getConnection()) {
+            OffsetDateTime before = databaseNow(c).minus(grace);
+            List<StoredJob> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE status IN ('PENDING', "
+                    + "'RUNNING') AND NOT (" + QUEUED + ") AND COALESCE(renewed_at, updated_at) <= ? ORDER BY COALESCE(renewed_at, "
+                    + "updated_at), id LIMIT ?")) {
+                ps.setObject(1, before);
+                ps.setInt(2, max);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(read(rs));
+                    }
+                }
+            }
+            return List.copyOf(out);
+        } catch (SQLException e) {
+            throw Sql.error("reading expired job leases", e);
+        }
+    }
+
+    @Override
+    public List<StoredJob> list(JobFilter filter) {
         List<Object> params = new ArrayList<>();
         String sql = "SELECT " + COLUMNS + " FROM " + table + where(filter, params)
                 + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?";
@@ -230,7 +304,7 @@ public final class JdbcJobStore implements JobStore {
         params.add(filter.offset());
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params);
-            List<ExportJob> out = new ArrayList<>();
+            List<StoredJob> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(read(rs));
@@ -301,7 +375,8 @@ public final class JdbcJobStore implements JobStore {
     }
 
     /** Binds every column but the version; returns the index of the version parameter. */
-    private static int bindValues(PreparedStatement ps, ExportJob j) throws SQLException {
+    private static int bindValues(PreparedStatement ps, StoredJob stored) throws SQLException {
+        ExportJob j = stored.job();
         int i = 1;
         ps.setString(i++, j.id().value());
         ps.setString(i++, j.type());
@@ -328,20 +403,20 @@ public final class JdbcJobStore implements JobStore {
         ps.setString(i++, j.notificationError().map(m -> m.length() > 1000 ? m.substring(0, 999) + "…" : m).orElse(null));
         ps.setString(i++, j.warnings().isEmpty() ? null : String.join("\n", j.warnings()));
         ps.setString(i++, j.filters().isEmpty() ? null : encode(j.filters()));
-        ps.setString(i++, j.instanceId());
+        ps.setString(i++, stored.instanceId());
         ps.setString(i++, j.archivePath().orElse(null));
         ps.setInt(i++, j.attempts());
         ps.setString(i++, j.node().orElse(null));
-        ps.setString(i++, j.request().orElse(null));
+        ps.setString(i++, stored.request().orElse(null));
         return i;
     }
 
-    private static ExportJob read(ResultSet rs) throws SQLException {
+    private static StoredJob read(ResultSet rs) throws SQLException {
         long duration = rs.getLong("duration_millis");
         boolean hasDuration = !rs.wasNull();
         String warnings = rs.getString("warnings");
         String filters = rs.getString("filters");
-        return ExportJob.builder().id(JobId.of(rs.getString("id"))).type(rs.getString("type")).format(rs.getString("format"))
+        ExportJob job = ExportJob.builder().id(JobId.of(rs.getString("id"))).type(rs.getString("type")).format(rs.getString("format"))
                 .status(JobStatus.valueOf(rs.getString("status"))).progressPercent(rs.getInt("progress_percent"))
                 .totalRecords(rs.getLong("total_records")).fileName(rs.getString("file_name"))
                 .fileSizeBytes(rs.getLong("file_size_bytes")).duration(hasDuration ? Duration.ofMillis(duration) : null)
@@ -350,9 +425,9 @@ public final class JdbcJobStore implements JobStore {
                 .updatedAt(instant(rs, "updated_at")).owner(rs.getString("owner"))
                 .notificationEmail(rs.getString("notification_email")).notificationSent(rs.getBoolean("notification_sent")).notificationError(rs.getString("notification_error"))
                 .warnings(warnings == null ? List.of() : List.of(warnings.split("\n")))
-                .filters(filters == null ? Map.of() : decode(filters)).instanceId(rs.getString("instance_id")).archivePath(rs.getString("archive_path"))
-                .attempts(rs.getInt("attempts")).node(rs.getString("node")).request(rs.getString("request"))
-                .version(rs.getLong("version")).build();
+                .filters(filters == null ? Map.of() : decode(filters)).archivePath(rs.getString("archive_path"))
+                .attempts(rs.getInt("attempts")).node(rs.getString("node")).build();
+        return StoredJob.of(job, rs.getString("instance_id"), rs.getString("request"), rs.getLong("version"));
     }
 
     private static OffsetDateTime time(Instant t) {
@@ -412,15 +487,14 @@ public final class JdbcJobStore implements JobStore {
     }
 
 
-    @Override
-    public java.util.Optional<DataSource> database() {
-        return java.util.Optional.of(db);
+    /** @return the database this store keeps its jobs in: nodes sharing the jobs keep their mail outbox there too */
+    public DataSource dataSource() {
+        return db;
     }
 
     /** @return the audit trail in the table {@code export_audit} of this store's database, created when missing */
-    @Override
-    public java.util.Optional<org.smsexport.spi.AuditSink> auditSink() {
-        return java.util.Optional.of(JdbcAuditSink.create(db));
+    public org.smsexport.spi.AuditSink auditSink() {
+        return JdbcAuditSink.create(db);
     }
 
     private volatile boolean nodesTable;
@@ -443,29 +517,27 @@ public final class JdbcJobStore implements JobStore {
         nodesTable = true;
     }
 
-    /** Writes the node's row in {@code export_nodes}: an update, or an insert the first time. */
+    /** Writes the node's row in {@code export_nodes}, its heartbeat the database's time: an update, or an insert the first time. */
     @Override
-    public void heartbeat(org.smsexport.ExportNode node) {
+    public void heartbeat(ExportNode node) {
         nodesTable();
         try (Connection c = db.getConnection()) {
             int n;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE export_nodes SET started_at = ?, last_heartbeat = ?, running_jobs = ?, "
-                    + "workers = ? WHERE name = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE export_nodes SET started_at = ?, last_heartbeat = CURRENT_TIMESTAMP, "
+                    + "running_jobs = ?, workers = ? WHERE name = ?")) {
                 ps.setObject(1, time(node.startedAt()));
-                ps.setObject(2, time(node.lastHeartbeat()));
-                ps.setInt(3, node.runningJobs());
-                ps.setInt(4, node.workers());
-                ps.setString(5, node.name());
+                ps.setInt(2, node.runningJobs());
+                ps.setInt(3, node.workers());
+                ps.setString(4, node.name());
                 n = ps.executeUpdate();
             }
             if (n == 0) {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO export_nodes (name, started_at, last_heartbeat, running_jobs, "
-                        + "workers) VALUES (?, ?, ?, ?, ?)")) {
+                        + "workers) VALUES (?, ?, CURRENT_TIMESTAMP, ?, ?)")) {
                     ps.setString(1, node.name());
                     ps.setObject(2, time(node.startedAt()));
-                    ps.setObject(3, time(node.lastHeartbeat()));
-                    ps.setInt(4, node.runningJobs());
-                    ps.setInt(5, node.workers());
+                    ps.setInt(3, node.runningJobs());
+                    ps.setInt(4, node.workers());
                     ps.executeUpdate();
                 }
             }
@@ -476,7 +548,7 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public void removeNode(String name) {
+    public void remove(String name) {
         nodesTable();
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM export_nodes WHERE name = ?")) {
             ps.setString(1, name);
@@ -488,18 +560,35 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public List<org.smsexport.ExportNode> nodes() {
+    public List<ExportNode> nodes() {
         nodesTable();
-        List<org.smsexport.ExportNode> out = new ArrayList<>();
+        List<ExportNode> out = new ArrayList<>();
         try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT name, started_at, last_heartbeat, running_jobs, workers FROM export_nodes ORDER BY name")) {
             while (rs.next()) {
-                out.add(new org.smsexport.ExportNode(rs.getString(1), instant(rs, "started_at"), instant(rs, "last_heartbeat"), rs.getInt(4),
+                out.add(new ExportNode(rs.getString(1), instant(rs, "started_at"), instant(rs, "last_heartbeat"), rs.getInt(4),
                         rs.getInt(5)));
             }
         } catch (SQLException e) {
             throw Sql.error("reading the nodes", e);
         }
-        return out;
+        return List.copyOf(out);
+    }
+
+    /** Removes the nodes whose last heartbeat is older than {@code silence} by the database's clock. */
+    @Override
+    public int forgetSilent(Duration silence) {
+        nodesTable();
+        try (Connection c = db.getConnection()) {
+            OffsetDateTime before = databaseNow(c).minus(silence);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM export_nodes WHERE last_heartbeat < ?")) {
+                ps.setObject(1, before);
+                int n = ps.executeUpdate();
+                commit(c);
+                return n;
+            }
+        } catch (SQLException e) {
+            throw Sql.error("forgetting silent nodes", e);
+        }
     }
 }

@@ -2,13 +2,16 @@ package org.smsexport.jdbc;
 
 import org.junit.jupiter.api.Nested;
 import org.smsexport.spi.JobStore;
+import org.smsexport.spi.NodeRegistry;
+import org.smsexport.test.JobQueueContract;
 import org.smsexport.test.JobStoreContract;
+import org.smsexport.test.NodeRegistryContract;
 
-/** The job store contract on both real databases. */
+/** The job store, queue and node registry contracts on both real databases. */
 class JdbcJobStoreContractTest {
 
     @Nested
-    class OnH2 extends JobStoreContract {
+    class StoreOnH2 extends JobStoreContract {
         @Override
         protected JobStore newStore() {
             return JdbcJobStore.create(Databases.H2.fresh());
@@ -16,9 +19,43 @@ class JdbcJobStoreContractTest {
     }
 
     @Nested
-    class OnPostgresql extends JobStoreContract {
+    class StoreOnPostgresql extends JobStoreContract {
         @Override
         protected JobStore newStore() {
+            return JdbcJobStore.create(Databases.POSTGRESQL.fresh());
+        }
+    }
+
+    @Nested
+    class QueueOnH2 extends JobQueueContract {
+        @Override
+        protected Shared newQueue() {
+            JdbcJobStore store = JdbcJobStore.create(Databases.H2.fresh());
+            return new Shared(store, store);
+        }
+    }
+
+    @Nested
+    class QueueOnPostgresql extends JobQueueContract {
+        @Override
+        protected Shared newQueue() {
+            JdbcJobStore store = JdbcJobStore.create(Databases.POSTGRESQL.fresh());
+            return new Shared(store, store);
+        }
+    }
+
+    @Nested
+    class RegistryOnH2 extends NodeRegistryContract {
+        @Override
+        protected NodeRegistry newRegistry() {
+            return JdbcJobStore.create(Databases.H2.fresh());
+        }
+    }
+
+    @Nested
+    class RegistryOnPostgresql extends NodeRegistryContract {
+        @Override
+        protected NodeRegistry newRegistry() {
             return JdbcJobStore.create(Databases.POSTGRESQL.fresh());
         }
     }

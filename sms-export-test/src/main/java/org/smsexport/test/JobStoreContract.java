@@ -22,12 +22,14 @@ import org.smsexport.JobFilter;
 import org.smsexport.JobId;
 import org.smsexport.JobStatus;
 import org.smsexport.spi.JobStore;
+import org.smsexport.spi.StoredJob;
 
 /**
  * The behaviour every {@link JobStore} must have, as an abstract JUnit test: extend it and return a new, empty
  * store from {@link #newStore()}. It holds a store to what the engine relies on: every field kept as written
  * (instants to the microsecond), optimistic updates that exactly one of many racing writers wins, ids unique,
- * lists newest first with their filters and pages, counts that ignore the page, deletes.
+ * lists newest first with their filters and pages, counts that ignore the page, deletes, and the bookkeeping (instance,
+ * request, version) kept beside each job.
  *
  * <pre>{@code
  * class MyJobStoreTest extends JobStoreContract {
@@ -56,8 +58,15 @@ public abstract class JobStoreContract {
      */
     protected static ExportJob job(String owner, Instant created) {
         return ExportJob.builder().id(JobId.random()).type("students").format("csv").status(JobStatus.PENDING).createdAt(created)
-                .updatedAt(created).owner(owner).filters(Map.of("search", "Ελένη=x\ny", "status", "active")).instanceId("node-1")
-                .build();
+                .updatedAt(created).owner(owner).filters(Map.of("search", "Ελένη=x\ny", "status", "active")).build();
+    }
+
+    /**
+     * @param job the job
+     * @return a new record of it (version 0) created by instance {@code node-1}, with a portable request
+     */
+    protected static StoredJob stored(ExportJob job) {
+        return StoredJob.of(job, "node-1", "{\"type\":\"" + job.type() + "\",\"text\":\"Ελένη\"}", 0);
     }
 
     @Test
@@ -68,10 +77,10 @@ public abstract class JobStoreContract {
                 .sha256("ab".repeat(32)).startedAt(T.plusSeconds(1)).completedAt(T.plusSeconds(3)).updatedAt(T.plusSeconds(3))
                 .notificationEmail("a@b.example").notificationSent(true).notificationError("421 try later")
                 .warnings(List.of("one", "two, with a comma", "τρία")).archivePath("/archive/x.csv").build();
-        store.insert(full);
-        assertThat(store.find(full.id())).hasValueSatisfying(back -> assertThat(back).isEqualTo(full));
-        ExportJob bare = ExportJob.builder().id(JobId.random()).type("grades").format("pdf").status(JobStatus.PENDING).createdAt(T)
-                .updatedAt(T).owner("bob").build();
+        store.insert(stored(full));
+        assertThat(store.find(full.id())).hasValueSatisfying(back -> assertThat(back).isEqualTo(stored(full)));
+        StoredJob bare = StoredJob.of(ExportJob.builder().id(JobId.random()).type("grades").format("pdf").status(JobStatus.PENDING)
+                .createdAt(T).updatedAt(T).owner("bob").build(), "", null, 0);
         store.insert(bare);
         assertThat(store.find(bare.id())).as("absent optional fields stay absent").hasValue(bare);
         assertThat(store.find(JobId.random())).isEmpty();
@@ -80,50 +89,54 @@ public abstract class JobStoreContract {
     @Test
     void refusesASecondJobWithTheSameId() {
         JobStore store = newStore();
-        ExportJob j = job("alice", T);
+        StoredJob j = stored(job("alice", T));
         store.insert(j);
-        assertThatThrownBy(() -> store.insert(j.toBuilder().owner("mallory").build())).isInstanceOf(ExportException.class);
-        assertThat(store.find(j.id()).orElseThrow().owner()).isEqualTo("alice");
+        assertThatThrownBy(() -> store.insert(j.with(j.job().toBuilder().owner("mallory").build()))).isInstanceOf(ExportException.class);
+        assertThat(store.find(j.id()).orElseThrow().job().owner()).isEqualTo("alice");
     }
 
     @Test
     void updatesOnlyTheVersionThatWasRead() {
         JobStore store = newStore();
-        ExportJob j = job("alice", T);
+        StoredJob j = stored(job("alice", T));
         store.insert(j);
-        ExportJob running = store.update(j, j.toBuilder().status(JobStatus.RUNNING).startedAt(T).version(99).build()).orElseThrow();
+        StoredJob running = store.update(j, j.with(j.job().toBuilder().status(JobStatus.RUNNING).startedAt(T).build())
+                .withInstanceId("node-2").withVersion(99)).orElseThrow();
         assertThat(running.version()).as("the next version, whatever next.version() says").isEqualTo(j.version() + 1);
-        assertThat(running.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(running.job().status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(running.instanceId()).isEqualTo("node-2");
+        assertThat(running.request()).isEqualTo(j.request());
         assertThat(store.find(j.id())).hasValue(running);
-        assertThat(store.update(j, j.toBuilder().status(JobStatus.CANCELLED).build())).as("a stale version loses").isEmpty();
-        assertThat(store.find(j.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
-        assertThat(store.update(running, running.toBuilder().status(JobStatus.COMPLETED).build()).orElseThrow().version())
+        assertThat(store.update(j, j.with(j.job().toBuilder().status(JobStatus.CANCELLED).build()))).as("a stale version loses").isEmpty();
+        assertThat(store.find(j.id()).orElseThrow().job().status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(store.update(running, running.with(running.job().toBuilder().status(JobStatus.COMPLETED).build())).orElseThrow().version())
                 .isEqualTo(j.version() + 2);
         assertThat(store.delete(j.id())).isTrue();
-        assertThat(store.update(running, running.toBuilder().status(JobStatus.FAILED).build())).as("a deleted job").isEmpty();
+        assertThat(store.update(running, running.with(running.job().toBuilder().status(JobStatus.FAILED).build()))).as("a deleted job")
+                .isEmpty();
     }
 
     @Test
     void exactlyOneOfManyRacingWritersWins() throws Exception {
         JobStore store = newStore();
-        ExportJob j = job("alice", T);
+        StoredJob j = stored(job("alice", T));
         store.insert(j);
         int writers = 8;
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         try {
-            List<Future<Optional<ExportJob>>> results = new ArrayList<>();
+            List<Future<Optional<StoredJob>>> results = new ArrayList<>();
             for (int i = 0; i < writers; i++) {
                 String node = "node-" + i;
-                Callable<Optional<ExportJob>> claim = () -> {
+                Callable<Optional<StoredJob>> claim = () -> {
                     start.await();
-                    return store.update(j, j.toBuilder().status(JobStatus.RUNNING).instanceId(node).build());
+                    return store.update(j, j.with(j.job().toBuilder().status(JobStatus.RUNNING).build()).withInstanceId(node));
                 };
                 results.add(pool.submit(claim));
             }
             start.countDown();
             List<String> winners = new ArrayList<>();
-            for (Future<Optional<ExportJob>> f : results) {
+            for (Future<Optional<StoredJob>> f : results) {
                 f.get(30, TimeUnit.SECONDS).ifPresent(w -> winners.add(w.instanceId()));
             }
             assertThat(winners).hasSize(1);
@@ -140,22 +153,22 @@ public abstract class JobStoreContract {
         for (int i = 0; i < 6; i++) {
             ExportJob j = job(i % 2 == 0 ? "alice" : "bob", T.plusSeconds(i)).toBuilder().type(i < 3 ? "students" : "grades")
                     .status(i % 3 == 0 ? JobStatus.COMPLETED : JobStatus.PENDING).build();
-            store.insert(j);
+            store.insert(stored(j));
             all.add(j);
         }
-        assertThat(store.list(JobFilter.all())).extracting(ExportJob::createdAt).containsExactly(T.plusSeconds(5), T.plusSeconds(4),
+        assertThat(jobs(store, JobFilter.all())).extracting(ExportJob::createdAt).containsExactly(T.plusSeconds(5), T.plusSeconds(4),
                 T.plusSeconds(3), T.plusSeconds(2), T.plusSeconds(1), T);
-        assertThat(store.list(JobFilter.all().withOwner("alice"))).extracting(ExportJob::id)
+        assertThat(jobs(store, JobFilter.all().withOwner("alice"))).extracting(ExportJob::id)
                 .containsExactly(all.get(4).id(), all.get(2).id(), all.get(0).id());
-        assertThat(store.list(JobFilter.all().withType("grades"))).hasSize(3).allMatch(j -> j.type().equals("grades"));
-        assertThat(store.list(JobFilter.all().withStatuses(JobStatus.COMPLETED))).extracting(ExportJob::id)
+        assertThat(jobs(store, JobFilter.all().withType("grades"))).hasSize(3).allMatch(j -> j.type().equals("grades"));
+        assertThat(jobs(store, JobFilter.all().withStatuses(JobStatus.COMPLETED))).extracting(ExportJob::id)
                 .containsExactly(all.get(3).id(), all.get(0).id());
-        assertThat(store.list(JobFilter.all().withStatuses(JobStatus.COMPLETED, JobStatus.PENDING))).hasSize(6);
-        assertThat(store.list(JobFilter.all().withCreatedBefore(T.plusSeconds(2)))).as("strictly before")
+        assertThat(jobs(store, JobFilter.all().withStatuses(JobStatus.COMPLETED, JobStatus.PENDING))).hasSize(6);
+        assertThat(jobs(store, JobFilter.all().withCreatedBefore(T.plusSeconds(2)))).as("strictly before")
                 .extracting(ExportJob::createdAt).containsExactly(T.plusSeconds(1), T);
-        assertThat(store.list(JobFilter.all().withPage(1, 2))).extracting(ExportJob::createdAt)
+        assertThat(jobs(store, JobFilter.all().withPage(1, 2))).extracting(ExportJob::createdAt)
                 .containsExactly(T.plusSeconds(4), T.plusSeconds(3));
-        assertThat(store.list(JobFilter.all().withPage(6, 10))).isEmpty();
+        assertThat(jobs(store, JobFilter.all().withPage(6, 10))).isEmpty();
         assertThat(store.count(JobFilter.all().withPage(0, 1))).as("count ignores the page").isEqualTo(6);
         assertThat(store.count(JobFilter.all().withOwner("bob").withStatuses(JobStatus.PENDING))).isEqualTo(2);
     }
@@ -164,9 +177,9 @@ public abstract class JobStoreContract {
     void listsJobsCreatedAtTheSameInstantInOneStableOrder() {
         JobStore store = newStore();
         for (int i = 0; i < 5; i++) {
-            store.insert(job("alice", T));
+            store.insert(stored(job("alice", T)));
         }
-        List<JobId> first = store.list(JobFilter.all()).stream().map(ExportJob::id).toList();
+        List<JobId> first = store.list(JobFilter.all()).stream().map(StoredJob::id).toList();
         List<JobId> paged = new ArrayList<>();
         for (int page = 0; page < 5; page += 2) {
             store.list(JobFilter.all().withPage(page, 2)).forEach(j -> paged.add(j.id()));
@@ -177,11 +190,16 @@ public abstract class JobStoreContract {
     @Test
     void deletesOnce() {
         JobStore store = newStore();
-        ExportJob j = job("alice", T);
+        StoredJob j = stored(job("alice", T));
         store.insert(j);
         assertThat(store.delete(j.id())).isTrue();
         assertThat(store.delete(j.id())).isFalse();
         assertThat(store.find(j.id())).isEmpty();
         assertThat(store.count(JobFilter.all())).isZero();
+    }
+
+    /** @return the jobs of a page, as hosts see them */
+    private static List<ExportJob> jobs(JobStore store, JobFilter filter) {
+        return store.list(filter).stream().map(StoredJob::job).toList();
     }
 }

@@ -65,7 +65,7 @@ public record JvmNode(Process process, String readyLine) {
             java.util.Collection<String> others) {
         int takenBack = 0;
         for (org.smsexport.JobId id : jobs) {
-            org.smsexport.ExportJob j = store.find(id).orElseThrow();
+            org.smsexport.ExportJob j = store.find(id).orElseThrow().job();
             if (j.attempts() == 2) {
                 org.assertj.core.api.Assertions.assertThat(j.node().orElseThrow()).isIn(others);
                 takenBack++;

@@ -90,7 +90,10 @@ public final class JobEngine implements AutoCloseable {
      * heartbeat.
      *
      * @param registry          the providers
-     * @param store             the job store
+     * @param store             the job records
+     * @param queue             the queue jobs are claimed from, whose clock judges leases
+     * @param nodes             the registry of nodes
+     * @param database          the database the nodes share, where shared parts (the mail outbox) keep their tables
      * @param config            the settings
      * @param clock             the clock for job times
      * @param hostExecutor      the host's executor, or {@code null} for a pool of {@code config.workers()} threads
@@ -100,7 +103,8 @@ public final class JobEngine implements AutoCloseable {
      * @param audit             where job events are recorded
      * @param storage           where finished files are published
      */
-    public JobEngine(Registry registry, JobStore store, ExportConfig config, Clock clock, Executor hostExecutor,
+    public JobEngine(Registry registry, JobStore store, org.smsexport.spi.JobQueue queue, org.smsexport.spi.NodeRegistry nodes,
+            Optional<javax.sql.DataSource> database, ExportConfig config, Clock clock, Executor hostExecutor,
             Duration heartbeat, Duration shutdownTimeout, boolean createOutputDir, ExportAudit audit,
             org.smsexport.spi.ExportStorage storage) {
         this.storage = storage;
@@ -129,9 +133,9 @@ public final class JobEngine implements AutoCloseable {
         this.polls = new ScheduledThreadPoolExecutor(1, ExportThreads.factory("queue"));
         this.timeouts = new ScheduledThreadPoolExecutor(1, ExportThreads.factory("timeout"));
         timeouts.setRemoveOnCancelPolicy(true);
-        this.jobs = new Jobs(store, clock);
+        this.jobs = new Jobs(store, queue, nodes, clock);
         this.requests = new Requests(registry, config);
-        this.listeners = new Listeners(registry, jobs, config.outputDirectory(), store.database(), audit);
+        this.listeners = new Listeners(registry, jobs, config.outputDirectory(), database, audit);
         this.run = new JobRun(config, jobs, listeners, instanceId, timeouts, writers, readers, storage);
         this.recovery = new Recovery(config, jobs, listeners, active, instanceId, storage);
         this.queries = new Queries(config, jobs, active, storage);
@@ -160,7 +164,7 @@ public final class JobEngine implements AutoCloseable {
     private void reportNode() {
         try {
             int running = (int) active.values().stream().filter(r -> r.worker != null).count();
-            jobs.store.heartbeat(new org.smsexport.ExportNode(config.nodeName(), started, clock.instant(), running,
+            jobs.nodes.heartbeat(new org.smsexport.ExportNode(config.nodeName(), started, clock.instant(), running,
                     executor == null ? 0 : config.workers()));
         } catch (RuntimeException e) {
             LOG.warn("The heartbeat of node {} could not be recorded: {}", config.nodeName(), e.toString());
@@ -170,22 +174,14 @@ public final class JobEngine implements AutoCloseable {
     /** How long a node may be silent before it is dropped from the list of nodes (it was killed, or its host is gone). */
     static final Duration SILENT_NODE_DROPPED_AFTER = Duration.ofDays(1);
 
-    /** @return the nodes sharing the job store, as they last reported; one silent for a day is dropped from the store */
+    /** @return the nodes sharing the job store, as they last reported; those silent for a day are dropped first */
     public List<org.smsexport.ExportNode> nodes() {
-        Instant cutoff = clock.instant().minus(SILENT_NODE_DROPPED_AFTER);
-        List<org.smsexport.ExportNode> live = new java.util.ArrayList<>();
-        for (org.smsexport.ExportNode n : jobs.store.nodes()) {
-            if (n.lastHeartbeat().isBefore(cutoff)) {
-                try {
-                    jobs.store.removeNode(n.name());
-                } catch (RuntimeException e) {
-                    LOG.debug("Silent node {} could not be dropped: {}", n.name(), e.toString());
-                }
-            } else {
-                live.add(n);
-            }
+        try {
+            jobs.nodes.forgetSilent(SILENT_NODE_DROPPED_AFTER);
+        } catch (RuntimeException e) {
+            LOG.debug("Silent nodes could not be dropped: {}", e.toString());
         }
-        return List.copyOf(live);
+        return jobs.nodes.nodes();
     }
 
     /** @return the settings */
@@ -270,10 +266,10 @@ public final class JobEngine implements AutoCloseable {
         p.query().filters().forEach((k, v) -> filterText.put(k, String.valueOf(v)));
         ExportJob job = ExportJob.builder().id(JobId.random()).type(p.type().name()).format(p.exporter().format().id())
                 .status(JobStatus.PENDING).createdAt(now).updatedAt(now).owner(request.owner())
-                .notificationEmail(request.notifyEmail().orElse(null)).filters(filterText).instanceId(instanceId)
+                .notificationEmail(request.notifyEmail().orElse(null)).filters(filterText)
                 // reserved for this node when it runs it; otherwise queued for any node
-                .node(here ? config.nodeName() : null).request(portable.orElse(null)).build();
-        jobs.store.insert(job);
+                .node(here ? config.nodeName() : null).build();
+        jobs.store.insert(org.smsexport.spi.StoredJob.of(job, instanceId, portable.orElse(null), 0));
         listeners.audit().record(org.smsexport.AuditEntry.of(org.smsexport.AuditEvent.CREATED, now, job.owner(), job)
                 .from(request.clientAddress(), Optional.empty()));
         RunningJob rj = new RunningJob(job, p, this);
@@ -285,7 +281,7 @@ public final class JobEngine implements AutoCloseable {
     }
 
     /**
-     * The shared queue: a node with free workers claims the oldest queued jobs no node has ({@link JobStore#claim}, so
+     * The shared queue: a node with free workers claims the oldest queued jobs no node has ({@link org.smsexport.spi.JobQueue#claim}, so
      * each goes to one node) and runs them like its own.
      */
     private void pollQueue() {
@@ -297,7 +293,7 @@ public final class JobEngine implements AutoCloseable {
             if (free <= 0) {
                 return;
             }
-            for (ExportJob j : jobs.store.claim(config.nodeName(), free, clock.instant())) {
+            for (org.smsexport.spi.StoredJob j : jobs.queue.claim(config.nodeName(), free)) {
                 // each claimed job on its own: one that cannot be started or failed never strands the rest of the batch
                 try {
                     startClaimed(j);
@@ -319,7 +315,7 @@ public final class JobEngine implements AutoCloseable {
     }
 
     /** Runs one job this node claimed, fails it when its request cannot run here, or gives it back when closing or full. */
-    private void startClaimed(ExportJob j) {
+    private void startClaimed(org.smsexport.spi.StoredJob j) {
         if (closed) {
             release(j); // claimed as the service closes
             return;
@@ -333,7 +329,7 @@ public final class JobEngine implements AutoCloseable {
             listeners.finished(failed, Optional.empty(), java.util.Locale.ENGLISH, false);
             return;
         }
-        RunningJob rj = new RunningJob(j, p, this);
+        RunningJob rj = new RunningJob(j.job(), p, this);
         active.put(j.id(), rj);
         try {
             executor.execute(() -> execute(rj));
@@ -346,7 +342,7 @@ public final class JobEngine implements AutoCloseable {
     }
 
     /** Gives a job this node claimed but will not run back to the shared queue, unless it moved on meanwhile. */
-    private void release(ExportJob j) {
+    private void release(org.smsexport.spi.StoredJob j) {
         jobs.mutate(j.id(), cur -> cur.status() == JobStatus.PENDING && config.nodeName().equals(cur.node().orElse(null))
                 ? cur.toBuilder().node(null).build() : null);
     }
@@ -489,7 +485,7 @@ public final class JobEngine implements AutoCloseable {
     private void pollRemote() {
         for (Map.Entry<JobId, CompletableFuture<ExportOutcome>> e : remote.entrySet()) {
             try {
-                Optional<ExportJob> j = jobs.store.find(e.getKey());
+                Optional<ExportJob> j = jobs.find(e.getKey());
                 if (j.isEmpty() || j.get().status().isTerminal()) {
                     remote.remove(e.getKey());
                     if (j.isEmpty()) {
@@ -651,7 +647,7 @@ public final class JobEngine implements AutoCloseable {
         writers.shutdown();
         readers.shutdown();
         try {
-            jobs.store.removeNode(config.nodeName());
+            jobs.nodes.remove(config.nodeName());
         } catch (RuntimeException e) {
             LOG.debug("Node {} could not leave the list: {}", config.nodeName(), e.toString());
         }

@@ -82,9 +82,12 @@ final class JobRun {
         Prepared p = rj.prepared;
         Instant start = clock.instant();
         String node = config.nodeName();
-        ExportJob job = jobs.mutate(rj.id, j -> j.status() != JobStatus.PENDING || !node.equals(j.node().orElse(node)) ? null
-                : j.toBuilder().status(JobStatus.RUNNING).startedAt(start).updatedAt(start).instanceId(instanceId).node(node)
-                        .attempts(j.attempts() + 1).build());
+        ExportJob job = jobs.mutateStored(rj.id, s -> {
+            ExportJob j = s.job();
+            return j.status() != JobStatus.PENDING || !node.equals(j.node().orElse(node)) ? null
+                    : s.with(j.toBuilder().status(JobStatus.RUNNING).startedAt(start).updatedAt(start).node(node)
+                            .attempts(j.attempts() + 1).build()).withInstanceId(instanceId);
+        }).job();
         if (!job.status().isTerminal() && !node.equals(job.node().orElse(node))) {
             return null; // taken back and given to another node while it waited here
         }
@@ -185,16 +188,18 @@ final class JobRun {
      * @return whether it went back
      */
     boolean handBack(RunningJob rj) {
-        if (jobs.store.database().isEmpty()) {
+        if (!jobs.persistent) {
             return false;
         }
         String node = config.nodeName();
         Instant now = clock.instant();
-        ExportJob j = jobs.mutate(rj.id, cur -> cur.request().isEmpty() || cur.status().isTerminal() || rj.lost(cur)
-                || !node.equals(cur.node().orElse(node)) ? null
-                : cur.toBuilder().status(JobStatus.PENDING).node(null).startedAt(null).progressPercent(0).totalRecords(0)
-                        .attempts(cur.status() == JobStatus.RUNNING ? Math.max(0, cur.attempts() - 1) : cur.attempts())
-                        .updatedAt(now).build());
+        ExportJob j = jobs.mutateStored(rj.id, s -> {
+            ExportJob cur = s.job();
+            return s.request().isEmpty() || cur.status().isTerminal() || rj.lost(cur) || !node.equals(cur.node().orElse(node)) ? null
+                    : s.with(cur.toBuilder().status(JobStatus.PENDING).node(null).startedAt(null).progressPercent(0).totalRecords(0)
+                            .attempts(cur.status() == JobStatus.RUNNING ? Math.max(0, cur.attempts() - 1) : cur.attempts())
+                            .updatedAt(now).build());
+        }).job();
         boolean back = j.status() == JobStatus.PENDING && j.node().isEmpty();
         if (back) {
             LOG.info("Job {} handed back to the shared queue: the service closed before it ended", rj.id);

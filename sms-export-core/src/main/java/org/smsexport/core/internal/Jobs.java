@@ -10,9 +10,15 @@ import org.smsexport.ExportJob;
 import org.smsexport.JobId;
 import org.smsexport.JobNotFoundException;
 import org.smsexport.JobStatus;
+import org.smsexport.spi.JobQueue;
 import org.smsexport.spi.JobStore;
+import org.smsexport.spi.NodeRegistry;
+import org.smsexport.spi.StoredJob;
 
-/** The job records: reading them, and changing them with optimistic locking. Thread-safe. */
+/**
+ * The job records (reading them, and changing them with optimistic locking), the queue they are claimed from and the
+ * registry of nodes: the only writer of job records. Thread-safe.
+ */
 final class Jobs {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Jobs.class);
@@ -20,16 +26,38 @@ final class Jobs {
     private static final int UPDATE_ATTEMPTS = 50;
 
     final JobStore store;
+    final JobQueue queue;
+    final NodeRegistry nodes;
     final Clock clock;
+    /** Whether the records outlive this process (not the in-memory store): a job handed back waits for a node there. */
+    final boolean persistent;
 
-    Jobs(JobStore store, Clock clock) {
+    Jobs(JobStore store, JobQueue queue, NodeRegistry nodes, Clock clock) {
+        this.persistent = !(store instanceof org.smsexport.core.InMemoryJobStore);
         this.store = store;
+        this.queue = queue;
+        this.nodes = nodes;
         this.clock = clock;
     }
 
     /** @throws JobNotFoundException when there is no such job */
     ExportJob require(JobId id) {
+        return requireStored(id).job();
+    }
+
+    /** @throws JobNotFoundException when there is no such job */
+    StoredJob requireStored(JobId id) {
         return store.find(id).orElseThrow(() -> new JobNotFoundException("No export job " + id + "."));
+    }
+
+    /** @return the job, if there is one */
+    Optional<ExportJob> find(JobId id) {
+        return store.find(id).map(StoredJob::job);
+    }
+
+    /** @return the jobs of a page, newest first */
+    java.util.List<ExportJob> list(org.smsexport.JobFilter filter) {
+        return store.list(filter).stream().map(StoredJob::job).collect(java.util.stream.Collectors.toUnmodifiableList());
     }
 
     /**
@@ -40,13 +68,21 @@ final class Jobs {
      * @return the record as stored after the change (or unchanged)
      */
     ExportJob mutate(JobId id, UnaryOperator<ExportJob> change) {
+        return mutateStored(id, cur -> {
+            ExportJob next = change.apply(cur.job());
+            return next == null ? null : cur.with(next);
+        }).job();
+    }
+
+    /** {@link #mutate} of the stored record, bookkeeping included. */
+    StoredJob mutateStored(JobId id, UnaryOperator<StoredJob> change) {
         for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-            ExportJob current = require(id);
-            ExportJob next = change.apply(current);
+            StoredJob current = requireStored(id);
+            StoredJob next = change.apply(current);
             if (next == null) {
                 return current;
             }
-            Optional<ExportJob> stored = store.update(current, next);
+            Optional<StoredJob> stored = store.update(current, next);
             if (stored.isPresent()) {
                 return stored.get();
             }

@@ -43,7 +43,7 @@ final class Queries {
      * @return the job, with live progress when it runs here
      */
     public Optional<ExportJob> job(JobId id) {
-        Optional<ExportJob> stored = records.store.find(id);
+        Optional<ExportJob> stored = records.find(id);
         RunningJob rj = active.get(id);
         if (rj == null || stored.isEmpty() || stored.get().status() != JobStatus.RUNNING) {
             return stored;
@@ -57,7 +57,7 @@ final class Queries {
      */
     public List<ExportJob> jobs(JobFilter filter) {
         List<ExportJob> out = new ArrayList<>();
-        for (ExportJob j : records.store.list(filter)) {
+        for (ExportJob j : records.list(filter)) {
             out.add(job(j.id()).orElse(j));
         }
         return List.copyOf(out);
@@ -94,8 +94,8 @@ final class Queries {
             case CANCELLED:
                 return CompletableFuture.completedFuture(new ExportOutcome.Cancelled(job));
             default:
-                return CompletableFuture.failedFuture(new JobStateException("Job " + id + " runs in another process (instance "
-                        + job.instanceId() + "); poll job(id) for its status."));
+                return CompletableFuture.failedFuture(new JobStateException("Job " + id + " runs in another process"
+                        + job.node().map(n -> " (node " + n + ")").orElse("") + "; poll job(id) for its status."));
         }
     }
 

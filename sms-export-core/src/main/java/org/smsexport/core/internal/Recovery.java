@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -14,10 +13,12 @@ import org.smsexport.JobFilter;
 import org.smsexport.JobId;
 import org.smsexport.JobStatus;
 import org.smsexport.core.ExportConfig;
+import org.smsexport.spi.StoredJob;
 
 /**
- * After a crash: jobs left PENDING or RUNNING by a process that stopped are failed ("Interrupted") once their
- * heartbeat is older than {@code EXPORT_RECOVERY_GRACE_SECONDS}, and their temporary and work files deleted;
+ * After a crash: jobs left PENDING or RUNNING by a process that stopped are queued again or failed ("Interrupted") once
+ * their lease expired ({@code EXPORT_RECOVERY_GRACE_SECONDS} without a write, by the queue's clock), and their
+ * temporary and work files deleted;
  * while running: the heartbeat of this process's jobs, which is also how a cancel made elsewhere reaches them.
  * Thread-safe.
  */
@@ -42,31 +43,31 @@ final class Recovery {
         this.instanceId = instanceId;
     }
 
-    /** Fails the unfinished jobs of stopped processes (their heartbeat older than the grace), deleting their files. */
+    /**
+     * Takes back the unfinished jobs whose lease expired (their node stopped, or stalls, for longer than the grace — by
+     * the queue's clock): queued again while attempts remain and they can run elsewhere, otherwise failed; deletes their
+     * temporary files.
+     */
     void recover() {
-        Instant staleBefore = jobs.clock.instant().minus(config.recoveryGrace());
         int recovered = 0;
-        JobFilter unfinished = JobFilter.all().withStatuses(JobStatus.PENDING, JobStatus.RUNNING).withPage(0, JobFilter.MAX_LIMIT);
         int requeued = 0;
-        for (ExportJob j : jobs.store.list(unfinished)) {
-            if (active.containsKey(j.id()) || instanceId.equals(j.instanceId()) || j.updatedAt().isAfter(staleBefore)) {
+        for (StoredJob s : jobs.queue.expired(config.recoveryGrace(), JobFilter.MAX_LIMIT)) {
+            ExportJob j = s.job();
+            if (active.containsKey(j.id()) || instanceId.equals(s.instanceId())) {
                 continue;
             }
-            if (j.status() == JobStatus.PENDING && j.node().isEmpty() && j.request().isPresent()) {
-                continue; // waiting in the shared queue for any node
-            }
             // a node stopped with the job: another takes it again while attempts remain and it can (no password)
-            boolean again = j.request().isPresent() && j.attempts() < config.maxAttempts();
+            boolean again = s.request().isPresent() && j.attempts() < config.maxAttempts();
             ExportJob next = again ? j.toBuilder().status(JobStatus.PENDING).node(null).startedAt(null).progressPercent(0)
                     .totalRecords(0).updatedAt(jobs.clock.instant()).build()
                     : jobs.terminal(j, JobStatus.FAILED, "Interrupted: the process running this export stopped before it finished"
                             + (j.attempts() > 1 ? " (attempt " + j.attempts() + " of " + config.maxAttempts() + ")" : "")
                             + ". Submit it again.");
-            Optional<ExportJob> done = jobs.store.update(j, next);
+            Optional<ExportJob> done = jobs.store.update(s, s.with(next)).map(StoredJob::job);
             if (done.isEmpty()) {
                 continue; // changed meanwhile: its node is alive, or another node recovered it
             }
-            ExportJob after = done.get();
+        ExportJob after = done.get();
             // the stopped node's temporary file goes either way (the output directory may be shared)
             deleteTempFiles(j.id().value());
             if (after.status() == JobStatus.FAILED) {
@@ -114,7 +115,7 @@ final class Recovery {
         deleteTempFilesOf(id -> {
             try {
                 JobId jobId = JobId.of(id);
-                return !active.containsKey(jobId) && jobs.store.find(jobId).map(j -> j.status().isTerminal()).orElse(true);
+                return !active.containsKey(jobId) && jobs.find(jobId).map(j -> j.status().isTerminal()).orElse(true);
             } catch (org.smsexport.InvalidRequestException e) {
                 return false; // not one of ours
             }
@@ -151,7 +152,7 @@ final class Recovery {
     /** Refreshes the heartbeat of the jobs running here, stops those cancelled elsewhere, and recovers stale ones. */
     void heartbeat() {
         try {
-            Instant now = jobs.clock.instant();
+            java.time.Instant now = jobs.clock.instant();
             for (RunningJob rj : active.values()) {
                 int lease = rj.epoch;
                 ExportJob j = jobs.mutate(rj.id, cur -> cur.status().isTerminal() || rj.lost(cur, lease) ? null

@@ -66,7 +66,8 @@ public class SmsExportAutoConfiguration {
     ExportService exportService(ExportConfig config, SmsExportProperties properties, Environment environment,
             @org.springframework.beans.factory.annotation.Qualifier(SETTINGS) Map<String, String> settings,
             ObjectProvider<DataSource> sources, ObjectProvider<JobStore> stores, ObjectProvider<Notifier> notifiers,
-            ObjectProvider<MetricsSink> sinks, ObjectProvider<org.smsexport.spi.ExportStorage> storages) {
+            ObjectProvider<MetricsSink> sinks, ObjectProvider<org.smsexport.spi.ExportStorage> storages,
+            ObjectProvider<ExportServiceCustomizer> customizers) {
         String base = properties.getPublicUrl() != null ? properties.getPublicUrl()
                 : "http://localhost:" + environment.getProperty("server.port", "8080");
         // running exports get the phase's time to finish, then are cancelled and recorded
@@ -80,6 +81,7 @@ public class SmsExportAutoConfiguration {
         stores.ifAvailable(b::jobStore);
         notifiers.orderedStream().forEach(b::notifier);
         sinks.orderedStream().forEach(b::metricsSink);
+        customizers.orderedStream().forEach(c -> c.customize(b));
         return b.build();
     }
 
@@ -101,6 +103,16 @@ public class SmsExportAutoConfiguration {
         @ConditionalOnProperty(prefix = "sms.export.jdbc", name = "job-store", matchIfMissing = true)
         JdbcJobStore smsJobStore(javax.sql.DataSource db) {
             return JdbcJobStore.create(db);
+        }
+
+        /** With jobs in the database, the replicas share its audit table and mail outbox too. */
+        @Bean
+        ExportServiceCustomizer smsJdbcSharing(ObjectProvider<JobStore> stores) {
+            return b -> {
+                if (stores.getIfAvailable() instanceof JdbcJobStore jdbc) {
+                    b.sharedDatabase(jdbc.dataSource()).auditSink(jdbc.auditSink());
+                }
+            };
         }
     }
 
