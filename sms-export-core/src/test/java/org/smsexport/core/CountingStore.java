@@ -3,10 +3,10 @@ package org.smsexport.core;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.smsexport.ExportJob;
 import org.smsexport.JobFilter;
 import org.smsexport.JobId;
 import org.smsexport.spi.JobStore;
+import org.smsexport.spi.StoredJob;
 
 /** An in-memory store that counts updates, to check that progress is not written per row. */
 class CountingStore implements JobStore {
@@ -14,23 +14,23 @@ class CountingStore implements JobStore {
     final AtomicInteger updates = new AtomicInteger();
 
     @Override
-    public void insert(ExportJob job) {
+    public void insert(StoredJob job) {
         delegate.insert(job);
     }
 
     @Override
-    public Optional<ExportJob> find(JobId id) {
+    public Optional<StoredJob> find(JobId id) {
         return delegate.find(id);
     }
 
     @Override
-    public Optional<ExportJob> update(ExportJob current, ExportJob next) {
+    public Optional<StoredJob> update(StoredJob current, StoredJob next) {
         updates.incrementAndGet();
         return delegate.update(current, next);
     }
 
     @Override
-    public List<ExportJob> list(JobFilter filter) {
+    public List<StoredJob> list(JobFilter filter) {
         return delegate.list(filter);
     }
 

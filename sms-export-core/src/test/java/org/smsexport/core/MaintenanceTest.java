@@ -14,6 +14,7 @@ import org.smsexport.ExportOutcome;
 import org.smsexport.ExportRequest;
 import org.smsexport.JobId;
 import org.smsexport.JobStatus;
+import org.smsexport.spi.StoredJob;
 import org.smsexport.test.MutableClock;
 
 class MaintenanceTest {
@@ -42,8 +43,8 @@ class MaintenanceTest {
             ExportJob gone = export(s, "courses");
             Files.delete(s.file(gone.id()));
             ExportJob running = ExportJob.builder().id(JobId.random()).type("grades").format("csv").status(JobStatus.RUNNING)
-                    .createdAt(clock.instant()).updatedAt(clock.instant()).owner("x").instanceId("other").build();
-            store.insert(running);
+                    .createdAt(clock.instant()).updatedAt(clock.instant()).owner("x").build();
+            store.insert(StoredJob.of(running, "other", null, 0));
             clock.advance(Duration.ofDays(31));
             ExportJob recent = export(s, "grades");
 
@@ -104,9 +105,9 @@ class MaintenanceTest {
         // before the archive run's own update, so that update loses the optimistic race
         CountingStore racing = new CountingStore() {
             @Override
-            public Optional<ExportJob> update(ExportJob current, ExportJob next) {
-                if (next.status() == JobStatus.ARCHIVED) {
-                    delegate.update(current, current.toBuilder().notificationSent(true).build());
+            public Optional<StoredJob> update(StoredJob current, StoredJob next) {
+                if (next.job().status() == JobStatus.ARCHIVED) {
+                    delegate.update(current, current.with(current.job().toBuilder().notificationSent(true).build()));
                 }
                 return super.update(current, next);
             }
@@ -133,7 +134,7 @@ class MaintenanceTest {
         try (ExportService s = service()) {
             ExportJob evil = ExportJob.builder().id(JobId.random()).type("students").format("csv").status(JobStatus.COMPLETED)
                     .createdAt(clock.instant()).updatedAt(clock.instant()).owner("x").fileName("../precious.txt").build();
-            store.insert(evil);
+            store.insert(StoredJob.of(evil, "other", null, 0));
             clock.advance(Duration.ofDays(40));
             ExportMaintenance.CleanupResult r = s.maintenance().cleanupOldExports(30, true, false);
             assertThat(r.errors()).singleElement().asString().contains("not a plain file name");

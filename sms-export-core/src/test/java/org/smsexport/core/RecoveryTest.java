@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smsexport.ExportJob;
 import org.smsexport.JobId;
 import org.smsexport.JobStatus;
+import org.smsexport.test.MutableClock;
 
 /** Jobs left PENDING or RUNNING by a process that died are failed on start, and their temp files removed. */
 class RecoveryTest {
@@ -25,16 +26,23 @@ class RecoveryTest {
 
     private static ExportJob orphan(JobStatus status, Instant updated) {
         return ExportJob.builder().id(JobId.random()).type("students").format("csv").status(status).createdAt(updated)
-                .updatedAt(updated).owner("alice").instanceId("deadprocess1").build();
+                .updatedAt(updated).owner("alice").build();
+    }
+
+    /** Records a job of a process that stopped, its lease last renewed at {@code renewed} by the store's clock. */
+    private static void insert(InMemoryJobStore store, MutableClock storeClock, ExportJob job, Instant renewed) {
+        storeClock.set(renewed);
+        store.insert(org.smsexport.spi.StoredJob.of(job, "deadprocess1", null, 0));
     }
 
     @Test
     void failsJobsInterruptedByACrashAndDeletesTheirTempFiles() throws Exception {
-        InMemoryJobStore persistent = new InMemoryJobStore();
+        MutableClock storeClock = new MutableClock(T0);
+        InMemoryJobStore persistent = new InMemoryJobStore(storeClock);
         ExportJob running = orphan(JobStatus.RUNNING, T0);
         ExportJob pending = orphan(JobStatus.PENDING, T0);
         ExportJob done = orphan(JobStatus.COMPLETED, T0);
-        List.of(running, pending, done).forEach(persistent::insert);
+        List.of(running, pending, done).forEach(j -> insert(persistent, storeClock, j, T0));
         Path temp = Files.writeString(dir.resolve("." + running.id() + ".csv.tmp"), "half a file");
         Path stray = Files.writeString(dir.resolve("." + JobId.random() + ".pdf.tmp"), "left by an in-memory process");
 
@@ -88,8 +96,9 @@ class RecoveryTest {
         }
         // a crash mid-export leaves the work file: the next start deletes it with the job's other temp files
         ExportJob running = orphan(JobStatus.RUNNING, T0);
-        InMemoryJobStore persistent = new InMemoryJobStore();
-        persistent.insert(running);
+        MutableClock storeClock = new MutableClock(T0);
+        InMemoryJobStore persistent = new InMemoryJobStore(storeClock);
+        insert(persistent, storeClock, running, T0);
         Path left = Files.writeString(dir.resolve("." + running.id() + ".work123.xlsx.tmp"), "plain workbook");
         try (ExportService exports = ExportService.builder().outputDirectory(dir).jobStore(persistent)
                 .clock(Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC)).dataSource(Fixtures.memory(5)).build()) {
@@ -100,11 +109,13 @@ class RecoveryTest {
 
     @Test
     void aJobKilledAfterPublishingBeforeRecordingLeavesNoFileAndWorkFilesOfLostRecordsGo() throws Exception {
-        InMemoryJobStore shared = new InMemoryJobStore();
+        MutableClock storeClock = new MutableClock(T0);
+        InMemoryJobStore shared = new InMemoryJobStore(storeClock);
         ExportJob stale = orphan(JobStatus.RUNNING, T0.minusSeconds(300));
         ExportJob alive = orphan(JobStatus.RUNNING, T0.minusSeconds(5));
-        shared.insert(stale);
-        shared.insert(alive);
+        insert(shared, storeClock, stale, T0.minusSeconds(300));
+        insert(shared, storeClock, alive, T0.minusSeconds(5));
+        storeClock.set(T0);
         // published under its final name, then killed before the record said COMPLETED
         Path published = Files.writeString(dir.resolve("students_20261201_080000_" + stale.id() + ".csv"), "ID\n1\n");
         // a work file whose job record was lost with the crash, and one of a job still running elsewhere
@@ -123,11 +134,13 @@ class RecoveryTest {
 
     @Test
     void withAGraceOnlyStaleJobsOfOtherProcessesAreRecovered() {
-        InMemoryJobStore shared = new InMemoryJobStore();
+        MutableClock storeClock = new MutableClock(T0);
+        InMemoryJobStore shared = new InMemoryJobStore(storeClock);
         ExportJob stale = orphan(JobStatus.RUNNING, T0.minusSeconds(300));
         ExportJob alive = orphan(JobStatus.RUNNING, T0.minusSeconds(5));
-        shared.insert(stale);
-        shared.insert(alive);
+        insert(shared, storeClock, stale, T0.minusSeconds(300));
+        insert(shared, storeClock, alive, T0.minusSeconds(5));
+        storeClock.set(T0);
         try (ExportService exports = ExportService.builder().outputDirectory(dir).jobStore(shared)
                 .clock(Clock.fixed(T0, ZoneOffset.UTC)).recoveryGrace(Duration.ofSeconds(60)).dataSource(Fixtures.memory(5))
                 .build()) {

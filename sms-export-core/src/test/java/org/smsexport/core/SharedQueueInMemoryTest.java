@@ -59,7 +59,8 @@ class SharedQueueInMemoryTest {
         // the worker's view of the store: every write of the job it cannot run fails, as in a database hiccup
         CountingStore flaky = new CountingStore() {
             @Override
-            public java.util.Optional<org.smsexport.ExportJob> update(org.smsexport.ExportJob current, org.smsexport.ExportJob next) {
+            public java.util.Optional<org.smsexport.spi.StoredJob> update(org.smsexport.spi.StoredJob current,
+                    org.smsexport.spi.StoredJob next) {
                 if (broken.contains(current.id())) {
                     throw new org.smsexport.ExportException("the database hiccuped");
                 }
@@ -67,18 +68,13 @@ class SharedQueueInMemoryTest {
             }
 
             @Override
-            public java.util.Optional<org.smsexport.ExportJob> find(JobId id) {
+            public java.util.Optional<org.smsexport.spi.StoredJob> find(JobId id) {
                 return shared.find(id);
             }
 
             @Override
-            public List<org.smsexport.ExportJob> list(org.smsexport.JobFilter filter) {
+            public List<org.smsexport.spi.StoredJob> list(org.smsexport.JobFilter filter) {
                 return shared.list(filter);
-            }
-
-            @Override
-            public List<org.smsexport.ExportJob> claim(String node, int max, java.time.Instant now) {
-                return shared.claim(node, max, now);
             }
         };
         List<JobId> ids = new ArrayList<>();
@@ -90,8 +86,8 @@ class SharedQueueInMemoryTest {
             broken.add(first);
             ids.add(front.submit(ExportRequest.builder().type("students").format("csv").build()).id());
             ids.add(front.submit(ExportRequest.builder().type("courses").format("csv").build()).id());
-            try (ExportService worker = ExportService.builder().dataSource(Fixtures.memory(20)).jobStore(flaky).outputDirectory(dir)
-                    .workers(3).nodeName("w").queuePoll(Duration.ofMillis(20)).build()) {
+            try (ExportService worker = ExportService.builder().dataSource(Fixtures.memory(20)).jobStore(flaky).jobQueue(shared)
+                    .outputDirectory(dir).workers(3).nodeName("w").queuePoll(Duration.ofMillis(20)).build()) {
                 assertThat(worker.config().workers()).isEqualTo(3);
                 for (JobId id : ids) {
                     assertThat(front.completion(id).get(30, TimeUnit.SECONDS).job().status()).isEqualTo(JobStatus.COMPLETED);
@@ -102,10 +98,13 @@ class SharedQueueInMemoryTest {
 
     @Test
     void aNodeSilentForADayIsDroppedFromTheList() {
-        InMemoryJobStore store = new InMemoryJobStore();
         java.time.Instant now = java.time.Instant.now();
-        store.heartbeat(new org.smsexport.ExportNode("gone", now.minus(Duration.ofDays(3)), now.minus(Duration.ofDays(2)), 0, 1));
-        store.heartbeat(new org.smsexport.ExportNode("quiet", now.minus(Duration.ofHours(3)), now.minus(Duration.ofHours(2)), 0, 1));
+        org.smsexport.test.MutableClock storeClock = new org.smsexport.test.MutableClock(now.minus(Duration.ofDays(2)));
+        InMemoryJobStore store = new InMemoryJobStore(storeClock);
+        store.heartbeat(new org.smsexport.ExportNode("gone", now.minus(Duration.ofDays(3)), now, 0, 1));
+        storeClock.set(now.minus(Duration.ofHours(2)));
+        store.heartbeat(new org.smsexport.ExportNode("quiet", now.minus(Duration.ofHours(3)), now, 0, 1));
+        storeClock.set(now);
         try (ExportService here = ExportService.builder().dataSource(Fixtures.memory(5)).jobStore(store).outputDirectory(dir)
                 .nodeName("here").build()) {
             assertThat(here.nodes()).extracting(org.smsexport.ExportNode::name).contains("here", "quiet").doesNotContain("gone");

@@ -154,7 +154,7 @@ class DatabaseOutageTest {
             queued = a.submit(ExportRequest.builder().type("students").format("csv").owner("alice").build());
         } // closed: the running job outlives the shutdown time, the other never started
         for (ExportJob j : List.of(running, queued)) {
-            ExportJob back = store.find(j.id()).orElseThrow();
+            ExportJob back = store.find(j.id()).orElseThrow().job();
             assertThat(back.status()).isEqualTo(JobStatus.PENDING);
             assertThat(back.node()).isEmpty();
             assertThat(back.attempts()).as("no attempt used").isZero();
@@ -164,8 +164,8 @@ class DatabaseOutageTest {
                 .queuePoll(java.time.Duration.ofMillis(20)).maxRecords(0).build()) {
             assertThat(b.config().nodeName()).isEqualTo("b");
             for (ExportJob j : List.of(running, queued)) {
-                Await.until("the next node ran it", () -> store.find(j.id()).map(x -> x.status() == JobStatus.COMPLETED).orElse(false));
-                ExportJob done = store.find(j.id()).orElseThrow();
+                Await.until("the next node ran it", () -> store.find(j.id()).map(x -> x.job().status() == JobStatus.COMPLETED).orElse(false));
+                ExportJob done = store.find(j.id()).orElseThrow().job();
                 assertThat(done.node()).contains("b");
                 assertThat(done.attempts()).isEqualTo(1);
             }

@@ -34,6 +34,27 @@ enum Databases {
         return pg.getDatabase("postgres", name);
     }
 
+    /**
+     * Makes a job's lease look as if its node fell silent {@code ago} before now by the database's clock, as a node that
+     * died that long ago leaves it.
+     */
+    static void ageLease(DataSource db, org.smsexport.JobId id, java.time.Duration ago) {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+                java.sql.ResultSet now = s.executeQuery("SELECT CURRENT_TIMESTAMP")) {
+            now.next();
+            java.time.OffsetDateTime then = now.getObject(1, java.time.OffsetDateTime.class).minus(ago);
+            try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE export_jobs SET renewed_at = ? WHERE id = ?")) {
+                ps.setObject(1, then);
+                ps.setString(2, id.value());
+                if (ps.executeUpdate() != 1) {
+                    throw new IllegalStateException("no job " + id);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static synchronized EmbeddedPostgres server() {
         if (postgres == null) {
             try {

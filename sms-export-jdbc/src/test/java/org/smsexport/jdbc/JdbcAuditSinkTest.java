@@ -37,7 +37,8 @@ class JdbcAuditSinkTest {
         DataSource db = kind.fresh();
         SampleData.load(db, SmsSchema.standard(), 30);
         JobId id;
-        try (ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db))
+        JdbcJobStore jobs = JdbcJobStore.create(db);
+        try (ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(jobs).auditSink(jobs.auditSink())
                 .outputDirectory(dir).build()) {
             id = exports.run(ExportRequest.builder().type("students").format("csv").owner("alice").clientAddress("198.51.100.4")
                     .build()).job().id();

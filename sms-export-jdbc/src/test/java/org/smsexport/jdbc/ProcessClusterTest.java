@@ -75,7 +75,7 @@ class ProcessClusterTest {
             while (onN1.isEmpty()) {
                 assertThat(System.nanoTime()).as("n1 runs a job within 60 s").isLessThan(until);
                 onN1 = store.list(JobFilter.all().withStatuses(JobStatus.RUNNING).withPage(0, 100)).stream()
-                        .filter(j -> j.node().orElse("").equals("n1")).map(ExportJob::id).toList();
+                        .map(org.smsexport.spi.StoredJob::job).filter(j -> j.node().orElse("").equals("n1")).map(ExportJob::id).toList();
                 Thread.sleep(20);
             }
             nodes.get(0).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -89,7 +89,7 @@ class ProcessClusterTest {
                 assertThat(Files.readAllLines(file)).hasSize(101);
             }
             org.smsexport.test.JvmNode.assertTakenBack(store, onN1, "n1", List.of("n2", "n3"));
-            assertThat(store.list(JobFilter.all().withPage(0, 100))).hasSize(30).allMatch(j -> j.attempts() <= 2);
+            assertThat(store.list(JobFilter.all().withPage(0, 100))).hasSize(30).allMatch(j -> j.job().attempts() <= 2);
             try (var files = Files.list(out)) {
                 assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList())
                         .as("no temporary file left by the killed node").isEmpty();

@@ -253,7 +253,7 @@ class MailOutboxTest {
     }
 
     private static ExportService service(javax.sql.DataSource db, Path out, MailConfig config) {
-        return ExportService.builder().dataSource(students()).jobStore(JdbcJobStore.create(db)).outputDirectory(out)
+        return ExportService.builder().dataSource(students()).jobStore(JdbcJobStore.create(db)).sharedDatabase(db).outputDirectory(out)
                 .notifier(new MailNotifier(config)).build();
     }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smsexport.core.ExportService;
 import org.smsexport.jdbc.JdbcDataSource;
+import org.smsexport.jdbc.JdbcAuditSink;
 import org.smsexport.jdbc.JdbcJobStore;
 
 /** The README's S3 example, compiled and built here (the client connects lazily), and checked to be what the README shows. */
@@ -36,7 +37,9 @@ class ReadmeExampleTest {
         // BEGIN s3
         ExportService exports = ExportService.builder()
                 .storage(S3Storage.builder().bucket("school-exports").region("eu-central-1").sse("AES256").build())
-                .jobStore(JdbcJobStore.create(db))            // the shared queue, on the database every node uses
+                .jobStore(JdbcJobStore.create(db))  // the shared queue, on the database every node uses
+                .sharedDatabase(db)                 // where the nodes' shared mail outbox lives
+                .auditSink(JdbcAuditSink.create(db))  // one audit trail for all nodes
                 .outputDirectory(exportsDir)    // where files are written before they go up
                 .build();
         // END s3

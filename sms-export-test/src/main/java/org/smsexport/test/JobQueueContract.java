@@ -47,7 +47,7 @@ public abstract class JobQueueContract {
      * @param store the records
      * @param queue the queue
      */
-    protected record Shared(JobStore store, JobQueue queue) {
+    public record Shared(JobStore store, JobQueue queue) {
     }
 
     /** A short grace: leases not renewed for this long have expired. */
