@@ -34,8 +34,8 @@ class SharedQueueTest {
     Path dir;
 
     private ExportService node(DataSource db, String name, int workers) {
-        return ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db)).outputDirectory(dir)
-                .workers(workers).recoveryGrace(Duration.ofSeconds(60)).nodeName(name).queuePoll(Duration.ofMillis(50)).build();
+        return ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(JdbcJobStore.create(db)).sharedDatabase(db)
+                .auditSink(JdbcAuditSink.create(db)).outputDirectory(dir).workers(workers).recoveryGrace(Duration.ofSeconds(60)).nodeName(name).queuePoll(Duration.ofMillis(50)).build();
     }
 
     private static ExportRequest students() {

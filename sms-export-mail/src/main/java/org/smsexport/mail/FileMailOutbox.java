@@ -135,34 +135,40 @@ final class FileMailOutbox implements MailOutbox {
     }
 
     @Override
-    public void sent(String id, Instant at) {
-        settle(id, Status.SENT, -1, null, at);
+    public boolean sent(String id, Instant at) {
+        return settle(id, Status.SENT, -1, null, at);
     }
 
+    /** Settles only under this outbox's lock of the message, which no other process can hold meanwhile. */
     @Override
-    public void retry(String id, int attempts, Instant next, String error) {
+    public boolean retry(String id, int attempts, Instant next, String error) {
         Claim claim = claims.remove(id);
+        if (claim == null) {
+            return false;
+        }
         try {
             Message m = read(dir.resolve(id + PENDING)).orElseThrow(() -> new NoSuchFileException(id + PENDING));
             write(id + PENDING, properties(new Message(m.id(), m.jobId(), m.recipient(), m.subject(), m.text(), m.html(),
                     m.attachment(), m.createdAt(), attempts, next, Optional.ofNullable(error), Status.PENDING), true));
+            return true;
         } catch (IOException e) {
             throw new ExportException("The mail outbox could not be written: " + e.getMessage(), e);
         } finally {
-            if (claim != null) {
-                claim.release();
-            }
+            claim.release();
         }
     }
 
     @Override
-    public void givenUp(String id, int attempts, String error) {
-        settle(id, Status.GIVEN_UP, attempts, error, Instant.now());
+    public boolean givenUp(String id, int attempts, String error) {
+        return settle(id, Status.GIVEN_UP, attempts, error, Instant.now());
     }
 
     /** Writes the outcome, then removes the pending message and its lock file, still holding the lock. */
-    private void settle(String id, Status status, int attempts, String error, Instant at) {
+    private boolean settle(String id, Status status, int attempts, String error, Instant at) {
         Claim claim = claims.remove(id);
+        if (claim == null) {
+            return false;
+        }
         try {
             Message m = read(dir.resolve(id + PENDING)).orElseThrow(() -> new NoSuchFileException(id + PENDING));
             Message done = new Message(m.id(), m.jobId(), m.recipient(), m.subject(), "", "", m.attachment(), m.createdAt(),
@@ -171,12 +177,11 @@ final class FileMailOutbox implements MailOutbox {
             Files.deleteIfExists(dir.resolve(id + PENDING));
             // a process that opened the lock file before this deletion finds no message once it gets the lock
             Files.deleteIfExists(dir.resolve(id + ".lock"));
+            return true;
         } catch (IOException e) {
             throw new ExportException("The mail outbox could not be written: " + e.getMessage(), e);
         } finally {
-            if (claim != null) {
-                claim.release();
-            }
+            claim.release();
         }
     }
 

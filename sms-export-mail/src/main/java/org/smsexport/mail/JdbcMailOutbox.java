@@ -16,13 +16,20 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.smsexport.ExportException;
 
-/** {@link MailOutbox} in the table {@code export_notifications}; claims are guarded updates, so one node sends each. */
+/**
+ * {@link MailOutbox} in the table {@code export_notifications}; claims are guarded updates, so one node sends each. A
+ * claim records a token of its own ({@code claimed_by}: node and a random part) and a lease end by the database's clock
+ * ({@code claimed_until}); settling a message requires that token, so a node whose lease ran out writes nothing over the
+ * node that claimed the message after it.
+ */
 final class JdbcMailOutbox implements MailOutbox {
 
     private static final String COLUMNS = "id, job_id, recipient, subject, body_text, body_html, attachment, created_at, attempts, "
             + "next_attempt_at, last_error, status";
 
     private final DataSource db;
+    /** The claim token of each message this outbox holds. */
+    private final java.util.Map<String, String> claims = new java.util.concurrent.ConcurrentHashMap<>();
 
     private JdbcMailOutbox(DataSource db) {
         this.db = db;
@@ -86,71 +93,108 @@ final class JdbcMailOutbox implements MailOutbox {
         });
     }
 
+    /** The database's clock. */
+    private static OffsetDateTime databaseNow(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_TIMESTAMP")) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class);
+        }
+    }
+
     @Override
     public List<Message> claim(String node, Instant now, Duration lease, int max) {
-        List<String> due = new ArrayList<>();
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT id FROM export_notifications "
-                + "WHERE status = 'PENDING' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?) "
-                + "ORDER BY next_attempt_at FETCH FIRST " + Math.max(1, max * 4) + " ROWS ONLY")) {
-            ps.setObject(1, utc(now));
-            ps.setObject(2, utc(now));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    due.add(rs.getString(1));
+        List<Message> claimed = new ArrayList<>();
+        try (Connection c = db.getConnection()) {
+            OffsetDateTime dbNow = databaseNow(c);
+            List<String> due = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM export_notifications WHERE status = 'PENDING' "
+                    + "AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at FETCH FIRST "
+                    + Math.max(1, max * 4) + " ROWS ONLY")) {
+                ps.setObject(1, dbNow);
+                ps.setObject(2, dbNow);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        due.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String id : due) {
+                if (claimed.size() == max) {
+                    break;
+                }
+                String token = cutNode(node) + "/" + org.smsexport.JobId.random().value();
+                // guarded: only one node's update finds the message unclaimed
+                try (PreparedStatement ps = c.prepareStatement("UPDATE export_notifications SET claimed_by = ?, claimed_until = ? "
+                        + "WHERE id = ? AND status = 'PENDING' AND (claimed_until IS NULL OR claimed_until < ?)")) {
+                    ps.setString(1, token);
+                    ps.setObject(2, dbNow.plus(lease));
+                    ps.setString(3, id);
+                    ps.setObject(4, dbNow);
+                    int n = ps.executeUpdate();
+                    if (!c.getAutoCommit()) {
+                        c.commit();
+                    }
+                    if (n == 1) {
+                        claims.put(id, token);
+                        find(id).ifPresent(claimed::add);
+                    }
                 }
             }
         } catch (SQLException e) {
             throw new ExportException("The mail outbox could not be read: " + e.getMessage(), e);
         }
-        List<Message> claimed = new ArrayList<>();
-        for (String id : due) {
-            if (claimed.size() == max) {
-                break;
-            }
-            // guarded: only one node's update finds the message unclaimed
-            int n = update("UPDATE export_notifications SET claimed_by = ?, claimed_until = ? WHERE id = ? AND status = 'PENDING' "
-                    + "AND (claimed_until IS NULL OR claimed_until < ?)", ps -> {
-                        ps.setString(1, node);
-                        ps.setObject(2, utc(now.plus(lease)));
-                        ps.setString(3, id);
-                        ps.setObject(4, utc(now));
-                    });
-            if (n == 1) {
-                find(id).ifPresent(claimed::add);
-            }
-        }
         return claimed;
     }
 
+    /** A node name short enough for {@code claimed_by} with the token's random part. */
+    private static String cutNode(String node) {
+        return node.length() > 170 ? node.substring(0, 170) : node;
+    }
+
+    /**
+     * Runs a settling update guarded by this outbox's claim of the message (the claim is spent either way).
+     *
+     * @param set    {@code UPDATE … SET …} without its condition
+     * @param params how many parameters {@code binder} binds
+     */
+    private boolean settle(String id, String set, int params, Binder binder) {
+        String token = claims.remove(id);
+        if (token == null) {
+            return false;
+        }
+        return update(set + " WHERE id = ? AND status = 'PENDING' AND claimed_by = ?", ps -> {
+            binder.bind(ps);
+            ps.setString(params + 1, id);
+            ps.setString(params + 2, token);
+        }) == 1;
+    }
+
     @Override
-    public void sent(String id, Instant at) {
-        update("UPDATE export_notifications SET status = 'SENT', sent_at = ?, next_attempt_at = ?, attempts = attempts + 1, "
-                + "last_error = NULL, body_text = '', body_html = '', claimed_by = NULL, claimed_until = NULL WHERE id = ?", ps -> {
+    public boolean sent(String id, Instant at) {
+        return settle(id, "UPDATE export_notifications SET status = 'SENT', sent_at = ?, next_attempt_at = ?, attempts = attempts + 1, "
+                + "last_error = NULL, body_text = '', body_html = '', claimed_by = NULL, claimed_until = NULL", 2, ps -> {
                     ps.setObject(1, utc(at));
                     ps.setObject(2, utc(at));
-                    ps.setString(3, id);
                 });
     }
 
     @Override
-    public void retry(String id, int attempts, Instant next, String error) {
-        update("UPDATE export_notifications SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL, "
-                + "claimed_until = NULL WHERE id = ?", ps -> {
+    public boolean retry(String id, int attempts, Instant next, String error) {
+        return settle(id, "UPDATE export_notifications SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL, "
+                + "claimed_until = NULL", 3, ps -> {
                     ps.setInt(1, attempts);
                     ps.setObject(2, utc(next));
                     ps.setString(3, cut(error));
-                    ps.setString(4, id);
                 });
     }
 
     @Override
-    public void givenUp(String id, int attempts, String error) {
-        update("UPDATE export_notifications SET status = 'GIVEN_UP', attempts = ?, last_error = ?, next_attempt_at = ?, "
-                + "body_text = '', body_html = '', claimed_by = NULL, claimed_until = NULL WHERE id = ?", ps -> {
+    public boolean givenUp(String id, int attempts, String error) {
+        return settle(id, "UPDATE export_notifications SET status = 'GIVEN_UP', attempts = ?, last_error = ?, next_attempt_at = ?, "
+                + "body_text = '', body_html = '', claimed_by = NULL, claimed_until = NULL", 3, ps -> {
                     ps.setInt(1, attempts);
                     ps.setString(2, cut(error));
                     ps.setObject(3, utc(Instant.now()));
-                    ps.setString(4, id);
                 });
     }
 

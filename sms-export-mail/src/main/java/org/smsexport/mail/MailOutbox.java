@@ -47,29 +47,44 @@ public interface MailOutbox {
     void add(Message message);
 
     /**
-     * Claims due pending messages for one node: no other node gets them until the lease ends or they are settled.
+     * Claims due pending messages for one node: no other node gets them until the lease ends or they are settled. A
+     * database outbox judges due times and leases by the database's clock, so nodes with skewed clocks never both hold
+     * a message.
      *
      * @param node  who claims
-     * @param now   the time now
+     * @param now   the time now (by this node's clock; a database outbox uses its own)
      * @param lease how long the claim holds
      * @param max   at most this many
      * @return the messages claimed
      */
     List<Message> claim(String node, Instant now, Duration lease, int max);
 
-    /** @param id a claimed message, delivered @param at when */
-    void sent(String id, Instant at);
+    /**
+     * Settling requires the claim this outbox made: when it ran out and another node claimed the message meanwhile (a
+     * slow SMTP server, a paused process), nothing is written and the answer is {@code false}.
+     *
+     * @param id a message this outbox claimed, delivered
+     * @param at when
+     * @return whether the claim still held and the message is now SENT
+     */
+    boolean sent(String id, Instant at);
 
     /**
-     * @param id       a claimed message that failed for now
+     * @param id       a message this outbox claimed that failed for now
      * @param attempts attempts so far
      * @param next     when to try again
      * @param error    why it failed
+     * @return whether the claim still held and the message waits for {@code next}
      */
-    void retry(String id, int attempts, Instant next, String error);
+    boolean retry(String id, int attempts, Instant next, String error);
 
-    /** @param id a message no longer tried @param attempts attempts made @param error why */
-    void givenUp(String id, int attempts, String error);
+    /**
+     * @param id       a message this outbox claimed, no longer tried
+     * @param attempts attempts made
+     * @param error    why
+     * @return whether the claim still held and the message is now GIVEN_UP
+     */
+    boolean givenUp(String id, int attempts, String error);
 
     /**
      * @param id a message's id

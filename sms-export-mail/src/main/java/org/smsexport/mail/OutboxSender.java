@@ -125,7 +125,11 @@ final class OutboxSender {
         int attempts = m.attempts() + 1;
         try {
             transmit.send(m);
-            outbox.sent(m.id(), Instant.now());
+            if (!outbox.sent(m.id(), Instant.now())) {
+                // the send outlasted the claim and another node claimed the message: it may be delivered twice, and its
+                // record is that node's to write
+                LOG.warn("Mail for job {} was delivered after its claim ran out (lease {}); another node holds it now", m.jobId(), lease);
+            }
             settle(m, Delivery.SENT);
         } catch (MessagingException e) {
             String why = Recipients.reason(e);
@@ -134,8 +138,7 @@ final class OutboxSender {
                 giveUp(m, attempts, why);
             } else {
                 Instant next = now.plus(wait(config.backoff(), attempts));
-                outbox.retry(m.id(), attempts, next, why);
-                Notifier.Context c = context;
+                Notifier.Context c = outbox.retry(m.id(), attempts, next, why) ? context : null;
                 if (c != null) {
                     c.recordResult(JobId.of(m.jobId()), false, Optional.of("Pending: attempt " + attempts + " failed (" + why
                             + "); next attempt at " + next));
@@ -154,7 +157,10 @@ final class OutboxSender {
     }
 
     private void giveUp(MailOutbox.Message m, int attempts, String why) {
-        outbox.givenUp(m.id(), attempts, why);
+        if (!outbox.givenUp(m.id(), attempts, why)) {
+            LOG.warn("Mail for job {}: its claim ran out before it was given up; another node holds it now", m.jobId());
+            return;
+        }
         failed.incrementAndGet();
         LOG.warn("Mail for job {} given up after {} attempt(s): {}", m.jobId(), attempts, why);
         settle(m, Delivery.failed(why));

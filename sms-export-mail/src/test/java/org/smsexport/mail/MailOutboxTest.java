@@ -200,6 +200,33 @@ class MailOutboxTest {
     }
 
     @Test
+    void aNodeWhoseClaimRanOutSettlesNothingOverTheNodeThatClaimedAfterIt() throws Exception {
+        javax.sql.DataSource db = database();
+        MailOutbox a = MailOutbox.jdbc(db);
+        MailOutbox b = MailOutbox.jdbc(db);
+        Instant now = Instant.now();
+        a.add(new MailOutbox.Message("m1", "job1", "office@uni.example", "s", "t", "<p>t</p>", Optional.empty(), now, 0, now,
+                Optional.empty(), MailOutbox.Status.PENDING));
+        // a node with a clock a day behind still claims by the database's clock
+        assertThat(a.claim("a", now.minus(Duration.ofDays(1)), Duration.ofMillis(200), 5)).extracting(MailOutbox.Message::id)
+                .containsExactly("m1");
+        assertThat(b.claim("b", now.plus(Duration.ofDays(1)), Duration.ofMinutes(5), 5)).as("held by a, whatever b's clock says")
+                .isEmpty();
+        // a's SMTP send outlasts its lease: b claims the message and delivers it
+        List<MailOutbox.Message> taken = new ArrayList<>();
+        org.smsexport.test.Await.until("a's claim running out", () -> taken.addAll(b.claim("b", Instant.now(), Duration.ofMinutes(5), 5)));
+        assertThat(taken).extracting(MailOutbox.Message::id).containsExactly("m1");
+        assertThat(a.givenUp("m1", 1, "timeout")).as("a's late settle").isFalse();
+        assertThat(b.sent("m1", Instant.now())).isTrue();
+        assertThat(a.sent("m1", Instant.now())).isFalse();
+        assertThat(b.retry("m1", 2, Instant.now(), "again")).as("a claim is settled once").isFalse();
+        MailOutbox.Message m = a.find("m1").orElseThrow();
+        assertThat(m.status()).isEqualTo(MailOutbox.Status.SENT);
+        assertThat(m.attempts()).isEqualTo(1);
+        assertThat(m.lastError()).isEmpty();
+    }
+
+    @Test
     void aServiceWithAJdbcJobStoreKeepsItsMailInTheTableAndTheJobSaysPendingThenSent() throws Exception {
         int port = freePort();
         javax.sql.DataSource db = database();
@@ -211,7 +238,7 @@ class MailOutboxTest {
             id = o.job().id();
             waitFor(() -> first.job(id).orElseThrow().notificationError().orElse("").startsWith("Pending"));
         }
-        ExportJob pending = JdbcJobStore.create(db).find(id).orElseThrow();
+        ExportJob pending = JdbcJobStore.create(db).find(id).orElseThrow().job();
         assertThat(pending.notificationSent()).isFalse();
         assertThat(pending.notificationError()).hasValueSatisfying(e -> assertThat(e).startsWith("Pending: attempt"));
         assertThat(Files.exists(out.resolve(".mail-outbox"))).as("a JDBC job store keeps the outbox in its database").isFalse();
@@ -319,18 +346,18 @@ class MailOutboxTest {
         }
 
         @Override
-        public void sent(String id, Instant at) {
-            inner.sent(id, at);
+        public boolean sent(String id, Instant at) {
+            return inner.sent(id, at);
         }
 
         @Override
-        public void retry(String id, int attempts, Instant next, String error) {
-            inner.retry(id, attempts, next, error);
+        public boolean retry(String id, int attempts, Instant next, String error) {
+            return inner.retry(id, attempts, next, error);
         }
 
         @Override
-        public void givenUp(String id, int attempts, String error) {
-            inner.givenUp(id, attempts, error);
+        public boolean givenUp(String id, int attempts, String error) {
+            return inner.givenUp(id, attempts, error);
         }
 
         @Override
