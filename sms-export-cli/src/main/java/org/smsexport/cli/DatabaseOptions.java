@@ -171,8 +171,10 @@ final class DatabaseOptions {
      */
     static ExportService.Builder jobsIn(DataSource db) {
         JdbcJobStore jobs = JdbcJobStore.create(db);
-        return ExportService.builder().config(environment).jobStore(jobs).sharedDatabase(db).auditSink(jobs.auditSink())
-                .templateStore(org.smsexport.jdbc.JdbcTemplateStore.create(db)).recoveryGrace(RECOVERY_GRACE);
+        ExportService.Builder b = ExportService.builder().config(environment).jobStore(jobs).sharedDatabase(db).auditSink(jobs.auditSink())
+                .templateStore(org.smsexport.jdbc.JdbcTemplateStore.create(db));
+        // the shared store's grace unless the environment sets one (EXPORT_RECOVERY_GRACE_SECONDS keeps its meaning)
+        return environment.containsKey("EXPORT_RECOVERY_GRACE_SECONDS") ? b : b.recoveryGrace(RECOVERY_GRACE);
     }
 
     /**

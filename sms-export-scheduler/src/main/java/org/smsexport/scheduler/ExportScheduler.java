@@ -81,6 +81,8 @@ public final class ExportScheduler implements AutoCloseable {
     private final CustomTask<Void> task;
     private final CustomTask<Void> maintenanceTask;
     private final Duration staleRunAfter;
+    /** A slot's execution whose node missed this many heartbeats is dead, and another node takes the schedule on. */
+    private static final int DEAD_AFTER_MISSED_HEARTBEATS = 4;
     private final ExecutorService workers;
     private final Consumer<ScheduleRun> onRun;
     private final Duration shutdownMaxWait;
@@ -94,7 +96,11 @@ public final class ExportScheduler implements AutoCloseable {
         this.clock = b.clock;
         this.node = b.nodeName != null ? b.nodeName : defaultNodeName();
         this.misfireGrace = b.misfireGrace;
-        this.staleRunAfter = b.staleRunAfter;
+        // a slot whose node died is taken back as promptly as a job: after the export service's grace (a minute at least)
+        Duration grace = exports.config().recoveryGrace();
+        Duration promptly = grace.compareTo(Duration.ofMinutes(1)) > 0 ? grace : Duration.ofMinutes(1);
+        this.staleRunAfter = b.staleRunAfter != null ? b.staleRunAfter : promptly;
+        Duration beat = b.heartbeatInterval != null ? b.heartbeatInterval : promptly.dividedBy(DEAD_AFTER_MISSED_HEARTBEATS);
         this.onRun = b.onRun;
         this.shutdownMaxWait = b.shutdownMaxWait;
         if (b.createTables) {
@@ -115,7 +121,8 @@ public final class ExportScheduler implements AutoCloseable {
                 .schedulerName(new SchedulerName.Fixed(node))
                 .executorService(workers)
                 .pollingInterval(b.pollingInterval)
-                .heartbeatInterval(b.heartbeatInterval)
+                .heartbeatInterval(beat)
+                .missedHeartbeatsLimit(DEAD_AFTER_MISSED_HEARTBEATS)
                 // db-scheduler waits up to 30 minutes by default; close() must end in bounded time
                 .shutdownMaxWait(b.shutdownMaxWait)
                 .clock(clock::instant)
@@ -161,10 +168,7 @@ public final class ExportScheduler implements AutoCloseable {
             throw new IllegalStateException("This scheduler was stopped; create a new one");
         }
         if (!started) {
-            int failed = store.failInterrupted(clock.instant().minus(staleRunAfter), clock.instant());
-            if (failed > 0) {
-                LOG.warn("Marked {} scheduled run(s) left running by a stopped node as failed", failed);
-            }
+            settleRuns();
             scheduler.start();
             started = true;
             LOG.info("Export scheduler {} started", node);
@@ -469,7 +473,46 @@ public final class ExportScheduler implements AutoCloseable {
         void run(String id, Instant slot, String trigger, Instant started, ScheduleRequest r);
     }
 
+    /**
+     * The ledger's RUNNING runs whose node stopped: one whose export job ended (here or on another node, which took the
+     * job over) gets that job's outcome; one that never got a job, started longer ago than the stale-run time, fails.
+     * Runs on start and before every slot, on whichever node.
+     */
+    private void settleRuns() {
+        try {
+            for (ScheduleRun r : store.running(500)) {
+                if (r.jobId().isPresent()) {
+                    Optional<ExportJob> job;
+                    try {
+                        job = exports.job(org.smsexport.JobId.of(r.jobId().get()));
+                    } catch (RuntimeException e) {
+                        job = Optional.empty();
+                    }
+                    if (job.isEmpty()) {
+                        store.settle(r.scheduleId(), r.slot(), RunStatus.FAILED, "Its export job " + r.jobId().get() + " no longer exists.",
+                                clock.instant());
+                    } else if (job.get().status().isTerminal()) {
+                        ExportJob j = job.get();
+                        boolean ok = j.status() == org.smsexport.JobStatus.COMPLETED || j.status() == org.smsexport.JobStatus.ARCHIVED;
+                        if (store.settle(r.scheduleId(), r.slot(), ok ? RunStatus.COMPLETED : RunStatus.FAILED,
+                                ok ? null : j.errorMessage().orElse(j.status().name()), clock.instant())) {
+                            LOG.info("Schedule {}: slot {} recorded as {} (job {} ended after its scheduler node stopped)", r.scheduleId(),
+                                    r.slot(), ok ? "completed" : "failed", j.id());
+                        }
+                    }
+                } else if (r.startedAt().isBefore(clock.instant().minus(staleRunAfter))
+                        && store.settle(r.scheduleId(), r.slot(), RunStatus.FAILED, "Interrupted: the scheduler node stopped before "
+                                + "the run started its export; the slot is not run again.", clock.instant())) {
+                    LOG.warn("Schedule {}: slot {} left running by a stopped node is failed", r.scheduleId(), r.slot());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("The runs left by stopped scheduler nodes could not be settled: {}", e.toString());
+        }
+    }
+
     private CompletionHandler<Void> runSlot(String id, Instant slot, SlotWork work) {
+        settleRuns();
         Optional<Stored> found = store.find(id);
         if (found.isEmpty() || found.get().paused()) {
             return (complete, ops) -> ops.remove();
@@ -508,8 +551,13 @@ public final class ExportScheduler implements AutoCloseable {
 
     private void runExport(String id, Instant slot, String trigger, Instant started, ScheduleRequest r) {
         try {
-            ExportOutcome outcome = exports.run(exportRequest(id, slot, r));
+            // the job's id goes into the ledger at once: if this node stops, whichever node finishes the job records the run
+            ExportJob job = exports.submit(exportRequest(id, slot, r));
+            store.setJob(id, slot, job.id().value());
+            ExportOutcome outcome = exports.completion(job.id()).join();
             recordOutcome(id, slot, trigger, started, outcome, null);
+        } catch (java.util.concurrent.CompletionException e) {
+            recordOutcome(id, slot, trigger, started, null, e.getCause() != null ? e.getCause() : e);
         } catch (RuntimeException | Error e) {
             recordOutcome(id, slot, trigger, started, null, e);
         }
@@ -577,9 +625,9 @@ public final class ExportScheduler implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private String nodeName;
         private Duration pollingInterval = Duration.ofSeconds(10);
-        private Duration heartbeatInterval = Duration.ofMinutes(1);
+        private Duration heartbeatInterval;
         private Duration misfireGrace = Duration.ofMinutes(5);
-        private Duration staleRunAfter = Duration.ofHours(6);
+        private Duration staleRunAfter;
         private int threads = 2;
         private boolean createTables = true;
         private Consumer<ScheduleRun> onRun = run -> { };
@@ -636,7 +684,8 @@ public final class ExportScheduler implements AutoCloseable {
         }
 
         /**
-         * @param value how often a running slot's heartbeat is written; 1 minute by default
+         * @param value how often a running slot's heartbeat is written; a quarter of the stale-run time by default (a
+         *              node that misses four is dead, and another takes the schedule on)
          * @return this builder
          */
         public Builder heartbeatInterval(Duration value) {
@@ -654,8 +703,9 @@ public final class ExportScheduler implements AutoCloseable {
         }
 
         /**
-         * @param value how long a ledger entry may stay RUNNING before a starting node marks it FAILED (its node
-         *              died); 6 hours by default, longer than any export should take
+         * @param value how long a ledger entry without an export job may stay RUNNING before a node marks it FAILED (its
+         *              node died before it submitted the export); the export service's recovery grace, at least a minute,
+         *              by default. An entry with a job gets the job's outcome when the job ends, wherever it ran.
          * @return this builder
          */
         public Builder staleRunAfter(Duration value) {

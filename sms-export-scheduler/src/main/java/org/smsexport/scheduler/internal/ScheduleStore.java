@@ -365,14 +365,40 @@ public final class ScheduleStore {
         return out;
     }
 
-    /** Marks runs left RUNNING by a node that stopped before they ended as FAILED; returns how many. */
-    public int failInterrupted(Instant startedBefore, Instant now) {
-        return update("UPDATE sms_export_schedule_runs SET status = 'FAILED', error_message = ?, finished_at = ? "
-                + "WHERE status = 'RUNNING' AND started_at < ?", ps -> {
-                    ps.setString(1, "Interrupted: the scheduler node stopped before the run ended; the slot is not run again.");
-                    ps.setObject(2, utc(now));
-                    ps.setObject(3, utc(startedBefore));
-                });
+    /** @return runs the ledger says are RUNNING, oldest first, at most {@code limit} */
+    public List<ScheduleRun> running(int limit) {
+        List<ScheduleRun> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT schedule_id, slot_time, "
+                + "run_trigger, node, status, job_id, error_message, started_at, finished_at FROM sms_export_schedule_runs "
+                + "WHERE status = 'RUNNING' ORDER BY started_at")) {
+            ps.setMaxRows(limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ScheduleRun(rs.getString(1), instant(rs, 2), rs.getString(3), rs.getString(4), RunStatus.valueOf(rs.getString(5)),
+                            Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)), instant(rs, 8),
+                            Optional.ofNullable(rs.getObject(9, OffsetDateTime.class)).map(OffsetDateTime::toInstant)));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("Cannot read the running scheduled runs", e);
+        }
+        return out;
+    }
+
+    /**
+     * Ends a run that is still RUNNING (guarded, so two nodes settling it record it once).
+     *
+     * @return whether this call ended it
+     */
+    public boolean settle(String id, Instant slot, RunStatus status, String error, Instant now) {
+        return update("UPDATE sms_export_schedule_runs SET status = ?, error_message = ?, finished_at = ? WHERE schedule_id = ? "
+                + "AND slot_time = ? AND status = 'RUNNING'", ps -> {
+                    ps.setString(1, status.name());
+                    ps.setString(2, error == null ? null : error.length() > 2000 ? error.substring(0, 1999) + "…" : error);
+                    ps.setObject(3, utc(now));
+                    ps.setString(4, id);
+                    ps.setObject(5, utc(slot));
+                }) == 1;
     }
 
     private interface Binder {

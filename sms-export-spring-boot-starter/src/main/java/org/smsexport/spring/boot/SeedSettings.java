@@ -1,7 +1,6 @@
 package org.smsexport.spring.boot;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.smsexport.core.ExportConfig;
@@ -15,22 +14,20 @@ import org.springframework.core.env.Environment;
  */
 final class SeedSettings {
 
-    /** The seed's variables besides {@link ExportConfig#KEYS}. */
-    private static final List<String> OTHER_KEYS = List.of("ENABLE_SCHEDULER", "ENABLE_EMAIL_NOTIFICATIONS", "SMTP_HOST",
-            "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM_ADDRESS", "SMTP_USE_TLS", "SMTP_SSL", "SMTP_CONNECT_TIMEOUT_SECONDS",
-            "SMTP_TIMEOUT_SECONDS", "SMTP_RETRIES", "SMTP_RETRY_BACKOFF_MS", "SMTP_RETRY_FOR_HOURS", "MAIL_ATTACH_MAX_BYTES", "MAIL_TEMPLATE_DIR",
-            "EXPORT_LINK_EXPIRES_DAYS", "EXPORT_LINK_SECRET", "EXPORT_S3_BUCKET", "EXPORT_S3_ENDPOINT", "EXPORT_S3_REGION", "EXPORT_S3_PREFIX",
-            "EXPORT_S3_PATH_STYLE", "EXPORT_S3_SSE", "EXPORT_S3_KMS_KEY_ID", "EXPORT_S3_DOWNLOAD");
+    /**
+     * The names the library reads its settings under — {@code EXPORT_*} (core, links, S3), {@code SMTP_*} and
+     * {@code MAIL_*} (mail), {@code ENABLE_*} (the seed's switches) — taken as they are from every property source, so a
+     * key added to a module reaches Boot without a list here to forget it in; the modules' own parsers read them, and
+     * {@link ExportConfig#from} names unknown ones.
+     */
+    private static final java.util.regex.Pattern SEED_NAME = java.util.regex.Pattern.compile("(EXPORT|SMTP|MAIL|ENABLE)_[A-Z0-9_]+");
 
     private SeedSettings() {
     }
 
     static Map<String, String> of(SmsExportProperties p, Environment env) {
         Map<String, String> m = new LinkedHashMap<>();
-        for (String key : ExportConfig.KEYS) {
-            put(m, key, env.getProperty(key));
-        }
-        for (String key : OTHER_KEYS) {
+        for (String key : seedNames(env)) {
             put(m, key, env.getProperty(key));
         }
         put(m, "SMTP_HOST", env.getProperty("spring.mail.host"));
@@ -54,6 +51,7 @@ final class SeedSettings {
         put(m, "EXPORT_LINK_EXPIRES_DAYS", text(p.getLinks()::getExpiresDays));
         put(m, "EXPORT_LINK_SECRET", p.getLinks().getSecret());
         put(m, "EXPORT_RECOVERY_GRACE_SECONDS", p.getRecoveryGrace() == null ? null : Long.toString(p.getRecoveryGrace().toSeconds()));
+        put(m, "EXPORT_HEARTBEAT_SECONDS", p.getHeartbeat() == null ? null : Long.toString(Math.max(1, p.getHeartbeat().toSeconds())));
         // replicas share the host's job store: one starting in a rolling deploy must not take the live one's jobs
         m.putIfAbsent("EXPORT_RECOVERY_GRACE_SECONDS", Long.toString(ExportConfig.SHARED_STORE_RECOVERY_GRACE.toSeconds()));
         put(m, "ENABLE_SCHEDULER", text(p.getScheduler()::getEnabled));
@@ -78,6 +76,23 @@ final class SeedSettings {
         put(m, "SMTP_USE_TLS", text(mail::getStartTls));
         put(m, "SMTP_RETRY_FOR_HOURS", text(mail::getRetryForHours));
         return m;
+    }
+
+    /** @return every property name in the environment's sources that is one of the library's settings */
+    private static java.util.Set<String> seedNames(Environment env) {
+        java.util.Set<String> names = new java.util.TreeSet<>(ExportConfig.KEYS);
+        if (env instanceof org.springframework.core.env.ConfigurableEnvironment c) {
+            for (org.springframework.core.env.PropertySource<?> source : c.getPropertySources()) {
+                if (source instanceof org.springframework.core.env.EnumerablePropertySource<?> e) {
+                    for (String name : e.getPropertyNames()) {
+                        if (SEED_NAME.matcher(name).matches()) {
+                            names.add(name);
+                        }
+                    }
+                }
+            }
+        }
+        return names;
     }
 
     /** @return whether this node runs due schedules: sms.export.scheduler.enabled, else ENABLE_SCHEDULER, else true */

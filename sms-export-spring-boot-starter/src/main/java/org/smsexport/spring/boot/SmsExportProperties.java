@@ -47,6 +47,8 @@ public class SmsExportProperties {
     private String nodeName;
     /** How long a silent replica keeps its unfinished jobs before another takes them (EXPORT_RECOVERY_GRACE_SECONDS; default 60s). */
     private Duration recoveryGrace;
+    /** How often running jobs renew their lease and the replica reports itself; shorter than the grace (EXPORT_HEARTBEAT_SECONDS; default a third of the grace, at most 10s). */
+    private Duration heartbeat;
 
     private final Links links = new Links();
     private final Jdbc jdbc = new Jdbc();
@@ -489,15 +491,27 @@ public class SmsExportProperties {
         this.storage = storage;
     }
 
-    /** @return this node's name */
+    /** @return how often running jobs renew their lease */
+    public Duration getHeartbeat() {
+        return heartbeat;
+    }
+
+    /** @param heartbeat how often running jobs renew their lease */
+    public void setHeartbeat(Duration heartbeat) {
+        this.heartbeat = heartbeat;
+    }
+
+    /** @return how long a silent replica keeps its unfinished jobs */
     public Duration getRecoveryGrace() {
         return recoveryGrace;
     }
 
+    /** @param recoveryGrace how long a silent replica keeps its unfinished jobs */
     public void setRecoveryGrace(Duration recoveryGrace) {
         this.recoveryGrace = recoveryGrace;
     }
 
+    /** @return this node's name */
     public String getNodeName() {
         return nodeName;
     }
