@@ -144,11 +144,17 @@ public final class JdbcDataSource implements DataSource {
             String text = "SELECT COUNT(*) FROM " + t.from + " WHERE " + t.where(query, params, SearchSql.Dialect.of(c));
             try (PreparedStatement ps = c.prepareStatement(text)) {
                 bind(ps, params);
-                Runnable forget = cancel.whenCancelled(() -> cancel(ps));
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return OptionalLong.of(rs.getLong(1));
+                StatementCancel stop = new StatementCancel(ps);
+                Runnable forget = cancel.whenCancelled(stop);
+                try {
+                    stop.beforeExecute();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        stop.executed();
+                        rs.next();
+                        return OptionalLong.of(rs.getLong(1));
+                    }
                 } finally {
+                    stop.executed();
                     forget.run();
                 }
             }
@@ -180,8 +186,15 @@ public final class JdbcDataSource implements DataSource {
             PreparedStatement ps = c.prepareStatement(text, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             ps.setFetchSize(fetchSize);
             bind(ps, params);
-            forget = cancel.whenCancelled(() -> cancel(ps));
-            ResultSet rs = ps.executeQuery();
+            StatementCancel stop = new StatementCancel(ps);
+            forget = cancel.whenCancelled(stop);
+            ResultSet rs;
+            try {
+                stop.beforeExecute();
+                rs = ps.executeQuery();
+            } finally {
+                stop.executed();
+            }
             return new Cursor(c, ps, rs, query.type(), session, forget);
         } catch (SQLException e) {
             forget.run();
@@ -190,14 +203,6 @@ public final class JdbcDataSource implements DataSource {
             }
             close(c);
             throw Sql.error("reading " + query.type().name(), e);
-        }
-    }
-
-    private static void cancel(java.sql.Statement statement) {
-        try {
-            statement.cancel();
-        } catch (SQLException | RuntimeException e) {
-            // the statement ended or the driver cannot cancel: the export's flag stops it at its next row
         }
     }
 
