@@ -223,7 +223,10 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         b.queuePoll = queuePoll;
         b.maxAttempts = maxAttempts;
         b.storage = storage;
-        b.heartbeat = heartbeat;
+        // a heartbeat derived from the grace follows the grace when it changes
+        if (!heartbeat.equals(defaultHeartbeat(recoveryGrace))) {
+            b.heartbeat = heartbeat;
+        }
         return b;
     }
 

@@ -49,6 +49,24 @@ class ExportConfigTest {
     }
 
     @Test
+    void theHeartbeatIsAThirdOfTheGraceUnlessSetAndAlwaysShorterThanIt() {
+        assertThat(ExportConfig.defaults().heartbeat()).isEqualTo(ExportConfig.DEFAULT_HEARTBEAT);
+        ExportConfig twenty = ExportConfig.from(Map.of("EXPORT_RECOVERY_GRACE_SECONDS", "20"));
+        assertThat(twenty.heartbeat()).as("a grace of 20 s works").isEqualTo(Duration.ofNanos(6_666_666_666L));
+        assertThat(ExportConfig.from(Map.of("EXPORT_RECOVERY_GRACE_SECONDS", "600")).heartbeat()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(ExportConfig.from(Map.of("EXPORT_RECOVERY_GRACE_SECONDS", "60", "EXPORT_HEARTBEAT_SECONDS", "5")).heartbeat())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(ExportConfig.defaults().toBuilder().recoveryGrace(Duration.ofSeconds(3)).build().heartbeat())
+                .as("a derived heartbeat follows a grace changed later").isEqualTo(Duration.ofSeconds(1));
+        assertThat(ExportConfig.builder().heartbeat(Duration.ofSeconds(2)).build().toBuilder().recoveryGrace(Duration.ofSeconds(9)).build()
+                .heartbeat()).as("a set one stays").isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> ExportConfig.from(Map.of("EXPORT_RECOVERY_GRACE_SECONDS", "20", "EXPORT_HEARTBEAT_SECONDS", "20")))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("heartbeat (20 s, EXPORT_HEARTBEAT_SECONDS) must be shorter than the recovery grace (20 s, "
+                        + "EXPORT_RECOVERY_GRACE_SECONDS)");
+    }
+
+    @Test
     void reportsValuesThatCannotBeReadAndValuesOutOfRangeInOneMessage() {
         assertThatThrownBy(() -> ExportConfig.builder().values(Map.of("EXPORT_MAX_RECORDS", "lots", "EXPORT_FSYNC", "perhaps"))
                 .workers(-1).retentionDays(0).build())
