@@ -366,7 +366,6 @@ public final class PerformanceMonitor {
         }
     }
 
-    /** Counts of values in log-scale buckets, 1% apart, from 1e-6 to 1e9: percentiles without keeping values. */
     /** Up to {@value #SIZE} values of a bucket (a uniform reservoir past that), for its percentiles in little memory. */
     static final class Sample {
         private static final int SIZE = 512;

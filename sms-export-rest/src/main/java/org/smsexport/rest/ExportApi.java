@@ -127,7 +127,7 @@ public final class ExportApi {
         private static final long serialVersionUID = 1L;
         final int status;
         final String code;
-        final Map<String, String> headers;
+        final transient Map<String, String> headers;
 
         HttpError(int status, String code, String message, Map<String, String> headers) {
             super(message);

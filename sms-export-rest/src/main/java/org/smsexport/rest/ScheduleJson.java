@@ -17,9 +17,6 @@ public final class ScheduleJson {
     }
 
     /**
-     * @return a request from the command line's or the API's words; every value is checked by the scheduler
-     */
-    /**
      * @param template  a template of the owner's that each run starts from, or {@code null}; the type and format
      *                  default to the template's
      * @param templates where templates are kept

@@ -467,7 +467,6 @@ public final class ExportScheduler implements AutoCloseable {
         return b.build();
     }
 
-    /** One due slot, on a db-scheduler thread: decide, claim, run, record, and say when the next slot is. */
     /** What a claimed slot does: the export of an export schedule, the cleanup of the maintenance schedule. */
     private interface SlotWork {
         void run(String id, Instant slot, String trigger, Instant started, ScheduleRequest r);
@@ -511,6 +510,7 @@ public final class ExportScheduler implements AutoCloseable {
         }
     }
 
+    /** One due slot, on a db-scheduler thread: decide, claim, run, record, and say when the next slot is. */
     private CompletionHandler<Void> runSlot(String id, Instant slot, SlotWork work) {
         settleRuns();
         Optional<Stored> found = store.find(id);

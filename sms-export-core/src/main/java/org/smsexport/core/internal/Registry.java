@@ -60,16 +60,6 @@ public final class Registry {
     }
 
     /**
-     * @param explicitExporters  exporters registered on the builder
-     * @param explicitSources    data sources registered on the builder
-     * @param explicitNotifiers  notifiers registered on the builder
-     * @param explicitSinks      metrics sinks registered on the builder
-     * @param discover           whether to add providers found by {@link ServiceLoader}
-     * @param loader             the class loader to discover with, or {@code null} for the default
-     * @return the registry
-     * @throws ProviderException when discovery finds a broken provider or two exporters for one format
-     */
-    /**
      * @param enabled the formats to offer (EXPORT_FORMATS), or empty for every one found
      * @return this registry offering only those formats
      * @throws org.smsexport.InvalidRequestException when a format named is one no provider writes
@@ -93,6 +83,16 @@ public final class Registry {
         return new Registry(java.util.Collections.unmodifiableMap(kept), types, sourceOfType, notifiers, sinks, java.util.Set.copyOf(off));
     }
 
+    /**
+     * @param explicitExporters  exporters registered on the builder
+     * @param explicitSources    data sources registered on the builder
+     * @param explicitNotifiers  notifiers registered on the builder
+     * @param explicitSinks      metrics sinks registered on the builder
+     * @param discover           whether to add providers found by {@link ServiceLoader}
+     * @param loader             the class loader to discover with, or {@code null} for the default
+     * @return the registry
+     * @throws ProviderException when discovery finds a broken provider or two exporters for one format
+     */
     public static Registry resolve(List<Exporter> explicitExporters, List<DataSource> explicitSources,
             List<Notifier> explicitNotifiers, List<MetricsSink> explicitSinks, boolean discover, ClassLoader loader) {
         Map<String, Exporter> exporters = new TreeMap<>();

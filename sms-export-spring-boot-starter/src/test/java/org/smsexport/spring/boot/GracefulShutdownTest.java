@@ -57,7 +57,7 @@ class GracefulShutdownTest {
                     closed[0] = System.nanoTime();
                 });
         // the context is closed: the export had its second, then was cancelled
-        ExportJob after = store[0].find(job[0].id()).orElseThrow();
+        ExportJob after = store[0].find(job[0].id()).orElseThrow().job();
         assertThat(after.status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(after.errorMessage()).hasValueSatisfying(m -> assertThat(m).contains("shut down"));
         assertThat(after.completedAt()).as("recorded as ended").isPresent();
