@@ -177,7 +177,8 @@ class WebUiTest {
         shot("exports");
 
         signIn("bob-password-1");
-        Thread.sleep(1_200);
+        // the jobs table has drawn bob's first page (it marks the page it shows)
+        wait.until(d -> !d.findElements(By.cssSelector("table[data-testid=jobs] tbody[data-signature]")).isEmpty());
         assertThat(browser.findElements(By.cssSelector("tr[data-job-id='" + alicesJob + "']"))).as("bob does not see alice's job").isEmpty();
         signIn("alice-password-1");
 

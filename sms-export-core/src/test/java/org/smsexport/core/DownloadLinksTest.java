@@ -63,9 +63,8 @@ class DownloadLinksTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ExportService.builder().outputDirectory(dir)
                 .dataSource(Fixtures.memory(5)).downloadLinks("https://sms.example", null).build())
                 .isInstanceOf(org.smsexport.StorageException.class).hasMessageContaining(".link-secret");
-        Thread.sleep(200);
-        long after = Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith("sms-export-")).count();
-        assertThat(after).as("the engine's threads were stopped").isLessThanOrEqualTo(before);
+        org.smsexport.test.Await.until("the engine's threads stopped", () -> Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("sms-export-")).count() <= before);
     }
 
     @Test

@@ -39,6 +39,7 @@ import org.smsexport.jdbc.JdbcJobStore;
 import org.smsexport.sample.SmsData;
 import org.smsexport.spi.ExportEvent;
 import org.smsexport.spi.Notifier;
+import org.smsexport.test.Await;
 
 /**
  * The durable outbox against a real SMTP server that is down, comes up, refuses, and is shared by two nodes; in
@@ -105,7 +106,7 @@ class MailOutboxTest {
         CompletableFuture<Boolean> delivered = n.sendFailed(MailNotifierTest.job(JobStatus.FAILED, "boom"), "alice@uni.example",
                 Locale.ENGLISH);
         // SMTP_RETRIES=1 with 100 ms: the in-memory retries would have given up after a tenth of a second
-        Thread.sleep(2_500);
+        Await.until("three failed attempts", () -> box.find(box.ids.get(0)).orElseThrow().attempts() >= 3);
         assertThat(delivered).isNotDone();
         MailOutbox.Message waiting = box.find(box.ids.get(0)).orElseThrow();
         assertThat(waiting.status()).isEqualTo(MailOutbox.Status.PENDING);
@@ -116,7 +117,8 @@ class MailOutboxTest {
         GreenMail late = server(port);
         late.start();
         assertThat(delivered.get(30, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(500);
+        // settled SENT: no attempt follows, so what the server has now is all it gets
+        Await.until("the message settled", () -> box.find(box.ids.get(0)).orElseThrow().status() == MailOutbox.Status.SENT);
         assertThat(late.getReceivedMessages()).hasSize(1);
         assertThat(late.getReceivedMessages()[0].getMessageID()).isEqualTo("<" + box.ids.get(0) + "@sms-export>");
         MailOutbox.Message sent = box.find(box.ids.get(0)).orElseThrow();
@@ -136,7 +138,7 @@ class MailOutboxTest {
         first.start(results);
         first.jobFinished(new ExportEvent(job, Optional.empty(), Optional.empty(), Optional.empty(), Locale.ENGLISH,
                 (sent, error) -> reports.add(sent + ":" + error.orElse(""))));
-        Thread.sleep(500);
+        Await.until("a first attempt failing", () -> results.last(job.id()).startsWith("false:Pending: attempt"));
         first.close();
         assertThat(reports).as("a message left pending is not reported as failed").isEmpty();
         assertThat(results.last(job.id())).startsWith("false:Pending: attempt");
@@ -147,7 +149,8 @@ class MailOutboxTest {
         MailNotifier second = notifier(port, outbox(kind, storage), Map.of());
         second.start(afterRestart);
         assertThat(up.waitForIncomingEmail(20_000, 1)).isTrue();
-        Thread.sleep(1_000);
+        // recorded as sent once it is settled: no attempt follows
+        Await.until("the delivery recorded on the job", () -> afterRestart.last(job.id()).equals("true:"));
         second.close();
         assertThat(up.getReceivedMessages()).hasSize(1);
         assertThat(afterRestart.last(job.id())).isEqualTo("true:");
@@ -170,7 +173,7 @@ class MailOutboxTest {
         for (CompletableFuture<Boolean> f : all) {
             assertThat(f.get(30, TimeUnit.SECONDS)).as("each caller learns of its message, whichever node sent it").isTrue();
         }
-        Thread.sleep(1_000);
+        // every message settled SENT (each future completes after its settle): the server has all it will get
         MimeMessage[] got = smtp.getReceivedMessages();
         assertThat(got).hasSize(30);
         Set<String> ids = new HashSet<>();
@@ -294,11 +297,7 @@ class MailOutboxTest {
     }
 
     private static void waitFor(java.util.function.BooleanSupplier done) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!done.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 20 s").isLessThan(until);
-            Thread.sleep(50);
-        }
+        Await.until("the notification's state", done::getAsBoolean);
     }
 
     /** What a service's context records on its jobs, last outcome per job. */

@@ -96,7 +96,10 @@ class ClusterTest {
                 nodes.get(0).scheduler.schedule(ScheduleRequest.builder("bob", "courses", "csv").frequency("cron */2 * * * * *").build()));
         try {
             nodes.forEach(n -> n.scheduler.start());
-            Thread.sleep(6_000);
+            for (String id : ids) {
+                org.smsexport.test.Await.until("two completed runs of " + id, () -> nodes.get(0).scheduler.runs(id, 1000).stream()
+                        .filter(r -> r.status() == RunStatus.COMPLETED).count() >= 2, java.time.Duration.ofSeconds(90));
+            }
         } finally {
             nodes.forEach(Node::close);
         }
