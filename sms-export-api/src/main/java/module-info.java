@@ -9,4 +9,5 @@ module org.smsexport.api {
 
     exports org.smsexport;
     exports org.smsexport.spi;
+    exports org.smsexport.support;
 }

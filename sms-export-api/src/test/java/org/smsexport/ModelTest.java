@@ -13,8 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.smsexport.spi.CellText;
-import org.smsexport.spi.FormulaGuard;
+import org.smsexport.support.CellText;
+import org.smsexport.support.FormulaGuard;
 
 class ModelTest {
 

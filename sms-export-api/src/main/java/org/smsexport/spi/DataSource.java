@@ -73,6 +73,10 @@ public interface DataSource {
      * sources that wait on I/O, such as JDBC; not for rows already in memory. The cursor is still used by
      * one thread only.
      *
+     * <p>A hint, with a stable meaning: it changes how the engine schedules threads, never which rows are read or in
+     * which order. The engine may ignore it (for an exporter that {@linkplain Exporter#readsOnItsOwnThread() reads on
+     * its own thread}, for one).
+     *
      * @return {@code false} by default
      */
     default boolean readAhead() {

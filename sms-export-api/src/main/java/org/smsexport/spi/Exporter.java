@@ -54,6 +54,9 @@ public interface Exporter {
      * on that thread directly: a read-ahead thread in front would be one more busy thread and one more hand-off
      * per row, for nothing.
      *
+     * <p>A hint, with a stable meaning: it changes how the engine schedules threads, never what is written. The engine
+     * may ignore it; an exporter must be correct either way (its cursor is always used by one thread at a time).
+     *
      * @return {@code false} by default
      */
     default boolean readsOnItsOwnThread() {

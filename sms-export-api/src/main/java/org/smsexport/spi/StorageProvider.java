@@ -14,7 +14,7 @@ public interface StorageProvider {
 
     /**
      * @param settings        the service's settings (the environment unless the host passed others), read with
-     *                        {@link Settings}
+     *                        {@link org.smsexport.support.Settings}
      * @param outputDirectory the service's output directory, where files are written before they are published
      * @return the storage
      * @throws org.smsexport.InvalidRequestException naming every bad or missing setting

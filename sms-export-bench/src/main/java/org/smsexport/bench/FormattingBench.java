@@ -20,11 +20,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.smsexport.ExportType;
 import org.smsexport.csv.CsvExporter;
 import org.smsexport.excel.XlsxExporter;
-import org.smsexport.spi.CellText;
+import org.smsexport.support.CellText;
 import org.smsexport.spi.ExportSchema;
-import org.smsexport.spi.FormulaGuard;
+import org.smsexport.support.FormulaGuard;
 import org.smsexport.spi.RowCursor;
-import org.smsexport.spi.Utf8Writer;
+import org.smsexport.support.Utf8Writer;
 import org.smsexport.test.RecordingContext;
 
 /** JMH benchmarks of the hot spots: cell formatting, UTF-8 encoding, and whole rows through each exporter. */

@@ -81,7 +81,7 @@ final class Workloads {
 
     /** A service over any source, writing to {@code dir}, no record limit, no metrics file. */
     static ExportService service(org.smsexport.spi.DataSource source, Path dir, boolean fsync) {
-        return ExportService.builder().dataSource(source).outputDirectory(dir).maxRecords(0).metricsFile(null).fsync(fsync).build();
+        return ExportService.builder().dataSource(source).outputDirectory(dir).maxRecords(0).noMetricsFile().fsync(fsync).build();
     }
 
     /** Ours: ExportService.run end to end; returns the file size and deletes the file. */

@@ -37,7 +37,7 @@ final class CleanupCommand extends Common implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         DataSource jobs = database.open();
-        try (ExportService exports = database.service(jobs).createOutputDirectory(false).metricsFile(null).discovery(false).build()) {
+        try (ExportService exports = database.service(jobs).createOutputDirectory(false).noMetricsFile().discovery(false).build()) {
             ExportMaintenance m = exports.maintenance();
             if (archive != null) {
                 ExportMaintenance.ArchiveResult r = m.cleanupAndArchiveOldExports(days, archive, dryRun);

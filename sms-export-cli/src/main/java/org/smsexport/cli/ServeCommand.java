@@ -132,7 +132,7 @@ final class ServeCommand extends Common implements Callable<Integer> {
         Path exportsDir = database.exportsDir();
         Path created = DatabaseOptions.firstMissing(exportsDir);
         String base = publicUrl != null ? publicUrl : "http://localhost:" + port;
-        ExportService.Builder builder = database.service(db).dataSource(JdbcDataSource.of(db)).downloadLinks(base, null);
+        ExportService.Builder builder = database.service(db).dataSource(JdbcDataSource.of(db)).downloadLinks(base);
         if (maxRecords != null) {
             builder.maxRecords(maxRecords);
         }

@@ -54,7 +54,7 @@ class BlockedExportCancelTest {
             Map<String, RestServer.User> tokens = new HashMap<>();
             RestServer.parseToken("alice:alice-secret:user", tokens);
             try (ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(store).outputDirectory(dir)
-                    .maxRecords(0).downloadLinks("http://localhost", null).build();
+                    .maxRecords(0).downloadLinks("http://localhost").build();
                     RestServer server = new RestServer(exports, tokens, "127.0.0.1", 0, null);
                     Connection locker = db.getConnection(); Connection watcher = db.getConnection()) {
                 server.start();

@@ -55,7 +55,7 @@ class RestServerAttackTest {
         List<Object[]> rows = new ArrayList<>();
         SmsData.standard().rows(ExportType.STUDENTS, 20).forEachRemaining(rows::add);
         exports = ExportService.builder().dataSource(InMemoryDataSource.builder().rows(ExportType.STUDENTS, rows).build())
-                .outputDirectory(dir).notifier(new MailNotifier(org.smsexport.mail.MailConfig.from(Map.of()))).downloadLinks("http://localhost", null).build();
+                .outputDirectory(dir).notifier(new MailNotifier(org.smsexport.mail.MailConfig.from(Map.of()))).downloadLinks("http://localhost").build();
         scheduler = ExportScheduler.create(exports,
                 JdbcDataSource.driverManager("jdbc:h2:mem:attack" + DB.incrementAndGet() + ";DB_CLOSE_DELAY=-1", "sa", ""));
         Map<String, RestServer.User> tokens = new HashMap<>();
@@ -219,7 +219,7 @@ class RestServerAttackTest {
         Path bigDir = Files.createDirectory(dir.resolve("big"));
         Iterable<Object[]> students = () -> SmsData.standard().rows(ExportType.STUDENTS, 150_000);
         try (ExportService big = ExportService.builder().dataSource(InMemoryDataSource.builder().rows(ExportType.STUDENTS, students).build())
-                .outputDirectory(bigDir).maxRecords(0).downloadLinks("http://localhost", null).build();
+                .outputDirectory(bigDir).maxRecords(0).downloadLinks("http://localhost").build();
                 RestServer patient = new RestServer(big, null, tokens, "127.0.0.1", 0, null, Duration.ofSeconds(30))) {
             patient.start();
             org.smsexport.ExportJob job = big.run(ExportRequest.builder().type("students").format("csv").owner("alice").build()).job();

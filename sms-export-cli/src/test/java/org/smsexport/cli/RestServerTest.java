@@ -89,7 +89,7 @@ class RestServerTest {
                 .columns(ExportType.STUDENTS.columns().toArray(new org.smsexport.Column[0])).build(), slow(ExportType.STUDENTS, 2_000))
                 .build();
         exports = ExportService.builder().dataSource(data.build()).dataSource(slowSource).outputDirectory(dir).workers(workers)
-                .queueCapacity(queue).downloadLinks("http://localhost", null).build();
+                .queueCapacity(queue).downloadLinks("http://localhost").build();
         Map<String, RestServer.User> tokens = new HashMap<>();
         RestServer.parseToken("alice:alice-secret:user", tokens);
         RestServer.parseToken("bob:bob-secret-1:user", tokens);

@@ -70,7 +70,7 @@ class WebUiTest {
         // one type whose rows come slowly, so an export can be cancelled while it runs
         SlowDataSource slowRows = SlowDataSource.students("slow_students", 100_000, Duration.ofMillis(1));
         exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).dataSource(slowRows).outputDirectory(dir.resolve("out"))
-                .maxRecords(0).downloadLinks("http://localhost", null).build();
+                .maxRecords(0).downloadLinks("http://localhost").build();
         scheduler = ExportScheduler.create(exports, db);
         Map<String, RestServer.User> tokens = new HashMap<>();
         RestServer.parseToken("alice:alice-password-1:user", tokens);

@@ -303,7 +303,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
          * @return this builder
          */
         public Builder values(Map<String, String> values) {
-            org.smsexport.spi.Settings s = org.smsexport.spi.Settings.of(values);
+            org.smsexport.support.Settings s = org.smsexport.support.Settings.of(values);
             if (s.has("EXPORT_OUTPUT_DIR")) {
                 outputDirectory = s.path("EXPORT_OUTPUT_DIR", DEFAULT_OUTPUT_DIRECTORY.toString());
             }
@@ -435,12 +435,17 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         }
 
         /**
-         * @param value the JSONL metrics file, or {@code null} for none; by default {@code metrics.jsonl} in the
-         *              output directory (wherever that is)
+         * @param value the JSONL metrics file; by default {@code metrics.jsonl} in the output directory (wherever that is)
          * @return this builder
          */
         public Builder metricsFile(Path value) {
-            this.metricsFile = Optional.ofNullable(value);
+            this.metricsFile = Optional.of(java.util.Objects.requireNonNull(value, "metricsFile (noMetricsFile() for none)"));
+            return this;
+        }
+
+        /** @return this builder, writing no metrics file */
+        public Builder noMetricsFile() {
+            this.metricsFile = Optional.empty();
             return this;
         }
 

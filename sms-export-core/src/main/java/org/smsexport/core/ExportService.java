@@ -500,11 +500,18 @@ public final class ExportService implements AutoCloseable {
         }
 
         /**
-         * @param value the JSONL metrics file, or {@code null} to write none; default {@code <output>/metrics.jsonl}
+         * @param value the JSONL metrics file; default {@code <output>/metrics.jsonl}
          * @return this builder
          */
         public Builder metricsFile(Path value) {
+            Objects.requireNonNull(value, "metricsFile (noMetricsFile() for none)");
             overrides.add(c -> c.metricsFile(value));
+            return this;
+        }
+
+        /** @return this builder, writing no metrics file */
+        public Builder noMetricsFile() {
+            overrides.add(ExportConfig.Builder::noMetricsFile);
             return this;
         }
 
@@ -691,30 +698,53 @@ public final class ExportService implements AutoCloseable {
         /**
          * Puts signed, expiring download links on the CLI server's route
          * ({@code <url>/api/v1/export-jobs/{id}/download?token=…}, {@link DownloadLinks#DEFAULT_PATH}) into the
-         * notifications of completed jobs.
+         * notifications of completed jobs, signed with {@code EXPORT_LINK_SECRET} (else a secret kept in
+         * {@code <output>/.link-secret}) and valid {@code EXPORT_LINK_EXPIRES_DAYS}.
          *
          * @param baseUrl the server's public base URL, e.g. {@code https://sms.example}
-         * @param links   the signer; {@code null} for one whose secret is kept in {@code <output>/.link-secret},
-         *                links valid 7 days
+         * @return this builder
+         */
+        public Builder downloadLinks(String baseUrl) {
+            return downloadLinks(DownloadLinks.at(Objects.requireNonNull(baseUrl, "baseUrl")));
+        }
+
+        /**
+         * {@link #downloadLinks(String)} with a signer of the host's.
+         *
+         * @param baseUrl the server's public base URL, e.g. {@code https://sms.example}
+         * @param links   the signer
          * @return this builder
          */
         public Builder downloadLinks(String baseUrl, DownloadLinks links) {
-            return downloadLinks(links, DownloadLinks.at(Objects.requireNonNull(baseUrl, "baseUrl")));
+            return downloadLinks(Objects.requireNonNull(links, "links (downloadLinks(baseUrl) for the configured ones)"),
+                    DownloadLinks.at(Objects.requireNonNull(baseUrl, "baseUrl")));
         }
 
         /**
          * Puts signed, expiring download links into the notifications of completed jobs, made by the host's own
          * route: {@code DownloadLinks.template("https://sms.example/exports/{id}/file?t={token}")} or any function.
-         * The host's handler checks the token with {@link DownloadLinks#verify}.
+         * The host's handler checks the token with {@link DownloadLinks#verify}. Signed as {@link #downloadLinks(String)}
+         * says.
          *
-         * @param links the signer; {@code null} for one whose secret is kept in {@code <output>/.link-secret},
-         *              links valid 7 days
+         * @param url how a job and its token become a link
+         * @return this builder
+         */
+        public Builder downloadLinks(DownloadLinks.Url url) {
+            this.linkUrl = Objects.requireNonNull(url, "url");
+            this.downloadLinks = null;
+            return this;
+        }
+
+        /**
+         * {@link #downloadLinks(DownloadLinks.Url)} with a signer of the host's.
+         *
+         * @param links the signer
          * @param url   how a job and its token become a link
          * @return this builder
          */
         public Builder downloadLinks(DownloadLinks links, DownloadLinks.Url url) {
             this.linkUrl = Objects.requireNonNull(url, "url");
-            this.downloadLinks = links;
+            this.downloadLinks = Objects.requireNonNull(links, "links (downloadLinks(url) for the configured ones)");
             return this;
         }
 
@@ -799,7 +829,7 @@ public final class ExportService implements AutoCloseable {
          * {@code EXPORT_LINK_EXPIRES_DAYS} (7).
          */
         private DownloadLinks links(ExportConfig effective) {
-            org.smsexport.spi.Settings s = org.smsexport.spi.Settings.of(settings);
+            org.smsexport.support.Settings s = org.smsexport.support.Settings.of(settings);
             long days = s.number("EXPORT_LINK_EXPIRES_DAYS", 7);
             String secret = s.text("EXPORT_LINK_SECRET", null);
             List<String> problems = new ArrayList<>(s.problems());

@@ -17,7 +17,7 @@ import org.smsexport.ExportType;
 import org.smsexport.FilterSpec;
 import org.smsexport.InvalidRequestException;
 import org.smsexport.SortKey;
-import org.smsexport.spi.CellText;
+import org.smsexport.support.CellText;
 import org.smsexport.spi.DataSource;
 import org.smsexport.spi.RowCursor;
 

@@ -112,7 +112,7 @@ class BadInputTest {
     @Test
     void rejectsAMissingOutputDirectory() throws Exception {
         Path gone = dir.resolve("gone");
-        try (ExportService other = ExportService.builder().outputDirectory(gone).createOutputDirectory(false).metricsFile(null)
+        try (ExportService other = ExportService.builder().outputDirectory(gone).createOutputDirectory(false).noMetricsFile()
                 .dataSource(Fixtures.memory(10)).build()) {
             assertThatThrownBy(() -> other.submit(students().build()))
                     .isInstanceOf(StorageException.class)
@@ -120,7 +120,7 @@ class BadInputTest {
                             + "EXPORT_OUTPUT_DIR at an existing directory.");
         }
         Path file = Files.writeString(dir.resolve("plain-file"), "x");
-        try (ExportService other = ExportService.builder().outputDirectory(file).createOutputDirectory(false).metricsFile(null)
+        try (ExportService other = ExportService.builder().outputDirectory(file).createOutputDirectory(false).noMetricsFile()
                 .dataSource(Fixtures.memory(10)).build()) {
             assertThatThrownBy(() -> other.submit(students().build())).isInstanceOf(StorageException.class);
         }
@@ -131,7 +131,7 @@ class BadInputTest {
     void rejectsANonWritableOutputDirectory() throws Exception {
         Path readOnly = Files.createDirectory(dir.resolve("ro"));
         assertThat(readOnly.toFile().setWritable(false, false)).isTrue();
-        try (ExportService other = ExportService.builder().outputDirectory(readOnly).metricsFile(null)
+        try (ExportService other = ExportService.builder().outputDirectory(readOnly).noMetricsFile()
                 .dataSource(Fixtures.memory(10)).build()) {
             if (Files.isWritable(readOnly)) {
                 // root ignores permission bits: the check cannot be exercised, but the export must still work

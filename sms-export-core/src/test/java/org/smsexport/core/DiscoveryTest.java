@@ -50,7 +50,7 @@ class DiscoveryTest {
     }
 
     private ExportService.Builder builder() {
-        return ExportService.builder().outputDirectory(dir.resolve("out")).metricsFile(null).dataSource(Fixtures.memory(3));
+        return ExportService.builder().outputDirectory(dir.resolve("out")).noMetricsFile().dataSource(Fixtures.memory(3));
     }
 
     @Test

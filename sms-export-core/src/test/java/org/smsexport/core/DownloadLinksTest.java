@@ -61,7 +61,7 @@ class DownloadLinksTest {
         Files.createDirectories(dir.resolve(".link-secret"));
         long before = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("sms-export-")).count();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ExportService.builder().outputDirectory(dir)
-                .dataSource(Fixtures.memory(5)).downloadLinks("https://sms.example", null).build())
+                .dataSource(Fixtures.memory(5)).downloadLinks("https://sms.example").build())
                 .isInstanceOf(org.smsexport.StorageException.class).hasMessageContaining(".link-secret");
         org.smsexport.test.Await.until("the engine's threads stopped", () -> Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith("sms-export-")).count() <= before);
@@ -83,7 +83,7 @@ class DownloadLinksTest {
     void notificationsOfCompletedJobsCarryASignedLink() {
         List<ExportEvent> events = new CopyOnWriteArrayList<>();
         try (ExportService exports = ExportService.builder().outputDirectory(dir).dataSource(Fixtures.memory(5)).clock(clock)
-                .downloadLinks("https://sms.example/", null).notifier(events::add).build()) {
+                .downloadLinks("https://sms.example/").notifier(events::add).build()) {
             var job = exports.run(ExportRequest.builder().type("courses").format("csv").owner("alice").build()).job();
             String url = events.get(0).downloadUrl().orElseThrow();
             assertThat(url).startsWith("https://sms.example/api/v1/export-jobs/" + job.id() + "/download?token=");
@@ -98,7 +98,7 @@ class DownloadLinksTest {
     void theHostSaysHowALinkIsMade() {
         List<ExportEvent> events = new CopyOnWriteArrayList<>();
         try (ExportService exports = ExportService.builder().outputDirectory(dir).dataSource(Fixtures.memory(5)).clock(clock)
-                .downloadLinks(null, DownloadLinks.template("https://school.example/sms/exports/{id}/file?t={token}"))
+                .downloadLinks(DownloadLinks.template("https://school.example/sms/exports/{id}/file?t={token}"))
                 .notifier(events::add).build()) {
             var job = exports.run(ExportRequest.builder().type("courses").format("csv").owner("alice").build()).job();
             String url = events.get(0).downloadUrl().orElseThrow();

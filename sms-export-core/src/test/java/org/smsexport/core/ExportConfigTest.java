@@ -39,7 +39,7 @@ class ExportConfigTest {
         ExportConfig pinned = ExportConfig.builder().metricsFile(Path.of("/m.jsonl")).outputDirectory(Path.of("/x")).build();
         assertThat(pinned.toBuilder().outputDirectory(Path.of("/y")).build().metricsFile()).contains(Path.of("/m.jsonl"));
         assertThat(ExportConfig.from(Map.of("EXPORT_METRICS_FILE", "")).metricsFile()).as("empty: none").isEqualTo(Optional.empty());
-        assertThat(ExportConfig.builder().metricsFile(null).build().metricsFile()).isEmpty();
+        assertThat(ExportConfig.builder().noMetricsFile().build().metricsFile()).isEmpty();
         assertThat(ExportConfig.builder().jobTimeout(Duration.ofMinutes(5)).metricsRotation(1 << 20, 3).build())
                 .satisfies(x -> {
                     assertThat(x.jobTimeout()).isEqualTo(Duration.ofMinutes(5));

@@ -21,7 +21,7 @@ class LinkSecretTest {
     private ExportService node(String name, Map<String, String> more) {
         Map<String, String> m = new java.util.HashMap<>(more);
         m.put("EXPORT_OUTPUT_DIR", dir.resolve(name).toString());
-        return ExportService.builder().config(m).discovery(false).downloadLinks("https://sms.example", null).build();
+        return ExportService.builder().config(m).discovery(false).downloadLinks("https://sms.example").build();
     }
 
     @Test

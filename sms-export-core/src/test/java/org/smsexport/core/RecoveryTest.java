@@ -156,7 +156,7 @@ class RecoveryTest {
         try (ExportService worker = ExportService.builder().outputDirectory(dir).jobStore(shared).dataSource(source)
                 .recoveryGrace(Duration.ofMinutes(5)).maxRecords(0).build();
                 ExportService other = ExportService.builder().outputDirectory(dir).jobStore(shared).dataSource(source)
-                        .recoveryGrace(Duration.ofMinutes(5)).metricsFile(null).build()) {
+                        .recoveryGrace(Duration.ofMinutes(5)).noMetricsFile().build()) {
             ExportJob job = worker.submit(org.smsexport.ExportRequest.builder().type("students").format("csv").build());
             source.awaitPause();
             assertThat(other.cancel(job.id())).isTrue();

@@ -30,7 +30,7 @@ class SharedDirectoryTest {
     Path elsewhere;
 
     private ExportService service() {
-        return ExportService.builder().outputDirectory(dir).dataSource(Fixtures.memory(50)).downloadLinks("http://localhost", null).build();
+        return ExportService.builder().outputDirectory(dir).dataSource(Fixtures.memory(50)).downloadLinks("http://localhost").build();
     }
 
     private static ExportRequest request() {

@@ -21,14 +21,14 @@ import net.lingala.zip4j.model.enums.EncryptionMethod;
 import org.smsexport.Column;
 import org.smsexport.ColumnType;
 import org.smsexport.ExportFormat;
-import org.smsexport.spi.CellText;
+import org.smsexport.support.CellText;
 import org.smsexport.spi.ExportContext;
 import org.smsexport.spi.ExportSchema;
 import org.smsexport.spi.Exporter;
-import org.smsexport.spi.FormatOptions;
-import org.smsexport.spi.FormulaGuard;
+import org.smsexport.support.FormatOptions;
+import org.smsexport.support.FormulaGuard;
 import org.smsexport.spi.RowCursor;
-import org.smsexport.spi.Utf8Writer;
+import org.smsexport.support.Utf8Writer;
 
 /**
  * The {@code csv} format: RFC 4180 CSV in UTF-8, a header row of localized column labels, ISO-8601 dates,
@@ -255,7 +255,7 @@ public final class CsvExporter implements Exporter {
             }
             this.done = new Block[blocks];
             this.out = out;
-            this.helper = other == null ? null : org.smsexport.spi.ExportThreads.start("csv", () -> helperLoop(other));
+            this.helper = other == null ? null : org.smsexport.support.ExportThreads.start("csv", () -> helperLoop(other));
         }
 
         /** @return a free block to fill, a filled one to format, or {@code null} once every row is written */

@@ -19,7 +19,7 @@ import org.smsexport.Column;
 import org.smsexport.ExportType;
 import org.smsexport.sample.SmsData;
 import org.smsexport.spi.ExportSchema;
-import org.smsexport.spi.Utf8Writer;
+import org.smsexport.support.Utf8Writer;
 
 /**
  * The exporter writes data rows itself (digits and dates with no String per value); these bytes must be FastCSV's,

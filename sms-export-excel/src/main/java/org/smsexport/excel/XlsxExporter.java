@@ -24,13 +24,13 @@ import org.smsexport.ExportFormat;
 import org.smsexport.excel.internal.SheetXml;
 import org.smsexport.excel.internal.WorkbookParts;
 import org.smsexport.excel.internal.ZipPipe;
-import org.smsexport.spi.CellText;
+import org.smsexport.support.CellText;
 import org.smsexport.spi.ExportContext;
 import org.smsexport.spi.ExportSchema;
-import org.smsexport.spi.FormatOptions;
+import org.smsexport.support.FormatOptions;
 import org.smsexport.spi.Exporter;
 import org.smsexport.spi.RowCursor;
-import org.smsexport.spi.Utf8Writer;
+import org.smsexport.support.Utf8Writer;
 
 /**
  * The {@code xlsx} format (the original system's "excel"): one sheet per export named after the type
@@ -50,7 +50,7 @@ import org.smsexport.spi.Utf8Writer;
  *
  * <p>Options: {@code page_size} ({@code a4}, the default, or {@code letter}); {@code orientation}
  * ({@code portrait} or {@code landscape}; by default as above); {@code formula_guard} ({@code true} by default: text starting with {@code = + - @}, tab or CR
- * is prefixed with {@code '}, the same {@link org.smsexport.spi.FormulaGuard} rule as CSV);
+ * is prefixed with {@code '}, the same {@link org.smsexport.support.FormulaGuard} rule as CSV);
  * {@code password}: encrypts the whole file with POI's agile encryption (Excel asks for the password);
  * encryption reads from an owner-only temporary file that is deleted on every path.
  *

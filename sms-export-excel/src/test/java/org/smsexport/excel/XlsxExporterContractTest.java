@@ -2,9 +2,9 @@ package org.smsexport.excel;
 
 import java.util.List;
 import org.smsexport.Column;
-import org.smsexport.spi.CellText;
+import org.smsexport.support.CellText;
 import org.smsexport.spi.Exporter;
-import org.smsexport.spi.FormulaGuard;
+import org.smsexport.support.FormulaGuard;
 import org.smsexport.test.ExporterContract;
 
 /** The XLSX exporter honours the exporter contract, read back with POI. */

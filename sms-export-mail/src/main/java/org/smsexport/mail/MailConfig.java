@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.smsexport.InvalidRequestException;
-import org.smsexport.spi.Settings;
+import org.smsexport.support.Settings;
 
 /**
  * SMTP settings, with the original system's variable names. Defaults: port 587, STARTTLS required

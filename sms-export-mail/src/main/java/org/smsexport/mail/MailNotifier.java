@@ -97,7 +97,7 @@ public final class MailNotifier implements Notifier {
         this.session = Session.getInstance(properties(config));
         this.templates = new Templates(config.templateDir());
         this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000),
-                org.smsexport.spi.ExportThreads.factory("mail"));
+                org.smsexport.support.ExportThreads.factory("mail"));
         if (config.enabled() && !config.isEnabled()) {
             LOG.warn("Email notifications are enabled but misconfigured, so none will be sent: {}", config.problems());
         }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smsexport.JobId;
-import org.smsexport.spi.ExportThreads;
+import org.smsexport.support.ExportThreads;
 import org.smsexport.spi.Notifier;
 
 /**

@@ -95,8 +95,7 @@ class MailNotifierTest {
     @Test
     void escapesValuesInTheFailureMailAndSpeaksGreek() throws Exception {
         try (MailNotifier n = notifier(Map.of())) {
-            n.jobFinished(new ExportEvent(job(JobStatus.FAILED, "Filter 'search' has value '<script>alert(1)</script>'"),
-                    Optional.empty(), Optional.empty(), Optional.empty(), Locale.forLanguageTag("el")));
+            n.jobFinished(ExportEvent.builder(job(JobStatus.FAILED, "Filter 'search' has value '<script>alert(1)</script>'")).locale(Locale.forLanguageTag("el")).build());
             assertThat(smtp.waitForIncomingEmail(30_000, 1)).isTrue();
         }
         MimeMessage m = smtp.getReceivedMessages()[0];
@@ -174,15 +173,14 @@ class MailNotifierTest {
             try (MailNotifier n = new MailNotifier(config(silent.getLocalPort(), Map.of("SMTP_RETRIES", "0",
                     "SMTP_TIMEOUT_SECONDS", "30")))) {
                 List<Boolean> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
-                n.jobFinished(new ExportEvent(job(JobStatus.FAILED, "x"), Optional.empty(), Optional.empty(), Optional.empty(),
-                        Locale.ENGLISH, (sent, error) -> reported.add(sent)));
+                n.jobFinished(ExportEvent.builder(job(JobStatus.FAILED, "x")).locale(Locale.ENGLISH).report((sent, error) -> reported.add(sent)).build());
                 java.net.Socket held = silent.accept();
                 assertThat(reported).as("jobFinished returned while the delivery still waits on the server").isEmpty();
                 held.close();
             }
         }
         try (MailNotifier n = new MailNotifier(config(port, Map.of("SMTP_RETRIES", "2", "SMTP_RETRY_BACKOFF_MS", "10")))) {
-            n.jobFinished(new ExportEvent(job(JobStatus.FAILED, "x"), Optional.empty(), Optional.empty(), Optional.empty(), Locale.ENGLISH));
+            n.jobFinished(ExportEvent.builder(job(JobStatus.FAILED, "x")).locale(Locale.ENGLISH).build());
             var result = n.sendFailed(job(JobStatus.FAILED, "y"), "a@uni.example", Locale.ENGLISH);
             assertThat(result.get(30, TimeUnit.SECONDS)).isFalse();
             assertThat(n.failedDeliveries()).isEqualTo(2);
@@ -227,8 +225,7 @@ class MailNotifierTest {
             assertThatThrownBy(() -> n.sendCompleted(job(JobStatus.COMPLETED, null), "a@uni.example", Optional.empty(), Optional.empty(),
                     Locale.ENGLISH)).isInstanceOf(InvalidRequestException.class).hasMessageContaining("SMTP_FROM_ADDRESS");
             List<String> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
-            n.jobFinished(new ExportEvent(job(JobStatus.COMPLETED, null), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Locale.ENGLISH, (sent, error) -> reports.add(sent + ":" + error.orElse(""))));
+            n.jobFinished(ExportEvent.builder(job(JobStatus.COMPLETED, null)).locale(Locale.ENGLISH).report((sent, error) -> reports.add(sent + ":" + error.orElse(""))).build());
             assertThat(reports).singleElement().asString().startsWith("false:").contains("SMTP_FROM_ADDRESS");
         }
         assertThat(smtp.getReceivedMessages()).isEmpty();
@@ -244,8 +241,7 @@ class MailNotifierTest {
         try (MailNotifier down = new MailNotifier(config(port, Map.of("SMTP_RETRIES", "0")))) {
             for (int i = 0; i < 6; i++) {
                 ExportJob job = job(JobStatus.FAILED, "e" + i);
-                down.jobFinished(new ExportEvent(job, Optional.empty(), Optional.empty(), Optional.empty(), Locale.ENGLISH,
-                        (sent, error) -> reports.put(job.id().value(), sent + ":" + error.orElse(""))));
+                down.jobFinished(ExportEvent.builder(job).locale(Locale.ENGLISH).report((sent, error) -> reports.put(job.id().value(), sent + ":" + error.orElse(""))).build());
             }
         }
         assertThat(reports).hasSize(6).allSatisfy((id, r) -> assertThat(r).startsWith("false:").contains("127.0.0.1").doesNotContain("\\u0020"));
@@ -256,8 +252,7 @@ class MailNotifierTest {
         try (MailNotifier n = notifier(Map.of())) {
             ExportJob job = job(JobStatus.COMPLETED, null);
             List<Boolean> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
-            n.jobFinished(new ExportEvent(job, Optional.empty(), Optional.of("https://sms.example/x?token=1.a"), Optional.empty(),
-                    Locale.ENGLISH, (ok, error) -> sent.add(ok), true));
+            n.jobFinished(ExportEvent.builder(job).downloadUrl("https://sms.example/x?token=1.a").locale(Locale.ENGLISH).report((ok, error) -> sent.add(ok)).encrypted(true).build());
             assertThat(smtp.waitForIncomingEmail(10_000, 1)).isTrue();
         }
         MimeMessage m = smtp.getReceivedMessages()[0];
@@ -289,10 +284,8 @@ class MailNotifierTest {
         try (MailNotifier down = new MailNotifier(config(port, Map.of("SMTP_RETRIES", "1", "SMTP_RETRY_BACKOFF_MS", "10")));
                 MailNotifier up = notifier(Map.of())) {
             ExportEvent.NotificationReport report = (sent, error) -> reports.add(sent + ":" + error.orElse(""));
-            down.jobFinished(new ExportEvent(job(JobStatus.COMPLETED, null), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Locale.ENGLISH, report));
-            up.jobFinished(new ExportEvent(job(JobStatus.COMPLETED, null), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Locale.ENGLISH, report));
+            down.jobFinished(ExportEvent.builder(job(JobStatus.COMPLETED, null)).locale(Locale.ENGLISH).report(report).build());
+            up.jobFinished(ExportEvent.builder(job(JobStatus.COMPLETED, null)).locale(Locale.ENGLISH).report(report).build());
         }
         assertThat(reports).hasSize(2).anyMatch(r -> r.startsWith("true:")).anyMatch(r -> r.startsWith("false:") && r.length() > 6);
     }

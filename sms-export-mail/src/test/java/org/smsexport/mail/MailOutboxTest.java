@@ -136,8 +136,7 @@ class MailOutboxTest {
         MailNotifier first = notifier(port, outbox(kind, storage), Map.of());
         Recorder results = new Recorder();
         first.start(results);
-        first.jobFinished(new ExportEvent(job, Optional.empty(), Optional.empty(), Optional.empty(), Locale.ENGLISH,
-                (sent, error) -> reports.add(sent + ":" + error.orElse(""))));
+        first.jobFinished(ExportEvent.builder(job).locale(Locale.ENGLISH).report((sent, error) -> reports.add(sent + ":" + error.orElse(""))).build());
         Await.until("a first attempt failing", () -> results.last(job.id()).startsWith("false:Pending: attempt"));
         first.close();
         assertThat(reports).as("a message left pending is not reported as failed").isEmpty();

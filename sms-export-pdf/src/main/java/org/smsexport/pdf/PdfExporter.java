@@ -13,7 +13,7 @@ import org.smsexport.pdf.internal.ReportWriter;
 import org.smsexport.spi.ExportContext;
 import org.smsexport.spi.ExportSchema;
 import org.smsexport.spi.Exporter;
-import org.smsexport.spi.FormatOptions;
+import org.smsexport.support.FormatOptions;
 import org.smsexport.spi.RowCursor;
 
 /**

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import org.smsexport.Column;
 import org.smsexport.ExportType;
-import org.smsexport.spi.CellText;
+import org.smsexport.support.CellText;
 import org.smsexport.spi.Exporter;
-import org.smsexport.spi.FormulaGuard;
+import org.smsexport.support.FormulaGuard;
 import org.smsexport.test.ExporterContract;
 
 /** The PDF exporter honours the exporter contract, read back glyph by glyph with PDFBox. */

@@ -21,7 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.smsexport.InvalidRequestException;
 import org.smsexport.spi.ExportStorage;
-import org.smsexport.spi.Settings;
+import org.smsexport.support.Settings;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;

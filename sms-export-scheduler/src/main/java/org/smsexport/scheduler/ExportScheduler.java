@@ -106,7 +106,7 @@ public final class ExportScheduler implements AutoCloseable {
         if (b.createTables) {
             store.createTables();
         }
-        this.workers = Executors.newFixedThreadPool(b.threads, org.smsexport.spi.ExportThreads.factory("scheduler"));
+        this.workers = Executors.newFixedThreadPool(b.threads, org.smsexport.support.ExportThreads.factory("scheduler"));
         this.task = Tasks.custom(TASK, Void.class)
                 .onFailure((complete, ops) -> ops.reschedule(complete, nextAfterFailure(complete.getExecution().taskInstance.getId())))
                 .execute((instance, context) -> runSlot(instance.getId(), context.getExecution().executionTime, this::runExport));

@@ -27,7 +27,7 @@ final class Node implements AutoCloseable {
     final List<ScheduleRun> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Node(DataSource db, Clock clock, Path out, String name) {
-        exports = ExportService.builder().dataSource(source).outputDirectory(out).metricsFile(null).clock(clock).build();
+        exports = ExportService.builder().dataSource(source).outputDirectory(out).noMetricsFile().clock(clock).build();
         scheduler = ExportScheduler.builder(exports).dataSource(db).clock(clock).nodeName(name)
                 .pollingInterval(Duration.ofMillis(50)).threads(2).onRun(heard::add).build();
     }

@@ -19,7 +19,7 @@ import org.smsexport.ExportType;
 import org.smsexport.FilterSpec;
 import org.smsexport.SortKey;
 import org.smsexport.sample.SmsData;
-import org.smsexport.spi.CellText;
+import org.smsexport.support.CellText;
 import org.smsexport.spi.DataSource;
 import org.smsexport.spi.RowCursor;
 

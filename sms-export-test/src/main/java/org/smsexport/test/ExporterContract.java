@@ -26,10 +26,10 @@ import org.smsexport.ExportCancelledException;
 import org.smsexport.ExportException;
 import org.smsexport.ExportType;
 import org.smsexport.sample.SmsData;
-import org.smsexport.spi.CellText;
+import org.smsexport.support.CellText;
 import org.smsexport.spi.ExportSchema;
 import org.smsexport.spi.Exporter;
-import org.smsexport.spi.FormulaGuard;
+import org.smsexport.support.FormulaGuard;
 import org.smsexport.spi.RowCursor;
 
 /**

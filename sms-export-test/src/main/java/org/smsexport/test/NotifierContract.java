@@ -83,8 +83,7 @@ public abstract class NotifierContract {
             for (JobStatus status : List.of(JobStatus.COMPLETED, JobStatus.FAILED)) {
                 String to = address(status.id());
                 List<String> reports = new CopyOnWriteArrayList<>();
-                n.jobFinished(new ExportEvent(job(status, to), Optional.empty(), Optional.of("https://sms.example/x?token=1.a"),
-                        Optional.of(T.plusSeconds(3600)), Locale.ENGLISH, (sent, error) -> reports.add(sent + ":" + error.orElse(""))));
+                n.jobFinished(ExportEvent.builder(job(status, to)).downloadUrl("https://sms.example/x?token=1.a", T.plusSeconds(3600)).locale(Locale.ENGLISH).report((sent, error) -> reports.add(sent + ":" + error.orElse(""))).build());
                 Await.until("the " + status.id() + " notification to be reported", () -> !reports.isEmpty());
                 assertThat(reports).as("reported once, delivered").containsExactly("true:");
                 Await.until("the " + status.id() + " notification to arrive", () -> deliveredTo(to) > 0);
@@ -99,14 +98,11 @@ public abstract class NotifierContract {
         String to = address("running");
         List<Boolean> reports = new CopyOnWriteArrayList<>();
         try (Notifier n = newNotifier()) {
-            n.jobFinished(new ExportEvent(job(JobStatus.COMPLETED, null), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Locale.ENGLISH, (sent, error) -> reports.add(sent)));
-            n.jobFinished(new ExportEvent(job(JobStatus.RUNNING, to), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Locale.ENGLISH, (sent, error) -> reports.add(sent)));
+            n.jobFinished(ExportEvent.builder(job(JobStatus.COMPLETED, null)).locale(Locale.ENGLISH).report((sent, error) -> reports.add(sent)).build());
+            n.jobFinished(ExportEvent.builder(job(JobStatus.RUNNING, to)).locale(Locale.ENGLISH).report((sent, error) -> reports.add(sent)).build());
             // a marker sent after them: once it arrived, anything sent before it would have too
             String marker = address("marker");
-            n.jobFinished(new ExportEvent(job(JobStatus.COMPLETED, marker), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Locale.ENGLISH));
+            n.jobFinished(ExportEvent.builder(job(JobStatus.COMPLETED, marker)).locale(Locale.ENGLISH).build());
             Await.until("the marker", () -> deliveredTo(marker) > 0);
         }
         assertThat(deliveredTo(to)).isZero();
@@ -130,8 +126,7 @@ public abstract class NotifierContract {
         org.junit.jupiter.api.Assumptions.assumeTrue(dead != null, "the provider has no unreachable notifier");
         List<String> reports = new CopyOnWriteArrayList<>();
         try (dead) {
-            dead.jobFinished(new ExportEvent(job(JobStatus.COMPLETED, address("lost")), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Locale.ENGLISH, (sent, error) -> reports.add(sent + ":" + error.orElse(""))));
+            dead.jobFinished(ExportEvent.builder(job(JobStatus.COMPLETED, address("lost"))).locale(Locale.ENGLISH).report((sent, error) -> reports.add(sent + ":" + error.orElse(""))).build());
             Await.until("the failure to be reported", () -> !reports.isEmpty());
         }
         assertThat(reports).singleElement().asString().startsWith("false:").hasSizeGreaterThan("false:".length());

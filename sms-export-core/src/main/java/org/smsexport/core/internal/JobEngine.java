@@ -37,7 +37,7 @@ import org.smsexport.StorageException;
 import org.smsexport.core.DownloadLinks;
 import org.smsexport.core.ExportAudit;
 import org.smsexport.core.ExportConfig;
-import org.smsexport.spi.ExportThreads;
+import org.smsexport.support.ExportThreads;
 import org.smsexport.spi.JobStore;
 
 /**

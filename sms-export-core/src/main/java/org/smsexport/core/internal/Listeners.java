@@ -119,16 +119,16 @@ final class Listeners {
             audit.record(AuditEvent.CANCELLED, job, "system");
         }
         recordMetrics(job);
-        Optional<String> url = Optional.empty();
-        Optional<Instant> expires = Optional.empty();
+        ExportEvent.Builder b = ExportEvent.builder(job).locale(locale).encrypted(encrypted)
+                .report((sent, error) -> recordNotification(job.id(), sent, error));
+        file.ifPresent(b::file);
         DownloadLinks signer = links;
         if (signer != null && job.status() == JobStatus.COMPLETED) {
             String token = signer.token(job.id(), job.owner());
-            url = Optional.of(linkUrl.of(job, token));
-            expires = signer.expiry(token);
+            String url = linkUrl.of(job, token);
+            signer.expiry(token).ifPresentOrElse(at -> b.downloadUrl(url, at), () -> b.downloadUrl(url));
         }
-        ExportEvent event = new ExportEvent(job, file, url, expires, locale, (sent, error) -> recordNotification(job.id(), sent, error),
-                encrypted);
+        ExportEvent event = b.build();
         for (Notifier n : registry.notifiers()) {
             try {
                 n.jobFinished(event);

@@ -7,9 +7,9 @@ import java.time.ZoneId;
 import java.util.List;
 import org.smsexport.Column;
 import org.smsexport.ColumnType;
-import org.smsexport.spi.CellText;
-import org.smsexport.spi.FormulaGuard;
-import org.smsexport.spi.Utf8Writer;
+import org.smsexport.support.CellText;
+import org.smsexport.support.FormulaGuard;
+import org.smsexport.support.Utf8Writer;
 
 /**
  * Writes SpreadsheetML worksheet XML for typed rows straight into a UTF-8 stream: inline strings (no shared

@@ -44,7 +44,7 @@ public final class ZipPipe extends OutputStream {
         for (int i = 0; i < CHUNKS; i++) {
             free.add(new byte[CHUNK]);
         }
-        org.smsexport.spi.ExportThreads.start("xlsx-zip", () -> run(target));
+        org.smsexport.support.ExportThreads.start("xlsx-zip", () -> run(target));
     }
 
     private void run(OutputStream target) {

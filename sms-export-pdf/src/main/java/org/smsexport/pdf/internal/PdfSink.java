@@ -88,7 +88,7 @@ final class PdfSink {
      * Starts the thread that turns pages into PDF objects ({@code sms-export-pdf-<n>}).
      */
     void start() {
-        thread = org.smsexport.spi.ExportThreads.start("pdf", this::run);
+        thread = org.smsexport.support.ExportThreads.start("pdf", this::run);
     }
 
     String regularName() {

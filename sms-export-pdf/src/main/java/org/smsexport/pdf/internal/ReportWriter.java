@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.Map;
 import org.smsexport.Column;
 import org.smsexport.ColumnType;
-import org.smsexport.spi.CellText;
+import org.smsexport.support.CellText;
 import org.smsexport.spi.ExportContext;
 import org.smsexport.spi.ExportSchema;
 import org.smsexport.spi.Exporter;
-import org.smsexport.spi.FormulaGuard;
+import org.smsexport.support.FormulaGuard;
 import org.smsexport.spi.RowCursor;
 
 /**

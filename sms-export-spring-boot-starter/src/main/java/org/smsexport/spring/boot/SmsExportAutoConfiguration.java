@@ -75,7 +75,7 @@ public class SmsExportAutoConfiguration {
                 .bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class).orElse(Duration.ofSeconds(30));
         // the (possibly host's) ExportConfig bean, and the settings for a storage provider's own keys (EXPORT_S3_*)
         ExportService.Builder b = ExportService.builder().settings(settings).config(config).shutdownTimeout(shutdown)
-                .downloadLinks(base, null);
+                .downloadLinks(base);
         storages.ifAvailable(b::storage);
         sources.orderedStream().forEach(b::dataSource);
         stores.ifAvailable(b::jobStore);

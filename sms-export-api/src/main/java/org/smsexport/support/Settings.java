@@ -1,4 +1,4 @@
-package org.smsexport.spi;
+package org.smsexport.support;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

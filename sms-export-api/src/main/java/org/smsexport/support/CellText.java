@@ -1,4 +1,4 @@
-package org.smsexport.spi;
+package org.smsexport.support;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

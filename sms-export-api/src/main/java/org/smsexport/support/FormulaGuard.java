@@ -1,4 +1,4 @@
-package org.smsexport.spi;
+package org.smsexport.support;
 
 /**
  * The one rule every spreadsheet-bound format uses against formula injection (CSV injection, OWASP): a text

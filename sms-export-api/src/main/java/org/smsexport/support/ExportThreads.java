@@ -1,4 +1,4 @@
-package org.smsexport.spi;
+package org.smsexport.support;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

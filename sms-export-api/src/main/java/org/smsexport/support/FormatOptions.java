@@ -1,4 +1,4 @@
-package org.smsexport.spi;
+package org.smsexport.support;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.smsexport.spi;
+package org.smsexport.support;
 
 import java.io.IOException;
 import java.io.OutputStream;

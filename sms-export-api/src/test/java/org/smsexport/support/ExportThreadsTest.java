@@ -1,4 +1,4 @@
-package org.smsexport.spi;
+package org.smsexport.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
