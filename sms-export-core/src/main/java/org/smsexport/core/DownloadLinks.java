@@ -59,6 +59,49 @@ public final class DownloadLinks {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** {@code EXPORT_LINK_EXPIRES_DAYS}: how long a link works by default. */
+    public static final int DEFAULT_EXPIRES_DAYS = 7;
+
+    /**
+     * The signer the settings describe: {@code EXPORT_LINK_SECRET} (base64, 32 bytes or more — the same on every node,
+     * so a link one node signs works on all) or else a secret kept in {@code <output>/.link-secret}; links work
+     * {@code EXPORT_LINK_EXPIRES_DAYS} ({@value #DEFAULT_EXPIRES_DAYS}).
+     *
+     * @param settings        the settings ({@code EXPORT_LINK_*})
+     * @param outputDirectory where {@code .link-secret} is kept without a configured secret
+     * @param clock           the clock links expire by
+     * @return the signer
+     * @throws org.smsexport.InvalidRequestException naming every bad setting (never the secret itself)
+     * @throws UncheckedIOException when the secret file cannot be read or created
+     */
+    public static DownloadLinks configured(java.util.Map<String, String> settings, Path outputDirectory, Clock clock) {
+        org.smsexport.support.Settings s = org.smsexport.support.Settings.of(settings);
+        long days = s.number("EXPORT_LINK_EXPIRES_DAYS", DEFAULT_EXPIRES_DAYS);
+        String secret = s.text("EXPORT_LINK_SECRET", null);
+        java.util.List<String> problems = new java.util.ArrayList<>(s.problems());
+        if (days < 1 || days > 3650) {
+            problems.add("EXPORT_LINK_EXPIRES_DAYS must be 1..3650, got " + days);
+        }
+        byte[] key = null;
+        if (secret != null) {
+            try {
+                key = java.util.Base64.getDecoder().decode(secret);
+            } catch (IllegalArgumentException e) {
+                key = new byte[0];
+            }
+            if (key.length < 32) {
+                // never echo the secret itself
+                problems.add("EXPORT_LINK_SECRET must be base64 of 32 bytes or more (e.g. from openssl rand -base64 32), got "
+                        + secret.length() + " characters that are not");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new org.smsexport.InvalidRequestException("Invalid download link settings: " + String.join("; ", problems) + ".");
+        }
+        Duration validity = Duration.ofDays(days);
+        return key != null ? new DownloadLinks(key, validity, clock) : persistent(outputDirectory.resolve(".link-secret"), validity, clock);
+    }
+
     /**
      * The secret kept in {@code file}, created (random, 32 bytes, owner read/write only) on first use, so
      * links survive restarts and every process sharing the directory signs alike.

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
@@ -800,13 +799,13 @@ public final class ExportService implements AutoCloseable {
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(ExportService.class).warn("The audit retention could not be applied: {}", e.toString());
             }
-            org.smsexport.spi.ExportStorage files = storage != null ? storage : storage(effective);
+            org.smsexport.spi.ExportStorage files = storage != null ? storage : LocalStorage.configured(effective, settings, classLoader);
             JobEngine engine = new JobEngine(registry, store, queue, nodes, Optional.ofNullable(sharedDatabase), effective, clock, executor, effective.heartbeat(), shutdownTimeout,
                     createOutputDirectory, audit, files);
             DownloadLinks links = null;
             if (linkUrl != null) {
                 try {
-                    links = downloadLinks != null ? downloadLinks : links(effective);
+                    links = downloadLinks != null ? downloadLinks : DownloadLinks.configured(settings, effective.outputDirectory(), clock);
                 } catch (java.io.UncheckedIOException e) {
                     // the engine's threads are running already: stop them, and fail as the Javadoc says
                     engine.close();
@@ -823,64 +822,6 @@ public final class ExportService implements AutoCloseable {
         }
 
 
-        /**
-         * The signer of download links: {@code EXPORT_LINK_SECRET} (base64, 32 bytes or more — the same on every node,
-         * so a link one node signs works on all) or else a secret kept in {@code <output>/.link-secret}; links work
-         * {@code EXPORT_LINK_EXPIRES_DAYS} (7).
-         */
-        private DownloadLinks links(ExportConfig effective) {
-            org.smsexport.support.Settings s = org.smsexport.support.Settings.of(settings);
-            long days = s.number("EXPORT_LINK_EXPIRES_DAYS", 7);
-            String secret = s.text("EXPORT_LINK_SECRET", null);
-            List<String> problems = new ArrayList<>(s.problems());
-            if (days < 1 || days > 3650) {
-                problems.add("EXPORT_LINK_EXPIRES_DAYS must be 1..3650, got " + days);
-            }
-            byte[] key = null;
-            if (secret != null) {
-                try {
-                    key = java.util.Base64.getDecoder().decode(secret);
-                } catch (IllegalArgumentException e) {
-                    key = new byte[0];
-                }
-                if (key.length < 32) {
-                    // never echo the secret itself
-                    problems.add("EXPORT_LINK_SECRET must be base64 of 32 bytes or more (e.g. from openssl rand -base64 32), got "
-                            + secret.length() + " characters that are not");
-                }
-            }
-            if (!problems.isEmpty()) {
-                throw new org.smsexport.InvalidRequestException("Invalid download link settings: " + String.join("; ", problems) + ".");
-            }
-            Duration validity = Duration.ofDays(days);
-            return key != null ? new DownloadLinks(key, validity, clock)
-                    : DownloadLinks.persistent(effective.outputDirectory().resolve(".link-secret"), validity, clock);
-        }
-
-        /** The storage {@code EXPORT_STORAGE} names: the output directory, or a discovered provider's. */
-        private org.smsexport.spi.ExportStorage storage(ExportConfig effective) {
-            if (effective.storage().equals(ExportConfig.LOCAL_STORAGE)) {
-                return new LocalStorage(effective.outputDirectory(), effective.fsync());
-            }
-            List<String> names = new ArrayList<>();
-            ServiceLoader<org.smsexport.spi.StorageProvider> loader = classLoader == null
-                    ? ServiceLoader.load(org.smsexport.spi.StorageProvider.class)
-                    : ServiceLoader.load(org.smsexport.spi.StorageProvider.class, classLoader);
-            try {
-                for (org.smsexport.spi.StorageProvider p : loader) {
-                    if (p.name().equals(effective.storage())) {
-                        return p.create(settings, effective.outputDirectory());
-                    }
-                    names.add(p.name());
-                }
-            } catch (java.util.ServiceConfigurationError e) {
-                throw new org.smsexport.ProviderException("A storage provider could not be loaded: " + e.getMessage(), e, null, null, null);
-            }
-            names.add(0, ExportConfig.LOCAL_STORAGE);
-            throw new org.smsexport.InvalidRequestException("EXPORT_STORAGE='" + effective.storage() + "' is not a storage here; "
-                    + "choose one of " + names + (effective.storage().equals("s3") ? " (s3 needs the sms-export-s3 module on the "
-                    + "class path)" : "") + ".");
-        }
     }
 
     @Override

@@ -42,6 +42,41 @@ public final class LocalStorage implements ExportStorage {
         this.fsync = fsync;
     }
 
+    /**
+     * The storage {@code EXPORT_STORAGE} names: the output directory ({@code local}), or the one a discovered
+     * {@link org.smsexport.spi.StorageProvider} of that name makes.
+     *
+     * @param config      the settings ({@code storage()}, {@code outputDirectory()}, {@code fsync()})
+     * @param settings    every setting, for the provider's own keys ({@code EXPORT_S3_*})
+     * @param classLoader where providers are discovered, or {@code null} for the thread's context loader
+     * @return the storage
+     * @throws org.smsexport.InvalidRequestException when no storage has that name, naming those there are
+     * @throws org.smsexport.ProviderException when a provider cannot be loaded
+     */
+    public static ExportStorage configured(ExportConfig config, java.util.Map<String, String> settings, ClassLoader classLoader) {
+        if (config.storage().equals(ExportConfig.LOCAL_STORAGE)) {
+            return new LocalStorage(config.outputDirectory(), config.fsync());
+        }
+        java.util.List<String> names = new java.util.ArrayList<>();
+        java.util.ServiceLoader<org.smsexport.spi.StorageProvider> loader = classLoader == null
+                ? java.util.ServiceLoader.load(org.smsexport.spi.StorageProvider.class)
+                : java.util.ServiceLoader.load(org.smsexport.spi.StorageProvider.class, classLoader);
+        try {
+            for (org.smsexport.spi.StorageProvider p : loader) {
+                if (p.name().equals(config.storage())) {
+                    return p.create(settings, config.outputDirectory());
+                }
+                names.add(p.name());
+            }
+        } catch (java.util.ServiceConfigurationError e) {
+            throw new org.smsexport.ProviderException("A storage provider could not be loaded: " + e.getMessage(), e, null, null, null);
+        }
+        names.add(0, ExportConfig.LOCAL_STORAGE);
+        throw new org.smsexport.InvalidRequestException("EXPORT_STORAGE='" + config.storage() + "' is not a storage here; "
+                + "choose one of " + names + (config.storage().equals("s3") ? " (s3 needs the sms-export-s3 module on the "
+                + "class path)" : "") + ".");
+    }
+
     @Override
     public String name() {
         return "local";
