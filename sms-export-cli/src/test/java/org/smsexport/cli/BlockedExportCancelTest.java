@@ -8,8 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -26,6 +24,7 @@ import org.smsexport.jdbc.JdbcJobStore;
 import org.smsexport.jdbc.SampleData;
 import org.smsexport.jdbc.SmsSchema;
 import org.smsexport.test.Await;
+import org.smsexport.test.PostgresLocks;
 
 /**
  * An export whose query waits on a table lock another session holds ({@code LOCK TABLE … IN ACCESS EXCLUSIVE MODE}),
@@ -35,14 +34,6 @@ class BlockedExportCancelTest {
 
     @TempDir
     Path dir;
-
-    private static int waiting(Connection c, int except) throws Exception {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = "
-                + "current_database() AND wait_event_type = 'Lock' AND pid <> " + except)) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
 
     @Test
     void aCancelOverRestEndsAnExportBlockedOnALockAtOnce() throws Exception {
@@ -58,13 +49,7 @@ class BlockedExportCancelTest {
                     RestServer server = new RestServer(exports, tokens, "127.0.0.1", 0, null);
                     Connection locker = db.getConnection(); Connection watcher = db.getConnection()) {
                 server.start();
-                locker.setAutoCommit(false);
-                int lockerPid;
-                try (Statement s = locker.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
-                    rs.next();
-                    lockerPid = rs.getInt(1);
-                    s.execute("LOCK TABLE students IN ACCESS EXCLUSIVE MODE");
-                }
+                int lockerPid = PostgresLocks.lock(locker, "students");
                 HttpClient http = HttpClient.newHttpClient();
                 String base = "http://127.0.0.1:" + server.port() + "/api/v1/import-export/exports";
                 HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base)).header("Authorization", "Bearer alice-secret")
@@ -72,7 +57,7 @@ class BlockedExportCancelTest {
                                 "{\"export_type\":\"students\",\"export_format\":\"csv\"}")).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(created.statusCode()).isEqualTo(202);
                 JobId id = JobId.of(created.body().replaceAll(".*\"id\":\"([a-z2-7]{20})\".*", "$1"));
-                Await.until("the export's queries waiting on the lock", () -> waiting(watcher, lockerPid) > 0);
+                Await.until("the export's queries waiting on the lock", () -> PostgresLocks.waiting(watcher, lockerPid) > 0);
 
                 Instant asked = Instant.now();
                 HttpResponse<String> cancelled = http.send(HttpRequest.newBuilder(URI.create(base + "/" + id))
@@ -83,7 +68,7 @@ class BlockedExportCancelTest {
                 assertThat(job.status()).isEqualTo(JobStatus.CANCELLED);
                 assertThat(Duration.between(asked, job.completedAt().orElseThrow())).as("cancelled while the lock is still held")
                         .isLessThan(Duration.ofSeconds(2));
-                Await.until("no query of ours waiting in PostgreSQL", () -> waiting(watcher, lockerPid) == 0);
+                Await.until("no query of ours waiting in PostgreSQL", () -> PostgresLocks.waiting(watcher, lockerPid) == 0);
                 locker.rollback();
             }
         }

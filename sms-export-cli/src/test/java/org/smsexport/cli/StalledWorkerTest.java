@@ -12,7 +12,6 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -109,10 +108,7 @@ class StalledWorkerTest {
                 .auditSink(JdbcAuditSink.create(db)).outputDirectory(out).workers(0).nodeName("front").build();
                 Connection locker = db.getConnection()) {
             // the export waits for this lock in its query: it is certainly mid-export when its worker is frozen
-            locker.setAutoCommit(false);
-            try (Statement s = locker.createStatement()) {
-                s.execute("LOCK TABLE grades IN ACCESS EXCLUSIVE MODE");
-            }
+            org.smsexport.test.PostgresLocks.lock(locker, "grades");
             ExportJob job = front.submit(ExportRequest.builder().type("grades").format("csv").owner("alice")
                     .notifyEmail("office@school.example").build());
             Await.until("a worker running the job", () -> store.find(job.id()).map(s -> s.job().status() == JobStatus.RUNNING)

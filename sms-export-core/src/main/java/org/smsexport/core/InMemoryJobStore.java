@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +38,7 @@ public final class InMemoryJobStore implements JobStore, JobQueue, NodeRegistry 
     }
 
     private final ConcurrentMap<JobId, Entry> jobs = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, ExportNode> nodes = new ConcurrentHashMap<>();
+    private final org.smsexport.core.internal.LocalNodes nodes;
     private final Clock clock;
 
     /** Creates an empty store timed by the system clock. */
@@ -50,6 +49,7 @@ public final class InMemoryJobStore implements JobStore, JobQueue, NodeRegistry 
     /** @param clock the clock that times leases and heartbeats */
     public InMemoryJobStore(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.nodes = new org.smsexport.core.internal.LocalNodes(clock);
     }
 
     @Override
@@ -128,7 +128,7 @@ public final class InMemoryJobStore implements JobStore, JobQueue, NodeRegistry 
 
     @Override
     public void heartbeat(ExportNode node) {
-        nodes.put(node.name(), new ExportNode(node.name(), node.startedAt(), clock.instant(), node.runningJobs(), node.workers()));
+        nodes.heartbeat(node);
     }
 
     @Override
@@ -138,19 +138,12 @@ public final class InMemoryJobStore implements JobStore, JobQueue, NodeRegistry 
 
     @Override
     public List<ExportNode> nodes() {
-        return nodes.values().stream().sorted(Comparator.comparing(ExportNode::name)).collect(Collectors.toUnmodifiableList());
+        return nodes.nodes();
     }
 
     @Override
     public int forgetSilent(Duration silence) {
-        Instant before = clock.instant().minus(silence);
-        int n = 0;
-        for (Map.Entry<String, ExportNode> e : nodes.entrySet()) {
-            if (e.getValue().lastHeartbeat().isBefore(before) && nodes.remove(e.getKey(), e.getValue())) {
-                n++;
-            }
-        }
-        return n;
+        return nodes.forgetSilent(silence);
     }
 
     @Override

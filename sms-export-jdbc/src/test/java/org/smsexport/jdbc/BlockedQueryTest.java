@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -17,6 +15,7 @@ import org.smsexport.ExportRequest;
 import org.smsexport.JobStatus;
 import org.smsexport.core.ExportService;
 import org.smsexport.test.Await;
+import org.smsexport.test.PostgresLocks;
 
 /**
  * An export whose query waits on a lock another session holds (PostgreSQL's {@code LOCK TABLE … IN ACCESS EXCLUSIVE
@@ -28,26 +27,6 @@ class BlockedQueryTest {
     @TempDir
     Path dir;
 
-    /** @return how many sessions other than {@code except} wait on a lock in this database */
-    private static int waiting(Connection c, int except) throws Exception {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = "
-                + "current_database() AND wait_event_type = 'Lock' AND pid <> " + except)) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    /** Locks a table in a transaction of {@code locker} until it rolls back. @return the locking session's pid */
-    private static int lock(Connection locker, String table) throws Exception {
-        locker.setAutoCommit(false);
-        try (Statement s = locker.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
-            rs.next();
-            int pid = rs.getInt(1);
-            s.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
-            return pid;
-        }
-    }
-
     @Test
     void aCancelStopsAQueryBlockedOnALock() throws Exception {
         DataSource db = Databases.POSTGRESQL.fresh();
@@ -55,16 +34,16 @@ class BlockedQueryTest {
         try (Connection locker = db.getConnection(); Connection watcher = db.getConnection();
                 ExportService exports = ExportService.builder().outputDirectory(dir).dataSource(JdbcDataSource.of(db)).maxRecords(0)
                         .build()) {
-            int lockerPid = lock(locker, "students");
+            int lockerPid = PostgresLocks.lock(locker, "students");
             ExportJob job = exports.submit(ExportRequest.builder().type("students").format("csv").owner("alice").build());
-            Await.until("the export's queries wait on the lock", () -> waiting(watcher, lockerPid) > 0);
+            Await.until("the export's queries wait on the lock", () -> PostgresLocks.waiting(watcher, lockerPid) > 0);
             long asked = System.nanoTime();
             assertThat(exports.cancel(job.id())).isTrue();
             ExportOutcome outcome = exports.completion(job.id()).get(30, TimeUnit.SECONDS);
             Duration took = Duration.ofNanos(System.nanoTime() - asked);
             assertThat(outcome.job().status()).isEqualTo(JobStatus.CANCELLED);
             assertThat(outcome.job().errorMessage()).contains("Cancelled by request.");
-            Await.until("no query of ours waits in the database", () -> waiting(watcher, lockerPid) == 0);
+            Await.until("no query of ours waits in the database", () -> PostgresLocks.waiting(watcher, lockerPid) == 0);
             assertThat(took).as("ended once the statement was cancelled, not when the lock went").isLessThan(Duration.ofSeconds(10));
             locker.rollback();
         }
@@ -77,12 +56,12 @@ class BlockedQueryTest {
         try (Connection locker = db.getConnection(); Connection watcher = db.getConnection();
                 ExportService exports = ExportService.builder().outputDirectory(dir).dataSource(JdbcDataSource.of(db)).maxRecords(0)
                         .jobTimeout(Duration.ofSeconds(1)).build()) {
-            int lockerPid = lock(locker, "grades");
+            int lockerPid = PostgresLocks.lock(locker, "grades");
             ExportOutcome outcome = exports.completion(exports.submit(ExportRequest.builder().type("grades").format("csv").owner("alice")
                     .build()).id()).get(30, TimeUnit.SECONDS);
             assertThat(outcome.job().status()).isEqualTo(JobStatus.FAILED);
             assertThat(outcome.job().errorMessage().orElseThrow()).contains("timed out");
-            Await.until("no query of ours waits in the database", () -> waiting(watcher, lockerPid) == 0);
+            Await.until("no query of ours waits in the database", () -> PostgresLocks.waiting(watcher, lockerPid) == 0);
             locker.rollback();
         }
     }

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.smsexport.ExportNode;
 import org.smsexport.JobFilter;
@@ -30,7 +28,7 @@ public final class StoreQueue implements JobQueue, NodeRegistry {
 
     private final JobStore store;
     private final Clock clock;
-    private final Map<String, ExportNode> nodes = new ConcurrentHashMap<>();
+    private final LocalNodes nodes;
 
     /**
      * @param store the records
@@ -39,6 +37,7 @@ public final class StoreQueue implements JobQueue, NodeRegistry {
     public StoreQueue(JobStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
+        this.nodes = new LocalNodes(clock);
     }
 
     private static boolean queued(StoredJob s) {
@@ -76,7 +75,7 @@ public final class StoreQueue implements JobQueue, NodeRegistry {
 
     @Override
     public void heartbeat(ExportNode node) {
-        nodes.put(node.name(), new ExportNode(node.name(), node.startedAt(), clock.instant(), node.runningJobs(), node.workers()));
+        nodes.heartbeat(node);
     }
 
     @Override
@@ -86,18 +85,11 @@ public final class StoreQueue implements JobQueue, NodeRegistry {
 
     @Override
     public List<ExportNode> nodes() {
-        return nodes.values().stream().sorted(Comparator.comparing(ExportNode::name)).collect(Collectors.toUnmodifiableList());
+        return nodes.nodes();
     }
 
     @Override
     public int forgetSilent(Duration silence) {
-        Instant before = clock.instant().minus(silence);
-        int n = 0;
-        for (ExportNode e : nodes.values()) {
-            if (e.lastHeartbeat().isBefore(before) && nodes.remove(e.name(), e)) {
-                n++;
-            }
-        }
-        return n;
+        return nodes.forgetSilent(silence);
     }
 }
