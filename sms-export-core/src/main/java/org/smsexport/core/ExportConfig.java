@@ -21,29 +21,29 @@ import org.smsexport.InvalidRequestException;
  * <caption>Configuration keys</caption>
  * <tr><th>key</th><th>default</th><th>meaning</th></tr>
  * <tr><td>{@code EXPORT_OUTPUT_DIR}</td><td>{@code data/exports}</td><td>where files are published</td></tr>
- * <tr><td>{@code EXPORT_MAX_RECORDS}</td><td>{@code 100000}</td><td>most records one export may hold; 0 = no limit</td></tr>
+ * <tr><td>{@code EXPORT_MAX_RECORDS}</td><td>{@value #DEFAULT_MAX_RECORDS}</td><td>most records one export may hold; 0 = no limit</td></tr>
  * <tr><td>{@code EXPORT_OVER_LIMIT}</td><td>{@code fail}</td><td>{@code fail} or {@code truncate} (with a warning) above the maximum</td></tr>
- * <tr><td>{@code EXPORT_WORKERS}</td><td>{@code 2}</td><td>exports running at once</td></tr>
- * <tr><td>{@code EXPORT_QUEUE_CAPACITY}</td><td>{@code 100}</td><td>jobs waiting for a worker before submit is refused</td></tr>
+ * <tr><td>{@code EXPORT_WORKERS}</td><td>{@value #DEFAULT_WORKERS}</td><td>exports running at once</td></tr>
+ * <tr><td>{@code EXPORT_QUEUE_CAPACITY}</td><td>{@value #DEFAULT_QUEUE_CAPACITY}</td><td>jobs waiting for a worker before submit is refused</td></tr>
  * <tr><td>{@code EXPORT_JOB_TIMEOUT_SECONDS}</td><td>{@code 3600}</td><td>a running export older than this fails</td></tr>
  * <tr><td>{@code EXPORT_FSYNC}</td><td>{@code true}</td><td>force files to disk before publishing them</td></tr>
  * <tr><td>{@code EXPORT_DISCOVERY}</td><td>{@code true}</td><td>find providers with {@code ServiceLoader}</td></tr>
  * <tr><td>{@code EXPORT_METRICS_FILE}</td><td>{@code data/exports/metrics.jsonl}</td><td>JSONL metrics; empty disables</td></tr>
  * <tr><td>{@code EXPORT_METRICS_MAX_MB}</td><td>{@code 0}</td><td>rotate the metrics file at this size; 0 never rotates</td></tr>
- * <tr><td>{@code EXPORT_METRICS_KEEP}</td><td>{@code 5}</td><td>rotated metrics files kept</td></tr>
+ * <tr><td>{@code EXPORT_METRICS_KEEP}</td><td>{@value #DEFAULT_METRICS_KEEP}</td><td>rotated metrics files kept</td></tr>
  * <tr><td>{@code EXPORT_RECOVERY_GRACE_SECONDS}</td><td>{@code 0}</td><td>how long a silent node keeps its jobs: a job whose
  * lease was not renewed for this long (by the job queue's clock) is taken back; raise it when several processes share a
  * job store</td></tr>
  * <tr><td>{@code EXPORT_HEARTBEAT_SECONDS}</td><td>a third of the grace, at most 10</td><td>how often a node renews the
  * leases of its running jobs and reports itself; shorter than the grace</td></tr>
- * <tr><td>{@code EXPORT_RETENTION_DAYS}</td><td>{@code 30}</td><td>age after which maintenance removes exports</td></tr>
+ * <tr><td>{@code EXPORT_RETENTION_DAYS}</td><td>{@value #DEFAULT_RETENTION_DAYS}</td><td>age after which maintenance removes exports</td></tr>
  * <tr><td>{@code EXPORT_ARCHIVE_PATH}</td><td>{@code data/exports/archive}</td><td>where maintenance archives exports</td></tr>
- * <tr><td>{@code EXPORT_CLEANUP_SCHEDULE}</td><td>{@code daily}</td><td>{@code hourly}, {@code daily} or {@code weekly}</td></tr>
+ * <tr><td>{@code EXPORT_CLEANUP_SCHEDULE}</td><td>{@value #DEFAULT_CLEANUP_SCHEDULE}</td><td>{@code hourly}, {@code daily} or {@code weekly}</td></tr>
  * <tr><td>{@code EXPORT_REQUIRE_ENCRYPTION}</td><td>{@code false}</td><td>refuse every export without a {@code password}</td></tr>
  * <tr><td>{@code EXPORT_FORMATS}</td><td>every format found</td><td>the formats offered, e.g. {@code xlsx,csv}; others are refused</td></tr>
  * <tr><td>{@code EXPORT_NODE_NAME}</td><td>host and pid</td><td>this node's name in the shared queue (jobs' {@code node})</td></tr>
- * <tr><td>{@code EXPORT_QUEUE_POLL_MS}</td><td>{@code 500}</td><td>how often a node with free workers looks for queued jobs</td></tr>
- * <tr><td>{@code EXPORT_MAX_ATTEMPTS}</td><td>{@code 2}</td><td>how often a job is started before one taken back from a stopped
+ * <tr><td>{@code EXPORT_QUEUE_POLL_MS}</td><td>{@value #DEFAULT_QUEUE_POLL_MS}</td><td>how often a node with free workers looks for queued jobs</td></tr>
+ * <tr><td>{@code EXPORT_MAX_ATTEMPTS}</td><td>{@value #DEFAULT_MAX_ATTEMPTS}</td><td>how often a job is started before one taken back from a stopped
  * node fails</td></tr>
  * <tr><td>{@code EXPORT_STORAGE}</td><td>{@code local}</td><td>where finished files live: {@code local} (the output
  * directory, which several nodes may share) or {@code s3} (with {@code sms-export-s3}, configured by its
@@ -125,6 +125,10 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
     public static final Path DEFAULT_ARCHIVE_PATH = Path.of("data/exports/archive");
     /** {@code EXPORT_CLEANUP_SCHEDULE}: how often scheduled maintenance runs. */
     public static final String DEFAULT_CLEANUP_SCHEDULE = "daily";
+    /** {@code EXPORT_QUEUE_POLL_MS}: how often a node with free workers looks for queued jobs, in milliseconds. */
+    public static final long DEFAULT_QUEUE_POLL_MS = 500;
+    /** {@code EXPORT_MAX_ATTEMPTS}: how often a job is started at most. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 2;
 
     private static final Set<String> SCHEDULES = Set.of("hourly", "daily", "weekly");
 
@@ -286,9 +290,9 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         private boolean requireEncryption;
         private int auditRetentionDays;
         private String nodeName = defaultNodeName();
-        private Duration queuePoll = Duration.ofMillis(500);
+        private Duration queuePoll = Duration.ofMillis(DEFAULT_QUEUE_POLL_MS);
         private Duration heartbeat;
-        private int maxAttempts = 2;
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private String storage = LOCAL_STORAGE;
         private final List<String> readProblems = new ArrayList<>();
 
@@ -486,7 +490,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             return this;
         }
 
-        /** @param value how often a node with free workers looks for queued jobs; 500 ms @return this builder */
+        /** @param value how often a node with free workers looks for queued jobs; {@value #DEFAULT_QUEUE_POLL_MS} ms @return this builder */
         public Builder queuePoll(Duration value) {
             this.queuePoll = value;
             return this;
@@ -502,7 +506,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             return this;
         }
 
-        /** @param value how often a job is started at most; 2 @return this builder */
+        /** @param value how often a job is started at most; {@value #DEFAULT_MAX_ATTEMPTS} @return this builder */
         public Builder maxAttempts(int value) {
             this.maxAttempts = value;
             return this;

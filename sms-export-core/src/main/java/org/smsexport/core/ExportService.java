@@ -50,6 +50,9 @@ import org.smsexport.spi.Notifier;
  */
 public final class ExportService implements AutoCloseable {
 
+    /** How long {@link #close()} waits for running exports unless the builder says otherwise, in seconds. */
+    public static final int DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 30;
+
     private final JobEngine engine;
     private final ExportMaintenance maintenance;
     private final DownloadLinks links;
@@ -378,7 +381,7 @@ public final class ExportService implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Executor executor;
         private ClassLoader classLoader;
-        private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private Duration shutdownTimeout = Duration.ofSeconds(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS);
         private boolean createOutputDirectory = true;
         private DownloadLinks downloadLinks;
         private DownloadLinks.Url linkUrl;
@@ -676,7 +679,8 @@ public final class ExportService implements AutoCloseable {
         }
 
         /**
-         * @param value how long {@link ExportService#close()} waits for running exports; default 30 s
+         * @param value how long {@link ExportService#close()} waits for running exports; default
+         *              {@value ExportService#DEFAULT_SHUTDOWN_TIMEOUT_SECONDS} s
          * @return this builder
          */
         public Builder shutdownTimeout(Duration value) {
