@@ -286,6 +286,23 @@ class ExportSchedulerTest {
     }
 
     @Test
+    void aRunWhoseNodeDiedGetsTheOutcomeOfItsExportWhereverTheExportEnded() {
+        Node alive = node("alive");
+        String id = alive.scheduler.schedule(students("alice").frequency("hourly").build());
+        // the dead node's slot submitted this export, then the node died; the export was taken over and completed elsewhere
+        JobId job = alive.exports.run(org.smsexport.ExportRequest.builder().type("students").format("csv").owner("alice").build())
+                .job().id();
+        org.smsexport.scheduler.internal.ScheduleStore ledger = new org.smsexport.scheduler.internal.ScheduleStore(db);
+        ledger.claim(id, Instant.parse("2026-03-02T10:00:00Z"), "scheduled", "dead", RunStatus.RUNNING, null,
+                Instant.parse("2026-03-02T10:00:00Z"));
+        ledger.setJob(id, Instant.parse("2026-03-02T10:00:00Z"), job.value());
+        alive.scheduler.start();
+        Node.await("the dead node's run recorded with its export's outcome", () -> alive.scheduler.runs(id, 10).stream()
+                .anyMatch(r -> r.slot().equals(Instant.parse("2026-03-02T10:00:00Z")) && r.status() == RunStatus.COMPLETED
+                        && r.jobId().equals(java.util.Optional.of(job.value()))));
+    }
+
+    @Test
     void aSlowExportNeverOverlapsTheNextSlot() {
         Node n = node("a");
         CountDownLatch gate = new CountDownLatch(1);
