@@ -15,6 +15,14 @@ public class JobNotFoundException extends ExportException {
     }
 
     /**
+     * @param message what went wrong and how to fix it
+     * @param cause   the underlying error
+     */
+    public JobNotFoundException(String message, Throwable cause) {
+        super(message, cause, null, null, null);
+    }
+
+    /**
      * @param message what was wrong
      * @param cause   the underlying error, or {@code null}
      * @param jobId   the job concerned, or {@code null}

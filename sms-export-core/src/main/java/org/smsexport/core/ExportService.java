@@ -814,7 +814,7 @@ public final class ExportService implements AutoCloseable {
                     // the engine's threads are running already: stop them, and fail as the Javadoc says
                     engine.close();
                     throw new org.smsexport.StorageException(e.getMessage() + ": " + e.getCause().getMessage()
-                            + ". Check that the output directory is writable.", e, null, null, null);
+                            + ". Check that the output directory is writable.", e);
                 } catch (RuntimeException e) {
                     engine.close();
                     throw e;

@@ -69,7 +69,7 @@ public final class LocalStorage implements ExportStorage {
                 names.add(p.name());
             }
         } catch (java.util.ServiceConfigurationError e) {
-            throw new org.smsexport.ProviderException("A storage provider could not be loaded: " + e.getMessage(), e, null, null, null);
+            throw new org.smsexport.ProviderException("A storage provider could not be loaded: " + e.getMessage(), e);
         }
         names.add(0, ExportConfig.LOCAL_STORAGE);
         throw new org.smsexport.InvalidRequestException("EXPORT_STORAGE='" + config.storage() + "' is not a storage here; "

@@ -160,7 +160,7 @@ public final class Registry {
             throw new ProviderException("A " + spi.getSimpleName() + " provider could not be loaded: " + e.getMessage()
                     + ". Check its META-INF/services entry and that its class has a public no-argument constructor, "
                     + "or switch discovery off (EXPORT_DISCOVERY=false) and register providers explicitly.",
-                    e, null, null, null);
+                    e);
         }
         return out;
     }
