@@ -80,7 +80,7 @@ final class TemplateCommand {
             javax.sql.DataSource db = database.open();
             try (ExportService exports = DatabaseOptions.jobsIn(db).createOutputDirectory(false)
                     .dataSource(org.smsexport.jdbc.JdbcDataSource.of(db)).build()) {
-                exports.saveTemplate(t);
+                exports.templates().save(t);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

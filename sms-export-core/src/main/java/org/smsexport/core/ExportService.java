@@ -56,47 +56,24 @@ public final class ExportService implements AutoCloseable {
     private final JobEngine engine;
     private final ExportMaintenance maintenance;
     private final DownloadLinks links;
-    private final org.smsexport.spi.TemplateStore templates;
+    private final ExportTemplates templates;
     private final ExportAudit audit;
 
     private ExportService(JobEngine engine, ExportMaintenance maintenance, DownloadLinks links, org.smsexport.spi.TemplateStore templates,
             ExportAudit audit) {
-        this.templates = templates;
+        this.templates = new ExportTemplates(templates, this);
         this.audit = audit;
         this.engine = engine;
         this.maintenance = maintenance;
         this.links = links;
     }
 
-    /** @return where export templates are kept ({@link Builder#templateStore}; in memory by default) */
-    public org.smsexport.spi.TemplateStore templates() {
+    /**
+     * @return the export templates: saved and updated only once checked, kept in the {@link Builder#templateStore}
+     *         (in memory by default)
+     */
+    public ExportTemplates templates() {
         return templates;
-    }
-
-    /**
-     * Stores a new template after checking it as a request made from it would be checked.
-     *
-     * @param template the template
-     * @throws org.smsexport.InvalidRequestException naming every problem (type, format, filters, options, locale)
-     * @throws org.smsexport.DuplicateTemplateException when its owner has one of that name
-     */
-    public void saveTemplate(org.smsexport.ExportTemplate template) {
-        validate(ExportRequest.builder().template(template).owner(template.owner()).build());
-        if (templates.find(template.owner(), template.name()).isPresent()) {
-            throw new org.smsexport.DuplicateTemplateException(template.owner(), template.name());
-        }
-        templates.insert(template);
-    }
-
-    /**
-     * Replaces a template after checking it.
-     *
-     * @param template the new values
-     * @return whether there was one of that owner and name
-     */
-    public boolean updateTemplate(org.smsexport.ExportTemplate template) {
-        validate(ExportRequest.builder().template(template).owner(template.owner()).build());
-        return templates.update(template);
     }
 
     /** @return the download link signer, when {@link Builder#downloadLinks} configured one */

@@ -685,10 +685,10 @@ public final class ExportApi {
                     throw new HttpError(409, "limit_reached", "You have " + MAX_TEMPLATES_PER_USER + " templates, the most one user may "
                             + "keep; delete one first.");
                 }
-                exports.saveTemplate(t);
+                exports.templates().save(t);
                 ok(ex, 201, templateJson(t));
             } else {
-                ok(ex, 200, page(query(ex), exports.templates().list(u.admin() ? null : u.name()), ExportApi::templateJson));
+                ok(ex, 200, page(query(ex), (u.admin() ? exports.templates().all() : exports.templates().list(u.name())), ExportApi::templateJson));
             }
             return;
         }
@@ -703,7 +703,7 @@ public final class ExportApi {
                 break;
             case "PUT":
                 org.smsexport.ExportTemplate changed = template(body(ex), name, u, existing.createdAt(), existing);
-                exports.updateTemplate(changed);
+                exports.templates().update(changed);
                 ok(ex, 200, templateJson(changed));
                 break;
             default:

@@ -25,7 +25,7 @@ public final class ScheduleJson {
      */
     public static ScheduleRequest request(String owner, String type, String format, String frequency, String zone,
             Map<String, String> filters, Map<String, String> options, String notify, String catchUp, String template,
-            org.smsexport.spi.TemplateStore templates) {
+            org.smsexport.core.ExportTemplates templates) {
         String t = type;
         String f = format;
         if (template != null) {

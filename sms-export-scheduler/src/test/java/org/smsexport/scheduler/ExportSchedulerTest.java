@@ -360,7 +360,7 @@ class ExportSchedulerTest {
     void aScheduleOfATemplateRunsTheTemplateAsItIsAtEachRun() throws Exception {
         Node n = node("a");
         java.time.Instant t0 = clock.instant();
-        n.exports.saveTemplate(new org.smsexport.ExportTemplate("year_two", "alice", "students", "csv", java.util.Map.of("study_year", "2"),
+        n.exports.templates().save(new org.smsexport.ExportTemplate("year_two", "alice", "students", "csv", java.util.Map.of("study_year", "2"),
                 java.util.Map.of(), java.util.Optional.empty(), java.util.Optional.empty(), t0, t0));
         String id = n.scheduler.schedule(students("alice").template("year_two").build());
         assertThat(n.scheduler.get(id).orElseThrow().request().template()).contains("year_two");
@@ -368,7 +368,7 @@ class ExportSchedulerTest {
         assertThat(n.exports.completion(first).get().job().type()).isEqualTo("students");
         assertThat(n.exports.completion(first).get().job().filters()).containsEntry("study_year", "2");
         // the template changes: the next run follows it
-        n.exports.updateTemplate(new org.smsexport.ExportTemplate("year_two", "alice", "courses", "csv", java.util.Map.of(),
+        n.exports.templates().update(new org.smsexport.ExportTemplate("year_two", "alice", "courses", "csv", java.util.Map.of(),
                 java.util.Map.of(), java.util.Optional.empty(), java.util.Optional.empty(), t0, t0));
         clock.advance(Duration.ofSeconds(1));
         JobId second = n.scheduler.runNow(id);

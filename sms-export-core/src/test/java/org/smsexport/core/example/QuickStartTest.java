@@ -74,7 +74,7 @@ class QuickStartTest {
 
     ExportOutcome templates(ExportService exports, java.time.Instant now) {
         // BEGIN templates
-        exports.saveTemplate(new ExportTemplate("weekly_active", "alice", "students", "csv", Map.of("status", "active"),
+        exports.templates().save(new ExportTemplate("weekly_active", "alice", "students", "csv", Map.of("status", "active"),
                 Map.of("delimiter", "semicolon"), Optional.empty(), Optional.of("Mondays, for the office"), now, now));
         exports.run(ExportRequest.builder().template(exports.templates().find("alice", "weekly_active").orElseThrow())
                 .filter("study_year", "2").owner("alice").build());
