@@ -48,6 +48,14 @@ public interface Notifier extends AutoCloseable {
 
         /** @return the database the job store keeps its jobs in, shared by every node sharing the jobs */
         java.util.Optional<javax.sql.DataSource> database();
+
+        /**
+         * @return the prefix of the tables the library keeps in {@link #database()} ({@code EXPORT_TABLE_PREFIX}); a
+         *         notifier's own table there takes it too
+         */
+        default String tablePrefix() {
+            return org.smsexport.support.OwnTables.DEFAULT_PREFIX;
+        }
     }
 
     /** Releases resources; called once by the service's {@code close()}. */

@@ -52,7 +52,7 @@ final class AuditCommand extends Common implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ExportAudit audit = ExportAudit.of(JdbcAuditSink.create(database.open()));
+        ExportAudit audit = ExportAudit.of(JdbcAuditSink.withPrefix(database.open(), org.smsexport.support.OwnTables.prefix(DatabaseOptions.environment)));
         if (verify) {
             AuditVerification v = audit.verify();
             if (json) {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** Retention: delete (or archive) finished exports older than a number of days, from a persistent job store. */
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
-        description = "Delete or archive finished exports older than --days (jobs in a database's export_jobs table).")
+        description = "Delete or archive finished exports older than --days (jobs in a database's sms_export_jobs table).")
 final class CleanupCommand extends Common implements Callable<Integer> {
 
     @Spec

@@ -26,7 +26,7 @@ final class DatabaseOptions {
 
     /**
      * How stale another process's running job must be before a command that opens the database's
-     * {@code export_jobs} fails it as abandoned: {@code serve}, {@code scheduler run} and {@code schedule …} may
+     * {@code sms_export_jobs} fails it as abandoned: {@code serve}, {@code scheduler run} and {@code schedule …} may
      * run side by side on one database, and running jobs refresh their heartbeat every 10 seconds.
      */
     private static final java.time.Duration RECOVERY_GRACE = org.smsexport.core.ExportConfig.SHARED_STORE_RECOVERY_GRACE;
@@ -158,7 +158,7 @@ final class DatabaseOptions {
     /**
      * @param db the database
      * @return a service builder with the environment's settings, whose jobs live in the database's
-     *         {@code export_jobs}, shared with the other commands that may run beside this one ({@link #RECOVERY_GRACE}),
+     *         {@code sms_export_jobs}, shared with the other commands that may run beside this one ({@link #RECOVERY_GRACE}),
      *         writing to {@link #exportsDir()}
      */
     ExportService.Builder service(DataSource db) {
@@ -167,12 +167,13 @@ final class DatabaseOptions {
 
     /**
      * @param db the database
-     * @return a service builder with the environment's settings and the database's {@code export_jobs}
+     * @return a service builder with the environment's settings and the database's {@code sms_export_jobs}
      */
     static ExportService.Builder jobsIn(DataSource db) {
-        JdbcJobStore jobs = JdbcJobStore.create(db);
+        String prefix = org.smsexport.support.OwnTables.prefix(environment);
+        JdbcJobStore jobs = JdbcJobStore.withPrefix(db, prefix);
         ExportService.Builder b = ExportService.builder().config(environment).jobStore(jobs).sharedDatabase(db).auditSink(jobs.auditSink())
-                .templateStore(org.smsexport.jdbc.JdbcTemplateStore.create(db));
+                .templateStore(org.smsexport.jdbc.JdbcTemplateStore.withPrefix(db, prefix));
         // the shared store's grace unless the environment sets one (EXPORT_RECOVERY_GRACE_SECONDS keeps its meaning)
         return environment.containsKey("EXPORT_RECOVERY_GRACE_SECONDS") ? b : b.recoveryGrace(RECOVERY_GRACE);
     }

@@ -115,7 +115,7 @@ final class ExportCommand extends Common implements Callable<Integer> {
         Path outDir = database.exportsDir();
         javax.sql.DataSource db = database.open();
         if (template != null) {
-            request.template(org.smsexport.jdbc.JdbcTemplateStore.create(db).find(TemplateCommand.OWNER, template)
+            request.template(org.smsexport.jdbc.JdbcTemplateStore.withPrefix(db, org.smsexport.support.OwnTables.prefix(DatabaseOptions.environment)).find(TemplateCommand.OWNER, template)
                     .orElseThrow(() -> new org.smsexport.InvalidRequestException("No template '" + template
                             + "'. 'sms-export template list' shows them.")));
         }

@@ -89,7 +89,7 @@ final class JobsCommand extends Common implements Callable<Integer> {
 
     static JdbcJobStore store(DatabaseOptions database) {
         DataSource db = database.open();
-        return JdbcJobStore.create(db);
+        return JdbcJobStore.withPrefix(db, org.smsexport.support.OwnTables.prefix(DatabaseOptions.environment));
     }
 
     /** @return one job as the {@code --json} keys: {@code id, type, format, status, rows, bytes, created, file} and more */

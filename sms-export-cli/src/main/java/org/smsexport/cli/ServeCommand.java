@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** The original system's export API over HTTP, with bearer tokens and signed download links. */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the export REST API (jobs kept in the database's "
-        + "export_jobs table).")
+        + "sms_export_jobs table).")
 final class ServeCommand extends Common implements Callable<Integer> {
 
     @Spec

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code template add|list|show|delete}: the database's export templates, which {@code export --template} runs. */
-@Command(name = "template", mixinStandardHelpOptions = true, description = "Saved exports to run by name (the database's export_templates).",
+@Command(name = "template", mixinStandardHelpOptions = true, description = "Saved exports to run by name (the database's sms_export_templates).",
         subcommands = {TemplateCommand.Add.class, TemplateCommand.ListTemplates.class, TemplateCommand.Show.class, TemplateCommand.Delete.class})
 final class TemplateCommand {
 
@@ -103,7 +103,7 @@ final class TemplateCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            List<ExportTemplate> all = JdbcTemplateStore.create(database.open()).list(OWNER);
+            List<ExportTemplate> all = JdbcTemplateStore.withPrefix(database.open(), org.smsexport.support.OwnTables.prefix(DatabaseOptions.environment)).list(OWNER);
             if (json) {
                 all.forEach(t -> printJson(out, toMap(t)));
             } else if (all.isEmpty()) {
@@ -139,7 +139,7 @@ final class TemplateCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            ExportTemplate t = JdbcTemplateStore.create(database.open()).find(OWNER, name)
+            ExportTemplate t = JdbcTemplateStore.withPrefix(database.open(), org.smsexport.support.OwnTables.prefix(DatabaseOptions.environment)).find(OWNER, name)
                     .orElseThrow(() -> new InvalidRequestException("No template '" + name + "'. 'sms-export template list' shows them."));
             if (json) {
                 printJson(out, toMap(t));
@@ -167,7 +167,7 @@ final class TemplateCommand {
 
         @Override
         public Integer call() {
-            if (!JdbcTemplateStore.create(database.open()).delete(OWNER, name)) {
+            if (!JdbcTemplateStore.withPrefix(database.open(), org.smsexport.support.OwnTables.prefix(DatabaseOptions.environment)).delete(OWNER, name)) {
                 throw new InvalidRequestException("No template '" + name + "'. 'sms-export template list' shows them.");
             }
             spec.commandLine().getOut().println("Deleted template " + name);

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** A node of the shared queue that runs exports and serves nothing: it takes queued jobs from the database until stopped. */
-@Command(name = "worker", mixinStandardHelpOptions = true, description = {"Run the exports queued in the database's export_jobs "
+@Command(name = "worker", mixinStandardHelpOptions = true, description = {"Run the exports queued in the database's sms_export_jobs "
         + "until Ctrl-C, next to other workers and servers sharing it (a 'serve --workers 0' accepts, workers run).",
         "Each job runs on one node; a job of a node that stopped is taken back and run again (EXPORT_MAX_ATTEMPTS)."})
 final class WorkerCommand extends Common implements Callable<Integer> {

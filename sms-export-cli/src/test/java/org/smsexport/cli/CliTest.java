@@ -333,17 +333,17 @@ class CliTest {
         assertThat(whole.out()).startsWith("The audit trail is whole: ");
         javax.sql.DataSource h2 = org.smsexport.jdbc.JdbcDataSource.driverManager(db, "sa", "");
         String actor;
-        try (var c = h2.getConnection(); var s = c.createStatement(); var rs = s.executeQuery("SELECT actor FROM export_audit WHERE seq = 2")) {
+        try (var c = h2.getConnection(); var s = c.createStatement(); var rs = s.executeQuery("SELECT actor FROM sms_export_audit WHERE seq = 2")) {
             assertThat(rs.next()).isTrue();
             actor = rs.getString(1);
-            s.executeUpdate("UPDATE export_audit SET actor = 'mallory' WHERE seq = 2");
+            s.executeUpdate("UPDATE sms_export_audit SET actor = 'mallory' WHERE seq = 2");
         }
         try {
             Cli.Run broken = run("audit", "--verify", "--db", db, "--user", "sa", "--password", "");
             assertThat(broken.code()).isEqualTo(1);
             assertThat(broken.err()).startsWith("Record 2 (").contains("hash does not match");
         } finally {
-            try (var c = h2.getConnection(); var ps = c.prepareStatement("UPDATE export_audit SET actor = ? WHERE seq = 2")) {
+            try (var c = h2.getConnection(); var ps = c.prepareStatement("UPDATE sms_export_audit SET actor = ? WHERE seq = 2")) {
                 ps.setString(1, actor);
                 ps.executeUpdate();
             }

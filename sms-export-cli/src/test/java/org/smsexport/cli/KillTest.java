@@ -82,7 +82,7 @@ class KillTest {
 
     private static Optional<String> status(String url, String id) throws Exception {
         DataSource db = url.startsWith("jdbc:h2:") ? JdbcDataSource.driverManager(url, "sa", "") : JdbcDataSource.driverManager(url, null, null);
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT status FROM export_jobs WHERE id = ?")) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT status FROM sms_export_jobs WHERE id = ?")) {
             s.setString(1, id);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -199,7 +199,7 @@ class KillTest {
 
     private static boolean listed(String node) throws Exception {
         try (Connection c = JdbcDataSource.driverManager(postgresql, null, null).getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT 1 FROM export_nodes WHERE name = ?")) {
+                PreparedStatement s = c.prepareStatement("SELECT 1 FROM sms_export_nodes WHERE name = ?")) {
             s.setString(1, node);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next();

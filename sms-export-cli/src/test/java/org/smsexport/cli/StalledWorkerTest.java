@@ -102,7 +102,7 @@ class StalledWorkerTest {
             pb.environment().putAll(env);
             workers.add(pb.start());
         }
-        Await.until("three workers in export_nodes", () -> store.nodes().size() == 3);
+        Await.until("three workers in sms_export_nodes", () -> store.nodes().size() == 3);
 
         try (ExportService front = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(store).sharedDatabase(db)
                 .auditSink(JdbcAuditSink.create(db)).outputDirectory(out).workers(0).nodeName("front").build();
@@ -139,7 +139,7 @@ class StalledWorkerTest {
             assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))))
                     .isEqualTo(now.sha256().orElseThrow());
             try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT COUNT(*) FROM export_audit WHERE job_id = ? AND event = 'completed'")) {
+                    "SELECT COUNT(*) FROM sms_export_audit WHERE job_id = ? AND event = 'completed'")) {
                 ps.setString(1, job.id().value());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();

@@ -48,6 +48,9 @@ import org.smsexport.InvalidRequestException;
  * <tr><td>{@code EXPORT_STORAGE}</td><td>{@code local}</td><td>where finished files live: {@code local} (the output
  * directory, which several nodes may share) or {@code s3} (with {@code sms-export-s3}, configured by its
  * {@code EXPORT_S3_*} settings)</td></tr>
+ * <tr><td>{@code EXPORT_TABLE_PREFIX}</td><td>{@value org.smsexport.support.OwnTables#DEFAULT_PREFIX}</td><td>the prefix of every
+ * table the library creates in a database (jobs, nodes, templates, audit, mail outbox); a table of such a name that is
+ * not the library's is never altered</td></tr>
  * <tr><td>{@code EXPORT_AUDIT_RETENTION_DAYS}</td><td>{@code 0}</td><td>audit records older than this are removed when the
  * service starts; 0 keeps them for ever</td></tr>
  * </table>
@@ -76,13 +79,14 @@ import org.smsexport.InvalidRequestException;
  * @param storage          where finished files are published: {@code local} (the output directory) or a
  *                         {@link org.smsexport.spi.StorageProvider}'s name, e.g. {@code s3}
  * @param heartbeat        how often running jobs' leases are renewed and the node reports itself
+ * @param tablePrefix      the prefix of every table the library creates in a database
  */
 public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolicy overLimit, int workers, int queueCapacity,
         Duration jobTimeout, boolean fsync, boolean discovery, Optional<Path> metricsFile, long metricsMaxBytes, int metricsKeep,
         Duration recoveryGrace,
         int retentionDays, Path archivePath, String cleanupSchedule, Set<String> formats,
         boolean requireEncryption, int auditRetentionDays, String nodeName, Duration queuePoll, int maxAttempts,
-        String storage, Duration heartbeat) {
+        String storage, Duration heartbeat, String tablePrefix) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportConfig.class);
 
@@ -91,7 +95,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             "EXPORT_WORKERS", "EXPORT_QUEUE_CAPACITY", "EXPORT_JOB_TIMEOUT_SECONDS", "EXPORT_FSYNC", "EXPORT_DISCOVERY",
             "EXPORT_METRICS_FILE", "EXPORT_METRICS_MAX_MB", "EXPORT_METRICS_KEEP", "EXPORT_RECOVERY_GRACE_SECONDS", "EXPORT_RETENTION_DAYS", "EXPORT_ARCHIVE_PATH",
             "EXPORT_CLEANUP_SCHEDULE", "EXPORT_FORMATS", "EXPORT_REQUIRE_ENCRYPTION", "EXPORT_AUDIT_RETENTION_DAYS",
-            "EXPORT_NODE_NAME", "EXPORT_QUEUE_POLL_MS", "EXPORT_MAX_ATTEMPTS", "EXPORT_STORAGE", "EXPORT_HEARTBEAT_SECONDS");
+            "EXPORT_NODE_NAME", "EXPORT_QUEUE_POLL_MS", "EXPORT_MAX_ATTEMPTS", "EXPORT_STORAGE", "EXPORT_HEARTBEAT_SECONDS", "EXPORT_TABLE_PREFIX");
 
     /** {@code EXPORT_STORAGE}: finished files stay in the output directory. */
     public static final String LOCAL_STORAGE = "local";
@@ -227,6 +231,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         b.queuePoll = queuePoll;
         b.maxAttempts = maxAttempts;
         b.storage = storage;
+        b.tablePrefix = tablePrefix;
         // a heartbeat derived from the grace follows the grace when it changes
         if (!heartbeat.equals(defaultHeartbeat(recoveryGrace))) {
             b.heartbeat = heartbeat;
@@ -292,6 +297,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         private String nodeName = defaultNodeName();
         private Duration queuePoll = Duration.ofMillis(DEFAULT_QUEUE_POLL_MS);
         private Duration heartbeat;
+        private String tablePrefix = org.smsexport.support.OwnTables.DEFAULT_PREFIX;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private String storage = LOCAL_STORAGE;
         private final List<String> readProblems = new ArrayList<>();
@@ -355,6 +361,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             if (s.has("EXPORT_QUEUE_POLL_MS")) {
                 queuePoll = Duration.ofMillis(s.count("EXPORT_QUEUE_POLL_MS", queuePoll.toMillis()));
             }
+            tablePrefix = s.text("EXPORT_TABLE_PREFIX", tablePrefix).strip();
             if (s.has("EXPORT_HEARTBEAT_SECONDS")) {
                 heartbeat = Duration.ofSeconds(s.count("EXPORT_HEARTBEAT_SECONDS", 10));
             }
@@ -506,6 +513,16 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             return this;
         }
 
+        /**
+         * @param value the prefix of every table the library creates ({@code EXPORT_TABLE_PREFIX}); default
+         *              {@value org.smsexport.support.OwnTables#DEFAULT_PREFIX}
+         * @return this builder
+         */
+        public Builder tablePrefix(String value) {
+            this.tablePrefix = value;
+            return this;
+        }
+
         /** @param value how often a job is started at most; {@value #DEFAULT_MAX_ATTEMPTS} @return this builder */
         public Builder maxAttempts(int value) {
             this.maxAttempts = value;
@@ -563,6 +580,11 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
                 all.add("heartbeat (" + beat.toSeconds() + " s, EXPORT_HEARTBEAT_SECONDS) must be shorter than the recovery grace ("
                         + recoveryGrace.toSeconds() + " s, EXPORT_RECOVERY_GRACE_SECONDS), or running jobs are taken from live nodes");
             }
+            try {
+                org.smsexport.support.OwnTables.checkPrefix(tablePrefix);
+            } catch (InvalidRequestException e) {
+                all.add(e.getMessage().replaceAll("\\.$", ""));
+            }
             if (maxAttempts < 1 || maxAttempts > 10) {
                 all.add("max attempts must be 1..10, got " + maxAttempts);
             }
@@ -577,7 +599,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             }
             return new ExportConfig(outputDirectory, maxRecords, overLimit, workers, queueCapacity, jobTimeout, fsync, discovery,
                     metrics, metricsMaxBytes, metricsKeep, recoveryGrace, retentionDays, archivePath, cleanupSchedule, formats,
-                    requireEncryption, auditRetentionDays, nodeName, queuePoll, maxAttempts, storage, beat);
+                    requireEncryption, auditRetentionDays, nodeName, queuePoll, maxAttempts, storage, beat, tablePrefix);
         }
     }
 

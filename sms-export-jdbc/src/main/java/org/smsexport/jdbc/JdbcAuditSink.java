@@ -24,7 +24,7 @@ import org.smsexport.JobId;
 import org.smsexport.spi.AuditSink;
 
 /**
- * The audit trail in the table {@code export_audit}, one row per record, columns named as the fields. Our code only
+ * The audit trail in the table {@code sms_export_audit} ({@code <prefix>audit}), one row per record, columns named as the fields. Our code only
  * ever inserts into it (and deletes for the separate audit retention). Nodes sharing the database chain their
  * records in turn: each insert takes the next {@code seq}, the primary key, so of two nodes racing for one number
  * one wins and the other chains after it. Thread-safe.
@@ -36,32 +36,49 @@ public final class JdbcAuditSink implements AuditSink {
 
     private final DataSource db;
 
-    private JdbcAuditSink(DataSource db) {
+    private final String table;
+
+    private JdbcAuditSink(DataSource db, String table) {
         this.db = db;
+        this.table = table;
     }
 
     /**
      * @param db the database
-     * @return the sink, its table created when missing
+     * @return the sink in {@code sms_export_audit}, created when missing (an earlier version's {@code export_audit} is
+     *         renamed to it)
      */
     public static JdbcAuditSink create(DataSource db) {
-        if (!Sql.tableExists(db, "export_audit")) {
-            try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS export_audit (seq BIGINT PRIMARY KEY, event VARCHAR(16) NOT NULL, "
-                        + "at TIMESTAMP WITH TIME ZONE NOT NULL, actor VARCHAR(200) NOT NULL, job_id VARCHAR(64) NOT NULL, "
-                        + "export_type VARCHAR(100) NOT NULL, export_format VARCHAR(32) NOT NULL, filters VARCHAR(4000), rows BIGINT, "
-                        + "sha256 VARCHAR(64), file_key VARCHAR(1024), recipients VARCHAR(2000), client_address VARCHAR(100), "
-                        + "route VARCHAR(300), prev_hash VARCHAR(64) NOT NULL, hash VARCHAR(64) NOT NULL)");
-                s.execute("CREATE INDEX IF NOT EXISTS export_audit_job ON export_audit (job_id)");
-                s.execute("CREATE INDEX IF NOT EXISTS export_audit_at ON export_audit (at)");
+        return withPrefix(db, org.smsexport.support.OwnTables.DEFAULT_PREFIX);
+    }
+
+    /**
+     * @param db     the database
+     * @param prefix the prefix of the library's tables ({@code EXPORT_TABLE_PREFIX}): the trail is {@code <prefix>audit}
+     * @return the sink, its table created when missing
+     * @throws ExportException when a table of that name is not sms-export's (it is never altered)
+     */
+    public static JdbcAuditSink withPrefix(DataSource db, String prefix) {
+        String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "audit";
+        try (Connection c = db.getConnection()) {
+            if (!org.smsexport.support.OwnTables.prepare(c, table, "export_audit", List.of("prev_hash", "hash", "seq", "file_key"))) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE IF NOT EXISTS " + table + " (seq BIGINT PRIMARY KEY, event VARCHAR(16) NOT NULL, "
+                            + "at TIMESTAMP WITH TIME ZONE NOT NULL, actor VARCHAR(200) NOT NULL, job_id VARCHAR(64) NOT NULL, "
+                            + "export_type VARCHAR(100) NOT NULL, export_format VARCHAR(32) NOT NULL, filters VARCHAR(4000), rows BIGINT, "
+                            + "sha256 VARCHAR(64), file_key VARCHAR(1024), recipients VARCHAR(2000), client_address VARCHAR(100), "
+                            + "route VARCHAR(300), prev_hash VARCHAR(64) NOT NULL, hash VARCHAR(64) NOT NULL)");
+                    s.execute("CREATE INDEX IF NOT EXISTS " + table + "_job ON " + table + " (job_id)");
+                    s.execute("CREATE INDEX IF NOT EXISTS " + table + "_at ON " + table + " (at)");
+                }
                 if (!c.getAutoCommit()) {
                     c.commit();
                 }
-            } catch (SQLException e) {
-                throw new ExportException("Cannot create the audit table export_audit: " + e.getMessage(), e);
             }
+        } catch (SQLException e) {
+            throw new ExportException("Cannot create the audit table " + table + ": " + e.getMessage(), e);
         }
-        return new JdbcAuditSink(db);
+        return new JdbcAuditSink(db, table);
     }
 
     @Override
@@ -72,14 +89,14 @@ public final class JdbcAuditSink implements AuditSink {
                 long seq = 0;
                 String prev = AuditRecord.GENESIS;
                 try (Statement s = c.createStatement();
-                        ResultSet rs = s.executeQuery("SELECT seq, hash FROM export_audit ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY")) {
+                        ResultSet rs = s.executeQuery("SELECT seq, hash FROM " + table + " ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY")) {
                     if (rs.next()) {
                         seq = rs.getLong(1);
                         prev = rs.getString(2);
                     }
                 }
                 AuditRecord r = AuditRecord.chain(seq + 1, entry, prev);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO export_audit (" + COLUMNS
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS
                         + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     bind(ps, r);
                     ps.executeUpdate();
@@ -142,19 +159,19 @@ public final class JdbcAuditSink implements AuditSink {
             params.add(t.atOffset(ZoneOffset.UTC));
         });
         List<AuditRecord> out = new ArrayList<>();
-        query("SELECT " + COLUMNS + " FROM export_audit" + where + " ORDER BY seq DESC FETCH FIRST " + q.limit() + " ROWS ONLY", params,
+        query("SELECT " + COLUMNS + " FROM " + table + where + " ORDER BY seq DESC FETCH FIRST " + q.limit() + " ROWS ONLY", params,
                 out::add);
         return out;
     }
 
     @Override
     public void forEach(Consumer<AuditRecord> each) {
-        query("SELECT " + COLUMNS + " FROM export_audit ORDER BY seq", List.of(), each);
+        query("SELECT " + COLUMNS + " FROM " + table + " ORDER BY seq", List.of(), each);
     }
 
     @Override
     public long deleteBefore(Instant before) {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM export_audit WHERE at < ?")) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE at < ?")) {
             ps.setObject(1, before.atOffset(ZoneOffset.UTC));
             long n = ps.executeUpdate();
             if (!c.getAutoCommit()) {

@@ -30,8 +30,8 @@ import org.smsexport.spi.NodeRegistry;
 import org.smsexport.spi.StoredJob;
 
 /**
- * A {@link JobStore} in a database table ({@code export_jobs} by default), so jobs survive a restart and several
- * processes can share them; it is also their {@link JobQueue} and {@link NodeRegistry} (table {@code export_nodes}).
+ * A {@link JobStore} in a database table ({@code sms_export_jobs} by default: every table of the library has the prefix {@code EXPORT_TABLE_PREFIX}), so jobs survive a restart and several
+ * processes can share them; it is also their {@link JobQueue} and {@link NodeRegistry} (table {@code sms_export_nodes}).
  * Every update is a compare-and-set — {@code UPDATE … WHERE id = ? AND version = ?} — so two processes never overwrite
  * each other. Every write renews the job's lease in the column {@code renewed_at} with the database's
  * {@code CURRENT_TIMESTAMP}, and leases expire, and nodes fall silent, by that clock alone: machines whose clocks
@@ -47,36 +47,64 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     /** A job waiting in the shared queue, which no lease holds. */
     private static final String QUEUED = "status = 'PENDING' AND node IS NULL AND request IS NOT NULL";
 
+    /** Columns only our jobs table has: a table of its name without them is the host's, and is left alone. */
+    private static final List<String> OURS = List.of("instance_id", "progress_percent", "version");
+    private static final List<String> OUR_NODES = List.of("running_jobs", "last_heartbeat", "workers");
+
     private final DataSource db;
     private final String table;
+    private final String nodes;
+    private final String prefix;
 
-    private JdbcJobStore(DataSource db, String table) {
+    private JdbcJobStore(DataSource db, String table, String prefix) {
         this.db = Objects.requireNonNull(db, "dataSource");
         if (!IDENTIFIER.matcher(table).matches()) {
             throw new IllegalArgumentException("'" + table + "' is not a plain SQL identifier");
         }
         this.table = table;
+        this.prefix = org.smsexport.support.OwnTables.checkPrefix(prefix);
+        this.nodes = prefix + "nodes";
     }
 
     /**
-     * A store in table {@code export_jobs}, created when missing.
+     * A store in the table {@code sms_export_jobs} (nodes in {@code sms_export_nodes}), created when missing; the tables an
+     * earlier version called {@code export_jobs} and {@code export_nodes} are renamed to them.
      *
      * @param db the database
      * @return the store
      */
     public static JdbcJobStore create(DataSource db) {
-        return create(db, "export_jobs");
+        return withPrefix(db, org.smsexport.support.OwnTables.DEFAULT_PREFIX);
+    }
+
+    /**
+     * @param db     the database
+     * @param prefix the prefix of the library's tables ({@code EXPORT_TABLE_PREFIX}): jobs in {@code <prefix>jobs},
+     *               nodes in {@code <prefix>nodes}
+     * @return the store
+     * @throws org.smsexport.ExportException when a table of those names is not sms-export's (it is never altered)
+     */
+    public static JdbcJobStore withPrefix(DataSource db, String prefix) {
+        JdbcJobStore store = new JdbcJobStore(db, org.smsexport.support.OwnTables.checkPrefix(prefix) + "jobs", prefix);
+        store.createTable();
+        return store;
     }
 
     /**
      * @param db    the database
-     * @param table the table name, created when missing
+     * @param table the jobs table's name, created when missing (nodes in {@code sms_export_nodes})
      * @return the store
+     * @throws org.smsexport.ExportException when a table of that name is not sms-export's (it is never altered)
      */
     public static JdbcJobStore create(DataSource db, String table) {
-        JdbcJobStore store = new JdbcJobStore(db, table);
+        JdbcJobStore store = new JdbcJobStore(db, table, org.smsexport.support.OwnTables.DEFAULT_PREFIX);
         store.createTable();
         return store;
+    }
+
+    /** @return the prefix of the library's tables this store was made with */
+    public String tablePrefix() {
+        return prefix;
     }
 
     /** @return the DDL of the jobs table */
@@ -93,6 +121,12 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     }
 
     private void createTable() {
+        try (Connection c = db.getConnection()) {
+            // ours, or ours under the name an earlier version gave it, or nothing: never a table of the host's
+            org.smsexport.support.OwnTables.prepare(c, table, table.equals(prefix + "jobs") ? "export_jobs" : null, OURS);
+        } catch (SQLException e) {
+            throw Sql.error("looking at the job table " + table, e);
+        }
         if (hasColumns(table, "notification_error", "archive_path", "attempts", "node", "request", "renewed_at")) {
             // all there: no DDL, which on a database shared by running processes waits for their locks
             return;
@@ -492,9 +526,9 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         return db;
     }
 
-    /** @return the audit trail in the table {@code export_audit} of this store's database, created when missing */
+    /** @return the audit trail in the table {@code <prefix>audit} of this store's database, created when missing */
     public org.smsexport.spi.AuditSink auditSink() {
-        return JdbcAuditSink.create(db);
+        return JdbcAuditSink.withPrefix(db, prefix);
     }
 
     private volatile boolean nodesTable;
@@ -503,27 +537,34 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         if (nodesTable) {
             return;
         }
-        if (!Sql.tableExists(db, "export_nodes")) {
+        boolean there;
+        try (Connection c = db.getConnection()) {
+            there = org.smsexport.support.OwnTables.prepare(c, nodes, nodes.equals(org.smsexport.support.OwnTables.DEFAULT_PREFIX
+                    + "nodes") ? "export_nodes" : null, OUR_NODES);
+        } catch (SQLException e) {
+            throw Sql.error("looking at the node table " + nodes, e);
+        }
+        if (!there) {
             try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS export_nodes (name VARCHAR(200) PRIMARY KEY, started_at TIMESTAMP WITH TIME ZONE "
+                s.execute("CREATE TABLE IF NOT EXISTS " + nodes + " (name VARCHAR(200) PRIMARY KEY, started_at TIMESTAMP WITH TIME ZONE "
                         + "NOT NULL, last_heartbeat TIMESTAMP WITH TIME ZONE NOT NULL, running_jobs INTEGER NOT NULL, workers INTEGER NOT NULL)");
                 commit(c);
             } catch (SQLException e) {
-                if (!Sql.tableExists(db, "export_nodes")) {
-                    throw Sql.error("creating the node table export_nodes", e);
+                if (!Sql.tableExists(db, nodes)) {
+                    throw Sql.error("creating the node table " + nodes, e);
                 }
             }
         }
         nodesTable = true;
     }
 
-    /** Writes the node's row in {@code export_nodes}, its heartbeat the database's time: an update, or an insert the first time. */
+    /** Writes the node's row in {@code <prefix>nodes}, its heartbeat the database's time: an update, or an insert the first time. */
     @Override
     public void heartbeat(ExportNode node) {
         nodesTable();
         try (Connection c = db.getConnection()) {
             int n;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE export_nodes SET started_at = ?, last_heartbeat = CURRENT_TIMESTAMP, "
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + nodes + " SET started_at = ?, last_heartbeat = CURRENT_TIMESTAMP, "
                     + "running_jobs = ?, workers = ? WHERE name = ?")) {
                 ps.setObject(1, time(node.startedAt()));
                 ps.setInt(2, node.runningJobs());
@@ -532,7 +573,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
                 n = ps.executeUpdate();
             }
             if (n == 0) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO export_nodes (name, started_at, last_heartbeat, running_jobs, "
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + nodes + " (name, started_at, last_heartbeat, running_jobs, "
                         + "workers) VALUES (?, ?, CURRENT_TIMESTAMP, ?, ?)")) {
                     ps.setString(1, node.name());
                     ps.setObject(2, time(node.startedAt()));
@@ -550,7 +591,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     @Override
     public void remove(String name) {
         nodesTable();
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM export_nodes WHERE name = ?")) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM " + nodes + " WHERE name = ?")) {
             ps.setString(1, name);
             ps.executeUpdate();
             commit(c);
@@ -564,7 +605,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         nodesTable();
         List<ExportNode> out = new ArrayList<>();
         try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT name, started_at, last_heartbeat, running_jobs, workers FROM export_nodes ORDER BY name")) {
+                "SELECT name, started_at, last_heartbeat, running_jobs, workers FROM " + nodes + " ORDER BY name")) {
             while (rs.next()) {
                 out.add(new ExportNode(rs.getString(1), instant(rs, "started_at"), instant(rs, "last_heartbeat"), rs.getInt(4),
                         rs.getInt(5)));
@@ -581,7 +622,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         nodesTable();
         try (Connection c = db.getConnection()) {
             OffsetDateTime before = databaseNow(c).minus(silence);
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM export_nodes WHERE last_heartbeat < ?")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + nodes + " WHERE last_heartbeat < ?")) {
                 ps.setObject(1, before);
                 int n = ps.executeUpdate();
                 commit(c);

@@ -19,7 +19,7 @@ import org.smsexport.ExportTemplate;
 import org.smsexport.spi.TemplateStore;
 
 /**
- * Export templates in the table {@code export_templates} (created when missing), keyed by owner and name, so every
+ * Export templates in the table {@code sms_export_templates} ({@code <prefix>templates}, created when missing), keyed by owner and name, so every
  * node of a service sees the same templates. Thread-safe: each call takes its own connection.
  */
 public final class JdbcTemplateStore implements TemplateStore {
@@ -28,34 +28,49 @@ public final class JdbcTemplateStore implements TemplateStore {
             + "created_at, updated_at";
 
     private final DataSource db;
+    private final String table;
 
-    private JdbcTemplateStore(DataSource db) {
+    private JdbcTemplateStore(DataSource db, String table) {
         this.db = db;
+        this.table = table;
     }
 
     /**
      * @param db the database
-     * @return the store, its table created when missing
+     * @return the store in {@code sms_export_templates}, created when missing (an earlier version's
+     *         {@code export_templates} is renamed to it)
      */
     public static JdbcTemplateStore create(DataSource db) {
-        JdbcTemplateStore store = new JdbcTemplateStore(db);
-        if (Sql.tableExists(db, "export_templates")) {
+        return withPrefix(db, org.smsexport.support.OwnTables.DEFAULT_PREFIX);
+    }
+
+    /**
+     * @param db     the database
+     * @param prefix the prefix of the library's tables ({@code EXPORT_TABLE_PREFIX}): templates in {@code <prefix>templates}
+     * @return the store, its table created when missing
+     * @throws org.smsexport.ExportException when a table of that name is not sms-export's (it is never altered)
+     */
+    public static JdbcTemplateStore withPrefix(DataSource db, String prefix) {
+        String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "templates";
+        try (Connection c = db.getConnection()) {
             // no DDL when the table is there: on an embedded database shared by processes it would wait for their locks
-            return store;
-        }
-        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS export_templates (owner_id VARCHAR(200) NOT NULL, name VARCHAR(64) NOT NULL, "
-                    + "export_type VARCHAR(63) NOT NULL, export_format VARCHAR(32) NOT NULL, filters VARCHAR(4000), "
-                    + "options VARCHAR(4000), locale VARCHAR(35), description VARCHAR(1000), "
-                    + "created_at TIMESTAMP WITH TIME ZONE NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL, "
-                    + "PRIMARY KEY (owner_id, name))");
-            if (!c.getAutoCommit()) {
-                c.commit();
+            if (!org.smsexport.support.OwnTables.prepare(c, table, "export_templates", List.of("owner_id", "export_type",
+                    "export_format", "description"))) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE IF NOT EXISTS " + table + " (owner_id VARCHAR(200) NOT NULL, name VARCHAR(64) NOT NULL, "
+                            + "export_type VARCHAR(63) NOT NULL, export_format VARCHAR(32) NOT NULL, filters VARCHAR(4000), "
+                            + "options VARCHAR(4000), locale VARCHAR(35), description VARCHAR(1000), "
+                            + "created_at TIMESTAMP WITH TIME ZONE NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                            + "PRIMARY KEY (owner_id, name))");
+                }
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
             }
         } catch (SQLException e) {
-            throw Sql.error("creating the table export_templates", e);
+            throw Sql.error("creating the table " + table, e);
         }
-        return store;
+        return new JdbcTemplateStore(db, table);
     }
 
     @Override
@@ -63,7 +78,7 @@ public final class JdbcTemplateStore implements TemplateStore {
         if (find(t.owner(), t.name()).isPresent()) {
             throw new DuplicateTemplateException(t.owner(), t.name());
         }
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO export_templates (" + COLUMNS
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             bind(ps, t);
             ps.executeUpdate();
@@ -80,19 +95,19 @@ public final class JdbcTemplateStore implements TemplateStore {
 
     @Override
     public Optional<ExportTemplate> find(String owner, String name) {
-        List<ExportTemplate> found = query("SELECT " + COLUMNS + " FROM export_templates WHERE owner_id = ? AND name = ?", owner, name);
+        List<ExportTemplate> found = query("SELECT " + COLUMNS + " FROM " + table + " WHERE owner_id = ? AND name = ?", owner, name);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
     @Override
     public List<ExportTemplate> list(String owner) {
-        return owner == null ? query("SELECT " + COLUMNS + " FROM export_templates ORDER BY owner_id, name")
-                : query("SELECT " + COLUMNS + " FROM export_templates WHERE owner_id = ? ORDER BY name", owner);
+        return owner == null ? query("SELECT " + COLUMNS + " FROM " + table + " ORDER BY owner_id, name")
+                : query("SELECT " + COLUMNS + " FROM " + table + " WHERE owner_id = ? ORDER BY name", owner);
     }
 
     @Override
     public boolean update(ExportTemplate t) {
-        return change("UPDATE export_templates SET export_type = ?, export_format = ?, filters = ?, options = ?, locale = ?, "
+        return change("UPDATE " + table + " SET export_type = ?, export_format = ?, filters = ?, options = ?, locale = ?, "
                 + "description = ?, updated_at = ? WHERE owner_id = ? AND name = ?", ps -> {
                     ps.setString(1, t.type());
                     ps.setString(2, t.format());
@@ -108,7 +123,7 @@ public final class JdbcTemplateStore implements TemplateStore {
 
     @Override
     public boolean delete(String owner, String name) {
-        return change("DELETE FROM export_templates WHERE owner_id = ? AND name = ?", ps -> {
+        return change("DELETE FROM " + table + " WHERE owner_id = ? AND name = ?", ps -> {
             ps.setString(1, owner);
             ps.setString(2, name);
         });

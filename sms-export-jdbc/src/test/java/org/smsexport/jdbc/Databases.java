@@ -43,7 +43,7 @@ enum Databases {
                 java.sql.ResultSet now = s.executeQuery("SELECT CURRENT_TIMESTAMP")) {
             now.next();
             java.time.OffsetDateTime then = now.getObject(1, java.time.OffsetDateTime.class).minus(ago);
-            try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE export_jobs SET renewed_at = ? WHERE id = ?")) {
+            try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE sms_export_jobs SET renewed_at = ? WHERE id = ?")) {
                 ps.setObject(1, then);
                 ps.setString(2, id.value());
                 if (ps.executeUpdate() != 1) {

@@ -25,7 +25,7 @@ import org.smsexport.JobId;
 import org.smsexport.core.ExportAudit;
 import org.smsexport.core.ExportService;
 
-/** The audit trail in {@code export_audit}, on H2 and on PostgreSQL: a service's events, two nodes, tampering. */
+/** The audit trail in {@code sms_export_audit}, on H2 and on PostgreSQL: a service's events, two nodes, tampering. */
 class JdbcAuditSinkTest {
 
     @TempDir
@@ -48,7 +48,7 @@ class JdbcAuditSinkTest {
         List<String> rows = new ArrayList<>();
         try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT seq, event, at, actor, job_id, export_type, export_format, filters, rows, sha256, file_key, recipients, "
-                        + "client_address, route, prev_hash, hash FROM export_audit ORDER BY seq")) {
+                        + "client_address, route, prev_hash, hash FROM sms_export_audit ORDER BY seq")) {
             while (rs.next()) {
                 rows.add(rs.getLong("seq") + ":" + rs.getString("event") + ":" + rs.getString("actor") + ":" + rs.getString("client_address"));
                 assertThat(rs.getString("job_id")).isEqualTo(id.value());
@@ -94,12 +94,12 @@ class JdbcAuditSinkTest {
         assertThat(mine.get(0).entry().filters()).containsEntry("course_id", "7");
 
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE export_audit SET actor = 'mallory' WHERE seq = 17");
+            s.executeUpdate("UPDATE sms_export_audit SET actor = 'mallory' WHERE seq = 17");
         }
         assertThat(a.verify().firstBroken()).contains(17L);
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE export_audit SET actor = 'alice' WHERE seq = 17");
-            s.executeUpdate("DELETE FROM export_audit WHERE seq = 40");
+            s.executeUpdate("UPDATE sms_export_audit SET actor = 'alice' WHERE seq = 17");
+            s.executeUpdate("DELETE FROM sms_export_audit WHERE seq = 40");
         }
         assertThat(a.verify().message()).startsWith("Record 41").contains("follows record 39");
     }

@@ -95,7 +95,7 @@ class SharedQueueTest {
         }
         // the audit trail, shared too, saw each job start once
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(
-                "SELECT job_id, COUNT(*) FROM export_audit WHERE event = 'started' GROUP BY job_id"); ResultSet rs = ps.executeQuery()) {
+                "SELECT job_id, COUNT(*) FROM sms_export_audit WHERE event = 'started' GROUP BY job_id"); ResultSet rs = ps.executeQuery()) {
             int jobs = 0;
             while (rs.next()) {
                 assertThat(rs.getLong(2)).as("starts of " + rs.getString(1)).isEqualTo(1);

@@ -17,7 +17,7 @@ import javax.sql.DataSource;
 import org.smsexport.ExportException;
 
 /**
- * {@link MailOutbox} in the table {@code export_notifications}; claims are guarded updates, so one node sends each. A
+ * {@link MailOutbox} in the table {@code sms_export_notifications} ({@code <prefix>notifications}); claims are guarded updates, so one node sends each. A
  * claim records a token of its own ({@code claimed_by}: node and a random part) and a lease end by the database's clock
  * ({@code claimed_until}); settling a message requires that token, so a node whose lease ran out writes nothing over the
  * node that claimed the message after it.
@@ -31,26 +31,31 @@ final class JdbcMailOutbox implements MailOutbox {
     /** The claim token of each message this outbox holds. */
     private final java.util.Map<String, String> claims = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private JdbcMailOutbox(DataSource db) {
+    private final String table;
+
+    private JdbcMailOutbox(DataSource db, String table) {
         this.db = db;
+        this.table = table;
     }
 
-    static JdbcMailOutbox create(DataSource db) {
+    static JdbcMailOutbox create(DataSource db, String prefix) {
+        String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "notifications";
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             // no DDL when the table is there: a DDL statement waits for every lock other nodes hold on the database
-            if (!exists(c)) {
+            if (!org.smsexport.support.OwnTables.prepare(c, table, "export_notifications", List.of("claimed_by", "claimed_until",
+                    "next_attempt_at", "body_html"))) {
                 boolean pg = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
                 String text = pg ? "TEXT" : "CLOB";
-                s.execute("CREATE TABLE IF NOT EXISTS export_notifications (id VARCHAR(40) PRIMARY KEY, job_id VARCHAR(64) NOT NULL, "
+                s.execute("CREATE TABLE IF NOT EXISTS " + table + " (id VARCHAR(40) PRIMARY KEY, job_id VARCHAR(64) NOT NULL, "
                         + "recipient VARCHAR(320) NOT NULL, subject VARCHAR(1000) NOT NULL, body_text " + text + " NOT NULL, body_html "
                         + text + " NOT NULL, attachment VARCHAR(1024), created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
                         + "attempts INTEGER NOT NULL, next_attempt_at TIMESTAMP WITH TIME ZONE NOT NULL, last_error VARCHAR(1000), "
                         + "status VARCHAR(16) NOT NULL, claimed_by VARCHAR(200), claimed_until TIMESTAMP WITH TIME ZONE, "
                         + "sent_at TIMESTAMP WITH TIME ZONE)");
-                s.execute("CREATE INDEX IF NOT EXISTS export_notifications_due ON export_notifications (status, next_attempt_at)");
+                s.execute("CREATE INDEX IF NOT EXISTS " + table + "_due ON " + table + " (status, next_attempt_at)");
             }
             // settled messages are kept 30 days, for the record; their bodies went when they were settled
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM export_notifications WHERE status <> 'PENDING' "
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE status <> 'PENDING' "
                     + "AND next_attempt_at < ?")) {
                 ps.setObject(1, utc(Instant.now().minus(Duration.ofDays(30))));
                 ps.executeUpdate();
@@ -59,25 +64,14 @@ final class JdbcMailOutbox implements MailOutbox {
                 c.commit();
             }
         } catch (SQLException e) {
-            throw new ExportException("Cannot create the mail outbox table export_notifications: " + e.getMessage(), e);
+            throw new ExportException("Cannot create the mail outbox table " + table + ": " + e.getMessage(), e);
         }
-        return new JdbcMailOutbox(db);
-    }
-
-    private static boolean exists(Connection c) throws SQLException {
-        for (String name : List.of("export_notifications", "EXPORT_NOTIFICATIONS")) {
-            try (ResultSet rs = c.getMetaData().getTables(null, null, name, new String[] {"TABLE"})) {
-                if (rs.next()) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return new JdbcMailOutbox(db, table);
     }
 
     @Override
     public void add(Message m) {
-        update("INSERT INTO export_notifications (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+        update("INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
             ps.setString(1, m.id());
             ps.setString(2, m.jobId());
             ps.setString(3, m.recipient());
@@ -107,7 +101,7 @@ final class JdbcMailOutbox implements MailOutbox {
         try (Connection c = db.getConnection()) {
             OffsetDateTime dbNow = databaseNow(c);
             List<String> due = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM export_notifications WHERE status = 'PENDING' "
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + table + " WHERE status = 'PENDING' "
                     + "AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at FETCH FIRST "
                     + Math.max(1, max * 4) + " ROWS ONLY")) {
                 ps.setObject(1, dbNow);
@@ -124,7 +118,7 @@ final class JdbcMailOutbox implements MailOutbox {
                 }
                 String token = cutNode(node) + "/" + org.smsexport.JobId.random().value();
                 // guarded: only one node's update finds the message unclaimed
-                try (PreparedStatement ps = c.prepareStatement("UPDATE export_notifications SET claimed_by = ?, claimed_until = ? "
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET claimed_by = ?, claimed_until = ? "
                         + "WHERE id = ? AND status = 'PENDING' AND (claimed_until IS NULL OR claimed_until < ?)")) {
                     ps.setString(1, token);
                     ps.setObject(2, dbNow.plus(lease));
@@ -171,7 +165,7 @@ final class JdbcMailOutbox implements MailOutbox {
 
     @Override
     public boolean sent(String id, Instant at) {
-        return settle(id, "UPDATE export_notifications SET status = 'SENT', sent_at = ?, next_attempt_at = ?, attempts = attempts + 1, "
+        return settle(id, "UPDATE " + table + " SET status = 'SENT', sent_at = ?, next_attempt_at = ?, attempts = attempts + 1, "
                 + "last_error = NULL, body_text = '', body_html = '', claimed_by = NULL, claimed_until = NULL", 2, ps -> {
                     ps.setObject(1, utc(at));
                     ps.setObject(2, utc(at));
@@ -180,7 +174,7 @@ final class JdbcMailOutbox implements MailOutbox {
 
     @Override
     public boolean retry(String id, int attempts, Instant next, String error) {
-        return settle(id, "UPDATE export_notifications SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL, "
+        return settle(id, "UPDATE " + table + " SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL, "
                 + "claimed_until = NULL", 3, ps -> {
                     ps.setInt(1, attempts);
                     ps.setObject(2, utc(next));
@@ -190,7 +184,7 @@ final class JdbcMailOutbox implements MailOutbox {
 
     @Override
     public boolean givenUp(String id, int attempts, String error) {
-        return settle(id, "UPDATE export_notifications SET status = 'GIVEN_UP', attempts = ?, last_error = ?, next_attempt_at = ?, "
+        return settle(id, "UPDATE " + table + " SET status = 'GIVEN_UP', attempts = ?, last_error = ?, next_attempt_at = ?, "
                 + "body_text = '', body_html = '', claimed_by = NULL, claimed_until = NULL", 3, ps -> {
                     ps.setInt(1, attempts);
                     ps.setString(2, cut(error));
@@ -228,7 +222,7 @@ final class JdbcMailOutbox implements MailOutbox {
     private List<Message> query(String where, Object... params) {
         List<Message> out = new ArrayList<>();
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                + " FROM export_notifications " + where)) {
+                + " FROM " + table + " " + where)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i] instanceof Instant ? utc((Instant) params[i]) : params[i]);
             }

@@ -306,7 +306,7 @@ public final class MailNotifier implements Notifier {
     }
 
     /**
-     * Started by a service, a notifier made without an outbox takes one: the table {@code export_notifications} in
+     * Started by a service, a notifier made without an outbox takes one: the table {@code sms_export_notifications} in
      * the job store's database when it has one, otherwise the directory {@code .mail-outbox} in the output directory.
      * Outcomes settled after the event (after a restart, or by another node) are recorded on the job.
      */
@@ -315,7 +315,7 @@ public final class MailNotifier implements Notifier {
         OutboxSender o = outbox;
         if (o == null && config.isEnabled()) {
             try {
-                MailOutbox box = context.database().map(MailOutbox::jdbc)
+                MailOutbox box = context.database().map(db -> MailOutbox.jdbc(db, context.tablePrefix()))
                         .orElseGet(() -> MailOutbox.file(context.outputDirectory().resolve(".mail-outbox")));
                 o = new OutboxSender(box, config, this::transmit, failed, poll);
                 outbox = o;

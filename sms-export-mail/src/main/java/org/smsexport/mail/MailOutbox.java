@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Where messages wait until they are delivered or given up, so a mail survives an SMTP outage of hours and a
- * restart: {@link #jdbc} keeps them in the table {@code export_notifications}, which several nodes share (each
+ * restart: {@link #jdbc} keeps them in the table {@code sms_export_notifications}, which several nodes share (each
  * message is claimed by one of them at a time); {@link #file} in a directory. A settled message keeps its record
  * (recipient, subject, attempts, last error) but not its bodies. Thread-safe.
  */
@@ -94,10 +94,22 @@ public interface MailOutbox {
 
     /**
      * @param db the database (the job store's, typically)
-     * @return an outbox in its table {@code export_notifications}, created when missing
+     * @return an outbox in its table {@code sms_export_notifications}, created when missing (an earlier version's
+     *         {@code sms_export_notifications} is renamed to it)
      */
     static MailOutbox jdbc(javax.sql.DataSource db) {
-        return JdbcMailOutbox.create(db);
+        return JdbcMailOutbox.create(db, org.smsexport.support.OwnTables.DEFAULT_PREFIX);
+    }
+
+    /**
+     * @param db     the database (the job store's, typically)
+     * @param prefix the prefix of the library's tables ({@code EXPORT_TABLE_PREFIX}): the outbox is
+     *               {@code <prefix>notifications}
+     * @return an outbox in that table, created when missing
+     * @throws org.smsexport.ExportException when a table of that name is not sms-export's (it is never altered)
+     */
+    static MailOutbox jdbc(javax.sql.DataSource db, String prefix) {
+        return JdbcMailOutbox.create(db, prefix);
     }
 
     /**

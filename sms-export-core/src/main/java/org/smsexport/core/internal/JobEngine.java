@@ -135,7 +135,7 @@ public final class JobEngine implements AutoCloseable {
         timeouts.setRemoveOnCancelPolicy(true);
         this.jobs = new Jobs(store, queue, nodes, clock);
         this.requests = new Requests(registry, config);
-        this.listeners = new Listeners(registry, jobs, config.outputDirectory(), database, audit);
+        this.listeners = new Listeners(registry, jobs, config.outputDirectory(), database, config.tablePrefix(), audit);
         this.run = new JobRun(config, jobs, listeners, instanceId, timeouts, writers, readers, storage);
         this.recovery = new Recovery(config, jobs, listeners, active, instanceId, storage);
         this.queries = new Queries(config, jobs, active, storage);

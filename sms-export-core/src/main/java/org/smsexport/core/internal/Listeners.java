@@ -38,7 +38,7 @@ final class Listeners {
     private volatile DownloadLinks.Url linkUrl;
 
     Listeners(Registry registry, Jobs jobs, java.nio.file.Path outputDirectory, java.util.Optional<javax.sql.DataSource> database,
-            ExportAudit audit) {
+            String tablePrefix, ExportAudit audit) {
         this.registry = registry;
         this.jobs = jobs;
         this.audit = audit;
@@ -56,6 +56,11 @@ final class Listeners {
             @Override
             public Optional<javax.sql.DataSource> database() {
                 return database;
+            }
+
+            @Override
+            public String tablePrefix() {
+                return tablePrefix;
             }
         };
         for (Notifier n : registry.notifiers()) {

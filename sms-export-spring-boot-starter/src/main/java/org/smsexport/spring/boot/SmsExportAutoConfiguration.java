@@ -101,8 +101,8 @@ public class SmsExportAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(JobStore.class)
         @ConditionalOnProperty(prefix = "sms.export.jdbc", name = "job-store", matchIfMissing = true)
-        JdbcJobStore smsJobStore(javax.sql.DataSource db) {
-            return JdbcJobStore.create(db);
+        JdbcJobStore smsJobStore(javax.sql.DataSource db, ExportConfig config) {
+            return JdbcJobStore.withPrefix(db, config.tablePrefix());
         }
 
         /** With jobs in the database, the replicas share its audit table and mail outbox too. */

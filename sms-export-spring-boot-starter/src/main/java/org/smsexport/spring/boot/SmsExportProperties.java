@@ -49,6 +49,8 @@ public class SmsExportProperties {
     private Duration recoveryGrace;
     /** How often running jobs renew their lease and the replica reports itself; shorter than the grace (EXPORT_HEARTBEAT_SECONDS; default a third of the grace, at most 10s). */
     private Duration heartbeat;
+    /** The prefix of every table the library creates in the host's database; a table of such a name that is not sms-export's is never altered (EXPORT_TABLE_PREFIX; default sms_export_). */
+    private String tablePrefix;
 
     private final Links links = new Links();
     private final Jdbc jdbc = new Jdbc();
@@ -83,7 +85,7 @@ public class SmsExportProperties {
 
     /** The host's DataSource as the SMS source and the job store. */
     public static class Jdbc {
-        /** Whether jobs are kept in the host's database (table export_jobs); default true. */
+        /** Whether jobs are kept in the host's database (table sms_export_jobs: every table has the prefix sms.export.table-prefix); default true. */
         private boolean jobStore = true;
         /** The host's table names by the SMS schema's: students, courses, grades, course_enrollments, attendance. */
         private Map<String, String> tables = new LinkedHashMap<>();
@@ -509,6 +511,16 @@ public class SmsExportProperties {
     /** @param recoveryGrace how long a silent replica keeps its unfinished jobs */
     public void setRecoveryGrace(Duration recoveryGrace) {
         this.recoveryGrace = recoveryGrace;
+    }
+
+    /** @return the prefix of the library's tables */
+    public String getTablePrefix() {
+        return tablePrefix;
+    }
+
+    /** @param tablePrefix the prefix of the library's tables */
+    public void setTablePrefix(String tablePrefix) {
+        this.tablePrefix = tablePrefix;
     }
 
     /** @return this node's name */
