@@ -183,6 +183,9 @@ class RestServerTest {
         String b = submit("bob-secret-1", "courses", "xlsx");
         awaitDone("alice-secret", a);
         awaitDone("bob-secret-1", b);
+        // a job's metrics line is written just after its end is recorded: wait for both lines
+        org.smsexport.test.Await.until("both exports in the stats", () -> data(call("GET", "/api/v1/import-export/stats?days=1",
+                "root-secret", null)).get("total_exports").asLong() >= 2);
         JsonNode stats = data(call("GET", "/api/v1/import-export/stats?days=1", "alice-secret", null));
         assertThat(stats.get("total_exports").asLong()).isGreaterThanOrEqualTo(2);
         assertThat(stats.get("by_format") == null ? stats.toString() : stats.get("by_format").toString()).contains("csv");
@@ -259,6 +262,41 @@ class RestServerTest {
         assertThat(call("POST", "/api/v1/import-export/exports", "alice-secret", "{\"template\":\"nope\"}").statusCode()).isEqualTo(404);
         assertThat(data(call("DELETE", "/api/v1/import-export/templates/weekly_active", "alice-secret", null)).get("deleted").asBoolean()).isTrue();
         assertThat(call("GET", "/api/v1/import-export/templates/weekly_active", "alice-secret", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void speaksTheOriginalAdminPagesNames() throws Exception {
+        // its older client sends file_format
+        HttpResponse<String> created = call("POST", "/api/v1/import-export/exports", "alice-secret",
+                "{\"export_type\":\"courses\",\"file_format\":\"csv\",\"filters\":{\"search\":\"a\"}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        String id = data(created).get("id").asText();
+        JsonNode done = awaitDone("alice-secret", id);
+        assertThat(done.get("export_format").asText()).isEqualTo("csv");
+        assertThat(done.get("file_path").asText()).as("the file's name, never a path on the server").doesNotContain("/")
+                .endsWith(".csv");
+        assertThat(done.get("file_size_bytes").asLong()).isPositive();
+        assertThat(done.get("record_count").asLong()).isEqualTo(done.get("total_records").asLong());
+        assertThat(done.get("updated_at").asText()).isNotEmpty();
+        assertThat(done.get("filters").get("search").asText()).isEqualTo("a");
+        // its download: the caller's bearer token, the same bytes as the signed link
+        HttpResponse<byte[]> mine = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/api/v1/import-export/exports/" + id + "/download")).header("Authorization", "Bearer alice-secret").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(mine.statusCode()).isEqualTo(200);
+        assertThat(mine.headers().firstValue("Content-Disposition")).hasValueSatisfying(v -> assertThat(v).contains(".csv"));
+        byte[] linked = http.send(HttpRequest.newBuilder(URI.create(done.get("download_url").asText().replace("localhost", "127.0.0.1")))
+                .build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        assertThat(mine.body()).isEqualTo(linked);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/import-export/exports/" + id
+                + "/download")).header("Authorization", "Bearer bob-secret-1").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("another user's job").isEqualTo(404);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/import-export/exports/" + id
+                + "/download")).header("Authorization", "Bearer root-secret").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("an administrator").isEqualTo(200);
+        assertThat(exports.audit().list(org.smsexport.AuditQuery.latest())).filteredOn(r -> r.entry().jobId().value().equals(id)
+                && r.entry().event() == org.smsexport.AuditEvent.DOWNLOADED).extracting(r -> r.entry().actor())
+                .contains("alice", "root", "alice");
     }
 
     @Test

@@ -252,6 +252,17 @@ public final class ExportApi {
             }
             return;
         }
+        if (path.startsWith(EXPORTS + "/") && path.endsWith("/download")) {
+            // the original admin page's download: the caller's own credentials instead of a signed link
+            allow(method, "GET");
+            ApiUser u = user(ex);
+            ExportJob job = visible(path.substring(EXPORTS.length() + 1, path.length() - "/download".length()), u);
+            if (job.status() != JobStatus.COMPLETED) {
+                throw new HttpError(409, "not_ready", "The export is " + job.status().id() + "; there is no file to download.");
+            }
+            send(ex, job, u.name(), "GET " + path, java.time.Instant.now().plus(java.time.Duration.ofMinutes(5)));
+            return;
+        }
         if (path.startsWith(EXPORTS + "/")) {
             allow(method, "GET", "DELETE");
             ApiUser u = user(ex);
@@ -451,7 +462,10 @@ public final class ExportApi {
 
     private void submit(Exchange ex, ApiUser u) throws IOException, HttpError {
         JsonNode body = body(ex);
-        ExportRequest.Builder r = ExportRequest.builder().owner(u.name()).clientAddress(ex.clientAddress()).type(text(body, "export_type")).format(text(body, "export_format"));
+        // file_format: the original system's name of the field, which its clients still send
+        String format = text(body, "export_format") != null ? text(body, "export_format") : text(body, "file_format");
+        ExportRequest.Builder r = ExportRequest.builder().owner(u.name()).clientAddress(ex.clientAddress()).type(text(body, "export_type"))
+                .format(format);
         String template = text(body, "template");
         if (template != null) {
             // the template's values; what the body sets itself wins, filters and options key by key
@@ -904,6 +918,12 @@ public final class ExportApi {
         d.put("node", j.node().orElse(null));
         d.put("warnings", j.warnings());
         d.put("sha256", j.sha256().orElse(null));
+        // the original admin page's names: the file's name only (never a path on the server), sizes and counts, filters
+        d.put("file_path", j.fileName().orElse(null));
+        d.put("file_size_bytes", j.fileSizeBytes());
+        d.put("record_count", j.totalRecords());
+        d.put("updated_at", j.updatedAt().toString());
+        d.put("filters", j.filters());
         if (j.status() == JobStatus.COMPLETED) {
             // the route's one spelling is DownloadLinks.DEFAULT_PATH, which DOWNLOAD matches
             d.put("download_url", DownloadLinks.at(baseUrl.get()).of(j, links.token(j.id(), j.owner())));
@@ -925,6 +945,15 @@ public final class ExportApi {
         if (job.status() != JobStatus.COMPLETED) {
             throw new HttpError(409, "not_ready", "The export is " + job.status().id() + "; there is no file to download.");
         }
+        // whoever holds the link acts for its owner: the link is the authority, so the audit names the owner and the route
+        send(ex, job, job.owner(), "signed link GET " + ex.path(), links.expiry(token).orElseThrow());
+    }
+
+    /**
+     * Sends a completed job's file (or a redirect to a storage's own signed URL, valid until {@code until}), audited as a
+     * download by {@code actor} through {@code route}.
+     */
+    private void send(Exchange ex, ExportJob job, String actor, String route, java.time.Instant until) throws IOException, HttpError {
         String fileName = job.fileName().orElse("export");
         // an encrypted CSV is a ZIP, whatever the format says
         String media = fileName.endsWith(".zip") ? "application/zip"
@@ -934,11 +963,9 @@ public final class ExportApi {
         ex.setHeader("X-Content-Type-Options", "nosniff");
         ex.setHeader("Cache-Control", "private, no-store");
         // a storage that signs its own URLs (S3, EXPORT_S3_DOWNLOAD=redirect) serves the bytes; it expires with the link
-        Optional<java.net.URI> direct = exports.downloadUrl(job.id(), links.expiry(token).orElseThrow());
-        // whoever holds the link acts for its owner: the link is the authority, so the audit names the owner and the route
-        exports.audit().downloaded(job, job.owner(), Optional.ofNullable(ex.clientAddress()).filter(a -> !a.isEmpty()),
-                "signed link GET " + ex.path() + (direct.isPresent() ? " (redirected to the " + exports.storage().name()
-                        + " storage)" : ""));
+        Optional<java.net.URI> direct = exports.downloadUrl(job.id(), until);
+        exports.audit().downloaded(job, actor, Optional.ofNullable(ex.clientAddress()).filter(a -> !a.isEmpty()),
+                route + (direct.isPresent() ? " (redirected to the " + exports.storage().name() + " storage)" : ""));
         if (direct.isPresent()) {
             ex.setHeader("Location", direct.get().toString());
             ex.send(302, "text/plain; charset=utf-8", new byte[0]);
