@@ -294,6 +294,16 @@ class RestServerTest {
         assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/import-export/exports/" + id
                 + "/download")).header("Authorization", "Bearer root-secret").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
                 .as("an administrator").isEqualTo(200);
+        // its "run again": a new job with the same request
+        HttpResponse<String> again = call("POST", "/api/v1/import-export/exports/" + id + "/rerun", "alice-secret", "");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+        String againId = data(again).get("id").asText();
+        assertThat(againId).isNotEqualTo(id);
+        JsonNode rerun = awaitDone("alice-secret", againId);
+        assertThat(rerun.get("status").asText()).isEqualTo("completed");
+        assertThat(rerun.get("export_type").asText()).isEqualTo("courses");
+        assertThat(rerun.get("filters").get("search").asText()).isEqualTo("a");
+        assertThat(call("POST", "/api/v1/import-export/exports/" + id + "/rerun", "bob-secret-1", "").statusCode()).isEqualTo(404);
         assertThat(exports.audit().list(org.smsexport.AuditQuery.latest())).filteredOn(r -> r.entry().jobId().value().equals(id)
                 && r.entry().event() == org.smsexport.AuditEvent.DOWNLOADED).extracting(r -> r.entry().actor())
                 .contains("alice", "root", "alice");

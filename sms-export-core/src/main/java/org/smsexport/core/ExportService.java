@@ -111,6 +111,30 @@ public final class ExportService implements AutoCloseable {
     }
 
     /**
+     * Queues a new job with the same request as an earlier one — type, format, filters, options, locale, owner — as it
+     * was stored (an export's password never is).
+     *
+     * @param id the earlier job
+     * @return the new job, PENDING
+     * @throws org.smsexport.JobNotFoundException when there is no such job
+     * @throws org.smsexport.JobStateException when the earlier export had a password
+     */
+    public ExportJob rerun(JobId id) {
+        return engine.rerun(Objects.requireNonNull(id, "id"), null);
+    }
+
+    /**
+     * {@link #rerun(JobId)} for a client at an address, which the audit trail records.
+     *
+     * @param id            the earlier job
+     * @param clientAddress where the asking client is
+     * @return the new job, PENDING
+     */
+    public ExportJob rerun(JobId id, String clientAddress) {
+        return engine.rerun(Objects.requireNonNull(id, "id"), Objects.requireNonNull(clientAddress, "clientAddress"));
+    }
+
+    /**
      * Checks a request as {@link #submit} does — type, format, filters, options, locale, notification address,
      * sort — without creating a job or touching the data. The output directory is not required (a process that
      * only stores schedules may have none); {@link #submit} checks it.

@@ -252,6 +252,15 @@ public final class ExportApi {
             }
             return;
         }
+        if (path.startsWith(EXPORTS + "/") && path.endsWith("/rerun")) {
+            // the original admin page's "run again": a new job with the same request (202, as a submit answers)
+            allow(method, "POST");
+            ApiUser u = user(ex);
+            ExportJob job = visible(path.substring(EXPORTS.length() + 1, path.length() - "/rerun".length()), u);
+            // a password export cannot run again (409): its password was never stored
+            ok(ex, 202, view(exports.rerun(job.id(), Optional.ofNullable(ex.clientAddress()).orElse(""))));
+            return;
+        }
         if (path.startsWith(EXPORTS + "/") && path.endsWith("/download")) {
             // the original admin page's download: the caller's own credentials instead of a signed link
             allow(method, "GET");

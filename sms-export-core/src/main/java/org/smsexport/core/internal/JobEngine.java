@@ -371,6 +371,22 @@ public final class JobEngine implements AutoCloseable {
     }
 
     /**
+     * A new job with the same request as a finished or running one (the request as it was stored: never a password).
+     *
+     * @param id            the job to run again
+     * @param clientAddress where the asking client is, for the audit trail, or {@code null}
+     * @return the new job, PENDING
+     * @throws JobStateException when the job's request was not stored (an export with a password)
+     */
+    public ExportJob rerun(JobId id, String clientAddress) {
+        org.smsexport.spi.StoredJob s = jobs.requireStored(id);
+        String json = s.request().orElseThrow(() -> new JobStateException("Job " + id + " cannot be run again: it had a "
+                + "password, which is never stored. Submit it again with its password."));
+        ExportRequest again = RequestJson.read(json);
+        return submit(clientAddress == null ? again : again.toBuilder().clientAddress(clientAddress).build());
+    }
+
+    /**
      * @param request the request
      * @return the outcome, after running the export in the calling thread
      */
