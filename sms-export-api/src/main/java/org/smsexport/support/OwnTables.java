@@ -110,6 +110,23 @@ public final class OwnTables {
         return true;
     }
 
+    /**
+     * For a {@code CREATE TABLE IF NOT EXISTS} that failed: PostgreSQL refuses the second of two sessions creating one table
+     * at the same moment (nodes starting together), and the table is then there, made by the other.
+     *
+     * @param db      the database
+     * @param table   our table's name
+     * @param columns columns only our table has (lower case)
+     * @return whether the table is there now and is ours
+     */
+    public static boolean madeMeanwhile(javax.sql.DataSource db, String table, List<String> columns) {
+        try (Connection c = db.getConnection()) {
+            return isOurs(c, table, columns);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private static void requireOurs(String table, Set<String> found, List<String> columns) {
         if (!found.containsAll(columns)) {
             throw new ExportException("The table " + table + " exists and is not sms-export's (it has no " + columns.stream()

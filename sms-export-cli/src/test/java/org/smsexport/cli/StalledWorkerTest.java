@@ -102,7 +102,15 @@ class StalledWorkerTest {
             pb.environment().putAll(env);
             workers.add(pb.start());
         }
-        Await.until("three workers in sms_export_nodes", () -> store.nodes().size() == 3);
+        try {
+            Await.until("three workers in sms_export_nodes", () -> store.nodes().size() == 3);
+        } catch (AssertionError e) {
+            StringBuilder all = new StringBuilder(e.getMessage());
+            for (Path log : logs) {
+                all.append("\n--- ").append(log.getFileName()).append('\n').append(Files.readString(log));
+            }
+            throw new AssertionError(all.toString(), e);
+        }
 
         try (ExportService front = ExportService.builder().dataSource(JdbcDataSource.of(db)).jobStore(store).sharedDatabase(db)
                 .auditSink(JdbcAuditSink.create(db)).outputDirectory(out).workers(0).nodeName("front").build();

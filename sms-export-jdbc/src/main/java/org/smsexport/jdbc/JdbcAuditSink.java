@@ -76,7 +76,9 @@ public final class JdbcAuditSink implements AuditSink {
                 }
             }
         } catch (SQLException e) {
-            throw new ExportException("Cannot create the audit table " + table + ": " + e.getMessage(), e);
+            if (!org.smsexport.support.OwnTables.madeMeanwhile(db, table, List.of("prev_hash", "hash", "seq", "file_key"))) {
+                throw new ExportException("Cannot create the audit table " + table + ": " + e.getMessage(), e);
+            }
         }
         return new JdbcAuditSink(db, table);
     }

@@ -146,7 +146,11 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
             s.execute("CREATE INDEX IF NOT EXISTS " + table + "_status_idx ON " + table + " (status)");
             commit(c);
         } catch (SQLException e) {
-            throw Sql.error("creating the job table " + table, e);
+            // another node made it at the same moment (PostgreSQL refuses the second of two concurrent CREATE TABLEs)
+            if (!hasColumns(table, "instance_id", "version", "notification_error", "archive_path", "attempts", "node", "request",
+                    "renewed_at")) {
+                throw Sql.error("creating the job table " + table, e);
+            }
         }
     }
 

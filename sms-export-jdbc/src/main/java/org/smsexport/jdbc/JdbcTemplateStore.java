@@ -68,7 +68,10 @@ public final class JdbcTemplateStore implements TemplateStore {
                 }
             }
         } catch (SQLException e) {
-            throw Sql.error("creating the table " + table, e);
+            if (!org.smsexport.support.OwnTables.madeMeanwhile(db, table, List.of("owner_id", "export_type", "export_format",
+                    "description"))) {
+                throw Sql.error("creating the table " + table, e);
+            }
         }
         return new JdbcTemplateStore(db, table);
     }

@@ -100,4 +100,33 @@ class OwnTablesTest {
         assertThat(store.find(job.id())).as("the job, in the renamed table").isPresent();
         assertThat(columns(db, "export_jobs")).as("no table left under the old name").isEmpty();
     }
+
+    @ParameterizedTest
+    @EnumSource(Databases.class)
+    void nodesStartingTogetherEachFindOrMakeTheTables(Databases kind) throws Exception {
+        DataSource db = kind.fresh();
+        int nodes = 4;
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(nodes);
+        try {
+            List<java.util.concurrent.Future<?>> started = new ArrayList<>();
+            for (int i = 0; i < nodes; i++) {
+                started.add(pool.submit(() -> {
+                    go.await();
+                    JdbcJobStore store = JdbcJobStore.create(db);
+                    store.heartbeat(new org.smsexport.ExportNode("n" + Thread.currentThread().getId(), Instant.now(), Instant.now(), 0, 1));
+                    store.auditSink();
+                    JdbcTemplateStore.create(db);
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<?> f : started) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(JdbcJobStore.create(db).nodes()).hasSize(nodes);
+    }
 }

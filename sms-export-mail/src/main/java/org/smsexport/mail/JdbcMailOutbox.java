@@ -64,7 +64,10 @@ final class JdbcMailOutbox implements MailOutbox {
                 c.commit();
             }
         } catch (SQLException e) {
-            throw new ExportException("Cannot create the mail outbox table " + table + ": " + e.getMessage(), e);
+            if (!org.smsexport.support.OwnTables.madeMeanwhile(db, table, List.of("claimed_by", "claimed_until", "next_attempt_at",
+                    "body_html"))) {
+                throw new ExportException("Cannot create the mail outbox table " + table + ": " + e.getMessage(), e);
+            }
         }
         return new JdbcMailOutbox(db, table);
     }
