@@ -67,15 +67,16 @@ public final class OwnTables {
      * @param table   our table's name (with its prefix)
      * @param legacy  the name an earlier version gave it, or {@code null}
      * @param columns columns only our table has (lower case)
-     * @return whether the table is there now (so no {@code CREATE} is needed)
+     * @return the columns of the table, in lower case, when it is there now (so no {@code CREATE} is needed); empty when
+     *         it is to be created
      * @throws ExportException when a table of that name is not ours, naming it and {@code EXPORT_TABLE_PREFIX}
      * @throws SQLException    when the database fails
      */
-    public static boolean prepare(Connection c, String table, String legacy, List<String> columns) throws SQLException {
+    public static Set<String> prepare(Connection c, String table, String legacy, List<String> columns) throws SQLException {
         Set<String> found = columns(c, table);
         if (found != null) {
             requireOurs(table, found, columns);
-            return true;
+            return found;
         }
         if (legacy != null && !legacy.equals(table)) {
             Set<String> old = columns(c, legacy);
@@ -87,10 +88,10 @@ public final class OwnTables {
                     c.commit();
                 }
                 LOG.info("Renamed sms-export's table {} (made by an earlier version) to {}", legacy, table);
-                return true;
+                return old;
             }
         }
-        return false;
+        return Set.of();
     }
 
     /**

@@ -790,11 +790,10 @@ public final class ExportService implements AutoCloseable {
             Registry registry = Registry.resolve(exporters, dataSources, notifiers, allSinks, effective.discovery(), classLoader)
                     .offering(effective.formats());
             JobStore store = jobStore != null ? jobStore : new InMemoryJobStore(clock);
-            org.smsexport.core.internal.StoreQueue fallback = new org.smsexport.core.internal.StoreQueue(store, clock);
             org.smsexport.spi.JobQueue queue = jobQueue != null ? jobQueue
-                    : store instanceof org.smsexport.spi.JobQueue q ? q : fallback;
+                    : store instanceof org.smsexport.spi.JobQueue q ? q : new org.smsexport.core.internal.StoreQueue(store, clock);
             org.smsexport.spi.NodeRegistry nodes = nodeRegistry != null ? nodeRegistry
-                    : store instanceof org.smsexport.spi.NodeRegistry r ? r : fallback;
+                    : store instanceof org.smsexport.spi.NodeRegistry r ? r : new org.smsexport.core.internal.LocalNodes(clock);
             org.smsexport.spi.AuditSink sink = auditSink != null ? auditSink : new JsonlAuditSink(
                     effective.metricsFile().orElse(effective.outputDirectory().resolve(ExportConfig.DEFAULT_METRICS_FILE_NAME))
                             .resolveSibling("audit.jsonl"));

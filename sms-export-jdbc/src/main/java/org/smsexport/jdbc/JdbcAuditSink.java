@@ -61,7 +61,8 @@ public final class JdbcAuditSink implements AuditSink {
     public static JdbcAuditSink withPrefix(DataSource db, String prefix) {
         String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "audit";
         try (Connection c = db.getConnection()) {
-            if (!org.smsexport.support.OwnTables.prepare(c, table, "export_audit", List.of("prev_hash", "hash", "seq", "file_key"))) {
+            if (org.smsexport.support.OwnTables.prepare(c, table, "export_audit", List.of("prev_hash", "hash", "seq", "file_key"))
+                    .isEmpty()) {
                 try (Statement s = c.createStatement()) {
                     s.execute("CREATE TABLE IF NOT EXISTS " + table + " (seq BIGINT PRIMARY KEY, event VARCHAR(16) NOT NULL, "
                             + "at TIMESTAMP WITH TIME ZONE NOT NULL, actor VARCHAR(200) NOT NULL, job_id VARCHAR(64) NOT NULL, "

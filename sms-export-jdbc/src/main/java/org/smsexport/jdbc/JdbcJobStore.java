@@ -50,6 +50,8 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     /** Columns only our jobs table has: a table of its name without them is the host's, and is left alone. */
     private static final List<String> OURS = List.of("instance_id", "progress_percent", "version");
     private static final List<String> OUR_NODES = List.of("running_jobs", "last_heartbeat", "workers");
+    /** Columns added after the table's first version: a table that has them all needs no DDL. */
+    private static final List<String> LATEST = List.of("notification_error", "archive_path", "attempts", "node", "request", "renewed_at");
 
     private final DataSource db;
     private final String table;
@@ -121,13 +123,14 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     }
 
     private void createTable() {
+        java.util.Set<String> columns;
         try (Connection c = db.getConnection()) {
             // ours, or ours under the name an earlier version gave it, or nothing: never a table of the host's
-            org.smsexport.support.OwnTables.prepare(c, table, table.equals(prefix + "jobs") ? "export_jobs" : null, OURS);
+            columns = org.smsexport.support.OwnTables.prepare(c, table, table.equals(prefix + "jobs") ? "export_jobs" : null, OURS);
         } catch (SQLException e) {
             throw Sql.error("looking at the job table " + table, e);
         }
-        if (hasColumns(table, "notification_error", "archive_path", "attempts", "node", "request", "renewed_at")) {
+        if (columns.containsAll(LATEST)) {
             // all there: no DDL, which on a database shared by running processes waits for their locks
             return;
         }
@@ -147,31 +150,11 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
             commit(c);
         } catch (SQLException e) {
             // another node made it at the same moment (PostgreSQL refuses the second of two concurrent CREATE TABLEs)
-            if (!hasColumns(table, "instance_id", "version", "notification_error", "archive_path", "attempts", "node", "request",
-                    "renewed_at")) {
+            java.util.List<String> all = new java.util.ArrayList<>(OURS);
+            all.addAll(LATEST);
+            if (!org.smsexport.support.OwnTables.madeMeanwhile(db, table, all)) {
                 throw Sql.error("creating the job table " + table, e);
             }
-        }
-    }
-
-    private boolean hasColumns(String t, String... columns) {
-        try (Connection c = db.getConnection()) {
-            for (String column : columns) {
-                boolean found = false;
-                for (String tn : new String[] {t, t.toUpperCase(java.util.Locale.ROOT)}) {
-                    for (String cn : new String[] {column, column.toUpperCase(java.util.Locale.ROOT)}) {
-                        try (ResultSet rs = c.getMetaData().getColumns(null, null, tn, cn)) {
-                            found |= rs.next();
-                        }
-                    }
-                }
-                if (!found) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (SQLException e) {
-            throw Sql.error("reading the job table's columns", e);
         }
     }
 
@@ -543,8 +526,8 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         }
         boolean there;
         try (Connection c = db.getConnection()) {
-            there = org.smsexport.support.OwnTables.prepare(c, nodes, nodes.equals(org.smsexport.support.OwnTables.DEFAULT_PREFIX
-                    + "nodes") ? "export_nodes" : null, OUR_NODES);
+            there = !org.smsexport.support.OwnTables.prepare(c, nodes, nodes.equals(org.smsexport.support.OwnTables.DEFAULT_PREFIX
+                    + "nodes") ? "export_nodes" : null, OUR_NODES).isEmpty();
         } catch (SQLException e) {
             throw Sql.error("looking at the node table " + nodes, e);
         }

@@ -54,8 +54,8 @@ public final class JdbcTemplateStore implements TemplateStore {
         String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "templates";
         try (Connection c = db.getConnection()) {
             // no DDL when the table is there: on an embedded database shared by processes it would wait for their locks
-            if (!org.smsexport.support.OwnTables.prepare(c, table, "export_templates", List.of("owner_id", "export_type",
-                    "export_format", "description"))) {
+            if (org.smsexport.support.OwnTables.prepare(c, table, "export_templates", List.of("owner_id", "export_type",
+                    "export_format", "description")).isEmpty()) {
                 try (Statement s = c.createStatement()) {
                     s.execute("CREATE TABLE IF NOT EXISTS " + table + " (owner_id VARCHAR(200) NOT NULL, name VARCHAR(64) NOT NULL, "
                             + "export_type VARCHAR(63) NOT NULL, export_format VARCHAR(32) NOT NULL, filters VARCHAR(4000), "

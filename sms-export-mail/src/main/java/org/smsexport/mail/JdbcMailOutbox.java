@@ -42,8 +42,8 @@ final class JdbcMailOutbox implements MailOutbox {
         String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "notifications";
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             // no DDL when the table is there: a DDL statement waits for every lock other nodes hold on the database
-            if (!org.smsexport.support.OwnTables.prepare(c, table, "export_notifications", List.of("claimed_by", "claimed_until",
-                    "next_attempt_at", "body_html"))) {
+            if (org.smsexport.support.OwnTables.prepare(c, table, "export_notifications", List.of("claimed_by", "claimed_until",
+                    "next_attempt_at", "body_html")).isEmpty()) {
                 boolean pg = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
                 String text = pg ? "TEXT" : "CLOB";
                 s.execute("CREATE TABLE IF NOT EXISTS " + table + " (id VARCHAR(40) PRIMARY KEY, job_id VARCHAR(64) NOT NULL, "

@@ -8,27 +8,24 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.smsexport.ExportNode;
 import org.smsexport.JobFilter;
 import org.smsexport.JobStatus;
 import org.smsexport.spi.JobQueue;
 import org.smsexport.spi.JobStore;
-import org.smsexport.spi.NodeRegistry;
 import org.smsexport.spi.StoredJob;
 
 /**
- * The queue and node registry of a host's {@link JobStore} that is neither: claims are guarded updates, a lease's age
- * is its record's {@code updatedAt} by this process's clock, and the nodes are this process's own. Right for a store
- * that one process uses; a store shared by machines should be its own {@link JobQueue}, judged by one clock.
+ * The queue of a host's {@link JobStore} that is not one: claims are guarded updates and a lease's age is its record's
+ * {@code updatedAt} by this process's clock (its nodes are a {@link LocalNodes}). Right for a store that one process
+ * uses; a store shared by machines should be its own {@link JobQueue}, judged by one clock.
  * Thread-safe.
  */
-public final class StoreQueue implements JobQueue, NodeRegistry {
+public final class StoreQueue implements JobQueue {
 
     private static final int PAGE = 50;
 
     private final JobStore store;
     private final Clock clock;
-    private final LocalNodes nodes;
 
     /**
      * @param store the records
@@ -37,7 +34,6 @@ public final class StoreQueue implements JobQueue, NodeRegistry {
     public StoreQueue(JobStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
-        this.nodes = new LocalNodes(clock);
     }
 
     private static boolean queued(StoredJob s) {
@@ -71,25 +67,5 @@ public final class StoreQueue implements JobQueue, NodeRegistry {
         return store.list(JobFilter.all().withStatuses(JobStatus.PENDING, JobStatus.RUNNING).withPage(0, JobFilter.MAX_LIMIT)).stream()
                 .filter(s -> !queued(s) && !s.job().updatedAt().isAfter(before))
                 .sorted(Comparator.comparing((StoredJob s) -> s.job().updatedAt())).limit(max).collect(Collectors.toUnmodifiableList());
-    }
-
-    @Override
-    public void heartbeat(ExportNode node) {
-        nodes.heartbeat(node);
-    }
-
-    @Override
-    public void remove(String name) {
-        nodes.remove(name);
-    }
-
-    @Override
-    public List<ExportNode> nodes() {
-        return nodes.nodes();
-    }
-
-    @Override
-    public int forgetSilent(Duration silence) {
-        return nodes.forgetSilent(silence);
     }
 }
