@@ -537,7 +537,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
                         + "NOT NULL, last_heartbeat TIMESTAMP WITH TIME ZONE NOT NULL, running_jobs INTEGER NOT NULL, workers INTEGER NOT NULL)");
                 commit(c);
             } catch (SQLException e) {
-                if (!Sql.tableExists(db, nodes)) {
+                if (!org.smsexport.support.OwnTables.madeMeanwhile(db, nodes, OUR_NODES)) {
                     throw Sql.error("creating the node table " + nodes, e);
                 }
             }

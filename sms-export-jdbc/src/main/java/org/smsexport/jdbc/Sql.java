@@ -35,25 +35,4 @@ final class Sql {
         return new ExportException("Database error " + doing + (state.isEmpty() ? "" : " (SQLState " + state + ")") + ": "
                 + message + hint, e);
     }
-
-    /**
-     * @param db    the database
-     * @param table a table name, in any case
-     * @return whether it exists (read from the metadata: no lock taken)
-     */
-    static boolean tableExists(javax.sql.DataSource db, String table) {
-        try (java.sql.Connection c = db.getConnection()) {
-            java.sql.DatabaseMetaData md = c.getMetaData();
-            for (String name : new String[] {table, table.toUpperCase(java.util.Locale.ROOT), table.toLowerCase(java.util.Locale.ROOT)}) {
-                try (java.sql.ResultSet rs = md.getTables(null, null, name, new String[] {"TABLE"})) {
-                    if (rs.next()) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        } catch (SQLException e) {
-            throw error("looking for the table " + table, e);
-        }
-    }
 }
