@@ -95,6 +95,30 @@ public interface DataSource {
         return false;
     }
 
+    /**
+     * Why this source cannot make a delta export of one type (a database table without the columns that tell what
+     * changed), checked when such an export is requested so the request is refused with that reason.
+     *
+     * @param type the type
+     * @return the reason, or empty when it can; by default empty exactly when {@link #supportsChanges()}
+     */
+    default java.util.Optional<String> changesUnsupported(ExportType type) {
+        return supportsChanges() ? java.util.Optional.empty()
+                : java.util.Optional.of("The data source of " + type.name() + " (" + name() + ") cannot tell what changed, so it cannot "
+                        + "make a delta export: leave out changed_since, or use a source that supports changes.");
+    }
+
+    /**
+     * What every export of a type from this source should tell its user about how it was read — a column the database
+     * lacks, exported empty — kept as warnings of the job. Never row contents.
+     *
+     * @param type the type
+     * @return the warnings; none by default
+     */
+    default List<String> warnings(ExportType type) {
+        return List.of();
+    }
+
     /** @return a short name for logs and messages; the class name by default */
     default String name() {
         return getClass().getSimpleName();

@@ -46,15 +46,42 @@ public final class JdbcDataSource implements DataSource {
     private final javax.sql.DataSource db;
     private final SmsSchema schema;
     private final int fetchSize;
-    private final Map<String, TypeSql> sql = new HashMap<>();
+    /** The SQL of each type as the database has its tables, read again after {@link #RESOLVED_FOR}. */
+    private volatile Resolved resolved;
+
+    /** How long what the database's metadata said is trusted before it is read again (a host may migrate its schema). */
+    private static final long RESOLVED_FOR = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+
+    /** The SQL of every built-in type, from one read of the metadata. */
+    private static final class Resolved {
+        final Map<String, TypeSql> types = new HashMap<>();
+        final long at = System.nanoTime();
+
+        Resolved(HostSchema h) {
+            for (ExportType t : ExportType.builtIns()) {
+                types.put(t.name(), TypeSql.of(t, h));
+            }
+        }
+    }
 
     private JdbcDataSource(javax.sql.DataSource db, SmsSchema schema, int fetchSize) {
         this.db = Objects.requireNonNull(db, "dataSource");
         this.schema = Objects.requireNonNull(schema, "schema");
         this.fetchSize = fetchSize;
-        for (ExportType t : ExportType.builtIns()) {
-            sql.put(t.name(), TypeSql.of(t, schema));
+    }
+
+    /** @return the SQL of each type, from the database's metadata (read at most every {@link #RESOLVED_FOR}) */
+    private Map<String, TypeSql> resolved(boolean fresh) {
+        Resolved r = resolved;
+        if (r == null || fresh || System.nanoTime() - r.at > RESOLVED_FOR) {
+            try (Connection c = db.getConnection()) {
+                r = new Resolved(HostSchema.read(c, schema));
+            } catch (SQLException e) {
+                throw Sql.error("reading which SMS tables and columns the database has", e);
+            }
+            resolved = r;
         }
+        return r.types;
     }
 
     /**
@@ -117,16 +144,79 @@ public final class JdbcDataSource implements DataSource {
      * Checks that the database answers and has the tables and columns a type needs, without reading rows.
      *
      * @param type a built-in type
-     * @throws ExportException with the database's reason and a hint (wrong URL or password, missing table)
+     * @throws ExportException with the database's reason and a hint (wrong URL or password, missing table or column and how
+     *                         to map it)
      */
     public void check(ExportType type) {
-        TypeSql t = typeSql(ExportQuery.all(type));
+        TypeSql t = typeSql(ExportQuery.all(type), true);
         try (Connection c = db.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT " + String.join(", ", t.select) + " FROM " + t.from + " WHERE 1 = 0");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
         } catch (SQLException e) {
             throw Sql.error("checking the " + type.name() + " tables", e);
+        }
+    }
+
+    /**
+     * What one type reads from this database, for {@code schema check}.
+     *
+     * @param type     the built-in type
+     * @param table    the table it reads, or {@code null} when the database has none for it
+     * @param columns  each of its columns (by the SMS's name) and the database's name for it, {@code null} when absent
+     * @param problem  why it cannot be exported from this database, or {@code null} when it can
+     * @param warnings what its exports will say (columns that export empty, no soft delete)
+     * @param noDeltas why it cannot be exported as changes, or {@code null} when it can
+     */
+    public record TypeCheck(String type, String table, Map<String, String> columns, String problem, List<String> warnings,
+            String noDeltas) {
+        /** @return whether the type can be exported from this database */
+        public boolean exportable() {
+            return problem == null;
+        }
+    }
+
+    /**
+     * Reads the database's metadata again and says, per built-in type, what an export will read and what is missing; no
+     * query runs on the host's tables and nothing is changed.
+     *
+     * @return one check per built-in type
+     * @throws ExportException when the database cannot be reached
+     */
+    public List<TypeCheck> checkSchema() {
+        Map<String, TypeSql> all = resolved(true);
+        List<TypeCheck> out = new ArrayList<>();
+        for (ExportType t : ExportType.builtIns()) {
+            TypeSql s = all.get(t.name());
+            out.add(new TypeCheck(t.name(), s.table, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(s.columns)),
+                    s.problem, s.warnings, s.noChanges));
+        }
+        return List.copyOf(out);
+    }
+
+    /** @return the columns this database lacks for the type (they export empty), and other things its exports should say */
+    @Override
+    public List<String> warnings(ExportType type) {
+        TypeSql t = known(type);
+        return t == null ? List.of() : t.warnings;
+    }
+
+    /** @return why the database cannot give the type's changes (it lacks {@code created_at}, {@code updated_at} or {@code deleted_at}) */
+    @Override
+    public java.util.Optional<String> changesUnsupported(ExportType type) {
+        TypeSql t = known(type);
+        return java.util.Optional.ofNullable(t == null ? null : t.noChanges);
+    }
+
+    /** @return the type's SQL, or {@code null} for a type not built in, or when the database cannot be read now (the export says why) */
+    private TypeSql known(ExportType type) {
+        if (ExportType.builtIn(type.name()).isEmpty()) {
+            return null;
+        }
+        try {
+            return resolved(false).get(type.name());
+        } catch (ExportException e) {
+            return null;
         }
     }
 
@@ -274,10 +364,20 @@ public final class JdbcDataSource implements DataSource {
     }
 
     private TypeSql typeSql(ExportQuery query) {
-        TypeSql t = sql.get(query.type().name());
+        return typeSql(query, false);
+    }
+
+    private TypeSql typeSql(ExportQuery query, boolean fresh) {
         ExportType builtIn = ExportType.builtIn(query.type().name()).orElse(null);
-        if (t == null || !query.type().equals(query.type().changes() ? builtIn.withChanges() : builtIn)) {
+        if (builtIn == null || !query.type().equals(query.type().changes() ? builtIn.withChanges() : builtIn)) {
             throw new ExportException("The JDBC data source serves the built-in types only, not '" + query.type().name() + "'.");
+        }
+        TypeSql t = resolved(fresh).get(query.type().name());
+        if (t.problem != null) {
+            throw new ExportException(t.problem);
+        }
+        if (query.changedSince().isPresent() && t.noChanges != null) {
+            throw new ExportException(t.noChanges);
         }
         return t;
     }
@@ -386,101 +486,271 @@ public final class JdbcDataSource implements DataSource {
         }
     }
 
-    /** The SQL of one export type: select list in column order, joins, and what each filter attribute means. */
+    /**
+     * The SQL of one export type as one database has its tables: select list in column order, joins, what each filter
+     * attribute means; what it lacks ({@link #problem}: cannot export; {@link #warnings}: columns that export empty;
+     * {@link #noChanges}: no delta exports).
+     */
     private static final class TypeSql {
         final String[] select;
         final String from;
         final String updatedAt;
         final String createdAt;
         final Map<String, String> attributes;
+        /** The exported table's {@code deleted_at}, or {@code null} when it has none. */
+        final String ownDeleted;
+        /** The {@code deleted_at} of every table read, the exported one first; those the database lacks left out. */
         final List<String> deletedAt;
         /** Conditions every row meets (the joined rows exist). */
         final List<String> required = new ArrayList<>();
+        /** Why the type cannot be exported from this database, or {@code null}. */
+        final String problem;
+        /** Why it cannot be exported as changes, or {@code null}. */
+        final String noChanges;
+        final List<String> warnings;
+        /** The table the type reads, and its columns as read ({@code null} for one the database lacks), for {@code schema check}. */
+        final String table;
+        final Map<String, String> columns;
 
-        TypeSql(String[] select, String from, String updatedAt, String createdAt, Map<String, String> attributes, List<String> deletedAt) {
-            this.select = select;
-            this.from = from;
-            this.updatedAt = updatedAt;
-            this.createdAt = createdAt;
-            this.attributes = attributes;
-            this.deletedAt = deletedAt;
+        private TypeSql(Builder b) {
+            this.select = b.select;
+            this.from = b.from;
+            this.updatedAt = b.updatedAt;
+            this.createdAt = b.createdAt;
+            this.attributes = b.attributes;
+            this.ownDeleted = b.ownDeleted;
+            this.deletedAt = b.deletedAt;
+            this.required.addAll(b.required);
+            this.problem = b.problems.isEmpty() ? null : String.join(" ", b.problems);
+            this.noChanges = b.noChanges;
+            this.warnings = List.copyOf(b.warnings);
+            this.table = b.table;
+            this.columns = b.columns;
         }
 
-        static TypeSql of(ExportType type, SmsSchema s) {
+        /** Collects one type's SQL, noting what the database lacks. */
+        private static final class Builder {
+            final ExportType type;
+            final HostSchema h;
+            String[] select;
+            String from;
+            String updatedAt;
+            String createdAt;
+            Map<String, String> attributes = new HashMap<>();
+            String ownDeleted;
+            List<String> deletedAt = new ArrayList<>();
+            List<String> required = new ArrayList<>();
+            List<String> problems = new ArrayList<>();
+            List<String> warnings = new ArrayList<>();
+            List<String> absent = new ArrayList<>();
+            String noChanges;
+            String table;
+            Map<String, String> columns = new java.util.LinkedHashMap<>();
+
+            Builder(ExportType type, HostSchema h) {
+                this.type = type;
+                this.h = h;
+            }
+
+            /** @return whether the table is there; when it is not, the type cannot be exported */
+            boolean table(String logical) {
+                if (h.table(logical) != null) {
+                    return true;
+                }
+                problems.add("The database has no table " + String.join(" or ", h.tried(logical)) + " for " + type.name() + "; name it "
+                        + "in the schema map (" + logical + ".table = NAME in --schema-map FILE, EXPORT_SCHEMA_MAP).");
+                return false;
+            }
+
+            /** @return the column's SQL, or a typed {@code NULL} (and a note) when the database lacks it */
+            String column(String alias, String logical, String column, ColumnType as) {
+                boolean own = alias.equals(this.alias);
+                if (h.has(logical, column)) {
+                    String sql = alias + "." + h.column(logical, column);
+                    if (own) {
+                        columns.put(column, h.column(logical, column));
+                    }
+                    return sql;
+                }
+                if (own) {
+                    columns.put(column, null);
+                }
+                if (h.table(logical) == null) {
+                    return nothing(as);
+                }
+                if (SmsSchema.REQUIRED.get(logical).contains(column)) {
+                    problems.add("Table " + h.table(logical) + " has no column " + h.column(logical, column) + ", which " + type.name()
+                            + " needs; map it in the schema map (" + logical + "." + column + " = NAME).");
+                } else if (!List.of("created_at", "updated_at", "deleted_at").contains(column)) {
+                    absent.add(h.table(logical) + "." + h.column(logical, column));
+                }
+                return nothing(as);
+            }
+
+            String alias;
+
+            static String nothing(ColumnType as) {
+                switch (as) {
+                    case INTEGER:
+                        return "CAST(NULL AS BIGINT)";
+                    case DECIMAL:
+                        return "CAST(NULL AS DOUBLE PRECISION)";
+                    case DATE:
+                        return "CAST(NULL AS DATE)";
+                    case DATETIME:
+                        return "CAST(NULL AS TIMESTAMP)";
+                    case BOOLEAN:
+                        return "CAST(NULL AS BOOLEAN)";
+                    default:
+                        return "CAST(NULL AS VARCHAR(1))";
+                }
+            }
+
+            /** The exported table's change columns, and the soft-delete column of every table read. */
+            void changes(String logical, String alias, List<String> joined) {
+                String t = h.table(logical);
+                List<String> lacking = new ArrayList<>();
+                for (String c : List.of("created_at", "updated_at", "deleted_at")) {
+                    if (t != null && !h.has(logical, c)) {
+                        lacking.add(c);
+                    }
+                }
+                createdAt = h.has(logical, "created_at") ? alias + "." + h.column(logical, "created_at") : null;
+                updatedAt = h.has(logical, "updated_at") ? alias + "." + h.column(logical, "updated_at") : null;
+                ownDeleted = h.has(logical, "deleted_at") ? alias + "." + h.column(logical, "deleted_at") : null;
+                if (ownDeleted != null) {
+                    deletedAt.add(ownDeleted);
+                } else if (t != null) {
+                    warnings.add("Table " + t + " has no deleted_at column: no " + type.name() + " row is left out as deleted.");
+                }
+                for (String j : joined) {
+                    String a = j.equals("students") ? "st" : "co";
+                    if (h.has(j, "deleted_at")) {
+                        deletedAt.add(a + "." + h.column(j, "deleted_at"));
+                    }
+                }
+                if (!lacking.isEmpty()) {
+                    noChanges = "Delta exports of " + type.name() + " need the columns " + String.join(", ", lacking) + " on table "
+                            + t + ", which this database lacks (sms-export never changes the host's tables: 'sms-export schema "
+                            + "--migrate-sql' prints what a database administrator can run, or map them in the schema map).";
+                }
+            }
+
+            TypeSql build() {
+                if (!absent.isEmpty()) {
+                    warnings.add(0, "The database has no column " + String.join(", ", absent) + ": " + (absent.size() == 1 ? "it exports"
+                            : "they export") + " empty, and a filter on " + (absent.size() == 1 ? "it" : "them") + " matches nothing.");
+                }
+                return new TypeSql(this);
+            }
+        }
+
+        static TypeSql of(ExportType type, HostSchema h) {
+            Builder b = new Builder(type, h);
             switch (type.name()) {
                 case "students": {
-                    String[] sel = new String[type.columns().size()];
-                    Map<String, String> attrs = new HashMap<>();
-                    for (int i = 0; i < sel.length; i++) {
+                    b.alias = "st";
+                    b.table = h.table("students");
+                    b.table("students");
+                    b.select = new String[type.columns().size()];
+                    for (int i = 0; i < b.select.length; i++) {
                         String key = type.columns().get(i).key();
-                        sel[i] = key.equals("status")
-                                ? "CASE WHEN st." + s.column("students", "is_active") + " THEN 'active' ELSE 'inactive' END"
-                                : "st." + s.column("students", key);
-                        attrs.put(key, sel[i]);
+                        if (key.equals("status")) {
+                            String active = b.column("st", "students", "is_active", ColumnType.BOOLEAN);
+                            b.select[i] = active.startsWith("CAST(NULL") ? Builder.nothing(ColumnType.TEXT)
+                                    : "CASE WHEN " + active + " THEN 'active' ELSE 'inactive' END";
+                        } else {
+                            b.select[i] = b.column("st", "students", key, type.columns().get(i).type());
+                        }
+                        b.attributes.put(key, b.select[i]);
                     }
-                    return new TypeSql(sel, s.table("students") + " st", "st." + s.column("students", "updated_at"),
-                            "st." + s.column("students", "created_at"), attrs,
-                            List.of("st." + s.column("students", "deleted_at")));
+                    b.from = h.table("students") + " st";
+                    b.changes("students", "st", List.of());
+                    return b.build();
                 }
                 case "courses": {
-                    String[] sel = new String[type.columns().size()];
-                    Map<String, String> attrs = new HashMap<>();
-                    for (int i = 0; i < sel.length; i++) {
+                    b.alias = "co";
+                    b.table = h.table("courses");
+                    b.table("courses");
+                    b.select = new String[type.columns().size()];
+                    for (int i = 0; i < b.select.length; i++) {
                         String key = type.columns().get(i).key();
-                        sel[i] = "co." + s.column("courses", key);
-                        attrs.put(key, sel[i]);
+                        b.select[i] = b.column("co", "courses", key, type.columns().get(i).type());
+                        b.attributes.put(key, b.select[i]);
                     }
-                    return new TypeSql(sel, s.table("courses") + " co", "co." + s.column("courses", "updated_at"),
-                            "co." + s.column("courses", "created_at"), attrs,
-                            List.of("co." + s.column("courses", "deleted_at")));
+                    b.from = h.table("courses") + " co";
+                    b.changes("courses", "co", List.of());
+                    return b.build();
                 }
-                case "grades":
-                    return joined(type, s, "grades", "g", Map.of("assignment_name", "g." + s.column("grades", "assignment_name"),
-                            "category", "g." + s.column("grades", "category"), "grade", "g." + s.column("grades", "grade"),
-                            "max_grade", "g." + s.column("grades", "max_grade"),
-                            "percentage", "CASE WHEN g." + s.column("grades", "max_grade") + " > 0 THEN g." + s.column("grades", "grade")
-                                    + " * 100.0 / g." + s.column("grades", "max_grade") + " END",
-                            "weight", "g." + s.column("grades", "weight"), "date_assigned", "g." + s.column("grades", "date_assigned"),
-                            "date_submitted", "g." + s.column("grades", "date_submitted")));
-                case "enrollments":
-                    return joined(type, s, "course_enrollments", "e", Map.of(
-                            "enrolled_at", "e." + s.column("course_enrollments", "enrolled_at"),
-                            "status", "e." + s.column("course_enrollments", "status")));
-                case "attendance":
-                    return joined(type, s, "attendance", "a", Map.of("date", "a." + s.column("attendance", "date"),
-                            "period_number", "a." + s.column("attendance", "period_number"),
-                            "status", "a." + s.column("attendance", "status"), "notes", "a." + s.column("attendance", "notes")));
+                case "grades": {
+                    b.alias = "g";
+                    String grade = b.column("g", "grades", "grade", ColumnType.DECIMAL);
+                    String max = b.column("g", "grades", "max_grade", ColumnType.DECIMAL);
+                    Map<String, String> own = new HashMap<>();
+                    for (String c : List.of("assignment_name", "category", "weight")) {
+                        own.put(c, b.column("g", "grades", c, c.equals("weight") ? ColumnType.DECIMAL : ColumnType.TEXT));
+                    }
+                    own.put("date_assigned", b.column("g", "grades", "date_assigned", ColumnType.DATE));
+                    own.put("date_submitted", b.column("g", "grades", "date_submitted", ColumnType.DATE));
+                    own.put("grade", grade);
+                    own.put("max_grade", max);
+                    own.put("percentage", max.startsWith("CAST(NULL") ? Builder.nothing(ColumnType.DECIMAL)
+                            : "CASE WHEN " + max + " > 0 THEN " + grade + " * 100.0 / " + max + " END");
+                    return joined(b, "grades", own);
+                }
+                case "enrollments": {
+                    b.alias = "e";
+                    Map<String, String> own = new HashMap<>();
+                    own.put("enrolled_at", b.column("e", "course_enrollments", "enrolled_at", ColumnType.DATE));
+                    own.put("status", b.column("e", "course_enrollments", "status", ColumnType.TEXT));
+                    return joined(b, "course_enrollments", own);
+                }
+                case "attendance": {
+                    b.alias = "a";
+                    Map<String, String> own = new HashMap<>();
+                    own.put("date", b.column("a", "attendance", "date", ColumnType.DATE));
+                    own.put("period_number", b.column("a", "attendance", "period_number", ColumnType.INTEGER));
+                    own.put("status", b.column("a", "attendance", "status", ColumnType.TEXT));
+                    own.put("notes", b.column("a", "attendance", "notes", ColumnType.TEXT));
+                    return joined(b, "attendance", own);
+                }
                 default:
                     throw new IllegalArgumentException(type.name());
             }
         }
 
         /** A table of rows that belong to a student and a course, joined to both for names and codes. */
-        private static TypeSql joined(ExportType type, SmsSchema s, String table, String alias, Map<String, String> own) {
-            Map<String, String> attrs = new HashMap<>(own);
-            attrs.put("id", alias + "." + s.column(table, "id"));
-            attrs.put("student_id", alias + "." + s.column(table, "student_id"));
-            attrs.put("course_id", alias + "." + s.column(table, "course_id"));
-            attrs.put("student_name", "st." + s.column("students", "first_name") + " || ' ' || st." + s.column("students", "last_name"));
-            attrs.put("course_code", "co." + s.column("courses", "course_code"));
-            attrs.put("course_name", "co." + s.column("courses", "course_name"));
-            String[] sel = new String[type.columns().size()];
-            for (int i = 0; i < sel.length; i++) {
-                sel[i] = attrs.get(type.columns().get(i).key());
+        private static TypeSql joined(Builder b, String table, Map<String, String> own) {
+            HostSchema h = b.h;
+            String alias = b.alias;
+            b.table = h.table(table);
+            boolean there = b.table(table) & b.table("students") & b.table("courses");
+            b.attributes.putAll(own);
+            b.attributes.put("id", b.column(alias, table, "id", ColumnType.INTEGER));
+            b.attributes.put("student_id", b.column(alias, table, "student_id", ColumnType.INTEGER));
+            b.attributes.put("course_id", b.column(alias, table, "course_id", ColumnType.INTEGER));
+            String first = b.column("st", "students", "first_name", ColumnType.TEXT);
+            String last = b.column("st", "students", "last_name", ColumnType.TEXT);
+            String studentKey = b.column("st", "students", "id", ColumnType.INTEGER);
+            String courseKey = b.column("co", "courses", "id", ColumnType.INTEGER);
+            b.attributes.put("student_name", first + " || ' ' || " + last);
+            b.attributes.put("course_code", b.column("co", "courses", "course_code", ColumnType.TEXT));
+            b.attributes.put("course_name", b.column("co", "courses", "course_name", ColumnType.TEXT));
+            b.select = new String[b.type.columns().size()];
+            for (int i = 0; i < b.select.length; i++) {
+                b.select[i] = b.attributes.get(b.type.columns().get(i).key());
             }
-            // LEFT JOIN + "IS NOT NULL" is an inner join that H2 keeps in this order: the exported table first, so its
-            // primary key gives ORDER BY id and rows stream; as an inner join H2 starts from courses and sorts them all
-            String from = s.table(table) + " " + alias
-                    + " LEFT JOIN " + s.table("students") + " st ON st." + s.column("students", "id") + " = " + alias + "."
-                    + s.column(table, "student_id")
-                    + " LEFT JOIN " + s.table("courses") + " co ON co." + s.column("courses", "id") + " = " + alias + "."
-                    + s.column(table, "course_id");
-            TypeSql t = new TypeSql(sel, from, alias + "." + s.column(table, "updated_at"), alias + "." + s.column(table, "created_at"), attrs,
-                    List.of(alias + "." + s.column(table,
-                    "deleted_at"), "st." + s.column("students", "deleted_at"), "co." + s.column("courses", "deleted_at")));
-            t.required.add("st." + s.column("students", "id") + " IS NOT NULL");
-            t.required.add("co." + s.column("courses", "id") + " IS NOT NULL");
-            return t;
+            if (there) {
+                // LEFT JOIN + "IS NOT NULL" is an inner join that H2 keeps in this order: the exported table first, so its
+                // primary key gives ORDER BY id and rows stream; as an inner join H2 starts from courses and sorts them all
+                b.from = h.table(table) + " " + alias
+                        + " LEFT JOIN " + h.table("students") + " st ON " + studentKey + " = " + b.attributes.get("student_id")
+                        + " LEFT JOIN " + h.table("courses") + " co ON " + courseKey + " = " + b.attributes.get("course_id");
+                b.required.add(studentKey + " IS NOT NULL");
+                b.required.add(courseKey + " IS NOT NULL");
+            }
+            b.changes(table, alias, List.of("students", "courses"));
+            return b.build();
         }
 
         String where(ExportQuery q, List<Object> params, SearchSql.Dialect dialect) {
@@ -488,7 +758,7 @@ public final class JdbcDataSource implements DataSource {
             conditions.addAll(required);
             for (String column : deletedAt) {
                 // a delta export keeps the exported table's rows deleted since the watermark: they come out as deletes
-                if (q.changedSince().isPresent() && column.equals(deletedAt.get(0))) {
+                if (q.changedSince().isPresent() && column.equals(ownDeleted)) {
                     conditions.add("(" + column + " IS NULL OR " + column + " >= ?)");
                     params.add(q.changedSince().get());
                 } else {
@@ -531,12 +801,12 @@ public final class JdbcDataSource implements DataSource {
                 }
             }
             q.changedSince().ifPresent(since -> {
-                conditions.add("(" + createdAt + " >= ? OR " + updatedAt + " >= ? OR " + deletedAt.get(0) + " >= ?)");
+                conditions.add("(" + createdAt + " >= ? OR " + updatedAt + " >= ? OR " + ownDeleted + " >= ?)");
                 params.add(since);
                 params.add(since);
                 params.add(since);
             });
-            return String.join(" AND ", conditions);
+            return conditions.isEmpty() ? "1 = 1" : String.join(" AND ", conditions);
         }
 
         /** @return the select list: the type's columns, and for a delta export a deleted row's keys only and its change */
@@ -544,7 +814,7 @@ public final class JdbcDataSource implements DataSource {
             if (!type.changes()) {
                 return List.of(select);
             }
-            String own = deletedAt.get(0);
+            String own = ownDeleted;
             java.util.Set<String> keys = type.keyColumns();
             List<String> out = new ArrayList<>();
             for (int i = 0; i < select.length; i++) {

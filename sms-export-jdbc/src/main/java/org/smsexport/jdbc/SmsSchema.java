@@ -90,6 +90,23 @@ public final class SmsSchema {
         TABLES.put("attendance", attendance);
     }
 
+    /** The columns a table cannot do without; every other column of {@link #TABLES} exports empty when a database lacks it. */
+    static final Map<String, List<String>> REQUIRED = Map.of(
+            "students", List.of("id", "student_id", "first_name", "last_name"),
+            "courses", List.of("id", "course_code", "course_name"),
+            "grades", List.of("id", "student_id", "course_id", "grade"),
+            "course_enrollments", List.of("id", "student_id", "course_id"),
+            "attendance", List.of("id", "student_id", "course_id", "date", "status"));
+
+    /** Other names hosts give a table, tried in order when a database has no table of the standard name. */
+    static final Map<String, List<String>> ALTERNATIVES = Map.of(
+            "attendance", List.of("attendances"),
+            "course_enrollments", List.of("enrollments"));
+
+    /** The export type of each table, and the other way round for the mapping file. */
+    static final Map<String, String> TYPE_TABLES = Map.of("students", "students", "courses", "courses", "grades", "grades",
+            "enrollments", "course_enrollments", "attendance", "attendance");
+
     private static final SmsSchema STANDARD = builder().build();
 
     private final Map<String, String> tables;
@@ -103,6 +120,60 @@ public final class SmsSchema {
     /** @return the schema with the original SMS names */
     public static SmsSchema standard() {
         return STANDARD;
+    }
+
+    /**
+     * Reads a mapping file: a properties file of {@code TABLE.table = name} and {@code TABLE.COLUMN = name} lines, where
+     * {@code TABLE} is a table of the original SMS ({@code students}, {@code courses}, {@code grades},
+     * {@code course_enrollments}, {@code attendance}) or the export type that reads it ({@code enrollments}). What it does not
+     * name keeps the original name (or a known alternative the database has, such as {@code attendances}).
+     *
+     * @param file the mapping file ({@code --schema-map}, {@code EXPORT_SCHEMA_MAP})
+     * @return the schema it describes
+     * @throws org.smsexport.InvalidRequestException naming the file and every line it cannot use, with the valid names
+     */
+    public static SmsSchema load(java.nio.file.Path file) {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new org.smsexport.InvalidRequestException("Schema map " + file + " does not exist.");
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new org.smsexport.InvalidRequestException("Schema map " + file + " cannot be read: " + e.getMessage());
+        }
+        Builder b = builder();
+        List<String> problems = new ArrayList<>();
+        for (String key : new java.util.TreeSet<>(p.stringPropertyNames())) {
+            String value = p.getProperty(key).strip();
+            int dot = key.indexOf('.');
+            String table = dot < 0 ? key : TYPE_TABLES.getOrDefault(key.substring(0, dot), key.substring(0, dot));
+            String what = dot < 0 ? "" : key.substring(dot + 1);
+            try {
+                if (!TABLES.containsKey(table)) {
+                    throw new IllegalArgumentException("'" + key + "': no table '" + (dot < 0 ? key : key.substring(0, dot))
+                            + "'; tables: " + TABLES.keySet() + " (or the type enrollments)");
+                }
+                if (what.equals("table")) {
+                    b.table(table, value);
+                } else if (TABLES.get(table).containsKey(what)) {
+                    b.column(table, what, value);
+                } else {
+                    throw new IllegalArgumentException("'" + key + "': " + table + " has no column '" + what + "'; use "
+                            + table + ".table or one of " + TABLES.get(table).keySet());
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new org.smsexport.InvalidRequestException("Schema map " + file + ": " + String.join("; ", problems) + ".");
+        }
+        return b.build();
+    }
+
+    /** @return whether the logical table was given a name of its own (no alternative names are tried for it) */
+    boolean tableMapped(String logical) {
+        return !table(logical).equals(logical);
     }
 
     /** @return a builder for mapped names */

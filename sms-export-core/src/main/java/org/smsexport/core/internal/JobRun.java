@@ -124,6 +124,7 @@ final class JobRun {
                     config.fsync());
                     RowCursor raw = readAhead(p, sourceCall(rj, () -> p.source().open(limited, rj.cancellation)));
                     GuardedCursor cursor = new GuardedCursor(raw, rj, max, truncate)) {
+                p.source().warnings(p.type()).forEach(rj::warn);
                 p.exporter().write(schema, cursor, file.stream(), rj);
                 rj.checkCancelled();
                 rj.awaitCount(); // a count that failed fails the export, as it would have before the first row

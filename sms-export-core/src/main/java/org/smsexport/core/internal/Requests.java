@@ -72,9 +72,8 @@ final class Requests {
                         + type.columns().stream().map(c -> c.key()).toList() + ".");
             }
         }
-        if (r.changedSince().isPresent() && !registry.source(type).supportsChanges()) {
-            problems.add("The data source of " + type.name() + " (" + registry.source(type).name() + ") cannot tell what changed, so "
-                    + "it cannot make a delta export: leave out changed_since, or use a source that supports changes.");
+        if (r.changedSince().isPresent()) {
+            registry.source(type).changesUnsupported(type).ifPresent(problems::add);
         }
         if (r.changedSince().isPresent() && r.changedSince().get().isAfter(java.time.Instant.now().plusSeconds(60))) {
             problems.add("changed_since " + r.changedSince().get() + " is in the future; nothing can have changed since then.");
