@@ -4,6 +4,7 @@ module org.smsexport.rest {
     requires transitive org.smsexport.scheduler;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires static com.nimbusds.jose.jwt;
 
     exports org.smsexport.rest;
 }

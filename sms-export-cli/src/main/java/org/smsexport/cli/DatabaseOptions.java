@@ -43,6 +43,10 @@ final class DatabaseOptions {
     @Option(names = "--password", description = "Database password.", arity = "0..1", interactive = true)
     String password;
 
+    @Option(names = "--schema-map", paramLabel = "FILE", description = "A properties file naming the host's tables and columns where "
+            + "they differ from the SMS's (students.table = pupils, students.first_name = given_name); default EXPORT_SCHEMA_MAP.")
+    String schemaMap;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Where exports are (default: the demo's with the demo database, else "
             + "EXPORT_OUTPUT_DIR, else data/exports).")
     String out;
@@ -140,6 +144,19 @@ final class DatabaseOptions {
             throw new InvalidRequestException((out != null ? "--out " : "The export folder ") + dir + " is a file, not a directory.");
         }
         return dir;
+    }
+
+    /**
+     * @param db the database
+     * @return the SMS source over it, with the tables and columns {@code --schema-map} (else {@code EXPORT_SCHEMA_MAP}) names
+     * @throws InvalidRequestException when the mapping file is missing or names what the SMS does not have
+     */
+    JdbcDataSource source(DataSource db) {
+        String file = schemaMap != null ? schemaMap : environment.get("EXPORT_SCHEMA_MAP");
+        if (file == null || file.isBlank()) {
+            return JdbcDataSource.of(db);
+        }
+        return JdbcDataSource.of(db, org.smsexport.jdbc.SmsSchema.load(Path.of(file.strip())), 1_000);
     }
 
     /** @return the metrics file in the export folder */

@@ -121,7 +121,7 @@ final class ExportCommand extends Common implements Callable<Integer> {
         }
         ExportRequest built = request.build();
         ExportType exportType = builtInType(built.type());
-        JdbcDataSource source = JdbcDataSource.of(db);
+        JdbcDataSource source = database.source(db);
         Path created = DatabaseOptions.firstMissing(outDir);
         ExportOutcome outcome;
         Map<String, Object> r;

@@ -56,10 +56,22 @@ final class RestServer implements AutoCloseable {
      */
     RestServer(ExportService exports, ExportScheduler schedules, Map<String, User> tokens, String host, int port, String publicUrl,
             Duration idleTimeout, List<String> trustedOrigins) {
+        this(exports, schedules, tokens, null, host, port, publicUrl, idleTimeout, trustedOrigins);
+    }
+
+    /**
+     * @param tokens         users by the SHA-256 (hex) of their bearer token, as {@link #parseToken} fills them
+     * @param jwt            the host's JWTs, asked when a bearer token is none of {@code tokens}; {@code null} for none
+     * @param trustedOrigins origins besides this server's own whose pages may change exports
+     */
+    RestServer(ExportService exports, ExportScheduler schedules, Map<String, User> tokens, Authenticator jwt, String host, int port,
+            String publicUrl, Duration idleTimeout, List<String> trustedOrigins) {
         Map<String, ApiUser> users = new HashMap<>();
         tokens.forEach((hash, u) -> users.put(hash, new ApiUser(u.name(), u.admin())));
         this.publicUrl = publicUrl;
-        ExportApi api = new ExportApi(exports, schedules, Authenticator.bearerHashed(users), this::base, trustedOrigins);
+        Authenticator auth = jwt == null ? Authenticator.bearerHashed(users)
+                : org.smsexport.rest.JwtAuthenticator.either(Authenticator.bearerHashed(users), jwt);
+        ExportApi api = new ExportApi(exports, schedules, auth, this::base, trustedOrigins);
         // the page first (GET / and /ui/*), the API for everything else
         WebUi page = new WebUi("");
         this.server = new HttpServer(host, port, idleTimeout, ExportApi.MAX_BODY, ex -> {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import org.smsexport.core.ExportService;
-import org.smsexport.jdbc.JdbcDataSource;
 import org.smsexport.scheduler.ExportScheduler;
 import org.smsexport.scheduler.ScheduleRun;
 
@@ -26,14 +25,14 @@ final class Schedules {
     /** A session that manages schedules only: it runs no export, so it creates no export folder. */
     static Session manage(DatabaseOptions database) {
         DataSource db = database.open();
-        ExportService exports = database.service(db).dataSource(JdbcDataSource.of(db)).createOutputDirectory(false).build();
+        ExportService exports = database.service(db).dataSource(database.source(db)).createOutputDirectory(false).build();
         return new Session(exports, ExportScheduler.builder(exports).dataSource(db).build());
     }
 
     /** A session that runs due schedules, polling at this interval, and tells {@code onRun} of every run it ends. */
     static Session run(DatabaseOptions database, Duration poll, BiConsumer<ExportService, ScheduleRun> onRun) {
         DataSource db = database.open();
-        ExportService exports = database.service(db).dataSource(JdbcDataSource.of(db)).build();
+        ExportService exports = database.service(db).dataSource(database.source(db)).build();
         return new Session(exports, ExportScheduler.builder(exports).dataSource(db).pollingInterval(poll)
                 .onRun(run -> onRun.accept(exports, run)).build());
     }

@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.smsexport.InvalidRequestException;
 import org.smsexport.core.ExportService;
-import org.smsexport.jdbc.JdbcDataSource;
 import org.smsexport.scheduler.ExportScheduler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,6 +42,31 @@ final class ServeCommand extends Common implements Callable<Integer> {
     @Option(names = "--tokens-file", paramLabel = "FILE", description = "Tokens, one USER:SECRET:ROLE or USER:sha256=HEX:ROLE per "
             + "line; readable by its owner only (chmod 600).")
     Path tokensFile;
+
+    @Option(names = "--jwt-secret-file", paramLabel = "FILE", description = "Accept the host's HS256 JWTs signed with the secret in "
+            + "this file (the SMS's SECRET_KEY; owner-only, chmod 600); default EXPORT_JWT_SECRET.")
+    Path jwtSecretFile;
+
+    @Option(names = "--jwks-file", paramLabel = "FILE", description = "Accept the host's RS256/ES256 JWTs signed with the keys of "
+            + "this JSON Web Key Set; default EXPORT_JWT_JWKS_FILE.")
+    Path jwksFile;
+
+    @Option(names = "--jwt-user-claim", paramLabel = "CLAIM", description = "The claim naming the user (default: "
+            + "EXPORT_JWT_USER_CLAIM, else sub).")
+    String jwtUserClaim;
+
+    @Option(names = "--jwt-audience", paramLabel = "AUD", description = "The audience every JWT must name (default: "
+            + "EXPORT_JWT_AUDIENCE, else none required).")
+    String jwtAudience;
+
+    @Option(names = "--jwt-admin-claim", paramLabel = "CLAIM=VALUE", description = "Admins are users whose token has this claim "
+            + "(role=admin); default EXPORT_JWT_ADMIN_CLAIM.")
+    String jwtAdminClaim;
+
+    @Option(names = "--jwt-users-table", paramLabel = "TABLE", description = "The host's users table: a JWT's user must be there by "
+            + "email and is_active, and is an admin when role is admin, as in the SMS; 'none' to trust the token alone (default: "
+            + "EXPORT_JWT_USERS_TABLE, else users).")
+    String jwtUsersTable;
 
     @Option(names = "--trusted-origin", paramLabel = "ORIGIN", description = "Another origin whose pages may change exports here "
             + "(https://sms.school.example), repeatable; this server's own always may.")
@@ -114,9 +139,11 @@ final class ServeCommand extends Common implements Callable<Integer> {
                 }
             }
         }
-        if (tokens.isEmpty()) {
+        org.smsexport.rest.JwtAuthenticator.Builder jwt = jwt();
+        if (tokens.isEmpty() && jwt == null) {
             throw new InvalidRequestException("No tokens: set " + TOKENS_VARIABLE + " or pass --tokens-file (or --token "
-                    + "USER:SECRET:ROLE); the API never runs open.");
+                    + "USER:SECRET:ROLE), or accept the host's JWTs (EXPORT_JWT_SECRET, --jwt-secret-file, --jwks-file); the API "
+                    + "never runs open.");
         }
         if (port == 0) {
             // links in mails need the real port before the service is built: pick a free one now
@@ -132,7 +159,8 @@ final class ServeCommand extends Common implements Callable<Integer> {
         Path exportsDir = database.exportsDir();
         Path created = DatabaseOptions.firstMissing(exportsDir);
         String base = publicUrl != null ? publicUrl : "http://localhost:" + port;
-        ExportService.Builder builder = database.service(db).dataSource(JdbcDataSource.of(db)).downloadLinks(base);
+        org.smsexport.rest.Authenticator jwtAuth = jwt == null ? null : jwtUsers(jwt, db).build();
+        ExportService.Builder builder = database.service(db).dataSource(database.source(db)).downloadLinks(base);
         if (maxRecords != null) {
             builder.maxRecords(maxRecords);
         }
@@ -150,8 +178,8 @@ final class ServeCommand extends Common implements Callable<Integer> {
         }
         try (ExportService exports = builder.build();
                 ExportScheduler scheduler = ExportScheduler.create(exports, db);
-                RestServer server = new RestServer(exports, scheduler, tokens, bind, port, base, java.time.Duration.ofSeconds(idleTimeout),
-                        trustedOrigins)) {
+                RestServer server = new RestServer(exports, scheduler, tokens, jwtAuth, bind, port, base,
+                        java.time.Duration.ofSeconds(idleTimeout), trustedOrigins)) {
             try {
                 server.start();
             } catch (RuntimeException e) {
@@ -169,6 +197,73 @@ final class ServeCommand extends Common implements Callable<Integer> {
             throw e;
         }
         return 0;
+    }
+
+    /** @return the host's JWTs as the flags and {@code EXPORT_JWT_*} configure them, or {@code null} when none are accepted */
+    private org.smsexport.rest.JwtAuthenticator.Builder jwt() throws java.io.IOException {
+        Map<String, String> env = DatabaseOptions.environment;
+        String secret = env.get("EXPORT_JWT_SECRET");
+        Path jwks = jwksFile != null ? jwksFile : Optional.ofNullable(env.get("EXPORT_JWT_JWKS_FILE")).filter(v -> !v.isBlank())
+                .map(Path::of).orElse(null);
+        org.smsexport.rest.JwtAuthenticator.Builder b;
+        try {
+            if (jwtSecretFile != null) {
+                try {
+                    ownerOnly(jwtSecretFile);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    throw new InvalidRequestException("--jwt-secret-file " + jwtSecretFile + " does not exist.");
+                }
+                b = org.smsexport.rest.JwtAuthenticator.hmac(Files.readString(jwtSecretFile).strip().getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8));
+            } else if (secret != null && !secret.isBlank()) {
+                b = org.smsexport.rest.JwtAuthenticator.hmac(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } else if (jwks != null) {
+                b = org.smsexport.rest.JwtAuthenticator.jwks(jwks);
+            } else {
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage());
+        }
+        String claim = jwtUserClaim != null ? jwtUserClaim : env.get("EXPORT_JWT_USER_CLAIM");
+        if (claim != null && !claim.isBlank()) {
+            b.userClaim(claim.strip());
+        }
+        String audience = jwtAudience != null ? jwtAudience : env.get("EXPORT_JWT_AUDIENCE");
+        if (audience != null && !audience.isBlank()) {
+            b.audience(audience.strip());
+        }
+        String issuer = env.get("EXPORT_JWT_ISSUER");
+        if (issuer != null && !issuer.isBlank()) {
+            b.issuer(issuer.strip());
+        }
+        String admin = jwtAdminClaim != null ? jwtAdminClaim : env.get("EXPORT_JWT_ADMIN_CLAIM");
+        if (admin != null && !admin.isBlank()) {
+            int eq = admin.indexOf('=');
+            if (eq < 1 || eq == admin.length() - 1) {
+                throw new InvalidRequestException("The JWT admin claim '" + admin + "' is not CLAIM=VALUE (role=admin).");
+            }
+            b.adminClaim(admin.substring(0, eq).strip(), admin.substring(eq + 1).strip());
+        }
+        return b;
+    }
+
+    /** Adds the host's users table (unless 'none'), checked now: a missing table is a start-up error, not a 500 per request. */
+    private org.smsexport.rest.JwtAuthenticator.Builder jwtUsers(org.smsexport.rest.JwtAuthenticator.Builder b, DataSource db) {
+        String table = jwtUsersTable != null ? jwtUsersTable : DatabaseOptions.environment.getOrDefault("EXPORT_JWT_USERS_TABLE", "users");
+        if (table.isBlank() || table.strip().equalsIgnoreCase("none")) {
+            return b;
+        }
+        org.smsexport.rest.HostUsers users;
+        try {
+            users = org.smsexport.rest.HostUsers.jdbc(db, table.strip(), "email", "role", "is_active", "admin");
+            users.find("");
+        } catch (IllegalArgumentException | org.smsexport.ExportException e) {
+            throw new InvalidRequestException("JWT users are looked up in table '" + table.strip() + "' (email, role, is_active), which "
+                    + "cannot be read: " + Messages.oneLine(e) + " Name the table with --jwt-users-table (EXPORT_JWT_USERS_TABLE), or "
+                    + "set it to none and say who is an admin with --jwt-admin-claim (EXPORT_JWT_ADMIN_CLAIM=role=admin).");
+        }
+        return b.users(users);
     }
 
     /** Refuses a secrets file that other users may read or write, or that is a symbolic link. */

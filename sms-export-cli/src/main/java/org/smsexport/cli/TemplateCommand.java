@@ -79,7 +79,7 @@ final class TemplateCommand {
                     Optional.ofNullable(locale).map(Locale::forLanguageTag), Optional.ofNullable(description), now, now);
             javax.sql.DataSource db = database.open();
             try (ExportService exports = DatabaseOptions.jobsIn(db).createOutputDirectory(false)
-                    .dataSource(org.smsexport.jdbc.JdbcDataSource.of(db)).build()) {
+                    .dataSource(database.source(db)).build()) {
                 exports.templates().save(t);
             }
             PrintWriter out = spec.commandLine().getOut();

@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.smsexport.InvalidRequestException;
 import org.smsexport.core.ExportService;
-import org.smsexport.jdbc.JdbcDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +39,7 @@ final class WorkerCommand extends Common implements Callable<Integer> {
             throw new InvalidRequestException("--workers must be 1 to 256 for a worker, got " + workers + ".");
         }
         DataSource db = database.open();
-        ExportService.Builder builder = database.service(db).dataSource(JdbcDataSource.of(db));
+        ExportService.Builder builder = database.service(db).dataSource(database.source(db));
         if (workers != null) {
             builder.workers(workers);
         }

@@ -384,8 +384,10 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             readProblems.addAll(s.problems());
             for (String key : values.keySet()) {
                 // a storage's own settings (EXPORT_S3_BUCKET) are its provider's to read, the links' the service's
-                // and the command line's secrets (EXPORT_API_TOKENS, EXPORT_FILE_PASSWORD) the command line's
+                // and the command line's secrets (EXPORT_API_TOKENS, EXPORT_FILE_PASSWORD, EXPORT_JWT_*) and the JDBC source's
+                // mapping file (EXPORT_SCHEMA_MAP) the command line's and the starter's
                 if (key.startsWith("EXPORT_") && !KEYS.contains(key) && !key.startsWith("EXPORT_S3_") && !key.startsWith("EXPORT_LINK_")
+                        && !key.startsWith("EXPORT_JWT_") && !key.equals("EXPORT_SCHEMA_MAP")
                         && !key.equals("EXPORT_API_TOKENS") && !key.equals("EXPORT_FILE_PASSWORD")) {
                     LOG.warn("Ignoring unknown configuration key {}; sms-export core reads {}", key, new java.util.TreeSet<>(KEYS));
                 }

@@ -53,6 +53,21 @@ public final class JdbcAuditSink implements AuditSink {
     }
 
     /**
+     * @param prefix the tables' prefix ({@code EXPORT_TABLE_PREFIX})
+     * @return the statements that create the audit table, for {@code sms-export schema --print-ddl}
+     */
+    public static List<String> ddl(String prefix) {
+        String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "audit";
+        return List.of("CREATE TABLE IF NOT EXISTS " + table + " (seq BIGINT PRIMARY KEY, event VARCHAR(16) NOT NULL, "
+                + "at TIMESTAMP WITH TIME ZONE NOT NULL, actor VARCHAR(200) NOT NULL, job_id VARCHAR(64) NOT NULL, "
+                + "export_type VARCHAR(100) NOT NULL, export_format VARCHAR(32) NOT NULL, filters VARCHAR(4000), rows BIGINT, "
+                + "sha256 VARCHAR(64), file_key VARCHAR(1024), recipients VARCHAR(2000), client_address VARCHAR(100), "
+                + "route VARCHAR(300), prev_hash VARCHAR(64) NOT NULL, hash VARCHAR(64) NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS " + table + "_job ON " + table + " (job_id)",
+                "CREATE INDEX IF NOT EXISTS " + table + "_at ON " + table + " (at)");
+    }
+
+    /**
      * @param db     the database
      * @param prefix the prefix of the library's tables ({@code EXPORT_TABLE_PREFIX}): the trail is {@code <prefix>audit}
      * @return the sink, its table created when missing
@@ -64,13 +79,9 @@ public final class JdbcAuditSink implements AuditSink {
             if (org.smsexport.support.OwnTables.prepare(c, table, "export_audit", List.of("prev_hash", "hash", "seq", "file_key"))
                     .isEmpty()) {
                 try (Statement s = c.createStatement()) {
-                    s.execute("CREATE TABLE IF NOT EXISTS " + table + " (seq BIGINT PRIMARY KEY, event VARCHAR(16) NOT NULL, "
-                            + "at TIMESTAMP WITH TIME ZONE NOT NULL, actor VARCHAR(200) NOT NULL, job_id VARCHAR(64) NOT NULL, "
-                            + "export_type VARCHAR(100) NOT NULL, export_format VARCHAR(32) NOT NULL, filters VARCHAR(4000), rows BIGINT, "
-                            + "sha256 VARCHAR(64), file_key VARCHAR(1024), recipients VARCHAR(2000), client_address VARCHAR(100), "
-                            + "route VARCHAR(300), prev_hash VARCHAR(64) NOT NULL, hash VARCHAR(64) NOT NULL)");
-                    s.execute("CREATE INDEX IF NOT EXISTS " + table + "_job ON " + table + " (job_id)");
-                    s.execute("CREATE INDEX IF NOT EXISTS " + table + "_at ON " + table + " (at)");
+                    for (String sql : ddl(prefix)) {
+                        s.execute(sql);
+                    }
                 }
                 if (!c.getAutoCommit()) {
                     c.commit();

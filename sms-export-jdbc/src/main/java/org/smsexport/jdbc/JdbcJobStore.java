@@ -111,6 +111,10 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
 
     /** @return the DDL of the jobs table */
     public String ddl() {
+        return jobsDdl(table);
+    }
+
+    private static String jobsDdl(String table) {
         return "CREATE TABLE IF NOT EXISTS " + table + " (id VARCHAR(20) PRIMARY KEY, type VARCHAR(63) NOT NULL, "
                 + "format VARCHAR(32) NOT NULL, status VARCHAR(16) NOT NULL, progress_percent INTEGER NOT NULL, "
                 + "total_records BIGINT NOT NULL, file_name VARCHAR(255), file_size_bytes BIGINT NOT NULL, duration_millis BIGINT, "
@@ -120,6 +124,32 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
                 + "notification_sent BOOLEAN NOT NULL, notification_error VARCHAR(1000), warnings VARCHAR, filters VARCHAR, instance_id VARCHAR(32) NOT NULL, "
                 + "archive_path VARCHAR(1024), attempts INTEGER DEFAULT 0 NOT NULL, node VARCHAR(200), request VARCHAR, "
                 + "version BIGINT NOT NULL, renewed_at TIMESTAMP WITH TIME ZONE)";
+    }
+
+    private static String nodesDdl(String nodes) {
+        return "CREATE TABLE IF NOT EXISTS " + nodes + " (name VARCHAR(200) PRIMARY KEY, started_at TIMESTAMP WITH TIME ZONE "
+                + "NOT NULL, last_heartbeat TIMESTAMP WITH TIME ZONE NOT NULL, running_jobs INTEGER NOT NULL, workers INTEGER NOT NULL)";
+    }
+
+    private static List<String> jobIndexes(String table) {
+        return List.of("CREATE INDEX IF NOT EXISTS " + table + "_owner_idx ON " + table + " (owner, created_at)",
+                "CREATE INDEX IF NOT EXISTS " + table + "_status_idx ON " + table + " (status)");
+    }
+
+    /**
+     * The statements that create the job and node tables, for a database administrator where the application's user may
+     * not create tables ({@code sms-export schema --print-ddl}).
+     *
+     * @param prefix the tables' prefix ({@code EXPORT_TABLE_PREFIX})
+     * @return the statements, in order
+     */
+    public static List<String> ddl(String prefix) {
+        String p = org.smsexport.support.OwnTables.checkPrefix(prefix);
+        List<String> out = new java.util.ArrayList<>();
+        out.add(jobsDdl(p + "jobs"));
+        out.addAll(jobIndexes(p + "jobs"));
+        out.add(nodesDdl(p + "nodes"));
+        return out;
     }
 
     private void createTable() {
@@ -145,8 +175,9 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
             s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS request VARCHAR");
             // added with leases by the database's clock
             s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS renewed_at TIMESTAMP WITH TIME ZONE");
-            s.execute("CREATE INDEX IF NOT EXISTS " + table + "_owner_idx ON " + table + " (owner, created_at)");
-            s.execute("CREATE INDEX IF NOT EXISTS " + table + "_status_idx ON " + table + " (status)");
+            for (String index : jobIndexes(table)) {
+                s.execute(index);
+            }
             commit(c);
         } catch (SQLException e) {
             // another node made it at the same moment (PostgreSQL refuses the second of two concurrent CREATE TABLEs)
@@ -533,8 +564,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         }
         if (!there) {
             try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS " + nodes + " (name VARCHAR(200) PRIMARY KEY, started_at TIMESTAMP WITH TIME ZONE "
-                        + "NOT NULL, last_heartbeat TIMESTAMP WITH TIME ZONE NOT NULL, running_jobs INTEGER NOT NULL, workers INTEGER NOT NULL)");
+                s.execute(nodesDdl(nodes));
                 commit(c);
             } catch (SQLException e) {
                 if (!org.smsexport.support.OwnTables.madeMeanwhile(db, nodes, OUR_NODES)) {

@@ -36,6 +36,19 @@ public final class JdbcTemplateStore implements TemplateStore {
     }
 
     /**
+     * @param prefix the tables' prefix ({@code EXPORT_TABLE_PREFIX})
+     * @return the statements that create the template table, for {@code sms-export schema --print-ddl}
+     */
+    public static List<String> ddl(String prefix) {
+        String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "templates";
+        return List.of("CREATE TABLE IF NOT EXISTS " + table + " (owner_id VARCHAR(200) NOT NULL, name VARCHAR(64) NOT NULL, "
+                + "export_type VARCHAR(63) NOT NULL, export_format VARCHAR(32) NOT NULL, filters VARCHAR(4000), "
+                + "options VARCHAR(4000), locale VARCHAR(35), description VARCHAR(1000), "
+                + "created_at TIMESTAMP WITH TIME ZONE NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                + "PRIMARY KEY (owner_id, name))");
+    }
+
+    /**
      * @param db the database
      * @return the store in {@code sms_export_templates}, created when missing (an earlier version's
      *         {@code export_templates} is renamed to it)
@@ -57,11 +70,9 @@ public final class JdbcTemplateStore implements TemplateStore {
             if (org.smsexport.support.OwnTables.prepare(c, table, "export_templates", List.of("owner_id", "export_type",
                     "export_format", "description")).isEmpty()) {
                 try (Statement s = c.createStatement()) {
-                    s.execute("CREATE TABLE IF NOT EXISTS " + table + " (owner_id VARCHAR(200) NOT NULL, name VARCHAR(64) NOT NULL, "
-                            + "export_type VARCHAR(63) NOT NULL, export_format VARCHAR(32) NOT NULL, filters VARCHAR(4000), "
-                            + "options VARCHAR(4000), locale VARCHAR(35), description VARCHAR(1000), "
-                            + "created_at TIMESTAMP WITH TIME ZONE NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL, "
-                            + "PRIMARY KEY (owner_id, name))");
+                    for (String sql : ddl(prefix)) {
+                        s.execute(sql);
+                    }
                 }
                 if (!c.getAutoCommit()) {
                     c.commit();

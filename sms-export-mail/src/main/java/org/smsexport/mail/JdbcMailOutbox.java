@@ -38,6 +38,19 @@ final class JdbcMailOutbox implements MailOutbox {
         this.table = table;
     }
 
+    /** @return the statements that create the outbox table ({@link MailOutbox#ddl}) */
+    static List<String> ddl(String prefix, boolean postgres) {
+        String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "notifications";
+        String text = postgres ? "TEXT" : "CLOB";
+        return List.of("CREATE TABLE IF NOT EXISTS " + table + " (id VARCHAR(40) PRIMARY KEY, job_id VARCHAR(64) NOT NULL, "
+                + "recipient VARCHAR(320) NOT NULL, subject VARCHAR(1000) NOT NULL, body_text " + text + " NOT NULL, body_html "
+                + text + " NOT NULL, attachment VARCHAR(1024), created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                + "attempts INTEGER NOT NULL, next_attempt_at TIMESTAMP WITH TIME ZONE NOT NULL, last_error VARCHAR(1000), "
+                + "status VARCHAR(16) NOT NULL, claimed_by VARCHAR(200), claimed_until TIMESTAMP WITH TIME ZONE, "
+                + "sent_at TIMESTAMP WITH TIME ZONE)",
+                "CREATE INDEX IF NOT EXISTS " + table + "_due ON " + table + " (status, next_attempt_at)");
+    }
+
     static JdbcMailOutbox create(DataSource db, String prefix) {
         String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "notifications";
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
@@ -45,14 +58,9 @@ final class JdbcMailOutbox implements MailOutbox {
             if (org.smsexport.support.OwnTables.prepare(c, table, "export_notifications", List.of("claimed_by", "claimed_until",
                     "next_attempt_at", "body_html")).isEmpty()) {
                 boolean pg = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
-                String text = pg ? "TEXT" : "CLOB";
-                s.execute("CREATE TABLE IF NOT EXISTS " + table + " (id VARCHAR(40) PRIMARY KEY, job_id VARCHAR(64) NOT NULL, "
-                        + "recipient VARCHAR(320) NOT NULL, subject VARCHAR(1000) NOT NULL, body_text " + text + " NOT NULL, body_html "
-                        + text + " NOT NULL, attachment VARCHAR(1024), created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
-                        + "attempts INTEGER NOT NULL, next_attempt_at TIMESTAMP WITH TIME ZONE NOT NULL, last_error VARCHAR(1000), "
-                        + "status VARCHAR(16) NOT NULL, claimed_by VARCHAR(200), claimed_until TIMESTAMP WITH TIME ZONE, "
-                        + "sent_at TIMESTAMP WITH TIME ZONE)");
-                s.execute("CREATE INDEX IF NOT EXISTS " + table + "_due ON " + table + " (status, next_attempt_at)");
+                for (String sql : ddl(prefix, pg)) {
+                    s.execute(sql);
+                }
             }
             // settled messages are kept 30 days, for the record; their bodies went when they were settled
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE status <> 'PENDING' "

@@ -113,6 +113,15 @@ public interface MailOutbox {
     }
 
     /**
+     * @param prefix   the tables' prefix ({@code EXPORT_TABLE_PREFIX})
+     * @param postgres whether for PostgreSQL ({@code TEXT} bodies) rather than H2 ({@code CLOB})
+     * @return the statements that create the outbox table, for {@code sms-export schema --print-ddl}
+     */
+    static java.util.List<String> ddl(String prefix, boolean postgres) {
+        return JdbcMailOutbox.ddl(prefix, postgres);
+    }
+
+    /**
      * @param directory a directory of its own (created when missing, readable by the owner only); processes on one
      *                  machine may share it
      * @return an outbox of one file per message

@@ -68,6 +68,18 @@ public final class ExportScheduler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportScheduler.class);
     private static final String TASK = "sms-export-schedule";
+    /**
+     * The statements that create the scheduler's tables ({@code sms_export_scheduled_tasks}, {@code sms_export_schedules},
+     * {@code sms_export_schedule_runs}), for a database administrator where the application's user may not create tables
+     * ({@code sms-export schema --print-ddl}).
+     *
+     * @param postgres whether for PostgreSQL rather than H2
+     * @return the statements, in order
+     */
+    public static java.util.List<String> ddl(boolean postgres) {
+        return org.smsexport.scheduler.internal.ScheduleStore.ddl(postgres);
+    }
+
     /** The retention cleanup's own db-scheduler task: its slots run {@link ExportMaintenance}, not an export. */
     private static final String MAINTENANCE_TASK = "sms-export-maintenance";
     private static final String MANUAL = "manual";

@@ -91,6 +91,31 @@ public final class ScheduleStore {
         s.executeUpdate("UPDATE " + TASK_TABLE + " SET task_name = 'sms-export-maintenance'" + legacy.substring(legacy.indexOf(" WHERE")));
     }
 
+    /**
+     * @param postgres whether for PostgreSQL ({@code BYTEA}) rather than H2 ({@code BLOB})
+     * @return the statements that create the scheduler's tables, in order: db-scheduler's table, its index, the schedules,
+     *         the run ledger
+     */
+    public static List<String> ddl(boolean postgres) {
+        String ts = "TIMESTAMP WITH TIME ZONE";
+        return List.of("CREATE TABLE IF NOT EXISTS " + TASK_TABLE + " (task_name VARCHAR(100) NOT NULL, "
+                + "task_instance VARCHAR(200) NOT NULL, task_data " + (postgres ? "BYTEA" : "BLOB") + ", execution_time " + ts
+                + " NOT NULL, picked BOOLEAN NOT NULL, picked_by VARCHAR(100), last_success " + ts + ", last_failure " + ts
+                + ", consecutive_failures INT, last_heartbeat " + ts + ", version BIGINT NOT NULL, priority SMALLINT, "
+                + "PRIMARY KEY (task_name, task_instance))",
+                "CREATE INDEX IF NOT EXISTS " + TASK_TABLE + "_exec_idx ON " + TASK_TABLE + " (execution_time)",
+                "CREATE TABLE IF NOT EXISTS sms_export_schedules (id VARCHAR(200) PRIMARY KEY, owner_id VARCHAR(200) NOT NULL, "
+                + "export_type VARCHAR(100) NOT NULL, export_format VARCHAR(50) NOT NULL, filters VARCHAR(4000) NOT NULL, "
+                + "options VARCHAR(4000) NOT NULL, notify_email VARCHAR(320), frequency VARCHAR(200) NOT NULL, "
+                + "zone VARCHAR(64) NOT NULL, catch_up VARCHAR(16) NOT NULL, catch_up_window_seconds BIGINT NOT NULL, "
+                + "paused BOOLEAN NOT NULL, fingerprint VARCHAR(64) NOT NULL UNIQUE, created_at " + ts + " NOT NULL, "
+                + "template_name VARCHAR(64), delta BOOLEAN DEFAULT FALSE NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS sms_export_schedule_runs (schedule_id VARCHAR(200) NOT NULL, slot_time " + ts
+                + " NOT NULL, run_trigger VARCHAR(16) NOT NULL, node VARCHAR(200) NOT NULL, status VARCHAR(16) NOT NULL, "
+                + "job_id VARCHAR(40), error_message VARCHAR(2000), started_at " + ts + " NOT NULL, finished_at " + ts
+                + ", changed_since " + ts + ", PRIMARY KEY (schedule_id, slot_time))");
+    }
+
     /** Creates the three tables if they are missing; safe when several nodes start at once. */
     public void createTables() {
         for (int attempt = 1; ; attempt++) {
@@ -102,19 +127,11 @@ public final class ScheduleStore {
                     return;
                 }
                 boolean pg = isPostgres(c);
-                String ts = "TIMESTAMP WITH TIME ZONE";
-                s.execute("CREATE TABLE IF NOT EXISTS " + TASK_TABLE + " (task_name VARCHAR(100) NOT NULL, "
-                        + "task_instance VARCHAR(200) NOT NULL, task_data " + (pg ? "BYTEA" : "BLOB") + ", execution_time " + ts
-                        + " NOT NULL, picked BOOLEAN NOT NULL, picked_by VARCHAR(100), last_success " + ts + ", last_failure " + ts
-                        + ", consecutive_failures INT, last_heartbeat " + ts + ", version BIGINT NOT NULL, priority SMALLINT, "
-                        + "PRIMARY KEY (task_name, task_instance))");
-                s.execute("CREATE INDEX IF NOT EXISTS " + TASK_TABLE + "_exec_idx ON " + TASK_TABLE + " (execution_time)");
+                List<String> ddl = ddl(pg);
+                s.execute(ddl.get(0));
+                s.execute(ddl.get(1));
                 migrateCleanupTask(s);
-                s.execute("CREATE TABLE IF NOT EXISTS sms_export_schedules (id VARCHAR(200) PRIMARY KEY, owner_id VARCHAR(200) NOT NULL, "
-                        + "export_type VARCHAR(100) NOT NULL, export_format VARCHAR(50) NOT NULL, filters VARCHAR(4000) NOT NULL, "
-                        + "options VARCHAR(4000) NOT NULL, notify_email VARCHAR(320), frequency VARCHAR(200) NOT NULL, "
-                        + "zone VARCHAR(64) NOT NULL, catch_up VARCHAR(16) NOT NULL, catch_up_window_seconds BIGINT NOT NULL, "
-                        + "paused BOOLEAN NOT NULL, fingerprint VARCHAR(64) NOT NULL UNIQUE, created_at " + ts + " NOT NULL)");
+                s.execute(ddl.get(2));
                 // added with templates: a table of an older build gains it here (DDL only when it is missing)
                 if (!hasColumn(c, "sms_export_schedules", "template_name")) {
                     s.execute("ALTER TABLE sms_export_schedules ADD COLUMN IF NOT EXISTS template_name VARCHAR(64)");
@@ -123,12 +140,9 @@ public final class ScheduleStore {
                 if (!hasColumn(c, "sms_export_schedules", "delta")) {
                     s.execute("ALTER TABLE sms_export_schedules ADD COLUMN IF NOT EXISTS delta BOOLEAN DEFAULT FALSE NOT NULL");
                 }
-                s.execute("CREATE TABLE IF NOT EXISTS sms_export_schedule_runs (schedule_id VARCHAR(200) NOT NULL, slot_time " + ts
-                        + " NOT NULL, run_trigger VARCHAR(16) NOT NULL, node VARCHAR(200) NOT NULL, status VARCHAR(16) NOT NULL, "
-                        + "job_id VARCHAR(40), error_message VARCHAR(2000), started_at " + ts + " NOT NULL, finished_at " + ts
-                        + ", PRIMARY KEY (schedule_id, slot_time))");
+                s.execute(ddl.get(3));
                 if (!hasColumn(c, "sms_export_schedule_runs", "changed_since")) {
-                    s.execute("ALTER TABLE sms_export_schedule_runs ADD COLUMN IF NOT EXISTS changed_since " + ts);
+                    s.execute("ALTER TABLE sms_export_schedule_runs ADD COLUMN IF NOT EXISTS changed_since TIMESTAMP WITH TIME ZONE");
                 }
                 return;
             } catch (SQLException e) {
