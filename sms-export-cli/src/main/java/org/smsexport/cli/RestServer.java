@@ -71,7 +71,7 @@ final class RestServer implements AutoCloseable {
         this.publicUrl = publicUrl;
         Authenticator auth = jwt == null ? Authenticator.bearerHashed(users)
                 : org.smsexport.rest.JwtAuthenticator.either(Authenticator.bearerHashed(users), jwt);
-        ExportApi api = new ExportApi(exports, schedules, auth, this::base, trustedOrigins);
+        this.api = new ExportApi(exports, schedules, auth, this::base, trustedOrigins);
         // the page first (GET / and /ui/*), the API for everything else
         WebUi page = new WebUi("");
         this.server = new HttpServer(host, port, idleTimeout, ExportApi.MAX_BODY, ex -> {
@@ -79,6 +79,17 @@ final class RestServer implements AutoCloseable {
                 api.handle(ex);
             }
         });
+    }
+
+    private final ExportApi api;
+
+    /**
+     * @param email the mail settings {@code /settings/email} shows and tests with
+     * @return this server
+     */
+    RestServer emailSettings(org.smsexport.rest.EmailSettings email) {
+        api.emailSettings(email);
+        return this;
     }
 
     /** @return the base of download links: the public URL given, else this server on localhost */

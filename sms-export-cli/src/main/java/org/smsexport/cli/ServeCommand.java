@@ -180,6 +180,7 @@ final class ServeCommand extends Common implements Callable<Integer> {
                 ExportScheduler scheduler = ExportScheduler.create(exports, db);
                 RestServer server = new RestServer(exports, scheduler, tokens, jwtAuth, bind, port, base,
                         java.time.Duration.ofSeconds(idleTimeout), trustedOrigins)) {
+            server.emailSettings(emailSettings(env));
             try {
                 server.start();
             } catch (RuntimeException e) {
@@ -264,6 +265,46 @@ final class ServeCommand extends Common implements Callable<Integer> {
                     + "set it to none and say who is an admin with --jwt-admin-claim (EXPORT_JWT_ADMIN_CLAIM=role=admin).");
         }
         return b.users(users);
+    }
+
+    /**
+     * @return what {@code /settings/email} shows of the {@code SMTP_*} settings (never the password), and a test mail sent
+     *         straight through the server; {@code null} when no mail server is named
+     */
+    static org.smsexport.rest.EmailSettings emailSettings(Map<String, String> env) {
+        org.smsexport.mail.MailConfig mail = org.smsexport.mail.MailConfig.from(env);
+        if (mail.host().isBlank()) {
+            return null;
+        }
+        return new org.smsexport.rest.EmailSettings() {
+            @Override
+            public Map<String, Object> view() {
+                Map<String, Object> d = new java.util.LinkedHashMap<>();
+                d.put("enabled", mail.isEnabled());
+                d.put("smtp_host", mail.host());
+                d.put("smtp_port", mail.port());
+                d.put("smtp_username", mail.user().isEmpty() ? null : mail.user());
+                d.put("from_email", mail.from());
+                d.put("admin_emails", List.of());
+                d.put("notify_on_completion", mail.isEnabled());
+                d.put("notify_on_failure", mail.isEnabled());
+                d.put("notify_on_schedule_failure", mail.isEnabled());
+                d.put("use_tls", mail.startTls());
+                d.put("problems", mail.problems());
+                return d;
+            }
+
+            @Override
+            public Optional<String> sendTest(String recipient) {
+                try (org.smsexport.mail.MailNotifier notifier = new org.smsexport.mail.MailNotifier(mail)) {
+                    org.smsexport.mail.MailNotifier.BulkResult r = notifier.sendBulk("sms-export: test message",
+                            "This is a test message from sms-export. Mail from the export service reaches you.", List.of(recipient));
+                    return r.sent() == 1 ? Optional.empty() : Optional.of(String.join("; ", r.failed().values()));
+                } catch (RuntimeException e) {
+                    return Optional.of(Messages.oneLine(e));
+                }
+            }
+        };
     }
 
     /** Refuses a secrets file that other users may read or write, or that is a symbolic link. */

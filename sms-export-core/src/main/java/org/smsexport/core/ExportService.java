@@ -119,6 +119,24 @@ public final class ExportService implements AutoCloseable {
      * @throws org.smsexport.JobNotFoundException when there is no such job
      * @throws org.smsexport.JobStateException when the earlier export had a password
      */
+    /**
+     * @param id a job
+     * @return the request it was made with (its filters, options, locale and zone), or empty when it was not stored (an
+     *         export with a password: the password never is)
+     * @throws org.smsexport.JobNotFoundException when there is no such job
+     */
+    public java.util.Optional<ExportRequest> request(JobId id) {
+        return engine.request(Objects.requireNonNull(id, "id"));
+    }
+
+    /**
+     * Runs a job's request again as a new job, as it was stored (an export's password never is).
+     *
+     * @param id the earlier job
+     * @return the new job, PENDING
+     * @throws org.smsexport.JobNotFoundException when there is no such job
+     * @throws org.smsexport.JobStateException when the earlier export had a password
+     */
     public ExportJob rerun(JobId id) {
         return engine.rerun(Objects.requireNonNull(id, "id"), null);
     }

@@ -143,6 +143,16 @@ public final class PerformanceMonitor {
      * @return the summary
      */
     public PerformanceStats performanceStats(Optional<String> exportType, int days) {
+        return performanceStats(exportType, days, Optional.empty());
+    }
+
+    /**
+     * @param exportType only this type, or empty for all
+     * @param days       the window, days back from now (1 or more)
+     * @param owner      only this user's exports, or empty for everyone's
+     * @return the summary
+     */
+    public PerformanceStats performanceStats(Optional<String> exportType, int days, Optional<String> owner) {
         if (days < 1) {
             throw new org.smsexport.InvalidRequestException("days must be at least 1, got " + days + ".");
         }
@@ -152,7 +162,8 @@ public final class PerformanceMonitor {
         Map<String, Long> byFormat = new HashMap<>();
         Map<String, LogHistogram[]> hist = new HashMap<>();
         long corrupt = read(m -> {
-            if (m.endTime().isBefore(since) || exportType.isPresent() && !exportType.get().equals(m.exportType())) {
+            if (m.endTime().isBefore(since) || exportType.isPresent() && !exportType.get().equals(m.exportType())
+                    || owner.isPresent() && !owner.get().equals(m.owner())) {
                 return;
             }
             counts[0]++;
@@ -180,6 +191,20 @@ public final class PerformanceMonitor {
                 h[1].quantile(0.5), h[1].quantile(0.95))));
         return new PerformanceStats(days, exportType, counts[0], ok, counts[2], counts[3], ok == 0 ? 0 : sums[0] / ok,
                 ok == 0 ? 0 : sums[1] / ok, ok == 0 ? 0 : sums[2] / ok, (long) sums[3], sums[2], byFormat, percentiles, corrupt);
+    }
+
+    /**
+     * Reads every export on record that ended since an instant, one at a time (the file is never held whole).
+     *
+     * @param since  the earliest end
+     * @param action what to do with each
+     */
+    public void each(Instant since, java.util.function.Consumer<ExportMetrics> action) {
+        read(m -> {
+            if (!m.endTime().isBefore(since)) {
+                action.accept(m);
+            }
+        });
     }
 
     /**

@@ -86,6 +86,7 @@ public final class ExportApi {
     private final DownloadLinks links;
     private final Supplier<String> baseUrl;
     private final CrossSiteGuard guard;
+    private volatile EmailSettings email;
     private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> downloads =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -120,6 +121,15 @@ public final class ExportApi {
         this.baseUrl = baseUrl;
         this.links = exports.downloadLinks().orElseThrow(() -> new IllegalArgumentException("the service needs download links"));
         this.guard = new CrossSiteGuard(trustedOrigins, baseUrl);
+    }
+
+    /**
+     * @param value the mail settings {@code …/settings/email} shows and tests with; {@code null} for none configured
+     * @return this API
+     */
+    public ExportApi emailSettings(EmailSettings value) {
+        this.email = value;
+        return this;
     }
 
     /** An answer with a status, for the error envelope. */
@@ -232,8 +242,73 @@ public final class ExportApi {
         }
         if (path.equals(BASE + "/metrics")) {
             allow(method, "GET");
+            metrics(ex, user(ex));
+            return;
+        }
+        if (path.equals(BASE + "/metrics/performance/stats")) {
+            allow(method, "GET");
+            ApiUser u = user(ex);
+            Map<String, String> q = query(ex);
+            ok(ex, 200, monitor().performanceStats(Optional.ofNullable(q.get("type")), number(q, "days", 7, 1, MAX_DAYS),
+                    u.admin() ? Optional.empty() : Optional.of(u.name())).toMap());
+            return;
+        }
+        if (path.equals(BASE + "/metrics/slowest")) {
+            allow(method, "GET");
+            ApiUser u = user(ex);
+            int limit = number(query(ex), "limit", 10, 1, 100);
+            List<Map<String, Object>> slowest = new ArrayList<>();
+            for (org.smsexport.ExportMetrics m : monitor().slowestExports(limit * 20 + 200)) {
+                if ((u.admin() || m.owner().equals(u.name())) && slowest.size() < limit) {
+                    slowest.add(metricsJob(m));
+                }
+            }
+            ok(ex, 200, slowest);
+            return;
+        }
+        if (path.equals(BASE + "/settings")) {
+            allow(method, "GET");
             user(ex);
-            metrics(ex);
+            ok(ex, 200, settings());
+            return;
+        }
+        if (path.equals(BASE + "/settings/email")) {
+            allow(method, "GET");
+            user(ex);
+            EmailSettings e = email;
+            Map<String, Object> d = new LinkedHashMap<>();
+            if (e == null) {
+                d.put("enabled", false);
+                d.put("smtp_host", null);
+                d.put("smtp_port", null);
+                d.put("from_email", null);
+                d.put("admin_emails", List.of());
+            } else {
+                d.putAll(e.view());
+                d.remove("smtp_password");
+            }
+            ok(ex, 200, d);
+            return;
+        }
+        if (path.equals(BASE + "/settings/email/test")) {
+            allow(method, "POST");
+            if (!user(ex).admin()) {
+                throw new HttpError(403, "forbidden", "Sending a test mail is for administrators.");
+            }
+            String to = text(body(ex), "recipient_email");
+            if (to == null || to.isBlank()) {
+                throw new HttpError(400, "bad_request", "'recipient_email' is required: where to send the test mail.");
+            }
+            EmailSettings e = email;
+            if (e == null) {
+                throw new HttpError(409, "not_configured", "No mail server is configured (SMTP_HOST, ENABLE_EMAIL_NOTIFICATIONS).");
+            }
+            Optional<String> failed = e.sendTest(to.strip());
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("success", failed.isEmpty());
+            d.put("recipient_email", to.strip());
+            d.put("error", failed.orElse(null));
+            ok(ex, 200, d);
             return;
         }
         if (path.equals("/api/v1/import-export/formats")) {
@@ -310,7 +385,7 @@ public final class ExportApi {
                     }
                     f.properties().forEach(e -> filters.put(e.getKey(), e.getValue().asText()));
                 }
-                String frequency = text(body, "frequency");
+                String frequency = frequency(body);
                 if (frequency == null) {
                     throw new HttpError(400, "bad_request", "'frequency' is required: hourly, daily, weekly, monthly or 'cron EXPR'.");
                 }
@@ -336,7 +411,8 @@ public final class ExportApi {
                 String id = schedules.schedule(request);
                 ok(ex, 201, ScheduleJson.toMap(schedules.get(id).orElseThrow()));
             } else {
-                ok(ex, 200, page(query(ex), u.admin() ? schedules.list() : schedules.list(u.name()), s -> ScheduleJson.toMap(s)));
+                // the original admin page reads the list itself (ExportSchedule[]); skip and limit still apply
+                ok(ex, 200, page(query(ex), u.admin() ? schedules.list() : schedules.list(u.name()), s -> ScheduleJson.toMap(s)).get("items"));
             }
             return;
         }
@@ -382,11 +458,36 @@ public final class ExportApi {
             ok(ex, 200, d);
             return;
         }
-        allow(method, "GET", "DELETE");
+        if (path.endsWith("/toggle")) {
+            // the original admin page's pause/resume: {"is_active": false} pauses, true resumes, nothing flips
+            allow(method, "PUT", "POST");
+            ApiUser u = user(ex);
+            String id = path.substring(SCHEDULES.length() + 1, path.length() - "/toggle".length());
+            ScheduleInfo s = schedules.get(id).filter(i -> u.admin() || i.request().owner().equals(u.name()))
+                    .orElseThrow(() -> new HttpError(404, "not_found", "No such schedule."));
+            JsonNode body = ex.body().length == 0 ? JSON.createObjectNode() : body(ex);
+            JsonNode active = body.get("is_active");
+            if (active != null && !active.isNull() && !active.isBoolean()) {
+                throw new HttpError(400, "bad_request", "'is_active' must be true or false, got " + active + ".");
+            }
+            boolean activate = active == null || active.isNull() ? s.paused() : active.asBoolean();
+            if (activate) {
+                schedules.resume(id);
+            } else {
+                schedules.pause(id);
+            }
+            ok(ex, 200, ScheduleJson.toMap(schedules.get(id).orElseThrow()));
+            return;
+        }
+        allow(method, "GET", "PUT", "DELETE");
         ApiUser u = user(ex);
         String id = path.substring(SCHEDULES.length() + 1);
         ScheduleInfo s = schedules.get(id).filter(i -> u.admin() || i.request().owner().equals(u.name()))
                 .orElseThrow(() -> new HttpError(404, "not_found", "No such schedule."));
+        if (method.equals("PUT")) {
+            ok(ex, 200, updateSchedule(s, body(ex), u));
+            return;
+        }
         if (method.equals("GET")) {
             Map<String, Object> d = ScheduleJson.toMap(s);
             d.put("next_fire_times", schedules.nextFireTimes(id, 5).stream().map(ScheduleJson::iso).toList());
@@ -398,6 +499,75 @@ public final class ExportApi {
             d.put("deleted", true);
             ok(ex, 200, d);
         }
+    }
+
+    /**
+     * @return the body's frequency: ours ({@code weekly}, {@code cron EXPR}) or the original page's ({@code WEEKLY}, or
+     *         {@code CUSTOM} with {@code cron_expression}); {@code null} when it has none
+     */
+    private static String frequency(JsonNode body) throws HttpError {
+        String frequency = text(body, "frequency");
+        String cron = text(body, "cron_expression");
+        if (frequency != null && frequency.strip().equalsIgnoreCase("custom")) {
+            if (cron == null || cron.isBlank()) {
+                throw new HttpError(400, "bad_request", "Frequency CUSTOM needs 'cron_expression' (minute hour day-of-month month "
+                        + "day-of-week).");
+            }
+            return "cron " + cron.strip();
+        }
+        return frequency == null && cron != null ? "cron " + cron.strip() : frequency;
+    }
+
+    /**
+     * The original admin page's edit: the schedule's request with what the body changes (type, format, frequency, zone,
+     * filters, options, notify e-mail, catch-up, delta, {@code is_active}). A changed request is a schedule of its own id:
+     * the new one is made first, then the old one removed, so a failure leaves the old one as it was.
+     */
+    private Map<String, Object> updateSchedule(ScheduleInfo s, JsonNode body, ApiUser u) throws HttpError {
+        ScheduleRequest r = s.request();
+        Map<String, String> filters = new LinkedHashMap<>(r.filters());
+        JsonNode f = body.get("filters");
+        if (f != null && !f.isNull()) {
+            if (!f.isObject()) {
+                throw new HttpError(400, "bad_request", "'filters' must be an object of key: value.");
+            }
+            filters.clear();
+            f.properties().forEach(e -> filters.put(e.getKey(), e.getValue().asText()));
+        }
+        Map<String, String> options = body.has("options") ? options(body) : r.options();
+        String frequency = Optional.ofNullable(frequency(body)).orElse(r.frequency().text());
+        String format = Optional.ofNullable(text(body, "export_format")).orElse(r.format());
+        String type = Optional.ofNullable(text(body, "export_type")).orElse(r.type());
+        String zone = Optional.ofNullable(text(body, "zone")).orElse(r.zone().getId());
+        String notify = body.has("notify_email") ? text(body, "notify_email") : r.notifyEmail().orElse(null);
+        String catchUp = Optional.ofNullable(text(body, "catch_up")).orElse(r.catchUp().label());
+        ScheduleRequest changed = ScheduleJson.request(r.owner(), type, format, frequency, zone, filters, options, notify, catchUp,
+                r.template().orElse(null), exports.templates());
+        JsonNode delta = body.get("delta");
+        changed = changed.withDelta(delta != null && delta.isBoolean() ? delta.asBoolean() : r.delta());
+        if (!u.admin()) {
+            checkInterval(changed.frequency(), changed.zone());
+        }
+        String id = s.id();
+        if (!changed.equals(r)) {
+            String made = schedules.schedule(changed);
+            if (!made.equals(id)) {
+                schedules.cancel(id);
+                if (s.paused()) {
+                    schedules.pause(made);
+                }
+            }
+            id = made;
+        }
+        JsonNode active = body.get("is_active");
+        if (active != null && active.isBoolean()) {
+            if (active.asBoolean()) {
+                schedules.resume(id);
+            } else {
+                schedules.pause(id);
+            }
+        }
+        return ScheduleJson.toMap(schedules.get(id).orElseThrow());
     }
 
     /** One page ({@code skip}, {@code limit} up to {@link #MAX_PAGE}) of a list, with its total. */
@@ -516,6 +686,7 @@ public final class ExportApi {
         ExportJob job = exports.submit(r.build());
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("id", job.id().value());
+        d.put("job_id", job.id().value()); // the original admin page's name
         d.put("status", job.status().id());
         d.put("export_type", job.type());
         d.put("export_format", job.format());
@@ -838,7 +1009,7 @@ public final class ExportApi {
     }
 
     /** A time series per format for charts: {@code ?days=7&bucket=hour|day&type=}. */
-    private void metrics(Exchange ex) throws IOException, HttpError {
+    private void metrics(Exchange ex, ApiUser u) throws IOException, HttpError {
         Map<String, String> q = query(ex);
         String bucket = q.getOrDefault("bucket", "hour");
         if (!bucket.equals("hour") && !bucket.equals("day")) {
@@ -857,10 +1028,51 @@ public final class ExportApi {
             m.put("p95_duration_seconds", Math.round(p.p95DurationSeconds() * 1000) / 1000.0);
             points.add(m);
         }
-        Map<String, Object> d = new LinkedHashMap<>();
+        // the original admin page's ExportMetrics (a user's own exports; an admin's everyone's), then our chart series
+        Map<String, Object> d = new LinkedHashMap<>(AdminMetrics.of(monitor(), number(q, "days", 7, 1, MAX_DAYS), u.admin() ? null : u.name(),
+                java.time.Instant.now(), this::metricsJob));
         d.put("bucket", bucket);
         d.put("points", points);
         ok(ex, 200, d);
+    }
+
+    /** An export on record as the original page's ExportJob: the job itself while it is kept, else what the record says. */
+    private Map<String, Object> metricsJob(org.smsexport.ExportMetrics m) {
+        Optional<ExportJob> job = exports.job(m.exportId());
+        if (job.isPresent()) {
+            return view(job.get());
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", m.exportId().value());
+        d.put("status", m.status().id());
+        d.put("export_type", m.exportType());
+        d.put("export_format", m.exportFormat());
+        d.put("owner", m.owner());
+        d.put("progress_percent", 100);
+        d.put("duration_seconds", m.totalDurationSeconds());
+        d.put("record_count", m.totalRecords());
+        d.put("file_size_bytes", m.fileSizeBytes());
+        d.put("created_at", m.startTime().toString());
+        d.put("updated_at", m.endTime().toString());
+        d.put("error_message", m.errorMessage().orElse(null));
+        return d;
+    }
+
+    /** The original admin page's ExportSettings, as this service is configured (read-only: they come from EXPORT_* settings). */
+    private Map<String, Object> settings() {
+        org.smsexport.core.ExportConfig c = exports.config();
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("retention_days", c.retentionDays());
+        d.put("cleanup_enabled", c.retentionDays() > 0);
+        d.put("cleanup_schedule", c.cleanupSchedule());
+        d.put("max_concurrent_exports", c.workers());
+        d.put("export_timeout_seconds", c.jobTimeout().toSeconds());
+        d.put("max_records_per_export", c.maxRecords());
+        d.put("archive_enabled", c.retentionDays() > 0 && c.archivePath() != null);
+        d.put("archive_after_days", c.retentionDays());
+        d.put("formats", exports.formats().stream().map(ExportFormat::id).toList());
+        d.put("read_only", true);
+        return d;
     }
 
     private org.smsexport.core.PerformanceMonitor monitor() throws HttpError {
@@ -933,11 +1145,21 @@ public final class ExportApi {
         d.put("record_count", j.totalRecords());
         d.put("updated_at", j.updatedAt().toString());
         d.put("filters", j.filters());
+        d.put("locale", request(j).map(r -> r.locale().toLanguageTag()).orElse(null));
         if (j.status() == JobStatus.COMPLETED) {
             // the route's one spelling is DownloadLinks.DEFAULT_PATH, which DOWNLOAD matches
             d.put("download_url", DownloadLinks.at(baseUrl.get()).of(j, links.token(j.id(), j.owner())));
         }
         return d;
+    }
+
+    /** @return the job's stored request, or empty when it was not stored (a password export) or the job is gone */
+    private Optional<ExportRequest> request(ExportJob j) {
+        try {
+            return exports.request(j.id());
+        } catch (JobNotFoundException e) {
+            return Optional.empty();
+        }
     }
 
     private void download(Exchange ex, String id) throws IOException, HttpError {

@@ -71,8 +71,14 @@ public final class ScheduleJson {
         m.put("export_format", r.format());
         m.put("filters", r.filters());
         m.put("notify_email", r.notifyEmail().orElse(null));
-        m.put("frequency", r.frequency().text());
+        // the original admin page's names: HOURLY…MONTHLY or CUSTOM with the cron expression; our text beside them
+        String text = r.frequency().text();
+        m.put("frequency", text.startsWith("cron ") ? "CUSTOM" : text.toUpperCase(java.util.Locale.ROOT));
+        m.put("frequency_text", text);
+        m.put("cron_expression", text.startsWith("cron ") ? text.substring(5) : null);
         m.put("cron", r.frequency().cron());
+        m.put("name", r.template().orElse(r.type() + " " + r.format() + " " + text));
+        m.put("is_active", !s.paused());
         m.put("zone", r.zone().getId());
         m.put("catch_up", r.catchUp().label());
         m.put("delta", r.delta());
@@ -81,6 +87,9 @@ public final class ScheduleJson {
         m.put("created_at", s.createdAt().toString());
         m.put("next_fire", s.nextFire().map(t -> iso(t.atZone(r.zone()))).orElse(null));
         m.put("last_run", s.lastRun().map(ScheduleJson::toMap).orElse(null));
+        m.put("next_run_at", s.paused() ? null : s.nextFire().map(Object::toString).orElse(null));
+        m.put("last_run_at", s.lastRun().map(run -> run.startedAt().toString()).orElse(null));
+        m.put("updated_at", s.createdAt().toString());
         return m;
     }
 

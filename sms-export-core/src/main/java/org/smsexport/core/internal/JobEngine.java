@@ -378,6 +378,15 @@ public final class JobEngine implements AutoCloseable {
      * @return the new job, PENDING
      * @throws JobStateException when the job's request was not stored (an export with a password)
      */
+    public java.util.Optional<ExportRequest> request(JobId id) {
+        return jobs.requireStored(id).request().map(RequestJson::read);
+    }
+
+    /**
+     * @param id            the job to run again
+     * @param clientAddress where the asking client is, for the audit trail, or {@code null}
+     * @return the new job, PENDING
+     */
     public ExportJob rerun(JobId id, String clientAddress) {
         org.smsexport.spi.StoredJob s = jobs.requireStored(id);
         String json = s.request().orElseThrow(() -> new JobStateException("Job " + id + " cannot be run again: it had a "

@@ -122,8 +122,8 @@ class SampleApplicationTest {
         assertThat(s.statusCode()).as(s.body()).isEqualTo(201);
         String id = data(s).get("id").asText();
         JsonNode list = data(call("alice", "GET", "/api/v1/import-export/schedules", null));
-        assertThat(list.get("items").findValuesAsText("id")).contains(id);
-        assertThat(data(call("bob", "GET", "/api/v1/import-export/schedules", null)).get("total").asInt()).isZero();
+        assertThat(list.findValuesAsText("id")).contains(id);
+        assertThat(data(call("bob", "GET", "/api/v1/import-export/schedules", null)).size()).isZero();
 
         HttpResponse<String> page = call("alice", "GET", "/sms-export/", null);
         assertThat(page.statusCode()).isEqualTo(200);
@@ -156,7 +156,7 @@ class SampleApplicationTest {
         String path = "/api/v1/import-export/exports";
         String body = "{\"export_type\":\"students\",\"export_format\":\"csv\",\"notify_email\":\"attacker@evil.example\"}";
         long jobsBefore = data(call("alice", "GET", path, null)).get("total").asLong();
-        int schedulesBefore = data(call("alice", "GET", "/api/v1/import-export/schedules", null)).get("total").asInt();
+        int schedulesBefore = data(call("alice", "GET", "/api/v1/import-export/schedules", null)).size();
         // <form enctype="text/plain"> and a form-encoded one, with the victim's cached Basic credentials and no CSRF token
         for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded"}) {
             HttpResponse<String> r = http.send(request("alice", "POST", path, body, type).header("Origin", "http://evil.example")
@@ -177,7 +177,7 @@ class SampleApplicationTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(plain.statusCode()).isEqualTo(415);
         assertThat(data(call("alice", "GET", path, null)).get("total").asLong()).as("no job was made").isEqualTo(jobsBefore);
-        assertThat(data(call("alice", "GET", "/api/v1/import-export/schedules", null)).get("total").asInt()).isEqualTo(schedulesBefore);
+        assertThat(data(call("alice", "GET", "/api/v1/import-export/schedules", null)).size()).isEqualTo(schedulesBefore);
         // the page's own call, from its own origin, goes through
         HttpResponse<String> own = http.send(request("alice", "POST", path, "{\"export_type\":\"courses\",\"export_format\":\"csv\"}",
                 "application/json").header("X-XSRF-TOKEN", xsrf()).header("Origin", "http://localhost:" + port)

@@ -302,12 +302,13 @@ async function schedules() {
     list();
   }
   async function list() {
-    const page = await api(API + '/schedules');
+    const listed = await api(API + '/schedules');
     const rows = [];
-    for (const s of page.items) {
+    // the list itself (the original admin page's shape); an older server answered a page of items
+    for (const s of Array.isArray(listed) ? listed : listed.items) {
       rows.push(h('tr', { 'data-schedule-id': s.id },
         h('td', {}, h('code', { text: s.id })), h('td', { text: s.owner }), h('td', { text: s.export_type + ' · ' + s.export_format }),
-        h('td', { text: s.frequency }), h('td', { text: s.zone }), h('td', { text: t('catch.' + s.catch_up) }),
+        h('td', { text: s.frequency_text || s.frequency }), h('td', { text: s.zone }), h('td', { text: t('catch.' + s.catch_up) }),
         h('td', {}, s.paused ? t('sched.paused') : h('time', { datetime: s.next_fire, text: when(s.next_fire) })),
         h('td', { text: s.last_run ? t('status.' + s.last_run.status) || s.last_run.status : '–' }),
         h('td', { class: 'actions' },
