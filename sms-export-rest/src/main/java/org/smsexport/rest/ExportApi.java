@@ -333,7 +333,10 @@ public final class ExportApi {
             ApiUser u = user(ex);
             ExportJob job = visible(path.substring(EXPORTS.length() + 1, path.length() - "/rerun".length()), u);
             // a password export cannot run again (409): its password was never stored
-            ok(ex, 202, view(exports.rerun(job.id(), Optional.ofNullable(ex.clientAddress()).orElse(""))));
+            ExportJob again = exports.rerun(job.id(), Optional.ofNullable(ex.clientAddress()).orElse(""));
+            Map<String, Object> d = new LinkedHashMap<>(view(again));
+            d.put("job_id", again.id().value()); // the original admin page's name
+            ok(ex, 202, d);
             return;
         }
         if (path.startsWith(EXPORTS + "/") && path.endsWith("/download")) {
