@@ -93,6 +93,15 @@ public class SmsExportAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(JdbcDataSource.class)
         JdbcDataSource smsJdbcDataSource(javax.sql.DataSource db, SmsExportProperties properties) {
+            String map = properties.getSchemaMap();
+            if (map != null && !map.isBlank()) {
+                // the mapping file names tables and columns; sms.export.jdbc.tables names tables only
+                if (!properties.getJdbc().getTables().isEmpty()) {
+                    throw new IllegalStateException("Give sms.export.schema-map or sms.export.jdbc.tables, not both: the mapping file "
+                            + "names tables too (students.table = pupils).");
+                }
+                return JdbcDataSource.of(db, SmsSchema.load(java.nio.file.Path.of(map.strip())), 1_000);
+            }
             SmsSchema.Builder schema = SmsSchema.builder();
             properties.getJdbc().getTables().forEach(schema::table);
             return JdbcDataSource.of(db, schema.build(), 1_000);

@@ -51,6 +51,12 @@ public class SmsExportProperties {
     private Duration heartbeat;
     /** The prefix of every table the library creates in the host's database; a table of such a name that is not sms-export's is never altered (EXPORT_TABLE_PREFIX; default sms_export_). */
     private String tablePrefix;
+    /**
+     * A properties file naming the host's SMS tables and columns where they differ from the original's
+     * (students.table = pupils, students.first_name = given_name); EXPORT_SCHEMA_MAP. The JDBC source finds known
+     * alternatives (attendances) and absent optional columns by itself.
+     */
+    private String schemaMap;
 
     private final Links links = new Links();
     private final Jdbc jdbc = new Jdbc();
@@ -511,6 +517,16 @@ public class SmsExportProperties {
     /** @param recoveryGrace how long a silent replica keeps its unfinished jobs */
     public void setRecoveryGrace(Duration recoveryGrace) {
         this.recoveryGrace = recoveryGrace;
+    }
+
+    /** @return the mapping file of the host's table and column names */
+    public String getSchemaMap() {
+        return schemaMap;
+    }
+
+    /** @param schemaMap the mapping file of the host's table and column names */
+    public void setSchemaMap(String schemaMap) {
+        this.schemaMap = schemaMap;
     }
 
     /** @return the prefix of the library's tables */
