@@ -48,7 +48,7 @@ import org.smsexport.test.OriginalSms;
  */
 class AdminPageReplayTest {
 
-    private static final byte[] SECRET = "the-sms-SECRET_KEY-at-least-32-bytes-long".getBytes(StandardCharsets.UTF_8);
+    static final byte[] SECRET = "the-sms-SECRET_KEY-at-least-32-bytes-long".getBytes(StandardCharsets.UTF_8);
     private static final AtomicInteger DB = new AtomicInteger();
     private static final String API = "/api/v1/import-export";
 
