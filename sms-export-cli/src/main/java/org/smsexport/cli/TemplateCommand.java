@@ -12,6 +12,7 @@ import org.smsexport.ExportTemplate;
 import org.smsexport.InvalidRequestException;
 import org.smsexport.core.ExportService;
 import org.smsexport.jdbc.JdbcTemplateStore;
+import org.smsexport.rest.TemplateJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,22 +27,6 @@ final class TemplateCommand {
 
     /** Whose the command line's templates and jobs are. */
     static final String OWNER = "cli";
-
-    /** @return a template as the JSON the CLI prints */
-    static Map<String, Object> toMap(ExportTemplate t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", t.name());
-        m.put("owner", t.owner());
-        m.put("export_type", t.type());
-        m.put("export_format", t.format());
-        m.put("filters", t.filters());
-        m.put("options", t.options());
-        m.put("locale", t.locale().map(Locale::toLanguageTag).orElse(null));
-        m.put("description", t.description().orElse(null));
-        m.put("created_at", t.createdAt().toString());
-        m.put("updated_at", t.updatedAt().toString());
-        return m;
-    }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Save a template; it is checked as an export made from it would be.")
     static final class Add extends Common implements Callable<Integer> {
@@ -84,7 +69,7 @@ final class TemplateCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                printJson(out, toMap(t));
+                printJson(out, TemplateJson.toMap(t));
             } else {
                 out.println("Saved template " + name + " (" + type + " " + format + "); run it with: sms-export export --template " + name);
             }
@@ -105,7 +90,7 @@ final class TemplateCommand {
             PrintWriter out = spec.commandLine().getOut();
             List<ExportTemplate> all = JdbcTemplateStore.withPrefix(database.open(), org.smsexport.support.OwnTables.prefix(DatabaseOptions.environment)).list(OWNER);
             if (json) {
-                all.forEach(t -> printJson(out, toMap(t)));
+                all.forEach(t -> printJson(out, TemplateJson.toMap(t)));
             } else if (all.isEmpty()) {
                 out.println("No templates.");
             } else {
@@ -142,9 +127,9 @@ final class TemplateCommand {
             ExportTemplate t = JdbcTemplateStore.withPrefix(database.open(), org.smsexport.support.OwnTables.prefix(DatabaseOptions.environment)).find(OWNER, name)
                     .orElseThrow(() -> new InvalidRequestException("No template '" + name + "'. 'sms-export template list' shows them."));
             if (json) {
-                printJson(out, toMap(t));
+                printJson(out, TemplateJson.toMap(t));
             } else {
-                toMap(t).forEach((k, v) -> {
+                TemplateJson.toMap(t).forEach((k, v) -> {
                     if (v != null) {
                         out.printf(Locale.ROOT, "%-12s %s%n", k, v);
                     }

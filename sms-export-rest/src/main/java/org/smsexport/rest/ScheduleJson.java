@@ -71,10 +71,8 @@ public final class ScheduleJson {
         m.put("export_format", r.format());
         m.put("filters", r.filters());
         m.put("notify_email", r.notifyEmail().orElse(null));
-        // the original admin page's names: HOURLY…MONTHLY or CUSTOM with the cron expression; our text beside them
         String text = r.frequency().text();
-        m.put("frequency", text.startsWith("cron ") ? "CUSTOM" : text.toUpperCase(java.util.Locale.ROOT));
-        m.put("frequency_text", text);
+        m.put("frequency", text);
         m.put("cron_expression", text.startsWith("cron ") ? text.substring(5) : null);
         m.put("cron", r.frequency().cron());
         m.put("name", r.template().orElse(r.type() + " " + r.format() + " " + text));
@@ -90,6 +88,20 @@ public final class ScheduleJson {
         m.put("next_run_at", s.paused() ? null : s.nextFire().map(Object::toString).orElse(null));
         m.put("last_run_at", s.lastRun().map(run -> run.startedAt().toString()).orElse(null));
         m.put("updated_at", s.createdAt().toString());
+        return m;
+    }
+
+    /**
+     * @param s a schedule
+     * @return it as the API answers: {@link #toMap(ScheduleInfo)} with {@code frequency} as the original admin page reads it
+     *         ({@code HOURLY}, {@code DAILY}, {@code WEEKLY}, {@code MONTHLY}, or {@code CUSTOM} with {@code cron_expression})
+     *         and the CLI's text ({@code weekly}, {@code cron 0 2 * * 1}) as {@code frequency_text}
+     */
+    public static Map<String, Object> toPageMap(ScheduleInfo s) {
+        Map<String, Object> m = toMap(s);
+        String text = s.request().frequency().text();
+        m.put("frequency", text.startsWith("cron ") ? "CUSTOM" : text.toUpperCase(java.util.Locale.ROOT));
+        m.put("frequency_text", text);
         return m;
     }
 
