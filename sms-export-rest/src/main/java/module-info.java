@@ -5,6 +5,13 @@ module org.smsexport.rest {
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
     requires static com.nimbusds.jose.jwt;
+    requires static org.eclipse.jetty.server;
+    requires static org.eclipse.jetty.http;
+    requires static org.eclipse.jetty.io;
+    requires static org.eclipse.jetty.util;
+
+    // read by the tests' HTTP client only (compile-time; nothing in the jar needs it)
+    requires static java.net.http;
 
     exports org.smsexport.rest;
 }

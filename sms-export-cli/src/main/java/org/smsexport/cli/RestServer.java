@@ -17,7 +17,7 @@ import org.smsexport.scheduler.ExportScheduler;
 import org.smsexport.web.WebUi;
 
 /**
- * {@code serve}: the export API ({@link ExportApi}) on {@link HttpServer} (Jetty), with bearer tokens mapped to
+ * {@code serve}: the export API ({@link ExportApi}) on {@link org.smsexport.rest.JettyServer} (Jetty), with bearer tokens mapped to
  * users and roles, 64 KiB request bodies and idle connections closed after a timeout. Thread-safe.
  */
 final class RestServer implements AutoCloseable {
@@ -31,7 +31,7 @@ final class RestServer implements AutoCloseable {
     }
 
     private final String publicUrl;
-    private final HttpServer server;
+    private final org.smsexport.rest.JettyServer server;
 
     RestServer(ExportService exports, Map<String, User> tokens, String host, int port, String publicUrl) {
         this(exports, null, tokens, host, port, publicUrl, IDLE_TIMEOUT);
@@ -74,7 +74,7 @@ final class RestServer implements AutoCloseable {
         this.api = new ExportApi(exports, schedules, auth, this::base, trustedOrigins);
         // the page first (GET / and /ui/*), the API for everything else
         WebUi page = new WebUi("");
-        this.server = new HttpServer(host, port, idleTimeout, ExportApi.MAX_BODY, ex -> {
+        this.server = new org.smsexport.rest.JettyServer(host, port, idleTimeout, ExportApi.MAX_BODY, ex -> {
             if (!page.handle(ex)) {
                 api.handle(ex);
             }

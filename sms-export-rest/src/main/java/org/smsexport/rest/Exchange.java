@@ -25,7 +25,7 @@ public interface Exchange {
         return "";
     }
 
-    /** @return the body, at most {@link ExportApi#MAX_BODY} bytes; empty for none */
+    /** @return the body, at most {@link ExportApi#MAX_BODY} bytes; empty for none; the same bytes however often it is asked */
     byte[] body() throws IOException;
 
     /**

@@ -120,7 +120,11 @@ final class Http {
     }
 
     static JsonNode body(Exchange ex) throws IOException, HttpError {
-        byte[] bytes = ex.body();
+        return body(ex.body());
+    }
+
+    /** @return the bytes as one JSON object, its sizes checked */
+    static JsonNode body(byte[] bytes) throws IOException, HttpError {
         try {
             JsonNode n = JSON.readTree(bytes);
             if (n == null || !n.isObject()) {

@@ -119,7 +119,8 @@ final class SchedulesResource extends Resource {
             String id = path.substring(SCHEDULES.length() + 1, path.length() - "/toggle".length());
             ScheduleInfo s = schedules.get(id).filter(i -> u.admin() || i.request().owner().equals(u.name()))
                     .orElseThrow(() -> new HttpError(404, "not_found", "No such schedule."));
-            JsonNode body = ex.body().length == 0 ? JSON.createObjectNode() : body(ex);
+            byte[] raw = ex.body();
+            JsonNode body = raw.length == 0 ? JSON.createObjectNode() : body(raw);
             JsonNode active = body.get("is_active");
             if (active != null && !active.isNull() && !active.isBoolean()) {
                 throw new HttpError(400, "bad_request", "'is_active' must be true or false, got " + active + ".");

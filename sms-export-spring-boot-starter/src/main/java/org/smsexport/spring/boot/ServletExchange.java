@@ -48,15 +48,21 @@ final class ServletExchange implements Exchange {
         return request.getRemoteAddr();
     }
 
+    /** The body once read: the stream gives it only once, and a route may ask twice. */
+    private byte[] body;
+
     @Override
     public byte[] body() throws IOException {
-        try (InputStream in = request.getInputStream()) {
-            byte[] b = in.readNBytes(ExportApi.MAX_BODY + 1);
-            if (b.length > ExportApi.MAX_BODY) {
-                throw new BodyTooLarge();
+        if (body == null) {
+            try (InputStream in = request.getInputStream()) {
+                byte[] b = in.readNBytes(ExportApi.MAX_BODY + 1);
+                if (b.length > ExportApi.MAX_BODY) {
+                    throw new BodyTooLarge();
+                }
+                body = b;
             }
-            return b;
         }
+        return body;
     }
 
     /** A body over the API's limit: answered with 413 by the controller. */

@@ -1,4 +1,4 @@
-package org.smsexport.cli;
+package org.smsexport.rest;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,11 +22,9 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.smsexport.rest.Exchange;
-import org.smsexport.rest.ExportApi;
 
 /**
- * The transport under {@link RestServer}: Jetty 12 with the limits a server facing the network needs. Headers
+ * The API on Jetty 12 ({@code serve}'s transport), with the limits a server facing the network needs. Headers
  * are parsed without holding a thread, so connections that send nothing (slowloris) cost no worker; every
  * connection is closed after {@code idleTimeout} without progress; request headers are limited to 8 KiB,
  * bodies to {@code maxBody} (a larger {@code Content-Length} is refused with 413 before a byte is read, and a
@@ -34,13 +32,18 @@ import org.smsexport.rest.ExportApi;
  * {@value #MAX_CONNECTIONS} connections are accepted at once. Every answer Jetty itself gives (a malformed
  * request line, headers too large) uses the same JSON envelope as the API.
  */
-final class HttpServer implements AutoCloseable {
+public final class JettyServer implements AutoCloseable {
 
     /** Connections accepted at once; more wait in the operating system's backlog. */
-    static final int MAX_CONNECTIONS = 2_000;
+    public static final int MAX_CONNECTIONS = 2_000;
 
-    /** The application: routes an exchange and answers it. */
-    interface Routes {
+    /** The application: routes an exchange and answers it ({@link ExportApi#handle}, perhaps after a page of its own). */
+    @FunctionalInterface
+    public interface Routes {
+        /**
+         * @param exchange the request and its answer
+         * @throws IOException when the client cannot be written to
+         */
         void handle(Exchange exchange) throws IOException;
     }
 
@@ -62,7 +65,7 @@ final class HttpServer implements AutoCloseable {
      * @param maxBody     the largest request body accepted, in bytes
      * @param routes      the application
      */
-    HttpServer(String host, int port, Duration idleTimeout, int maxBody, Routes routes) {
+    public JettyServer(String host, int port, Duration idleTimeout, int maxBody, Routes routes) {
         threads = new QueuedThreadPool(64, 4);
         threads.setName("sms-export-http");
         threads.setDaemon(true);
@@ -133,21 +136,28 @@ final class HttpServer implements AutoCloseable {
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 
-    void start() throws Exception {
+    /**
+     * Starts listening.
+     *
+     * @throws Exception when the address cannot be bound
+     */
+    public void start() throws Exception {
         server.start();
     }
 
-    int port() {
+    /** @return the port it listens on (the one picked, when 0 was asked) */
+    public int port() {
         return connector.getLocalPort();
     }
 
+    /** Stops listening, giving answers under way two seconds. */
     @Override
     public void close() {
         try {
             server.setStopTimeout(2_000);
             server.stop();
         } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(HttpServer.class).warn("Stopping the HTTP server failed: {}", e.toString());
+            org.slf4j.LoggerFactory.getLogger(JettyServer.class).warn("Stopping the HTTP server failed: {}", e.toString());
         }
     }
 
