@@ -58,7 +58,7 @@ final class SchemaCommand implements Callable<Integer> {
             sql.addAll(org.smsexport.jdbc.JdbcTemplateStore.ddl(prefix));
             sql.addAll(org.smsexport.jdbc.JdbcAuditSink.ddl(prefix));
             sql.addAll(org.smsexport.mail.MailOutbox.ddl(prefix, pg));
-            sql.addAll(org.smsexport.scheduler.ExportScheduler.ddl(pg));
+            sql.addAll(org.smsexport.scheduler.ExportScheduler.ddl(prefix, pg));
         } else {
             sql = migrate ? SmsSchema.standard().migrationSql() : SmsSchema.standard().ddl();
         }

@@ -49,7 +49,8 @@ import org.smsexport.InvalidRequestException;
  * directory, which several nodes may share) or {@code s3} (with {@code sms-export-s3}, configured by its
  * {@code EXPORT_S3_*} settings)</td></tr>
  * <tr><td>{@code EXPORT_TABLE_PREFIX}</td><td>{@value org.smsexport.support.OwnTables#DEFAULT_PREFIX}</td><td>the prefix of every
- * table the library creates in a database (jobs, nodes, templates, audit, mail outbox); a table of such a name that is
+ * table the library creates in a database (jobs, nodes, templates, audit, mail outbox, schedules, their run ledger and
+ * db-scheduler's table); a table of such a name that is
  * not the library's is never altered</td></tr>
  * <tr><td>{@code EXPORT_AUDIT_RETENTION_DAYS}</td><td>{@code 0}</td><td>audit records older than this are removed when the
  * service starts; 0 keeps them for ever</td></tr>

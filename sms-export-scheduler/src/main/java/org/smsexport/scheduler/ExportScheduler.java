@@ -80,6 +80,16 @@ public final class ExportScheduler implements AutoCloseable {
         return org.smsexport.scheduler.internal.ScheduleStore.ddl(postgres);
     }
 
+    /**
+     * @param prefix   the prefix of the library's tables ({@code EXPORT_TABLE_PREFIX}), which the scheduler takes from its
+     *                 service
+     * @param postgres whether for PostgreSQL rather than H2
+     * @return the statements that create the scheduler's tables with that prefix, in order
+     */
+    public static java.util.List<String> ddl(String prefix, boolean postgres) {
+        return org.smsexport.scheduler.internal.ScheduleStore.ddl(prefix, postgres);
+    }
+
     /** The retention cleanup's own db-scheduler task: its slots run {@link ExportMaintenance}, not an export. */
     private static final String MAINTENANCE_TASK = "sms-export-maintenance";
     private static final String MANUAL = "manual";
@@ -104,7 +114,8 @@ public final class ExportScheduler implements AutoCloseable {
     private ExportScheduler(Builder b) {
         this.exports = Objects.requireNonNull(b.exports, "exportService");
         DataSource ds = b.dataSource != null ? b.dataSource : org.smsexport.scheduler.internal.EmbeddedH2.in(b.defaultDatabaseDir);
-        this.store = new ScheduleStore(ds);
+        // the service's EXPORT_TABLE_PREFIX: sms_export_schedules, sms_export_schedule_runs, sms_export_scheduled_tasks by default
+        this.store = new ScheduleStore(ds, exports.config().tablePrefix());
         this.clock = b.clock;
         this.node = b.nodeName != null ? b.nodeName : defaultNodeName();
         this.misfireGrace = b.misfireGrace;
@@ -129,7 +140,7 @@ public final class ExportScheduler implements AutoCloseable {
                 .jdbcCustomization(store.isPostgres() ? new AutodetectJdbcCustomization(ds)
                         // our table's columns are TIMESTAMP WITH TIME ZONE, so db-scheduler's defaults are right
                         : new DefaultJdbcCustomization(false))
-                .tableName(ScheduleStore.TASK_TABLE)
+                .tableName(store.taskTable())
                 .schedulerName(new SchedulerName.Fixed(node))
                 .executorService(workers)
                 .pollingInterval(b.pollingInterval)

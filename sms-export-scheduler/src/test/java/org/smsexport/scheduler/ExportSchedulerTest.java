@@ -57,6 +57,28 @@ class ExportSchedulerTest {
     }
 
     @Test
+    void theTablesCarryTheServicesTablePrefix() throws Exception {
+        try (org.smsexport.core.ExportService exports = org.smsexport.core.ExportService.builder()
+                .config(java.util.Map.of("EXPORT_TABLE_PREFIX", "school_exp_"))
+                .dataSource(org.smsexport.core.InMemoryDataSource.builder().rows(org.smsexport.ExportType.STUDENTS, List.of()).build())
+                .outputDirectory(dir.resolve("prefixed")).noMetricsFile()
+                .build();
+                ExportScheduler s = ExportScheduler.builder(exports).dataSource(db).nodeName("p").build()) {
+            String id = s.schedule(students("alice").frequency("daily").build());
+            assertThat(s.get(id)).isPresent();
+            java.util.Set<String> tables = new java.util.HashSet<>();
+            try (var c = db.getConnection(); var rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+                while (rs.next()) {
+                    tables.add(rs.getString("TABLE_NAME").toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+            assertThat(tables).contains("school_exp_schedules", "school_exp_schedule_runs", "school_exp_scheduled_tasks")
+                    .noneMatch(t -> t.startsWith("sms_export_"));
+        }
+        assertThat(ExportScheduler.ddl("school_exp_", true)).allMatch(sql -> sql.contains("school_exp_")).noneMatch(sql -> sql.contains("sms_export_"));
+    }
+
+    @Test
     void givesReadableIdsAndRefusesDuplicatesAndBadRequests() {
         ExportScheduler s = node("a").scheduler;
         assertThat(s.schedule(students("Alice").build())).isEqualTo("export_students_csv_alice_1");

@@ -37,7 +37,7 @@ import org.smsexport.scheduler.ScheduleRun;
  */
 public final class ScheduleStore {
 
-    /** db-scheduler's table, named so it cannot collide with a host's own db-scheduler. */
+    /** db-scheduler's table with the default prefix, named so it cannot collide with a host's own db-scheduler. */
     public static final String TASK_TABLE = "sms_export_scheduled_tasks";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,9 +49,32 @@ public final class ScheduleStore {
     }
 
     private final DataSource ds;
+    /** db-scheduler's table: {@code <prefix>scheduled_tasks}. */
+    private final String tasks;
+    /** The schedules: {@code <prefix>schedules}. */
+    private final String schedules;
+    /** The run ledger: {@code <prefix>schedule_runs}. */
+    private final String runs;
 
     public ScheduleStore(DataSource ds) {
+        this(ds, org.smsexport.support.OwnTables.DEFAULT_PREFIX);
+    }
+
+    /**
+     * @param ds     the database
+     * @param prefix the prefix of the library's tables ({@code EXPORT_TABLE_PREFIX})
+     */
+    public ScheduleStore(DataSource ds, String prefix) {
         this.ds = ds;
+        String p = org.smsexport.support.OwnTables.checkPrefix(prefix);
+        this.tasks = p + "scheduled_tasks";
+        this.schedules = p + "schedules";
+        this.runs = p + "schedule_runs";
+    }
+
+    /** @return db-scheduler's table */
+    public String taskTable() {
+        return tasks;
     }
 
     /** @return whether the database is PostgreSQL (else H2 or another with the same SQL) */
@@ -81,14 +104,14 @@ public final class ScheduleStore {
     }
 
     /** Before 0.1 the cleanup ran as an instance of the export task; it has a task of its own now. Writes only when needed. */
-    private static void migrateCleanupTask(Statement s) throws SQLException {
-        String legacy = " FROM " + TASK_TABLE + " WHERE task_name = 'sms-export-schedule' AND task_instance LIKE 'maintenance_cleanup_%'";
+    private void migrateCleanupTask(Statement s) throws SQLException {
+        String legacy = " FROM " + tasks + " WHERE task_name = 'sms-export-schedule' AND task_instance LIKE 'maintenance_cleanup_%'";
         try (ResultSet rs = s.executeQuery("SELECT COUNT(*)" + legacy)) {
             if (!rs.next() || rs.getLong(1) == 0) {
                 return;
             }
         }
-        s.executeUpdate("UPDATE " + TASK_TABLE + " SET task_name = 'sms-export-maintenance'" + legacy.substring(legacy.indexOf(" WHERE")));
+        s.executeUpdate("UPDATE " + tasks + " SET task_name = 'sms-export-maintenance'" + legacy.substring(legacy.indexOf(" WHERE")));
     }
 
     /**
@@ -97,20 +120,31 @@ public final class ScheduleStore {
      *         the run ledger
      */
     public static List<String> ddl(boolean postgres) {
+        return ddl(org.smsexport.support.OwnTables.DEFAULT_PREFIX, postgres);
+    }
+
+    /**
+     * @param prefix   the prefix of the library's tables
+     * @param postgres whether for PostgreSQL ({@code BYTEA}) rather than H2 ({@code BLOB})
+     * @return the statements that create the scheduler's tables with that prefix, in order
+     */
+    public static List<String> ddl(String prefix, boolean postgres) {
+        String p = org.smsexport.support.OwnTables.checkPrefix(prefix);
+        String tasks = p + "scheduled_tasks";
         String ts = "TIMESTAMP WITH TIME ZONE";
-        return List.of("CREATE TABLE IF NOT EXISTS " + TASK_TABLE + " (task_name VARCHAR(100) NOT NULL, "
+        return List.of("CREATE TABLE IF NOT EXISTS " + tasks + " (task_name VARCHAR(100) NOT NULL, "
                 + "task_instance VARCHAR(200) NOT NULL, task_data " + (postgres ? "BYTEA" : "BLOB") + ", execution_time " + ts
                 + " NOT NULL, picked BOOLEAN NOT NULL, picked_by VARCHAR(100), last_success " + ts + ", last_failure " + ts
                 + ", consecutive_failures INT, last_heartbeat " + ts + ", version BIGINT NOT NULL, priority SMALLINT, "
                 + "PRIMARY KEY (task_name, task_instance))",
-                "CREATE INDEX IF NOT EXISTS " + TASK_TABLE + "_exec_idx ON " + TASK_TABLE + " (execution_time)",
-                "CREATE TABLE IF NOT EXISTS sms_export_schedules (id VARCHAR(200) PRIMARY KEY, owner_id VARCHAR(200) NOT NULL, "
+                "CREATE INDEX IF NOT EXISTS " + tasks + "_exec_idx ON " + tasks + " (execution_time)",
+                "CREATE TABLE IF NOT EXISTS " + p + "schedules (id VARCHAR(200) PRIMARY KEY, owner_id VARCHAR(200) NOT NULL, "
                 + "export_type VARCHAR(100) NOT NULL, export_format VARCHAR(50) NOT NULL, filters VARCHAR(4000) NOT NULL, "
                 + "options VARCHAR(4000) NOT NULL, notify_email VARCHAR(320), frequency VARCHAR(200) NOT NULL, "
                 + "zone VARCHAR(64) NOT NULL, catch_up VARCHAR(16) NOT NULL, catch_up_window_seconds BIGINT NOT NULL, "
                 + "paused BOOLEAN NOT NULL, fingerprint VARCHAR(64) NOT NULL UNIQUE, created_at " + ts + " NOT NULL, "
                 + "template_name VARCHAR(64), delta BOOLEAN DEFAULT FALSE NOT NULL)",
-                "CREATE TABLE IF NOT EXISTS sms_export_schedule_runs (schedule_id VARCHAR(200) NOT NULL, slot_time " + ts
+                "CREATE TABLE IF NOT EXISTS " + p + "schedule_runs (schedule_id VARCHAR(200) NOT NULL, slot_time " + ts
                 + " NOT NULL, run_trigger VARCHAR(16) NOT NULL, node VARCHAR(200) NOT NULL, status VARCHAR(16) NOT NULL, "
                 + "job_id VARCHAR(40), error_message VARCHAR(2000), started_at " + ts + " NOT NULL, finished_at " + ts
                 + ", changed_since " + ts + ", PRIMARY KEY (schedule_id, slot_time))");
@@ -120,29 +154,29 @@ public final class ScheduleStore {
     public void createTables() {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-                if (hasColumn(c, TASK_TABLE, "task_name") && hasColumn(c, "sms_export_schedule_runs", "changed_since")
-                        && hasColumn(c, "sms_export_schedules", "template_name") && hasColumn(c, "sms_export_schedules", "delta")) {
+                if (hasColumn(c, tasks, "task_name") && hasColumn(c, runs, "changed_since")
+                        && hasColumn(c, schedules, "template_name") && hasColumn(c, schedules, "delta")) {
                     // all there: no DDL, which on a database shared by running processes waits for their locks
                     migrateCleanupTask(s);
                     return;
                 }
                 boolean pg = isPostgres(c);
-                List<String> ddl = ddl(pg);
+                List<String> ddl = ddl(schedules.substring(0, schedules.length() - "schedules".length()), pg);
                 s.execute(ddl.get(0));
                 s.execute(ddl.get(1));
                 migrateCleanupTask(s);
                 s.execute(ddl.get(2));
                 // added with templates: a table of an older build gains it here (DDL only when it is missing)
-                if (!hasColumn(c, "sms_export_schedules", "template_name")) {
-                    s.execute("ALTER TABLE sms_export_schedules ADD COLUMN IF NOT EXISTS template_name VARCHAR(64)");
+                if (!hasColumn(c, schedules, "template_name")) {
+                    s.execute("ALTER TABLE " + schedules + " ADD COLUMN IF NOT EXISTS template_name VARCHAR(64)");
                 }
                 // added with delta exports
-                if (!hasColumn(c, "sms_export_schedules", "delta")) {
-                    s.execute("ALTER TABLE sms_export_schedules ADD COLUMN IF NOT EXISTS delta BOOLEAN DEFAULT FALSE NOT NULL");
+                if (!hasColumn(c, schedules, "delta")) {
+                    s.execute("ALTER TABLE " + schedules + " ADD COLUMN IF NOT EXISTS delta BOOLEAN DEFAULT FALSE NOT NULL");
                 }
                 s.execute(ddl.get(3));
-                if (!hasColumn(c, "sms_export_schedule_runs", "changed_since")) {
-                    s.execute("ALTER TABLE sms_export_schedule_runs ADD COLUMN IF NOT EXISTS changed_since TIMESTAMP WITH TIME ZONE");
+                if (!hasColumn(c, runs, "changed_since")) {
+                    s.execute("ALTER TABLE " + runs + " ADD COLUMN IF NOT EXISTS changed_since TIMESTAMP WITH TIME ZONE");
                 }
                 return;
             } catch (SQLException e) {
@@ -169,7 +203,7 @@ public final class ScheduleStore {
     /** @return the id of the schedule with this fingerprint, if one exists */
     public Optional<String> findByFingerprint(String fingerprint) {
         try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT id FROM sms_export_schedules WHERE fingerprint = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT id FROM " + schedules + " WHERE fingerprint = ?")) {
             ps.setString(1, fingerprint);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -183,7 +217,7 @@ public final class ScheduleStore {
     public int highestNumber(String prefix) {
         int max = 0;
         try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT id FROM sms_export_schedules WHERE id LIKE ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT id FROM " + schedules + " WHERE id LIKE ?")) {
             ps.setString(1, prefix.replace("_", "\\_") + "%");
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -203,7 +237,7 @@ public final class ScheduleStore {
      * @return {@code true} when inserted, {@code false} when the id or the fingerprint is taken
      */
     public boolean insert(String id, ScheduleRequest r, String fingerprint, Instant now) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO sms_export_schedules "
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + schedules + " "
                 + "(id, owner_id, export_type, export_format, filters, options, notify_email, frequency, zone, catch_up, "
                 + "catch_up_window_seconds, paused, fingerprint, created_at, template_name, delta) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -249,7 +283,7 @@ public final class ScheduleStore {
         List<Stored> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT id, owner_id, export_type, "
                 + "export_format, filters, options, notify_email, frequency, zone, catch_up, catch_up_window_seconds, paused, "
-                + "created_at, template_name, delta FROM sms_export_schedules " + where)) {
+                + "created_at, template_name, delta FROM " + schedules + " " + where)) {
             if (param != null) {
                 ps.setString(1, param);
             }
@@ -272,14 +306,14 @@ public final class ScheduleStore {
     }
 
     public boolean setPaused(String id, boolean paused) {
-        return update("UPDATE sms_export_schedules SET paused = ? WHERE id = ?", ps -> {
+        return update("UPDATE " + schedules + " SET paused = ? WHERE id = ?", ps -> {
             ps.setBoolean(1, paused);
             ps.setString(2, id);
         }) > 0;
     }
 
     public boolean delete(String id) {
-        return update("DELETE FROM sms_export_schedules WHERE id = ?", ps -> ps.setString(1, id)) > 0;
+        return update("DELETE FROM " + schedules + " WHERE id = ?", ps -> ps.setString(1, id)) > 0;
     }
 
     /**
@@ -288,7 +322,7 @@ public final class ScheduleStore {
      * @return {@code true} when this caller owns the slot
      */
     public boolean claim(String id, Instant slot, String trigger, String node, RunStatus status, String error, Instant now) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO sms_export_schedule_runs "
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + runs + " "
                 + "(schedule_id, slot_time, run_trigger, node, status, error_message, started_at, finished_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, id);
@@ -310,7 +344,7 @@ public final class ScheduleStore {
     }
 
     public void finish(String id, Instant slot, RunStatus status, String jobId, String error, Instant now) {
-        update("UPDATE sms_export_schedule_runs SET status = ?, job_id = ?, error_message = ?, finished_at = ? "
+        update("UPDATE " + runs + " SET status = ?, job_id = ?, error_message = ?, finished_at = ? "
                 + "WHERE schedule_id = ? AND slot_time = ?", ps -> {
                     ps.setString(1, status.name());
                     ps.setString(2, jobId);
@@ -330,7 +364,7 @@ public final class ScheduleStore {
      */
     public Optional<Instant> lastSuccessStart(String id) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT MAX(started_at) FROM "
-                + "sms_export_schedule_runs WHERE schedule_id = ? AND status = 'COMPLETED'")) {
+                + runs + " WHERE schedule_id = ? AND status = 'COMPLETED'")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -343,7 +377,7 @@ public final class ScheduleStore {
 
     /** Records the watermark a delta run exported changes since. */
     public void setChangedSince(String id, Instant slot, Instant since) {
-        update("UPDATE sms_export_schedule_runs SET changed_since = ? WHERE schedule_id = ? AND slot_time = ?", ps -> {
+        update("UPDATE " + runs + " SET changed_since = ? WHERE schedule_id = ? AND slot_time = ?", ps -> {
             ps.setObject(1, utc(since));
             ps.setString(2, id);
             ps.setObject(3, utc(slot));
@@ -351,7 +385,7 @@ public final class ScheduleStore {
     }
 
     public void setJob(String id, Instant slot, String jobId) {
-        update("UPDATE sms_export_schedule_runs SET job_id = ? WHERE schedule_id = ? AND slot_time = ?", ps -> {
+        update("UPDATE " + runs + " SET job_id = ? WHERE schedule_id = ? AND slot_time = ?", ps -> {
             ps.setString(1, jobId);
             ps.setString(2, id);
             ps.setObject(3, utc(slot));
@@ -362,7 +396,7 @@ public final class ScheduleStore {
     public List<ScheduleRun> runs(String id, int limit) {
         List<ScheduleRun> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT schedule_id, slot_time, "
-                + "run_trigger, node, status, job_id, error_message, started_at, finished_at FROM sms_export_schedule_runs "
+                + "run_trigger, node, status, job_id, error_message, started_at, finished_at FROM " + runs + " "
                 + "WHERE schedule_id = ? ORDER BY slot_time DESC")) {
             ps.setString(1, id);
             ps.setMaxRows(limit);
@@ -383,7 +417,7 @@ public final class ScheduleStore {
     public List<ScheduleRun> running(int limit) {
         List<ScheduleRun> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT schedule_id, slot_time, "
-                + "run_trigger, node, status, job_id, error_message, started_at, finished_at FROM sms_export_schedule_runs "
+                + "run_trigger, node, status, job_id, error_message, started_at, finished_at FROM " + runs + " "
                 + "WHERE status = 'RUNNING' ORDER BY started_at")) {
             ps.setMaxRows(limit);
             try (ResultSet rs = ps.executeQuery()) {
@@ -405,7 +439,7 @@ public final class ScheduleStore {
      * @return whether this call ended it
      */
     public boolean settle(String id, Instant slot, RunStatus status, String error, Instant now) {
-        return update("UPDATE sms_export_schedule_runs SET status = ?, error_message = ?, finished_at = ? WHERE schedule_id = ? "
+        return update("UPDATE " + runs + " SET status = ?, error_message = ?, finished_at = ? WHERE schedule_id = ? "
                 + "AND slot_time = ? AND status = 'RUNNING'", ps -> {
                     ps.setString(1, status.name());
                     ps.setString(2, error == null ? null : error.length() > 2000 ? error.substring(0, 1999) + "…" : error);
