@@ -159,6 +159,7 @@ final class JobsResource extends Resource {
         }
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("items", items);
+        d.put("exports", items); // the original backend's name of the list, which its own clients and tests read
         d.put("total", exports.countJobs(f));
         d.put("skip", skip);
         d.put("limit", limit);
