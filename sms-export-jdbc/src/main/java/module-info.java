@@ -3,6 +3,7 @@ module org.smsexport.jdbc {
     requires transitive org.smsexport.api;
     requires transitive java.sql;
     requires static org.smsexport.sample;
+    requires static org.xerial.sqlitejdbc;
 
     exports org.smsexport.jdbc;
 }

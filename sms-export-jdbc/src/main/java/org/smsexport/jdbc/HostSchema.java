@@ -24,24 +24,19 @@ final class HostSchema {
     /** The columns (lower case) each found table has. */
     private final Map<String, Set<String>> columns;
     private final SmsSchema names;
+    private final org.smsexport.support.SqlDialect dialect;
 
-    private HostSchema(SmsSchema names, Map<String, String> tables, Map<String, Set<String>> columns) {
+    private HostSchema(SmsSchema names, Map<String, String> tables, Map<String, Set<String>> columns,
+            org.smsexport.support.SqlDialect dialect) {
         this.names = names;
         this.tables = tables;
         this.columns = columns;
+        this.dialect = dialect;
     }
 
-    /** @return a schema that assumes every table and column exists under its mapped name (no metadata read) */
-    static HostSchema assumed(SmsSchema names) {
-        Map<String, String> t = new LinkedHashMap<>();
-        Map<String, Set<String>> c = new LinkedHashMap<>();
-        SmsSchema.TABLES.forEach((logical, cols) -> {
-            t.put(logical, names.table(logical));
-            Set<String> all = new LinkedHashSet<>();
-            cols.keySet().forEach(col -> all.add(names.column(logical, col).toLowerCase(Locale.ROOT)));
-            c.put(logical, all);
-        });
-        return new HostSchema(names, t, c);
+    /** @return the database's dialect */
+    org.smsexport.support.SqlDialect dialect() {
+        return dialect;
     }
 
     /**
@@ -51,6 +46,7 @@ final class HostSchema {
      * @throws SQLException when its metadata cannot be read
      */
     static HostSchema read(Connection c, SmsSchema names) throws SQLException {
+        org.smsexport.support.SqlDialect dialect = org.smsexport.support.SqlDialect.of(c);
         DatabaseMetaData meta = c.getMetaData();
         String schema = currentSchema(c);
         Map<String, String> t = new LinkedHashMap<>();
@@ -71,7 +67,7 @@ final class HostSchema {
             }
             t.putIfAbsent(logical, null);
         }
-        return new HostSchema(names, t, cols);
+        return new HostSchema(names, t, cols, dialect);
     }
 
     private static String currentSchema(Connection c) {

@@ -231,9 +231,11 @@ public final class JdbcDataSource implements DataSource {
         TypeSql t = typeSql(query);
         List<Object> params = new ArrayList<>();
         try (Connection c = db.getConnection()) {
-            String text = "SELECT COUNT(*) FROM " + t.from + " WHERE " + t.where(query, params, SearchSql.Dialect.of(c));
+            org.smsexport.support.SqlDialect dialect = org.smsexport.support.SqlDialect.of(c);
+            SearchSql.prepare(c, dialect);
+            String text = "SELECT COUNT(*) FROM " + t.from + " WHERE " + t.where(query, params, dialect);
             try (PreparedStatement ps = c.prepareStatement(text)) {
-                bind(ps, params);
+                bind(ps, params, dialect);
                 StatementCancel stop = new StatementCancel(ps);
                 Runnable forget = cancel.whenCancelled(stop);
                 try {
@@ -275,7 +277,7 @@ public final class JdbcDataSource implements DataSource {
             String text = t.select(query, params, session.dialect);
             PreparedStatement ps = c.prepareStatement(text, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             ps.setFetchSize(fetchSize);
-            bind(ps, params);
+            bind(ps, params, session.dialect);
             StatementCancel stop = new StatementCancel(ps);
             forget = cancel.whenCancelled(stop);
             ResultSet rs;
@@ -304,24 +306,25 @@ public final class JdbcDataSource implements DataSource {
      */
     private static final class Session {
         private final Connection c;
-        private final SearchSql.Dialect dialect;
+        private final org.smsexport.support.SqlDialect dialect;
         private final boolean postgres;
         private final boolean h2;
         private final boolean autoCommit;
         private final boolean readOnly;
 
-        private Session(Connection c, SearchSql.Dialect dialect) throws SQLException {
+        private Session(Connection c, org.smsexport.support.SqlDialect dialect) throws SQLException {
             this.c = c;
             this.dialect = dialect;
-            this.postgres = dialect == SearchSql.Dialect.POSTGRESQL;
-            this.h2 = dialect == SearchSql.Dialect.H2;
+            this.postgres = dialect == org.smsexport.support.SqlDialect.POSTGRESQL;
+            this.h2 = dialect == org.smsexport.support.SqlDialect.H2;
             this.autoCommit = c.getAutoCommit();
             this.readOnly = c.isReadOnly();
         }
 
         static Session streaming(Connection c) throws SQLException {
-            Session s = new Session(c, SearchSql.Dialect.of(c));
+            Session s = new Session(c, org.smsexport.support.SqlDialect.of(c));
             try {
+                SearchSql.prepare(c, s.dialect);
                 if (s.postgres) {
                     c.setAutoCommit(false);
                     c.setReadOnly(true);
@@ -382,11 +385,15 @@ public final class JdbcDataSource implements DataSource {
         return t;
     }
 
-    private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
+    private static void bind(PreparedStatement ps, List<Object> params, org.smsexport.support.SqlDialect dialect) throws SQLException {
         for (int i = 0; i < params.size(); i++) {
             Object p = params.get(i);
             if (p instanceof Instant) {
-                ps.setObject(i + 1, ((Instant) p).atOffset(ZoneOffset.UTC));
+                dialect.setInstant(ps, i + 1, (Instant) p);
+            } else if (p instanceof LocalDate && dialect == org.smsexport.support.SqlDialect.SQLITE) {
+                ps.setString(i + 1, p.toString()); // SQLite keeps dates as ISO text
+            } else if (p instanceof Boolean && dialect == org.smsexport.support.SqlDialect.SQLITE) {
+                ps.setInt(i + 1, (Boolean) p ? 1 : 0);
             } else {
                 ps.setObject(i + 1, p);
             }
@@ -450,10 +457,17 @@ public final class JdbcDataSource implements DataSource {
                     double d = rs.getDouble(col);
                     return rs.wasNull() ? null : d;
                 case DATE:
+                    if (session.dialect == org.smsexport.support.SqlDialect.SQLITE) {
+                        String text = rs.getString(col); // ISO text, perhaps with a time after it
+                        return text == null ? null : LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text);
+                    }
                     return rs.getObject(col, LocalDate.class);
                 case DATETIME:
-                    OffsetDateTime o = rs.getObject(col, OffsetDateTime.class);
-                    return o == null ? null : o.toInstant();
+                    if (session.dialect == org.smsexport.support.SqlDialect.POSTGRESQL || session.dialect == org.smsexport.support.SqlDialect.H2) {
+                        OffsetDateTime o = rs.getObject(col, OffsetDateTime.class);
+                        return o == null ? null : o.toInstant();
+                    }
+                    return session.dialect.getInstant(rs, col);
                 case BOOLEAN:
                     boolean b = rs.getBoolean(col);
                     return rs.wasNull() ? null : b;
@@ -589,7 +603,11 @@ public final class JdbcDataSource implements DataSource {
 
             String alias;
 
-            static String nothing(ColumnType as) {
+            /** @return a {@code NULL} of the column's type where the database wants one typed (H2, PostgreSQL) */
+            String nothing(ColumnType as) {
+                if (h.dialect() == org.smsexport.support.SqlDialect.MARIADB || h.dialect() == org.smsexport.support.SqlDialect.SQLITE) {
+                    return "NULL";
+                }
                 switch (as) {
                     case INTEGER:
                         return "CAST(NULL AS BIGINT)";
@@ -604,6 +622,11 @@ public final class JdbcDataSource implements DataSource {
                     default:
                         return "CAST(NULL AS VARCHAR(1))";
                 }
+            }
+
+            /** @return whether an expression is a {@code NULL} for a column the database lacks */
+            static boolean absent(String sql) {
+                return sql.equals("NULL") || sql.startsWith("CAST(NULL");
             }
 
             /** The exported table's change columns, and the soft-delete column of every table read. */
@@ -657,7 +680,7 @@ public final class JdbcDataSource implements DataSource {
                         String key = type.columns().get(i).key();
                         if (key.equals("status")) {
                             String active = b.column("st", "students", "is_active", ColumnType.BOOLEAN);
-                            b.select[i] = active.startsWith("CAST(NULL") ? Builder.nothing(ColumnType.TEXT)
+                            b.select[i] = Builder.absent(active) ? b.nothing(ColumnType.TEXT)
                                     : "CASE WHEN " + active + " THEN 'active' ELSE 'inactive' END";
                         } else {
                             b.select[i] = b.column("st", "students", key, type.columns().get(i).type());
@@ -694,7 +717,7 @@ public final class JdbcDataSource implements DataSource {
                     own.put("date_submitted", b.column("g", "grades", "date_submitted", ColumnType.DATE));
                     own.put("grade", grade);
                     own.put("max_grade", max);
-                    own.put("percentage", max.startsWith("CAST(NULL") ? Builder.nothing(ColumnType.DECIMAL)
+                    own.put("percentage", Builder.absent(max) ? b.nothing(ColumnType.DECIMAL)
                             : "CASE WHEN " + max + " > 0 THEN " + grade + " * 100.0 / " + max + " END");
                     return joined(b, "grades", own);
                 }
@@ -733,7 +756,7 @@ public final class JdbcDataSource implements DataSource {
             String last = b.column("st", "students", "last_name", ColumnType.TEXT);
             String studentKey = b.column("st", "students", "id", ColumnType.INTEGER);
             String courseKey = b.column("co", "courses", "id", ColumnType.INTEGER);
-            b.attributes.put("student_name", first + " || ' ' || " + last);
+            b.attributes.put("student_name", h.dialect().concat(first, "' '", last));
             b.attributes.put("course_code", b.column("co", "courses", "course_code", ColumnType.TEXT));
             b.attributes.put("course_name", b.column("co", "courses", "course_name", ColumnType.TEXT));
             b.select = new String[b.type.columns().size()];
@@ -753,7 +776,7 @@ public final class JdbcDataSource implements DataSource {
             return b.build();
         }
 
-        String where(ExportQuery q, List<Object> params, SearchSql.Dialect dialect) {
+        String where(ExportQuery q, List<Object> params, org.smsexport.support.SqlDialect dialect) {
             List<String> conditions = new ArrayList<>();
             conditions.addAll(required);
             for (String column : deletedAt) {
@@ -773,7 +796,7 @@ public final class JdbcDataSource implements DataSource {
                         List<String> any = new ArrayList<>();
                         String like = SearchSql.pattern(value.toString(), dialect);
                         for (String attr : spec.attributes()) {
-                            any.add(SearchSql.key(attributes.get(attr), dialect) + " LIKE ? ESCAPE '\\'");
+                            any.add(SearchSql.key(attributes.get(attr), dialect) + " LIKE ? ESCAPE '" + SearchSql.ESCAPE + "'");
                             params.add(like);
                         }
                         conditions.add("(" + String.join(" OR ", any) + ")");
@@ -781,7 +804,7 @@ public final class JdbcDataSource implements DataSource {
                     }
                     case EQUALS:
                         if (value instanceof String) {
-                            conditions.add("LOWER(" + attributes.get(spec.attributes().get(0)) + ") = ?");
+                            conditions.add(SearchSql.lower(attributes.get(spec.attributes().get(0)), dialect) + " = ?");
                             params.add(((String) value).toLowerCase(Locale.ROOT));
                         } else {
                             conditions.add(attributes.get(spec.attributes().get(0)) + " = ?");
@@ -824,7 +847,7 @@ public final class JdbcDataSource implements DataSource {
             return out;
         }
 
-        String select(ExportQuery q, List<Object> params, SearchSql.Dialect dialect) {
+        String select(ExportQuery q, List<Object> params, org.smsexport.support.SqlDialect dialect) {
             StringBuilder sb = new StringBuilder("SELECT ").append(String.join(", ", selectList(q.type()))).append(" FROM ").append(from)
                     .append(" WHERE ").append(where(q, params, dialect)).append(" ORDER BY ");
             for (SortKey k : q.sort()) {

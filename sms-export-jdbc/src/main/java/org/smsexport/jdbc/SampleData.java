@@ -4,8 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -42,10 +40,11 @@ public final class SampleData {
             throw new IllegalArgumentException("students must be at least 1, got " + students);
         }
         // indexes after the rows: building them once is cheaper than maintaining them per insert
-        SmsSchema.execute(db, schema.tableDdl(), "creating the SMS tables");
+        org.smsexport.support.SqlDialect dialect = org.smsexport.support.SqlDialect.of(db);
+        SmsSchema.execute(db, schema.tableDdl(dialect), "creating the SMS tables");
         SmsData data = SmsData.sample(students);
         long courses = data.courses();
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        java.time.Instant now = java.time.Instant.now();
         try (Connection c = db.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -57,27 +56,27 @@ public final class SampleData {
                             Object[] v = java.util.Arrays.copyOf(r, 13);
                             v[12] = "active".equals(r[12]);
                             return v;
-                        }, now);
+                        }, now, dialect);
                 insert(c, schema, "courses", List.of("id", "course_code", "course_name", "semester", "credits", "hours_per_week",
-                        "periods_per_week", "absence_penalty", "description"), courses, i -> data.row(ExportType.COURSES, i), now);
+                        "periods_per_week", "absence_penalty", "description"), courses, i -> data.row(ExportType.COURSES, i), now, dialect);
                 long grades = data.sampleRows(ExportType.GRADES);
                 insert(c, schema, "grades", List.of("id", "student_id", "course_id", "assignment_name", "category", "grade",
                         "max_grade", "weight", "date_assigned", "date_submitted"), grades, i -> {
                             Object[] r = data.row(ExportType.GRADES, i);
                             return new Object[] {r[0], r[1], data.courseId(ExportType.GRADES, i), r[5], r[6], r[7], r[8], r[10], r[11], r[12]};
-                        }, now);
+                        }, now, dialect);
                 long enrollments = data.sampleRows(ExportType.ENROLLMENTS);
                 insert(c, schema, "course_enrollments", List.of("id", "student_id", "course_id", "enrolled_at", "status"), enrollments,
                         i -> {
                             Object[] r = data.row(ExportType.ENROLLMENTS, i);
                             return new Object[] {r[0], r[1], data.courseId(ExportType.ENROLLMENTS, i), r[5], r[6]};
-                        }, now);
+                        }, now, dialect);
                 long attendance = data.sampleRows(ExportType.ATTENDANCE);
                 insert(c, schema, "attendance", List.of("id", "student_id", "course_id", "date", "period_number", "status", "notes"),
                         attendance, i -> {
                             Object[] r = data.row(ExportType.ATTENDANCE, i);
                             return new Object[] {r[0], r[1], data.courseId(ExportType.ATTENDANCE, i), r[4], r[5], r[6], r[7]};
-                        }, now);
+                        }, now, dialect);
                 c.commit();
                 SmsSchema.execute(db, schema.indexDdl(), "indexing the SMS tables");
                 // rows came with explicit ids: move each identity past them, so the host's next insert does not collide
@@ -85,8 +84,13 @@ public final class SampleData {
                 long[] counts = {students, courses, grades, enrollments, attendance};
                 String[] tables = {"students", "courses", "grades", "course_enrollments", "attendance"};
                 for (int t = 0; t < tables.length; t++) {
-                    restarts.add("ALTER TABLE " + schema.table(tables[t]) + " ALTER COLUMN " + schema.column(tables[t], "id")
-                            + " RESTART WITH " + (counts[t] + 1));
+                    if (dialect == org.smsexport.support.SqlDialect.MARIADB) {
+                        restarts.add("ALTER TABLE " + schema.table(tables[t]) + " AUTO_INCREMENT = " + (counts[t] + 1));
+                    } else if (dialect != org.smsexport.support.SqlDialect.SQLITE) {
+                        // SQLite's INTEGER PRIMARY KEY takes the largest id plus one by itself
+                        restarts.add("ALTER TABLE " + schema.table(tables[t]) + " ALTER COLUMN " + schema.column(tables[t], "id")
+                                + " RESTART WITH " + (counts[t] + 1));
+                    }
                 }
                 SmsSchema.execute(db, restarts, "moving the id sequences past the sample rows");
                 return new Counts(students, courses, grades, enrollments, attendance);
@@ -107,7 +111,7 @@ public final class SampleData {
     }
 
     private static void insert(Connection c, SmsSchema s, String table, List<String> columns, long rows, RowMaker maker,
-            OffsetDateTime now) throws SQLException {
+            java.time.Instant now, org.smsexport.support.SqlDialect dialect) throws SQLException {
         List<String> names = new ArrayList<>();
         for (String col : columns) {
             names.add(s.column(table, col));
@@ -123,12 +127,14 @@ public final class SampleData {
                     Object value = v[k];
                     if (value == null) {
                         ps.setNull(k + 1, Types.NULL);
+                    } else if (dialect == org.smsexport.support.SqlDialect.SQLITE && value instanceof java.time.LocalDate) {
+                        ps.setString(k + 1, value.toString()); // SQLite keeps dates as ISO text
                     } else {
                         ps.setObject(k + 1, value);
                     }
                 }
-                ps.setObject(columns.size() + 1, now);
-                ps.setObject(columns.size() + 2, now);
+                dialect.setInstant(ps, columns.size() + 1, now);
+                dialect.setInstant(ps, columns.size() + 2, now);
                 ps.addBatch();
                 if ((i + 1) % BATCH == 0) {
                     ps.executeBatch();

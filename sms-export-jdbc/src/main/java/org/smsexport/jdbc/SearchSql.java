@@ -2,8 +2,8 @@ package org.smsexport.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
 import org.smsexport.FilterSpec;
+import org.smsexport.support.SqlDialect;
 
 /**
  * Text search in SQL with the meaning of {@link FilterSpec#searchKey}: lower case, accents removed, final sigma
@@ -12,19 +12,17 @@ import org.smsexport.FilterSpec;
  * Latin, Greek and Cyrillic blocks whose key is another single letter) folds the precomposed letters, which is
  * how text typed into forms is stored; combining marks (text stored decomposed) are removed as well, by
  * PostgreSQL's {@code TRANSLATE} itself and by a regular expression on H2, whose {@code TRANSLATE} keeps
- * characters it has no replacement for. Other databases get {@code LOWER} only: case-insensitive.
+ * characters it has no replacement for. MariaDB and MySQL compare under {@code utf8mb4_unicode_ci}, a collation that
+ * ignores case and accents (final sigma too); SQLite is given {@code searchKey} itself as a function on the connection.
  */
 final class SearchSql {
 
-    /** The databases whose SQL differs. */
-    enum Dialect {
-        POSTGRESQL, H2, OTHER;
-
-        static Dialect of(Connection c) throws SQLException {
-            String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-            return product.contains("postgres") ? POSTGRESQL : product.equals("h2") ? H2 : OTHER;
-        }
-    }
+    /** The function SQLite is given on each connection that searches: {@link FilterSpec#searchKey} itself. */
+    static final String SQLITE_FUNCTION = "sms_search_key";
+    /** The function SQLite is given for lower case beyond ASCII, which its {@code LOWER} leaves alone. */
+    static final String SQLITE_LOWER = "sms_lower";
+    /** The escape character of {@link #pattern}'s wildcards: one that no database reads as an escape in a literal. */
+    static final String ESCAPE = "!";
 
     /** Letters folded to their key, and the keys, position by position. */
     private static final String FROM;
@@ -65,25 +63,71 @@ final class SearchSql {
      * @param dialect the database's
      * @return the expression's search key, to compare with {@code LIKE} against the key of the search term
      */
-    static String key(String column, Dialect dialect) {
+    static String key(String column, SqlDialect dialect) {
         switch (dialect) {
             case POSTGRESQL:
                 return "TRANSLATE(LOWER(" + column + "), '" + FROM + MARKS + "', '" + TO + "')";
             case H2:
                 return "TRANSLATE(REGEXP_REPLACE(LOWER(" + column + "), '[" + MARKS.charAt(0) + "-" + MARKS.charAt(MARKS.length() - 1)
                         + "]+', ''), '" + FROM + "', '" + TO + "')";
+            case MARIADB:
+                return "(CONVERT(" + column + " USING utf8mb4) COLLATE utf8mb4_unicode_ci)";
             default:
-                return "LOWER(" + column + ")";
+                return SQLITE_FUNCTION + "(" + column + ")";
         }
+    }
+
+    /**
+     * Gives a SQLite connection the search function ({@link #SQLITE_FUNCTION}); other databases need none.
+     *
+     * @param c       the connection
+     * @param dialect its database's
+     * @throws SQLException when the function cannot be registered (a connection that is not sqlite-jdbc's)
+     */
+    static void prepare(Connection c, SqlDialect dialect) throws SQLException {
+        if (dialect != SqlDialect.SQLITE) {
+            return;
+        }
+        org.sqlite.Function.create(c.unwrap(org.sqlite.SQLiteConnection.class), SQLITE_FUNCTION, new org.sqlite.Function() {
+            @Override
+            protected void xFunc() throws SQLException {
+                String value = value_text(0);
+                if (value == null) {
+                    result();
+                } else {
+                    result(FilterSpec.searchKey(value));
+                }
+            }
+        }, 1, org.sqlite.Function.FLAG_DETERMINISTIC);
+        org.sqlite.Function.create(c.unwrap(org.sqlite.SQLiteConnection.class), SQLITE_LOWER, new org.sqlite.Function() {
+            @Override
+            protected void xFunc() throws SQLException {
+                String value = value_text(0);
+                if (value == null) {
+                    result();
+                } else {
+                    result(value.toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }, 1, org.sqlite.Function.FLAG_DETERMINISTIC);
+    }
+
+    /**
+     * @param column  an SQL expression of text
+     * @param dialect the database's
+     * @return it in lower case as Java makes it ({@code Locale.ROOT}), Greek and Cyrillic too
+     */
+    static String lower(String column, SqlDialect dialect) {
+        return (dialect == SqlDialect.SQLITE ? SQLITE_LOWER : "LOWER") + "(" + column + ")";
     }
 
     /**
      * @param term    what the user searches for
      * @param dialect the database's
-     * @return the {@code LIKE} pattern that finds it anywhere, its wildcards escaped with {@code \}
+     * @return the {@code LIKE} pattern that finds it anywhere, its wildcards escaped with {@link #ESCAPE}
      */
-    static String pattern(String term, Dialect dialect) {
-        String key = dialect == Dialect.OTHER ? term.toLowerCase(Locale.ROOT) : FilterSpec.searchKey(term);
-        return "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    static String pattern(String term, SqlDialect dialect) {
+        String key = FilterSpec.searchKey(term);
+        return "%" + key.replace(ESCAPE, ESCAPE + ESCAPE).replace("%", ESCAPE + "%").replace("_", ESCAPE + "_") + "%";
     }
 }

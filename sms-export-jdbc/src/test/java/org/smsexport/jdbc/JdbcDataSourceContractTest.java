@@ -7,17 +7,17 @@ import org.junit.jupiter.api.Nested;
 import org.smsexport.spi.DataSource;
 import org.smsexport.test.DataSourceContract;
 
-/** The data source contract on both real databases, each test on a database loaded by SampleData. */
+/** The data source contract on every database it reads (H2, PostgreSQL, SQLite, MariaDB), each test on a database loaded by SampleData. */
 class JdbcDataSourceContractTest {
 
     abstract static class OnDatabase extends DataSourceContract {
         private javax.sql.DataSource db;
 
-        abstract Databases database();
+        abstract javax.sql.DataSource fresh();
 
         @Override
         protected DataSource source() {
-            db = database().fresh();
+            db = fresh();
             SampleData.load(db, SmsSchema.standard(), STUDENTS);
             return JdbcDataSource.of(db);
         }
@@ -36,16 +36,32 @@ class JdbcDataSourceContractTest {
     @Nested
     class OnH2 extends OnDatabase {
         @Override
-        Databases database() {
-            return Databases.H2;
+        javax.sql.DataSource fresh() {
+            return Databases.H2.fresh();
         }
     }
 
     @Nested
     class OnPostgresql extends OnDatabase {
         @Override
-        Databases database() {
-            return Databases.POSTGRESQL;
+        javax.sql.DataSource fresh() {
+            return Databases.POSTGRESQL.fresh();
+        }
+    }
+
+    @Nested
+    class OnSqlite extends OnDatabase {
+        @Override
+        javax.sql.DataSource fresh() {
+            return MoreDatabases.SQLITE.fresh();
+        }
+    }
+
+    @Nested
+    class OnMariaDb extends OnDatabase {
+        @Override
+        javax.sql.DataSource fresh() {
+            return MoreDatabases.MARIADB.fresh();
         }
     }
 }
