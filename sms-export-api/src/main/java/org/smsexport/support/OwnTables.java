@@ -139,21 +139,37 @@ public final class OwnTables {
     /** @return the table's columns in lower case, or {@code null} when there is no such table */
     private static Set<String> columns(Connection c, String table) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
+        // this database and schema only: MariaDB's metadata answers for every database on the server when no catalog is named
+        String catalog = c.getCatalog();
+        String schema = schema(c);
         for (String name : new String[] {table, table.toUpperCase(Locale.ROOT), table.toLowerCase(Locale.ROOT)}) {
-            boolean exists;
-            try (ResultSet rs = md.getTables(null, null, name, new String[] {"TABLE"})) {
-                exists = rs.next();
+            boolean exists = false;
+            try (ResultSet rs = md.getTables(catalog, schema, name, new String[] {"TABLE"})) {
+                while (rs.next()) {
+                    exists |= rs.getString("TABLE_NAME").equals(name); // '_' is a wildcard in the pattern
+                }
             }
             if (exists) {
                 Set<String> out = new LinkedHashSet<>();
-                try (ResultSet rs = md.getColumns(null, null, name, null)) {
+                try (ResultSet rs = md.getColumns(catalog, schema, name, null)) {
                     while (rs.next()) {
-                        out.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                        if (rs.getString("TABLE_NAME").equals(name)) {
+                            out.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                        }
                     }
                 }
                 return out;
             }
         }
         return null;
+    }
+
+    /** @return the connection's current schema, or {@code null} where the driver has none (MariaDB, SQLite) */
+    private static String schema(Connection c) {
+        try {
+            return c.getSchema();
+        } catch (SQLException | AbstractMethodError e) {
+            return null;
+        }
     }
 }

@@ -21,7 +21,8 @@ import org.smsexport.ExportException;
  * refusal of one it does not support), the SQL types of its own tables, concatenation, and how an instant is bound and
  * read. Instants are stored as UTC everywhere: {@code TIMESTAMP WITH TIME ZONE} on H2 and PostgreSQL, {@code DATETIME(6)}
  * holding UTC on MariaDB and MySQL, ISO-8601 UTC text ({@code 2026-12-07 08:00:00.000000}, which sorts as time does) on
- * SQLite.
+ * SQLite; at microsecond precision ({@link #truncate}). {@link #now()} is the database's own clock
+ * in that form, for leases judged by one clock whatever the machines' clocks say.
  */
 public enum SqlDialect {
 
@@ -148,6 +149,38 @@ public enum SqlDialect {
         return this == MARIADB ? "CONCAT(" + String.join(", ", parts) + ")" : String.join(" || ", parts);
     }
 
+    /**
+     * @return the SQL of the database's current instant, in the form {@link #setInstant} stores (on SQLite to the
+     *         millisecond, which sorts before the same millisecond's stored microseconds)
+     */
+    public String now() {
+        switch (this) {
+            case MARIADB:
+                return "UTC_TIMESTAMP(6)";
+            case SQLITE:
+                return "strftime('%Y-%m-%d %H:%M:%f', 'now')";
+            default:
+                return "CURRENT_TIMESTAMP";
+        }
+    }
+
+    /**
+     * @param t an instant
+     * @return it at the precision every database keeps: microseconds
+     */
+    public Instant truncate(Instant t) {
+        return t.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
+    /**
+     * @param identifier a lower-case column name of ours that a database may reserve ({@code rows} on MariaDB and MySQL)
+     * @return it as this database takes it: quoted with backticks on MariaDB and MySQL, as it is elsewhere (where unquoted
+     *         names are what existing tables have)
+     */
+    public String quote(String identifier) {
+        return this == MARIADB ? "`" + identifier + "`" : identifier;
+    }
+
     /** @return whether {@code SELECT … FOR UPDATE SKIP LOCKED} works (several processes claim from one queue) */
     public boolean skipLocked() {
         return this != SQLITE;
@@ -203,7 +236,19 @@ public enum SqlDialect {
         }
     }
 
-    /** @return the instant as SQLite holds it: UTC text that sorts as time does, as {@code CURRENT_TIMESTAMP} writes it */
+    /**
+     * Reads an instant as {@link #setInstant} stored it.
+     *
+     * @param rs     the result
+     * @param column the column's label
+     * @return the instant, or {@code null}
+     * @throws SQLException when the driver refuses
+     */
+    public Instant getInstant(ResultSet rs, String column) throws SQLException {
+        return getInstant(rs, rs.findColumn(column));
+    }
+
+    /** @return the instant as SQLite holds it: UTC text that sorts as time does, as {@link #now()} writes it */
     static String sqliteText(Instant value) {
         return LocalDateTime.ofInstant(value, ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS",
                 Locale.ROOT));

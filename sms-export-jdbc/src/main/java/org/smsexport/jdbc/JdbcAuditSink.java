@@ -6,8 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,16 +29,23 @@ import org.smsexport.spi.AuditSink;
  */
 public final class JdbcAuditSink implements AuditSink {
 
-    private static final String COLUMNS = "seq, event, at, actor, job_id, export_type, export_format, filters, rows, sha256, file_key, "
-            + "recipients, client_address, route, prev_hash, hash";
-
     private final DataSource db;
 
     private final String table;
+    private final org.smsexport.support.SqlDialect dialect;
+    /** The columns, {@code rows} quoted where the database reserves the word. */
+    private final String columns;
 
-    private JdbcAuditSink(DataSource db, String table) {
+    private JdbcAuditSink(DataSource db, String table, org.smsexport.support.SqlDialect dialect) {
         this.db = db;
         this.table = table;
+        this.dialect = dialect;
+        this.columns = columns(dialect);
+    }
+
+    private static String columns(org.smsexport.support.SqlDialect d) {
+        return "seq, event, at, actor, job_id, export_type, export_format, filters, " + d.quote("rows") + ", sha256, file_key, "
+                + "recipients, client_address, route, prev_hash, hash";
     }
 
     /**
@@ -57,10 +62,20 @@ public final class JdbcAuditSink implements AuditSink {
      * @return the statements that create the audit table, for {@code sms-export schema --print-ddl}
      */
     public static List<String> ddl(String prefix) {
+        return ddl(prefix, org.smsexport.support.SqlDialect.POSTGRESQL);
+    }
+
+    /**
+     * @param prefix  the tables' prefix ({@code EXPORT_TABLE_PREFIX})
+     * @param dialect the database
+     * @return the statements that create the audit table, in the database's types
+     */
+    public static List<String> ddl(String prefix, org.smsexport.support.SqlDialect dialect) {
         String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "audit";
         return List.of("CREATE TABLE IF NOT EXISTS " + table + " (seq BIGINT PRIMARY KEY, event VARCHAR(16) NOT NULL, "
-                + "at TIMESTAMP WITH TIME ZONE NOT NULL, actor VARCHAR(200) NOT NULL, job_id VARCHAR(64) NOT NULL, "
-                + "export_type VARCHAR(100) NOT NULL, export_format VARCHAR(32) NOT NULL, filters VARCHAR(4000), rows BIGINT, "
+                + "at " + dialect.timestamp() + " NOT NULL, actor VARCHAR(200) NOT NULL, job_id VARCHAR(64) NOT NULL, "
+                + "export_type VARCHAR(100) NOT NULL, export_format VARCHAR(32) NOT NULL, filters VARCHAR(4000), " + dialect.quote("rows")
+                + " BIGINT, "
                 + "sha256 VARCHAR(64), file_key VARCHAR(1024), recipients VARCHAR(2000), client_address VARCHAR(100), "
                 + "route VARCHAR(300), prev_hash VARCHAR(64) NOT NULL, hash VARCHAR(64) NOT NULL)",
                 "CREATE INDEX IF NOT EXISTS " + table + "_job ON " + table + " (job_id)",
@@ -75,11 +90,12 @@ public final class JdbcAuditSink implements AuditSink {
      */
     public static JdbcAuditSink withPrefix(DataSource db, String prefix) {
         String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "audit";
+        org.smsexport.support.SqlDialect dialect = org.smsexport.support.SqlDialect.of(db);
         try (Connection c = db.getConnection()) {
             if (org.smsexport.support.OwnTables.prepare(c, table, "export_audit", List.of("prev_hash", "hash", "seq", "file_key"))
                     .isEmpty()) {
                 try (Statement s = c.createStatement()) {
-                    for (String sql : ddl(prefix)) {
+                    for (String sql : ddl(prefix, dialect)) {
                         s.execute(sql);
                     }
                 }
@@ -92,7 +108,7 @@ public final class JdbcAuditSink implements AuditSink {
                 throw new ExportException("Cannot create the audit table " + table + ": " + e.getMessage(), e);
             }
         }
-        return new JdbcAuditSink(db, table);
+        return new JdbcAuditSink(db, table, dialect);
     }
 
     @Override
@@ -103,14 +119,14 @@ public final class JdbcAuditSink implements AuditSink {
                 long seq = 0;
                 String prev = AuditRecord.GENESIS;
                 try (Statement s = c.createStatement();
-                        ResultSet rs = s.executeQuery("SELECT seq, hash FROM " + table + " ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY")) {
+                        ResultSet rs = s.executeQuery("SELECT seq, hash FROM " + table + " ORDER BY seq DESC LIMIT 1")) {
                     if (rs.next()) {
                         seq = rs.getLong(1);
                         prev = rs.getString(2);
                     }
                 }
                 AuditRecord r = AuditRecord.chain(seq + 1, entry, prev);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + columns
                         + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     bind(ps, r);
                     ps.executeUpdate();
@@ -127,12 +143,12 @@ public final class JdbcAuditSink implements AuditSink {
         throw new ExportException("The audit trail could not be written: " + last.getMessage(), last);
     }
 
-    private static void bind(PreparedStatement ps, AuditRecord r) throws SQLException {
+    private void bind(PreparedStatement ps, AuditRecord r) throws SQLException {
         AuditEntry e = r.entry();
         int i = 1;
         ps.setLong(i++, r.seq());
         ps.setString(i++, e.event().id());
-        ps.setObject(i++, e.at().atOffset(ZoneOffset.UTC));
+        dialect.setInstant(ps, i++, e.at());
         ps.setString(i++, e.actor());
         ps.setString(i++, e.jobId().value());
         ps.setString(i++, e.exportType());
@@ -166,27 +182,27 @@ public final class JdbcAuditSink implements AuditSink {
         });
         q.from().ifPresent(f -> {
             where.append(" AND at >= ?");
-            params.add(f.atOffset(ZoneOffset.UTC));
+            params.add(f);
         });
         q.to().ifPresent(t -> {
             where.append(" AND at < ?");
-            params.add(t.atOffset(ZoneOffset.UTC));
+            params.add(t);
         });
         List<AuditRecord> out = new ArrayList<>();
-        query("SELECT " + COLUMNS + " FROM " + table + where + " ORDER BY seq DESC FETCH FIRST " + q.limit() + " ROWS ONLY", params,
+        query("SELECT " + columns + " FROM " + table + where + " ORDER BY seq DESC LIMIT " + q.limit(), params,
                 out::add);
         return out;
     }
 
     @Override
     public void forEach(Consumer<AuditRecord> each) {
-        query("SELECT " + COLUMNS + " FROM " + table + " ORDER BY seq", List.of(), each);
+        query("SELECT " + columns + " FROM " + table + " ORDER BY seq", List.of(), each);
     }
 
     @Override
     public long deleteBefore(Instant before) {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE at < ?")) {
-            ps.setObject(1, before.atOffset(ZoneOffset.UTC));
+            dialect.setInstant(ps, 1, before);
             long n = ps.executeUpdate();
             if (!c.getAutoCommit()) {
                 c.commit();
@@ -200,7 +216,11 @@ public final class JdbcAuditSink implements AuditSink {
     private void query(String sql, List<Object> params, Consumer<AuditRecord> each) {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
+                if (params.get(i) instanceof Instant) {
+                    dialect.setInstant(ps, i + 1, (Instant) params.get(i));
+                } else {
+                    ps.setObject(i + 1, params.get(i));
+                }
             }
             // streamed: PostgreSQL fetches in batches only outside auto-commit
             boolean auto = c.getAutoCommit();
@@ -210,7 +230,7 @@ public final class JdbcAuditSink implements AuditSink {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    each.accept(read(rs));
+                    each.accept(read(rs, dialect));
                 }
             } finally {
                 if (auto) {
@@ -223,12 +243,12 @@ public final class JdbcAuditSink implements AuditSink {
         }
     }
 
-    private static AuditRecord read(ResultSet rs) throws SQLException {
+    private static AuditRecord read(ResultSet rs, org.smsexport.support.SqlDialect dialect) throws SQLException {
         String filters = rs.getString("filters");
         String recipients = rs.getString("recipients");
-        long rows = rs.getLong("rows");
+        long rows = rs.getLong(9); // "rows", which some databases reserve
         OptionalLong r = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(rows);
-        AuditEntry e = new AuditEntry(AuditEvent.of(rs.getString("event")), rs.getObject("at", OffsetDateTime.class).toInstant(),
+        AuditEntry e = new AuditEntry(AuditEvent.of(rs.getString("event")), dialect.getInstant(rs, "at"),
                 rs.getString("actor"), JobId.of(rs.getString("job_id")), rs.getString("export_type"), rs.getString("export_format"),
                 filters == null ? java.util.Map.of() : JdbcJobStore.decode(filters), r, Optional.ofNullable(rs.getString("sha256")),
                 Optional.ofNullable(rs.getString("file_key")), recipients == null ? List.of() : Arrays.asList(recipients.split("\n")),

@@ -8,9 +8,6 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +54,8 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     private final String table;
     private final String nodes;
     private final String prefix;
+    /** The database's dialect: read at the first connection (an unsupported database is refused there). */
+    private volatile org.smsexport.support.SqlDialect dialect;
 
     private JdbcJobStore(DataSource db, String table, String prefix) {
         this.db = Objects.requireNonNull(db, "dataSource");
@@ -111,11 +110,11 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
 
     /** @return the DDL of the jobs table */
     public String ddl() {
-        return jobsDdl(table);
+        return jobsDdl(table, dialect == null ? org.smsexport.support.SqlDialect.H2 : dialect);
     }
 
-    private static String jobsDdl(String table) {
-        return "CREATE TABLE IF NOT EXISTS " + table + " (id VARCHAR(20) PRIMARY KEY, type VARCHAR(63) NOT NULL, "
+    private static String jobsDdl(String table, org.smsexport.support.SqlDialect d) {
+        return ("CREATE TABLE IF NOT EXISTS " + table + " (id VARCHAR(20) PRIMARY KEY, type VARCHAR(63) NOT NULL, "
                 + "format VARCHAR(32) NOT NULL, status VARCHAR(16) NOT NULL, progress_percent INTEGER NOT NULL, "
                 + "total_records BIGINT NOT NULL, file_name VARCHAR(255), file_size_bytes BIGINT NOT NULL, duration_millis BIGINT, "
                 + "sha256 VARCHAR(64), error_message VARCHAR(4000), created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
@@ -123,12 +122,13 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
                 + "updated_at TIMESTAMP WITH TIME ZONE NOT NULL, owner VARCHAR(200) NOT NULL, notification_email VARCHAR(320), "
                 + "notification_sent BOOLEAN NOT NULL, notification_error VARCHAR(1000), warnings VARCHAR, filters VARCHAR, instance_id VARCHAR(32) NOT NULL, "
                 + "archive_path VARCHAR(1024), attempts INTEGER DEFAULT 0 NOT NULL, node VARCHAR(200), request VARCHAR, "
-                + "version BIGINT NOT NULL, renewed_at TIMESTAMP WITH TIME ZONE)";
+                + "version BIGINT NOT NULL, renewed_at TIMESTAMP WITH TIME ZONE)").replace("TIMESTAMP WITH TIME ZONE", d.timestamp())
+                .replace(" VARCHAR,", " " + d.text() + ",");
     }
 
-    private static String nodesDdl(String nodes) {
-        return "CREATE TABLE IF NOT EXISTS " + nodes + " (name VARCHAR(200) PRIMARY KEY, started_at TIMESTAMP WITH TIME ZONE "
-                + "NOT NULL, last_heartbeat TIMESTAMP WITH TIME ZONE NOT NULL, running_jobs INTEGER NOT NULL, workers INTEGER NOT NULL)";
+    private static String nodesDdl(String nodes, org.smsexport.support.SqlDialect d) {
+        return "CREATE TABLE IF NOT EXISTS " + nodes + " (name VARCHAR(200) PRIMARY KEY, started_at " + d.timestamp() + " "
+                + "NOT NULL, last_heartbeat " + d.timestamp() + " NOT NULL, running_jobs INTEGER NOT NULL, workers INTEGER NOT NULL)";
     }
 
     private static List<String> jobIndexes(String table) {
@@ -144,17 +144,51 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
      * @return the statements, in order
      */
     public static List<String> ddl(String prefix) {
+        return ddl(prefix, org.smsexport.support.SqlDialect.POSTGRESQL);
+    }
+
+    /**
+     * @param prefix  the tables' prefix ({@code EXPORT_TABLE_PREFIX})
+     * @param dialect the database
+     * @return the statements that create the job and node tables, in the database's types
+     */
+    public static List<String> ddl(String prefix, org.smsexport.support.SqlDialect dialect) {
         String p = org.smsexport.support.OwnTables.checkPrefix(prefix);
         List<String> out = new java.util.ArrayList<>();
-        out.add(jobsDdl(p + "jobs"));
+        out.add(jobsDdl(p + "jobs", dialect));
         out.addAll(jobIndexes(p + "jobs"));
-        out.add(nodesDdl(p + "nodes"));
+        out.add(nodesDdl(p + "nodes", dialect));
         return out;
+    }
+
+    /** @return the database's dialect, learnt at the first connection */
+    private org.smsexport.support.SqlDialect dialect(Connection c) throws SQLException {
+        org.smsexport.support.SqlDialect d = dialect;
+        if (d == null) {
+            d = org.smsexport.support.SqlDialect.of(c);
+            dialect = d;
+        }
+        return d;
+    }
+
+    /** @return the database's dialect, learnt now if no connection was made yet */
+    private org.smsexport.support.SqlDialect dialect() {
+        org.smsexport.support.SqlDialect d = dialect;
+        if (d == null) {
+            try (Connection c = db.getConnection()) {
+                d = dialect(c);
+            } catch (SQLException e) {
+                throw Sql.error("opening the job database", e);
+            }
+        }
+        return d;
     }
 
     private void createTable() {
         java.util.Set<String> columns;
+        org.smsexport.support.SqlDialect d;
         try (Connection c = db.getConnection()) {
+            d = dialect(c);
             // ours, or ours under the name an earlier version gave it, or nothing: never a table of the host's
             columns = org.smsexport.support.OwnTables.prepare(c, table, table.equals(prefix + "jobs") ? "export_jobs" : null, OURS);
         } catch (SQLException e) {
@@ -164,17 +198,24 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
             // all there: no DDL, which on a database shared by running processes waits for their locks
             return;
         }
+        // columns added after the table's first version: a table an older build made gains those it lacks
+        Map<String, String> added = new LinkedHashMap<>();
+        added.put("notification_error", "VARCHAR(1000)");
+        added.put("archive_path", "VARCHAR(1024)");
+        added.put("attempts", "INTEGER DEFAULT 0 NOT NULL"); // with the shared queue
+        added.put("node", "VARCHAR(200)");
+        added.put("request", d.text());
+        added.put("renewed_at", d.timestamp()); // with leases by the database's clock
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            s.execute(ddl());
-            // columns added after the table's first version: tables made by an older build gain them here
-            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS notification_error VARCHAR(1000)");
-            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS archive_path VARCHAR(1024)");
-            // added with the shared queue
-            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS attempts INTEGER DEFAULT 0 NOT NULL");
-            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS node VARCHAR(200)");
-            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS request VARCHAR");
-            // added with leases by the database's clock
-            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS renewed_at TIMESTAMP WITH TIME ZONE");
+            if (columns.isEmpty()) {
+                s.execute(jobsDdl(table, d));
+            } else {
+                for (Map.Entry<String, String> col : added.entrySet()) {
+                    if (!columns.contains(col.getKey())) {
+                        s.execute("ALTER TABLE " + table + " ADD COLUMN " + col.getKey() + " " + col.getValue());
+                    }
+                }
+            }
             for (String index : jobIndexes(table)) {
                 s.execute(index);
             }
@@ -191,10 +232,11 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
 
     @Override
     public void insert(StoredJob job) {
+        org.smsexport.support.SqlDialect d = dialect();
         String sql = "INSERT INTO " + table + " (" + COLUMNS + ", renewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                + "?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)";
+                + "?, ?, ?, ?, ?, ?, ?, ?, " + d.now() + ")";
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = bindValues(ps, job);
+            int i = bindValues(ps, job, d);
             ps.setLong(i, job.version());
             ps.executeUpdate();
             commit(c);
@@ -216,7 +258,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?")) {
             ps.setString(1, id.value());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+                return rs.next() ? Optional.of(read(rs, dialect(c))) : Optional.empty();
             }
         }
     }
@@ -228,10 +270,10 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
                 + "started_at = ?, completed_at = ?, updated_at = ?, owner = ?, notification_email = ?, notification_sent = ?, "
                 + "notification_error = ?, "
                 + "warnings = ?, filters = ?, instance_id = ?, archive_path = ?, attempts = ?, node = ?, request = ?, version = ?, "
-                + "renewed_at = CURRENT_TIMESTAMP WHERE id = ? AND version = ?";
+                + "renewed_at = " + dialect().now() + " WHERE id = ? AND version = ?";
         StoredJob stored = next.withVersion(current.version() + 1);
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = bindValues(ps, stored);
+            int i = bindValues(ps, stored, dialect(c));
             ps.setLong(i++, stored.version());
             ps.setString(i++, current.id().value());
             ps.setLong(i, current.version());
@@ -243,21 +285,11 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         }
     }
 
-    private volatile Boolean postgres;
-
-    private boolean postgres(Connection c) throws SQLException {
-        Boolean p = postgres;
-        if (p == null) {
-            p = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
-            postgres = p;
-        }
-        return p;
-    }
-
     /**
      * On PostgreSQL one statement claims the oldest queued jobs: {@code UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP
-     * LOCKED)}, so nodes asking at once take different jobs without waiting on each other's locks; on other databases
-     * the oldest are read and each taken with a compare-and-set, skipping those another node took first.
+     * LOCKED)}, so nodes asking at once take different jobs without waiting on each other's locks; on MariaDB and MySQL the
+     * same in one transaction ({@code SELECT … FOR UPDATE SKIP LOCKED}, then the {@code UPDATE}); on H2 and SQLite the
+     * oldest are read and each taken with a compare-and-set, skipping those another node took first.
      */
     @Override
     public List<StoredJob> claim(String node, int max) {
@@ -265,10 +297,45 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         if (max <= 0) {
             return List.of();
         }
-        String set = "SET node = ?, updated_at = CURRENT_TIMESTAMP, renewed_at = CURRENT_TIMESTAMP, version = version + 1";
         try (Connection c = db.getConnection()) {
+            org.smsexport.support.SqlDialect d = dialect(c);
+            String set = "SET node = ?, updated_at = " + d.now() + ", renewed_at = " + d.now() + ", version = version + 1";
             List<StoredJob> out = new ArrayList<>();
-            if (postgres(c)) {
+            if (d == org.smsexport.support.SqlDialect.MARIADB) {
+                boolean auto = c.getAutoCommit();
+                c.setAutoCommit(false);
+                try {
+                    List<String> ids = new ArrayList<>();
+                    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + table + " WHERE " + QUEUED
+                            + " ORDER BY created_at, id LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                        ps.setInt(1, max);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                ids.add(rs.getString(1));
+                            }
+                        }
+                    }
+                    if (!ids.isEmpty()) {
+                        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " " + set + " WHERE id IN ("
+                                + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")")) {
+                            ps.setString(1, node);
+                            for (int i = 0; i < ids.size(); i++) {
+                                ps.setString(i + 2, ids.get(i));
+                            }
+                            ps.executeUpdate();
+                        }
+                    }
+                    c.commit();
+                    for (String id : ids) {
+                        find(c, JobId.of(id)).ifPresent(out::add);
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(auto);
+                }
+            } else if (d == org.smsexport.support.SqlDialect.POSTGRESQL) {
                 String sql = "UPDATE " + table + " " + set + " WHERE id IN (SELECT id FROM " + table + " WHERE " + QUEUED
                         + " ORDER BY created_at, id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -276,7 +343,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
                     ps.setInt(2, max);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            out.add(read(rs));
+                            out.add(read(rs, d));
                         }
                     }
                 }
@@ -288,7 +355,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
                     ps.setInt(1, Math.max(max * 4, 16));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            candidates.add(read(rs));
+                            candidates.add(read(rs, d));
                         }
                     }
                 }
@@ -317,10 +384,11 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     }
 
     /** The database's clock. */
-    private static OffsetDateTime databaseNow(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_TIMESTAMP")) {
+    private Instant databaseNow(Connection c) throws SQLException {
+        org.smsexport.support.SqlDialect d = dialect(c);
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + d.now())) {
             rs.next();
-            return rs.getObject(1, OffsetDateTime.class);
+            return d.getInstant(rs, 1);
         }
     }
 
@@ -328,16 +396,17 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     @Override
     public List<StoredJob> expired(Duration grace, int max) {
         try (Connection c = db.getConnection()) {
-            OffsetDateTime before = databaseNow(c).minus(grace);
+            Instant before = databaseNow(c).minus(grace);
+            org.smsexport.support.SqlDialect d = dialect(c);
             List<StoredJob> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE status IN ('PENDING', "
                     + "'RUNNING') AND NOT (" + QUEUED + ") AND COALESCE(renewed_at, updated_at) <= ? ORDER BY COALESCE(renewed_at, "
                     + "updated_at), id LIMIT ?")) {
-                ps.setObject(1, before);
+                d.setInstant(ps, 1, before);
                 ps.setInt(2, max);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(read(rs));
+                        out.add(read(rs, d));
                     }
                 }
             }
@@ -355,11 +424,12 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         params.add(filter.limit());
         params.add(filter.offset());
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, params);
+            org.smsexport.support.SqlDialect d = dialect(c);
+            bind(ps, params, d);
             List<StoredJob> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(read(rs));
+                    out.add(read(rs, d));
                 }
             }
             return List.copyOf(out);
@@ -373,7 +443,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         List<Object> params = new ArrayList<>();
         try (Connection c = db.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + where(filter, params))) {
-            bind(ps, params);
+            bind(ps, params, dialect(c));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -415,19 +485,23 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         }
         f.createdBefore().ifPresent(t -> {
             conditions.add("created_at < ?");
-            params.add(time(t));
+            params.add(t);
         });
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
-    private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
+    private static void bind(PreparedStatement ps, List<Object> params, org.smsexport.support.SqlDialect d) throws SQLException {
         for (int i = 0; i < params.size(); i++) {
-            ps.setObject(i + 1, params.get(i));
+            if (params.get(i) instanceof Instant) {
+                d.setInstant(ps, i + 1, d.truncate((Instant) params.get(i)));
+            } else {
+                ps.setObject(i + 1, params.get(i));
+            }
         }
     }
 
     /** Binds every column but the version; returns the index of the version parameter. */
-    private static int bindValues(PreparedStatement ps, StoredJob stored) throws SQLException {
+    private static int bindValues(PreparedStatement ps, StoredJob stored, org.smsexport.support.SqlDialect d) throws SQLException {
         ExportJob j = stored.job();
         int i = 1;
         ps.setString(i++, j.id().value());
@@ -445,10 +519,10 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         }
         ps.setString(i++, j.sha256().orElse(null));
         ps.setString(i++, j.errorMessage().map(m -> m.length() > 4000 ? m.substring(0, 3999) + "…" : m).orElse(null));
-        ps.setObject(i++, time(j.createdAt()));
-        ps.setObject(i++, j.startedAt().map(JdbcJobStore::time).orElse(null), Types.TIMESTAMP_WITH_TIMEZONE);
-        ps.setObject(i++, j.completedAt().map(JdbcJobStore::time).orElse(null), Types.TIMESTAMP_WITH_TIMEZONE);
-        ps.setObject(i++, time(j.updatedAt()));
+        d.setInstant(ps, i++, d.truncate(j.createdAt()));
+        d.setInstant(ps, i++, j.startedAt().map(d::truncate).orElse(null));
+        d.setInstant(ps, i++, j.completedAt().map(d::truncate).orElse(null));
+        d.setInstant(ps, i++, d.truncate(j.updatedAt()));
         ps.setString(i++, j.owner());
         ps.setString(i++, j.notificationEmail().orElse(null));
         ps.setBoolean(i++, j.notificationSent());
@@ -463,7 +537,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         return i;
     }
 
-    private static StoredJob read(ResultSet rs) throws SQLException {
+    private static StoredJob read(ResultSet rs, org.smsexport.support.SqlDialect d) throws SQLException {
         long duration = rs.getLong("duration_millis");
         boolean hasDuration = !rs.wasNull();
         String warnings = rs.getString("warnings");
@@ -473,22 +547,13 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
                 .totalRecords(rs.getLong("total_records")).fileName(rs.getString("file_name"))
                 .fileSizeBytes(rs.getLong("file_size_bytes")).duration(hasDuration ? Duration.ofMillis(duration) : null)
                 .sha256(rs.getString("sha256")).errorMessage(rs.getString("error_message"))
-                .createdAt(instant(rs, "created_at")).startedAt(instant(rs, "started_at")).completedAt(instant(rs, "completed_at"))
-                .updatedAt(instant(rs, "updated_at")).owner(rs.getString("owner"))
+                .createdAt(d.getInstant(rs, "created_at")).startedAt(d.getInstant(rs, "started_at"))
+                .completedAt(d.getInstant(rs, "completed_at")).updatedAt(d.getInstant(rs, "updated_at")).owner(rs.getString("owner"))
                 .notificationEmail(rs.getString("notification_email")).notificationSent(rs.getBoolean("notification_sent")).notificationError(rs.getString("notification_error"))
                 .warnings(warnings == null ? List.of() : List.of(warnings.split("\n")))
                 .filters(filters == null ? Map.of() : decode(filters)).archivePath(rs.getString("archive_path"))
                 .attempts(rs.getInt("attempts")).node(rs.getString("node")).build();
         return StoredJob.of(job, rs.getString("instance_id"), rs.getString("request"), rs.getLong("version"));
-    }
-
-    private static OffsetDateTime time(Instant t) {
-        return t.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
     }
 
     /** {@code key=value} lines; backslash escapes newline, '=' and itself. */
@@ -564,7 +629,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         }
         if (!there) {
             try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-                s.execute(nodesDdl(nodes));
+                s.execute(nodesDdl(nodes, dialect(c)));
                 commit(c);
             } catch (SQLException e) {
                 if (!org.smsexport.support.OwnTables.madeMeanwhile(db, nodes, OUR_NODES)) {
@@ -580,10 +645,11 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     public void heartbeat(ExportNode node) {
         nodesTable();
         try (Connection c = db.getConnection()) {
+            org.smsexport.support.SqlDialect d = dialect(c);
             int n;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + nodes + " SET started_at = ?, last_heartbeat = CURRENT_TIMESTAMP, "
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + nodes + " SET started_at = ?, last_heartbeat = " + d.now() + ", "
                     + "running_jobs = ?, workers = ? WHERE name = ?")) {
-                ps.setObject(1, time(node.startedAt()));
+                d.setInstant(ps, 1, d.truncate(node.startedAt()));
                 ps.setInt(2, node.runningJobs());
                 ps.setInt(3, node.workers());
                 ps.setString(4, node.name());
@@ -591,9 +657,9 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
             }
             if (n == 0) {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + nodes + " (name, started_at, last_heartbeat, running_jobs, "
-                        + "workers) VALUES (?, ?, CURRENT_TIMESTAMP, ?, ?)")) {
+                        + "workers) VALUES (?, ?, " + d.now() + ", ?, ?)")) {
                     ps.setString(1, node.name());
-                    ps.setObject(2, time(node.startedAt()));
+                    d.setInstant(ps, 2, d.truncate(node.startedAt()));
                     ps.setInt(3, node.runningJobs());
                     ps.setInt(4, node.workers());
                     ps.executeUpdate();
@@ -623,9 +689,9 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         List<ExportNode> out = new ArrayList<>();
         try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT name, started_at, last_heartbeat, running_jobs, workers FROM " + nodes + " ORDER BY name")) {
+            org.smsexport.support.SqlDialect d = dialect(c);
             while (rs.next()) {
-                out.add(new ExportNode(rs.getString(1), instant(rs, "started_at"), instant(rs, "last_heartbeat"), rs.getInt(4),
-                        rs.getInt(5)));
+                out.add(new ExportNode(rs.getString(1), d.getInstant(rs, 2), d.getInstant(rs, 3), rs.getInt(4), rs.getInt(5)));
             }
         } catch (SQLException e) {
             throw Sql.error("reading the nodes", e);
@@ -638,9 +704,9 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     public int forgetSilent(Duration silence) {
         nodesTable();
         try (Connection c = db.getConnection()) {
-            OffsetDateTime before = databaseNow(c).minus(silence);
+            Instant before = databaseNow(c).minus(silence);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + nodes + " WHERE last_heartbeat < ?")) {
-                ps.setObject(1, before);
+                dialect(c).setInstant(ps, 1, before);
                 int n = ps.executeUpdate();
                 commit(c);
                 return n;

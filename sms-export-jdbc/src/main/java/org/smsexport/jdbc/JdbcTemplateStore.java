@@ -5,9 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,10 +26,12 @@ public final class JdbcTemplateStore implements TemplateStore {
 
     private final DataSource db;
     private final String table;
+    private final org.smsexport.support.SqlDialect dialect;
 
-    private JdbcTemplateStore(DataSource db, String table) {
+    private JdbcTemplateStore(DataSource db, String table, org.smsexport.support.SqlDialect dialect) {
         this.db = db;
         this.table = table;
+        this.dialect = dialect;
     }
 
     /**
@@ -40,11 +39,20 @@ public final class JdbcTemplateStore implements TemplateStore {
      * @return the statements that create the template table, for {@code sms-export schema --print-ddl}
      */
     public static List<String> ddl(String prefix) {
+        return ddl(prefix, org.smsexport.support.SqlDialect.POSTGRESQL);
+    }
+
+    /**
+     * @param prefix  the tables' prefix ({@code EXPORT_TABLE_PREFIX})
+     * @param dialect the database
+     * @return the statements that create the template table, in the database's types
+     */
+    public static List<String> ddl(String prefix, org.smsexport.support.SqlDialect dialect) {
         String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "templates";
         return List.of("CREATE TABLE IF NOT EXISTS " + table + " (owner_id VARCHAR(200) NOT NULL, name VARCHAR(64) NOT NULL, "
                 + "export_type VARCHAR(63) NOT NULL, export_format VARCHAR(32) NOT NULL, filters VARCHAR(4000), "
                 + "options VARCHAR(4000), locale VARCHAR(35), description VARCHAR(1000), "
-                + "created_at TIMESTAMP WITH TIME ZONE NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                + "created_at " + dialect.timestamp() + " NOT NULL, updated_at " + dialect.timestamp() + " NOT NULL, "
                 + "PRIMARY KEY (owner_id, name))");
     }
 
@@ -64,13 +72,14 @@ public final class JdbcTemplateStore implements TemplateStore {
      * @throws org.smsexport.ExportException when a table of that name is not sms-export's (it is never altered)
      */
     public static JdbcTemplateStore withPrefix(DataSource db, String prefix) {
+        org.smsexport.support.SqlDialect dialect = org.smsexport.support.SqlDialect.of(db);
         String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "templates";
         try (Connection c = db.getConnection()) {
             // no DDL when the table is there: on an embedded database shared by processes it would wait for their locks
             if (org.smsexport.support.OwnTables.prepare(c, table, "export_templates", List.of("owner_id", "export_type",
                     "export_format", "description")).isEmpty()) {
                 try (Statement s = c.createStatement()) {
-                    for (String sql : ddl(prefix)) {
+                    for (String sql : ddl(prefix, dialect)) {
                         s.execute(sql);
                     }
                 }
@@ -84,7 +93,7 @@ public final class JdbcTemplateStore implements TemplateStore {
                 throw Sql.error("creating the table " + table, e);
             }
         }
-        return new JdbcTemplateStore(db, table);
+        return new JdbcTemplateStore(db, table, dialect);
     }
 
     @Override
@@ -129,7 +138,7 @@ public final class JdbcTemplateStore implements TemplateStore {
                     ps.setString(4, JdbcJobStore.encode(t.options()));
                     ps.setString(5, t.locale().map(Locale::toLanguageTag).orElse(null));
                     ps.setString(6, t.description().orElse(null));
-                    ps.setObject(7, time(t.updatedAt()));
+                    dialect.setInstant(ps, 7, dialect.truncate(t.updatedAt()));
                     ps.setString(8, t.owner());
                     ps.setString(9, t.name());
                 });
@@ -160,7 +169,7 @@ public final class JdbcTemplateStore implements TemplateStore {
         }
     }
 
-    private static void bind(PreparedStatement ps, ExportTemplate t) throws SQLException {
+    private void bind(PreparedStatement ps, ExportTemplate t) throws SQLException {
         ps.setString(1, t.owner());
         ps.setString(2, t.name());
         ps.setString(3, t.type());
@@ -169,8 +178,8 @@ public final class JdbcTemplateStore implements TemplateStore {
         ps.setString(6, JdbcJobStore.encode(t.options()));
         ps.setString(7, t.locale().map(Locale::toLanguageTag).orElse(null));
         ps.setString(8, t.description().orElse(null));
-        ps.setObject(9, time(t.createdAt()));
-        ps.setObject(10, time(t.updatedAt()));
+        dialect.setInstant(ps, 9, dialect.truncate(t.createdAt()));
+        dialect.setInstant(ps, 10, dialect.truncate(t.updatedAt()));
     }
 
     private List<ExportTemplate> query(String sql, String... params) {
@@ -183,8 +192,8 @@ public final class JdbcTemplateStore implements TemplateStore {
                 while (rs.next()) {
                     out.add(new ExportTemplate(rs.getString(2), rs.getString(1), rs.getString(3), rs.getString(4), map(rs.getString(5)),
                             map(rs.getString(6)), Optional.ofNullable(rs.getString(7)).map(Locale::forLanguageTag),
-                            Optional.ofNullable(rs.getString(8)), rs.getObject(9, OffsetDateTime.class).toInstant(),
-                            rs.getObject(10, OffsetDateTime.class).toInstant()));
+                            Optional.ofNullable(rs.getString(8)), dialect.getInstant(rs, 9),
+                            dialect.getInstant(rs, 10)));
                 }
             }
         } catch (SQLException e) {
@@ -197,7 +206,4 @@ public final class JdbcTemplateStore implements TemplateStore {
         return text == null || text.isEmpty() ? Map.of() : JdbcJobStore.decode(text);
     }
 
-    private static OffsetDateTime time(java.time.Instant t) {
-        return t.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
-    }
 }

@@ -7,7 +7,7 @@ import org.smsexport.test.JobQueueContract;
 import org.smsexport.test.JobStoreContract;
 import org.smsexport.test.NodeRegistryContract;
 
-/** The job store, queue and node registry contracts on both real databases. */
+/** The job store, queue and node registry contracts on every database: H2, PostgreSQL, SQLite, MariaDB. */
 class JdbcJobStoreContractTest {
 
     @Nested
@@ -57,6 +57,56 @@ class JdbcJobStoreContractTest {
         @Override
         protected NodeRegistry newRegistry() {
             return JdbcJobStore.create(Databases.POSTGRESQL.fresh());
+        }
+    }
+
+    @Nested
+    class StoreOnSqlite extends JobStoreContract {
+        @Override
+        protected JobStore newStore() {
+            return JdbcJobStore.create(MoreDatabases.SQLITE.fresh());
+        }
+    }
+
+    @Nested
+    class QueueOnSqlite extends JobQueueContract {
+        @Override
+        protected Shared newQueue() {
+            JdbcJobStore store = JdbcJobStore.create(MoreDatabases.SQLITE.fresh());
+            return new Shared(store, store);
+        }
+    }
+
+    @Nested
+    class RegistryOnSqlite extends NodeRegistryContract {
+        @Override
+        protected NodeRegistry newRegistry() {
+            return JdbcJobStore.create(MoreDatabases.SQLITE.fresh());
+        }
+    }
+
+    @Nested
+    class StoreOnMariaDb extends JobStoreContract {
+        @Override
+        protected JobStore newStore() {
+            return JdbcJobStore.create(MoreDatabases.MARIADB.fresh());
+        }
+    }
+
+    @Nested
+    class QueueOnMariaDb extends JobQueueContract {
+        @Override
+        protected Shared newQueue() {
+            JdbcJobStore store = JdbcJobStore.create(MoreDatabases.MARIADB.fresh());
+            return new Shared(store, store);
+        }
+    }
+
+    @Nested
+    class RegistryOnMariaDb extends NodeRegistryContract {
+        @Override
+        protected NodeRegistry newRegistry() {
+            return JdbcJobStore.create(MoreDatabases.MARIADB.fresh());
         }
     }
 }

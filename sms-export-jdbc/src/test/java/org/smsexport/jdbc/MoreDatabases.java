@@ -37,4 +37,23 @@ enum MoreDatabases {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * A database kind for a parameterized test over every database: H2, PostgreSQL, SQLite, MariaDB.
+     *
+     * @param name  the name in the test's report
+     * @param fresh makes a new, empty database
+     */
+    record Db(String name, java.util.function.Supplier<DataSource> fresh) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** @return every database the library runs on, for {@code @MethodSource("org.smsexport.jdbc.MoreDatabases#all")} */
+    static java.util.List<Db> all() {
+        return java.util.List.of(new Db("H2", Databases.H2::fresh), new Db("PostgreSQL", Databases.POSTGRESQL::fresh),
+                new Db("SQLite", SQLITE::fresh), new Db("MariaDB", MARIADB::fresh));
+    }
 }

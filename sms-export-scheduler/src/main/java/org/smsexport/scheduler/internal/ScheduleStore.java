@@ -93,7 +93,8 @@ public final class ScheduleStore {
     private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
         for (String t : new String[] {table, table.toUpperCase(java.util.Locale.ROOT)}) {
             for (String col : new String[] {column, column.toUpperCase(java.util.Locale.ROOT)}) {
-                try (ResultSet rs = c.getMetaData().getColumns(null, null, t, col)) {
+                // this database only: MariaDB's metadata answers for every database on the server when no catalog is named
+                try (ResultSet rs = c.getMetaData().getColumns(c.getCatalog(), null, t, col)) {
                     if (rs.next()) {
                         return true;
                     }
