@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.smsexport.ExportOutcome;
 import org.smsexport.ExportRequest;
 import org.smsexport.InvalidRequestException;
@@ -31,9 +32,9 @@ class OriginalSmsTest {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(Databases.class)
-    void everyTypeExportsTheRightRowsAndTheHostsTablesAreUntouched(Databases kind) throws Exception {
-        DataSource db = kind.fresh();
+    @MethodSource("org.smsexport.jdbc.MoreDatabases#all")
+    void everyTypeExportsTheRightRowsAndTheHostsTablesAreUntouched(MoreDatabases.Db kind) throws Exception {
+        DataSource db = kind.fresh().get();
         OriginalSms.create(db);
         Map<String, String> before = OriginalSms.dump(db);
         JdbcJobStore jobs = JdbcJobStore.create(db);
@@ -69,9 +70,9 @@ class OriginalSmsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Databases.class)
-    void schemaCheckSaysWhatEachTypeReadsAndLacks(Databases kind) throws Exception {
-        DataSource db = kind.fresh();
+    @MethodSource("org.smsexport.jdbc.MoreDatabases#all")
+    void schemaCheckSaysWhatEachTypeReadsAndLacks(MoreDatabases.Db kind) throws Exception {
+        DataSource db = kind.fresh().get();
         OriginalSms.create(db);
         List<JdbcDataSource.TypeCheck> checks = JdbcDataSource.of(db).checkSchema();
         assertThat(checks).allSatisfy(c -> assertThat(c.exportable()).as(c.type() + ": " + c.problem()).isTrue());
