@@ -7,9 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,40 +29,48 @@ final class JdbcMailOutbox implements MailOutbox {
     private final java.util.Map<String, String> claims = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final String table;
+    private final org.smsexport.support.SqlDialect dialect;
 
-    private JdbcMailOutbox(DataSource db, String table) {
+    private JdbcMailOutbox(DataSource db, String table, org.smsexport.support.SqlDialect dialect) {
         this.db = db;
         this.table = table;
+        this.dialect = dialect;
     }
 
     /** @return the statements that create the outbox table ({@link MailOutbox#ddl}) */
     static List<String> ddl(String prefix, boolean postgres) {
+        return ddl(prefix, postgres ? org.smsexport.support.SqlDialect.POSTGRESQL : org.smsexport.support.SqlDialect.H2);
+    }
+
+    /** @return the statements that create the outbox table in the database's types */
+    static List<String> ddl(String prefix, org.smsexport.support.SqlDialect dialect) {
         String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "notifications";
-        String text = postgres ? "TEXT" : "CLOB";
+        String text = dialect == org.smsexport.support.SqlDialect.H2 ? "CLOB"
+                : dialect == org.smsexport.support.SqlDialect.MARIADB ? "LONGTEXT" : "TEXT";
+        String ts = dialect.timestamp();
         return List.of("CREATE TABLE IF NOT EXISTS " + table + " (id VARCHAR(40) PRIMARY KEY, job_id VARCHAR(64) NOT NULL, "
                 + "recipient VARCHAR(320) NOT NULL, subject VARCHAR(1000) NOT NULL, body_text " + text + " NOT NULL, body_html "
-                + text + " NOT NULL, attachment VARCHAR(1024), created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
-                + "attempts INTEGER NOT NULL, next_attempt_at TIMESTAMP WITH TIME ZONE NOT NULL, last_error VARCHAR(1000), "
-                + "status VARCHAR(16) NOT NULL, claimed_by VARCHAR(200), claimed_until TIMESTAMP WITH TIME ZONE, "
-                + "sent_at TIMESTAMP WITH TIME ZONE)",
+                + text + " NOT NULL, attachment VARCHAR(1024), created_at " + ts + " NOT NULL, "
+                + "attempts INTEGER NOT NULL, next_attempt_at " + ts + " NOT NULL, last_error VARCHAR(1000), "
+                + "status VARCHAR(16) NOT NULL, claimed_by VARCHAR(200), claimed_until " + ts + ", sent_at " + ts + ")",
                 "CREATE INDEX IF NOT EXISTS " + table + "_due ON " + table + " (status, next_attempt_at)");
     }
 
     static JdbcMailOutbox create(DataSource db, String prefix) {
         String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "notifications";
+        org.smsexport.support.SqlDialect dialect = org.smsexport.support.SqlDialect.of(db);
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             // no DDL when the table is there: a DDL statement waits for every lock other nodes hold on the database
             if (org.smsexport.support.OwnTables.prepare(c, table, "export_notifications", List.of("claimed_by", "claimed_until",
                     "next_attempt_at", "body_html")).isEmpty()) {
-                boolean pg = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
-                for (String sql : ddl(prefix, pg)) {
+                for (String sql : ddl(prefix, dialect)) {
                     s.execute(sql);
                 }
             }
             // settled messages are kept 30 days, for the record; their bodies went when they were settled
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE status <> 'PENDING' "
                     + "AND next_attempt_at < ?")) {
-                ps.setObject(1, utc(Instant.now().minus(Duration.ofDays(30))));
+                dialect.setInstant(ps, 1, Instant.now().minus(Duration.ofDays(30)));
                 ps.executeUpdate();
             }
             if (!c.getAutoCommit()) {
@@ -77,7 +82,7 @@ final class JdbcMailOutbox implements MailOutbox {
                 throw new ExportException("Cannot create the mail outbox table " + table + ": " + e.getMessage(), e);
             }
         }
-        return new JdbcMailOutbox(db, table);
+        return new JdbcMailOutbox(db, table, dialect);
     }
 
     @Override
@@ -90,19 +95,19 @@ final class JdbcMailOutbox implements MailOutbox {
             ps.setString(5, m.text());
             ps.setString(6, m.html());
             ps.setString(7, m.attachment().orElse(null));
-            ps.setObject(8, utc(m.createdAt()));
+            dialect.setInstant(ps, 8, dialect.truncate(m.createdAt()));
             ps.setInt(9, m.attempts());
-            ps.setObject(10, utc(m.nextAttemptAt()));
+            dialect.setInstant(ps, 10, dialect.truncate(m.nextAttemptAt()));
             ps.setString(11, m.lastError().orElse(null));
             ps.setString(12, m.status().name());
         });
     }
 
     /** The database's clock. */
-    private static OffsetDateTime databaseNow(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_TIMESTAMP")) {
+    private Instant databaseNow(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + dialect.now())) {
             rs.next();
-            return rs.getObject(1, OffsetDateTime.class);
+            return dialect.getInstant(rs, 1);
         }
     }
 
@@ -110,13 +115,13 @@ final class JdbcMailOutbox implements MailOutbox {
     public List<Message> claim(String node, Instant now, Duration lease, int max) {
         List<Message> claimed = new ArrayList<>();
         try (Connection c = db.getConnection()) {
-            OffsetDateTime dbNow = databaseNow(c);
+            Instant dbNow = databaseNow(c);
             List<String> due = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + table + " WHERE status = 'PENDING' "
-                    + "AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at FETCH FIRST "
-                    + Math.max(1, max * 4) + " ROWS ONLY")) {
-                ps.setObject(1, dbNow);
-                ps.setObject(2, dbNow);
+                    + "AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at LIMIT "
+                    + Math.max(1, max * 4))) {
+                dialect.setInstant(ps, 1, dbNow);
+                dialect.setInstant(ps, 2, dbNow);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         due.add(rs.getString(1));
@@ -132,9 +137,9 @@ final class JdbcMailOutbox implements MailOutbox {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET claimed_by = ?, claimed_until = ? "
                         + "WHERE id = ? AND status = 'PENDING' AND (claimed_until IS NULL OR claimed_until < ?)")) {
                     ps.setString(1, token);
-                    ps.setObject(2, dbNow.plus(lease));
+                    dialect.setInstant(ps, 2, dialect.truncate(dbNow.plus(lease)));
                     ps.setString(3, id);
-                    ps.setObject(4, dbNow);
+                    dialect.setInstant(ps, 4, dbNow);
                     int n = ps.executeUpdate();
                     if (!c.getAutoCommit()) {
                         c.commit();
@@ -178,8 +183,8 @@ final class JdbcMailOutbox implements MailOutbox {
     public boolean sent(String id, Instant at) {
         return settle(id, "UPDATE " + table + " SET status = 'SENT', sent_at = ?, next_attempt_at = ?, attempts = attempts + 1, "
                 + "last_error = NULL, body_text = '', body_html = '', claimed_by = NULL, claimed_until = NULL", 2, ps -> {
-                    ps.setObject(1, utc(at));
-                    ps.setObject(2, utc(at));
+                    dialect.setInstant(ps, 1, dialect.truncate(at));
+                    dialect.setInstant(ps, 2, dialect.truncate(at));
                 });
     }
 
@@ -188,7 +193,7 @@ final class JdbcMailOutbox implements MailOutbox {
         return settle(id, "UPDATE " + table + " SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL, "
                 + "claimed_until = NULL", 3, ps -> {
                     ps.setInt(1, attempts);
-                    ps.setObject(2, utc(next));
+                    dialect.setInstant(ps, 2, dialect.truncate(next));
                     ps.setString(3, cut(error));
                 });
     }
@@ -199,7 +204,7 @@ final class JdbcMailOutbox implements MailOutbox {
                 + "body_text = '', body_html = '', claimed_by = NULL, claimed_until = NULL", 3, ps -> {
                     ps.setInt(1, attempts);
                     ps.setString(2, cut(error));
-                    ps.setObject(3, utc(Instant.now()));
+                    dialect.setInstant(ps, 3, dialect.truncate(Instant.now()));
                 });
     }
 
@@ -235,13 +240,17 @@ final class JdbcMailOutbox implements MailOutbox {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
                 + " FROM " + table + " " + where)) {
             for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i] instanceof Instant ? utc((Instant) params[i]) : params[i]);
+                if (params[i] instanceof Instant) {
+                    dialect.setInstant(ps, i + 1, dialect.truncate((Instant) params[i]));
+                } else {
+                    ps.setObject(i + 1, params[i]);
+                }
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Message(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                            Optional.ofNullable(rs.getString(7)), rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getInt(9),
-                            rs.getObject(10, OffsetDateTime.class).toInstant(), Optional.ofNullable(rs.getString(11)),
+                            Optional.ofNullable(rs.getString(7)), dialect.getInstant(rs, 8), rs.getInt(9),
+                            dialect.getInstant(rs, 10), Optional.ofNullable(rs.getString(11)),
                             Status.valueOf(rs.getString(12))));
                 }
             }
@@ -251,7 +260,4 @@ final class JdbcMailOutbox implements MailOutbox {
         return out;
     }
 
-    private static OffsetDateTime utc(Instant t) {
-        return t.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
-    }
 }

@@ -75,12 +75,22 @@ class MailOutboxTest {
 
     /** One outbox of the kind named, as two nodes (or a restarted one) would each open it on shared storage. */
     private Recording outbox(String kind, Object shared) {
-        MailOutbox box = kind.equals("jdbc") ? MailOutbox.jdbc((javax.sql.DataSource) shared) : MailOutbox.file((Path) shared);
+        MailOutbox box = kind.equals("file") ? MailOutbox.file((Path) shared) : MailOutbox.jdbc((javax.sql.DataSource) shared);
         return new Recording(box);
     }
 
-    private Object storage(String kind) {
-        return kind.equals("jdbc") ? database() : dir.resolve("outbox");
+    /** The outbox's storage: a database (H2 for "jdbc", SQLite, a real MariaDB server) or a directory. */
+    private Object storage(String kind) throws Exception {
+        switch (kind) {
+            case "jdbc":
+                return database();
+            case "sqlite":
+                return org.smsexport.jdbc.JdbcDataSource.driverManager("jdbc:sqlite:" + dir.resolve("outbox" + (dbs++) + ".db"), null, null);
+            case "mariadb":
+                return org.smsexport.jdbc.JdbcDataSource.driverManager(org.smsexport.test.MariaDbServer.get().freshDatabase(), "root", "");
+            default:
+                return dir.resolve("outbox");
+        }
     }
 
     private MailNotifier notifier(int port, MailOutbox box, Map<String, String> extra) {
@@ -98,7 +108,7 @@ class MailOutboxTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jdbc", "file"})
+    @ValueSource(strings = {"jdbc", "sqlite", "mariadb", "file"})
     void outlastsAnOutageLongerThanTheOldRetryWindowAndDeliversOnceWithItsOwnMessageId(String kind) throws Exception {
         int port = freePort();
         Recording box = outbox(kind, storage(kind));
@@ -127,7 +137,7 @@ class MailOutboxTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jdbc", "file"})
+    @ValueSource(strings = {"jdbc", "sqlite", "mariadb", "file"})
     void aRestartInBetweenDeliversOnceAndRecordsItOnTheJob(String kind) throws Exception {
         int port = freePort();
         Object storage = storage(kind);
@@ -156,7 +166,7 @@ class MailOutboxTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jdbc", "file"})
+    @ValueSource(strings = {"jdbc", "sqlite", "mariadb", "file"})
     void twoNodesSharingTheOutboxDeliverEachMessageOnce(String kind) throws Exception {
         int port = freePort();
         GreenMail smtp = server(port);
@@ -183,7 +193,7 @@ class MailOutboxTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jdbc", "file"})
+    @ValueSource(strings = {"jdbc", "sqlite", "mariadb", "file"})
     void aPermanentRefusalIsGivenUpAtOnceWithTheServersReply(String kind) throws Exception {
         int port = freePort();
         GreenMail auth = server(port).withConfiguration(GreenMailConfiguration.aConfig().withUser("sender@sms.example", "right"));
