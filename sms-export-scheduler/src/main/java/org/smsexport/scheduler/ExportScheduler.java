@@ -69,6 +69,51 @@ public final class ExportScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExportScheduler.class);
     private static final String TASK = "sms-export-schedule";
     /**
+     * How db-scheduler reads and writes its times in our task table: PostgreSQL's and MariaDB's own customizations (UTC on
+     * MariaDB's {@code DATETIME}), H2 with {@code TIMESTAMP WITH TIME ZONE}, and on SQLite the UTC text every table of ours
+     * holds there ({@link org.smsexport.support.SqlDialect}), so that due times compare as text compares.
+     */
+    private static com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization jdbcCustomization(org.smsexport.support.SqlDialect dialect,
+            DataSource ds) {
+        switch (dialect) {
+            case POSTGRESQL:
+                return new AutodetectJdbcCustomization(ds);
+            case MARIADB:
+                return new AutodetectJdbcCustomization(ds, true);
+            case SQLITE:
+                return new DefaultJdbcCustomization(true) {
+                    @Override
+                    public void setInstant(java.sql.PreparedStatement ps, int index, Instant value) throws java.sql.SQLException {
+                        dialect.setInstant(ps, index, value);
+                    }
+
+                    @Override
+                    public Instant getInstant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+                        return dialect.getInstant(rs, column);
+                    }
+
+                    @Override
+                    public boolean supportsExplicitQueryLimitPart() {
+                        return true;
+                    }
+
+                    @Override
+                    public String getQueryLimitPart(int limit) {
+                        return " LIMIT " + limit; // SQLite has no OFFSET … FETCH FIRST
+                    }
+
+                    @Override
+                    public String getName() {
+                        return "SQLite";
+                    }
+                };
+            default:
+                // our table's columns are TIMESTAMP WITH TIME ZONE, so db-scheduler's defaults are right
+                return new DefaultJdbcCustomization(false);
+        }
+    }
+
+    /**
      * The statements that create the scheduler's tables ({@code sms_export_scheduled_tasks}, {@code sms_export_schedules},
      * {@code sms_export_schedule_runs}), for a database administrator where the application's user may not create tables
      * ({@code sms-export schema --print-ddl}).
@@ -137,9 +182,7 @@ public final class ExportScheduler implements AutoCloseable {
                 .onFailure((complete, ops) -> ops.reschedule(complete, nextAfterFailure(complete.getExecution().taskInstance.getId())))
                 .execute((instance, context) -> runSlot(instance.getId(), context.getExecution().executionTime, this::runCleanup));
         this.scheduler = Scheduler.create(ds, task, maintenanceTask)
-                .jdbcCustomization(store.isPostgres() ? new AutodetectJdbcCustomization(ds)
-                        // our table's columns are TIMESTAMP WITH TIME ZONE, so db-scheduler's defaults are right
-                        : new DefaultJdbcCustomization(false))
+                .jdbcCustomization(jdbcCustomization(store.dialect(), ds))
                 .tableName(store.taskTable())
                 .schedulerName(new SchedulerName.Fixed(node))
                 .executorService(workers)

@@ -13,9 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -49,6 +47,7 @@ public final class ScheduleStore {
     }
 
     private final DataSource ds;
+    private final org.smsexport.support.SqlDialect dialect;
     /** db-scheduler's table: {@code <prefix>scheduled_tasks}. */
     private final String tasks;
     /** The schedules: {@code <prefix>schedules}. */
@@ -66,28 +65,21 @@ public final class ScheduleStore {
      */
     public ScheduleStore(DataSource ds, String prefix) {
         this.ds = ds;
+        this.dialect = org.smsexport.support.SqlDialect.of(ds);
         String p = org.smsexport.support.OwnTables.checkPrefix(prefix);
         this.tasks = p + "scheduled_tasks";
         this.schedules = p + "schedules";
         this.runs = p + "schedule_runs";
     }
 
+    /** @return the database's dialect */
+    public org.smsexport.support.SqlDialect dialect() {
+        return dialect;
+    }
+
     /** @return db-scheduler's table */
     public String taskTable() {
         return tasks;
-    }
-
-    /** @return whether the database is PostgreSQL (else H2 or another with the same SQL) */
-    public boolean isPostgres() {
-        try (Connection c = ds.getConnection()) {
-            return isPostgres(c);
-        } catch (SQLException e) {
-            throw failure("Cannot open the scheduler database", e);
-        }
-    }
-
-    private static boolean isPostgres(Connection c) throws SQLException {
-        return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
     }
 
     private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
@@ -130,11 +122,20 @@ public final class ScheduleStore {
      * @return the statements that create the scheduler's tables with that prefix, in order
      */
     public static List<String> ddl(String prefix, boolean postgres) {
+        return ddl(prefix, postgres ? org.smsexport.support.SqlDialect.POSTGRESQL : org.smsexport.support.SqlDialect.H2);
+    }
+
+    /**
+     * @param prefix  the prefix of the library's tables
+     * @param dialect the database
+     * @return the statements that create the scheduler's tables with that prefix in the database's types, in order
+     */
+    public static List<String> ddl(String prefix, org.smsexport.support.SqlDialect dialect) {
         String p = org.smsexport.support.OwnTables.checkPrefix(prefix);
         String tasks = p + "scheduled_tasks";
-        String ts = "TIMESTAMP WITH TIME ZONE";
+        String ts = dialect.timestamp();
         return List.of("CREATE TABLE IF NOT EXISTS " + tasks + " (task_name VARCHAR(100) NOT NULL, "
-                + "task_instance VARCHAR(200) NOT NULL, task_data " + (postgres ? "BYTEA" : "BLOB") + ", execution_time " + ts
+                + "task_instance VARCHAR(200) NOT NULL, task_data " + dialect.bytes() + ", execution_time " + ts
                 + " NOT NULL, picked BOOLEAN NOT NULL, picked_by VARCHAR(100), last_success " + ts + ", last_failure " + ts
                 + ", consecutive_failures INT, last_heartbeat " + ts + ", version BIGINT NOT NULL, priority SMALLINT, "
                 + "PRIMARY KEY (task_name, task_instance))",
@@ -161,23 +162,22 @@ public final class ScheduleStore {
                     migrateCleanupTask(s);
                     return;
                 }
-                boolean pg = isPostgres(c);
-                List<String> ddl = ddl(schedules.substring(0, schedules.length() - "schedules".length()), pg);
+                List<String> ddl = ddl(schedules.substring(0, schedules.length() - "schedules".length()), dialect);
                 s.execute(ddl.get(0));
                 s.execute(ddl.get(1));
                 migrateCleanupTask(s);
                 s.execute(ddl.get(2));
                 // added with templates: a table of an older build gains it here (DDL only when it is missing)
                 if (!hasColumn(c, schedules, "template_name")) {
-                    s.execute("ALTER TABLE " + schedules + " ADD COLUMN IF NOT EXISTS template_name VARCHAR(64)");
+                    s.execute("ALTER TABLE " + schedules + " ADD COLUMN template_name VARCHAR(64)");
                 }
                 // added with delta exports
                 if (!hasColumn(c, schedules, "delta")) {
-                    s.execute("ALTER TABLE " + schedules + " ADD COLUMN IF NOT EXISTS delta BOOLEAN DEFAULT FALSE NOT NULL");
+                    s.execute("ALTER TABLE " + schedules + " ADD COLUMN delta BOOLEAN DEFAULT FALSE NOT NULL");
                 }
                 s.execute(ddl.get(3));
                 if (!hasColumn(c, runs, "changed_since")) {
-                    s.execute("ALTER TABLE " + runs + " ADD COLUMN IF NOT EXISTS changed_since TIMESTAMP WITH TIME ZONE");
+                    s.execute("ALTER TABLE " + runs + " ADD COLUMN changed_since " + dialect.timestamp());
                 }
                 return;
             } catch (SQLException e) {
@@ -255,7 +255,7 @@ public final class ScheduleStore {
             ps.setLong(11, r.catchUpWindow().getSeconds());
             ps.setBoolean(12, false);
             ps.setString(13, fingerprint);
-            ps.setObject(14, utc(now));
+            set(ps, 14, now);
             ps.setString(15, r.template().orElse(null));
             ps.setBoolean(16, r.delta());
             ps.executeUpdate();
@@ -327,13 +327,13 @@ public final class ScheduleStore {
                 + "(schedule_id, slot_time, run_trigger, node, status, error_message, started_at, finished_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, id);
-            ps.setObject(2, utc(slot));
+            set(ps, 2, slot);
             ps.setString(3, trigger);
             ps.setString(4, node);
             ps.setString(5, status.name());
             ps.setString(6, error);
-            ps.setObject(7, utc(now));
-            ps.setObject(8, status == RunStatus.RUNNING ? null : utc(now));
+            set(ps, 7, now);
+            set(ps, 8, status == RunStatus.RUNNING ? null : now);
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {
@@ -350,9 +350,9 @@ public final class ScheduleStore {
                     ps.setString(1, status.name());
                     ps.setString(2, jobId);
                     ps.setString(3, error == null ? null : error.length() > 2000 ? error.substring(0, 1999) + "…" : error);
-                    ps.setObject(4, utc(now));
+                    set(ps, 4, now);
                     ps.setString(5, id);
-                    ps.setObject(6, utc(slot));
+                    set(ps, 6, slot);
                 });
     }
 
@@ -369,7 +369,7 @@ public final class ScheduleStore {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
+                return Optional.ofNullable(dialect.getInstant(rs, 1));
             }
         } catch (SQLException e) {
             throw failure("Cannot read the runs of schedule '" + id + "'", e);
@@ -379,9 +379,9 @@ public final class ScheduleStore {
     /** Records the watermark a delta run exported changes since. */
     public void setChangedSince(String id, Instant slot, Instant since) {
         update("UPDATE " + runs + " SET changed_since = ? WHERE schedule_id = ? AND slot_time = ?", ps -> {
-            ps.setObject(1, utc(since));
+            set(ps, 1, since);
             ps.setString(2, id);
-            ps.setObject(3, utc(slot));
+            set(ps, 3, slot);
         });
     }
 
@@ -389,7 +389,7 @@ public final class ScheduleStore {
         update("UPDATE " + runs + " SET job_id = ? WHERE schedule_id = ? AND slot_time = ?", ps -> {
             ps.setString(1, jobId);
             ps.setString(2, id);
-            ps.setObject(3, utc(slot));
+            set(ps, 3, slot);
         });
     }
 
@@ -405,7 +405,7 @@ public final class ScheduleStore {
                 while (rs.next() && out.size() < limit) {
                     out.add(new ScheduleRun(rs.getString(1), instant(rs, 2), rs.getString(3), rs.getString(4), RunStatus.valueOf(rs.getString(5)),
                             Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)), instant(rs, 8),
-                            Optional.ofNullable(rs.getObject(9, OffsetDateTime.class)).map(OffsetDateTime::toInstant)));
+                            Optional.ofNullable(dialect.getInstant(rs, 9))));
                 }
             }
         } catch (SQLException e) {
@@ -425,7 +425,7 @@ public final class ScheduleStore {
                 while (rs.next()) {
                     out.add(new ScheduleRun(rs.getString(1), instant(rs, 2), rs.getString(3), rs.getString(4), RunStatus.valueOf(rs.getString(5)),
                             Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)), instant(rs, 8),
-                            Optional.ofNullable(rs.getObject(9, OffsetDateTime.class)).map(OffsetDateTime::toInstant)));
+                            Optional.ofNullable(dialect.getInstant(rs, 9))));
                 }
             }
         } catch (SQLException e) {
@@ -444,9 +444,9 @@ public final class ScheduleStore {
                 + "AND slot_time = ? AND status = 'RUNNING'", ps -> {
                     ps.setString(1, status.name());
                     ps.setString(2, error == null ? null : error.length() > 2000 ? error.substring(0, 1999) + "…" : error);
-                    ps.setObject(3, utc(now));
+                    set(ps, 3, now);
                     ps.setString(4, id);
-                    ps.setObject(5, utc(slot));
+                    set(ps, 5, slot);
                 }) == 1;
     }
 
@@ -464,12 +464,13 @@ public final class ScheduleStore {
     }
 
     /** Milliseconds: what every database here stores exactly, so a slot written is a slot found again. */
-    private static OffsetDateTime utc(Instant t) {
-        return OffsetDateTime.ofInstant(t.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
+    /** Binds an instant to the millisecond, as db-scheduler keeps its times. */
+    private void set(PreparedStatement ps, int index, Instant t) throws SQLException {
+        dialect.setInstant(ps, index, t == null ? null : t.truncatedTo(ChronoUnit.MILLIS));
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    private Instant instant(ResultSet rs, int column) throws SQLException {
+        return dialect.getInstant(rs, column);
     }
 
     private static boolean isUniqueViolation(SQLException e) {
