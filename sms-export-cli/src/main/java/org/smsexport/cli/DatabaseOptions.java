@@ -76,6 +76,14 @@ final class DatabaseOptions {
      *                                 file database named does not exist (it is never created here)
      */
     DataSource open() {
+        return open(false);
+    }
+
+    /**
+     * @param allowNew whether a SQLite file that does not exist yet may be created ({@code demo --db})
+     * @return the database named by the options, or the demo's
+     */
+    DataSource open(boolean allowNew) {
         if (url != null) {
             String u = url;
             if (u.startsWith("jdbc:h2:") && !u.startsWith("jdbc:h2:mem:") && !u.startsWith("jdbc:h2:tcp:") && !u.startsWith("jdbc:h2:ssl:")) {
@@ -91,6 +99,14 @@ final class DatabaseOptions {
                     u += H2_DURABLE;
                 }
             }
+            if (u.startsWith("jdbc:sqlite:") && !allowNew) {
+                Path file = sqliteFile(u);
+                if (file != null && !Files.exists(file)) {
+                    // SQLite makes an empty database of any name it is given: a typo must not
+                    throw new InvalidRequestException("No SQLite database at " + file.toAbsolutePath() + ". Give --db the URL of an "
+                            + "existing database (jdbc:sqlite:/path/to/sms.db), or create one with 'sms-export demo --db URL'.");
+                }
+            }
             DataSource db = JdbcDataSource.driverManager(u, user, password);
             return u.startsWith("jdbc:h2:") && u.toUpperCase(Locale.ROOT).contains("AUTO_SERVER=TRUE") ? new SharedH2(db) : db;
         }
@@ -99,6 +115,21 @@ final class DatabaseOptions {
                     + ". Run 'sms-export demo' first, or pass --db JDBC_URL.");
         }
         return new SharedH2(JdbcDataSource.driverManager(DemoCommand.url(DEMO, true), "sa", ""));
+    }
+
+    /** @return the file a SQLite URL names, or {@code null} for an in-memory database */
+    private static Path sqliteFile(String url) {
+        String rest = url.substring("jdbc:sqlite:".length());
+        int q = rest.indexOf('?');
+        String name = q < 0 ? rest : rest.substring(0, q);
+        if (name.isEmpty() || name.equals(":memory:") || name.startsWith("file::memory:")) {
+            return null;
+        }
+        try {
+            return Path.of(name.startsWith("file:") ? name.substring("file:".length()) : name);
+        } catch (InvalidPathException e) {
+            return null;
+        }
     }
 
     /** @return the {@code .mv.db} file an embedded H2 URL names, or {@code null} when it names none */
