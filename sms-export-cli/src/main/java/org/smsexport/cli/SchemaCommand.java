@@ -37,7 +37,8 @@ final class SchemaCommand implements Callable<Integer> {
     @Option(names = "--print-ddl", description = "Print the DDL of sms-export's own tables, with EXPORT_TABLE_PREFIX.")
     boolean printDdl;
 
-    @Option(names = "--dialect", paramLabel = "DB", description = "The database --print-ddl writes for: postgresql (default) or h2.")
+    @Option(names = "--dialect", paramLabel = "DB", description = "The database --print-ddl writes for: postgresql (default), h2, "
+            + "mariadb, mysql or sqlite.")
     String dialect = "postgresql";
 
     @Override
@@ -48,17 +49,25 @@ final class SchemaCommand implements Callable<Integer> {
         }
         List<String> sql;
         if (printDdl) {
-            boolean pg = switch (dialect.strip().toLowerCase(java.util.Locale.ROOT)) {
-                case "postgresql", "postgres" -> true;
-                case "h2" -> false;
-                default -> throw new InvalidRequestException("--dialect '" + dialect + "' is not known; use postgresql or h2.");
+            String d = dialect.strip().toLowerCase(java.util.Locale.ROOT);
+            org.smsexport.support.SqlDialect sqlDialect = switch (d) {
+                case "postgresql", "postgres" -> org.smsexport.support.SqlDialect.POSTGRESQL;
+                case "h2" -> org.smsexport.support.SqlDialect.H2;
+                case "mariadb", "mysql" -> org.smsexport.support.SqlDialect.MARIADB;
+                case "sqlite" -> org.smsexport.support.SqlDialect.SQLITE;
+                default -> throw new InvalidRequestException("--dialect '" + dialect + "' is not known; use postgresql, h2, mariadb, "
+                        + "mysql or sqlite.");
             };
             String prefix = org.smsexport.support.OwnTables.prefix(DatabaseOptions.environment);
-            sql = new ArrayList<>(org.smsexport.jdbc.JdbcJobStore.ddl(prefix));
-            sql.addAll(org.smsexport.jdbc.JdbcTemplateStore.ddl(prefix));
-            sql.addAll(org.smsexport.jdbc.JdbcAuditSink.ddl(prefix));
-            sql.addAll(org.smsexport.mail.MailOutbox.ddl(prefix, pg));
-            sql.addAll(org.smsexport.scheduler.ExportScheduler.ddl(prefix, pg));
+            sql = new ArrayList<>(org.smsexport.jdbc.JdbcJobStore.ddl(prefix, sqlDialect));
+            sql.addAll(org.smsexport.jdbc.JdbcTemplateStore.ddl(prefix, sqlDialect));
+            sql.addAll(org.smsexport.jdbc.JdbcAuditSink.ddl(prefix, sqlDialect));
+            sql.addAll(org.smsexport.mail.MailOutbox.ddl(prefix, sqlDialect));
+            sql.addAll(org.smsexport.scheduler.ExportScheduler.ddl(prefix, sqlDialect));
+            if (d.equals("mysql")) {
+                // MySQL's CREATE INDEX has no IF NOT EXISTS; these statements are run once, by hand
+                sql.replaceAll(statement -> statement.replace("CREATE INDEX IF NOT EXISTS", "CREATE INDEX"));
+            }
         } else {
             sql = migrate ? SmsSchema.standard().migrationSql() : SmsSchema.standard().ddl();
         }

@@ -122,6 +122,15 @@ public interface MailOutbox {
     }
 
     /**
+     * @param prefix  the tables' prefix ({@code EXPORT_TABLE_PREFIX})
+     * @param dialect the database
+     * @return the statements that create the outbox table in the database's types
+     */
+    static java.util.List<String> ddl(String prefix, org.smsexport.support.SqlDialect dialect) {
+        return JdbcMailOutbox.ddl(prefix, dialect);
+    }
+
+    /**
      * @param directory a directory of its own (created when missing, readable by the owner only); processes on one
      *                  machine may share it
      * @return an outbox of one file per message

@@ -135,6 +135,15 @@ public final class ExportScheduler implements AutoCloseable {
         return org.smsexport.scheduler.internal.ScheduleStore.ddl(prefix, postgres);
     }
 
+    /**
+     * @param prefix  the prefix of the library's tables ({@code EXPORT_TABLE_PREFIX})
+     * @param dialect the database
+     * @return the statements that create the scheduler's tables in the database's types, in order
+     */
+    public static java.util.List<String> ddl(String prefix, org.smsexport.support.SqlDialect dialect) {
+        return org.smsexport.scheduler.internal.ScheduleStore.ddl(prefix, dialect);
+    }
+
     /** The retention cleanup's own db-scheduler task: its slots run {@link ExportMaintenance}, not an export. */
     private static final String MAINTENANCE_TASK = "sms-export-maintenance";
     private static final String MANUAL = "manual";

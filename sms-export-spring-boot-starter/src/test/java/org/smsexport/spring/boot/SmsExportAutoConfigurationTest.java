@@ -50,6 +50,24 @@ class SmsExportAutoConfigurationTest {
     }
 
     @Test
+    void aDatabaseTheLibraryDoesNotSupportStopsTheStartWithOneMessage() {
+        runner().withBean(javax.sql.DataSource.class, () -> org.smsexport.test.UnsupportedDatabase.of("Oracle", "23ai")).run(ctx -> {
+            assertThat(ctx).hasFailed();
+            assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("sms-export does not support Oracle 23ai")
+                    .hasMessageContaining("Supported databases:");
+        });
+    }
+
+    @Test
+    void onSqliteTheJobStoreAndTheSchedulerStart() {
+        runner().withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+                .withPropertyValues("spring.datasource.url=jdbc:sqlite:" + dir.resolve("app.db")).run(ctx -> {
+                    assertThat(ctx).hasNotFailed().hasSingleBean(JdbcJobStore.class).hasSingleBean(ExportScheduler.class);
+                    assertThat(ctx.getBean(ExportScheduler.class).list()).anyMatch(i -> i.isMaintenance());
+                });
+    }
+
+    @Test
     void overTheHostsDataSourceTheSourceTheJobStoreAndTheScheduler() {
         withDatabase().run(ctx -> {
             assertThat(ctx).hasSingleBean(JdbcDataSource.class).hasSingleBean(JdbcJobStore.class).hasSingleBean(ExportScheduler.class);
