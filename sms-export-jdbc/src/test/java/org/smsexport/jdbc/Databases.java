@@ -39,12 +39,13 @@ enum Databases {
      * died that long ago leaves it.
      */
     static void ageLease(DataSource db, org.smsexport.JobId id, java.time.Duration ago) {
+        org.smsexport.support.SqlDialect dialect = org.smsexport.support.SqlDialect.of(db);
         try (Connection c = db.getConnection(); Statement s = c.createStatement();
-                java.sql.ResultSet now = s.executeQuery("SELECT CURRENT_TIMESTAMP")) {
+                java.sql.ResultSet now = s.executeQuery("SELECT " + dialect.now())) {
             now.next();
-            java.time.OffsetDateTime then = now.getObject(1, java.time.OffsetDateTime.class).minus(ago);
+            java.time.Instant then = dialect.getInstant(now, 1).minus(ago);
             try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE sms_export_jobs SET renewed_at = ? WHERE id = ?")) {
-                ps.setObject(1, then);
+                dialect.setInstant(ps, 1, then);
                 ps.setString(2, id.value());
                 if (ps.executeUpdate() != 1) {
                     throw new IllegalStateException("no job " + id);

@@ -37,28 +37,31 @@ class DeltaExportTest {
     }
 
     private static void sql(DataSource db, String statement, Object... params) throws Exception {
+        org.smsexport.support.SqlDialect dialect = org.smsexport.support.SqlDialect.of(db);
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(statement)) {
             for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
+                if (params[i] instanceof Instant) {
+                    dialect.setInstant(ps, i + 1, (Instant) params[i]);
+                } else {
+                    ps.setObject(i + 1, params[i]);
+                }
             }
             ps.executeUpdate();
         }
     }
 
     @ParameterizedTest
-    @EnumSource(Databases.class)
-    void exportsExactlyTheRowsInsertedChangedAndSoftDeletedSinceTheWatermark(Databases kind) throws Exception {
-        DataSource db = kind.fresh();
+    @org.junit.jupiter.params.provider.MethodSource("org.smsexport.jdbc.MoreDatabases#all")
+    void exportsExactlyTheRowsInsertedChangedAndSoftDeletedSinceTheWatermark(MoreDatabases.Db kind) throws Exception {
+        DataSource db = kind.fresh().get();
         SampleData.load(db, SmsSchema.standard(), 30);
         // the sample's rows are older than the watermark
-        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            for (String t : List.of("students", "courses", "grades", "course_enrollments", "attendance")) {
-                s.executeUpdate("UPDATE " + t + " SET created_at = TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00', "
-                        + "updated_at = TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00'");
-            }
+        Instant old = Instant.parse("2026-01-01T00:00:00Z");
+        for (String t : List.of("students", "courses", "grades", "course_enrollments", "attendance")) {
+            sql(db, "UPDATE " + t + " SET created_at = ?, updated_at = ?", old, old);
         }
         Instant watermark = Instant.parse("2026-06-01T00:00:00Z");
-        OffsetDateTime after = OffsetDateTime.of(2026, 6, 2, 9, 0, 0, 0, ZoneOffset.UTC);
+        Instant after = Instant.parse("2026-06-02T09:00:00Z");
         sql(db, "INSERT INTO students (student_id, first_name, last_name, email, is_active, created_at, updated_at) "
                 + "VALUES ('NEW-1', 'Νέα', 'Φοιτήτρια', 'new@uni.example', TRUE, ?, ?)", after, after);
         sql(db, "UPDATE students SET email = 'changed@uni.example', updated_at = ? WHERE id = 3", after);

@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.smsexport.ExportJob;
 import org.smsexport.ExportOutcome;
 import org.smsexport.ExportRequest;
@@ -43,9 +42,9 @@ class SharedQueueTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Databases.class)
-    void aNodeWithoutWorkersAcceptsAndAnotherRunsIt(Databases kind) throws Exception {
-        DataSource db = kind.fresh();
+    @org.junit.jupiter.params.provider.MethodSource("org.smsexport.jdbc.MoreDatabases#all")
+    void aNodeWithoutWorkersAcceptsAndAnotherRunsIt(MoreDatabases.Db kind) throws Exception {
+        DataSource db = kind.fresh().get();
         SampleData.load(db, SmsSchema.standard(), 25);
         ExportService back = node(db, "back", 2);
         try (ExportService front = node(db, "front", 0)) {
@@ -73,9 +72,9 @@ class SharedQueueTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Databases.class)
-    void twoWorkingNodesRunEveryQueuedJobExactlyOnce(Databases kind) throws Exception {
-        DataSource db = kind.fresh();
+    @org.junit.jupiter.params.provider.MethodSource("org.smsexport.jdbc.MoreDatabases#all")
+    void twoWorkingNodesRunEveryQueuedJobExactlyOnce(MoreDatabases.Db kind) throws Exception {
+        DataSource db = kind.fresh().get();
         SampleData.load(db, SmsSchema.standard(), 10);
         List<JobId> ids = new ArrayList<>();
         try (ExportService front = node(db, "front", 0); ExportService b = node(db, "b", 2); ExportService c = node(db, "c", 2)) {
@@ -106,9 +105,9 @@ class SharedQueueTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Databases.class)
-    void aJobOfAStoppedNodeIsTakenBackUntilItsAttemptsRunOut(Databases kind) throws Exception {
-        DataSource db = kind.fresh();
+    @org.junit.jupiter.params.provider.MethodSource("org.smsexport.jdbc.MoreDatabases#all")
+    void aJobOfAStoppedNodeIsTakenBackUntilItsAttemptsRunOut(MoreDatabases.Db kind) throws Exception {
+        DataSource db = kind.fresh().get();
         SampleData.load(db, SmsSchema.standard(), 10);
         JdbcJobStore store = JdbcJobStore.create(db);
         JobId again;
