@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.smsexport.ExportJob;
 import org.smsexport.ExportRequest;
@@ -48,25 +49,34 @@ class ProcessClusterTest {
         return p;
     }
 
-    @Test
-    void everyJobCompletesOnceAndAKilledNodesJobsCompleteElsewhere() throws Exception {
-        String name = "cluster" + System.nanoTime();
-        try (Connection c = Databases.server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
+    /** PostgreSQL: three nodes, 30 jobs; MariaDB: two workers, 60 jobs; one node killed mid-run either way. */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb"})
+    void everyJobCompletesOnceAndAKilledNodesJobsCompleteElsewhere(String kind) throws Exception {
+        String url;
+        if (kind.equals("postgresql")) {
+            String name = "cluster" + System.nanoTime();
+            try (Connection c = Databases.server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE " + name);
+            }
+            url = Databases.server().getJdbcUrl("postgres", name);
+        } else {
+            url = org.smsexport.test.MariaDbServer.get().freshDatabase(); // any user: the test server checks no password
         }
-        String url = Databases.server().getJdbcUrl("postgres", name);
         DataSource db = JdbcDataSource.driverManager(url, "postgres", "");
         Path out = dir.resolve("shared");
         Files.createDirectories(out);
         JdbcJobStore store = JdbcJobStore.create(db);
-        start(url, out, "n1");
-        start(url, out, "n2");
-        start(url, out, "n3");
+        List<String> names = kind.equals("postgresql") ? List.of("n1", "n2", "n3") : List.of("n1", "n2");
+        int jobs = kind.equals("postgresql") ? 30 : 60;
+        for (String n : names) {
+            start(url, out, n);
+        }
         List<JobId> ids = new ArrayList<>();
         try (ExportService front = ExportService.builder().dataSource(SlowDataSource.of(ExportType.STUDENTS, ExportType.STUDENTS, 100,
                 Duration.ofMillis(20))).jobStore(store).outputDirectory(out).workers(0).nodeName("front")
                 .recoveryGrace(Duration.ofSeconds(3)).build()) {
-            for (int i = 0; i < 30; i++) {
+            for (int i = 0; i < jobs; i++) {
                 ids.add(front.submit(ExportRequest.builder().type("students").format("csv").build()).id());
             }
             // kill n1 while it runs jobs
@@ -88,8 +98,8 @@ class ProcessClusterTest {
                         .isEqualTo(done.sha256().orElseThrow());
                 assertThat(Files.readAllLines(file)).hasSize(101);
             }
-            org.smsexport.test.JvmNode.assertTakenBack(store, onN1, "n1", List.of("n2", "n3"));
-            assertThat(store.list(JobFilter.all().withPage(0, 100))).hasSize(30).allMatch(j -> j.job().attempts() <= 2);
+            org.smsexport.test.JvmNode.assertTakenBack(store, onN1, "n1", names.subList(1, names.size()));
+            assertThat(store.list(JobFilter.all().withPage(0, 100))).hasSize(jobs).allMatch(j -> j.job().attempts() <= 2);
             try (var files = Files.list(out)) {
                 assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList())
                         .as("no temporary file left by the killed node").isEmpty();
