@@ -212,6 +212,37 @@ class JdbcDataSourceTest {
         assertThat(chars).isEqualTo(400_000L * 96);
     }
 
+    /** 400,000 students of ~300 bytes from MariaDB and from SQLite in this 128 MB heap: the driver streams them. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(MoreDatabases.class)
+    void streamsFromMariaDbAndSqliteWithoutLoadingTheResult(MoreDatabases kind) throws Exception {
+        DataSource db = kind.fresh();
+        SmsSchema.standard().create(db);
+        String columns = "INSERT INTO students (id, student_id, first_name, last_name, father_name, email, study_year, academic_year, "
+                + "class_division, enrollment_date, is_active) ";
+        String surname = "Παπαδοπούλου".repeat(8);
+        if (kind == MoreDatabases.MARIADB) {
+            exec(db, columns + "SELECT seq, CONCAT('STU', LPAD(seq, 6, '0')), CONCAT('Αναστασία-', seq), '" + surname + "', 'Γεώργιος', "
+                    + "CONCAT('student', seq, '@uni.example.edu'), 1 + seq % 4, '2025-2026', 'A1', DATE '2024-09-01', TRUE "
+                    + "FROM seq_1_to_400000");
+        } else {
+            exec(db, "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < 400000) " + columns
+                    + "SELECT x, printf('STU%06d', x), 'Αναστασία-' || x, '" + surname + "', 'Γεώργιος', 'student' || x || '@uni.example.edu', "
+                    + "1 + x % 4, '2025-2026', 'A1', '2024-09-01', 1 FROM g");
+        }
+        JdbcDataSource source = JdbcDataSource.of(db);
+        long n = 0;
+        long chars = 0;
+        try (RowCursor c = source.open(ExportQuery.all(ExportType.STUDENTS))) {
+            while (c.next()) {
+                n++;
+                chars += ((String) c.get(3)).length();
+            }
+        }
+        assertThat(n).isEqualTo(400_000);
+        assertThat(chars).isEqualTo(400_000L * 96);
+    }
+
     @org.junit.jupiter.api.Test
     void streamsFromAnH2FileDatabaseWithoutATemporaryCopyOfTheResult() throws Exception {
         // MAX_MEMORY_ROWS=100: a materialised result of 1,500 grades would spill to an h2tmp file in java.io.tmpdir
