@@ -88,28 +88,8 @@ final class SearchSql {
         if (dialect != SqlDialect.SQLITE) {
             return;
         }
-        org.sqlite.Function.create(c.unwrap(org.sqlite.SQLiteConnection.class), SQLITE_FUNCTION, new org.sqlite.Function() {
-            @Override
-            protected void xFunc() throws SQLException {
-                String value = value_text(0);
-                if (value == null) {
-                    result();
-                } else {
-                    result(FilterSpec.searchKey(value));
-                }
-            }
-        }, 1, org.sqlite.Function.FLAG_DETERMINISTIC);
-        org.sqlite.Function.create(c.unwrap(org.sqlite.SQLiteConnection.class), SQLITE_LOWER, new org.sqlite.Function() {
-            @Override
-            protected void xFunc() throws SQLException {
-                String value = value_text(0);
-                if (value == null) {
-                    result();
-                } else {
-                    result(value.toLowerCase(java.util.Locale.ROOT));
-                }
-            }
-        }, 1, org.sqlite.Function.FLAG_DETERMINISTIC);
+        // in a class of its own: sqlite-jdbc is optional, and this class must load without it
+        SqliteFunctions.register(c);
     }
 
     /**
