@@ -121,9 +121,9 @@ class JdbcDataSourceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Databases.class)
-    void searchesIgnoreCaseAndAccentsAsTheInMemorySourceDoes(Databases database) throws Exception {
-        DataSource db = database.fresh();
+    @org.junit.jupiter.params.provider.MethodSource("org.smsexport.jdbc.MoreDatabases#all")
+    void searchesIgnoreCaseAndAccentsAsTheInMemorySourceDoes(MoreDatabases.Db database) throws Exception {
+        DataSource db = database.fresh().get();
         SampleData.Counts counts = SampleData.load(db, SmsSchema.standard(), 300);
         JdbcDataSource source = JdbcDataSource.of(db);
         SmsData data = SmsData.of(42, 300, counts.courses());
@@ -164,9 +164,9 @@ class JdbcDataSourceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Databases.class)
-    void neverExportsSoftDeletedRowsOrRowsOfSoftDeletedStudents(Databases database) throws Exception {
-        DataSource db = database.fresh();
+    @org.junit.jupiter.params.provider.MethodSource("org.smsexport.jdbc.MoreDatabases#all")
+    void neverExportsSoftDeletedRowsOrRowsOfSoftDeletedStudents(MoreDatabases.Db database) throws Exception {
+        DataSource db = database.fresh().get();
         SampleData.load(db, SmsSchema.standard(), 100);
         exec(db, "UPDATE students SET deleted_at = CURRENT_TIMESTAMP WHERE id <= 10");
         exec(db, "UPDATE courses SET deleted_at = CURRENT_TIMESTAMP WHERE id = 1");
