@@ -181,6 +181,29 @@ public enum SqlDialect {
         return this == MARIADB ? "`" + identifier + "`" : identifier;
     }
 
+    /**
+     * Runs one of the library's own DDL statements. MySQL has no {@code CREATE INDEX IF NOT EXISTS} (MariaDB has): on the
+     * MariaDB/MySQL dialect the index is created without it, and an index of that name already there (error 1061) is
+     * taken as made.
+     *
+     * @param s   a statement
+     * @param ddl {@code CREATE TABLE IF NOT EXISTS …}, {@code CREATE INDEX IF NOT EXISTS …} or {@code ALTER TABLE …}
+     * @throws SQLException when the database refuses it
+     */
+    public void execute(java.sql.Statement s, String ddl) throws SQLException {
+        if (this != MARIADB || !ddl.startsWith("CREATE INDEX IF NOT EXISTS ")) {
+            s.execute(ddl);
+            return;
+        }
+        try {
+            s.execute("CREATE INDEX " + ddl.substring("CREATE INDEX IF NOT EXISTS ".length()));
+        } catch (SQLException e) {
+            if (e.getErrorCode() != 1061) { // ER_DUP_KEYNAME: the index is there
+                throw e;
+            }
+        }
+    }
+
     /** @return whether {@code SELECT … FOR UPDATE SKIP LOCKED} works (several processes claim from one queue) */
     public boolean skipLocked() {
         return this != SQLITE;

@@ -96,7 +96,7 @@ public final class JdbcAuditSink implements AuditSink {
                     .isEmpty()) {
                 try (Statement s = c.createStatement()) {
                     for (String sql : ddl(prefix, dialect)) {
-                        s.execute(sql);
+                        dialect.execute(s, sql);
                     }
                 }
                 if (!c.getAutoCommit()) {

@@ -217,7 +217,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
                 }
             }
             for (String index : jobIndexes(table)) {
-                s.execute(index);
+                d.execute(s, index);
             }
             commit(c);
         } catch (SQLException e) {

@@ -298,8 +298,9 @@ public final class SmsSchema {
 
     static void execute(DataSource dataSource, List<String> statements, String doing) {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            org.smsexport.support.SqlDialect dialect = org.smsexport.support.SqlDialect.of(c);
             for (String sql : statements) {
-                s.execute(sql);
+                dialect.execute(s, sql);
             }
             if (!c.getAutoCommit()) {
                 c.commit();

@@ -64,7 +64,7 @@ final class JdbcMailOutbox implements MailOutbox {
             if (org.smsexport.support.OwnTables.prepare(c, table, "export_notifications", List.of("claimed_by", "claimed_until",
                     "next_attempt_at", "body_html")).isEmpty()) {
                 for (String sql : ddl(prefix, dialect)) {
-                    s.execute(sql);
+                    dialect.execute(s, sql);
                 }
             }
             // settled messages are kept 30 days, for the record; their bodies went when they were settled

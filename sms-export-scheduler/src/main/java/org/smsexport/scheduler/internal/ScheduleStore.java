@@ -164,7 +164,7 @@ public final class ScheduleStore {
                 }
                 List<String> ddl = ddl(schedules.substring(0, schedules.length() - "schedules".length()), dialect);
                 s.execute(ddl.get(0));
-                s.execute(ddl.get(1));
+                dialect.execute(s, ddl.get(1));
                 migrateCleanupTask(s);
                 s.execute(ddl.get(2));
                 // added with templates: a table of an older build gains it here (DDL only when it is missing)
