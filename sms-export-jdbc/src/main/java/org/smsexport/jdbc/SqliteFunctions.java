@@ -15,25 +15,20 @@ final class SqliteFunctions {
     }
 
     static void register(Connection c) throws SQLException {
-        org.sqlite.Function.create(c.unwrap(org.sqlite.SQLiteConnection.class), SearchSql.SQLITE_FUNCTION, new org.sqlite.Function() {
+        register(c, SearchSql.SQLITE_FUNCTION, FilterSpec::searchKey);
+        register(c, SearchSql.SQLITE_LOWER, value -> value.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Gives the connection a deterministic function of one text argument; {@code NULL} stays {@code NULL}. */
+    private static void register(Connection c, String name, java.util.function.UnaryOperator<String> f) throws SQLException {
+        org.sqlite.Function.create(c.unwrap(org.sqlite.SQLiteConnection.class), name, new org.sqlite.Function() {
             @Override
             protected void xFunc() throws SQLException {
                 String value = value_text(0);
                 if (value == null) {
                     result();
                 } else {
-                    result(FilterSpec.searchKey(value));
-                }
-            }
-        }, 1, org.sqlite.Function.FLAG_DETERMINISTIC);
-        org.sqlite.Function.create(c.unwrap(org.sqlite.SQLiteConnection.class), SearchSql.SQLITE_LOWER, new org.sqlite.Function() {
-            @Override
-            protected void xFunc() throws SQLException {
-                String value = value_text(0);
-                if (value == null) {
-                    result();
-                } else {
-                    result(value.toLowerCase(java.util.Locale.ROOT));
+                    result(f.apply(value));
                 }
             }
         }, 1, org.sqlite.Function.FLAG_DETERMINISTIC);

@@ -88,6 +88,23 @@ final class Http {
         return d;
     }
 
+    /**
+     * @return the body's {@code filters} as text (a schedule's or template's, kept as strings), or empty when it has none
+     * @throws HttpError when they are not an object
+     */
+    static Optional<Map<String, String>> textFilters(JsonNode body) throws HttpError {
+        JsonNode f = body.get("filters");
+        if (f == null || f.isNull()) {
+            return Optional.empty();
+        }
+        if (!f.isObject()) {
+            throw new HttpError(400, "bad_request", "'filters' must be an object of key: value.");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        f.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+        return Optional.of(out);
+    }
+
     /** @return the body's {@code options}: an object of strings, each named when it is not one */
     static Map<String, String> options(JsonNode body) throws HttpError {
         JsonNode options = body.get("options");

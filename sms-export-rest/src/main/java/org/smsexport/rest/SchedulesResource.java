@@ -31,14 +31,7 @@ final class SchedulesResource extends Resource {
             ApiUser u = user(ex);
             if (method.equals("POST")) {
                 JsonNode body = body(ex);
-                Map<String, String> filters = new LinkedHashMap<>();
-                JsonNode f = body.get("filters");
-                if (f != null && !f.isNull()) {
-                    if (!f.isObject()) {
-                        throw new HttpError(400, "bad_request", "'filters' must be an object of key: value.");
-                    }
-                    f.properties().forEach(e -> filters.put(e.getKey(), e.getValue().asText()));
-                }
+                Map<String, String> filters = textFilters(body).orElse(Map.of());
                 String frequency = frequency(body);
                 if (frequency == null) {
                     throw new HttpError(400, "bad_request", "'frequency' is required: hourly, daily, weekly, monthly or 'cron EXPR'.");
@@ -180,15 +173,7 @@ final class SchedulesResource extends Resource {
      */
     Map<String, Object> updateSchedule(ScheduleInfo s, JsonNode body, ApiUser u) throws HttpError {
         ScheduleRequest r = s.request();
-        Map<String, String> filters = new LinkedHashMap<>(r.filters());
-        JsonNode f = body.get("filters");
-        if (f != null && !f.isNull()) {
-            if (!f.isObject()) {
-                throw new HttpError(400, "bad_request", "'filters' must be an object of key: value.");
-            }
-            filters.clear();
-            f.properties().forEach(e -> filters.put(e.getKey(), e.getValue().asText()));
-        }
+        Map<String, String> filters = textFilters(body).orElse(r.filters());
         Map<String, String> options = body.has("options") ? options(body) : r.options();
         String frequency = Optional.ofNullable(frequency(body)).orElse(r.frequency().text());
         String format = Optional.ofNullable(text(body, "export_format")).orElse(r.format());

@@ -64,14 +64,7 @@ final class TemplatesResource extends Resource {
 
     org.smsexport.ExportTemplate template(JsonNode body, String name, ApiUser u, java.time.Instant created,
             org.smsexport.ExportTemplate before) throws HttpError {
-        Map<String, String> filters = new LinkedHashMap<>();
-        JsonNode f = body.get("filters");
-        if (f != null && !f.isNull()) {
-            if (!f.isObject()) {
-                throw new HttpError(400, "bad_request", "'filters' must be an object of key: value.");
-            }
-            f.properties().forEach(e -> filters.put(e.getKey(), e.getValue().asText()));
-        }
+        Map<String, String> filters = textFilters(body).orElse(Map.of());
         String type = text(body, "export_type");
         String format = text(body, "export_format");
         if ((type == null || format == null) && before == null) {
