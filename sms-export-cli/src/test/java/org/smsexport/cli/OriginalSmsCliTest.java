@@ -17,6 +17,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.smsexport.jdbc.JdbcDataSource;
 import org.smsexport.test.Await;
@@ -40,13 +42,20 @@ class OriginalSmsCliTest {
         return Cli.run(args);
     }
 
-    @Test
-    void everyCommandLeavesTheHostsTablesAsTheyWere() throws Exception {
-        String url = "jdbc:h2:file:" + dir.resolve("sms").toAbsolutePath() + ";AUTO_SERVER=TRUE";
-        DataSource db = JdbcDataSource.driverManager(url, "sa", "");
+    /** On the original's database as H2, SQLite (its default) and MariaDB hold it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "sqlite", "mariadb"})
+    void everyCommandLeavesTheHostsTablesAsTheyWere(String kind) throws Exception {
+        String url = switch (kind) {
+            case "sqlite" -> "jdbc:sqlite:" + dir.resolve("sms.db").toAbsolutePath();
+            case "mariadb" -> org.smsexport.test.MariaDbServer.get().freshDatabase();
+            default -> "jdbc:h2:file:" + dir.resolve("sms").toAbsolutePath() + ";AUTO_SERVER=TRUE";
+        };
+        String user = kind.equals("mariadb") ? "root" : kind.equals("h2") ? "sa" : "";
+        DataSource db = JdbcDataSource.driverManager(url, user, "");
         OriginalSms.create(db);
         Map<String, String> before = OriginalSms.dump(db);
-        String[] conn = {"--db", url, "--user", "sa", "--password", ""};
+        String[] conn = {"--db", url, "--user", user, "--password", ""};
         String out = dir.resolve("exports").toString();
 
         Cli.Run check = run(concat(new String[] {"schema", "check"}, conn));
