@@ -52,7 +52,9 @@ final class AuditCommand extends Common implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ExportAudit audit = ExportAudit.of(JdbcAuditSink.withPrefix(database.open(), org.smsexport.support.OwnTables.prefix(DatabaseOptions.environment)));
+        // held to the anchor the services keep beside the exports (.audit-anchor), outside the database
+        ExportAudit audit = ExportAudit.of(JdbcAuditSink.withPrefix(database.open(), org.smsexport.support.OwnTables.prefix(
+                DatabaseOptions.environment)), database.exportsDir());
         if (verify) {
             AuditVerification v = audit.verify();
             if (json) {

@@ -282,7 +282,7 @@ final class DatabaseOptions {
                 inside = s.toList();
             }
             if (inside.stream().anyMatch(p -> !p.getFileName().toString().equals("metrics.jsonl")
-                    && !p.getFileName().toString().startsWith(".link-secret"))) {
+                    && !p.getFileName().toString().startsWith(".link-secret") && !p.getFileName().toString().startsWith(".audit-"))) {
                 return;
             }
             for (Path p : inside) {

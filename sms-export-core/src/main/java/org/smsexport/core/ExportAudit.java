@@ -21,8 +21,10 @@ import org.smsexport.spi.AuditSink;
  * The audit trail of a service: who exported, downloaded, mailed, archived or deleted which export, when and from
  * where (GDPR art. 30). The service records every job event itself; a host that serves files its own way records
  * the download with {@link #downloaded}. Records are hash-chained: {@link #verify()} finds the first one changed,
- * removed or reordered. A failure to record is logged and counted ({@link #failures()}), never fails an export.
- * Thread-safe.
+ * removed or reordered; with an anchor ({@link #of(AuditSink, java.nio.file.Path)}, the service's output directory) the
+ * chain's head and the retention's cut are kept outside the trail, signed with a key the database does not hold, so
+ * records removed at the end, at the start or all of them are found too. A failure to record is logged and counted
+ * ({@link #failures()}), never fails an export. Thread-safe.
  */
 public final class ExportAudit {
 
@@ -31,18 +33,30 @@ public final class ExportAudit {
     private final AuditSink sink;
     private final Clock clock;
     private final AtomicLong failures = new AtomicLong();
+    /** Where the trail's head and cut are anchored, or {@code null}. */
+    private final AuditAnchor anchor;
 
-    ExportAudit(AuditSink sink, Clock clock) {
+    ExportAudit(AuditSink sink, Clock clock, java.nio.file.Path anchorDirectory) {
         this.sink = sink;
         this.clock = clock;
+        this.anchor = anchorDirectory == null ? null : new AuditAnchor(anchorDirectory);
     }
 
     /**
      * @param sink a trail kept elsewhere, e.g. to list or verify it without a service
-     * @return an audit over it, with the system clock
+     * @return an audit over it, with the system clock, and no anchor: {@link #verify()} checks the chain alone
      */
     public static ExportAudit of(AuditSink sink) {
-        return new ExportAudit(sink, Clock.systemUTC());
+        return new ExportAudit(sink, Clock.systemUTC(), null);
+    }
+
+    /**
+     * @param sink            a trail kept elsewhere
+     * @param anchorDirectory the service's output directory, where its {@code .audit-anchor} is
+     * @return an audit over it whose {@link #verify()} also holds the trail to its anchor
+     */
+    public static ExportAudit of(AuditSink sink, java.nio.file.Path anchorDirectory) {
+        return new ExportAudit(sink, Clock.systemUTC(), java.util.Objects.requireNonNull(anchorDirectory, "anchorDirectory"));
     }
 
     /** @return where the trail is kept */
@@ -76,7 +90,10 @@ public final class ExportAudit {
     /** @param entry an entry, recorded as it is; a failure is logged and counted */
     public void record(AuditEntry entry) {
         try {
-            sink.append(entry);
+            AuditRecord r = sink.append(entry);
+            if (anchor != null) {
+                anchor.advance(r.seq(), r.hash());
+            }
         } catch (RuntimeException e) {
             failures.incrementAndGet();
             LOG.warn("The audit trail could not record {} of job {}: {}", entry.event().id(), entry.jobId(), e.toString());
@@ -104,6 +121,12 @@ public final class ExportAudit {
      * @return how many records were checked and the first broken one
      */
     public AuditVerification verify() {
+        AuditAnchor.State anchored = anchor == null ? new AuditAnchor.State(Optional.empty(), Optional.empty(), false) : anchor.read();
+        if (anchored.tampered()) {
+            return new AuditVerification(0, Optional.of(1L), "The audit trail's anchor " + anchor.file() + " has been altered: its "
+                    + "signature does not hold.");
+        }
+        long expectedFirst = anchored.cut().map(c -> c.seq() + 1).orElse(1L);
         long[] checked = {0};
         AuditRecord[] previous = {null};
         AuditVerification[] broken = {null};
@@ -115,18 +138,31 @@ public final class ExportAudit {
             checked[0]++;
             AuditRecord p = previous[0];
             String what = null;
+            Optional<Long> missingFrom = Optional.empty();
             if (!r.intact()) {
                 what = "its hash does not match its fields";
             } else if (p == null && r.seq() == 1 && !r.prevHash().equals(AuditRecord.GENESIS)) {
                 what = "the first record does not start the chain";
+            } else if (p == null && anchor != null && r.seq() > expectedFirst) {
+                missingFrom = Optional.of(expectedFirst);
+                what = "record(s) " + expectedFirst + " to " + (r.seq() - 1) + " before it are missing (the trail "
+                        + (anchored.cut().isPresent() ? "was cut by the retention after record " + anchored.cut().get().seq()
+                        : "starts at record 1") + ")";
+            } else if (p == null && anchored.cut().isPresent() && r.seq() == expectedFirst
+                    && !r.prevHash().equals(anchored.cut().get().hash())) {
+                what = "its link to record " + anchored.cut().get().seq() + ", where the retention cut, does not hold";
             } else if (p != null && r.seq() != p.seq() + 1) {
                 what = "it follows record " + p.seq() + ": " + (r.seq() - p.seq() - 1) + " record(s) missing or out of order";
             } else if (p != null && !r.prevHash().equals(p.hash())) {
                 what = "its link to record " + p.seq() + " does not hold";
+            } else if (anchored.head().isPresent() && r.seq() == anchored.head().get().seq()
+                    && !r.hash().equals(anchored.head().get().hash())) {
+                what = "it is not the record the anchor signed";
             }
             if (what != null) {
-                broken[0] = new AuditVerification(checked[0], Optional.of(r.seq()), "Record " + r.seq() + " (" + r.entry().event().id()
-                        + " of job " + r.entry().jobId() + " at " + r.entry().at() + ") is broken: " + what + ".");
+                broken[0] = new AuditVerification(checked[0], Optional.of(missingFrom.orElse(r.seq())), "Record " + r.seq() + " ("
+                        + r.entry().event().id() + " of job " + r.entry().jobId() + " at " + r.entry().at() + ") is broken: " + what
+                        + ".");
             }
             previous[0] = r;
             });
@@ -137,8 +173,22 @@ public final class ExportAudit {
                         + e.getMessage() + ").");
             }
         }
-        return broken[0] != null ? broken[0]
-                : new AuditVerification(checked[0], Optional.empty(), "The audit trail is whole: " + checked[0] + " record(s).");
+        if (broken[0] != null) {
+            return broken[0];
+        }
+        if (anchored.head().isPresent()) {
+            long head = anchored.head().get().seq();
+            long last = previous[0] == null ? expectedFirst - 1 : previous[0].seq();
+            if (last < head) {
+                long from = Math.max(last + 1, expectedFirst);
+                return new AuditVerification(checked[0], Optional.of(from), "Records " + from + " to " + head + " are missing: the trail "
+                        + (previous[0] == null ? "is empty" : "ends at record " + last) + ", and its anchor (" + anchor.file()
+                        + ") says it reached record " + head + ".");
+            }
+        }
+        return new AuditVerification(checked[0], Optional.empty(), "The audit trail is whole: " + checked[0] + " record(s)."
+                + (anchor != null && anchored.head().isPresent() ? " It reaches its anchored head, record "
+                        + anchored.head().get().seq() + "." : ""));
     }
 
     /**
@@ -149,7 +199,25 @@ public final class ExportAudit {
      * @return records removed
      */
     public long applyRetention(int days) {
-        return days <= 0 ? 0 : sink.deleteBefore(clock.instant().minus(Duration.ofDays(days)));
+        if (days <= 0) {
+            return 0;
+        }
+        long removed = sink.deleteBefore(clock.instant().minus(Duration.ofDays(days)));
+        if (removed > 0 && anchor != null && anchor.usable()) {
+            // where the retention cut, honestly, now: the record before the oldest that is left, else the whole chain
+            AuditRecord[] first = {null};
+            sink.forEach(r -> {
+                if (first[0] == null) {
+                    first[0] = r;
+                }
+            });
+            if (first[0] != null) {
+                anchor.cut(first[0].seq() - 1, first[0].prevHash());
+            } else {
+                anchor.read().head().ifPresent(h -> anchor.cut(h.seq(), h.hash()));
+            }
+        }
+        return removed;
     }
 
     /**

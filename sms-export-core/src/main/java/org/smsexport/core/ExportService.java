@@ -815,7 +815,8 @@ public final class ExportService implements AutoCloseable {
             org.smsexport.spi.AuditSink sink = auditSink != null ? auditSink : new JsonlAuditSink(
                     effective.metricsFile().orElse(effective.outputDirectory().resolve(ExportConfig.DEFAULT_METRICS_FILE_NAME))
                             .resolveSibling("audit.jsonl"));
-            ExportAudit audit = new ExportAudit(sink, clock);
+            // the trail's head and the retention's cut anchored beside the exports, where the database's rows are not
+            ExportAudit audit = new ExportAudit(sink, clock, effective.outputDirectory());
             try {
                 audit.applyRetention(effective.auditRetentionDays());
             } catch (RuntimeException e) {

@@ -150,12 +150,86 @@ class ExportAuditTest {
         assertThat(audit.verify().message()).contains("cannot be read");
     }
 
+    /** With its anchor, removing the first, a middle, the last or every record is found, and the message names the gap. */
+    @Test
+    void theAnchorFindsRecordsRemovedAtTheStartInTheMiddleAtTheEndOrAll() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        ExportAudit audit = ExportAudit.of(new JsonlAuditSink(file), dir);
+        ExportJob job = ExportJob.builder().id(JobId.random()).type("grades").format("xlsx").status(JobStatus.COMPLETED)
+                .createdAt(Instant.now()).updatedAt(Instant.now()).owner("alice").totalRecords(120).build();
+        for (int i = 0; i < 6; i++) {
+            audit.record(AuditEvent.DOWNLOADED, job, "alice");
+        }
+        assertThat(audit.verify().message()).isEqualTo("The audit trail is whole: 6 record(s). It reaches its anchored head, record 6.");
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        java.util.function.Consumer<List<String>> write = l -> {
+            try {
+                Files.write(file, l, StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+
+        write.accept(lines.subList(0, 4));
+        AuditVerification end = audit.verify();
+        assertThat(end.firstBroken()).contains(5L);
+        assertThat(end.message()).contains("Records 5 to 6 are missing").contains("ends at record 4").contains("reached record 6");
+
+        write.accept(lines.subList(2, 6));
+        AuditVerification start = audit.verify();
+        assertThat(start.firstBroken()).contains(1L);
+        assertThat(start.message()).contains("record(s) 1 to 2 before it are missing");
+
+        List<String> middle = new ArrayList<>(lines);
+        middle.remove(2);
+        write.accept(middle);
+        assertThat(audit.verify().firstBroken()).contains(4L);
+        assertThat(audit.verify().message()).contains("follows record 2");
+
+        write.accept(List.of());
+        AuditVerification all = audit.verify();
+        assertThat(all.firstBroken()).contains(1L);
+        assertThat(all.message()).contains("Records 1 to 6 are missing: the trail is empty");
+
+        // the anchor itself cannot be moved back without its key
+        write.accept(lines.subList(0, 4));
+        List<String> anchor = Files.readAllLines(dir.resolve(".audit-anchor"));
+        Files.write(dir.resolve(".audit-anchor"), List.of(anchor.get(0).replace("head 6 ", "head 4 ")));
+        assertThat(audit.verify().message()).contains("anchor").contains("has been altered");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve(".audit-key")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    }
+
+    /** The retention cuts the trail honestly: the anchor records where, so the remaining chain is whole, and a cut beyond it is not. */
+    @Test
+    void theRetentionLeavesACheckpointWhereItCut() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        org.smsexport.test.MutableClock clock = org.smsexport.test.MutableClock.ticking(Instant.parse("2026-01-01T00:00:00Z"));
+        ExportAudit audit = new ExportAudit(new JsonlAuditSink(file), clock, dir);
+        ExportJob job = ExportJob.builder().id(JobId.random()).type("grades").format("xlsx").status(JobStatus.COMPLETED)
+                .createdAt(Instant.now()).updatedAt(Instant.now()).owner("alice").build();
+        for (int i = 0; i < 3; i++) {
+            audit.record(AuditEvent.DOWNLOADED, job, "alice");
+        }
+        clock.advance(java.time.Duration.ofDays(40));
+        for (int i = 0; i < 3; i++) {
+            audit.record(AuditEvent.DOWNLOADED, job, "alice");
+        }
+        assertThat(audit.applyRetention(30)).isEqualTo(3);
+        assertThat(audit.verify().message()).isEqualTo("The audit trail is whole: 3 record(s). It reaches its anchored head, record 6.");
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        Files.write(file, lines.subList(1, 3), StandardCharsets.UTF_8);
+        assertThat(audit.verify().message()).contains("record(s) 4 to 4 before it are missing").contains("cut by the retention after "
+                + "record 3");
+    }
+
     @Test
     void concurrentAppendsChainWithoutGapsAndTheRetentionIsSeparate() throws Exception {
         Path file = dir.resolve("audit.jsonl");
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-        ExportAudit a = new ExportAudit(new JsonlAuditSink(file), clock);
-        ExportAudit b = new ExportAudit(new JsonlAuditSink(file), clock);
+        ExportAudit a = new ExportAudit(new JsonlAuditSink(file), clock, null);
+        ExportAudit b = new ExportAudit(new JsonlAuditSink(file), clock, null);
         ExportJob job = ExportJob.builder().id(JobId.random()).type("students").format("csv").status(JobStatus.PENDING)
                 .createdAt(clock.instant()).updatedAt(clock.instant()).owner("alice").build();
         ExecutorService pool = Executors.newFixedThreadPool(4);

@@ -64,7 +64,8 @@ final class Fixtures {
     /** Every file name in a directory, temp files included, the metrics file excluded. */
     static List<String> files(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> !n.equals("metrics.jsonl") && !n.equals("audit.jsonl")).sorted()
+            return s.map(p -> p.getFileName().toString()).filter(n -> !n.equals("metrics.jsonl") && !n.equals("audit.jsonl")
+                    && !n.startsWith(".audit-")).sorted()
                     .collect(Collectors.toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,181 @@
+package org.smsexport.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Where the audit trail's length is anchored, outside the trail itself: the chain's head (the highest sequence number
+ * written and its hash) and, once the audit retention removed old records, where it cut (the last removed number and its
+ * hash). Kept in {@code .audit-anchor} beside the output directory's files, each line signed with HMAC-SHA256 under a key
+ * in {@code .audit-key} — files the database does not hold, readable by their owner only: whoever deletes rows from the
+ * table (or lines from {@code audit.jsonl}) cannot move the anchor, so {@link ExportAudit#verify()} sees the records
+ * missing at the end, at the start, or all of them. Processes sharing the directory advance one anchor under a file
+ * lock; the head only ever moves forward. Thread-safe.
+ */
+final class AuditAnchor {
+
+    /** A signed position in the chain. */
+    record Mark(long seq, String hash) {
+    }
+
+    /** What the anchor file says: the head, and the cut of the retention; {@code tampered} when a line's signature fails. */
+    record State(Optional<Mark> head, Optional<Mark> cut, boolean tampered) {
+    }
+
+    private static final String FILE = ".audit-anchor";
+    private static final String KEY = ".audit-key";
+
+    private final Path dir;
+    private byte[] key;
+
+    AuditAnchor(Path dir) {
+        this.dir = dir;
+    }
+
+    /** @return whether there is a directory to anchor in (a process that only stores schedules may have none yet) */
+    boolean usable() {
+        return Files.isDirectory(dir);
+    }
+
+    /** Moves the head to this record when it is beyond the head: after every append. */
+    synchronized void advance(long seq, String hash) {
+        update(s -> s.head().isEmpty() || seq > s.head().get().seq() ? new State(Optional.of(new Mark(seq, hash)), s.cut(), false) : null);
+    }
+
+    /** Records where the retention cut: the last record it removed. */
+    synchronized void cut(long seq, String hash) {
+        update(s -> new State(s.head(), Optional.of(new Mark(seq, hash)), false));
+    }
+
+    /** @return what the anchor says; empty marks when there is none yet */
+    synchronized State read() {
+        if (!usable()) {
+            return new State(Optional.empty(), Optional.empty(), false);
+        }
+        try {
+            return parse(Files.readAllLines(dir.resolve(FILE), StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return new State(Optional.empty(), Optional.empty(), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The audit anchor " + dir.resolve(FILE) + " cannot be read", e);
+        }
+    }
+
+    /** @return the anchor file, for messages */
+    Path file() {
+        return dir.resolve(FILE);
+    }
+
+    private interface Change {
+        State apply(State current);
+    }
+
+    private void update(Change change) {
+        if (!usable()) {
+            return;
+        }
+        try (FileChannel lock = FileChannel.open(dir.resolve(FILE + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            // the other processes sharing the directory wait here; released when the channel closes
+            FileLock held = lock.lock();
+            assert held.isValid();
+            State current = read();
+            State next = change.apply(current);
+            if (next == null) {
+                return;
+            }
+            List<String> lines = new ArrayList<>();
+            next.head().ifPresent(m -> lines.add(line("head", m)));
+            next.cut().ifPresent(m -> lines.add(line("cut", m)));
+            Path temp = org.smsexport.core.internal.PublishedFile.createOwnerOnly(dir, FILE, ".tmp");
+            Files.write(temp, lines, StandardCharsets.UTF_8);
+            Files.move(temp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The audit anchor " + dir.resolve(FILE) + " cannot be written", e);
+        }
+    }
+
+    private String line(String kind, Mark m) {
+        return kind + " " + m.seq() + " " + m.hash() + " " + mac(kind, m);
+    }
+
+    private State parse(List<String> lines) {
+        Optional<Mark> head = Optional.empty();
+        Optional<Mark> cut = Optional.empty();
+        boolean tampered = false;
+        for (String l : lines) {
+            String[] f = l.strip().split(" ");
+            if (f.length != 4 || !(f[0].equals("head") || f[0].equals("cut"))) {
+                tampered |= !l.isBlank();
+                continue;
+            }
+            Mark m;
+            try {
+                m = new Mark(Long.parseLong(f[1]), f[2]);
+            } catch (NumberFormatException e) {
+                tampered = true;
+                continue;
+            }
+            if (!MessageDigest.isEqual(mac(f[0], m).getBytes(StandardCharsets.US_ASCII), f[3].getBytes(StandardCharsets.US_ASCII))) {
+                tampered = true;
+            } else if (f[0].equals("head")) {
+                head = Optional.of(m);
+            } else {
+                cut = Optional.of(m);
+            }
+        }
+        return new State(head, cut, tampered);
+    }
+
+    private String mac(String kind, Mark m) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key(), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal((kind + " " + m.seq() + " " + m.hash()).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has HmacSHA256", e);
+        }
+    }
+
+    /** The key, made on first use: random, owner-only, never in the database. */
+    private byte[] key() {
+        if (key == null) {
+            Path file = dir.resolve(KEY);
+            try {
+                if (!Files.exists(file)) {
+                    byte[] fresh = new byte[32];
+                    new SecureRandom().nextBytes(fresh);
+                    Path temp = org.smsexport.core.internal.PublishedFile.createOwnerOnly(dir, KEY, ".tmp");
+                    Files.writeString(temp, HexFormat.of().formatHex(fresh), StandardCharsets.US_ASCII);
+                    try {
+                        Files.createLink(file, temp); // fails when another process made the key first: take theirs
+                    } catch (java.nio.file.FileAlreadyExistsException e) {
+                        // theirs it is
+                    } finally {
+                        Files.deleteIfExists(temp);
+                    }
+                }
+                key = HexFormat.of().parseHex(Files.readString(file, StandardCharsets.US_ASCII).strip());
+            } catch (IOException e) {
+                throw new UncheckedIOException("The audit anchor's key " + file + " cannot be read or made", e);
+            }
+        }
+        return key;
+    }
+}
