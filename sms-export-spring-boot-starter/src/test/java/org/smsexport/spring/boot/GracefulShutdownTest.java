@@ -64,7 +64,8 @@ class GracefulShutdownTest {
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - closed[0])).as("closing waited the phase, not the export")
                 .isLessThan(java.time.Duration.ofSeconds(20));
         try (Stream<Path> files = Files.list(out)) {
-            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("metrics.jsonl") && !n.equals("audit.jsonl") && !n.equals(".link-secret")))
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("metrics.jsonl") && !n.equals("audit.jsonl") && !n.equals(".link-secret")
+                    && !n.startsWith(".audit-")))
                     .as("no temporary or partial file").isEmpty();
         }
     }
