@@ -8,10 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,23 +55,13 @@ class SampleApplicationTest {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", type);
         if (user != null) {
-            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + user + "-password")
-                    .getBytes(StandardCharsets.UTF_8)));
+            b.header("Authorization", SampleUsers.basic(user));
         }
         return b;
     }
 
-    /** The XSRF-TOKEN cookie Spring Security sets on any answer (fetched with a GET when there is none yet). */
     private String xsrf() throws Exception {
-        for (int attempt = 0; attempt < 2; attempt++) {
-            for (java.net.HttpCookie c : cookies.getCookieStore().getCookies()) {
-                if (c.getName().equals("XSRF-TOKEN")) {
-                    return c.getValue();
-                }
-            }
-            http.send(request(null, "GET", "/actuator/health", null, "application/json").build(), HttpResponse.BodyHandlers.ofString());
-        }
-        throw new AssertionError("no XSRF-TOKEN cookie");
+        return SampleUsers.xsrf(http, cookies, "http://localhost:" + port);
     }
 
     private JsonNode data(HttpResponse<String> r) throws Exception {

@@ -2,10 +2,7 @@ package org.smsexport.spring.sample;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.UUID;
 import org.junit.jupiter.api.io.TempDir;
 import org.smsexport.test.ExportApiContract;
@@ -40,21 +37,7 @@ class SpringMvcExportApiTest extends ExportApiContract {
 
     @Override
     protected HttpRequest.Builder signedIn(String user, String method, HttpRequest.Builder request) throws Exception {
-        request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + user + "-password")
-                .getBytes(StandardCharsets.UTF_8)));
-        return method.equals("GET") ? request : request.header("X-XSRF-TOKEN", xsrf());
-    }
-
-    /** The XSRF-TOKEN cookie Spring Security sets on any answer (fetched with a GET when there is none yet). */
-    private String xsrf() throws Exception {
-        for (int attempt = 0; attempt < 2; attempt++) {
-            for (java.net.HttpCookie c : cookies.getCookieStore().getCookies()) {
-                if (c.getName().equals("XSRF-TOKEN")) {
-                    return c.getValue();
-                }
-            }
-            http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
-        }
-        throw new AssertionError("no XSRF-TOKEN cookie");
+        request.header("Authorization", SampleUsers.basic(user));
+        return method.equals("GET") ? request : request.header("X-XSRF-TOKEN", SampleUsers.xsrf(http, cookies, baseUrl().toString()));
     }
 }
