@@ -46,6 +46,15 @@ class BadInputTest {
                 .hasMessage("Unknown export type 'studnets'. Available: [attendance, courses, enrollments, grades, students].");
     }
 
+    /** Every job is audited with its filters: a filter longer than the trail keeps is refused, never left unaudited. */
+    @Test
+    void rejectsAFilterTooLongToAuditNamingItsLength() {
+        assertThatThrownBy(() -> exports.submit(students().filter("search", "\u0301".repeat(5_000)).build()))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("Filter 'search' is 5,000 characters long; a filter value may have at most 1,000.");
+        assertThat(exports.jobs(org.smsexport.JobFilter.all())).as("no job was made").isEmpty();
+    }
+
     @Test
     void rejectsUnknownFormatWithListOfAvailableOnesAndTheModuleToAdd() {
         assertThatThrownBy(() -> exports.submit(students().format("pdf").build()))

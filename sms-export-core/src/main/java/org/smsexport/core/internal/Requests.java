@@ -35,6 +35,11 @@ final class Requests {
      * @param checkDirectory whether the output directory must exist: a submitted job needs it; checking a request
      *                       (a schedule being stored by a process that runs no export) does not
      */
+    /** The longest filter value a request may have (the REST API's limit on any text value). */
+    static final int MAX_FILTER_VALUE = 1000;
+    /** The most characters of names and values all of a request's filters may have (what the audit trail keeps). */
+    static final int MAX_FILTERS = 3500;
+
     Prepared prepare(ExportRequest r, boolean checkDirectory) {
         ExportType type = registry.type(r.type());
         Exporter exporter = registry.exporter(r.format());
@@ -50,6 +55,20 @@ final class Requests {
             filters = type.parseFilters(r.filters());
         } catch (InvalidRequestException e) {
             problems.add(e.getMessage());
+        }
+        // every job is audited with its filters: a filter too long for the trail would leave the job unaudited
+        int total = 0;
+        for (Map.Entry<String, ?> f : r.filters().entrySet()) {
+            int length = String.valueOf(f.getValue()).length();
+            total += f.getKey().length() + length + 2;
+            if (length > MAX_FILTER_VALUE) {
+                problems.add("Filter '" + f.getKey() + "' is " + String.format(java.util.Locale.ROOT, "%,d", length) + " characters long; "
+                        + "a filter value may have at most " + String.format(java.util.Locale.ROOT, "%,d", MAX_FILTER_VALUE) + ".");
+            }
+        }
+        if (total > MAX_FILTERS && problems.isEmpty()) {
+            problems.add("The filters are " + String.format(java.util.Locale.ROOT, "%,d", total) + " characters long together; at most "
+                    + String.format(java.util.Locale.ROOT, "%,d", MAX_FILTERS) + ".");
         }
         Set<String> languages = type.languages();
         if (!languages.contains(r.locale().getLanguage())) {
