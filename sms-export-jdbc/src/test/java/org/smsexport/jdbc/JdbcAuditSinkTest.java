@@ -59,6 +59,23 @@ class JdbcAuditSinkTest {
         assertThat(rows).containsExactly("1:created:alice:198.51.100.4", "2:started:alice:null", "3:completed:alice:null",
                 "4:deleted:admin:null");
         assertThat(java.nio.file.Files.exists(dir.resolve("audit.jsonl"))).as("no second trail beside the table").isFalse();
+
+        // rows deleted from the table are found by the anchor the service kept beside its exports
+        ExportAudit anchored = ExportAudit.of(JdbcAuditSink.create(db), dir);
+        assertThat(anchored.verify().message()).contains("whole: 4 record(s)").contains("anchored head, record 4");
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM sms_export_audit WHERE seq = 4");
+        }
+        assertThat(anchored.verify().firstBroken()).contains(4L);
+        assertThat(anchored.verify().message()).contains("Records 4 to 4 are missing").contains("ends at record 3");
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM sms_export_audit WHERE seq = 1");
+        }
+        assertThat(anchored.verify().message()).contains("record(s) 1 to 1 before it are missing");
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM sms_export_audit");
+        }
+        assertThat(anchored.verify().message()).contains("Records 1 to 4 are missing: the trail is empty");
     }
 
     @ParameterizedTest
