@@ -55,17 +55,17 @@ final class AuditAnchor {
     }
 
     /** Moves the head to this record when it is beyond the head: after every append. */
-    synchronized void advance(long seq, String hash) {
+    void advance(long seq, String hash) {
         update(s -> s.head().isEmpty() || seq > s.head().get().seq() ? new State(Optional.of(new Mark(seq, hash)), s.cut(), false) : null);
     }
 
     /** Records where the retention cut: the last record it removed. */
-    synchronized void cut(long seq, String hash) {
+    void cut(long seq, String hash) {
         update(s -> new State(s.head(), Optional.of(new Mark(seq, hash)), false));
     }
 
     /** @return what the anchor says; empty marks when there is none yet */
-    synchronized State read() {
+    State read() {
         if (!usable()) {
             return new State(Optional.empty(), Optional.empty(), false);
         }
@@ -87,27 +87,54 @@ final class AuditAnchor {
         State apply(State current);
     }
 
+    /** One lock per anchor file in this JVM: a file lock is the process's, and two services of one process share it. */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Object> IN_PROCESS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How long an update waits for another process's lock before it leaves the anchor as it is (the head only lags). */
+    private static final long WAIT_MILLIS = 1_000;
+
     private void update(Change change) {
         if (!usable()) {
             return;
         }
-        try (FileChannel lock = FileChannel.open(dir.resolve(FILE + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            // the other processes sharing the directory wait here; released when the channel closes
-            FileLock held = lock.lock();
-            assert held.isValid();
-            State current = read();
-            State next = change.apply(current);
-            if (next == null) {
-                return;
+        Path file = dir.resolve(FILE).toAbsolutePath().normalize();
+        synchronized (IN_PROCESS.computeIfAbsent(file, f -> new Object())) {
+            try (FileChannel channel = FileChannel.open(dir.resolve(FILE + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                // another process's lock is waited for a moment, never for ever: a process frozen while it held it must not
+                // stop this one's exports; the head moves forward again at the next record
+                FileLock held = null;
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+                while (held == null) {
+                    held = channel.tryLock();
+                    if (held == null) {
+                        if (System.nanoTime() > deadline) {
+                            return;
+                        }
+                        try {
+                            Thread.sleep(10);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                }
+                try {
+                    State current = read();
+                    State next = change.apply(current);
+                    if (next == null) {
+                        return;
+                    }
+                    List<String> lines = new ArrayList<>();
+                    next.head().ifPresent(m -> lines.add(line("head", m)));
+                    next.cut().ifPresent(m -> lines.add(line("cut", m)));
+                    Path temp = org.smsexport.core.internal.PublishedFile.createOwnerOnly(dir, FILE, ".tmp");
+                    Files.write(temp, lines, StandardCharsets.UTF_8);
+                    Files.move(temp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    held.release();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("The audit anchor " + dir.resolve(FILE) + " cannot be written", e);
             }
-            List<String> lines = new ArrayList<>();
-            next.head().ifPresent(m -> lines.add(line("head", m)));
-            next.cut().ifPresent(m -> lines.add(line("cut", m)));
-            Path temp = org.smsexport.core.internal.PublishedFile.createOwnerOnly(dir, FILE, ".tmp");
-            Files.write(temp, lines, StandardCharsets.UTF_8);
-            Files.move(temp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("The audit anchor " + dir.resolve(FILE) + " cannot be written", e);
         }
     }
 
@@ -154,7 +181,7 @@ final class AuditAnchor {
     }
 
     /** The key, made on first use: random, owner-only, never in the database. */
-    private byte[] key() {
+    private synchronized byte[] key() {
         if (key == null) {
             Path file = dir.resolve(KEY);
             try {
