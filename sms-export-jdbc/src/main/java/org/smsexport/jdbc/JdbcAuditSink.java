@@ -58,14 +58,6 @@ public final class JdbcAuditSink implements AuditSink {
     }
 
     /**
-     * @param prefix the tables' prefix ({@code EXPORT_TABLE_PREFIX})
-     * @return the statements that create the audit table, for {@code sms-export schema --print-ddl}
-     */
-    public static List<String> ddl(String prefix) {
-        return ddl(prefix, org.smsexport.support.SqlDialect.POSTGRESQL);
-    }
-
-    /**
      * @param prefix  the tables' prefix ({@code EXPORT_TABLE_PREFIX})
      * @param dialect the database
      * @return the statements that create the audit table, in the database's types

@@ -137,17 +137,6 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     }
 
     /**
-     * The statements that create the job and node tables, for a database administrator where the application's user may
-     * not create tables ({@code sms-export schema --print-ddl}).
-     *
-     * @param prefix the tables' prefix ({@code EXPORT_TABLE_PREFIX})
-     * @return the statements, in order
-     */
-    public static List<String> ddl(String prefix) {
-        return ddl(prefix, org.smsexport.support.SqlDialect.POSTGRESQL);
-    }
-
-    /**
      * @param prefix  the tables' prefix ({@code EXPORT_TABLE_PREFIX})
      * @param dialect the database
      * @return the statements that create the job and node tables, in the database's types

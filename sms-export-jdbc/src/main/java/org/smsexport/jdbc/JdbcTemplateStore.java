@@ -35,14 +35,6 @@ public final class JdbcTemplateStore implements TemplateStore {
     }
 
     /**
-     * @param prefix the tables' prefix ({@code EXPORT_TABLE_PREFIX})
-     * @return the statements that create the template table, for {@code sms-export schema --print-ddl}
-     */
-    public static List<String> ddl(String prefix) {
-        return ddl(prefix, org.smsexport.support.SqlDialect.POSTGRESQL);
-    }
-
-    /**
      * @param prefix  the tables' prefix ({@code EXPORT_TABLE_PREFIX})
      * @param dialect the database
      * @return the statements that create the template table, in the database's types

@@ -37,11 +37,6 @@ final class JdbcMailOutbox implements MailOutbox {
         this.dialect = dialect;
     }
 
-    /** @return the statements that create the outbox table ({@link MailOutbox#ddl}) */
-    static List<String> ddl(String prefix, boolean postgres) {
-        return ddl(prefix, postgres ? org.smsexport.support.SqlDialect.POSTGRESQL : org.smsexport.support.SqlDialect.H2);
-    }
-
     /** @return the statements that create the outbox table in the database's types */
     static List<String> ddl(String prefix, org.smsexport.support.SqlDialect dialect) {
         String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "notifications";

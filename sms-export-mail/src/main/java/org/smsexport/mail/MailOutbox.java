@@ -113,15 +113,6 @@ public interface MailOutbox {
     }
 
     /**
-     * @param prefix   the tables' prefix ({@code EXPORT_TABLE_PREFIX})
-     * @param postgres whether for PostgreSQL ({@code TEXT} bodies) rather than H2 ({@code CLOB})
-     * @return the statements that create the outbox table, for {@code sms-export schema --print-ddl}
-     */
-    static java.util.List<String> ddl(String prefix, boolean postgres) {
-        return JdbcMailOutbox.ddl(prefix, postgres);
-    }
-
-    /**
      * @param prefix  the tables' prefix ({@code EXPORT_TABLE_PREFIX})
      * @param dialect the database
      * @return the statements that create the outbox table in the database's types

@@ -114,28 +114,6 @@ public final class ExportScheduler implements AutoCloseable {
     }
 
     /**
-     * The statements that create the scheduler's tables ({@code sms_export_scheduled_tasks}, {@code sms_export_schedules},
-     * {@code sms_export_schedule_runs}), for a database administrator where the application's user may not create tables
-     * ({@code sms-export schema --print-ddl}).
-     *
-     * @param postgres whether for PostgreSQL rather than H2
-     * @return the statements, in order
-     */
-    public static java.util.List<String> ddl(boolean postgres) {
-        return org.smsexport.scheduler.internal.ScheduleStore.ddl(postgres);
-    }
-
-    /**
-     * @param prefix   the prefix of the library's tables ({@code EXPORT_TABLE_PREFIX}), which the scheduler takes from its
-     *                 service
-     * @param postgres whether for PostgreSQL rather than H2
-     * @return the statements that create the scheduler's tables with that prefix, in order
-     */
-    public static java.util.List<String> ddl(String prefix, boolean postgres) {
-        return org.smsexport.scheduler.internal.ScheduleStore.ddl(prefix, postgres);
-    }
-
-    /**
      * @param prefix  the prefix of the library's tables ({@code EXPORT_TABLE_PREFIX})
      * @param dialect the database
      * @return the statements that create the scheduler's tables in the database's types, in order

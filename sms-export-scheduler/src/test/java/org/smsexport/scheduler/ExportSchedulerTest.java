@@ -75,7 +75,7 @@ class ExportSchedulerTest {
             assertThat(tables).contains("school_exp_schedules", "school_exp_schedule_runs", "school_exp_scheduled_tasks")
                     .noneMatch(t -> t.startsWith("sms_export_"));
         }
-        assertThat(ExportScheduler.ddl("school_exp_", true)).allMatch(sql -> sql.contains("school_exp_")).noneMatch(sql -> sql.contains("sms_export_"));
+        assertThat(ExportScheduler.ddl("school_exp_", org.smsexport.support.SqlDialect.POSTGRESQL)).allMatch(sql -> sql.contains("school_exp_")).noneMatch(sql -> sql.contains("sms_export_"));
     }
 
     @Test

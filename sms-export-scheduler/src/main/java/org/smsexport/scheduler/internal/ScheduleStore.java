@@ -108,24 +108,6 @@ public final class ScheduleStore {
     }
 
     /**
-     * @param postgres whether for PostgreSQL ({@code BYTEA}) rather than H2 ({@code BLOB})
-     * @return the statements that create the scheduler's tables, in order: db-scheduler's table, its index, the schedules,
-     *         the run ledger
-     */
-    public static List<String> ddl(boolean postgres) {
-        return ddl(org.smsexport.support.OwnTables.DEFAULT_PREFIX, postgres);
-    }
-
-    /**
-     * @param prefix   the prefix of the library's tables
-     * @param postgres whether for PostgreSQL ({@code BYTEA}) rather than H2 ({@code BLOB})
-     * @return the statements that create the scheduler's tables with that prefix, in order
-     */
-    public static List<String> ddl(String prefix, boolean postgres) {
-        return ddl(prefix, postgres ? org.smsexport.support.SqlDialect.POSTGRESQL : org.smsexport.support.SqlDialect.H2);
-    }
-
-    /**
      * @param prefix  the prefix of the library's tables
      * @param dialect the database
      * @return the statements that create the scheduler's tables with that prefix in the database's types, in order
