@@ -235,6 +235,29 @@ public enum SqlDialect {
     }
 
     /**
+     * Binds a parameter as this database keeps the value: an instant as {@link #setInstant} does, on SQLite a date as ISO
+     * text and a boolean as 1 or 0, {@code null} as SQL {@code NULL}, anything else as the driver binds it.
+     *
+     * @param ps    the statement
+     * @param index the parameter, from 1
+     * @param value the value, or {@code null}
+     * @throws SQLException when the driver refuses
+     */
+    public void setObject(PreparedStatement ps, int index, Object value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, java.sql.Types.NULL);
+        } else if (value instanceof Instant) {
+            setInstant(ps, index, (Instant) value);
+        } else if (this == SQLITE && value instanceof java.time.LocalDate) {
+            ps.setString(index, value.toString());
+        } else if (this == SQLITE && value instanceof Boolean) {
+            ps.setInt(index, (Boolean) value ? 1 : 0);
+        } else {
+            ps.setObject(index, value);
+        }
+    }
+
+    /**
      * Reads an instant as {@link #setInstant} stored it.
      *
      * @param rs     the result

@@ -208,11 +208,7 @@ public final class JdbcAuditSink implements AuditSink {
     private void query(String sql, List<Object> params, Consumer<AuditRecord> each) {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.size(); i++) {
-                if (params.get(i) instanceof Instant) {
-                    dialect.setInstant(ps, i + 1, (Instant) params.get(i));
-                } else {
-                    ps.setObject(i + 1, params.get(i));
-                }
+                dialect.setObject(ps, i + 1, params.get(i));
             }
             // streamed: PostgreSQL fetches in batches only outside auto-commit
             boolean auto = c.getAutoCommit();

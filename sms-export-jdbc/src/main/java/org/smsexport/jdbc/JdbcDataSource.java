@@ -9,8 +9,6 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -387,16 +385,7 @@ public final class JdbcDataSource implements DataSource {
 
     private static void bind(PreparedStatement ps, List<Object> params, org.smsexport.support.SqlDialect dialect) throws SQLException {
         for (int i = 0; i < params.size(); i++) {
-            Object p = params.get(i);
-            if (p instanceof Instant) {
-                dialect.setInstant(ps, i + 1, (Instant) p);
-            } else if (p instanceof LocalDate && dialect == org.smsexport.support.SqlDialect.SQLITE) {
-                ps.setString(i + 1, p.toString()); // SQLite keeps dates as ISO text
-            } else if (p instanceof Boolean && dialect == org.smsexport.support.SqlDialect.SQLITE) {
-                ps.setInt(i + 1, (Boolean) p ? 1 : 0);
-            } else {
-                ps.setObject(i + 1, p);
-            }
+            dialect.setObject(ps, i + 1, params.get(i));
         }
     }
 
@@ -463,10 +452,6 @@ public final class JdbcDataSource implements DataSource {
                     }
                     return rs.getObject(col, LocalDate.class);
                 case DATETIME:
-                    if (session.dialect == org.smsexport.support.SqlDialect.POSTGRESQL || session.dialect == org.smsexport.support.SqlDialect.H2) {
-                        OffsetDateTime o = rs.getObject(col, OffsetDateTime.class);
-                        return o == null ? null : o.toInstant();
-                    }
                     return session.dialect.getInstant(rs, col);
                 case BOOLEAN:
                     boolean b = rs.getBoolean(col);

@@ -481,11 +481,8 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
 
     private static void bind(PreparedStatement ps, List<Object> params, org.smsexport.support.SqlDialect d) throws SQLException {
         for (int i = 0; i < params.size(); i++) {
-            if (params.get(i) instanceof Instant) {
-                d.setInstant(ps, i + 1, d.truncate((Instant) params.get(i)));
-            } else {
-                ps.setObject(i + 1, params.get(i));
-            }
+            Object p = params.get(i);
+            d.setObject(ps, i + 1, p instanceof Instant ? d.truncate((Instant) p) : p);
         }
     }
 

@@ -3,7 +3,6 @@ package org.smsexport.jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -124,14 +123,7 @@ public final class SampleData {
             for (long i = 0; i < rows; i++) {
                 Object[] v = maker.row(i);
                 for (int k = 0; k < columns.size(); k++) {
-                    Object value = v[k];
-                    if (value == null) {
-                        ps.setNull(k + 1, Types.NULL);
-                    } else if (dialect == org.smsexport.support.SqlDialect.SQLITE && value instanceof java.time.LocalDate) {
-                        ps.setString(k + 1, value.toString()); // SQLite keeps dates as ISO text
-                    } else {
-                        ps.setObject(k + 1, value);
-                    }
+                    dialect.setObject(ps, k + 1, v[k]);
                 }
                 dialect.setInstant(ps, columns.size() + 1, now);
                 dialect.setInstant(ps, columns.size() + 2, now);

@@ -40,11 +40,7 @@ class DeltaExportTest {
         org.smsexport.support.SqlDialect dialect = org.smsexport.support.SqlDialect.of(db);
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(statement)) {
             for (int i = 0; i < params.length; i++) {
-                if (params[i] instanceof Instant) {
-                    dialect.setInstant(ps, i + 1, (Instant) params[i]);
-                } else {
-                    ps.setObject(i + 1, params[i]);
-                }
+                dialect.setObject(ps, i + 1, params[i]);
             }
             ps.executeUpdate();
         }

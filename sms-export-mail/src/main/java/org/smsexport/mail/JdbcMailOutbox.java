@@ -235,11 +235,7 @@ final class JdbcMailOutbox implements MailOutbox {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
                 + " FROM " + table + " " + where)) {
             for (int i = 0; i < params.length; i++) {
-                if (params[i] instanceof Instant) {
-                    dialect.setInstant(ps, i + 1, dialect.truncate((Instant) params[i]));
-                } else {
-                    ps.setObject(i + 1, params[i]);
-                }
+                dialect.setObject(ps, i + 1, params[i] instanceof Instant ? dialect.truncate((Instant) params[i]) : params[i]);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
