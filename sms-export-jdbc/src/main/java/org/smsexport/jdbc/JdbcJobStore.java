@@ -54,8 +54,8 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     private final String table;
     private final String nodes;
     private final String prefix;
-    /** The database's dialect: read at the first connection (an unsupported database is refused there). */
-    private volatile org.smsexport.support.SqlDialect dialect;
+    /** The database's dialect, learnt when the store is made (an unsupported database is refused there). */
+    private final org.smsexport.support.SqlDialect dialect;
 
     private JdbcJobStore(DataSource db, String table, String prefix) {
         this.db = Objects.requireNonNull(db, "dataSource");
@@ -65,6 +65,11 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         this.table = table;
         this.prefix = org.smsexport.support.OwnTables.checkPrefix(prefix);
         this.nodes = prefix + "nodes";
+        try (Connection c = db.getConnection()) {
+            this.dialect = org.smsexport.support.SqlDialect.of(c);
+        } catch (SQLException e) {
+            throw Sql.error("looking at the job table " + table, e);
+        }
     }
 
     /**
@@ -110,7 +115,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
 
     /** @return the DDL of the jobs table */
     public String ddl() {
-        return jobsDdl(table, dialect == null ? org.smsexport.support.SqlDialect.H2 : dialect);
+        return jobsDdl(table, dialect);
     }
 
     private static String jobsDdl(String table, org.smsexport.support.SqlDialect d) {
@@ -150,34 +155,10 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         return out;
     }
 
-    /** @return the database's dialect, learnt at the first connection */
-    private org.smsexport.support.SqlDialect dialect(Connection c) throws SQLException {
-        org.smsexport.support.SqlDialect d = dialect;
-        if (d == null) {
-            d = org.smsexport.support.SqlDialect.of(c);
-            dialect = d;
-        }
-        return d;
-    }
-
-    /** @return the database's dialect, learnt now if no connection was made yet */
-    private org.smsexport.support.SqlDialect dialect() {
-        org.smsexport.support.SqlDialect d = dialect;
-        if (d == null) {
-            try (Connection c = db.getConnection()) {
-                d = dialect(c);
-            } catch (SQLException e) {
-                throw Sql.error("opening the job database", e);
-            }
-        }
-        return d;
-    }
-
     private void createTable() {
         java.util.Set<String> columns;
-        org.smsexport.support.SqlDialect d;
+        org.smsexport.support.SqlDialect d = dialect;
         try (Connection c = db.getConnection()) {
-            d = dialect(c);
             // ours, or ours under the name an earlier version gave it, or nothing: never a table of the host's
             columns = org.smsexport.support.OwnTables.prepare(c, table, table.equals(prefix + "jobs") ? "export_jobs" : null, OURS);
         } catch (SQLException e) {
@@ -221,7 +202,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
 
     @Override
     public void insert(StoredJob job) {
-        org.smsexport.support.SqlDialect d = dialect();
+        org.smsexport.support.SqlDialect d = dialect;
         String sql = "INSERT INTO " + table + " (" + COLUMNS + ", renewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                 + "?, ?, ?, ?, ?, ?, ?, ?, " + d.now() + ")";
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -247,7 +228,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?")) {
             ps.setString(1, id.value());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs, dialect(c))) : Optional.empty();
+                return rs.next() ? Optional.of(read(rs, dialect)) : Optional.empty();
             }
         }
     }
@@ -259,10 +240,10 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
                 + "started_at = ?, completed_at = ?, updated_at = ?, owner = ?, notification_email = ?, notification_sent = ?, "
                 + "notification_error = ?, "
                 + "warnings = ?, filters = ?, instance_id = ?, archive_path = ?, attempts = ?, node = ?, request = ?, version = ?, "
-                + "renewed_at = " + dialect().now() + " WHERE id = ? AND version = ?";
+                + "renewed_at = " + dialect.now() + " WHERE id = ? AND version = ?";
         StoredJob stored = next.withVersion(current.version() + 1);
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = bindValues(ps, stored, dialect(c));
+            int i = bindValues(ps, stored, dialect);
             ps.setLong(i++, stored.version());
             ps.setString(i++, current.id().value());
             ps.setLong(i, current.version());
@@ -287,7 +268,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
             return List.of();
         }
         try (Connection c = db.getConnection()) {
-            org.smsexport.support.SqlDialect d = dialect(c);
+            org.smsexport.support.SqlDialect d = dialect;
             String set = "SET node = ?, updated_at = " + d.now() + ", renewed_at = " + d.now() + ", version = version + 1";
             List<StoredJob> out = new ArrayList<>();
             if (d == org.smsexport.support.SqlDialect.MARIADB) {
@@ -374,7 +355,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
 
     /** The database's clock. */
     private Instant databaseNow(Connection c) throws SQLException {
-        org.smsexport.support.SqlDialect d = dialect(c);
+        org.smsexport.support.SqlDialect d = dialect;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + d.now())) {
             rs.next();
             return d.getInstant(rs, 1);
@@ -386,7 +367,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     public List<StoredJob> expired(Duration grace, int max) {
         try (Connection c = db.getConnection()) {
             Instant before = databaseNow(c).minus(grace);
-            org.smsexport.support.SqlDialect d = dialect(c);
+            org.smsexport.support.SqlDialect d = dialect;
             List<StoredJob> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE status IN ('PENDING', "
                     + "'RUNNING') AND NOT (" + QUEUED + ") AND COALESCE(renewed_at, updated_at) <= ? ORDER BY COALESCE(renewed_at, "
@@ -413,7 +394,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         params.add(filter.limit());
         params.add(filter.offset());
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            org.smsexport.support.SqlDialect d = dialect(c);
+            org.smsexport.support.SqlDialect d = dialect;
             bind(ps, params, d);
             List<StoredJob> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -432,7 +413,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         List<Object> params = new ArrayList<>();
         try (Connection c = db.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + where(filter, params))) {
-            bind(ps, params, dialect(c));
+            bind(ps, params, dialect);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -615,7 +596,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         }
         if (!there) {
             try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-                s.execute(nodesDdl(nodes, dialect(c)));
+                s.execute(nodesDdl(nodes, dialect));
                 commit(c);
             } catch (SQLException e) {
                 if (!org.smsexport.support.OwnTables.madeMeanwhile(db, nodes, OUR_NODES)) {
@@ -631,7 +612,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     public void heartbeat(ExportNode node) {
         nodesTable();
         try (Connection c = db.getConnection()) {
-            org.smsexport.support.SqlDialect d = dialect(c);
+            org.smsexport.support.SqlDialect d = dialect;
             int n;
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + nodes + " SET started_at = ?, last_heartbeat = " + d.now() + ", "
                     + "running_jobs = ?, workers = ? WHERE name = ?")) {
@@ -675,7 +656,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         List<ExportNode> out = new ArrayList<>();
         try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT name, started_at, last_heartbeat, running_jobs, workers FROM " + nodes + " ORDER BY name")) {
-            org.smsexport.support.SqlDialect d = dialect(c);
+            org.smsexport.support.SqlDialect d = dialect;
             while (rs.next()) {
                 out.add(new ExportNode(rs.getString(1), d.getInstant(rs, 2), d.getInstant(rs, 3), rs.getInt(4), rs.getInt(5)));
             }
@@ -692,7 +673,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         try (Connection c = db.getConnection()) {
             Instant before = databaseNow(c).minus(silence);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + nodes + " WHERE last_heartbeat < ?")) {
-                dialect(c).setInstant(ps, 1, before);
+                dialect.setInstant(ps, 1, before);
                 int n = ps.executeUpdate();
                 commit(c);
                 return n;
