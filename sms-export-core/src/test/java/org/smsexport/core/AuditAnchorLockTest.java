@@ -32,7 +32,7 @@ class AuditAnchorLockTest {
                 StandardOpenOption.WRITE)) {
             c.lock();
             System.out.println("READY");
-            Thread.sleep(Long.MAX_VALUE);
+            new java.util.concurrent.CountDownLatch(1).await(); // until the test kills this process
         }
     }
 

@@ -58,7 +58,7 @@ final class HostSchema {
                 candidates.addAll(SmsSchema.ALTERNATIVES.getOrDefault(logical, List.of()));
             }
             for (String candidate : candidates) {
-                Set<String> found = columns(meta, c.getCatalog(), schema, candidate);
+                Set<String> found = columns(meta, dialect, c.getCatalog(), schema, candidate);
                 if (found != null) {
                     t.put(logical, candidate);
                     cols.put(logical, found);
@@ -88,8 +88,9 @@ final class HostSchema {
             + "AND a.attnum > 0 AND NOT a.attisdropped";
 
     /** @return the table's columns in lower case, or {@code null} when it (as a table or view) does not exist */
-    private static Set<String> columns(DatabaseMetaData meta, String catalog, String schema, String table) throws SQLException {
-        if (meta.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")) {
+    private static Set<String> columns(DatabaseMetaData meta, org.smsexport.support.SqlDialect dialect, String catalog, String schema,
+            String table) throws SQLException {
+        if (dialect == org.smsexport.support.SqlDialect.POSTGRESQL) {
             for (String name : new LinkedHashSet<>(List.of(table.toLowerCase(Locale.ROOT), table))) {
                 Set<String> found = new LinkedHashSet<>();
                 try (java.sql.PreparedStatement ps = meta.getConnection().prepareStatement(PG_COLUMNS)) {
