@@ -266,7 +266,8 @@ public final class ExportScheduler implements AutoCloseable {
      * Creates a schedule. The export it describes is validated now, as an export request would be.
      *
      * @param request what, how often, where
-     * @return the new id, {@code export_<type>_<format>_<user>_<n>}
+     * @return the new id, {@code export_<type>_<format>_<user>_<random>}: never one a deleted schedule had, so runs, ledger and
+     *         delta watermark belong to this schedule alone
      * @throws InvalidRequestException when the export, the frequency or an option is invalid
      * @throws DuplicateScheduleException when the owner has the same schedule already
      */
@@ -288,7 +289,7 @@ public final class ExportScheduler implements AutoCloseable {
             if (same.isPresent()) {
                 throw new DuplicateScheduleException(same.get());
             }
-            String id = prefix + (store.highestNumber(prefix) + 1);
+            String id = prefix + randomPart();
             if (store.insert(id, request, fingerprint, clock.instant())) {
                 try {
                     scheduler.schedule(taskOf(request).instance(id), request.frequency().next(clock.instant(), request.zone()));
@@ -300,7 +301,7 @@ public final class ExportScheduler implements AutoCloseable {
                 return id;
             }
         }
-        throw new IllegalStateException("Could not find a free schedule id for " + prefix + "n");
+        throw new IllegalStateException("Could not find a free schedule id for " + prefix + "…");
     }
 
     /**
@@ -308,7 +309,7 @@ public final class ExportScheduler implements AutoCloseable {
      * {@code EXPORT_RETENTION_DAYS}) on the same engine.
      *
      * @param frequency {@code hourly} (minute 0 of every hour), {@code daily}, … or {@code cron EXPR}
-     * @return the schedule id, {@code maintenance_cleanup_<n>}
+     * @return the schedule id, {@code maintenance_cleanup_<random>}
      */
     public String scheduleMaintenance(String frequency) {
         return schedule(ScheduleRequest.builder("system", MAINTENANCE, "none").frequency(frequency).build());
@@ -319,10 +320,21 @@ public final class ExportScheduler implements AutoCloseable {
      * configured: {@code hourly}, {@code daily} or {@code weekly}), as the original system's maintenance
      * scheduler did.
      *
-     * @return the schedule id, {@code maintenance_cleanup_<n>}
+     * @return the schedule id, {@code maintenance_cleanup_<random>}
      */
     public String scheduleMaintenance() {
         return scheduleMaintenance(exports.config().cleanupSchedule());
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** @return eight letters and digits: 36^8 ids per prefix, so a deleted schedule's id is not given out again */
+    static String randomPart() {
+        char[] out = new char[8];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Character.forDigit(RANDOM.nextInt(36), 36);
+        }
+        return new String(out);
     }
 
     static String slug(String owner) {

@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * A schedule as stored, with when it fires next and how its last run went.
  *
- * @param id        the schedule id ({@code export_students_csv_alice_1})
+ * @param id        the schedule id ({@code export_students_csv_alice_k3x9q2mz})
  * @param request   what it exports, how often, where
  * @param paused    whether it is paused
  * @param createdAt when it was created

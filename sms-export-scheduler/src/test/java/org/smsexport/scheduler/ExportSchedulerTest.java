@@ -79,13 +79,18 @@ class ExportSchedulerTest {
     }
 
     @Test
-    void givesReadableIdsAndRefusesDuplicatesAndBadRequests() {
+    void givesReadableIdsNeverReusedAndRefusesDuplicatesAndBadRequests() {
         ExportScheduler s = node("a").scheduler;
-        assertThat(s.schedule(students("Alice").build())).isEqualTo("export_students_csv_alice_1");
-        assertThat(s.schedule(students("Alice").frequency("weekly").build())).isEqualTo("export_students_csv_alice_2");
-        assertThat(s.schedule(ScheduleRequest.builder("alice", "grades", "csv").build())).isEqualTo("export_grades_csv_alice_1");
+        String first = s.schedule(students("Alice").build());
+        assertThat(first).matches("export_students_csv_alice_[0-9a-z]{8}");
+        assertThat(s.schedule(students("Alice").frequency("weekly").build())).matches("export_students_csv_alice_[0-9a-z]{8}")
+                .isNotEqualTo(first);
+        assertThat(s.schedule(ScheduleRequest.builder("alice", "grades", "csv").build())).matches("export_grades_csv_alice_[0-9a-z]{8}");
         assertThatThrownBy(() -> s.schedule(students("Alice").build())).isInstanceOf(DuplicateScheduleException.class)
-                .hasMessageContaining("'export_students_csv_alice_1'");
+                .hasMessageContaining("'" + first + "'");
+        // a schedule made again after a delete is a new schedule: a new id, so none of the old one's runs or watermark
+        s.delete(first);
+        assertThat(s.schedule(students("Alice").build())).isNotEqualTo(first);
         assertThatThrownBy(() -> s.schedule(ScheduleRequest.builder("alice", "studnets", "csv").build()))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'studnets'");
         assertThatThrownBy(() -> s.schedule(students("alice").filter("colour", "red").build()))
@@ -149,12 +154,13 @@ class ExportSchedulerTest {
     void keepsSchedulesInAnEmbeddedH2FileWhenGivenNoDatabase() {
         Node n = node("a");
         Path h2 = dir.resolve("scheduler-db");
+        String made;
         try (ExportScheduler first = ExportScheduler.builder(n.exports).dataSource(null).defaultDatabaseDirectory(h2).build()) {
-            first.schedule(students("alice").build());
+            made = first.schedule(students("alice").build());
         }
         assertThat(h2.resolve("scheduler.mv.db")).exists();
         try (ExportScheduler second = ExportScheduler.builder(n.exports).defaultDatabaseDirectory(h2).build()) {
-            assertThat(second.list()).extracting(ScheduleInfo::id).containsExactly("export_students_csv_alice_1");
+            assertThat(second.list()).extracting(ScheduleInfo::id).containsExactly(made);
         }
     }
 
@@ -409,7 +415,7 @@ class ExportSchedulerTest {
     void runsTheRetentionCleanupHourlyNotEveryMinute() {
         Node n = node("a");
         String id = n.scheduler.scheduleMaintenance("hourly");
-        assertThat(id).isEqualTo("maintenance_cleanup_1");
+        assertThat(id).matches("maintenance_cleanup_[0-9a-z]{8}");
         assertThat(n.scheduler.get(id).orElseThrow().isMaintenance()).isTrue();
         List<ZonedDateTime> next = n.scheduler.nextFireTimes(id, 3);
         assertThat(Duration.between(next.get(0), next.get(1))).isEqualTo(Duration.ofHours(1));

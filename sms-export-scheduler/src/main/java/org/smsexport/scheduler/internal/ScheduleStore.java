@@ -196,26 +196,6 @@ public final class ScheduleStore {
         }
     }
 
-    /** @return the highest number n among ids {@code prefix + n} */
-    public int highestNumber(String prefix) {
-        int max = 0;
-        try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT id FROM " + schedules + " WHERE id LIKE ?")) {
-            ps.setString(1, prefix.replace("_", "\\_") + "%");
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String rest = rs.getString(1).substring(prefix.length());
-                    if (rest.matches("\\d{1,9}")) {
-                        max = Math.max(max, Integer.parseInt(rest));
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw failure("Cannot read schedules", e);
-        }
-        return max;
-    }
-
     /**
      * @return {@code true} when inserted, {@code false} when the id or the fingerprint is taken
      */
