@@ -89,7 +89,7 @@ class ExportSchedulerTest {
         assertThatThrownBy(() -> s.schedule(students("Alice").build())).isInstanceOf(DuplicateScheduleException.class)
                 .hasMessageContaining("'" + first + "'");
         // a schedule made again after a delete is a new schedule: a new id, so none of the old one's runs or watermark
-        s.delete(first);
+        s.cancel(first);
         assertThat(s.schedule(students("Alice").build())).isNotEqualTo(first);
         assertThatThrownBy(() -> s.schedule(ScheduleRequest.builder("alice", "studnets", "csv").build()))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'studnets'");
