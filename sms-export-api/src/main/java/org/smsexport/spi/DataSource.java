@@ -109,6 +109,21 @@ public interface DataSource {
     }
 
     /**
+     * Where the next delta export of a type may start, taken before an export reads: every change committed after this
+     * call carries a time ({@code updated_at}, {@code deleted_at}) at or after the returned instant. A database answers
+     * with its own clock — the one that writes those columns — less the age of its oldest open transaction, whose
+     * changes are not visible yet but carry the time it began. A delta schedule keeps the answer (less an overlap) as the
+     * next run's {@code changedSince}, so no change is missed whatever the machines' clocks say.
+     *
+     * @param type the type
+     * @return the instant; empty (the default) when the source has no clock of its own, and the caller uses its own
+     *         clock less an overlap
+     */
+    default java.util.Optional<java.time.Instant> changesWatermark(ExportType type) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * What every export of a type from this source should tell its user about how it was read — a column the database
      * lacks, exported empty — kept as warnings of the job. Never row contents.
      *

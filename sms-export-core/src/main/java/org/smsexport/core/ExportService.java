@@ -327,6 +327,20 @@ public final class ExportService implements AutoCloseable {
         return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(engine.registry().exporter(format).options()));
     }
 
+    /**
+     * Where the next delta export of a type may start so that it misses no change committed after now: the data source's
+     * {@link org.smsexport.spi.DataSource#changesWatermark own clock}, less what a change not yet committed can predate it
+     * by. A delta schedule takes it before each run, and asks the next run for the changes since it, less an overlap.
+     *
+     * @param type an export type
+     * @return the instant; empty when the source keeps no clock of its own (the caller then uses its own)
+     * @throws org.smsexport.InvalidRequestException for a type no source serves
+     */
+    public Optional<java.time.Instant> changesWatermark(String type) {
+        ExportType t = engine.registry().type(Objects.requireNonNull(type, "type"));
+        return engine.registry().source(t).changesWatermark(t);
+    }
+
     /** @return the export types the data sources serve, sorted by name */
     public List<ExportType> types() {
         return List.copyOf(engine.registry().types());

@@ -139,6 +139,50 @@ public final class JdbcDataSource implements DataSource {
     }
 
     /**
+     * The database's clock, less the age of its oldest open transaction on PostgreSQL ({@code pg_stat_activity}: a
+     * transaction's {@code now()} is when it began, and its changes are invisible until it commits) and on MariaDB/MySQL
+     * ({@code information_schema.INNODB_TRX}, when the user may read it). H2 and SQLite tell no transaction's start:
+     * their clock alone, and the schedule's overlap covers a transaction open across a run.
+     */
+    @Override
+    public java.util.Optional<java.time.Instant> changesWatermark(ExportType type) {
+        try (Connection c = db.getConnection()) {
+            Session session = Session.streaming(c);
+            try {
+                java.time.Instant now;
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + session.dialect.now()); ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    now = session.dialect.getInstant(rs, 1);
+                }
+                String oldest = null;
+                if (session.postgres) {
+                    oldest = "SELECT EXTRACT(EPOCH FROM (now() - MIN(xact_start))) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                            + "AND datname = current_database() AND xact_start IS NOT NULL";
+                } else if (session.dialect == org.smsexport.support.SqlDialect.MARIADB) {
+                    oldest = "SELECT TIMESTAMPDIFF(MICROSECOND, MIN(trx_started), NOW()) / 1000000.0 FROM information_schema.INNODB_TRX "
+                            + "WHERE trx_mysql_thread_id <> CONNECTION_ID()";
+                }
+                if (oldest != null) {
+                    try (PreparedStatement ps = c.prepareStatement(oldest); ResultSet rs = ps.executeQuery()) {
+                        double seconds = rs.next() ? rs.getDouble(1) : 0;
+                        if (seconds > 0) {
+                            now = now.minusNanos((long) Math.ceil(seconds * 1e9));
+                        }
+                    } catch (SQLException e) {
+                        // a user who may not see the server's transactions: the clock alone, and the overlap
+                        session.recover();
+                    }
+                }
+                return java.util.Optional.of(now);
+            } finally {
+                session.restore();
+            }
+        } catch (SQLException e) {
+            throw Sql.error("reading the database's clock", e);
+        }
+    }
+
+    /**
      * Checks that the database answers and has the tables and columns a type needs, without reading rows.
      *
      * @param type a built-in type
@@ -229,24 +273,27 @@ public final class JdbcDataSource implements DataSource {
         TypeSql t = typeSql(query);
         List<Object> params = new ArrayList<>();
         try (Connection c = db.getConnection()) {
-            org.smsexport.support.SqlDialect dialect = org.smsexport.support.SqlDialect.of(c);
-            SearchSql.prepare(c, dialect);
-            String text = "SELECT COUNT(*) FROM " + t.from + " WHERE " + t.where(query, params, dialect);
-            try (PreparedStatement ps = c.prepareStatement(text)) {
-                bind(ps, params, dialect);
-                StatementCancel stop = new StatementCancel(ps);
-                Runnable forget = cancel.whenCancelled(stop);
-                try {
-                    stop.beforeExecute();
-                    try (ResultSet rs = ps.executeQuery()) {
+            Session session = Session.streaming(c);
+            try {
+                String text = "SELECT COUNT(*) FROM " + t.from + " WHERE " + t.where(query, params, session.dialect);
+                try (PreparedStatement ps = c.prepareStatement(text)) {
+                    bind(ps, params, session.dialect);
+                    StatementCancel stop = new StatementCancel(ps);
+                    Runnable forget = cancel.whenCancelled(stop);
+                    try {
+                        stop.beforeExecute();
+                        try (ResultSet rs = ps.executeQuery()) {
+                            stop.executed();
+                            rs.next();
+                            return OptionalLong.of(rs.getLong(1));
+                        }
+                    } finally {
                         stop.executed();
-                        rs.next();
-                        return OptionalLong.of(rs.getLong(1));
+                        forget.run();
                     }
-                } finally {
-                    stop.executed();
-                    forget.run();
                 }
+            } finally {
+                session.restore();
             }
         } catch (SQLException e) {
             throw Sql.error("counting " + query.type().name(), e);
@@ -309,6 +356,8 @@ public final class JdbcDataSource implements DataSource {
         private final boolean h2;
         private final boolean autoCommit;
         private final boolean readOnly;
+        /** The session's time zone as it came (H2, MariaDB), set back when the read ends. */
+        private String zone;
 
         private Session(Connection c, org.smsexport.support.SqlDialect dialect) throws SQLException {
             this.c = c;
@@ -319,6 +368,11 @@ public final class JdbcDataSource implements DataSource {
             this.readOnly = c.isReadOnly();
         }
 
+        /**
+         * Prepares a connection to stream, and to read and compare {@code TIMESTAMP WITHOUT TIME ZONE} as UTC on every
+         * database: PostgreSQL's driver reads it so, MariaDB's and SQLite's values are read so, and H2 (which uses the
+         * session's zone, by default the JVM's) is told to.
+         */
         static Session streaming(Connection c) throws SQLException {
             Session s = new Session(c, org.smsexport.support.SqlDialect.of(c));
             try {
@@ -326,10 +380,26 @@ public final class JdbcDataSource implements DataSource {
                 if (s.postgres) {
                     c.setAutoCommit(false);
                     c.setReadOnly(true);
+                    try (java.sql.Statement st = c.createStatement()) {
+                        st.execute("SET LOCAL TIME ZONE 'UTC'"); // this transaction only: it ends in restore()
+                    }
                 }
                 if (s.h2) {
                     try (java.sql.Statement st = c.createStatement()) {
+                        try (ResultSet rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = "
+                                + "'TIME ZONE'")) {
+                            s.zone = rs.next() ? rs.getString(1) : null;
+                        }
+                        st.execute("SET TIME ZONE 'UTC'");
                         st.execute("SET LAZY_QUERY_EXECUTION TRUE");
+                    }
+                }
+                if (s.dialect == org.smsexport.support.SqlDialect.MARIADB) {
+                    try (java.sql.Statement st = c.createStatement()) {
+                        try (ResultSet rs = st.executeQuery("SELECT @@session.time_zone")) {
+                            s.zone = rs.next() ? rs.getString(1) : null;
+                        }
+                        st.execute("SET time_zone = '+00:00'");
                     }
                 }
             } catch (SQLException e) {
@@ -337,6 +407,18 @@ public final class JdbcDataSource implements DataSource {
                 throw e;
             }
             return s;
+        }
+
+        /** After a statement failed: PostgreSQL refuses the rest of the transaction, so it starts again (in UTC). */
+        void recover() {
+            if (postgres) {
+                try (java.sql.Statement st = c.createStatement()) {
+                    c.rollback();
+                    st.execute("SET LOCAL TIME ZONE 'UTC'");
+                } catch (SQLException e) {
+                    // the next statement says what is wrong
+                }
+            }
         }
 
         /** Gives the connection back as it came (a pool hands it out again); never throws. */
@@ -357,6 +439,15 @@ public final class JdbcDataSource implements DataSource {
             if (h2) {
                 try (java.sql.Statement st = c.createStatement()) {
                     st.execute("SET LAZY_QUERY_EXECUTION FALSE");
+                    st.execute(zone == null ? "SET TIME ZONE LOCAL" : "SET TIME ZONE '" + zone.replace("'", "''") + "'");
+                } catch (SQLException e) {
+                    // the connection is closed next anyway
+                }
+            }
+            if (dialect == org.smsexport.support.SqlDialect.MARIADB && zone != null) {
+                try (PreparedStatement ps = c.prepareStatement("SET time_zone = ?")) {
+                    ps.setString(1, zone);
+                    ps.execute();
                 } catch (SQLException e) {
                     // the connection is closed next anyway
                 }
@@ -493,13 +584,11 @@ public final class JdbcDataSource implements DataSource {
     private static final class TypeSql {
         final String[] select;
         final String from;
-        final String updatedAt;
-        final String createdAt;
         final Map<String, String> attributes;
-        /** The exported table's {@code deleted_at}, or {@code null} when it has none. */
-        final String ownDeleted;
         /** The {@code deleted_at} of every table read, the exported one first; those the database lacks left out. */
         final List<String> deletedAt;
+        /** The columns that say a row changed: its own created, updated and deleted times and its student's and course's. */
+        final List<String> changed;
         /** Conditions every row meets (the joined rows exist). */
         final List<String> required = new ArrayList<>();
         /** Why the type cannot be exported from this database, or {@code null}. */
@@ -514,11 +603,9 @@ public final class JdbcDataSource implements DataSource {
         private TypeSql(Builder b) {
             this.select = b.select;
             this.from = b.from;
-            this.updatedAt = b.updatedAt;
-            this.createdAt = b.createdAt;
             this.attributes = b.attributes;
-            this.ownDeleted = b.ownDeleted;
             this.deletedAt = b.deletedAt;
+            this.changed = b.changed;
             this.required.addAll(b.required);
             this.problem = b.problems.isEmpty() ? null : String.join(" ", b.problems);
             this.noChanges = b.noChanges;
@@ -533,11 +620,9 @@ public final class JdbcDataSource implements DataSource {
             final HostSchema h;
             String[] select;
             String from;
-            String updatedAt;
-            String createdAt;
             Map<String, String> attributes = new HashMap<>();
-            String ownDeleted;
             List<String> deletedAt = new ArrayList<>();
+            List<String> changed = new ArrayList<>();
             List<String> required = new ArrayList<>();
             List<String> problems = new ArrayList<>();
             List<String> warnings = new ArrayList<>();
@@ -614,18 +699,27 @@ public final class JdbcDataSource implements DataSource {
                 return sql.equals("NULL") || sql.startsWith("CAST(NULL");
             }
 
-            /** The exported table's change columns, and the soft-delete column of every table read. */
+            /**
+             * The exported table's change columns, and those of the students and courses its rows belong to: a row leaves
+             * the full export when its student is soft-deleted and comes back when restored, and shows its student's name,
+             * so a delta sends it again when its student or course changed.
+             */
             void changes(String logical, String alias, List<String> joined) {
                 String t = h.table(logical);
                 List<String> lacking = new ArrayList<>();
                 for (String c : List.of("created_at", "updated_at", "deleted_at")) {
                     if (t != null && !h.has(logical, c)) {
-                        lacking.add(c);
+                        lacking.add(t + "." + c);
                     }
                 }
-                createdAt = h.has(logical, "created_at") ? alias + "." + h.column(logical, "created_at") : null;
-                updatedAt = h.has(logical, "updated_at") ? alias + "." + h.column(logical, "updated_at") : null;
-                ownDeleted = h.has(logical, "deleted_at") ? alias + "." + h.column(logical, "deleted_at") : null;
+                String createdAt = h.has(logical, "created_at") ? alias + "." + h.column(logical, "created_at") : null;
+                String updatedAt = h.has(logical, "updated_at") ? alias + "." + h.column(logical, "updated_at") : null;
+                String ownDeleted = h.has(logical, "deleted_at") ? alias + "." + h.column(logical, "deleted_at") : null;
+                for (String c : new String[] {createdAt, updatedAt, ownDeleted}) {
+                    if (c != null) {
+                        changed.add(c);
+                    }
+                }
                 if (ownDeleted != null) {
                     deletedAt.add(ownDeleted);
                 } else if (t != null) {
@@ -635,12 +729,18 @@ public final class JdbcDataSource implements DataSource {
                     String a = j.equals("students") ? "st" : "co";
                     if (h.has(j, "deleted_at")) {
                         deletedAt.add(a + "." + h.column(j, "deleted_at"));
+                        changed.add(a + "." + h.column(j, "deleted_at"));
+                    }
+                    if (h.has(j, "updated_at")) {
+                        changed.add(a + "." + h.column(j, "updated_at"));
+                    } else if (h.table(j) != null) {
+                        lacking.add(h.table(j) + ".updated_at");
                     }
                 }
                 if (!lacking.isEmpty()) {
-                    noChanges = "Delta exports of " + type.name() + " need the columns " + String.join(", ", lacking) + " on table "
-                            + t + ", which this database lacks (sms-export never changes the host's tables: 'sms-export schema "
-                            + "--migrate-sql' prints what a database administrator can run, or map them in the schema map).";
+                    noChanges = "Delta exports of " + type.name() + " need the columns " + String.join(", ", lacking) + ", which this "
+                            + "database lacks (sms-export never changes the host's tables: 'sms-export schema --migrate-sql' prints "
+                            + "what a database administrator can run, or map them in the schema map).";
                 }
             }
 
@@ -761,18 +861,34 @@ public final class JdbcDataSource implements DataSource {
             return b.build();
         }
 
+        /**
+         * The rows an export reads. A full export: the live rows (neither they nor the student or course they belong to
+         * soft-deleted) that match the filters. A delta export: every row that it, its student or its course changed at
+         * or after the watermark — whether it is now in the full export or not decides upsert or delete (see
+         * {@link #select}), so a filter or a parent's soft delete that takes a row out of the full export sends it out as
+         * a delete.
+         */
         String where(ExportQuery q, List<Object> params, org.smsexport.support.SqlDialect dialect) {
-            List<String> conditions = new ArrayList<>();
-            conditions.addAll(required);
-            for (String column : deletedAt) {
-                // a delta export keeps the exported table's rows deleted since the watermark: they come out as deletes
-                if (q.changedSince().isPresent() && column.equals(ownDeleted)) {
-                    conditions.add("(" + column + " IS NULL OR " + column + " >= ?)");
+            List<String> conditions = new ArrayList<>(required);
+            if (q.changedSince().isPresent()) {
+                List<String> any = new ArrayList<>();
+                for (String column : changed) {
+                    any.add(column + " >= ?");
                     params.add(q.changedSince().get());
-                } else {
+                }
+                conditions.add("(" + String.join(" OR ", any) + ")");
+            } else {
+                for (String column : deletedAt) {
                     conditions.add(column + " IS NULL");
                 }
+                conditions.addAll(filters(q, params, dialect));
             }
+            return conditions.isEmpty() ? "1 = 1" : String.join(" AND ", conditions);
+        }
+
+        /** @return the conditions of the query's filters, their values added to {@code params} */
+        private List<String> filters(ExportQuery q, List<Object> params, org.smsexport.support.SqlDialect dialect) {
+            List<String> conditions = new ArrayList<>();
             for (Map.Entry<String, Object> f : q.filters().entrySet()) {
                 FilterSpec spec = q.type().filters().get(f.getKey());
                 Object value = f.getValue();
@@ -808,37 +924,49 @@ public final class JdbcDataSource implements DataSource {
                         throw new AssertionError(spec.match());
                 }
             }
-            q.changedSince().ifPresent(since -> {
-                conditions.add("(" + createdAt + " >= ? OR " + updatedAt + " >= ? OR " + ownDeleted + " >= ?)");
-                params.add(since);
-                params.add(since);
-                params.add(since);
-            });
-            return conditions.isEmpty() ? "1 = 1" : String.join(" AND ", conditions);
+            return conditions;
         }
 
-        /** @return the select list: the type's columns, and for a delta export a deleted row's keys only and its change */
-        List<String> selectList(ExportType type) {
-            if (!type.changes()) {
-                return List.of(select);
-            }
-            String own = ownDeleted;
-            java.util.Set<String> keys = type.keyColumns();
-            List<String> out = new ArrayList<>();
-            for (int i = 0; i < select.length; i++) {
-                out.add(keys.contains(type.columns().get(i).key()) ? select[i] : "CASE WHEN " + own + " IS NULL THEN " + select[i] + " END");
-            }
-            out.add("CASE WHEN " + own + " IS NULL THEN 'upsert' ELSE 'delete' END");
-            return out;
-        }
-
+        /**
+         * The query of an export. A delta export reads the changed rows ({@link #where}) with whether each is in the full
+         * export now — live and matching the filters: {@code upsert} with all its values, else {@code delete} with its
+         * keys only (nothing personal goes out again).
+         */
         String select(ExportQuery q, List<Object> params, org.smsexport.support.SqlDialect dialect) {
-            StringBuilder sb = new StringBuilder("SELECT ").append(String.join(", ", selectList(q.type()))).append(" FROM ").append(from)
-                    .append(" WHERE ").append(where(q, params, dialect)).append(" ORDER BY ");
+            StringBuilder sb = new StringBuilder("SELECT ");
+            String id;
+            if (!q.type().changes()) {
+                sb.append(String.join(", ", select)).append(" FROM ").append(from).append(" WHERE ").append(where(q, params, dialect));
+                id = attributes.get("id");
+            } else {
+                List<String> live = new ArrayList<>();
+                for (String column : deletedAt) {
+                    live.add(column + " IS NULL");
+                }
+                live.addAll(filters(q, params, dialect));
+                List<String> inner = new ArrayList<>();
+                for (int i = 0; i < select.length; i++) {
+                    inner.add(select[i] + " AS c" + i);
+                }
+                inner.add(attributes.get("id") + " AS k_id");
+                inner.add((live.isEmpty() ? "'upsert'" : "CASE WHEN " + String.join(" AND ", live) + " THEN 'upsert' ELSE 'delete' END")
+                        + " AS k_change");
+                java.util.Set<String> keys = q.type().keyColumns();
+                List<String> outer = new ArrayList<>();
+                for (int i = 0; i < select.length; i++) {
+                    outer.add(keys.contains(q.type().columns().get(i).key()) ? "d.c" + i : "CASE WHEN d.k_change = 'upsert' THEN d.c" + i
+                            + " END");
+                }
+                outer.add("d.k_change");
+                sb.append(String.join(", ", outer)).append(" FROM (SELECT ").append(String.join(", ", inner)).append(" FROM ").append(from)
+                        .append(" WHERE ").append(where(q, params, dialect)).append(") d");
+                id = "d.k_id";
+            }
+            sb.append(" ORDER BY ");
             for (SortKey k : q.sort()) {
                 sb.append(q.type().indexOf(k.column()) + 1).append(k.descending() ? " DESC, " : ", ");
             }
-            sb.append(attributes.get("id"));
+            sb.append(id);
             if (q.limit().isPresent()) {
                 sb.append(" LIMIT ?");
                 params.add(q.limit().getAsLong());

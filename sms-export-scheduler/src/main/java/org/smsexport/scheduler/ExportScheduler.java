@@ -140,6 +140,7 @@ public final class ExportScheduler implements AutoCloseable {
     private final ExecutorService workers;
     private final Consumer<ScheduleRun> onRun;
     private final Duration shutdownMaxWait;
+    private final Duration deltaOverlap;
     private boolean started;
     private boolean stopped;
 
@@ -158,6 +159,7 @@ public final class ExportScheduler implements AutoCloseable {
         Duration beat = b.heartbeatInterval != null ? b.heartbeatInterval : promptly.dividedBy(DEAD_AFTER_MISSED_HEARTBEATS);
         this.onRun = b.onRun;
         this.shutdownMaxWait = b.shutdownMaxWait;
+        this.deltaOverlap = b.deltaOverlap;
         if (b.createTables) {
             store.createTables();
         }
@@ -505,17 +507,26 @@ public final class ExportScheduler implements AutoCloseable {
         return store.find(id).orElseThrow(() -> new ScheduleNotFoundException(id));
     }
 
-    /** The export of one claimed slot; a delta schedule's since the start of its last successful run, kept in the ledger. */
+    /**
+     * The export of one claimed slot. A delta schedule's asks for the changes since the watermark its last successful run
+     * took (the data source's clock before that run read, less the overlap); its first run is a full export. The ledger
+     * keeps both, so a failed run leaves the next one where it was and every node reads the same.
+     */
     private ExportRequest exportRequest(String id, Instant slot, ScheduleRequest r) {
-        ExportRequest.Builder b = exportRequest(r).toBuilder();
-        if (r.delta()) {
-            Optional<Instant> since = store.lastSuccessStart(id);
-            if (since.isPresent()) {
-                store.setChangedSince(id, slot, since.get());
-                b.changedSince(since.get());
-            }
+        ExportRequest base = exportRequest(r);
+        if (!r.delta()) {
+            return base;
         }
-        return b.build();
+        Instant next;
+        try {
+            next = exports.changesWatermark(base.type()).orElseGet(clock::instant).minus(deltaOverlap);
+        } catch (RuntimeException e) {
+            // the source is not answering: this run fails reading it, and its watermark is never used
+            next = clock.instant().minus(deltaOverlap);
+        }
+        Optional<Instant> since = store.lastWatermark(id, deltaOverlap);
+        store.setChangedSince(id, slot, since.orElse(null), next);
+        return since.isEmpty() ? base : base.toBuilder().changedSince(since.get()).build();
     }
 
     private ExportRequest exportRequest(ScheduleRequest r) {
@@ -697,6 +708,7 @@ public final class ExportScheduler implements AutoCloseable {
         private boolean createTables = true;
         private Consumer<ScheduleRun> onRun = run -> { };
         private Duration shutdownMaxWait = Duration.ofSeconds(10);
+        private Duration deltaOverlap = Duration.ofMinutes(5);
 
         private Builder(ExportService exports) {
             this.exports = exports;
@@ -775,6 +787,22 @@ public final class ExportScheduler implements AutoCloseable {
          */
         public Builder staleRunAfter(Duration value) {
             this.staleRunAfter = value;
+            return this;
+        }
+
+        /**
+         * @param value how far before its watermark a delta schedule's next run starts looking for changes; 5 minutes by
+         *              default. The watermark is the database's clock less its oldest open transaction where the database
+         *              tells (PostgreSQL, MariaDB/MySQL), so the overlap covers what it cannot see: a host that writes
+         *              {@code updated_at} from its own clock (skew), and on H2 and SQLite a transaction open across a run.
+         *              A row may come out in two deltas; none is missed.
+         * @return this builder
+         */
+        public Builder deltaOverlap(Duration value) {
+            if (value == null || value.isNegative()) {
+                throw new IllegalArgumentException("deltaOverlap must be zero or more, got " + value);
+            }
+            this.deltaOverlap = value;
             return this;
         }
 

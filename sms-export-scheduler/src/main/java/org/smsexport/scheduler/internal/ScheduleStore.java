@@ -131,14 +131,14 @@ public final class ScheduleStore {
                 "CREATE TABLE IF NOT EXISTS " + p + "schedule_runs (schedule_id VARCHAR(200) NOT NULL, slot_time " + ts
                 + " NOT NULL, run_trigger VARCHAR(16) NOT NULL, node VARCHAR(200) NOT NULL, status VARCHAR(16) NOT NULL, "
                 + "job_id VARCHAR(40), error_message VARCHAR(2000), started_at " + ts + " NOT NULL, finished_at " + ts
-                + ", changed_since " + ts + ", PRIMARY KEY (schedule_id, slot_time))");
+                + ", changed_since " + ts + ", watermark " + ts + ", PRIMARY KEY (schedule_id, slot_time))");
     }
 
     /** Creates the three tables if they are missing; safe when several nodes start at once. */
     public void createTables() {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-                if (hasColumn(c, tasks, "task_name") && hasColumn(c, runs, "changed_since")
+                if (hasColumn(c, tasks, "task_name") && hasColumn(c, runs, "watermark")
                         && hasColumn(c, schedules, "template_name") && hasColumn(c, schedules, "delta")) {
                     // all there: no DDL, which on a database shared by running processes waits for their locks
                     migrateCleanupTask(s);
@@ -160,6 +160,10 @@ public final class ScheduleStore {
                 s.execute(ddl.get(3));
                 if (!hasColumn(c, runs, "changed_since")) {
                     s.execute("ALTER TABLE " + runs + " ADD COLUMN changed_since " + dialect.timestamp());
+                }
+                // added with watermarks from the database's clock
+                if (!hasColumn(c, runs, "watermark")) {
+                    s.execute("ALTER TABLE " + runs + " ADD COLUMN watermark " + dialect.timestamp());
                 }
                 return;
             } catch (SQLException e) {
@@ -322,28 +326,34 @@ public final class ScheduleStore {
      * The watermark of a delta schedule's next run: kept in the ledger, so a failed run leaves it where it was and
      * every node reads the same one.
      *
-     * @param id a schedule
-     * @return when the last successful run of it started; empty when none has succeeded
+     * @param id      a schedule
+     * @param overlap for a run recorded before watermarks were kept: how far before its start to look
+     * @return the watermark the last successful run took before it read; empty when none has succeeded
      */
-    public Optional<Instant> lastSuccessStart(String id) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT MAX(started_at) FROM "
-                + runs + " WHERE schedule_id = ? AND status = 'COMPLETED'")) {
+    public Optional<Instant> lastWatermark(String id, java.time.Duration overlap) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT watermark, started_at FROM "
+                + runs + " WHERE schedule_id = ? AND status = 'COMPLETED' ORDER BY started_at DESC")) {
             ps.setString(1, id);
+            ps.setMaxRows(1);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return Optional.ofNullable(dialect.getInstant(rs, 1));
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Instant watermark = dialect.getInstant(rs, 1);
+                return Optional.of(watermark != null ? watermark : dialect.getInstant(rs, 2).minus(overlap));
             }
         } catch (SQLException e) {
             throw failure("Cannot read the runs of schedule '" + id + "'", e);
         }
     }
 
-    /** Records the watermark a delta run exported changes since. */
-    public void setChangedSince(String id, Instant slot, Instant since) {
-        update("UPDATE " + runs + " SET changed_since = ? WHERE schedule_id = ? AND slot_time = ?", ps -> {
+    /** Records what a delta run exported changes since (none: a full export) and the watermark the next run starts from. */
+    public void setChangedSince(String id, Instant slot, Instant since, Instant watermark) {
+        update("UPDATE " + runs + " SET changed_since = ?, watermark = ? WHERE schedule_id = ? AND slot_time = ?", ps -> {
             set(ps, 1, since);
-            ps.setString(2, id);
-            set(ps, 3, slot);
+            set(ps, 2, watermark);
+            ps.setString(3, id);
+            set(ps, 4, slot);
         });
     }
 
