@@ -503,6 +503,22 @@ class RestServerTest {
         assertThat(r.statusCode()).isEqualTo(410);
         assertThat(json.readTree(r.body()).get("error").get("code").asText()).isEqualTo("gone");
         assertThat(r.body()).doesNotContain(file.getFileName().toString()).doesNotContain(dir.toString());
+        assertThat(r.headers().firstValue("Content-Disposition")).as("an error, not an attachment").isEmpty();
+        assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+        assertThat(downloads(id)).as("a download that failed is not recorded as one").isZero();
+
+        // one that succeeds is recorded once its bytes were served
+        String other = submit("alice-secret", "students", "csv");
+        JsonNode served = awaitDone("alice-secret", other);
+        HttpResponse<byte[]> ok = http.send(HttpRequest.newBuilder(URI.create(served.get("download_url").asText().replace("localhost",
+                "127.0.0.1"))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        org.smsexport.test.Await.until("the download in the audit trail", () -> downloads(other) == 1);
+    }
+
+    private long downloads(String id) {
+        return exports.audit().list(org.smsexport.AuditQuery.latest()).stream().filter(a -> a.entry().jobId().value().equals(id)
+                && a.entry().event() == org.smsexport.AuditEvent.DOWNLOADED).count();
     }
 
     @Test

@@ -23,8 +23,10 @@ import org.smsexport.spi.AuditSink;
  * the download with {@link #downloaded}. Records are hash-chained: {@link #verify()} finds the first one changed,
  * removed or reordered; with an anchor ({@link #of(AuditSink, java.nio.file.Path)}, the service's output directory) the
  * chain's head and the retention's cut are kept outside the trail, signed with a key the database does not hold, so
- * records removed at the end, at the start or all of them are found too. A failure to record is logged and counted
- * ({@link #failures()}), never fails an export. Thread-safe.
+ * records removed at the end, at the start or all of them are found too. Every export is audited or fails: a job whose
+ * creation, start or completion cannot be recorded ({@link #require}) is refused or fails, and its file is not kept;
+ * a failure to record anything else (a download already served, a notification, a deletion) is logged and counted
+ * ({@link #failures()}). Thread-safe.
  */
 public final class ExportAudit {
 
@@ -90,14 +92,44 @@ public final class ExportAudit {
     /** @param entry an entry, recorded as it is; a failure is logged and counted */
     public void record(AuditEntry entry) {
         try {
+            append(entry);
+        } catch (RuntimeException e) {
+            // counted and logged by append
+        }
+    }
+
+    /**
+     * Records an entry that must be recorded for the export to go on: its creation, start or completion.
+     *
+     * @param entry the entry
+     * @throws org.smsexport.ExportException naming the event when the trail could not record it (counted and logged too)
+     */
+    public void require(AuditEntry entry) {
+        try {
+            append(entry);
+        } catch (RuntimeException e) {
+            throw new org.smsexport.ExportException("The audit trail could not record that export " + entry.jobId() + " was "
+                    + entry.event().id() + " (" + reason(e) + "), and every export is audited: it was not made. Try again "
+                    + "when the trail's store answers.", e);
+        }
+    }
+
+    private void append(AuditEntry entry) {
+        try {
             AuditRecord r = sink.append(entry);
             if (anchor != null) {
                 anchor.advance(r.seq(), r.hash());
             }
         } catch (RuntimeException e) {
             failures.incrementAndGet();
-            LOG.warn("The audit trail could not record {} of job {}: {}", entry.event().id(), entry.jobId(), e.toString());
+            LOG.warn("The audit trail could not record {} of job {}: {}", entry.event().id(), entry.jobId(), reason(e));
+            throw e;
         }
+    }
+
+    /** @return the failure's own words: the class when it has none, never a stack */
+    private static String reason(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** @return entries that could not be recorded since the service started */

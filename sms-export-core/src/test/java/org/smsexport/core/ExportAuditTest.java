@@ -261,4 +261,66 @@ class ExportAuditTest {
         assertThat(a.list(AuditQuery.latest())).singleElement().satisfies(r -> assertThat(r.seq()).isEqualTo(101));
         assertThat(a.verify().intact()).as("the oldest remaining record anchors the chain").isTrue();
     }
+
+    /** A trail that refuses one event: created, started or completed, as a full or failing store would. */
+    private static final class Refusing implements org.smsexport.spi.AuditSink {
+        private final JsonlAuditSink trail;
+        private final AuditEvent refused;
+
+        Refusing(Path file, AuditEvent refused) {
+            this.trail = new JsonlAuditSink(file);
+            this.refused = refused;
+        }
+
+        @Override
+        public AuditRecord append(AuditEntry entry) {
+            if (entry.event() == refused) {
+                throw new IllegalStateException("value too long for the filters column");
+            }
+            return trail.append(entry);
+        }
+
+        @Override
+        public List<AuditRecord> list(AuditQuery query) {
+            return trail.list(query);
+        }
+
+        @Override
+        public void forEach(java.util.function.Consumer<AuditRecord> each) {
+            trail.forEach(each);
+        }
+
+        @Override
+        public long deleteBefore(Instant before) {
+            return trail.deleteBefore(before);
+        }
+    }
+
+    @Test
+    void everyExportIsAuditedOrIsNotMade() throws Exception {
+        ExportRequest request = ExportRequest.builder().type("students").format("csv").owner("alice").build();
+        Path out = dir.resolve("out");
+        try (ExportService exports = ExportService.builder().outputDirectory(out).dataSource(Fixtures.memory(20))
+                .auditSink(new Refusing(dir.resolve("a.jsonl"), AuditEvent.CREATED)).build()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> exports.submit(request))
+                    .isInstanceOf(org.smsexport.ExportException.class).hasMessageContaining("could not record")
+                    .hasMessageContaining("created").hasMessageContaining("value too long");
+            assertThat(exports.jobs(org.smsexport.JobFilter.all())).as("no job the trail does not know of").isEmpty();
+        }
+        for (AuditEvent refused : List.of(AuditEvent.STARTED, AuditEvent.COMPLETED)) {
+            Path trail = dir.resolve(refused.id() + ".jsonl");
+            try (ExportService exports = ExportService.builder().outputDirectory(out).dataSource(Fixtures.memory(20))
+                    .auditSink(new Refusing(trail, refused)).build()) {
+                org.smsexport.ExportOutcome o = exports.run(request);
+                assertThat(o).as(refused.id()).isInstanceOf(org.smsexport.ExportOutcome.Failed.class);
+                assertThat(o.job().errorMessage().orElseThrow()).contains("could not record").contains(refused.id());
+                try (var files = Files.list(out)) {
+                    assertThat(files.filter(f -> f.getFileName().toString().endsWith(".csv"))).as("no file kept").isEmpty();
+                }
+                assertThat(exports.audit().failures()).isEqualTo(1);
+                assertThat(exports.audit().list(AuditQuery.latest())).extracting(r -> r.entry().event())
+                        .contains(AuditEvent.CREATED, AuditEvent.FAILED).doesNotContain(refused);
+            }
+        }
+    }
 }

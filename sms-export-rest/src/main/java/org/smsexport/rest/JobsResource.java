@@ -220,24 +220,53 @@ final class JobsResource extends Resource {
             done(client, running);
             throw gone(job, e);
         }
-        // recorded and named as an attachment once the file is open: a file gone from the store is a 410 in the envelope,
-        // neither a download in the audit trail nor an error saved as a .csv
-        exports.audit().downloaded(job, actor, address, route);
+        // named as an attachment once the file is open: a file gone from the store is a 410 in the envelope, not an error
+        // saved as a .csv; recorded in the audit trail when the bytes were served (the exchange closes the stream when
+        // the client has them all or is gone), saying how far a client that left got
         ex.setHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
-        // the exchange owns the stream from here and closes it when the client has it all or is gone, however
-        // long a slow client takes: the count of this client's downloads goes down then
+        long size = content.size();
         java.io.InputStream stream = new java.io.FilterInputStream(content.stream()) {
             private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+            private long served;
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                served += b < 0 ? 0 : 1;
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                served += Math.max(n, 0);
+                return n;
+            }
+
+            @Override
+            public long transferTo(java.io.OutputStream out) throws IOException {
+                byte[] buffer = new byte[64 * 1024]; // through read(): counted as served
+                long total = 0;
+                for (int n; (n = read(buffer, 0, buffer.length)) >= 0; total += n) {
+                    out.write(buffer, 0, n);
+                }
+                return total;
+            }
 
             @Override
             public void close() throws IOException {
                 if (closed.compareAndSet(false, true)) {
                     done(client, running);
-                    content.close();
+                    try {
+                        content.close();
+                    } finally {
+                        exports.audit().downloaded(job, actor, address, served >= size ? route : route + " (the client left after "
+                                + served + " of " + size + " bytes)");
+                    }
                 }
             }
         };
-        ex.sendStream(200, media, content.size(), stream);
+        ex.sendStream(200, media, size, stream);
     }
 
     /** A file removed out of band, or a storage that cannot give it: a 410 that names neither the file nor its path. */

@@ -270,8 +270,13 @@ public final class JobEngine implements AutoCloseable {
                 // reserved for this node when it runs it; otherwise queued for any node
                 .node(here ? config.nodeName() : null).build();
         jobs.store.insert(org.smsexport.spi.StoredJob.of(job, instanceId, portable.orElse(null), 0));
-        listeners.audit().record(org.smsexport.AuditEntry.of(org.smsexport.AuditEvent.CREATED, now, job.owner(), job)
-                .from(request.clientAddress(), Optional.empty()));
+        try {
+            listeners.audit().require(org.smsexport.AuditEntry.of(org.smsexport.AuditEvent.CREATED, now, job.owner(), job)
+                    .from(request.clientAddress(), Optional.empty()));
+        } catch (org.smsexport.ExportException e) {
+            jobs.store.delete(job.id()); // no job that the trail does not know of
+            throw e;
+        }
         RunningJob rj = new RunningJob(job, p, this);
         if (here) {
             active.put(job.id(), rj);

@@ -100,12 +100,12 @@ final class JobRun {
         rj.epoch = job.attempts();
         rj.timeout = timers.schedule(() -> rj.stop(RunningJob.StopReason.TIMED_OUT), config.jobTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
-        listeners.started(job);
         String ext = p.exporter().extension(p.request().options());
         Path dir = config.outputDirectory();
         ExportOutcome outcome;
         Optional<Path> published = Optional.empty();
         try {
+            listeners.started(job);
             ExportQuery query = p.query();
             long max = config.maxRecords() == 0 ? Long.MAX_VALUE : config.maxRecords();
             boolean truncate = config.overLimit() == OverLimitPolicy.TRUNCATE;
@@ -138,12 +138,21 @@ final class JobRun {
                 published = storage.localFile(name);
                 Instant end = clock.instant();
                 long rows = cursor.rows();
+                java.util.function.UnaryOperator<ExportJob> complete = j -> j.toBuilder().status(JobStatus.COMPLETED).progressPercent(100)
+                        .totalRecords(rows).fileName(name).fileSizeBytes(result.size()).sha256(result.sha256())
+                        .duration(Duration.between(start, end)).completedAt(end).updatedAt(end).warnings(rj.warnings()).build();
+                // audited before the record says completed: a completion the trail cannot hold keeps no file
+                try {
+                    listeners.audit().require(org.smsexport.AuditEntry.of(org.smsexport.AuditEvent.COMPLETED, end, job.owner(),
+                            complete.apply(job)));
+                } catch (ExportException e) {
+                    storage.delete(name);
+                    published = Optional.empty();
+                    throw e;
+                }
                 // the file is published: its record must say so, however long the store takes to answer
-                ExportJob done = jobs.mutateDurably(rj.id, j -> j.status() != JobStatus.RUNNING || rj.lost(j) ? null
-                        : j.toBuilder().status(JobStatus.COMPLETED).progressPercent(100).totalRecords(rows)
-                                .fileName(name).fileSizeBytes(result.size()).sha256(result.sha256())
-                                .duration(Duration.between(start, end)).completedAt(end).updatedAt(end)
-                                .warnings(rj.warnings()).build(), shuttingDown(rj));
+                ExportJob done = jobs.mutateDurably(rj.id, j -> j.status() != JobStatus.RUNNING || rj.lost(j) ? null : complete.apply(j),
+                        shuttingDown(rj));
                 if (rj.lost(done)) {
                     // taken over in the instant between the fence and the record: the other run's file and record stand
                     throw new LeaseLost();

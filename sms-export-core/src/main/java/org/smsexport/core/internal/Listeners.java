@@ -96,8 +96,9 @@ final class Listeners {
         audit.record(AuditEvent.CANCELLED, job, actor);
     }
 
+    /** A job started: the audit trail must record it (or the job fails before it reads a row), then the sinks hear of it. */
     void started(ExportJob job) {
-        audit.record(AuditEvent.STARTED, job, job.owner());
+        audit.require(org.smsexport.AuditEntry.of(AuditEvent.STARTED, jobs.clock.instant(), job.owner(), job));
         eachSink(job.id(), "on start of", sink -> sink.started(job));
     }
 
@@ -115,9 +116,8 @@ final class Listeners {
     /** A job ended: its metrics are recorded, then the notifiers hear of it (with a link when it completed). */
     void finished(ExportJob job, Optional<Path> file, Locale locale, boolean encrypted) {
         boolean asked = cancelRequested.remove(job.id());
-        if (job.status() == JobStatus.COMPLETED) {
-            audit.record(AuditEvent.COMPLETED, job, job.owner());
-        } else if (job.status() == JobStatus.FAILED) {
+        // a completion was recorded before its file was kept (JobRun): unrecorded, there would be no file
+        if (job.status() == JobStatus.FAILED) {
             audit.record(AuditEvent.FAILED, job, job.owner());
         } else if (job.status() == JobStatus.CANCELLED && !asked) {
             // cancelled by the service itself (its shutdown), not by anyone's request
