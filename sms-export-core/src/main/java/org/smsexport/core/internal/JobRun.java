@@ -177,10 +177,12 @@ final class JobRun {
         } catch (IOException e) {
             outcome = failed(rj, new StorageException(describe(e), e, rj.id, p.exporter().format().id(), p.type().name()));
         } catch (RuntimeException | LinkageError | AssertionError e) {
-            LOG.error("Job {}: exporter '{}' failed unexpectedly", rj.id, p.exporter().format().id(), e);
-            outcome = failed(rj, new ExportException("Exporter '" + p.exporter().format().id() + "' failed unexpectedly: " + e
-                    + ". This is a bug in the exporter or data source; the log has the stack trace.", e, rj.id,
-                    p.exporter().format().id(), p.type().name()));
+            // the class and where, never the exception's message: a parser's ("For input string: …") quotes the row's value
+            StackTraceElement at = e.getStackTrace().length == 0 ? null : e.getStackTrace()[0];
+            LOG.error("Job {}: exporter '{}' failed unexpectedly", rj.id, p.exporter().format().id(), scrubbed(e, 0));
+            outcome = failed(rj, new ExportException("Exporter '" + p.exporter().format().id() + "' failed unexpectedly ("
+                    + e.getClass().getSimpleName() + (at == null ? "" : " at " + at) + "). This is a bug in the exporter or data "
+                    + "source.", e, rj.id, p.exporter().format().id(), p.type().name()));
         } finally {
             if (rj.timeout != null) {
                 rj.timeout.cancel(false);
@@ -358,6 +360,16 @@ final class JobRun {
             return "Cancelled because the export service shut down before the export finished. Submit it again.";
         }
         return "Cancelled by request.";
+    }
+
+    /** @return the failure with its classes and stack traces, without any message (which may quote a row's value) */
+    static Throwable scrubbed(Throwable e, int depth) {
+        RuntimeException copy = new RuntimeException(e.getClass().getName(), e.getCause() == null || depth > 8 ? null
+                : scrubbed(e.getCause(), depth + 1), false, true) {
+            private static final long serialVersionUID = 1L;
+        };
+        copy.setStackTrace(e.getStackTrace());
+        return copy;
     }
 
     private static String describe(IOException e) {
