@@ -108,9 +108,17 @@ public final class ExportRequest {
         return locale;
     }
 
-    /** @return the time zone dates and times are written in */
+    /**
+     * @return the time zone dates and times are written in: the one asked for, else UTC — a service writes a request
+     *         without one in its own zone ({@code EXPORT_TIME_ZONE}), see {@link #requestedZone()}
+     */
     public ZoneId zone() {
-        return zone;
+        return zone != null ? zone : ZoneOffset.UTC;
+    }
+
+    /** @return the time zone the request (or its template) asked for; empty for the service's */
+    public Optional<ZoneId> requestedZone() {
+        return Optional.ofNullable(zone);
     }
 
     /** @return format-specific options, e.g. {@code delimiter} or {@code bom} for CSV */
@@ -136,7 +144,7 @@ public final class ExportRequest {
 
     /**
      * Builds an {@link ExportRequest}. Defaults: no filters, no limit (the service's maximum applies),
-     * default sort, owner {@code "system"}, no notification, locale English, zone UTC, no options.
+     * default sort, owner {@code "system"}, no notification, locale English, the service's zone, no options.
      * Not thread-safe.
      */
     public static final class Builder {
@@ -148,7 +156,8 @@ public final class ExportRequest {
         private String owner = "system";
         private String notifyEmail;
         private Locale locale = Locale.ENGLISH;
-        private ZoneId zone = ZoneOffset.UTC;
+        /** {@code null}: the template's, else the service's ({@code EXPORT_TIME_ZONE}). */
+        private ZoneId zone;
         private final Map<String, String> options = new LinkedHashMap<>();
         private Instant changedSince;
         private String clientAddress;
@@ -271,7 +280,8 @@ public final class ExportRequest {
         }
 
         /**
-         * @param value time zone dates and times are written in
+         * @param value time zone dates and times are written in; {@code null} (the default) for the template's, else the
+         *              service's ({@code EXPORT_TIME_ZONE}, by default the JVM's)
          * @return this builder
          */
         public Builder zone(ZoneId value) {
@@ -329,6 +339,9 @@ public final class ExportRequest {
                 if (!localeSet && template.locale().isPresent()) {
                     locale = template.locale().get();
                 }
+                if (zone == null && template.zone().isPresent()) {
+                    zone = template.zone().get();
+                }
             }
             List<String> problems = new ArrayList<>();
             if (type == null || type.isBlank()) {
@@ -348,9 +361,6 @@ public final class ExportRequest {
             }
             if (locale == null) {
                 problems.add("locale must not be null");
-            }
-            if (zone == null) {
-                problems.add("zone must not be null");
             }
             if (!problems.isEmpty()) {
                 throw new InvalidRequestException("Invalid export request: " + String.join("; ", problems) + ".",

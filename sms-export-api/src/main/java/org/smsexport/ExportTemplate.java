@@ -21,12 +21,14 @@ import java.util.regex.Pattern;
  * @param filters     filter values by key, as text
  * @param options     format options (no {@code password} or {@code owner_password})
  * @param locale      the language of headers and titles, when the template sets one
+ * @param zone        the time zone dates and times are written in, when the template sets one
  * @param description what it is for, for people
  * @param createdAt   when it was created
  * @param updatedAt   when it last changed
  */
 public record ExportTemplate(String name, String owner, String type, String format, Map<String, String> filters,
-        Map<String, String> options, Optional<Locale> locale, Optional<String> description, Instant createdAt, Instant updatedAt) {
+        Map<String, String> options, Optional<Locale> locale, Optional<java.time.ZoneId> zone, Optional<String> description,
+        Instant createdAt, Instant updatedAt) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,64}");
 
@@ -49,8 +51,28 @@ public record ExportTemplate(String name, String owner, String type, String form
         filters = Collections.unmodifiableMap(new TreeMap<>(filters));
         options = Collections.unmodifiableMap(new TreeMap<>(options));
         Objects.requireNonNull(locale, "locale");
+        Objects.requireNonNull(zone, "zone");
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+
+    /**
+     * A template without a time zone (as before templates had one): exports made from it are written in the service's zone.
+     *
+     * @param name        the name
+     * @param owner       whose it is
+     * @param type        the export type's name
+     * @param format      the format's id
+     * @param filters     filter values by key
+     * @param options     format options
+     * @param locale      the language, when set
+     * @param description what it is for
+     * @param createdAt   when it was created
+     * @param updatedAt   when it last changed
+     */
+    public ExportTemplate(String name, String owner, String type, String format, Map<String, String> filters,
+            Map<String, String> options, Optional<Locale> locale, Optional<String> description, Instant createdAt, Instant updatedAt) {
+        this(name, owner, type, format, filters, options, locale, Optional.empty(), description, createdAt, updatedAt);
     }
 }

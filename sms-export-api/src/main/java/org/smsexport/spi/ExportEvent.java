@@ -31,6 +31,7 @@ public final class ExportEvent {
     private final String downloadUrl;
     private final Instant linkExpiresAt;
     private final Locale locale;
+    private final java.time.ZoneId zone;
     private final NotificationReport report;
     private final boolean encrypted;
 
@@ -40,6 +41,7 @@ public final class ExportEvent {
         this.downloadUrl = b.downloadUrl;
         this.linkExpiresAt = b.linkExpiresAt;
         this.locale = b.locale;
+        this.zone = b.zone;
         this.report = b.report;
         this.encrypted = b.encrypted;
     }
@@ -75,6 +77,11 @@ public final class ExportEvent {
     /** @return the language the requester reads */
     public Locale locale() {
         return locale;
+    }
+
+    /** @return the time zone the export was written in, for the times a notification shows; UTC unless set */
+    public java.time.ZoneId zone() {
+        return zone;
     }
 
     /**
@@ -118,6 +125,7 @@ public final class ExportEvent {
         private String downloadUrl;
         private Instant linkExpiresAt;
         private Locale locale = Locale.ENGLISH;
+        private java.time.ZoneId zone = java.time.ZoneOffset.UTC;
         private NotificationReport report = NotificationReport.IGNORE;
         private boolean encrypted;
 
@@ -160,6 +168,15 @@ public final class ExportEvent {
          */
         public Builder locale(Locale value) {
             this.locale = Objects.requireNonNull(value, "locale");
+            return this;
+        }
+
+        /**
+         * @param value the time zone the export was written in
+         * @return this builder
+         */
+        public Builder zone(java.time.ZoneId value) {
+            this.zone = Objects.requireNonNull(value, "zone");
             return this;
         }
 

@@ -72,6 +72,10 @@ final class ExportCommand extends Common implements Callable<Integer> {
     @Option(names = "--locale", description = "Language of headers: en or el (default: the template's, else en).")
     String locale;
 
+    @Option(names = "--zone", paramLabel = "ZONE", description = "Time zone of the file's dates and times, e.g. Europe/Athens "
+            + "(default: the template's, else EXPORT_TIME_ZONE, else this machine's).")
+    String zone;
+
     /** @return an instant, or a date's midnight UTC */
     static java.time.Instant instant(String option, String value) {
         try {
@@ -102,6 +106,9 @@ final class ExportCommand extends Common implements Callable<Integer> {
                 .owner(TemplateCommand.OWNER);
         if (locale != null) {
             request.locale(Locale.forLanguageTag(locale));
+        }
+        if (zone != null) {
+            request.zone(org.smsexport.support.TimeZones.of(zone));
         }
         if (limit != null) {
             request.limit(limit);

@@ -54,6 +54,10 @@ final class TemplateCommand {
         @Option(names = "--locale", description = "Language of headers: en or el.")
         String locale;
 
+        @Option(names = "--zone", paramLabel = "ZONE", description = "Time zone of the file's dates and times, e.g. Europe/Athens "
+                + "(default: the service's, EXPORT_TIME_ZONE).")
+        String zone;
+
         @Option(names = "--description", description = "What it is for.")
         String description;
 
@@ -61,7 +65,8 @@ final class TemplateCommand {
         public Integer call() {
             Instant now = Instant.now();
             ExportTemplate t = new ExportTemplate(name, OWNER, type, format, filters, options,
-                    Optional.ofNullable(locale).map(Locale::forLanguageTag), Optional.ofNullable(description), now, now);
+                    Optional.ofNullable(locale).map(Locale::forLanguageTag), Optional.ofNullable(zone).map(org.smsexport.support.TimeZones::of),
+                    Optional.ofNullable(description), now, now);
             javax.sql.DataSource db = database.open();
             try (ExportService exports = DatabaseOptions.jobsIn(db).createOutputDirectory(false)
                     .dataSource(database.source(db)).build()) {

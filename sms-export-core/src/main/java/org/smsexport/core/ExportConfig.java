@@ -52,6 +52,8 @@ import org.smsexport.InvalidRequestException;
  * table the library creates in a database (jobs, nodes, templates, audit, mail outbox, schedules, their run ledger and
  * db-scheduler's table); a table of such a name that is
  * not the library's is never altered</td></tr>
+ * <tr><td>{@code EXPORT_TIME_ZONE}</td><td>the JVM's zone</td><td>the zone of the dates and times in files, titles and mail
+ * when an export (or its template) names none, e.g. {@code Europe/Athens}</td></tr>
  * <tr><td>{@code EXPORT_AUDIT_RETENTION_DAYS}</td><td>{@code 0}</td><td>audit records older than this are removed when the
  * service starts; 0 keeps them for ever</td></tr>
  * </table>
@@ -81,13 +83,14 @@ import org.smsexport.InvalidRequestException;
  *                         {@link org.smsexport.spi.StorageProvider}'s name, e.g. {@code s3}
  * @param heartbeat        how often running jobs' leases are renewed and the node reports itself
  * @param tablePrefix      the prefix of every table the library creates in a database
+ * @param timeZone         the zone dates and times are written in when a request (or its template) names none
  */
 public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolicy overLimit, int workers, int queueCapacity,
         Duration jobTimeout, boolean fsync, boolean discovery, Optional<Path> metricsFile, long metricsMaxBytes, int metricsKeep,
         Duration recoveryGrace,
         int retentionDays, Path archivePath, String cleanupSchedule, Set<String> formats,
         boolean requireEncryption, int auditRetentionDays, String nodeName, Duration queuePoll, int maxAttempts,
-        String storage, Duration heartbeat, String tablePrefix) {
+        String storage, Duration heartbeat, String tablePrefix, java.time.ZoneId timeZone) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportConfig.class);
 
@@ -96,7 +99,8 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             "EXPORT_WORKERS", "EXPORT_QUEUE_CAPACITY", "EXPORT_JOB_TIMEOUT_SECONDS", "EXPORT_FSYNC", "EXPORT_DISCOVERY",
             "EXPORT_METRICS_FILE", "EXPORT_METRICS_MAX_MB", "EXPORT_METRICS_KEEP", "EXPORT_RECOVERY_GRACE_SECONDS", "EXPORT_RETENTION_DAYS", "EXPORT_ARCHIVE_PATH",
             "EXPORT_CLEANUP_SCHEDULE", "EXPORT_FORMATS", "EXPORT_REQUIRE_ENCRYPTION", "EXPORT_AUDIT_RETENTION_DAYS",
-            "EXPORT_NODE_NAME", "EXPORT_QUEUE_POLL_MS", "EXPORT_MAX_ATTEMPTS", "EXPORT_STORAGE", "EXPORT_HEARTBEAT_SECONDS", "EXPORT_TABLE_PREFIX");
+            "EXPORT_NODE_NAME", "EXPORT_QUEUE_POLL_MS", "EXPORT_MAX_ATTEMPTS", "EXPORT_STORAGE", "EXPORT_HEARTBEAT_SECONDS", "EXPORT_TABLE_PREFIX",
+            "EXPORT_TIME_ZONE");
 
     /** {@code EXPORT_STORAGE}: finished files stay in the output directory. */
     public static final String LOCAL_STORAGE = "local";
@@ -149,6 +153,45 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             throw new InvalidRequestException("Invalid sms-export configuration: " + String.join("; ", problems) + ".");
         }
         formats = formats == null ? Set.of() : Set.copyOf(new java.util.TreeSet<>(formats));
+        timeZone = timeZone == null ? java.time.ZoneId.systemDefault() : timeZone;
+    }
+
+    /**
+     * The settings as they were before {@code timeZone}: written in the JVM's zone.
+     *
+     * @param outputDirectory    where files are published
+     * @param maxRecords         most records per export
+     * @param overLimit          what happens above {@code maxRecords}
+     * @param workers            exports running at once
+     * @param queueCapacity      jobs waiting for a worker
+     * @param jobTimeout         how long an export may run
+     * @param fsync              whether files are forced to disk
+     * @param discovery          whether providers are discovered
+     * @param metricsFile        the metrics file
+     * @param metricsMaxBytes    rotation size
+     * @param metricsKeep        rotated files kept
+     * @param recoveryGrace      the recovery grace
+     * @param retentionDays      retention in days
+     * @param archivePath        where exports are archived
+     * @param cleanupSchedule    how often maintenance runs
+     * @param formats            the formats offered
+     * @param requireEncryption  whether every export must have a password
+     * @param auditRetentionDays audit retention in days
+     * @param nodeName           this node's name
+     * @param queuePoll          the queue's poll
+     * @param maxAttempts        most starts of a job
+     * @param storage            where files are published
+     * @param heartbeat          the lease renewal
+     * @param tablePrefix        the tables' prefix
+     */
+    public ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolicy overLimit, int workers, int queueCapacity,
+            Duration jobTimeout, boolean fsync, boolean discovery, Optional<Path> metricsFile, long metricsMaxBytes, int metricsKeep,
+            Duration recoveryGrace, int retentionDays, Path archivePath, String cleanupSchedule, Set<String> formats,
+            boolean requireEncryption, int auditRetentionDays, String nodeName, Duration queuePoll, int maxAttempts,
+            String storage, Duration heartbeat, String tablePrefix) {
+        this(outputDirectory, maxRecords, overLimit, workers, queueCapacity, jobTimeout, fsync, discovery, metricsFile, metricsMaxBytes,
+                metricsKeep, recoveryGrace, retentionDays, archivePath, cleanupSchedule, formats, requireEncryption, auditRetentionDays,
+                nodeName, queuePoll, maxAttempts, storage, heartbeat, tablePrefix, java.time.ZoneId.systemDefault());
     }
 
     private static List<String> problems(Path outputDirectory, long maxRecords, OverLimitPolicy overLimit, int workers,
@@ -233,6 +276,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         b.maxAttempts = maxAttempts;
         b.storage = storage;
         b.tablePrefix = tablePrefix;
+        b.timeZone = timeZone;
         // a heartbeat derived from the grace follows the grace when it changes
         if (!heartbeat.equals(defaultHeartbeat(recoveryGrace))) {
             b.heartbeat = heartbeat;
@@ -301,6 +345,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
         private String tablePrefix = org.smsexport.support.OwnTables.DEFAULT_PREFIX;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private String storage = LOCAL_STORAGE;
+        private java.time.ZoneId timeZone = java.time.ZoneId.systemDefault();
         private final List<String> readProblems = new ArrayList<>();
 
         private Builder() {
@@ -370,6 +415,14 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
                 maxAttempts = toInt(s.count("EXPORT_MAX_ATTEMPTS", maxAttempts));
             }
             storage = s.text("EXPORT_STORAGE", storage).toLowerCase(java.util.Locale.ROOT);
+            if (s.has("EXPORT_TIME_ZONE")) {
+                String zone = s.text("EXPORT_TIME_ZONE", "").strip();
+                try {
+                    timeZone = java.time.ZoneId.of(zone);
+                } catch (java.time.DateTimeException e) {
+                    readProblems.add("EXPORT_TIME_ZONE '" + zone + "' is not a time zone (a region such as Europe/Athens, or UTC)");
+                }
+            }
             if (s.has("EXPORT_AUDIT_RETENTION_DAYS")) {
                 auditRetentionDays = toInt(s.count("EXPORT_AUDIT_RETENTION_DAYS", auditRetentionDays));
             }
@@ -548,6 +601,15 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             return this;
         }
 
+        /**
+         * @param value the zone dates and times are written in when a request names none; the JVM's by default
+         * @return this builder
+         */
+        public Builder timeZone(java.time.ZoneId value) {
+            this.timeZone = java.util.Objects.requireNonNull(value, "timeZone");
+            return this;
+        }
+
         /** @param value whether every export must have a {@code password} option; {@code false} @return this builder */
         public Builder requireEncryption(boolean value) {
             this.requireEncryption = value;
@@ -602,7 +664,7 @@ public record ExportConfig(Path outputDirectory, long maxRecords, OverLimitPolic
             }
             return new ExportConfig(outputDirectory, maxRecords, overLimit, workers, queueCapacity, jobTimeout, fsync, discovery,
                     metrics, metricsMaxBytes, metricsKeep, recoveryGrace, retentionDays, archivePath, cleanupSchedule, formats,
-                    requireEncryption, auditRetentionDays, nodeName, queuePoll, maxAttempts, storage, beat, tablePrefix);
+                    requireEncryption, auditRetentionDays, nodeName, queuePoll, maxAttempts, storage, beat, tablePrefix, timeZone);
         }
     }
 

@@ -22,7 +22,7 @@ import org.smsexport.spi.TemplateStore;
 public final class JdbcTemplateStore implements TemplateStore {
 
     private static final String COLUMNS = "owner_id, name, export_type, export_format, filters, options, locale, description, "
-            + "created_at, updated_at";
+            + "created_at, updated_at, zone";
 
     private final DataSource db;
     private final String table;
@@ -45,7 +45,7 @@ public final class JdbcTemplateStore implements TemplateStore {
                 + "export_type VARCHAR(63) NOT NULL, export_format VARCHAR(32) NOT NULL, filters VARCHAR(4000), "
                 + "options VARCHAR(4000), locale VARCHAR(35), description VARCHAR(1000), "
                 + "created_at " + dialect.timestamp() + " NOT NULL, updated_at " + dialect.timestamp() + " NOT NULL, "
-                + "PRIMARY KEY (owner_id, name))");
+                + "zone VARCHAR(64), PRIMARY KEY (owner_id, name))");
     }
 
     /**
@@ -68,16 +68,22 @@ public final class JdbcTemplateStore implements TemplateStore {
         String table = org.smsexport.support.OwnTables.checkPrefix(prefix) + "templates";
         try (Connection c = db.getConnection()) {
             // no DDL when the table is there: on an embedded database shared by processes it would wait for their locks
-            if (org.smsexport.support.OwnTables.prepare(c, table, "export_templates", List.of("owner_id", "export_type",
-                    "export_format", "description")).isEmpty()) {
+            java.util.Set<String> there = org.smsexport.support.OwnTables.prepare(c, table, "export_templates", List.of("owner_id",
+                    "export_type", "export_format", "description"));
+            if (there.isEmpty()) {
                 try (Statement s = c.createStatement()) {
                     for (String sql : ddl(prefix, dialect)) {
                         s.execute(sql);
                     }
                 }
-                if (!c.getAutoCommit()) {
-                    c.commit();
+            } else if (!there.contains("zone")) {
+                // added with templates' time zones: a table of an earlier version gains it (our table, never the host's)
+                try (Statement s = c.createStatement()) {
+                    s.execute("ALTER TABLE " + table + " ADD COLUMN zone VARCHAR(64)");
                 }
+            }
+            if (!c.getAutoCommit()) {
+                c.commit();
             }
         } catch (SQLException e) {
             if (!org.smsexport.support.OwnTables.madeMeanwhile(db, table, List.of("owner_id", "export_type", "export_format",
@@ -94,7 +100,7 @@ public final class JdbcTemplateStore implements TemplateStore {
             throw new DuplicateTemplateException(t.owner(), t.name());
         }
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             bind(ps, t);
             ps.executeUpdate();
             if (!c.getAutoCommit()) {
@@ -123,7 +129,7 @@ public final class JdbcTemplateStore implements TemplateStore {
     @Override
     public boolean update(ExportTemplate t) {
         return change("UPDATE " + table + " SET export_type = ?, export_format = ?, filters = ?, options = ?, locale = ?, "
-                + "description = ?, updated_at = ? WHERE owner_id = ? AND name = ?", ps -> {
+                + "description = ?, updated_at = ?, zone = ? WHERE owner_id = ? AND name = ?", ps -> {
                     ps.setString(1, t.type());
                     ps.setString(2, t.format());
                     ps.setString(3, JdbcJobStore.encode(t.filters()));
@@ -131,8 +137,9 @@ public final class JdbcTemplateStore implements TemplateStore {
                     ps.setString(5, t.locale().map(Locale::toLanguageTag).orElse(null));
                     ps.setString(6, t.description().orElse(null));
                     dialect.setInstant(ps, 7, dialect.truncate(t.updatedAt()));
-                    ps.setString(8, t.owner());
-                    ps.setString(9, t.name());
+                    ps.setString(8, t.zone().map(java.time.ZoneId::getId).orElse(null));
+                    ps.setString(9, t.owner());
+                    ps.setString(10, t.name());
                 });
     }
 
@@ -172,6 +179,7 @@ public final class JdbcTemplateStore implements TemplateStore {
         ps.setString(8, t.description().orElse(null));
         dialect.setInstant(ps, 9, dialect.truncate(t.createdAt()));
         dialect.setInstant(ps, 10, dialect.truncate(t.updatedAt()));
+        ps.setString(11, t.zone().map(java.time.ZoneId::getId).orElse(null));
     }
 
     private List<ExportTemplate> query(String sql, String... params) {
@@ -184,8 +192,8 @@ public final class JdbcTemplateStore implements TemplateStore {
                 while (rs.next()) {
                     out.add(new ExportTemplate(rs.getString(2), rs.getString(1), rs.getString(3), rs.getString(4), map(rs.getString(5)),
                             map(rs.getString(6)), Optional.ofNullable(rs.getString(7)).map(Locale::forLanguageTag),
-                            Optional.ofNullable(rs.getString(8)), dialect.getInstant(rs, 9),
-                            dialect.getInstant(rs, 10)));
+                            Optional.ofNullable(rs.getString(11)).map(java.time.ZoneId::of), Optional.ofNullable(rs.getString(8)),
+                            dialect.getInstant(rs, 9), dialect.getInstant(rs, 10)));
                 }
             }
         } catch (SQLException e) {

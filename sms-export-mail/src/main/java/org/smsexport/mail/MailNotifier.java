@@ -52,7 +52,7 @@ import org.smsexport.spi.Notifier;
 public final class MailNotifier implements Notifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(MailNotifier.class);
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx", Locale.ROOT);
 
     private final MailConfig config;
     private final Session session;
@@ -155,7 +155,7 @@ public final class MailNotifier implements Notifier {
             if (job.status() == JobStatus.COMPLETED) {
                 outcome = completed(job, job.notificationEmail().get(), event.downloadUrl(), event.file(), event.locale(), event.encrypted());
             } else if (job.status() == JobStatus.FAILED) {
-                outcome = failed(job, job.notificationEmail().get(), event.locale());
+                outcome = failed(job, job.notificationEmail().get(), event.locale(), event.zone());
             } else {
                 return;
             }
@@ -233,17 +233,22 @@ public final class MailNotifier implements Notifier {
      * @throws InvalidRequestException for a bad recipient address, or a missing or bad mail setting
      */
     public CompletableFuture<Boolean> sendFailed(ExportJob job, String to, Locale locale) {
-        return failed(job, to, locale).thenApply(Delivery::sent);
+        return failed(job, to, locale, ZoneOffset.UTC).thenApply(Delivery::sent);
     }
 
-    private CompletableFuture<Delivery> failed(ExportJob job, String to, Locale locale) {
+    private CompletableFuture<Delivery> failed(ExportJob job, String to, Locale locale, java.time.ZoneId zone) {
         config.validate();
         Recipients.parse(to);
         Map<String, String> v = values(job);
         v.put("error", job.errorMessage().orElse("unknown"));
-        v.put("time", TIME.format(job.completedAt().orElse(Instant.now())));
+        v.put("time", time(job.completedAt().orElse(Instant.now()), zone));
         return queue(job.id().value(), to, templates.phrase("failed", locale, v), templates.text("failed", locale, v),
                 templates.html("failed", locale, v, Map.of()), Optional.empty());
+    }
+
+    /** @return the instant in the export's zone, named: {@code 2026-12-07 10:00:00 +02:00 (Europe/Athens)} */
+    static String time(Instant t, java.time.ZoneId zone) {
+        return TIME.format(t.atZone(zone)) + " (" + (zone.normalized().equals(ZoneOffset.UTC) ? "UTC" : zone.getId()) + ")";
     }
 
     /**

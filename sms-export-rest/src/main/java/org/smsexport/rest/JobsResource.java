@@ -124,6 +124,11 @@ final class JobsResource extends Resource {
         if (locale != null) {
             r.locale(Locale.forLanguageTag(locale));
         }
+        // the zone of the file's dates and times; without one, the template's, else the service's (EXPORT_TIME_ZONE)
+        String zone = text(body, "zone");
+        if (zone != null) {
+            r.zone(org.smsexport.support.TimeZones.of(zone));
+        }
         // a delta export: the rows changed since this instant (or date), each with its change, upsert or delete
         Optional<java.time.Instant> since = instant(Map.of("changed_since", Optional.ofNullable(text(body, "changed_since")).orElse("")),
                 "changed_since");

@@ -1,6 +1,5 @@
 package org.smsexport.rest;
 
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -48,12 +47,7 @@ public final class ScheduleJson {
                 .notifyEmail(notify);
         options.forEach(b::option);
         if (zone != null) {
-            try {
-                b.zone(ZoneId.of(zone));
-            } catch (java.time.DateTimeException e) {
-                throw new org.smsexport.InvalidRequestException("Time zone '" + zone + "' is unknown; use a region id such as "
-                        + "Europe/Athens or UTC.");
-            }
+            b.zone(org.smsexport.support.TimeZones.of(zone));
         }
         if (catchUp != null) {
             b.catchUp(CatchUp.parse(catchUp));

@@ -13,7 +13,7 @@ public final class TemplateJson {
     /**
      * @param t a template
      * @return it as the API answers and the CLI's {@code --json} prints it: {@code name}, {@code owner}, {@code export_type},
-     *         {@code export_format}, {@code filters}, {@code options}, {@code locale}, {@code description}, {@code created_at},
+     *         {@code export_format}, {@code filters}, {@code options}, {@code locale}, {@code zone}, {@code description}, {@code created_at},
      *         {@code updated_at}
      */
     public static Map<String, Object> toMap(org.smsexport.ExportTemplate t) {
@@ -25,6 +25,7 @@ public final class TemplateJson {
         m.put("filters", t.filters());
         m.put("options", t.options());
         m.put("locale", t.locale().map(Locale::toLanguageTag).orElse(null));
+        m.put("zone", t.zone().map(java.time.ZoneId::getId).orElse(null));
         m.put("description", t.description().orElse(null));
         m.put("created_at", t.createdAt().toString());
         m.put("updated_at", t.updatedAt().toString());

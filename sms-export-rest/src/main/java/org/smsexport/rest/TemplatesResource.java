@@ -71,8 +71,10 @@ final class TemplatesResource extends Resource {
             throw new HttpError(400, "bad_request", "'export_type' and 'export_format' are required.");
         }
         String locale = text(body, "locale");
+        String zone = text(body, "zone");
         return new org.smsexport.ExportTemplate(name, u.name(), type != null ? type : before.type(), format != null ? format : before.format(),
-                filters, options(body), Optional.ofNullable(locale).map(Locale::forLanguageTag), Optional.ofNullable(text(body, "description")),
+                filters, options(body), Optional.ofNullable(locale).map(Locale::forLanguageTag),
+                Optional.ofNullable(zone).map(org.smsexport.support.TimeZones::of), Optional.ofNullable(text(body, "description")),
                 created, java.time.Instant.now());
     }
 }

@@ -255,7 +255,7 @@ public final class JobEngine implements AutoCloseable {
     private RunningJob enqueue(ExportRequest request, boolean here) {
         checkOpen();
         Prepared p = requests.prepare(request, true);
-        Optional<String> portable = RequestJson.portable(request);
+        Optional<String> portable = RequestJson.portable(p.request()); // with the zone this service chose for it
         if (!here && portable.isEmpty()) {
             throw new org.smsexport.InvalidRequestException("This node runs no exports (EXPORT_WORKERS=0), and an export with a "
                     + "password can run only on the node that accepted it, which keeps the password in memory: submit it to a "
@@ -331,7 +331,7 @@ public final class JobEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             ExportJob failed = jobs.mutate(j.id(), cur -> cur.status().isTerminal() ? null : jobs.terminal(cur, JobStatus.FAILED,
                     "Node " + config.nodeName() + " cannot run this export: " + e.getMessage()));
-            listeners.finished(failed, Optional.empty(), java.util.Locale.ENGLISH, false);
+            listeners.finished(failed, Optional.empty(), java.util.Locale.ENGLISH, config.timeZone(), false);
             return;
         }
         RunningJob rj = new RunningJob(j.job(), p, this);
@@ -437,7 +437,7 @@ public final class JobEngine implements AutoCloseable {
         }
         // an exporter's work files ({@link RunningJob#createTempFile}) must not outlive its job, even if it forgot one
         recovery.deleteTempFiles(rj.id.value());
-        listeners.finished(ended.outcome().job(), ended.file(), rj.prepared.request().locale(),
+        listeners.finished(ended.outcome().job(), ended.file(), rj.prepared.request().locale(), rj.prepared.request().zone(),
                 rj.prepared.request().options().containsKey("password"));
         rj.future.complete(ended.outcome());
         // last: until now completion(id) must hand out this future, not a "finished" one made from the store

@@ -114,7 +114,7 @@ final class Listeners {
     }
 
     /** A job ended: its metrics are recorded, then the notifiers hear of it (with a link when it completed). */
-    void finished(ExportJob job, Optional<Path> file, Locale locale, boolean encrypted) {
+    void finished(ExportJob job, Optional<Path> file, Locale locale, java.time.ZoneId zone, boolean encrypted) {
         boolean asked = cancelRequested.remove(job.id());
         // a completion was recorded before its file was kept (JobRun): unrecorded, there would be no file
         if (job.status() == JobStatus.FAILED) {
@@ -124,7 +124,7 @@ final class Listeners {
             audit.record(AuditEvent.CANCELLED, job, "system");
         }
         recordMetrics(job);
-        ExportEvent.Builder b = ExportEvent.builder(job).locale(locale).encrypted(encrypted)
+        ExportEvent.Builder b = ExportEvent.builder(job).locale(locale).zone(zone).encrypted(encrypted)
                 .report((sent, error) -> recordNotification(job.id(), sent, error));
         file.ifPresent(b::file);
         DownloadLinks signer = links;

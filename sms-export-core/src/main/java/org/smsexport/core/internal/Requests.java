@@ -40,7 +40,9 @@ final class Requests {
     /** The most characters of names and values all of a request's filters may have (what the audit trail keeps). */
     static final int MAX_FILTERS = 3500;
 
-    Prepared prepare(ExportRequest r, boolean checkDirectory) {
+    Prepared prepare(ExportRequest request, boolean checkDirectory) {
+        // written in the service's zone when neither the request nor its template names one
+        ExportRequest r = request.requestedZone().isPresent() ? request : request.toBuilder().zone(config.timeZone()).build();
         ExportType type = registry.type(r.type());
         Exporter exporter = registry.exporter(r.format());
         List<String> problems = new ArrayList<>();

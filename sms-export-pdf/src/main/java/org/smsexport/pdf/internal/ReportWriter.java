@@ -237,7 +237,7 @@ public final class ReportWriter {
         float y = top - TITLE;
         line(bold, fontB, TITLE, schema.title(), layout.tableLeft, y, width);
         y -= TITLE * 0.5f + META_LINE;
-        String zone = schema.zone().equals(ZoneOffset.UTC) ? "UTC" : schema.zone().getId();
+        String zone = schema.zone().normalized().equals(ZoneOffset.UTC) ? "UTC" : schema.zone().getId();
         line(regular, fontR, META, texts.get("generated") + ": " + GENERATED.format(schema.generatedAt().atZone(schema.zone()))
                 + " (" + zone + ")", layout.tableLeft, y, width);
         y -= META_LINE;

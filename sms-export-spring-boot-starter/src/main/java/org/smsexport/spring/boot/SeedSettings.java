@@ -58,6 +58,7 @@ final class SeedSettings {
         put(m, "EXPORT_STORAGE", p.getStorage());
         put(m, "EXPORT_NODE_NAME", p.getNodeName());
         put(m, "EXPORT_TABLE_PREFIX", p.getTablePrefix());
+        put(m, "EXPORT_TIME_ZONE", p.getTimeZone());
         SmsExportProperties.S3 s3 = p.getS3();
         put(m, "EXPORT_S3_BUCKET", s3.getBucket());
         put(m, "EXPORT_S3_ENDPOINT", s3.getEndpoint());

@@ -51,6 +51,8 @@ public class SmsExportProperties {
     private Duration heartbeat;
     /** The prefix of every table the library creates in the host's database; a table of such a name that is not sms-export's is never altered (EXPORT_TABLE_PREFIX; default sms_export_). */
     private String tablePrefix;
+    /** The zone of dates and times in files and mail when an export names none, e.g. Europe/Athens (EXPORT_TIME_ZONE; default the JVM's). */
+    private String timeZone;
     /**
      * A properties file naming the host's SMS tables and columns where they differ from the original's
      * (students.table = pupils, students.first_name = given_name); EXPORT_SCHEMA_MAP. The JDBC source finds known
@@ -537,6 +539,16 @@ public class SmsExportProperties {
     /** @param tablePrefix the prefix of the library's tables */
     public void setTablePrefix(String tablePrefix) {
         this.tablePrefix = tablePrefix;
+    }
+
+    /** @return the zone of exports that name none */
+    public String getTimeZone() {
+        return timeZone;
+    }
+
+    /** @param timeZone the zone of exports that name none, e.g. Europe/Athens */
+    public void setTimeZone(String timeZone) {
+        this.timeZone = timeZone;
     }
 
     /** @return this node's name */
