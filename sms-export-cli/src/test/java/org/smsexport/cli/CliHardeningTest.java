@@ -93,8 +93,12 @@ class CliHardeningTest {
                 "Unknown option 'colour' for format 'csv'. Valid options: [bom, delimiter, formula_guard, header, line_ending, password].");
         assertOneLine(run("export", "--type", "courses", "--format", "pdf", "--locale", "xx", "--db", db(), "--out", out.toString()),
                 "Unknown locale 'xx' for courses. Available: [el, en].");
-        assertOneLine(run("schedule", "add", "--type", "courses", "--format", "pdf", "--frequency", "daily", "--option",
-                "password=TopSecret1", "--db", db()), "Option 'password' cannot be stored with a schedule");
+        // a schedule's password is kept sealed: never in what the command prints, nor in the database's text
+        Cli.Run sealed = run("schedule", "add", "--type", "courses", "--format", "pdf", "--frequency", "daily", "--option",
+                "password=TopSecret1", "--db", db(), "--out", dir.resolve("sealed").toString(), "--json");
+        assertThat(sealed.code()).as(sealed.err()).isZero();
+        assertThat(sealed.out() + sealed.err()).doesNotContain("TopSecret1");
+        assertThat(dir.resolve("sealed").resolve(".secret-key")).exists();
     }
 
     @Test

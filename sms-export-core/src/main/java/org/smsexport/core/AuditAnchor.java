@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -183,25 +182,8 @@ final class AuditAnchor {
     /** The key, made on first use: random, owner-only, never in the database. */
     private synchronized byte[] key() {
         if (key == null) {
-            Path file = dir.resolve(KEY);
-            try {
-                if (!Files.exists(file)) {
-                    byte[] fresh = new byte[32];
-                    new SecureRandom().nextBytes(fresh);
-                    Path temp = org.smsexport.core.internal.PublishedFile.createOwnerOnly(dir, KEY, ".tmp");
-                    Files.writeString(temp, HexFormat.of().formatHex(fresh), StandardCharsets.US_ASCII);
-                    try {
-                        Files.createLink(file, temp); // fails when another process made the key first: take theirs
-                    } catch (java.nio.file.FileAlreadyExistsException e) {
-                        // theirs it is
-                    } finally {
-                        Files.deleteIfExists(temp);
-                    }
-                }
-                key = HexFormat.of().parseHex(Files.readString(file, StandardCharsets.US_ASCII).strip());
-            } catch (IOException e) {
-                throw new UncheckedIOException("The audit anchor's key " + file + " cannot be read or made", e);
-            }
+            key = org.smsexport.core.internal.KeyFile.read(dir.resolve(KEY), org.smsexport.core.internal.KeyFile.Text.HEX,
+                    "audit anchor's key");
         }
         return key;
     }

@@ -1,14 +1,10 @@
 package org.smsexport.core;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +14,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.smsexport.ExportJob;
 import org.smsexport.JobId;
-import org.smsexport.core.internal.PublishedFile;
 
 /**
  * Signed, expiring download links: a token is the expiry (epoch seconds) and an HMAC-SHA256 over job id,
@@ -112,31 +107,8 @@ public final class DownloadLinks {
      * @return the links
      */
     public static DownloadLinks persistent(Path file, Duration validity, Clock clock) {
-        try {
-            if (!Files.exists(file)) {
-                byte[] fresh = new byte[32];
-                new SecureRandom().nextBytes(fresh);
-                Path dir = file.toAbsolutePath().getParent();
-                Files.createDirectories(dir);
-                Path temp = PublishedFile.createOwnerOnly(dir, ".link-secret", ".tmp");
-                try {
-                    Files.write(temp, Base64.getEncoder().encode(fresh));
-                    // the first process to arrive wins; the others read its secret
-                    Files.move(temp, file);
-                } catch (FileAlreadyExistsException e) {
-                    // another process was first
-                } finally {
-                    // gone after the move; left after a full disk or a lost race, and never kept
-                    Files.deleteIfExists(temp);
-                }
-            }
-            // a secret someone else planted (or could read) would let them forge every link
-            org.smsexport.core.internal.OwnFiles.checkPrivate(file, "download link secret");
-            byte[] key = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
-            return new DownloadLinks(key, validity, clock);
-        } catch (IOException e) {
-            throw new UncheckedIOException("The download link secret " + file + " could not be used: " + e.getMessage(), e);
-        }
+        return new DownloadLinks(org.smsexport.core.internal.KeyFile.read(file, org.smsexport.core.internal.KeyFile.Text.BASE64,
+                "download link secret"), validity, clock);
     }
 
     /** The route the CLI's REST server serves downloads on: the default of {@link #at(String)}. */

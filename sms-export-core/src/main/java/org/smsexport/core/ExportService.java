@@ -58,9 +58,12 @@ public final class ExportService implements AutoCloseable {
     private final DownloadLinks links;
     private final ExportTemplates templates;
     private final ExportAudit audit;
+    private final java.util.function.Supplier<SecretBox> secrets;
+    private volatile SecretBox box;
 
     private ExportService(JobEngine engine, ExportMaintenance maintenance, DownloadLinks links, org.smsexport.spi.TemplateStore templates,
-            ExportAudit audit) {
+            ExportAudit audit, java.util.function.Supplier<SecretBox> secrets) {
+        this.secrets = secrets;
         this.templates = new ExportTemplates(templates, this);
         this.audit = audit;
         this.engine = engine;
@@ -74,6 +77,29 @@ public final class ExportService implements AutoCloseable {
      */
     public ExportTemplates templates() {
         return templates;
+    }
+
+    /**
+     * @return what seals the passwords a schedule keeps ({@code EXPORT_SECRET_KEY}, else {@code <output>/.secret-key}),
+     *         made on first use
+     * @throws org.smsexport.StorageException when the key file cannot be made or read
+     * @throws org.smsexport.InvalidRequestException when {@code EXPORT_SECRET_KEY} is malformed
+     */
+    public SecretBox secrets() {
+        SecretBox b = box;
+        if (b == null) {
+            synchronized (this) {
+                if (box == null) {
+                    try {
+                        box = secrets.get();
+                    } catch (java.io.UncheckedIOException e) {
+                        throw new org.smsexport.StorageException(e.getMessage() + ". Check that the output directory is writable.", e);
+                    }
+                }
+                b = box;
+            }
+        }
+        return b;
     }
 
     /** @return the download link signer, when {@link Builder#downloadLinks} configured one */
@@ -854,8 +880,11 @@ public final class ExportService implements AutoCloseable {
                 }
                 engine.links(links, linkUrl);
             }
+            Map<String, String> secretSettings = settings;
+            Path outputDirectory = effective.outputDirectory();
             return new ExportService(engine, new ExportMaintenance(store, effective, clock, audit, files), links,
-                    templateStore != null ? templateStore : new InMemoryTemplateStore(), audit);
+                    templateStore != null ? templateStore : new InMemoryTemplateStore(), audit,
+                    () -> SecretBox.configured(secretSettings, outputDirectory));
         }
 
 

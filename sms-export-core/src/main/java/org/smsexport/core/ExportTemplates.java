@@ -80,7 +80,16 @@ public final class ExportTemplates {
         return store.delete(owner, name);
     }
 
+    /**
+     * Checks a template as an export made from it would be checked. Under {@code EXPORT_REQUIRE_ENCRYPTION} an export
+     * gives its password when it is made (templates never hold one), so the template is checked as if it had one: its
+     * format must be one that can be encrypted.
+     */
     private void check(ExportTemplate template) {
-        exports.validate(ExportRequest.builder().template(template).owner(template.owner()).build());
+        ExportRequest.Builder r = ExportRequest.builder().template(template).owner(template.owner());
+        if (exports.config().requireEncryption()) {
+            r.option("password", "given-when-the-export-is-made");
+        }
+        exports.validate(r.build());
     }
 }

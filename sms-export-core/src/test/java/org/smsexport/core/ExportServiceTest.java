@@ -156,8 +156,9 @@ class ExportServiceTest {
     void anUnexpectedExporterErrorBecomesAClearFailure() {
         try (ExportService exports = service(b -> b.exporter(new Fixtures.BrokenExporter(new IllegalStateException("boom"))))) {
             ExportOutcome outcome = exports.run(request("courses").format("broken").build());
+            // named by its class and place: an exception's message may quote the row's value it failed on
             assertThat(outcome.job().errorMessage().orElseThrow()).startsWith("Exporter 'broken' failed unexpectedly")
-                    .contains("IllegalStateException: boom");
+                    .contains("IllegalStateException").doesNotContain("boom");
             assertThat(Fixtures.files(dir)).isEmpty();
         }
     }

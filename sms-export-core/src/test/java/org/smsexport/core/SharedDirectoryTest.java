@@ -42,11 +42,17 @@ class SharedDirectoryTest {
         Path victim = Files.writeString(elsewhere.resolve("shadow"), "root only\n");
         Path audit = Files.writeString(elsewhere.resolve("passwd"), "root only\n");
         Files.createSymbolicLink(dir.resolve("metrics.jsonl"), victim);
-        Files.createSymbolicLink(dir.resolve("audit.jsonl"), audit);
         try (ExportService exports = service()) {
             ExportOutcome outcome = exports.run(request());
-            // a metrics sink or audit that cannot write is logged; the export itself is good
+            // a metrics sink that cannot write is logged; the export itself is good
             assertThat(outcome.job().status()).isEqualTo(JobStatus.COMPLETED);
+        }
+        Files.delete(dir.resolve("audit.jsonl"));
+        Files.createSymbolicLink(dir.resolve("audit.jsonl"), audit);
+        try (ExportService exports = service()) {
+            // an audit trail that cannot write: every export is audited or not made
+            assertThatThrownBy(() -> exports.run(request())).hasMessageContaining("could not record")
+                    .hasMessageContaining("every export is audited");
         }
         assertThat(Files.readString(victim)).isEqualTo("root only\n");
         assertThat(Files.readString(audit)).isEqualTo("root only\n");

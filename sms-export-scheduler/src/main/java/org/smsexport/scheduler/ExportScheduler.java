@@ -19,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -265,24 +266,21 @@ public final class ExportScheduler implements AutoCloseable {
     }
 
     /**
-     * Creates a schedule. The export it describes is validated now, as an export request would be.
+     * Creates a schedule. The export it describes is validated now, as an export request would be. A file password
+     * ({@code password}, {@code owner_password}) is kept sealed under the service's {@link ExportService#secrets() key},
+     * which the database does not hold.
      *
-     * @param request what, how often, where
+     * @param given what, how often, where
      * @return the new id, {@code export_<type>_<format>_<user>_<random>}: never one a deleted schedule had, so runs, ledger and
      *         delta watermark belong to this schedule alone
      * @throws InvalidRequestException when the export, the frequency or an option is invalid
      * @throws DuplicateScheduleException when the owner has the same schedule already
      */
-    public String schedule(ScheduleRequest request) {
-        for (String secret : List.of("password", "owner_password")) {
-            if (request.options().containsKey(secret)) {
-                throw new InvalidRequestException("Option '" + secret + "' cannot be stored with a schedule: the database would "
-                        + "hold the password in clear text.");
-            }
+    public String schedule(ScheduleRequest given) {
+        if (!given.type().equals(MAINTENANCE)) {
+            exports.validate(given.delta() ? exportRequest(given).toBuilder().changedSince(Instant.EPOCH).build() : exportRequest(given));
         }
-        if (!request.type().equals(MAINTENANCE)) {
-            exports.validate(request.delta() ? exportRequest(request).toBuilder().changedSince(Instant.EPOCH).build() : exportRequest(request));
-        }
+        ScheduleRequest request = sealed(given);
         String fingerprint = ScheduleStore.fingerprint(request);
         String prefix = request.type().equals(MAINTENANCE) ? "maintenance_cleanup_"
                 : "export_" + request.type() + "_" + request.format() + "_" + slug(request.owner()) + "_";
@@ -529,8 +527,34 @@ public final class ExportScheduler implements AutoCloseable {
         return since.isEmpty() ? base : base.toBuilder().changedSince(since.get()).build();
     }
 
+    /**
+     * The request as the database keeps it: a file password ({@code password}, {@code owner_password}) sealed with the
+     * service's {@link org.smsexport.core.SecretBox} — a key outside the database — so an encrypted export can be scheduled,
+     * also where {@code EXPORT_REQUIRE_ENCRYPTION} asks every export for one, and the database never holds it readable.
+     */
+    private ScheduleRequest sealed(ScheduleRequest r) {
+        Map<String, String> options = new java.util.LinkedHashMap<>(r.options());
+        boolean changed = false;
+        for (String secret : SECRETS) {
+            String value = options.get(secret);
+            if (value != null && !org.smsexport.core.SecretBox.isSealed(value)) {
+                options.put(secret, exports.secrets().seal(value));
+                changed = true;
+            }
+        }
+        return !changed ? r : new ScheduleRequest(r.owner(), r.type(), r.format(), r.filters(), options, r.notifyEmail(), r.frequency(),
+                r.zone(), r.catchUp(), r.catchUpWindow(), r.template(), r.delta());
+    }
+
+    private static final List<String> SECRETS = List.of("password", "owner_password");
+
     private ExportRequest exportRequest(ScheduleRequest r) {
-        ExportRequest.Builder b = ExportRequest.builder().owner(r.owner()).filters(r.filters()).options(r.options()).zone(r.zone());
+        Map<String, String> options = new java.util.LinkedHashMap<>(r.options());
+        for (String secret : SECRETS) {
+            // opened only for the export it is for: in memory on the node that runs it, never queued for another
+            options.computeIfPresent(secret, (k, v) -> org.smsexport.core.SecretBox.isSealed(v) ? exports.secrets().open(v) : v);
+        }
+        ExportRequest.Builder b = ExportRequest.builder().owner(r.owner()).filters(r.filters()).options(options).zone(r.zone());
         if (r.template().isPresent()) {
             // the template as it is now: its type and format too, so a changed template changes the next run
             String name = r.template().get();

@@ -177,7 +177,10 @@ public final class ScheduleStore {
 
     /** A digest of what makes two schedules the same, so duplicates are refused by a unique key. */
     public static String fingerprint(ScheduleRequest r) {
-        String canonical = String.join("\u0000", r.owner(), r.type(), r.format(), r.filters().toString(), r.options().toString(),
+        // a password (sealed, different at every seal) is no part of what makes two schedules the same
+        java.util.Map<String, String> options = new java.util.TreeMap<>(r.options());
+        options.keySet().removeAll(java.util.List.of("password", "owner_password"));
+        String canonical = String.join("\u0000", r.owner(), r.type(), r.format(), r.filters().toString(), options.toString(),
                 r.notifyEmail().orElse(""), r.frequency().text(), r.zone().getId()) + r.template().map(t -> "\u0000template:" + t).orElse("")
                 + (r.delta() ? "\u0000delta" : "");
         try {
