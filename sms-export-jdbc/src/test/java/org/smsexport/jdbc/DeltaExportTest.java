@@ -127,4 +127,46 @@ class DeltaExportTest {
             assertThat(cols).contains("created_at", "updated_at", "deleted_at");
         }
     }
+
+    /**
+     * {@code TIMESTAMP WITHOUT TIME ZONE} holds UTC on every database: H2 would otherwise read and compare it in the
+     * session's zone (the JVM's by default, Athens here), three hours off from what PostgreSQL's driver reads.
+     */
+    @org.junit.jupiter.api.Test
+    void aTimestampWithoutZoneIsUtcAlsoWhenTheSessionIsNot() throws Exception {
+        DataSource plain = Databases.H2.fresh();
+        SampleData.load(plain, SmsSchema.standard(), 3);
+        try (Connection c = plain.getConnection(); Statement s = c.createStatement()) {
+            for (String col : List.of("created_at", "updated_at", "deleted_at")) {
+                s.execute("ALTER TABLE students ALTER COLUMN " + col + " SET DATA TYPE TIMESTAMP");
+            }
+            s.execute("UPDATE students SET created_at = TIMESTAMP '2026-01-01 00:00:00', updated_at = TIMESTAMP '2026-01-01 00:00:00'");
+            // the host wrote 10:00 UTC
+            s.execute("UPDATE students SET updated_at = TIMESTAMP '2026-06-01 10:00:00' WHERE id = 2");
+        }
+        // every connection starts in Athens, as on a JVM whose zone it is
+        DataSource athens = (DataSource) java.lang.reflect.Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(plain, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (result instanceof Connection) {
+                        try (Statement s = ((Connection) result).createStatement()) {
+                            s.execute("SET TIME ZONE 'Europe/Athens'");
+                        }
+                    }
+                    return result;
+                });
+        try (ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(athens)).outputDirectory(dir).build()) {
+            List<String[]> before = csv(exports.run(ExportRequest.builder().type("students").format("csv").option("bom", "false")
+                    .changedSince(Instant.parse("2026-06-01T09:30:00Z")).build()));
+            assertThat(before).as("10:00 UTC is after 09:30 UTC").hasSize(2);
+            List<String[]> after = csv(exports.run(ExportRequest.builder().type("students").format("csv").option("bom", "false")
+                    .changedSince(Instant.parse("2026-06-01T10:30:00Z")).build()));
+            assertThat(after).as("and before 10:30 UTC").hasSize(1);
+        }
+    }
 }

@@ -63,6 +63,17 @@ class JdbcAuditSinkTest {
         // rows deleted from the table are found by the anchor the service kept beside its exports
         ExportAudit anchored = ExportAudit.of(JdbcAuditSink.create(db), dir);
         assertThat(anchored.verify().message()).contains("whole: 4 record(s)").contains("anchored head, record 4");
+        // one from the middle, then put back
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE audit_copy AS SELECT * FROM sms_export_audit");
+            s.executeUpdate("DELETE FROM sms_export_audit WHERE seq = 2");
+        }
+        assertThat(anchored.verify().firstBroken()).contains(3L);
+        assertThat(anchored.verify().message()).contains("follows record 1");
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO sms_export_audit SELECT * FROM audit_copy WHERE seq = 2");
+        }
+        assertThat(anchored.verify().firstBroken()).isEmpty();
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("DELETE FROM sms_export_audit WHERE seq = 4");
         }
