@@ -66,4 +66,22 @@ class MicrometerMetricsSinkTest {
     void registersItselfForBothClassPathAndModulePath() {
         ServiceRegistrations.assertConsistent(MicrometerMetricsSink.class);
     }
+
+    /**
+     * The host's sink (a Boot application's registry) and discovery on: the discovered sink of the same class is never
+     * made, so nothing is registered twice in the global registry, which Boot's registry also feeds.
+     */
+    @Test
+    void aDiscoveredSinkOfTheHostsClassIsNeverMade() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        List<Object[]> rows = new ArrayList<>();
+        SmsData.standard().rows(ExportType.COURSES, 5).forEachRemaining(rows::add);
+        try (ExportService exports = ExportService.builder().outputDirectory(dir).metricsSink(new MicrometerMetricsSink(registry))
+                .dataSource(InMemoryDataSource.builder().rows(ExportType.COURSES, rows).build()).build()) {
+            exports.run(ExportRequest.builder().type("courses").format("csv").build());
+            assertThat(registry.get("sms.export.duration").timer().count()).isEqualTo(1);
+            // the discovered one would have registered its gauge in the global registry as it was made
+            assertThat(io.micrometer.core.instrument.Metrics.globalRegistry.find("sms.export.running").gauge()).isNull();
+        }
+    }
 }

@@ -122,9 +122,9 @@ public final class Registry {
                 }
                 exporters.put(format, candidates.get(0));
             });
-            addDiscovered(sources, load(DataSource.class, loader));
-            addDiscovered(notifiers, load(Notifier.class, loader));
-            addDiscovered(sinks, load(MetricsSink.class, loader));
+            addDiscovered(sources, DataSource.class, loader);
+            addDiscovered(notifiers, Notifier.class, loader);
+            addDiscovered(sinks, MetricsSink.class, loader);
         }
         Map<String, ExportType> types = new TreeMap<>();
         Map<String, DataSource> sourceOfType = new LinkedHashMap<>();
@@ -140,21 +140,29 @@ public final class Registry {
                 Map.copyOf(sourceOfType), List.copyOf(notifiers), List.copyOf(sinks));
     }
 
-    private static <T> void addDiscovered(List<T> into, List<T> discovered) {
-        for (T d : discovered) {
-            boolean present = into.stream().anyMatch(e -> e.getClass() == d.getClass());
-            if (!present) {
-                into.add(d);
-            }
-        }
+    /**
+     * Adds the discovered providers of a class none of {@code into} has. Decided on the provider's class before it is
+     * made: a provider whose constructor registers something (a metrics sink's gauge in the global registry) is never
+     * made beside the host's own.
+     */
+    private static <T> void addDiscovered(List<T> into, Class<T> spi, ClassLoader loader) {
+        List<Class<?>> present = new ArrayList<>();
+        into.forEach(e -> present.add(e.getClass()));
+        into.addAll(load(spi, loader, present));
     }
 
     private static <T> List<T> load(Class<T> spi, ClassLoader loader) {
+        return load(spi, loader, List.of());
+    }
+
+    private static <T> List<T> load(Class<T> spi, ClassLoader loader, List<Class<?>> skipped) {
         ServiceLoader<T> sl = loader == null ? ServiceLoader.load(spi) : ServiceLoader.load(spi, loader);
         List<T> out = new ArrayList<>();
         try {
             for (ServiceLoader.Provider<T> p : (Iterable<ServiceLoader.Provider<T>>) sl.stream()::iterator) {
-                out.add(p.get());
+                if (!skipped.contains(p.type())) {
+                    out.add(p.get());
+                }
             }
         } catch (ServiceConfigurationError e) {
             throw new ProviderException("A " + spi.getSimpleName() + " provider could not be loaded: " + e.getMessage()
