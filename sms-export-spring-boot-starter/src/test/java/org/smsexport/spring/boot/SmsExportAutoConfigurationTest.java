@@ -28,7 +28,8 @@ class SmsExportAutoConfigurationTest {
     Path dir;
 
     private ApplicationContextRunner runner() {
-        return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SmsExportAutoConfiguration.class))
+        return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SmsExportAutoConfiguration.class,
+                org.smsexport.spring.boot.health.SmsExportHealthAutoConfiguration.class))
                 .withPropertyValues("sms.export.output-dir=" + dir.resolve("out"));
     }
 

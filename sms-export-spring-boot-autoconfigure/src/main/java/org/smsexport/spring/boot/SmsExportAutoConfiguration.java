@@ -192,16 +192,18 @@ public class SmsExportAutoConfiguration {
         }
     }
 
-    /** Actuator's {@code smsExport} health component. */
+    /**
+     * What the {@code smsExport} health component reports; each starter shows it through its Boot line's health API
+     * ({@code org.smsexport.spring.boot.health} on Boot 4, {@code org.smsexport.spring.boot3} on Boot 3.5).
+     */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
     static class Health {
         @Bean
-        @ConditionalOnMissingBean(name = "smsExportHealthIndicator")
-        SmsExportHealthIndicator smsExportHealthIndicator(ExportService exports, ObjectProvider<ExportScheduler> scheduler,
+        @ConditionalOnMissingBean
+        SmsExportHealth smsExportHealth(ExportService exports, ObjectProvider<ExportScheduler> scheduler,
                 @org.springframework.beans.factory.annotation.Qualifier(SETTINGS) Map<String, String> settings) {
             ExportScheduler s = scheduler.getIfAvailable();
-            return new SmsExportHealthIndicator(exports, s, s != null && SeedSettings.schedulerEnabled(settings));
+            return new SmsExportHealth(exports, s, s != null && SeedSettings.schedulerEnabled(settings));
         }
     }
 
