@@ -6,6 +6,8 @@ module org.smsexport.core {
     requires transitive org.smsexport.api;
     requires org.slf4j;
     requires com.fasterxml.jackson.databind;
+    requires transitive micrometer.observation;
+    requires static micrometer.tracing;
 
     exports org.smsexport.core;
 

@@ -11,6 +11,13 @@ module org.smsexport.test {
     requires org.assertj.core;
     requires transitive java.net.http;
     requires com.fasterxml.jackson.databind;
+    // InMemoryTracing: optional, as in the pom
+    requires static micrometer.observation;
+    requires static micrometer.tracing;
+    requires static micrometer.tracing.bridge.otel;
+    requires static io.opentelemetry.api;
+    requires static io.opentelemetry.sdk.trace;
+    requires static io.opentelemetry.sdk.testing;
 
     exports org.smsexport.test;
 }

@@ -38,6 +38,7 @@ public final class ExportJob {
     private final String notificationError;
     private final int attempts;
     private final String node;
+    private final String traceParent;
 
     private ExportJob(Builder b) {
         this.id = Objects.requireNonNull(b.id, "id");
@@ -64,6 +65,7 @@ public final class ExportJob {
         this.notificationError = b.notificationError;
         this.attempts = b.attempts;
         this.node = b.node;
+        this.traceParent = b.traceParent;
         if (progressPercent < 0 || progressPercent > 100) {
             throw new IllegalArgumentException("progressPercent must be 0..100, got " + progressPercent);
         }
@@ -101,6 +103,7 @@ public final class ExportJob {
         b.notificationError = notificationError;
         b.attempts = attempts;
         b.node = node;
+        b.traceParent = traceParent;
         return b;
     }
 
@@ -112,6 +115,19 @@ public final class ExportJob {
     /** @return how many times a node has started this job */
     public int attempts() {
         return attempts;
+    }
+
+    /**
+     * @return the W3C {@code traceparent} of the trace the job was submitted in ({@code 00-<trace id>-<span id>-<flags>}),
+     *         kept with the job so the node that runs it continues that trace
+     */
+    public Optional<String> traceParent() {
+        return Optional.ofNullable(traceParent);
+    }
+
+    /** @return the id of the trace the job was submitted in (32 hex digits), when it was submitted inside one */
+    public Optional<String> traceId() {
+        return traceParent().filter(t -> t.length() >= 35).map(t -> t.substring(3, 35));
     }
 
     /** @return the node running (or that ran) it, by its {@code EXPORT_NODE_NAME} */
@@ -245,7 +261,8 @@ public final class ExportJob {
                 && Objects.equals(notificationEmail, j.notificationEmail) && warnings.equals(j.warnings)
                 && filters.equals(j.filters)
                 && Objects.equals(archivePath, j.archivePath) && Objects.equals(notificationError, j.notificationError)
-                && attempts == j.attempts && Objects.equals(node, j.node);
+                && attempts == j.attempts && Objects.equals(node, j.node)
+                && Objects.equals(traceParent, j.traceParent);
     }
 
     @Override
@@ -285,6 +302,7 @@ public final class ExportJob {
         private String notificationError;
         private int attempts;
         private String node;
+        private String traceParent;
 
         private Builder() {
         }
@@ -305,6 +323,21 @@ public final class ExportJob {
          */
         public Builder node(String value) {
             this.node = value;
+            return this;
+        }
+
+        /**
+         * @param value the W3C {@code traceparent} of the trace it was submitted in ({@code 00-} and 32, 16 and 2 hex digits
+         *              joined by dashes), or {@code null}
+         * @return this builder
+         * @throws IllegalArgumentException for text that is not a {@code traceparent}
+         */
+        public Builder traceParent(String value) {
+            if (value != null && !value.matches("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")) {
+                throw new IllegalArgumentException("Not a W3C traceparent: '" + (value.length() > 60 ? value.substring(0, 60) + "…" : value)
+                        + "'");
+            }
+            this.traceParent = value;
             return this;
         }
 

@@ -38,12 +38,21 @@ public final class ExportThreads {
     }
 
     /**
+     * Starts a helper thread of the caller's work: it logs with the caller's MDC (an export's threads carry its job id,
+     * {@code sms.export.job}).
+     *
      * @param role what the thread does
      * @param task its work
      * @return the started thread
      */
     public static Thread start(String role, Runnable task) {
-        Thread t = factory(role).newThread(task);
+        java.util.Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
+        Thread t = factory(role).newThread(() -> {
+            if (mdc != null) {
+                org.slf4j.MDC.setContextMap(mdc);
+            }
+            task.run();
+        });
         t.start();
         return t;
     }

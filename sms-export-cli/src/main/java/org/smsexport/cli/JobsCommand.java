@@ -100,6 +100,7 @@ final class JobsCommand extends Common implements Callable<Integer> {
         m.put("owner", j.owner());
         m.put("attempts", j.attempts());
         m.put("node", j.node().orElse(null));
+        m.put("trace_id", j.traceId().orElse(null));
         m.put("completed", j.completedAt().map(Object::toString).orElse(null));
         m.put("sha256", j.sha256().orElse(null));
         m.put("warnings", j.warnings());

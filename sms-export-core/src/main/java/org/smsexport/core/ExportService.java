@@ -442,6 +442,8 @@ public final class ExportService implements AutoCloseable {
         private ClassLoader classLoader;
         private Duration shutdownTimeout = Duration.ofSeconds(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS);
         private boolean createOutputDirectory = true;
+        private io.micrometer.observation.ObservationRegistry observations = io.micrometer.observation.ObservationRegistry.NOOP;
+        private io.micrometer.tracing.Tracer tracer;
         private DownloadLinks downloadLinks;
         private DownloadLinks.Url linkUrl;
 
@@ -568,6 +570,47 @@ public final class ExportService implements AutoCloseable {
             Objects.requireNonNull(value, "metricsFile (noMetricsFile() for none)");
             overrides.add(c -> c.metricsFile(value));
             return this;
+        }
+
+        /**
+         * Makes each export an {@code Observation} in the host's registry: {@code sms.export}, low-cardinality keys
+         * {@code type}, {@code format} and {@code outcome} (timers and, with a tracing handler, a span per export).
+         * None by default.
+         *
+         * @param value the host's registry
+         * @return this builder
+         */
+        public Builder observationRegistry(io.micrometer.observation.ObservationRegistry value) {
+            this.observations = Objects.requireNonNull(value, "observationRegistry");
+            return this;
+        }
+
+        /**
+         * Keeps the trace a job is submitted in with the job (a W3C {@code traceparent}, the job's {@code trace_id}) and
+         * makes its export's span a child of it on whichever node runs it. Needs {@code micrometer-tracing} (with a bridge,
+         * e.g. OpenTelemetry's) and an {@link #observationRegistry} whose handlers make spans.
+         *
+         * @param value the host's tracer
+         * @return this builder
+         */
+        @SuppressWarnings("exports") // micrometer-tracing is optional: a host that calls this has it
+        public Builder tracer(io.micrometer.tracing.Tracer value) {
+            this.tracer = Objects.requireNonNull(value, "tracer");
+            return this;
+        }
+
+        private static org.smsexport.core.internal.JobTracing.Propagation propagation(io.micrometer.tracing.Tracer tracer) {
+            return new org.smsexport.core.internal.JobTracing.Propagation() {
+                @Override
+                public String current() {
+                    return TraceParents.current(tracer);
+                }
+
+                @Override
+                public Runnable restore(String traceParent) {
+                    return TraceParents.continueTrace(tracer, traceParent);
+                }
+            };
         }
 
         /** @return this builder, writing no metrics file */
@@ -864,7 +907,8 @@ public final class ExportService implements AutoCloseable {
             }
             org.smsexport.spi.ExportStorage files = storage != null ? storage : LocalStorage.configured(effective, settings, classLoader);
             JobEngine engine = new JobEngine(registry, store, queue, nodes, Optional.ofNullable(sharedDatabase), effective, clock, executor, effective.heartbeat(), shutdownTimeout,
-                    createOutputDirectory, audit, files);
+                    createOutputDirectory, audit, files, new org.smsexport.core.internal.JobTracing(observations,
+                            tracer == null ? null : propagation(tracer)));
             DownloadLinks links = null;
             if (linkUrl != null) {
                 try {

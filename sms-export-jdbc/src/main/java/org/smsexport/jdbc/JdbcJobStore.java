@@ -40,7 +40,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final String COLUMNS = "id, type, format, status, progress_percent, total_records, file_name, file_size_bytes, "
             + "duration_millis, sha256, error_message, created_at, started_at, completed_at, updated_at, owner, notification_email, "
-            + "notification_sent, notification_error, warnings, filters, instance_id, archive_path, attempts, node, request, version";
+            + "notification_sent, notification_error, warnings, filters, instance_id, archive_path, attempts, node, request, trace_parent, version";
     /** A job waiting in the shared queue, which no lease holds. */
     private static final String QUEUED = "status = 'PENDING' AND node IS NULL AND request IS NOT NULL";
 
@@ -48,7 +48,8 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     private static final List<String> OURS = List.of("instance_id", "progress_percent", "version");
     private static final List<String> OUR_NODES = List.of("running_jobs", "last_heartbeat", "workers");
     /** Columns added after the table's first version: a table that has them all needs no DDL. */
-    private static final List<String> LATEST = List.of("notification_error", "archive_path", "attempts", "node", "request", "renewed_at");
+    private static final List<String> LATEST = List.of("notification_error", "archive_path", "attempts", "node", "request", "renewed_at",
+            "trace_parent");
 
     private final DataSource db;
     private final String table;
@@ -127,7 +128,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
                 + "updated_at TIMESTAMP WITH TIME ZONE NOT NULL, owner VARCHAR(200) NOT NULL, notification_email VARCHAR(320), "
                 + "notification_sent BOOLEAN NOT NULL, notification_error VARCHAR(1000), warnings VARCHAR, filters VARCHAR, instance_id VARCHAR(32) NOT NULL, "
                 + "archive_path VARCHAR(1024), attempts INTEGER DEFAULT 0 NOT NULL, node VARCHAR(200), request VARCHAR, "
-                + "version BIGINT NOT NULL, renewed_at TIMESTAMP WITH TIME ZONE)").replace("TIMESTAMP WITH TIME ZONE", d.timestamp())
+                + "trace_parent VARCHAR(55), version BIGINT NOT NULL, renewed_at TIMESTAMP WITH TIME ZONE)").replace("TIMESTAMP WITH TIME ZONE", d.timestamp())
                 .replace(" VARCHAR,", " " + d.text() + ",");
     }
 
@@ -176,6 +177,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         added.put("node", "VARCHAR(200)");
         added.put("request", d.text());
         added.put("renewed_at", d.timestamp()); // with leases by the database's clock
+        added.put("trace_parent", "VARCHAR(55)"); // with tracing: the node that runs a job continues its trace
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             if (columns.isEmpty()) {
                 s.execute(jobsDdl(table, d));
@@ -204,7 +206,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
     public void insert(StoredJob job) {
         org.smsexport.support.SqlDialect d = dialect;
         String sql = "INSERT INTO " + table + " (" + COLUMNS + ", renewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                + "?, ?, ?, ?, ?, ?, ?, ?, " + d.now() + ")";
+                + "?, ?, ?, ?, ?, ?, ?, ?, ?, " + d.now() + ")";
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = bindValues(ps, job, d);
             ps.setLong(i, job.version());
@@ -239,7 +241,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
                 + "file_name = ?, file_size_bytes = ?, duration_millis = ?, sha256 = ?, error_message = ?, created_at = ?, "
                 + "started_at = ?, completed_at = ?, updated_at = ?, owner = ?, notification_email = ?, notification_sent = ?, "
                 + "notification_error = ?, "
-                + "warnings = ?, filters = ?, instance_id = ?, archive_path = ?, attempts = ?, node = ?, request = ?, version = ?, "
+                + "warnings = ?, filters = ?, instance_id = ?, archive_path = ?, attempts = ?, node = ?, request = ?, trace_parent = ?, version = ?, "
                 + "renewed_at = " + dialect.now() + " WHERE id = ? AND version = ?";
         StoredJob stored = next.withVersion(current.version() + 1);
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -501,6 +503,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
         ps.setInt(i++, j.attempts());
         ps.setString(i++, j.node().orElse(null));
         ps.setString(i++, stored.request().orElse(null));
+        ps.setString(i++, j.traceParent().orElse(null));
         return i;
     }
 
@@ -519,7 +522,7 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
                 .notificationEmail(rs.getString("notification_email")).notificationSent(rs.getBoolean("notification_sent")).notificationError(rs.getString("notification_error"))
                 .warnings(warnings == null ? List.of() : List.of(warnings.split("\n")))
                 .filters(filters == null ? Map.of() : decode(filters)).archivePath(rs.getString("archive_path"))
-                .attempts(rs.getInt("attempts")).node(rs.getString("node")).build();
+                .attempts(rs.getInt("attempts")).node(rs.getString("node")).traceParent(rs.getString("trace_parent")).build();
         return StoredJob.of(job, rs.getString("instance_id"), rs.getString("request"), rs.getLong("version"));
     }
 

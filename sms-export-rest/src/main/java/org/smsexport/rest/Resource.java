@@ -103,6 +103,7 @@ abstract class Resource {
         d.put("owner", j.owner());
         d.put("attempts", j.attempts());
         d.put("node", j.node().orElse(null));
+        d.put("trace_id", j.traceId().orElse(null));
         d.put("warnings", j.warnings());
         d.put("sha256", j.sha256().orElse(null));
         // the original admin page's names: the file's name only (never a path on the server), sizes and counts, filters

@@ -70,8 +70,10 @@ public final class JobEngine implements AutoCloseable {
     private final ScheduledThreadPoolExecutor polls;
     /** Job timeouts: they fire whatever the database does. */
     private final ScheduledThreadPoolExecutor timeouts;
-    private final ExecutorService writers = Executors.newCachedThreadPool(ExportThreads.factory("writer"));
-    private final ExecutorService readers = Executors.newCachedThreadPool(ExportThreads.factory("reader"));
+    // threads that serve many jobs: each task carries the MDC (the job's id) of the thread that gave it
+    private final ExecutorService writers = JobTracing.withMdc(Executors.newCachedThreadPool(ExportThreads.factory("writer")));
+    private final ExecutorService readers = JobTracing.withMdc(Executors.newCachedThreadPool(ExportThreads.factory("reader")));
+    private final JobTracing tracing;
     private final ConcurrentMap<JobId, RunningJob> active = new ConcurrentHashMap<>();
     /** Callers waiting for jobs that run on other nodes. */
     private final ConcurrentMap<JobId, CompletableFuture<ExportOutcome>> remote = new ConcurrentHashMap<>();
@@ -102,11 +104,13 @@ public final class JobEngine implements AutoCloseable {
      * @param createOutputDir   whether to create the output directory when missing
      * @param audit             where job events are recorded
      * @param storage           where finished files are published
+     * @param tracing           each export's observation and trace, and the MDC of its threads
      */
     public JobEngine(Registry registry, JobStore store, org.smsexport.spi.JobQueue queue, org.smsexport.spi.NodeRegistry nodes,
             Optional<javax.sql.DataSource> database, ExportConfig config, Clock clock, Executor hostExecutor,
             Duration heartbeat, Duration shutdownTimeout, boolean createOutputDir, ExportAudit audit,
-            org.smsexport.spi.ExportStorage storage) {
+            org.smsexport.spi.ExportStorage storage, JobTracing tracing) {
+        this.tracing = tracing;
         this.storage = storage;
         this.registry = registry;
         this.config = config;
@@ -268,7 +272,9 @@ public final class JobEngine implements AutoCloseable {
                 .status(JobStatus.PENDING).createdAt(now).updatedAt(now).owner(request.owner())
                 .notificationEmail(request.notifyEmail().orElse(null)).filters(filterText)
                 // reserved for this node when it runs it; otherwise queued for any node
-                .node(here ? config.nodeName() : null).build();
+                .node(here ? config.nodeName() : null)
+                // the trace it was submitted in, continued by whichever node runs it
+                .traceParent(tracing.currentTraceParent()).build();
         jobs.store.insert(org.smsexport.spi.StoredJob.of(job, instanceId, portable.orElse(null), 0));
         try {
             listeners.audit().require(org.smsexport.AuditEntry.of(org.smsexport.AuditEvent.CREATED, now, job.owner(), job)
@@ -413,7 +419,7 @@ public final class JobEngine implements AutoCloseable {
     private void execute(RunningJob rj) {
         JobRun.Ended ended;
         try {
-            ended = run.run(rj);
+            ended = tracing.around(rj.submitted, () -> run.run(rj));
         } catch (RuntimeException | Error e) {
             // the job's end could not be recorded (the store gave no answer until shutdown): never a worker that dies
             // with the job still listed here and heartbeated; the next start's recovery ends the record
