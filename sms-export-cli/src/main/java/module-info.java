@@ -13,6 +13,13 @@ module org.smsexport.cli {
     requires org.eclipse.jetty.http;
     requires org.eclipse.jetty.io;
     requires org.eclipse.jetty.util;
+    requires micrometer.observation;
+    requires micrometer.tracing;
+    requires micrometer.tracing.bridge.otel;
+    requires io.opentelemetry.api;
+    requires io.opentelemetry.sdk;
+    requires io.opentelemetry.sdk.trace;
+    requires io.opentelemetry.sdk.autoconfigure;
     // read by the REST tests' HTTP client only (compile-time; nothing in the jar needs it)
     requires static java.net.http;
 

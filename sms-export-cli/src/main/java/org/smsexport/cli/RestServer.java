@@ -66,6 +66,14 @@ final class RestServer implements AutoCloseable {
      */
     RestServer(ExportService exports, ExportScheduler schedules, Map<String, User> tokens, Authenticator jwt, String host, int port,
             String publicUrl, Duration idleTimeout, List<String> trustedOrigins) {
+        this(exports, schedules, tokens, jwt, host, port, publicUrl, idleTimeout, trustedOrigins, Telemetry.NONE);
+    }
+
+    /**
+     * @param telemetry each request a span that continues the caller's {@code traceparent}, when it has a tracer
+     */
+    RestServer(ExportService exports, ExportScheduler schedules, Map<String, User> tokens, Authenticator jwt, String host, int port,
+            String publicUrl, Duration idleTimeout, List<String> trustedOrigins, Telemetry telemetry) {
         Map<String, ApiUser> users = new HashMap<>();
         tokens.forEach((hash, u) -> users.put(hash, new ApiUser(u.name(), u.admin())));
         this.publicUrl = publicUrl;
@@ -74,11 +82,11 @@ final class RestServer implements AutoCloseable {
         this.api = new ExportApi(exports, schedules, auth, this::base, trustedOrigins);
         // the page first (GET / and /ui/*), the API for everything else
         WebUi page = new WebUi("");
-        this.server = new org.smsexport.rest.JettyServer(host, port, idleTimeout, ExportApi.MAX_BODY, ex -> {
+        this.server = new org.smsexport.rest.JettyServer(host, port, idleTimeout, ExportApi.MAX_BODY, telemetry.traced(ex -> {
             if (!page.handle(ex)) {
                 api.handle(ex);
             }
-        });
+        }));
     }
 
     private final ExportApi api;

@@ -176,10 +176,11 @@ final class ServeCommand extends Common implements Callable<Integer> {
         if (node != null) {
             builder.nodeName(node);
         }
-        try (ExportService exports = builder.build();
+        try (Telemetry telemetry = Telemetry.fromEnvironment(env);
+                ExportService exports = telemetry.apply(builder).build();
                 ExportScheduler scheduler = ExportScheduler.create(exports, db);
                 RestServer server = new RestServer(exports, scheduler, tokens, jwtAuth, bind, port, base,
-                        java.time.Duration.ofSeconds(idleTimeout), trustedOrigins)) {
+                        java.time.Duration.ofSeconds(idleTimeout), trustedOrigins, telemetry)) {
             server.emailSettings(emailSettings(env));
             try {
                 server.start();

@@ -46,7 +46,8 @@ final class WorkerCommand extends Common implements Callable<Integer> {
         if (node != null) {
             builder.nodeName(node);
         }
-        try (ExportService exports = builder.build()) {
+        try (Telemetry telemetry = Telemetry.fromEnvironment(DatabaseOptions.environment);
+                ExportService exports = telemetry.apply(builder).build()) {
             if (exports.config().workers() == 0) {
                 throw new InvalidRequestException("EXPORT_WORKERS=0: a worker with no workers would run nothing; give --workers N.");
             }
