@@ -4,7 +4,6 @@ import io.micrometer.tracing.CurrentTraceContext;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
-import java.util.regex.Pattern;
 
 /**
  * A Micrometer {@link Tracer}'s context as a W3C {@code traceparent} ({@code 00-<trace id>-<span id>-<flags>}), whatever
@@ -14,14 +13,13 @@ import java.util.regex.Pattern;
 @SuppressWarnings("exports") // micrometer-tracing is optional: a host that calls these has it
 public final class TraceParents {
 
-    private static final Pattern W3C = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
-
     private TraceParents() {
     }
 
     /**
      * @param tracer the host's tracer
-     * @return the current span's trace as a {@code traceparent}, or {@code null} outside a trace
+     * @return the current span's trace as a {@code traceparent}, or {@code null} outside a trace (and for a no-op span,
+     *         whose ids are empty, as Boot's tracer has one when tracing is off)
      */
     public static String current(Tracer tracer) {
         Span span = tracer.currentSpan();
@@ -32,7 +30,8 @@ public final class TraceParents {
         String traceId = c.traceId();
         // a 64-bit trace id (older Brave) is the low half of a W3C one
         traceId = traceId.length() < 32 ? "0".repeat(32 - traceId.length()) + traceId : traceId;
-        return "00-" + traceId + "-" + c.spanId() + "-" + (Boolean.TRUE.equals(c.sampled()) ? "01" : "00");
+        String traceParent = "00-" + traceId + "-" + c.spanId() + "-" + (Boolean.TRUE.equals(c.sampled()) ? "01" : "00");
+        return valid(traceParent) ? traceParent : null;
     }
 
     /**
@@ -40,8 +39,7 @@ public final class TraceParents {
      * @return whether it is a {@code traceparent} this class continues
      */
     public static boolean valid(String text) {
-        return text != null && W3C.matcher(text).matches() && !text.startsWith("ff") && !text.substring(3, 35).equals("0".repeat(32))
-                && !text.substring(36, 52).equals("0".repeat(16));
+        return org.smsexport.core.internal.JobTracing.valid(text);
     }
 
     /**

@@ -342,6 +342,8 @@ public final class MailNotifier implements Notifier {
         CompletableFuture<Delivery> result = new CompletableFuture<>();
         try {
             sender.execute(() -> {
+                // the mail thread serves every job: its lines say which one this is
+                org.slf4j.MDC.put("sms.export.job", id);
                 try {
                     deliver(id, to, subject, text, html, attachment);
                     result.complete(Delivery.SENT);
@@ -359,6 +361,8 @@ public final class MailNotifier implements Notifier {
                     failed.incrementAndGet();
                     result.complete(Delivery.failed("Sending failed: " + e));
                     throw e;
+                } finally {
+                    org.slf4j.MDC.remove("sms.export.job");
                 }
             });
         } catch (RejectedExecutionException e) {

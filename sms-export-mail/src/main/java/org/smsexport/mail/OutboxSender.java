@@ -104,7 +104,13 @@ final class OutboxSender {
         try {
             List<MailOutbox.Message> claimed;
             while (!(claimed = outbox.claim(node, Instant.now(), lease, 1)).isEmpty()) {
-                attempt(claimed.get(0));
+                // the sender serves every job: its lines say which one this is
+                org.slf4j.MDC.put("sms.export.job", claimed.get(0).jobId());
+                try {
+                    attempt(claimed.get(0));
+                } finally {
+                    org.slf4j.MDC.remove("sms.export.job");
+                }
             }
             if (!waiting.isEmpty() && System.nanoTime() - lastLook > TimeUnit.SECONDS.toNanos(2)) {
                 lastLook = System.nanoTime();

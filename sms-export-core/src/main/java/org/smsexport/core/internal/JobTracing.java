@@ -47,6 +47,17 @@ public final class JobTracing {
         this.propagation = propagation;
     }
 
+    private static final java.util.regex.Pattern W3C = java.util.regex.Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+
+    /**
+     * @param text a header's or a job's value
+     * @return whether it is a {@code traceparent} to continue: W3C's form, not version {@code ff}, no all-zero id
+     */
+    public static boolean valid(String text) {
+        return text != null && W3C.matcher(text).matches() && !text.startsWith("ff") && !text.substring(3, 35).equals("0".repeat(32))
+                && !text.substring(36, 52).equals("0".repeat(16));
+    }
+
     /** @return no observations, no traces */
     public static JobTracing none() {
         return new JobTracing(ObservationRegistry.NOOP, null);
@@ -55,7 +66,8 @@ public final class JobTracing {
     /** @return the trace a job submitted now belongs to, as a {@code traceparent}; {@code null} outside a trace */
     public String currentTraceParent() {
         try {
-            return propagation == null ? null : propagation.current();
+            String current = propagation == null ? null : propagation.current();
+            return valid(current) ? current : null;
         } catch (RuntimeException e) {
             return null; // a tracer that fails never fails a submit
         }

@@ -67,7 +67,7 @@ public class SmsExportAutoConfiguration {
             @org.springframework.beans.factory.annotation.Qualifier(SETTINGS) Map<String, String> settings,
             ObjectProvider<DataSource> sources, ObjectProvider<JobStore> stores, ObjectProvider<Notifier> notifiers,
             ObjectProvider<MetricsSink> sinks, ObjectProvider<org.smsexport.spi.ExportStorage> storages,
-            ObjectProvider<ExportServiceCustomizer> customizers) {
+            ObjectProvider<ExportServiceCustomizer> customizers, ObjectProvider<io.micrometer.observation.ObservationRegistry> observations) {
         String base = properties.getPublicUrl() != null ? properties.getPublicUrl()
                 : "http://localhost:" + environment.getProperty("server.port", "8080");
         // running exports get the phase's time to finish, then are cancelled and recorded
@@ -81,6 +81,8 @@ public class SmsExportAutoConfiguration {
         stores.ifAvailable(b::jobStore);
         notifiers.orderedStream().forEach(b::notifier);
         sinks.orderedStream().forEach(b::metricsSink);
+        // each export an observation in the host's registry (a span too, when the host traces)
+        observations.ifAvailable(b::observationRegistry);
         customizers.orderedStream().forEach(c -> c.customize(b));
         return b.build();
     }
@@ -204,6 +206,21 @@ public class SmsExportAutoConfiguration {
                 @org.springframework.beans.factory.annotation.Qualifier(SETTINGS) Map<String, String> settings) {
             ExportScheduler s = scheduler.getIfAvailable();
             return new SmsExportHealth(exports, s, s != null && SeedSettings.schedulerEnabled(settings));
+        }
+    }
+
+    /**
+     * The host's tracer: the trace a job is submitted in (the HTTP request's, as Boot's server observation has it) is kept
+     * with the job and continued by the node that runs it.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.tracing.Tracer")
+    static class Tracing {
+        // no @ConditionalOnBean: Boot's tracing auto-configuration may come after this one; the tracer is looked up when
+        // the service is built, after every bean is defined
+        @Bean
+        ExportServiceCustomizer smsExportTracing(ObjectProvider<io.micrometer.tracing.Tracer> tracer) {
+            return b -> tracer.ifAvailable(b::tracer);
         }
     }
 

@@ -191,6 +191,31 @@ class SmsExportAutoConfigurationTest {
                 .run(ctx -> assertThat(ctx).doesNotHaveBean(SmsExportController.class));
     }
 
+    /** The host's ObservationRegistry and Tracer: an export submitted inside a span keeps its trace, and is a span of it. */
+    @Test
+    void theHostsObservationRegistryAndTracerTraceEachExport() {
+        try (org.smsexport.test.InMemoryTracing tracing = new org.smsexport.test.InMemoryTracing()) {
+            withDatabase().withBean(io.micrometer.observation.ObservationRegistry.class, tracing::registry)
+                    .withBean(io.micrometer.tracing.Tracer.class, tracing::tracer).run(ctx -> {
+                        org.smsexport.jdbc.SampleData.load(ctx.getBean(javax.sql.DataSource.class), org.smsexport.jdbc.SmsSchema.standard(), 5);
+                        io.micrometer.tracing.Span request = tracing.tracer().nextSpan().name("request").start();
+                        io.micrometer.tracing.Tracer.SpanInScope scope = tracing.tracer().withSpan(request);
+                        org.smsexport.ExportJob job;
+                        try {
+                            job = ctx.getBean(ExportService.class).submit(org.smsexport.ExportRequest.builder().type("students")
+                                    .format("csv").build());
+                        } finally {
+                            scope.close();
+                            request.end();
+                        }
+                        assertThat(job.traceId()).contains(request.context().traceId());
+                        ctx.getBean(ExportService.class).completion(job.id()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                        org.smsexport.test.Await.until("the export's span", () -> !tracing.spans("sms.export students csv").isEmpty());
+                        assertThat(tracing.spans("sms.export students csv").get(0).getParentSpanId()).isEqualTo(request.context().spanId());
+                    });
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class Registry {
         @Bean
