@@ -127,6 +127,8 @@ class StalledWorkerTest {
             locker.commit(); // the query may go on now, but its node stands still
             Await.until("another worker completing the job", () -> store.find(job.id()).map(s -> s.job().status() == JobStatus.COMPLETED)
                     .orElse(false), java.time.Duration.ofSeconds(120));
+            // the completing worker records its mail's outcome on the job after it: the record is final only then
+            Await.until("the mail's outcome on the job", () -> store.find(job.id()).map(s -> s.job().notificationSent()).orElse(false));
             ExportJob done = store.find(job.id()).orElseThrow().job();
             assertThat(done.node()).isPresent().get().isNotEqualTo(first);
             assertThat(done.attempts()).isEqualTo(2);
