@@ -71,6 +71,19 @@ class CliTest {
     }
 
     @Test
+    void anExportNoRowMatchedSaysSoAndTheVersionIsPrinted() throws Exception {
+        Cli.Run r = run("export", "--type", "students", "--format", "csv", "--filter", "search=zzzz-nobody", "--db",
+                DemoCommand.url(demo(), true), "--user", "sa", "--password", "", "--out", dir.resolve("none").toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode result = new ObjectMapper().readTree(r.out());
+        assertThat(result.get("rows").asLong()).isZero();
+        assertThat(result.get("warnings").toString()).contains("No rows matched the filters (search)");
+        Cli.Run v = run("-V");
+        assertThat(v.code()).isZero();
+        assertThat(v.out()).startsWith("sms-export ");
+    }
+
+    @Test
     void badInputGetsOneClearLineExitCodeTwoAndLeavesNothing() {
         Path out = dir.resolve("never");
         String db = DemoCommand.url(demo(), true) + ";USER=sa";
@@ -88,6 +101,7 @@ class CliTest {
             {"export", "--type", "students", "--format", "csv", "--filter", "colour", "--db", db, "--out", out.toString()},
             {"export", "--type", "students", "--format", "csv", "--limit", "ten", "--db", db, "--out", out.toString()},
             {"stats", "--type", "bogus", "--db", db},
+            {"export", "--type", "students", "--format", "xls", "--db", db, "--out", out.toString()},
         };
         String[] expected = {"Unknown export type 'studnets'. Available: [students, courses, grades, enrollments, attendance].",
             "No exporter for format 'docx'. Available: [csv, pdf, xlsx].",
@@ -95,13 +109,16 @@ class CliTest {
             "The SMS tables are missing", "No suitable driver found for jdbc:nosuch:x", "Wrong user name or password",
             "Missing required option: '--type=<type>'", "--rows must be at least 1, got 0",
             "--filter takes KEY=VALUE, got 'colour'", "Invalid value for option '--limit': 'ten' is not a whole number",
-            "Unknown export type 'bogus'. Available: [students"};
+            "Unknown export type 'bogus'. Available: [students", "No exporter for format 'xls'. Available: [csv, pdf, xlsx]. Did you mean 'xlsx'?"};
         for (int i = 0; i < cases.length; i++) {
             Cli.Run r = run(cases[i]);
             assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(2);
             assertThat(r.err()).as(String.join(" ", cases[i])).startsWith("error: ").contains(expected[i])
                     .doesNotContain("\tat ").doesNotContain("Exception:");
             assertThat(r.out()).isEmpty();
+            if (java.util.List.of(cases[i]).contains("xls") || java.util.List.of(cases[i]).contains("docx")) {
+                assertThat(r.err()).as("no Java advice for a format on the command line").doesNotContain("builder()");
+            }
         }
         assertThat(out).doesNotExist();
         assertThat(dir.resolve("demo0")).doesNotExist();

@@ -128,6 +128,13 @@ final class JobRun {
                 p.exporter().write(schema, cursor, file.stream(), rj);
                 rj.checkCancelled();
                 rj.awaitCount(); // a count that failed fails the export, as it would have before the first row
+                if (cursor.rows() == 0) {
+                    // an empty file that looks like any other would say nothing went wrong
+                    rj.warn(!query.filters().isEmpty() ? "No rows matched the filters (" + String.join(", ", query.filters().keySet())
+                            + "): the file has the header only."
+                            : query.changedSince().isPresent() ? "Nothing changed since " + query.changedSince().get() + "."
+                            : "No rows: the data source has no " + p.type().name() + ".");
+                }
                 if (cursor.truncated()) {
                     rj.warn("Export truncated at " + String.format(java.util.Locale.ROOT, "%,d", max) + " records by "
                             + "EXPORT_MAX_RECORDS; more records matched. Narrow the filters or raise the limit.");

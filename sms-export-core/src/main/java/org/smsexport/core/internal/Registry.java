@@ -194,12 +194,53 @@ public final class Registry {
         }
         if (e == null) {
             String module = MODULE_OF_FORMAT.get(id);
+            String near = nearest(id);
             String hint = module != null ? " Add " + module + " to the class path."
-                    : " Add the module that provides it, or register an Exporter with ExportService.builder().exporter(...).";
+                    : near != null ? " Did you mean '" + near + "'?"
+                    : " A format comes from its module on the class path (sms-export-csv, -excel, -pdf, or a plugin's).";
             throw new UnsupportedFormatException("No exporter for format '" + format + "'. Available: " + exporters.keySet()
                     + "." + hint, null, null, format, null);
         }
         return e;
+    }
+
+    /** @return the available format (or alias) a mistyped one most likely meant — {@code xls} → {@code xlsx} — or {@code null} */
+    private String nearest(String id) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        java.util.Set<String> names = new java.util.TreeSet<>(exporters.keySet());
+        ALIASES.forEach((alias, target) -> {
+            if (exporters.containsKey(target)) {
+                names.add(alias);
+            }
+        });
+        for (String name : names) {
+            int d = name.startsWith(id) || id.startsWith(name) ? 1 : distance(id, name);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = name;
+            }
+        }
+        return bestDistance <= 2 ? best : null;
+    }
+
+    /** @return the Levenshtein distance of two short names */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                current[j] = Math.min(Math.min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
     }
 
     /**
