@@ -82,10 +82,15 @@ final class ScheduleCommand {
                 + "with a last column, change: upsert or delete.")
         boolean delta;
 
+        @Option(names = "--locale", description = "Language of each run's headers and titles: en or el (default: the template's, "
+                + "else en).")
+        String locale;
+
         @Override
         int run(Schedules.Session s, PrintWriter out) {
             org.smsexport.scheduler.ScheduleRequest r = org.smsexport.rest.ScheduleJson.request(owner, type, format, frequency, zone,
-                    filters, options, notify, catchUp, template, s.exports().templates()).withDelta(delta);
+                    filters, options, notify, catchUp, template, s.exports().templates()).withDelta(delta)
+                    .withLocale(locale == null ? null : java.util.Locale.forLanguageTag(locale));
             String id = s.scheduler().schedule(r);
             ScheduleInfo info = s.scheduler().get(id).orElseThrow();
             if (json) {

@@ -128,17 +128,18 @@ class CliTest {
     void schedulesExportsFromTheCommandLine() throws Exception {
         String db = DemoCommand.url(demo(), true) + ";USER=sa";
         Cli.Run add = run("schedule", "add", "--type", "students", "--format", "csv", "--frequency", "cron 30 2 * * 1-5", "--zone",
-                "Europe/Athens", "--filter", "status=active", "--catch-up", "all", "--owner", "alice", "--db", db, "--json");
+                "Europe/Athens", "--filter", "status=active", "--catch-up", "all", "--owner", "alice", "--locale", "el", "--db", db, "--json");
         assertThat(add.code()).as(add.err()).isZero();
         JsonNode created = new ObjectMapper().readTree(add.out());
         String id = created.get("id").asText();
         assertThat(id).matches("export_students_csv_alice_[0-9a-z]{8}");
         assertThat(created.get("zone").asText()).isEqualTo("Europe/Athens");
+        assertThat(created.get("locale").asText()).isEqualTo("el");
         assertThat(created.get("catch_up").asText()).isEqualTo("all");
         assertThat(created.get("next_fire").asText()).contains("T02:30");
 
         Cli.Run duplicate = run("schedule", "add", "--type", "students", "--format", "csv", "--frequency", "cron 30 2 * * 1-5", "--zone",
-                "Europe/Athens", "--filter", "status=active", "--catch-up", "all", "--owner", "alice", "--db", db);
+                "Europe/Athens", "--filter", "status=active", "--catch-up", "all", "--owner", "alice", "--locale", "el", "--db", db);
         assertThat(duplicate.code()).isEqualTo(2);
         assertThat(duplicate.err()).contains("already exists", id);
         Cli.Run badCron = run("schedule", "add", "--type", "students", "--format", "csv", "--frequency", "cron 0 25 * * *", "--db", db);

@@ -38,7 +38,7 @@ public final class ScheduleJson {
         }
         ScheduleRequest r = request(owner, t, f, frequency, zone, filters, options, notify, catchUp);
         return template == null ? r : new ScheduleRequest(r.owner(), r.type(), r.format(), r.filters(), r.options(), r.notifyEmail(),
-                r.frequency(), r.zone(), r.catchUp(), r.catchUpWindow(), java.util.Optional.of(template), r.delta());
+                r.frequency(), r.zone(), r.catchUp(), r.catchUpWindow(), java.util.Optional.of(template), r.delta(), r.locale());
     }
 
     public static ScheduleRequest request(String owner, String type, String format, String frequency, String zone,
@@ -74,6 +74,7 @@ public final class ScheduleJson {
         m.put("zone", r.zone().getId());
         m.put("catch_up", r.catchUp().label());
         m.put("delta", r.delta());
+        m.put("locale", r.locale().map(java.util.Locale::toLanguageTag).orElse(null));
         m.put("template", r.template().orElse(null));
         m.put("paused", s.paused());
         m.put("created_at", s.createdAt().toString());

@@ -41,6 +41,10 @@ final class SchedulesResource extends Resource {
                 // with a template the id names its type and format, and each run takes the template as it is then
                 ScheduleRequest request = ScheduleJson.request(u.name(), type, format, frequency, text(body, "zone"), filters, options(body),
                         text(body, "notify_email"), text(body, "catch_up"), text(body, "template"), exports.templates());
+                String locale = text(body, "locale");
+                if (locale != null) {
+                    request = request.withLocale(java.util.Locale.forLanguageTag(locale));
+                }
                 JsonNode delta = body.get("delta");
                 if (delta != null && !delta.isNull()) {
                     if (!delta.isBoolean()) {
@@ -185,6 +189,8 @@ final class SchedulesResource extends Resource {
                 r.template().orElse(null), exports.templates());
         JsonNode delta = body.get("delta");
         changed = changed.withDelta(delta != null && delta.isBoolean() ? delta.asBoolean() : r.delta());
+        String locale = body.has("locale") ? text(body, "locale") : r.locale().map(java.util.Locale::toLanguageTag).orElse(null);
+        changed = changed.withLocale(locale == null ? null : java.util.Locale.forLanguageTag(locale));
         if (!u.admin()) {
             checkInterval(changed.frequency(), changed.zone());
         }

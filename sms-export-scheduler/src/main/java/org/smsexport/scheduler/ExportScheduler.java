@@ -543,7 +543,7 @@ public final class ExportScheduler implements AutoCloseable {
             }
         }
         return !changed ? r : new ScheduleRequest(r.owner(), r.type(), r.format(), r.filters(), options, r.notifyEmail(), r.frequency(),
-                r.zone(), r.catchUp(), r.catchUpWindow(), r.template(), r.delta());
+                r.zone(), r.catchUp(), r.catchUpWindow(), r.template(), r.delta(), r.locale());
     }
 
     private static final List<String> SECRETS = List.of("password", "owner_password");
@@ -564,6 +564,7 @@ public final class ExportScheduler implements AutoCloseable {
             b.type(r.type()).format(r.format());
         }
         r.notifyEmail().ifPresent(b::notifyEmail);
+        r.locale().ifPresent(b::locale);
         return b.build();
     }
 

@@ -27,10 +27,11 @@ import java.util.TreeMap;
  *                      options and locale; the schedule's own filters and options win), if any
  * @param delta         whether each run exports only what changed since the start of the last successful run (the
  *                      first run, and any run with no successful one before it, is full)
+ * @param locale        the language of each run's headers and titles (the template's, else English, when empty)
  */
 public record ScheduleRequest(String owner, String type, String format, Map<String, String> filters, Map<String, String> options,
         Optional<String> notifyEmail, Frequency frequency, ZoneId zone, CatchUp catchUp, Duration catchUpWindow,
-        Optional<String> template, boolean delta) {
+        Optional<String> template, boolean delta, Optional<java.util.Locale> locale) {
 
     private static final ZoneId UTC = ZoneId.of("UTC");
 
@@ -48,6 +49,23 @@ public record ScheduleRequest(String owner, String type, String format, Map<Stri
         Objects.requireNonNull(catchUp, "catchUp");
         Objects.requireNonNull(catchUpWindow, "catchUpWindow");
         Objects.requireNonNull(template, "template");
+        Objects.requireNonNull(locale, "locale");
+    }
+
+    /** A schedule in the template's language, else English: the constructor before schedules had a language. */
+    public ScheduleRequest(String owner, String type, String format, Map<String, String> filters, Map<String, String> options,
+            Optional<String> notifyEmail, Frequency frequency, ZoneId zone, CatchUp catchUp, Duration catchUpWindow,
+            Optional<String> template, boolean delta) {
+        this(owner, type, format, filters, options, notifyEmail, frequency, zone, catchUp, catchUpWindow, template, delta, Optional.empty());
+    }
+
+    /**
+     * @param value the language of each run's headers and titles, or {@code null} for the template's (else English)
+     * @return this request in that language
+     */
+    public ScheduleRequest withLocale(java.util.Locale value) {
+        return new ScheduleRequest(owner, type, format, filters, options, notifyEmail, frequency, zone, catchUp, catchUpWindow, template,
+                delta, Optional.ofNullable(value));
     }
 
     /**
@@ -56,7 +74,7 @@ public record ScheduleRequest(String owner, String type, String format, Map<Stri
      */
     public ScheduleRequest withDelta(boolean value) {
         return new ScheduleRequest(owner, type, format, filters, options, notifyEmail, frequency, zone, catchUp, catchUpWindow, template,
-                value);
+                value, locale);
     }
 
     /** A full (not delta) schedule: the constructor before delta exports. */
@@ -96,6 +114,7 @@ public record ScheduleRequest(String owner, String type, String format, Map<Stri
         private Duration catchUpWindow = Duration.ofHours(24);
         private String template;
         private boolean delta;
+        private java.util.Locale locale;
 
         private Builder(String owner, String type, String format) {
             this.owner = owner;
@@ -201,9 +220,19 @@ public record ScheduleRequest(String owner, String type, String format, Map<Stri
         }
 
         /** @return the request */
+        /**
+         * @param value the language of each run's headers and titles ({@code el}, {@code en}); the template's, else English,
+         *              by default
+         * @return this builder
+         */
+        public Builder locale(java.util.Locale value) {
+            this.locale = value;
+            return this;
+        }
+
         public ScheduleRequest build() {
             return new ScheduleRequest(owner, type, format, filters, options, Optional.ofNullable(notifyEmail), frequency, zone,
-                    catchUp, catchUpWindow, Optional.ofNullable(template), delta);
+                    catchUp, catchUpWindow, Optional.ofNullable(template), delta, Optional.ofNullable(locale));
         }
     }
 }

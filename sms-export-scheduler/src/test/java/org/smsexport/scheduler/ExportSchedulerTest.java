@@ -52,6 +52,17 @@ class ExportSchedulerTest {
         return ScheduleRequest.builder(owner, "students", "csv");
     }
 
+    @Test
+    void aScheduleInGreekWritesGreekHeadersAndAnUnknownLanguageIsRefused() throws Exception {
+        Node n = node("a");
+        String id = n.scheduler.schedule(students("alice").locale(java.util.Locale.forLanguageTag("el")).option("bom", "false").build());
+        assertThat(n.scheduler.get(id).orElseThrow().request().locale()).contains(java.util.Locale.forLanguageTag("el"));
+        org.smsexport.ExportOutcome o = n.exports.completion(n.scheduler.runNow(id)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(java.nio.file.Files.readAllLines(((org.smsexport.ExportOutcome.Completed) o).file()).get(0)).startsWith("Α/Α");
+        assertThatThrownBy(() -> n.scheduler.schedule(students("alice").locale(java.util.Locale.forLanguageTag("xx")).build()))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'xx'");
+    }
+
     private static List<ScheduleRun> finished(ExportScheduler s, String id) {
         return s.runs(id, 100).stream().filter(r -> r.status() != RunStatus.RUNNING).collect(Collectors.toList());
     }

@@ -127,7 +127,7 @@ public final class ScheduleStore {
                 + "options VARCHAR(4000) NOT NULL, notify_email VARCHAR(320), frequency VARCHAR(200) NOT NULL, "
                 + "zone VARCHAR(64) NOT NULL, catch_up VARCHAR(16) NOT NULL, catch_up_window_seconds BIGINT NOT NULL, "
                 + "paused BOOLEAN NOT NULL, fingerprint VARCHAR(64) NOT NULL UNIQUE, created_at " + ts + " NOT NULL, "
-                + "template_name VARCHAR(64), delta BOOLEAN DEFAULT FALSE NOT NULL)",
+                + "template_name VARCHAR(64), delta BOOLEAN DEFAULT FALSE NOT NULL, locale VARCHAR(35))",
                 "CREATE TABLE IF NOT EXISTS " + p + "schedule_runs (schedule_id VARCHAR(200) NOT NULL, slot_time " + ts
                 + " NOT NULL, run_trigger VARCHAR(16) NOT NULL, node VARCHAR(200) NOT NULL, status VARCHAR(16) NOT NULL, "
                 + "job_id VARCHAR(40), error_message VARCHAR(2000), started_at " + ts + " NOT NULL, finished_at " + ts
@@ -139,7 +139,8 @@ public final class ScheduleStore {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
                 if (hasColumn(c, tasks, "task_name") && hasColumn(c, runs, "watermark")
-                        && hasColumn(c, schedules, "template_name") && hasColumn(c, schedules, "delta")) {
+                        && hasColumn(c, schedules, "template_name") && hasColumn(c, schedules, "delta")
+                        && hasColumn(c, schedules, "locale")) {
                     // all there: no DDL, which on a database shared by running processes waits for their locks
                     migrateCleanupTask(s);
                     return;
@@ -156,6 +157,10 @@ public final class ScheduleStore {
                 // added with delta exports
                 if (!hasColumn(c, schedules, "delta")) {
                     s.execute("ALTER TABLE " + schedules + " ADD COLUMN delta BOOLEAN DEFAULT FALSE NOT NULL");
+                }
+                // added with schedules in a language of their own
+                if (!hasColumn(c, schedules, "locale")) {
+                    s.execute("ALTER TABLE " + schedules + " ADD COLUMN locale VARCHAR(35)");
                 }
                 s.execute(ddl.get(3));
                 if (!hasColumn(c, runs, "changed_since")) {
@@ -182,7 +187,7 @@ public final class ScheduleStore {
         options.keySet().removeAll(java.util.List.of("password", "owner_password"));
         String canonical = String.join("\u0000", r.owner(), r.type(), r.format(), r.filters().toString(), options.toString(),
                 r.notifyEmail().orElse(""), r.frequency().text(), r.zone().getId()) + r.template().map(t -> "\u0000template:" + t).orElse("")
-                + (r.delta() ? "\u0000delta" : "");
+                + (r.delta() ? "\u0000delta" : "") + r.locale().map(l -> "\u0000locale:" + l.toLanguageTag()).orElse("");
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
@@ -209,8 +214,8 @@ public final class ScheduleStore {
     public boolean insert(String id, ScheduleRequest r, String fingerprint, Instant now) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + schedules + " "
                 + "(id, owner_id, export_type, export_format, filters, options, notify_email, frequency, zone, catch_up, "
-                + "catch_up_window_seconds, paused, fingerprint, created_at, template_name, delta) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "catch_up_window_seconds, paused, fingerprint, created_at, template_name, delta, locale) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, r.owner());
             ps.setString(3, r.type());
@@ -227,6 +232,7 @@ public final class ScheduleStore {
             set(ps, 14, now);
             ps.setString(15, r.template().orElse(null));
             ps.setBoolean(16, r.delta());
+            ps.setString(17, r.locale().map(java.util.Locale::toLanguageTag).orElse(null));
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {
@@ -253,7 +259,7 @@ public final class ScheduleStore {
         List<Stored> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT id, owner_id, export_type, "
                 + "export_format, filters, options, notify_email, frequency, zone, catch_up, catch_up_window_seconds, paused, "
-                + "created_at, template_name, delta FROM " + schedules + " " + where)) {
+                + "created_at, template_name, delta, locale FROM " + schedules + " " + where)) {
             if (param != null) {
                 ps.setString(1, param);
             }
@@ -263,7 +269,7 @@ public final class ScheduleStore {
                             JSON.readValue(rs.getString(5), MAP), JSON.readValue(rs.getString(6), MAP),
                             Optional.ofNullable(rs.getString(7)), Frequency.parse(rs.getString(8)), ZoneId.of(rs.getString(9)),
                             CatchUp.valueOf(rs.getString(10)), Duration.ofSeconds(rs.getLong(11)), Optional.ofNullable(rs.getString(14)),
-                            rs.getBoolean(15));
+                            rs.getBoolean(15), Optional.ofNullable(rs.getString(16)).map(java.util.Locale::forLanguageTag));
                     out.add(new Stored(rs.getString(1), r, rs.getBoolean(12), instant(rs, 13)));
                 }
             }
