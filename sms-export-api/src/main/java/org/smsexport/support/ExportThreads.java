@@ -46,14 +46,36 @@ public final class ExportThreads {
      * @return the started thread
      */
     public static Thread start(String role, Runnable task) {
-        java.util.Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
-        Thread t = factory(role).newThread(() -> {
-            if (mdc != null) {
-                org.slf4j.MDC.setContextMap(mdc);
-            }
-            task.run();
-        });
+        Thread t = factory(role).newThread(withCallerMdc(task));
         t.start();
         return t;
+    }
+
+    /**
+     * A task for another thread (a new one, or a pool's that serves many exports) that logs with the MDC of the thread
+     * that made it — an export's job id ({@code sms.export.job}) — and leaves the running thread's MDC as it found it.
+     *
+     * @param task the work
+     * @return the work, carrying the caller's MDC
+     */
+    public static Runnable withCallerMdc(Runnable task) {
+        java.util.Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
+        return () -> {
+            java.util.Map<String, String> before = org.slf4j.MDC.getCopyOfContextMap();
+            setMdc(mdc);
+            try {
+                task.run();
+            } finally {
+                setMdc(before);
+            }
+        };
+    }
+
+    private static void setMdc(java.util.Map<String, String> mdc) {
+        if (mdc == null) {
+            org.slf4j.MDC.clear();
+        } else {
+            org.slf4j.MDC.setContextMap(mdc);
+        }
     }
 }

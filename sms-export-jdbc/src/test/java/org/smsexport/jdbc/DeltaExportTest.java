@@ -36,7 +36,8 @@ class DeltaExportTest {
         return rows;
     }
 
-    private static void sql(DataSource db, String statement, Object... params) throws Exception {
+    /** Runs one statement, its parameters bound as the database keeps them. */
+    static void sql(DataSource db, String statement, Object... params) throws Exception {
         org.smsexport.support.SqlDialect dialect = org.smsexport.support.SqlDialect.of(db);
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(statement)) {
             for (int i = 0; i < params.length; i++) {

@@ -21,7 +21,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.smsexport.ExportOutcome;
 import org.smsexport.ExportRequest;
 import org.smsexport.core.ExportService;
-import org.smsexport.support.SqlDialect;
 
 /**
  * The guarantee of delta exports, as a property: random inserts, updates, soft deletes and restores of every table —
@@ -44,7 +43,7 @@ class DeltasAddUpTest {
         SampleData.load(db, SmsSchema.standard(), 12);
         Instant base = Instant.parse("2026-03-01T08:00:00Z");
         for (String t : List.of("students", "courses", "grades", "course_enrollments", "attendance")) {
-            sql(db, "UPDATE " + t + " SET created_at = ?, updated_at = ?", base, base);
+            DeltaExportTest.sql(db, "UPDATE " + t + " SET created_at = ?, updated_at = ?", base, base);
         }
         Random random = new Random(kind.name().hashCode());
         try (ExportService exports = ExportService.builder().dataSource(JdbcDataSource.of(db)).outputDirectory(dir).build()) {
@@ -90,11 +89,11 @@ class DeltasAddUpTest {
                 insert(db, random, table, at);
                 break;
             case 1:
-                sql(db, "UPDATE " + table + " SET deleted_at = ?, updated_at = ? WHERE id = ?", at, at, id);
+                DeltaExportTest.sql(db, "UPDATE " + table + " SET deleted_at = ?, updated_at = ? WHERE id = ?", at, at, id);
                 break;
             case 2:
                 // a restore: the row (perhaps never deleted) is live again
-                sql(db, "UPDATE " + table + " SET deleted_at = NULL, updated_at = ? WHERE id = ?", at, id);
+                DeltaExportTest.sql(db, "UPDATE " + table + " SET deleted_at = NULL, updated_at = ? WHERE id = ?", at, id);
                 break;
             default:
                 String set;
@@ -114,7 +113,7 @@ class DeltasAddUpTest {
                     default:
                         set = "notes = 'note " + random.nextInt(1000) + "'";
                 }
-                sql(db, "UPDATE " + table + " SET " + set + ", updated_at = ? WHERE id = ?", at, id);
+                DeltaExportTest.sql(db, "UPDATE " + table + " SET " + set + ", updated_at = ? WHERE id = ?", at, id);
         }
     }
 
@@ -122,11 +121,11 @@ class DeltasAddUpTest {
         String n = Integer.toString(random.nextInt(1_000_000));
         switch (table) {
             case "students":
-                sql(db, "INSERT INTO students (student_id, first_name, last_name, email, is_active, created_at, updated_at) VALUES "
+                DeltaExportTest.sql(db, "INSERT INTO students (student_id, first_name, last_name, email, is_active, created_at, updated_at) VALUES "
                         + "(?, 'New', ?, ?, TRUE, ?, ?)", "N-" + n, "Student" + n, n + "@uni.example", at, at);
                 break;
             case "courses":
-                sql(db, "INSERT INTO courses (course_code, course_name, created_at, updated_at) VALUES (?, ?, ?, ?)", "C-" + n,
+                DeltaExportTest.sql(db, "INSERT INTO courses (course_code, course_name, created_at, updated_at) VALUES (?, ?, ?, ?)", "C-" + n,
                         "Course " + n, at, at);
                 break;
             default:
@@ -135,13 +134,13 @@ class DeltasAddUpTest {
                 long student = students.get(random.nextInt(students.size()));
                 long course = courses.get(random.nextInt(courses.size()));
                 if (table.equals("grades")) {
-                    sql(db, "INSERT INTO grades (student_id, course_id, assignment_name, grade, max_grade, created_at, updated_at) "
+                    DeltaExportTest.sql(db, "INSERT INTO grades (student_id, course_id, assignment_name, grade, max_grade, created_at, updated_at) "
                             + "VALUES (?, ?, ?, 15, 20, ?, ?)", student, course, "Essay " + n, at, at);
                 } else if (table.equals("course_enrollments")) {
-                    sql(db, "INSERT INTO course_enrollments (student_id, course_id, enrolled_at, status, created_at, updated_at) "
+                    DeltaExportTest.sql(db, "INSERT INTO course_enrollments (student_id, course_id, enrolled_at, status, created_at, updated_at) "
                             + "VALUES (?, ?, ?, 'active', ?, ?)", student, course, LocalDate.of(2026, 2, 1), at, at);
                 } else {
-                    sql(db, "INSERT INTO attendance (student_id, course_id, date, period_number, status, created_at, updated_at) "
+                    DeltaExportTest.sql(db, "INSERT INTO attendance (student_id, course_id, date, period_number, status, created_at, updated_at) "
                             + "VALUES (?, ?, ?, 1, 'present', ?, ?)", student, course, LocalDate.of(2026, 2, 2), at, at);
                 }
         }
@@ -188,15 +187,5 @@ class DeltasAddUpTest {
             }
         }
         return ids;
-    }
-
-    private static void sql(DataSource db, String statement, Object... params) throws Exception {
-        SqlDialect dialect = SqlDialect.of(db);
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(statement)) {
-            for (int i = 0; i < params.length; i++) {
-                dialect.setObject(ps, i + 1, params[i]);
-            }
-            ps.executeUpdate();
-        }
     }
 }

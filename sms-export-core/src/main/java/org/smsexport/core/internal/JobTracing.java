@@ -2,7 +2,6 @@ package org.smsexport.core.internal;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
-import java.util.Map;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -78,10 +77,9 @@ public final class JobTracing {
      *
      * @param job the job as it was submitted
      * @param run the export
-     * @param <T> what the run gives
-     * @return what the run gave
+     * @return how it ended; {@code null} when another node has the job
      */
-    public <T> T around(ExportJob job, Supplier<T> run) {
+    JobRun.Ended around(ExportJob job, Supplier<JobRun.Ended> run) {
         String before = MDC.get(MDC_KEY);
         MDC.put(MDC_KEY, job.id().value());
         Observation observation = Observation.createNotStarted("sms.export", registry)
@@ -92,10 +90,9 @@ public final class JobTracing {
         String outcome = "failed";
         Observation.Scope scope = observation.openScope();
         try {
-            T result = run.get();
-            outcome = result instanceof JobRun.Ended ? outcomeOf(((JobRun.Ended) result).outcome())
-                    : result == null ? "handed-over" : "completed";
-            return result;
+            JobRun.Ended ended = run.get();
+            outcome = ended == null ? "handed-over" : outcomeOf(ended.outcome());
+            return ended;
         } catch (RuntimeException | Error e) {
             observation.error(e);
             throw e;
@@ -140,24 +137,7 @@ public final class JobTracing {
         return new AbstractExecutorService() {
             @Override
             public void execute(Runnable task) {
-                Map<String, String> mdc = MDC.getCopyOfContextMap();
-                pool.execute(() -> {
-                    Map<String, String> before = MDC.getCopyOfContextMap();
-                    if (mdc == null) {
-                        MDC.clear();
-                    } else {
-                        MDC.setContextMap(mdc);
-                    }
-                    try {
-                        task.run();
-                    } finally {
-                        if (before == null) {
-                            MDC.clear();
-                        } else {
-                            MDC.setContextMap(before);
-                        }
-                    }
-                });
+                pool.execute(org.smsexport.support.ExportThreads.withCallerMdc(task));
             }
 
             @Override
