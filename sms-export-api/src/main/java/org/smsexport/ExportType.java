@@ -266,6 +266,32 @@ public final class ExportType {
     }
 
     /**
+     * A filter's label for a form: the type's label {@code filter.<key>}, else the label of the column it is named
+     * after, else the key humanized ({@code enrolled_from}: "Enrolled from").
+     *
+     * @param filter one of this type's filters
+     * @param locale the reader's locale
+     * @return the label
+     */
+    public String filterLabel(FilterSpec filter, Locale locale) {
+        return lookup("filter." + filter.key(), locale)
+                .or(() -> column(filter.key()).flatMap(c -> lookup(c.key(), locale)))
+                .orElseGet(() -> humanize(filter.key()));
+    }
+
+    /**
+     * A filter value's label for a form: the type's label {@code choice.<key>.<value>}, else the value itself.
+     *
+     * @param filter one of this type's filters
+     * @param value  one of its {@link FilterSpec#allowedValues() allowed values}
+     * @param locale the reader's locale
+     * @return the label
+     */
+    public String filterChoiceLabel(FilterSpec filter, String value, Locale locale) {
+        return lookup("choice." + filter.key() + "." + value, locale).orElse(value);
+    }
+
+    /**
      * @param locale the reader's locale
      * @return the headers of all columns, in order
      */
@@ -309,6 +335,10 @@ public final class ExportType {
         if (builtIn) {
             if (key.equals("type") || key.equals("title")) {
                 return BuiltInLabels.get(key + "." + name, locale);
+            }
+            if (key.startsWith("filter.") || key.startsWith("choice.")) {
+                String rest = key.substring(7);
+                return BuiltInLabels.get(key.substring(0, 7) + name + "." + rest, locale).or(() -> BuiltInLabels.get(key, locale));
             }
             // a type's own label first: student_id is the registry code in students, the internal number elsewhere
             return BuiltInLabels.get("column." + name + "." + key, locale).or(() -> BuiltInLabels.get("column." + key, locale));
@@ -378,7 +408,8 @@ public final class ExportType {
 
         /**
          * Adds labels for one language. Keys are {@code "type"} (plural display name), {@code "title"}
-         * (report title) and column keys. English labels are the fallback for other languages; without any,
+         * (report title), column keys, {@code "filter.<key>"} (a filter's label in a form) and
+         * {@code "choice.<key>.<value>"} (one of a filter's allowed values). English labels are the fallback for other languages; without any,
          * the key is shown humanized ({@code first_name} → "First name").
          *
          * @param locale the language the labels are in

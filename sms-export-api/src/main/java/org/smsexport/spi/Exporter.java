@@ -3,6 +3,7 @@ package org.smsexport.spi;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.smsexport.ExportFormat;
@@ -26,6 +27,16 @@ public interface Exporter {
      */
     default Set<String> options() {
         return Set.of();
+    }
+
+    /**
+     * What each of {@link #options()} is, for a form to offer it: kind, choices, default and labels in each language. An
+     * exporter that says nothing more than its keys gets free-text options (secrets where the key names a password).
+     *
+     * @return one description per option key, in the order to offer them
+     */
+    default List<OptionSpec> optionSpecs() {
+        return options().stream().sorted().map(OptionSpec::text).toList();
     }
 
     /**

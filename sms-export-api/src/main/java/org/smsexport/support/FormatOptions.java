@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.smsexport.InvalidRequestException;
+import org.smsexport.spi.OptionSpec;
 
 /**
  * Reads an exporter's options the same way in every format: values are case-insensitive, a bad value is
@@ -20,6 +21,25 @@ import org.smsexport.InvalidRequestException;
  * }</pre>
  */
 public final class FormatOptions {
+
+    /** Whether cells that a spreadsheet would run as formulas are neutralized ({@code true} by default). */
+    public static final OptionSpec FORMULA_GUARD = OptionSpec.bool("formula_guard", true)
+            .label("en", "Neutralize formulas").label("el", "Εξουδετέρωση τύπων")
+            .choiceLabel("true", "en", "Yes (recommended)").choiceLabel("true", "el", "Ναι (συνιστάται)")
+            .choiceLabel("false", "en", "No").choiceLabel("false", "el", "Όχι");
+    /** The password that opens the file; none by default. */
+    public static final OptionSpec PASSWORD = OptionSpec.secret("password").label("en", "Password to open").label("el", "Κωδικός ανοίγματος");
+    /** A4 (the default) or US Letter. */
+    public static final OptionSpec PAGE_SIZE = OptionSpec.choice("page_size", "a4", "a4", "letter")
+            .label("en", "Paper size").label("el", "Μέγεθος χαρτιού")
+            .choiceLabel("a4", "en", "A4").choiceLabel("a4", "el", "A4")
+            .choiceLabel("letter", "en", "US Letter").choiceLabel("letter", "el", "Letter (ΗΠΑ)");
+    /** Portrait, landscape, or (the default) landscape for more than six columns. */
+    public static final OptionSpec ORIENTATION = OptionSpec.choice("orientation", "auto", "auto", "portrait", "landscape")
+            .label("en", "Orientation").label("el", "Προσανατολισμός")
+            .choiceLabel("auto", "en", "Automatic (landscape for wide tables)").choiceLabel("auto", "el", "Αυτόματος (οριζόντιος για πλατιούς πίνακες)")
+            .choiceLabel("portrait", "en", "Portrait").choiceLabel("portrait", "el", "Κατακόρυφος")
+            .choiceLabel("landscape", "en", "Landscape").choiceLabel("landscape", "el", "Οριζόντιος");
 
     private final String format;
     private final Map<String, String> options;
@@ -65,6 +85,30 @@ public final class FormatOptions {
         }
         problems.add("Option '" + key + "' has value '" + v + "'; expected one of " + Arrays.toString(choices) + ".");
         return dflt;
+    }
+
+    /**
+     * @param spec a {@link OptionSpec.Kind#CHOICE} or {@link OptionSpec.Kind#BOOLEAN} option
+     * @return the value in lower case; the spec's default (and a problem) for any value not among its choices
+     */
+    public String choice(OptionSpec spec) {
+        return choice(spec.key(), spec.defaultValue().orElseThrow(), spec.choices().toArray(String[]::new));
+    }
+
+    /**
+     * @param spec a {@link OptionSpec.Kind#BOOLEAN} option
+     * @return {@code true} or {@code false}; the spec's default (and a problem) for any other value
+     */
+    public boolean bool(OptionSpec spec) {
+        return Boolean.parseBoolean(choice(spec));
+    }
+
+    /**
+     * @param specs an exporter's options
+     * @return their keys, what {@link org.smsexport.spi.Exporter#options()} answers
+     */
+    public static java.util.Set<String> keys(List<OptionSpec> specs) {
+        return specs.stream().map(OptionSpec::key).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /**

@@ -354,6 +354,15 @@ public final class ExportService implements AutoCloseable {
     }
 
     /**
+     * @param format a format id
+     * @return what each option of its exporter is (kind, choices, default, labels), in the order a form offers them
+     * @throws org.smsexport.UnsupportedFormatException when no exporter writes it
+     */
+    public List<org.smsexport.spi.OptionSpec> optionSpecs(String format) {
+        return List.copyOf(engine.registry().exporter(format).optionSpecs());
+    }
+
+    /**
      * Where the next delta export of a type may start so that it misses no change committed after now: the data source's
      * {@link org.smsexport.spi.DataSource#changesWatermark own clock}, less what a change not yet committed can predate it
      * by. A delta schedule takes it before each run, and asks the next run for the changes since it, less an overlap.

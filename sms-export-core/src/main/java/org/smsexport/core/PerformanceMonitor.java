@@ -251,6 +251,19 @@ public final class PerformanceMonitor {
      * @return the buckets that have exports, oldest first, then by format
      */
     public List<Point> series(Optional<String> exportType, int days, Duration bucket) {
+        return series(exportType, days, bucket, Optional.empty());
+    }
+
+    /**
+     * A time series per format of one owner's exports, for charts: finished exports bucketed by when they ended.
+     *
+     * @param exportType only this type, or empty for all
+     * @param days       the window, days back from now (1 or more)
+     * @param bucket     the bucket's length: one hour or one day
+     * @param owner      only this owner's exports, or empty for everyone's
+     * @return the buckets that have exports, oldest first, then by format
+     */
+    public List<Point> series(Optional<String> exportType, int days, Duration bucket, Optional<String> owner) {
         if (days < 1) {
             throw new org.smsexport.InvalidRequestException("days must be at least 1, got " + days + ".");
         }
@@ -258,7 +271,8 @@ public final class PerformanceMonitor {
         long size = bucket.toMillis();
         Map<String, Object[]> buckets = new java.util.TreeMap<>();
         read(m -> {
-            if (m.endTime().isBefore(since) || exportType.isPresent() && !exportType.get().equals(m.exportType())) {
+            if (m.endTime().isBefore(since) || exportType.isPresent() && !exportType.get().equals(m.exportType())
+                    || owner.isPresent() && !owner.get().equals(m.owner())) {
                 return;
             }
             long start = Math.floorDiv(m.endTime().toEpochMilli(), size) * size;

@@ -97,12 +97,13 @@ class SharedQueueInMemoryTest {
     }
 
     @Test
-    void aNodeSilentForADayIsDroppedFromTheList() {
+    void aNodeSilentForAMonthIsDroppedFromTheList() {
+        // one silent for two days stays listed (the page hides it unless asked), one silent for 31 days is dropped
         java.time.Instant now = java.time.Instant.now();
-        org.smsexport.test.MutableClock storeClock = new org.smsexport.test.MutableClock(now.minus(Duration.ofDays(2)));
+        org.smsexport.test.MutableClock storeClock = new org.smsexport.test.MutableClock(now.minus(Duration.ofDays(31)));
         InMemoryJobStore store = new InMemoryJobStore(storeClock);
-        store.heartbeat(new org.smsexport.ExportNode("gone", now.minus(Duration.ofDays(3)), now, 0, 1));
-        storeClock.set(now.minus(Duration.ofHours(2)));
+        store.heartbeat(new org.smsexport.ExportNode("gone", now.minus(Duration.ofDays(32)), now, 0, 1));
+        storeClock.set(now.minus(Duration.ofDays(2)));
         store.heartbeat(new org.smsexport.ExportNode("quiet", now.minus(Duration.ofHours(3)), now, 0, 1));
         storeClock.set(now);
         try (ExportService here = ExportService.builder().dataSource(Fixtures.memory(5)).jobStore(store).outputDirectory(dir)

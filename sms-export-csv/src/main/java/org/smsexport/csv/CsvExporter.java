@@ -25,6 +25,7 @@ import org.smsexport.support.CellText;
 import org.smsexport.spi.ExportContext;
 import org.smsexport.spi.ExportSchema;
 import org.smsexport.spi.Exporter;
+import org.smsexport.spi.OptionSpec;
 import org.smsexport.support.FormatOptions;
 import org.smsexport.support.FormulaGuard;
 import org.smsexport.spi.RowCursor;
@@ -95,9 +96,33 @@ public final class CsvExporter implements Exporter {
         return FORMAT;
     }
 
+    private static final OptionSpec DELIMITER = OptionSpec.choice("delimiter", "comma", "comma", "semicolon", "tab", "pipe")
+            .label("en", "Separator").label("el", "Διαχωριστικό")
+            .choiceLabel("comma", "en", "Comma ( , )").choiceLabel("comma", "el", "Κόμμα ( , )")
+            .choiceLabel("semicolon", "en", "Semicolon ( ; ) for Excel in Greek").choiceLabel("semicolon", "el", "Ερωτηματικό ( ; ) για ελληνικό Excel")
+            .choiceLabel("tab", "en", "Tab").choiceLabel("tab", "el", "Στηλοθέτης (Tab)")
+            .choiceLabel("pipe", "en", "Vertical bar ( | )").choiceLabel("pipe", "el", "Κάθετη γραμμή ( | )");
+    private static final OptionSpec BOM_OPTION = OptionSpec.bool("bom", true)
+            .label("en", "Mark as UTF-8 for Excel (BOM)").label("el", "Σήμανση UTF-8 για το Excel (BOM)")
+            .choiceLabel("true", "en", "Yes").choiceLabel("true", "el", "Ναι").choiceLabel("false", "en", "No").choiceLabel("false", "el", "Όχι");
+    private static final OptionSpec LINE_ENDING = OptionSpec.choice("line_ending", "crlf", "crlf", "lf")
+            .label("en", "Line endings").label("el", "Τέλος γραμμής")
+            .choiceLabel("crlf", "en", "Windows (CRLF)").choiceLabel("crlf", "el", "Windows (CRLF)")
+            .choiceLabel("lf", "en", "Unix and macOS (LF)").choiceLabel("lf", "el", "Unix και macOS (LF)");
+    private static final OptionSpec HEADER = OptionSpec.bool("header", true)
+            .label("en", "Header row").label("el", "Γραμμή επικεφαλίδων")
+            .choiceLabel("true", "en", "Yes").choiceLabel("true", "el", "Ναι").choiceLabel("false", "en", "No").choiceLabel("false", "el", "Όχι");
+    private static final List<OptionSpec> OPTIONS = List.of(DELIMITER, BOM_OPTION, LINE_ENDING, HEADER, FormatOptions.FORMULA_GUARD,
+            FormatOptions.PASSWORD.label("en", "Password (an encrypted ZIP)").label("el", "Κωδικός (κρυπτογραφημένο ZIP)"));
+
     @Override
     public Set<String> options() {
-        return Set.of("delimiter", "bom", "line_ending", "formula_guard", "header", "password");
+        return FormatOptions.keys(OPTIONS);
+    }
+
+    @Override
+    public List<OptionSpec> optionSpecs() {
+        return OPTIONS;
     }
 
     /** @return {@code csv.zip} with a password: the CSV inside an AES-256 encrypted ZIP; {@code csv} otherwise */
@@ -704,7 +729,7 @@ public final class CsvExporter implements Exporter {
             char delimiter = ',';
             String d = options.get("delimiter");
             if (d != null) {
-                Character c = DELIMITERS.get(d.toLowerCase(java.util.Locale.ROOT));
+                Character c = DELIMITERS.get(d.strip().toLowerCase(java.util.Locale.ROOT));
                 if (c == null && d.length() == 1 && DELIMITERS.containsValue(d.charAt(0))) {
                     c = d.charAt(0);
                 }
@@ -714,10 +739,10 @@ public final class CsvExporter implements Exporter {
                     delimiter = c;
                 }
             }
-            boolean bom = o.bool("bom", true);
-            LineDelimiter lineEnding = o.choice("line_ending", "crlf", "crlf", "lf").equals("lf") ? LineDelimiter.LF : LineDelimiter.CRLF;
-            boolean guard = o.bool("formula_guard", true);
-            boolean header = o.bool("header", true);
+            boolean bom = o.bool(BOM_OPTION);
+            LineDelimiter lineEnding = o.choice(LINE_ENDING).equals("lf") ? LineDelimiter.LF : LineDelimiter.CRLF;
+            boolean guard = o.bool(FormatOptions.FORMULA_GUARD);
+            boolean header = o.bool(HEADER);
             String password = o.secret("password");
             o.check();
             return new Settings(delimiter, bom, lineEnding, guard, header, password);

@@ -29,6 +29,7 @@ import org.smsexport.spi.ExportContext;
 import org.smsexport.spi.ExportSchema;
 import org.smsexport.support.FormatOptions;
 import org.smsexport.spi.Exporter;
+import org.smsexport.spi.OptionSpec;
 import org.smsexport.spi.RowCursor;
 import org.smsexport.support.Utf8Writer;
 
@@ -90,9 +91,18 @@ public final class XlsxExporter implements Exporter {
         return FORMAT;
     }
 
+    private static final List<OptionSpec> OPTIONS = List.of(FormatOptions.PAGE_SIZE, FormatOptions.ORIENTATION, FormatOptions.FORMULA_GUARD,
+            FormatOptions.PASSWORD);
+
     @Override
     public Set<String> options() {
-        return Set.of("password", "formula_guard", "page_size", "orientation");
+        return FormatOptions.keys(OPTIONS);
+    }
+
+    /** @return paper size and orientation when printed, the formula guard, a password (agile encryption) */
+    @Override
+    public List<OptionSpec> optionSpecs() {
+        return OPTIONS;
     }
 
     @Override
@@ -105,9 +115,8 @@ public final class XlsxExporter implements Exporter {
 
     private static Settings settings(Map<String, String> options) {
         FormatOptions o = FormatOptions.of(FORMAT.id(), options);
-        Settings s = new Settings(o.bool("formula_guard", true), o.secret("password"),
-                o.choice("page_size", "a4", "a4", "letter").equals("letter") ? 1 : 9,
-                o.choice("orientation", "auto", "auto", "portrait", "landscape"));
+        Settings s = new Settings(o.bool(FormatOptions.FORMULA_GUARD), o.secret("password"),
+                o.choice(FormatOptions.PAGE_SIZE).equals("letter") ? 1 : 9, o.choice(FormatOptions.ORIENTATION));
         o.check();
         return s;
     }

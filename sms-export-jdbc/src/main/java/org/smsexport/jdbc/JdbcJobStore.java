@@ -459,6 +459,13 @@ public final class JdbcJobStore implements JobStore, JobQueue, NodeRegistry {
             conditions.add("created_at < ?");
             params.add(t);
         });
+        f.search().ifPresent(x -> {
+            // LIKE with '!' escaping its own wildcards: the same on H2, PostgreSQL, MariaDB and SQLite
+            String like = x.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+            conditions.add("(LOWER(id) LIKE ? ESCAPE '!' OR LOWER(file_name) LIKE ? ESCAPE '!')");
+            params.add(like + "%");
+            params.add("%" + like + "%");
+        });
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.smsexport.ExportFormat;
@@ -13,6 +14,7 @@ import org.smsexport.pdf.internal.ReportWriter;
 import org.smsexport.spi.ExportContext;
 import org.smsexport.spi.ExportSchema;
 import org.smsexport.spi.Exporter;
+import org.smsexport.spi.OptionSpec;
 import org.smsexport.support.FormatOptions;
 import org.smsexport.spi.RowCursor;
 
@@ -65,9 +67,20 @@ public final class PdfExporter implements Exporter {
         return FORMAT;
     }
 
+    private static final OptionSpec OWNER_PASSWORD = OptionSpec.secret("owner_password")
+            .label("en", "Password to change or print").label("el", "Κωδικός για αλλαγές ή εκτύπωση");
+    private static final List<OptionSpec> OPTIONS = List.of(FormatOptions.PAGE_SIZE, FormatOptions.ORIENTATION, FormatOptions.FORMULA_GUARD,
+            FormatOptions.PASSWORD, OWNER_PASSWORD);
+
     @Override
     public Set<String> options() {
-        return Set.of("page_size", "orientation", "password", "owner_password", "formula_guard");
+        return FormatOptions.keys(OPTIONS);
+    }
+
+    /** @return paper size, orientation, the formula guard, the password that opens the file and the owner's */
+    @Override
+    public List<OptionSpec> optionSpecs() {
+        return OPTIONS;
     }
 
     @Override
@@ -93,9 +106,12 @@ public final class PdfExporter implements Exporter {
 
         static Settings of(Map<String, String> options, int columns) {
             FormatOptions o = FormatOptions.of(FORMAT.id(), options);
-            Rectangle size = o.choice("page_size", "a4", "a4", "letter").equals("letter") ? PageSize.LETTER : PageSize.A4;
-            String orientation = o.choice("orientation", columns > 6 ? "landscape" : "portrait", "portrait", "landscape");
-            boolean guard = o.bool("formula_guard", true);
+            Rectangle size = o.choice(FormatOptions.PAGE_SIZE).equals("letter") ? PageSize.LETTER : PageSize.A4;
+            String orientation = o.choice(FormatOptions.ORIENTATION);
+            if (orientation.equals("auto")) {
+                orientation = columns > 6 ? "landscape" : "portrait";
+            }
+            boolean guard = o.bool(FormatOptions.FORMULA_GUARD);
             String password = o.secret("password");
             String owner = o.secret("owner_password");
             if (owner != null && password == null && !options.containsKey("password")) {

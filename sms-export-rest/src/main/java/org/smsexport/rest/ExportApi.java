@@ -108,6 +108,7 @@ public final class ExportApi {
             metrics.audit(ex, metrics.user(ex));
         }));
         r.add(route(Http.BASE + "/types", (ex, m) -> settings.typesRoute(ex)));
+        r.add(route(Http.BASE + "/me", (ex, m) -> settings.me(ex)));
         r.add(route(Http.BASE + "/stats", (ex, m) -> {
             Http.allow(ex.method(), "GET");
             metrics.stats(ex, metrics.user(ex));

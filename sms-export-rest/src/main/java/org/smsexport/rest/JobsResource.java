@@ -156,6 +156,10 @@ final class JobsResource extends Resource {
         if (q.containsKey("status")) {
             f = f.withStatuses(JobStatus.parse(q.get("status")));
         }
+        if (q.containsKey("search")) {
+            // the start of a job's id or part of its file name
+            f = f.withSearch(q.get("search"));
+        }
         int skip = number(q, "skip", 0, 0, Integer.MAX_VALUE);
         int limit = number(q, "limit", 50, 1, MAX_PAGE);
         List<Map<String, Object>> items = new ArrayList<>();

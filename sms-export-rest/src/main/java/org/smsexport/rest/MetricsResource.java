@@ -40,13 +40,23 @@ final class MetricsResource extends Resource {
         ok(ex, 200, nodes);
     }
 
-    /** {@code GET /metrics/performance/stats}: the seed's statistics, a user's own (an admin's: everyone's). */
+    /**
+     * Whose figures a request sees: a user their own, always; an administrator everyone's, or one owner's with
+     * {@code ?owner=}.
+     */
+    static Optional<String> whose(ApiUser u, Map<String, String> q) {
+        if (!u.admin()) {
+            return Optional.of(u.name());
+        }
+        return Optional.ofNullable(q.get("owner")).filter(o -> !o.isBlank());
+    }
+
+    /** {@code GET /metrics/performance/stats}: the seed's statistics, a user's own (an admin's: everyone's, or {@code ?owner=}'s). */
     void performanceStats(Exchange ex) throws IOException, HttpError {
         allow(ex.method(), "GET");
         ApiUser u = user(ex);
         Map<String, String> q = query(ex);
-        ok(ex, 200, monitor().performanceStats(Optional.ofNullable(q.get("type")), number(q, "days", 7, 1, MAX_DAYS),
-                u.admin() ? Optional.empty() : Optional.of(u.name())).toMap());
+        ok(ex, 200, monitor().performanceStats(Optional.ofNullable(q.get("type")), number(q, "days", 7, 1, MAX_DAYS), whose(u, q)).toMap());
     }
 
     /** {@code GET /metrics/slowest?limit=10}: the slowest exports as the original page's jobs, a user's own (an admin's: all). */
@@ -55,31 +65,42 @@ final class MetricsResource extends Resource {
         ApiUser u = user(ex);
         int limit = number(query(ex), "limit", 10, 1, 100);
         List<Map<String, Object>> slowest = new ArrayList<>();
-        for (org.smsexport.ExportMetrics m : visibleSlowest(u, limit, limit * 20 + 200)) {
+        for (org.smsexport.ExportMetrics m : visibleSlowest(whose(u, query(ex)), limit, limit * 20 + 200)) {
             slowest.add(metricsJob(m));
         }
         ok(ex, 200, slowest);
     }
 
-    /** @return the slowest exports on record the user may see (an admin: everyone's), slowest first, from the window slowest of all */
-    private List<org.smsexport.ExportMetrics> visibleSlowest(ApiUser u, int limit, int window) throws HttpError {
+    /** @return the slowest exports on record of an owner (or everyone's), slowest first, from the window slowest of all */
+    private List<org.smsexport.ExportMetrics> visibleSlowest(Optional<String> owner, int limit, int window) throws HttpError {
         List<org.smsexport.ExportMetrics> out = new ArrayList<>();
         for (org.smsexport.ExportMetrics m : monitor().slowestExports(window)) {
-            if ((u.admin() || m.owner().equals(u.name())) && out.size() < limit) {
+            if (owner.map(m.owner()::equals).orElse(true) && out.size() < limit) {
                 out.add(m);
             }
         }
         return out;
     }
 
-    /** The seed's statistics with percentiles by format, and the slowest exports (a user's own; an admin's all). */
+    /**
+     * The seed's statistics with percentiles by format, and the slowest exports: a user's own; an admin's everyone's, or
+     * one owner's with {@code ?owner=}.
+     */
     void stats(Exchange ex, ApiUser u) throws IOException, HttpError {
         Map<String, String> q = query(ex);
         org.smsexport.core.PerformanceMonitor monitor = monitor();
         int days = number(q, "days", 7, 1, MAX_DAYS);
-        Map<String, Object> d = new LinkedHashMap<>(monitor.performanceStats(Optional.ofNullable(q.get("type")), days).toMap());
+        Optional<String> owner = whose(u, q);
+        Map<String, Object> d = new LinkedHashMap<>(monitor.performanceStats(Optional.ofNullable(q.get("type")), days, owner).toMap());
+        d.put("owner", owner.orElse(null));
+        if (u.admin()) {
+            // whom an administrator can narrow the figures to: everyone with an export on record in the window
+            java.util.SortedSet<String> owners = new java.util.TreeSet<>();
+            monitor.each(java.time.Instant.now().minus(java.time.Duration.ofDays(days)), m -> owners.add(m.owner()));
+            d.put("owners", List.copyOf(owners));
+        }
         List<Map<String, Object>> slowest = new ArrayList<>();
-        for (org.smsexport.ExportMetrics m : visibleSlowest(u, 10, 200)) {
+        for (org.smsexport.ExportMetrics m : visibleSlowest(owner, 10, 200)) {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("export_id", m.exportId().value());
             s.put("export_type", m.exportType());
@@ -103,8 +124,9 @@ final class MetricsResource extends Resource {
             throw new HttpError(400, "bad_request", "'bucket' must be hour or day, got '" + bucket + "'.");
         }
         List<Map<String, Object>> points = new ArrayList<>();
+        Optional<String> owner = whose(u, q);
         for (org.smsexport.core.PerformanceMonitor.Point p : monitor().series(Optional.ofNullable(q.get("type")), number(q, "days", 7, 1, MAX_DAYS),
-                bucket.equals("hour") ? java.time.Duration.ofHours(1) : java.time.Duration.ofDays(1))) {
+                bucket.equals("hour") ? java.time.Duration.ofHours(1) : java.time.Duration.ofDays(1), owner)) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("start", p.start().toString());
             m.put("format", p.format());
@@ -116,7 +138,7 @@ final class MetricsResource extends Resource {
             points.add(m);
         }
         // the original admin page's ExportMetrics (a user's own exports; an admin's everyone's), then our chart series
-        Map<String, Object> d = new LinkedHashMap<>(AdminMetrics.of(monitor(), number(q, "days", 7, 1, MAX_DAYS), u.admin() ? null : u.name(),
+        Map<String, Object> d = new LinkedHashMap<>(AdminMetrics.of(monitor(), number(q, "days", 7, 1, MAX_DAYS), owner.orElse(null),
                 java.time.Instant.now(), this::metricsJob));
         d.put("bucket", bucket);
         d.put("points", points);

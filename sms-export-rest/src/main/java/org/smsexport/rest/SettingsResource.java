@@ -33,6 +33,17 @@ final class SettingsResource extends Resource {
         ok(ex, 200, types(query(ex)));
     }
 
+    /** {@code GET /me}: who the caller is to this API, whether an administrator, and the service's time zone. */
+    void me(Exchange ex) throws IOException, HttpError {
+        allow(ex.method(), "GET");
+        ApiUser u = user(ex);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("name", u.name());
+        d.put("admin", u.admin());
+        d.put("time_zone", exports.config().timeZone().getId());
+        ok(ex, 200, d);
+    }
+
     /** {@code GET /formats}. */
     void formatsRoute(Exchange ex) throws IOException, HttpError {
         allow(ex.method(), "GET");
@@ -126,6 +137,10 @@ final class SettingsResource extends Resource {
                 fm.put("value_type", f.valueType().id());
                 fm.put("match", f.match().name().toLowerCase(Locale.ROOT));
                 fm.put("choices", f.allowedValues());
+                fm.put("label", t.filterLabel(f, locale));
+                Map<String, String> choiceLabels = new LinkedHashMap<>();
+                f.allowedValues().forEach(v -> choiceLabels.put(v, t.filterChoiceLabel(f, v, locale)));
+                fm.put("choice_labels", choiceLabels);
                 filters.add(fm);
             }
             m.put("filters", filters);
@@ -138,6 +153,20 @@ final class SettingsResource extends Resource {
             fm.put("extension", f.extension());
             fm.put("media_type", f.mediaType());
             fm.put("options", List.copyOf(exports.options(f.id())));
+            List<Map<String, Object>> specs = new ArrayList<>();
+            for (org.smsexport.spi.OptionSpec o : exports.optionSpecs(f.id())) {
+                Map<String, Object> om = new LinkedHashMap<>();
+                om.put("key", o.key());
+                om.put("type", o.kind().id());
+                om.put("label", o.label(locale));
+                om.put("default", o.defaultValue().orElse(null));
+                om.put("choices", o.choices());
+                Map<String, String> choiceLabels = new LinkedHashMap<>();
+                o.choices().forEach(v -> choiceLabels.put(v, o.choiceLabel(v, locale)));
+                om.put("choice_labels", choiceLabels);
+                specs.add(om);
+            }
+            fm.put("option_specs", specs);
             formats.add(fm);
         }
         Map<String, Object> d = new LinkedHashMap<>();

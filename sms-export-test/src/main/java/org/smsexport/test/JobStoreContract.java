@@ -174,6 +174,30 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void searchesByTheStartOfAnIdOrPartOfAFileNameIgnoringCase() {
+        JobStore store = newStore();
+        ExportJob a = job("alice", T).toBuilder().fileName("students_20261207_101500_" + "x".repeat(20) + ".csv").build();
+        ExportJob b = job("alice", T.plusSeconds(1)).toBuilder().fileName("grades_20261207_101501_" + "y".repeat(20) + ".pdf").build();
+        ExportJob c = job("bob", T.plusSeconds(2));
+        ExportJob d = job("bob", T.plusSeconds(3)).toBuilder().fileName("odd_%_name!.csv").build();
+        for (ExportJob j : List.of(a, b, c, d)) {
+            store.insert(stored(j));
+        }
+        assertThat(jobs(store, JobFilter.all().withSearch("STUDENTS_2026"))).extracting(ExportJob::id).containsExactly(a.id());
+        assertThat(jobs(store, JobFilter.all().withSearch(".pdf"))).extracting(ExportJob::id).containsExactly(b.id());
+        assertThat(jobs(store, JobFilter.all().withSearch(c.id().value().substring(0, 8).toUpperCase(java.util.Locale.ROOT))))
+                .extracting(ExportJob::id).containsExactly(c.id());
+        assertThat(jobs(store, JobFilter.all().withSearch(c.id().value().substring(2, 10)))).as("an id matches from its start only")
+                .extracting(ExportJob::id).doesNotContain(c.id());
+        assertThat(jobs(store, JobFilter.all().withSearch("%"))).as("a wildcard is a character").extracting(ExportJob::id).containsExactly(d.id());
+        assertThat(jobs(store, JobFilter.all().withSearch("_%_"))).extracting(ExportJob::id).containsExactly(d.id());
+        assertThat(jobs(store, JobFilter.all().withSearch("e!"))).extracting(ExportJob::id).containsExactly(d.id());
+        assertThat(jobs(store, JobFilter.all().withSearch("  "))).as("blank: anything").hasSize(4);
+        assertThat(store.count(JobFilter.all().withSearch("2026").withOwner("alice"))).isEqualTo(2);
+        assertThat(store.count(JobFilter.all().withSearch("2026").withOwner("bob"))).isZero();
+    }
+
+    @Test
     void listsJobsCreatedAtTheSameInstantInOneStableOrder() {
         JobStore store = newStore();
         for (int i = 0; i < 5; i++) {

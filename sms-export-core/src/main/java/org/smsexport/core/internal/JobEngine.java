@@ -175,10 +175,14 @@ public final class JobEngine implements AutoCloseable {
         }
     }
 
-    /** How long a node may be silent before it is dropped from the list of nodes (it was killed, or its host is gone). */
-    static final Duration SILENT_NODE_DROPPED_AFTER = Duration.ofDays(1);
+    /**
+     * How long a node may be silent before it is dropped from the list of nodes (it was killed, or its host is gone): a
+     * month, so that an administrator can still look up a node that went quiet last week (the page hides nodes silent for
+     * more than a day unless asked).
+     */
+    static final Duration SILENT_NODE_DROPPED_AFTER = Duration.ofDays(30);
 
-    /** @return the nodes sharing the job store, as they last reported; those silent for a day are dropped first */
+    /** @return the nodes sharing the job store, as they last reported; those silent for a month are dropped first */
     public List<org.smsexport.ExportNode> nodes() {
         try {
             jobs.nodes.forgetSilent(SILENT_NODE_DROPPED_AFTER);
