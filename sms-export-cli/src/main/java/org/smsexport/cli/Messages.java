@@ -33,6 +33,11 @@ final class Messages {
             m = m.replace(cause.toString(), fileProblem((FileSystemException) cause));
         }
         m = m.replaceAll("java\\.[a-z.]+\\.([A-Z][A-Za-z]*Exception): ", "");
+        // the JDBC source's advice is for Java code: on the command line, the commands and flags that do it
+        m = m.replace("create them with SmsSchema.create(...), or map your table names with SmsSchema.builder().",
+                "create them ('sms-export schema' prints their SQL; 'sms-export demo' makes a sample database), or map your table "
+                        + "names with --schema-map FILE.")
+                .replace("map your column names with SmsSchema.builder().column(...).", "map your column names with --schema-map FILE.");
         return JdbcUrls.mask(m.lines().findFirst().orElse(m));
     }
 

@@ -150,6 +150,16 @@ class CliHardeningTest {
     }
 
     @Test
+    void aDatabaseWithoutTheSmsTablesIsAnsweredInTheCommandLinesWords() throws Exception {
+        Path empty = dir.resolve("empty-sqlite.db");
+        java.sql.DriverManager.getConnection("jdbc:sqlite:" + empty).close();
+        Cli.Run r = run("export", "--type", "students", "--format", "csv", "--db", "jdbc:sqlite:" + empty, "--out", dir.resolve("never-e").toString());
+        assertThat(r.code()).as(r.err()).isNotZero();
+        assertThat(r.err()).contains("The database has no table students", "--schema-map FILE")
+                .doesNotContain("SmsSchema").doesNotContain("\tat ");
+    }
+
+    @Test
     void failingCommandsCreateNothing() throws Exception {
         Path out = dir.resolve("untouched");
         String[][] cases = {

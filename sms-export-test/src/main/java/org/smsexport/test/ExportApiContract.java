@@ -247,4 +247,88 @@ public abstract class ExportApiContract {
         error(call("alice", "POST", API + "/settings/email/test", "{\"recipient_email\":\"office@school.example\"}"), 403, "forbidden");
         error(call("admin", "POST", API + "/settings/email/test", "{}"), 400, "bad_request");
     }
+
+    /** What the page builds its forms from: who the caller is, each format's options and each type's filters, labelled in a language. */
+    @Test
+    public void thePageLearnsWhoItServesAndWhatEachControlOffers() throws Exception {
+        JsonNode me = data(call("alice", "GET", API + "/me", null), 200);
+        assertThat(me.get("name").asText()).isEqualTo("alice");
+        assertThat(me.get("admin").asBoolean()).isFalse();
+        assertThat(me.get("time_zone").asText()).isNotBlank();
+        assertThat(data(call("admin", "GET", API + "/me", null), 200).get("admin").asBoolean()).isTrue();
+        error(call(null, "GET", API + "/me", null), 401, "unauthorized");
+
+        JsonNode el = data(call("alice", "GET", API + "/types?locale=el", null), 200);
+        JsonNode csv = null;
+        for (JsonNode f : el.get("formats")) {
+            if (f.get("id").asText().equals("csv")) {
+                csv = f;
+            }
+        }
+        assertThat(csv).isNotNull();
+        List<String> keys = csv.get("option_specs").findValuesAsText("key");
+        assertThat(keys).containsAll(List.of("delimiter", "bom", "formula_guard", "password"));
+        for (JsonNode o : csv.get("option_specs")) {
+            assertThat(o.get("label").asText()).as(o.toString()).isNotBlank();
+            assertThat(List.of("choice", "boolean", "secret", "text")).contains(o.get("type").asText());
+            if (o.get("type").asText().equals("choice")) {
+                assertThat(o.get("choices").size()).isPositive();
+                assertThat(o.get("choice_labels").size()).isEqualTo(o.get("choices").size());
+            }
+            if (o.get("key").asText().equals("delimiter")) {
+                assertThat(o.get("label").asText()).isEqualTo("Διαχωριστικό");
+                assertThat(o.get("default").asText()).isEqualTo("comma");
+            }
+            if (o.get("key").asText().equals("password")) {
+                assertThat(o.get("type").asText()).isEqualTo("secret");
+                assertThat(o.get("default").isNull()).isTrue();
+            }
+        }
+        JsonNode students = null;
+        for (JsonNode t : el.get("types")) {
+            if (t.get("name").asText().equals("students")) {
+                students = t;
+            }
+        }
+        assertThat(students).isNotNull();
+        for (JsonNode f : students.get("filters")) {
+            assertThat(f.get("label").asText()).as(f.toString()).isNotBlank();
+            if (f.get("key").asText().equals("status")) {
+                assertThat(f.get("label").asText()).isEqualTo("Κατάσταση");
+                assertThat(f.get("choice_labels").get("active").asText()).isEqualTo("Ενεργός");
+            }
+        }
+    }
+
+    /** A user's metrics count their own exports only; an administrator's everyone's, or one owner's when asked. */
+    @Test
+    public void everyoneSeesTheirOwnFiguresAndAnAdministratorAnyones() throws Exception {
+        finished("alice", submit("alice", "{\"export_type\":\"students\",\"export_format\":\"csv\",\"limit\":2}"));
+        finished("bob", submit("bob", "{\"export_type\":\"students\",\"export_format\":\"csv\",\"limit\":2}"));
+        int alice = data(call("alice", "GET", API + "/stats?days=7", null), 200).get("total_exports").asInt();
+        int bob = data(call("bob", "GET", API + "/stats?days=7", null), 200).get("total_exports").asInt();
+        JsonNode all = data(call("admin", "GET", API + "/stats?days=7", null), 200);
+        assertThat(alice).isPositive();
+        assertThat(bob).isPositive();
+        assertThat(all.get("total_exports").asInt()).isGreaterThanOrEqualTo(alice + bob);
+        assertThat(all.get("owners").toString()).contains("\"alice\"", "\"bob\"");
+        assertThat(data(call("admin", "GET", API + "/stats?days=7&owner=bob", null), 200).get("total_exports").asInt()).isEqualTo(bob);
+        // a user asking for someone else's figures gets their own
+        assertThat(data(call("bob", "GET", API + "/stats?days=7&owner=alice", null), 200).get("total_exports").asInt()).isEqualTo(bob);
+        assertThat(data(call("bob", "GET", API + "/metrics?days=7", null), 200).get("total_exports").asInt()).isEqualTo(bob);
+        assertThat(data(call("bob", "GET", API + "/stats?days=7", null), 200).get("slowest").findValuesAsText("owner")).containsOnly("bob");
+        assertThat(data(call("bob", "GET", API + "/metrics/performance/stats?days=7", null), 200).get("total_exports").asInt()).isEqualTo(bob);
+    }
+
+    /** A job is found by the start of its id or by part of its file name; another user's never. */
+    @Test
+    public void jobsAreFoundByIdOrFileName() throws Exception {
+        String id = submit("alice", "{\"export_type\":\"students\",\"export_format\":\"csv\",\"limit\":1}");
+        String file = finished("alice", id).get("file_path").asText();
+        assertThat(data(call("alice", "GET", API + "/exports?search=" + id.substring(0, 7).toUpperCase(java.util.Locale.ROOT), null), 200)
+                .get("items").findValuesAsText("id")).containsExactly(id);
+        assertThat(data(call("alice", "GET", API + "/exports?search=" + file.substring(file.length() - 12), null), 200)
+                .get("items").findValuesAsText("id")).containsExactly(id);
+        assertThat(data(call("bob", "GET", API + "/exports?search=" + id, null), 200).get("total").asInt()).isZero();
+    }
 }

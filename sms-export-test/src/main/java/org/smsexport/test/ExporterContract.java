@@ -162,6 +162,28 @@ public abstract class ExporterContract {
         }
     }
 
+    /**
+     * What the exporter says of its options is what it takes: one description per key of {@code options()}, a label, and
+     * every default and every choice accepted by {@code validateOptions}; a value off the list is refused naming it.
+     */
+    @Test
+    void describesEveryOptionItTakes() {
+        List<org.smsexport.spi.OptionSpec> specs = exporter().optionSpecs();
+        assertThat(specs).extracting(org.smsexport.spi.OptionSpec::key).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(exporter().options());
+        for (org.smsexport.spi.OptionSpec o : specs) {
+            assertThat(o.label(Locale.ENGLISH)).as(o.key()).isNotBlank();
+            o.defaultValue().ifPresent(v -> exporter().validateOptions(java.util.Map.of(o.key(), v)));
+            for (String choice : o.choices()) {
+                exporter().validateOptions(java.util.Map.of(o.key(), choice));
+            }
+            if (!o.choices().isEmpty()) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> exporter().validateOptions(java.util.Map.of(o.key(), "no-such-value")))
+                        .isInstanceOf(org.smsexport.InvalidRequestException.class).hasMessageContaining("no-such-value");
+            }
+        }
+    }
+
     @Test
     void writesOnlyTheHeaderForEmptyInput() throws Exception {
         assertRoundTrip(ExportType.STUDENTS, List.of(), export(ExportType.STUDENTS, List.of()));
