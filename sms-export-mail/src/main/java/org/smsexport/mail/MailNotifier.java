@@ -210,6 +210,10 @@ public final class MailNotifier implements Notifier {
             // the password never travels with the file's news
             lines.add(templates.phrase("encrypted", locale, Map.of()));
         }
+        // what the job warns of (an export with no rows says why) is in the mail too
+        for (String w : job.warnings()) {
+            lines.add(templates.phrase("note", locale, Map.of("warning", w)));
+        }
         v.put("link_text", String.join("\n", lines));
         // the first line is the link when there is one; every further line follows it as text
         StringBuilder linkHtml = new StringBuilder(downloadUrl.map(url -> "<a href=\"" + Templates.escape(url) + "\">"

@@ -93,6 +93,19 @@ class MailNotifierTest {
     }
 
     @Test
+    void anExportWithNoRowsSaysWhyInItsMail() throws Exception {
+        ExportJob empty = job(JobStatus.COMPLETED, null).toBuilder().totalRecords(0)
+                .warnings(java.util.List.of("No rows matched the filters (status): the file has the header only.")).build();
+        try (MailNotifier n = notifier(Map.of())) {
+            assertThat(n.sendCompleted(empty, "office@school.example", Optional.of("https://sms.example/d?token=<a>"), Optional.empty(),
+                    Locale.forLanguageTag("el")).get(30, TimeUnit.SECONDS)).isTrue();
+        }
+        MimeMessage m = smtp.getReceivedMessages()[0];
+        assertThat(part(m, "text/plain")).contains("Σημείωση: No rows matched the filters (status): the file has the header only.");
+        assertThat(part(m, "text/html")).contains("<br>Σημείωση: No rows matched the filters").contains("token=&lt;a&gt;");
+    }
+
+    @Test
     void escapesValuesInTheFailureMailAndSpeaksGreek() throws Exception {
         try (MailNotifier n = notifier(Map.of())) {
             n.jobFinished(ExportEvent.builder(job(JobStatus.FAILED, "Filter 'search' has value '<script>alert(1)</script>'")).locale(Locale.forLanguageTag("el")).build());

@@ -291,7 +291,7 @@ class PdfExporterTest {
         assertThatThrownBy(() -> exporter.validateOptions(Map.of("page_size", "a3", "orientation", "sideways")))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("'a3'").hasMessageContaining("[a4, letter]")
-                .hasMessageContaining("'sideways'").hasMessageContaining("[portrait, landscape]");
+                .hasMessageContaining("'sideways'").hasMessageContaining("[auto, portrait, landscape]");
         assertThatThrownBy(() -> exporter.validateOptions(Map.of("owner_password", "x")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("needs option 'password'");
         assertThatThrownBy(() -> exporter.validateOptions(Map.of("password", "")))

@@ -1,0 +1,2 @@
+/** The {@code json} format: {@link org.smsexport.json.JsonExporter}. */
+package org.smsexport.json;
