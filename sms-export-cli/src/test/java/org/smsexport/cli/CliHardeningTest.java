@@ -150,6 +150,25 @@ class CliHardeningTest {
     }
 
     @Test
+    void jsonIsAFormatLikeTheOthers() throws Exception {
+        Path out = dir.resolve("json");
+        Cli.Run r = run("export", "--type", "courses", "--format", "json", "--locale", "el", "--db", db(), "--out", out.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode done = new ObjectMapper().readTree(r.out());
+        com.fasterxml.jackson.databind.JsonNode doc = new ObjectMapper().readTree(Path.of(done.get("file").asText()).toFile());
+        assertThat(done.get("file").asText()).endsWith(".json");
+        assertThat(doc.get("type").asText()).isEqualTo("courses");
+        assertThat(doc.get("rows").size()).isEqualTo(done.get("rows").asInt()).isPositive();
+        assertThat(doc.get("rows").get(0).get("credits").isIntegralNumber()).isTrue();
+        assertThat(doc.get("columns").get(2).get("label").asText()).isEqualTo("Μάθημα");
+        Cli.Run lines = run("export", "--type", "courses", "--format", "json", "--option", "jsonl=true", "--db", db(), "--out", out.toString(), "--json");
+        assertThat(lines.code()).as(lines.err()).isZero();
+        Path jsonl = Path.of(new ObjectMapper().readTree(lines.out()).get("file").asText());
+        assertThat(jsonl.toString()).endsWith(".jsonl");
+        assertThat(Files.readAllLines(jsonl)).hasSize(doc.get("rows").size());
+    }
+
+    @Test
     void aDatabaseWithoutTheSmsTablesIsAnsweredInTheCommandLinesWords() throws Exception {
         Path empty = dir.resolve("empty-sqlite.db");
         java.sql.DriverManager.getConnection("jdbc:sqlite:" + empty).close();

@@ -148,7 +148,7 @@ class JsonExporterTest {
                     boolean number = v != null && (col.type() == org.smsexport.ColumnType.INTEGER || col.type() == org.smsexport.ColumnType.DECIMAL);
                     expected.add(number ? "#" + text : text);
                 }
-                assertThat(JsonExporterContractTest.JSON.readValue(lines.get(r), List.class)).as(type.name() + " row " + r).isEqualTo(expected);
+                assertThat(JsonExporterContractTest.JSON.readValue(lines.get(r), new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { })).as(type.name() + " row " + r).isEqualTo(expected);
             }
         }
     }
