@@ -761,7 +761,11 @@ function chart(el, points, field, range, unit, days) {
     series: [{ label: t('metrics.time'), value: (u, v) => (v == null ? '–' : full.format(new Date(v * 1000))) },
       ...formats.map((f, i) => ({ label: f.toUpperCase(), stroke: COLOURS[i % COLOURS.length], width: 2, points: { show: true, size: 6 }, spanGaps: true,
         value: (u, v) => (v == null ? '–' : num(v, { maximumFractionDigits: 2 })) }))],
-    axes: [{ stroke: colour, values: (u, splits) => splits.map((v) => tick.format(new Date(v * 1000))) },
+    // over days, one label per day (at its midnight) however finely uPlot splits the axis
+    axes: [{ stroke: colour, values: (u, splits) => splits.map((v) => {
+      const at = new Date(v * 1000);
+      return days <= 2 || (at.getHours() === 0 && at.getMinutes() === 0) ? tick.format(at) : '';
+    }) },
       { stroke: colour, label: unit, values: (u, splits) => splits.map((v) => num(v, { notation: 'compact' })) }] }, data, el);
   state.charts.push(plot);
   el.setAttribute('role', 'img');
