@@ -150,7 +150,7 @@ class CliHardeningTest {
     }
 
     @Test
-    void jsonIsAFormatLikeTheOthers() throws Exception {
+    void jsonAndOdsAreFormatsLikeTheOthers() throws Exception {
         Path out = dir.resolve("json");
         Cli.Run r = run("export", "--type", "courses", "--format", "json", "--locale", "el", "--db", db(), "--out", out.toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
@@ -166,6 +166,15 @@ class CliHardeningTest {
         Path jsonl = Path.of(new ObjectMapper().readTree(lines.out()).get("file").asText());
         assertThat(jsonl.toString()).endsWith(".jsonl");
         assertThat(Files.readAllLines(jsonl)).hasSize(doc.get("rows").size());
+        Cli.Run ods = run("export", "--type", "courses", "--format", "ods", "--db", db(), "--out", out.toString(), "--json");
+        assertThat(ods.code()).as(ods.err()).isZero();
+        Path sheet = Path.of(new ObjectMapper().readTree(ods.out()).get("file").asText());
+        assertThat(sheet.toString()).endsWith(".ods");
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(sheet.toFile())) {
+            assertThat(zip.entries().nextElement().getName()).isEqualTo("mimetype");
+            assertThat(new String(zip.getInputStream(zip.getEntry("content.xml")).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("table:name=\"Courses\"").contains("<table:table-header-rows>");
+        }
     }
 
     @Test

@@ -23,7 +23,7 @@ import org.smsexport.ExportException;
 import org.smsexport.ExportFormat;
 import org.smsexport.excel.internal.SheetXml;
 import org.smsexport.excel.internal.WorkbookParts;
-import org.smsexport.excel.internal.ZipPipe;
+import org.smsexport.support.ZipPipe;
 import org.smsexport.support.CellText;
 import org.smsexport.spi.ExportContext;
 import org.smsexport.spi.ExportSchema;
@@ -204,7 +204,7 @@ public final class XlsxExporter implements Exporter {
         List<Column> columns = schema.columns();
         int n = columns.size();
         WorkbookParts parts = new WorkbookParts(schema.type().colour(), columns);
-        try (ZipPipe zip = new ZipPipe(target)) {
+        try (ZipPipe zip = new ZipPipe(target, FORMAT.id())) {
             Utf8Writer utf8 = new Utf8Writer(zip);
             SheetXml xml = new SheetXml(utf8, columns, parts.columnStyles(), guard, schema.zone());
 

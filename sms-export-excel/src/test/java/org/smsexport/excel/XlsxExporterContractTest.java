@@ -41,21 +41,6 @@ class XlsxExporterContractTest extends ExporterContract {
         }
     }
 
-    private static String xmlSafe(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                sb.append(c).append(s.charAt(++i));
-            } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' || Character.isSurrogate(c) || c >= 0xFFFE) {
-                sb.append('\uFFFD');
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
-    }
-
     private static String truncate(String s) {
         return s.length() <= 32_767 ? s : s.substring(0, 32_767 - "… [truncated]".length()) + "… [truncated]";
     }

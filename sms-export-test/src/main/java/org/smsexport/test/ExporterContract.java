@@ -402,6 +402,28 @@ public abstract class ExporterContract {
     }
 
     /**
+     * For formats that are XML (XLSX, ODS): the text with every character XML 1.0 cannot hold — control characters other
+     * than tab, LF and CR, U+FFFE, U+FFFF and unpaired surrogates — as U+FFFD.
+     *
+     * @param s a text
+     * @return it as an XML format holds it
+     */
+    protected static String xmlSafe(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                sb.append(c).append(s.charAt(++i));
+            } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' || Character.isSurrogate(c) || c >= 0xFFFE) {
+                sb.append('\uFFFD');
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
      * @param text any text
      * @return the text with every unpaired surrogate replaced by U+FFFD, as UTF-8 encoders do
      */

@@ -10,6 +10,7 @@ import org.smsexport.ColumnType;
 import org.smsexport.support.CellText;
 import org.smsexport.support.FormulaGuard;
 import org.smsexport.support.Utf8Writer;
+import org.smsexport.support.XmlText;
 
 /**
  * Writes SpreadsheetML worksheet XML for typed rows straight into a UTF-8 stream: inline strings (no shared
@@ -356,7 +357,7 @@ public final class SheetXml {
     private void escape(String s) throws IOException {
         int n = s.length();
         int i = 0;
-        while (i < n && plain(s.charAt(i))) {
+        while (i < n && XmlText.plain(s.charAt(i))) {
             i++;
         }
         if (i == n) {
@@ -365,32 +366,8 @@ public final class SheetXml {
         }
         sb.setLength(0);
         sb.append(s, 0, i);
-        for (; i < n; i++) {
-            char c = s.charAt(i);
-            if (plain(c)) {
-                sb.append(c);
-            } else if (c == '<') {
-                sb.append("&lt;");
-            } else if (c == '>') {
-                sb.append("&gt;");
-            } else if (c == '&') {
-                sb.append("&amp;");
-            } else if (c == '\r') {
-                sb.append("&#13;"); // a raw CR would be read back as LF
-            } else if (c == '\t' || c == '\n') {
-                sb.append(c);
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                sb.append(c).append(s.charAt(++i));
-            } else {
-                sb.append('\uFFFD');
-                replaced++;
-            }
-        }
+        replaced += XmlText.append(sb, s, i, n);
         out.write(sb.toString());
-    }
-
-    private static boolean plain(char c) {
-        return c >= 0x20 && c != '<' && c != '>' && c != '&' && (c < 0xD800 || c > 0xDFFF && c < 0xFFFE);
     }
 
     /** @return per column, how many cells were cut at {@link #MAX_CELL_CHARS} */

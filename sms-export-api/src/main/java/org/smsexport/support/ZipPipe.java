@@ -1,4 +1,4 @@
-package org.smsexport.excel.internal;
+package org.smsexport.support;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -13,18 +13,19 @@ import java.util.zip.ZipOutputStream;
 import org.smsexport.spi.Exporter;
 
 /**
- * A zip archive whose deflating runs on a thread of its own: the exporter's thread writes entry data here
- * in 256 KB chunks (at most four in flight) and goes on producing XML while the previous chunks are
- * compressed and written. Entries, data and the end of the archive reach the zip thread in order through
- * one queue. Deflate level 1. Written by one producer thread; the target stream is only touched by the zip
- * thread until {@link #finish()} returns.
+ * A zip archive whose deflating runs on a thread of its own, for formats that are zipped XML (XLSX, ODS): the exporter's
+ * thread writes entry data here in 256 KB chunks (at most four in flight) and goes on producing XML while the previous
+ * chunks are compressed and written. Entries, data and the end of the archive reach the zip thread in order through one
+ * queue. Deflate level 1; an entry can also be stored uncompressed ({@link #putStoredEntry}, as ODF wants its
+ * {@code mimetype}). Written by one producer thread; the target stream is only touched by the zip thread until
+ * {@link #finish()} returns. Close it (after {@link #finish()}, or instead of it on failure) to stop the thread.
  */
 public final class ZipPipe extends OutputStream {
 
     private static final int CHUNK = 256 * 1024;
     private static final int CHUNKS = 4;
 
-    private enum Kind { ENTRY, DATA, CLOSE, FINISH, ABORT }
+    private enum Kind { ENTRY, STORED, DATA, CLOSE, FINISH, ABORT }
 
     private record Msg(Kind kind, String name, byte[] data, int length) {
     }
@@ -32,6 +33,7 @@ public final class ZipPipe extends OutputStream {
     private final BlockingQueue<Msg> queue = new ArrayBlockingQueue<>(CHUNKS + 4);
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS);
     private final CountDownLatch done = new CountDownLatch(1);
+    private final String format;
     private volatile Throwable error;
     private byte[] current;
     private int used;
@@ -39,12 +41,14 @@ public final class ZipPipe extends OutputStream {
 
     /**
      * @param target where the archive goes; not closed
+     * @param format the format's id ({@code xlsx}): the zip thread is {@code sms-export-<format>-zip-<n>}, and messages name it
      */
-    public ZipPipe(OutputStream target) {
+    public ZipPipe(OutputStream target, String format) {
+        this.format = format;
         for (int i = 0; i < CHUNKS; i++) {
             free.add(new byte[CHUNK]);
         }
-        org.smsexport.support.ExportThreads.start("xlsx-zip", () -> run(target));
+        ExportThreads.start(format + "-zip", () -> run(target));
     }
 
     private void run(OutputStream target) {
@@ -62,6 +66,18 @@ public final class ZipPipe extends OutputStream {
                     switch (m.kind()) {
                         case ENTRY:
                             zip.putNextEntry(new ZipEntry(m.name()));
+                            break;
+                        case STORED:
+                            ZipEntry stored = new ZipEntry(m.name());
+                            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                            crc.update(m.data(), 0, m.length());
+                            stored.setMethod(ZipEntry.STORED);
+                            stored.setSize(m.length());
+                            stored.setCompressedSize(m.length());
+                            stored.setCrc(crc.getValue());
+                            zip.putNextEntry(stored);
+                            zip.write(m.data(), 0, m.length());
+                            zip.closeEntry();
                             break;
                         case DATA:
                             zip.write(m.data(), 0, m.length());
@@ -109,14 +125,14 @@ public final class ZipPipe extends OutputStream {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("Interrupted while writing the xlsx archive");
+            throw new InterruptedIOException("Interrupted while writing the " + format + " archive");
         }
     }
 
     private void failIfBroken() throws IOException {
         Throwable e = error;
         if (e != null) {
-            throw e instanceof IOException ? (IOException) e : new IOException("Writing the xlsx archive failed: " + e, e);
+            throw e instanceof IOException ? (IOException) e : new IOException("Writing the " + format + " archive failed: " + e, e);
         }
     }
 
@@ -141,7 +157,7 @@ public final class ZipPipe extends OutputStream {
                     used = 0;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("Interrupted while writing the xlsx archive");
+                    throw new InterruptedIOException("Interrupted while writing the " + format + " archive");
                 }
             }
             int n = Math.min(len, CHUNK - used);
@@ -171,6 +187,18 @@ public final class ZipPipe extends OutputStream {
         send(new Msg(Kind.ENTRY, name, null, 0));
     }
 
+    /**
+     * An entry stored as it is, uncompressed (ODF's {@code mimetype}, which must come first and stored).
+     *
+     * @param name    the entry's name
+     * @param content its bytes, whole
+     * @throws IOException when the zip thread failed
+     */
+    public void putStoredEntry(String name, byte[] content) throws IOException {
+        handOver();
+        send(new Msg(Kind.STORED, name, content.clone(), content.length));
+    }
+
     /** @throws IOException when the zip thread failed */
     public void closeEntry() throws IOException {
         handOver();
@@ -195,7 +223,7 @@ public final class ZipPipe extends OutputStream {
             done.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("Interrupted while finishing the xlsx archive");
+            throw new InterruptedIOException("Interrupted while finishing the " + format + " archive");
         }
     }
 
