@@ -59,9 +59,9 @@ public final class OdsExporter implements Exporter {
     private static final byte[] FLOAT = ascii("<table:table-cell office:value-type=\"float\" office:value=\"");
     private static final byte[] STRING = ascii("<table:table-cell office:value-type=\"string\"><text:p>");
     private static final byte[] STRING_END = ascii("</text:p></table:table-cell>");
-    private static final byte[] VALUE_END = ascii("\"><text:p>");
+    /** A typed cell ends with its value: a reader shows it by the cell's style (a paragraph of text would only double it). */
+    private static final byte[] VALUE_END = ascii("\"/>");
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
-    private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
 
     private final int rowsPerSheet;
 
@@ -182,7 +182,7 @@ public final class OdsExporter implements Exporter {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** One row's cells into content.xml: typed values, their shown text, text with its whitespace kept. */
+    /** One row's cells into content.xml: typed values (shown by their styles), text with its whitespace kept. */
     private static final class Cells {
         private final Utf8Writer out;
         private final ExportSchema schema;
@@ -227,8 +227,6 @@ public final class OdsExporter implements Exporter {
                         out.writeAscii(FLOAT, 0, FLOAT.length);
                         out.writeLong(n);
                         out.writeAscii(VALUE_END, 0, VALUE_END.length);
-                        out.writeLong(n);
-                        out.writeAscii(STRING_END, 0, STRING_END.length);
                         return;
                     }
                     break;
@@ -236,7 +234,7 @@ public final class OdsExporter implements Exporter {
                     if (v instanceof Number) {
                         String shown = CellText.format(c, v, schema.zone());
                         if (!shown.isEmpty() && Character.isDigit(shown.charAt(shown.length() - 1))) {
-                            typed(i, shown, shown);
+                            typed(i, shown);
                         } else {
                             // NaN or an infinity: no number a spreadsheet holds; its text
                             text(shown);
@@ -247,7 +245,7 @@ public final class OdsExporter implements Exporter {
                 case DATE:
                     if (v instanceof LocalDate) {
                         String iso = CellText.format(c, v, schema.zone());
-                        typed(i, iso, iso);
+                        typed(i, iso);
                         return;
                     }
                     break;
@@ -255,13 +253,13 @@ public final class OdsExporter implements Exporter {
                     if (c.type().accepts(v)) {
                         // a spreadsheet's date-time has no zone: the export zone's wall time, as the header's zone says
                         LocalDateTime local = LocalDateTime.ofInstant(instant(c, v), schema.zone());
-                        typed(i, LOCAL.format(local), SHOWN.format(local));
+                        typed(i, LOCAL.format(local));
                         return;
                     }
                     break;
                 case BOOLEAN:
                     if (v instanceof Boolean) {
-                        typed(i, v.toString(), v.toString().toUpperCase(java.util.Locale.ROOT));
+                        typed(i, v.toString());
                         return;
                     }
                     break;
@@ -278,12 +276,10 @@ public final class OdsExporter implements Exporter {
             return java.time.OffsetDateTime.parse(CellText.format(c, v, schema.zone())).toInstant();
         }
 
-        private void typed(int i, String value, String shown) throws IOException {
+        private void typed(int i, String value) throws IOException {
             out.writeAscii(styled[i], 0, styled[i].length);
             out.write(value);
             out.writeAscii(VALUE_END, 0, VALUE_END.length);
-            out.write(shown);
-            out.writeAscii(STRING_END, 0, STRING_END.length);
         }
 
         /** Text in paragraphs, one per line, its spaces and tabs kept as ODF says (a reader collapses plain whitespace). */
