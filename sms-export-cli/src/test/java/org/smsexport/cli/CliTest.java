@@ -40,12 +40,12 @@ class CliTest {
         for (String line : r.out().split("\n")) {
             lines.add(new ObjectMapper().readTree(line));
         }
-        assertThat(lines).hasSize(9);
+        assertThat(lines).hasSize(15);
         assertThat(lines).extracting(n -> n.get("type").asText() + "/" + n.get("format").asText())
-                .containsExactly("students/csv", "students/pdf", "students/xlsx", "courses/csv", "courses/pdf", "courses/xlsx",
-                        "grades/csv", "grades/pdf", "grades/xlsx");
+                .containsExactly("students/csv", "students/json", "students/ods", "students/pdf", "students/xlsx", "courses/csv", "courses/json",
+                        "courses/ods", "courses/pdf", "courses/xlsx", "grades/csv", "grades/json", "grades/ods", "grades/pdf", "grades/xlsx");
         assertThat(lines.get(0).get("rows").asLong()).isEqualTo(300);
-        assertThat(lines.get(6).get("rows").asLong()).isEqualTo(1500);
+        assertThat(lines.get(10).get("rows").asLong()).isEqualTo(1500);
         for (JsonNode n : lines) {
             assertThat(n.get("status").asText()).isEqualTo("completed");
             assertThat(Path.of(n.get("file").asText())).exists();
@@ -104,12 +104,12 @@ class CliTest {
             {"export", "--type", "students", "--format", "xls", "--db", db, "--out", out.toString()},
         };
         String[] expected = {"Unknown export type 'studnets'. Available: [students, courses, grades, enrollments, attendance].",
-            "No exporter for format 'docx'. Available: [csv, pdf, xlsx].",
+            "No exporter for format 'docx'. Available: [csv, json, ods, pdf, xlsx].",
             "Unknown filter 'colour' for type 'students'.", "Filter 'study_year' has value 'two'; expected a whole number.",
             "The SMS tables are missing", "No suitable driver found for jdbc:nosuch:x", "Wrong user name or password",
             "Missing required option: '--type=<type>'", "--rows must be at least 1, got 0",
             "--filter takes KEY=VALUE, got 'colour'", "Invalid value for option '--limit': 'ten' is not a whole number",
-            "Unknown export type 'bogus'. Available: [students", "No exporter for format 'xls'. Available: [csv, pdf, xlsx]. Did you mean 'xlsx'?"};
+            "Unknown export type 'bogus'. Available: [students", "No exporter for format 'xls'. Available: [csv, json, ods, pdf, xlsx]. Did you mean 'xlsx'?"};
         for (int i = 0; i < cases.length; i++) {
             Cli.Run r = run(cases[i]);
             assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(2);
@@ -273,7 +273,7 @@ class CliTest {
         Cli.Run r = run("demo", "--db", url, "--user", "sa", "--password", "", "--rows", "40", "--dir", dir.resolve("other").toString(),
                 "--json");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out().split("\n")).hasSize(9).allMatch(l -> l.contains("\"status\":\"completed\""));
+        assertThat(r.out().split("\n")).hasSize(15).allMatch(l -> l.contains("\"status\":\"completed\""));
         assertThat(new ObjectMapper().readTree(r.out().split("\n")[0]).get("rows").asLong()).isEqualTo(40);
         assertThat(dir.resolve("other").resolve("db")).as("no embedded database made beside it").doesNotExist();
         Cli.Run again = run("demo", "--db", url, "--user", "sa", "--password", "", "--dir", dir.resolve("other").toString());

@@ -18,7 +18,7 @@ class DatabasesCliTest {
         String[] conn = {"--db", url, "--user", user, "--password", password};
         Cli.Run demo = Cli.run(concat(new String[] {"demo", "--rows", "60", "--dir", dir.resolve("demo").toString(), "--json"}, conn));
         assertThat(demo.code()).as(demo.err()).isZero();
-        assertThat(demo.out().split("\n")).hasSize(9).allMatch(l -> l.contains("\"status\":\"completed\""));
+        assertThat(demo.out().split("\n")).hasSize(15).allMatch(l -> l.contains("\"status\":\"completed\""));
         Cli.Run export = Cli.run(concat(new String[] {"export", "--type", "students", "--format", "xlsx", "--filter", "search=ελ", "--out",
             dir.resolve("out").toString(), "--json"}, conn));
         assertThat(export.code()).as(export.err()).isZero();

@@ -197,7 +197,7 @@ public final class Registry {
             String near = nearest(id);
             String hint = module != null ? " Add " + module + " to the class path."
                     : near != null ? " Did you mean '" + near + "'?"
-                    : " A format comes from its module on the class path (sms-export-csv, -excel, -pdf, or a plugin's).";
+                    : " A format comes from its module on the class path (sms-export-csv, -excel, -pdf, -json, -ods, or a plugin's).";
             throw new UnsupportedFormatException("No exporter for format '" + format + "'. Available: " + exporters.keySet()
                     + "." + hint, null, null, format, null);
         }
