@@ -21,22 +21,24 @@ public interface Exporter {
 
     /**
      * The option keys this exporter understands (e.g. {@code delimiter}, {@code bom}); requests with other
-     * keys are rejected before a job is created.
+     * keys are rejected before a job is created. By default, the keys of {@link #optionSpecs()}: an exporter that
+     * describes its options need not list them again.
      *
      * @return accepted option keys
      */
     default Set<String> options() {
-        return Set.of();
+        return optionSpecs().stream().map(OptionSpec::key).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /**
-     * What each of {@link #options()} is, for a form to offer it: kind, choices, default and labels in each language. An
-     * exporter that says nothing more than its keys gets free-text options (secrets where the key names a password).
+     * What each option is, for a form to offer it: kind, choices, default and labels in each language
+     * ({@link OptionSpec}). None by default; an exporter that lists only its {@link #options()} keys is described by
+     * {@link OptionSpec#describe(Exporter)} with free-text options.
      *
      * @return one description per option key, in the order to offer them
      */
     default List<OptionSpec> optionSpecs() {
-        return options().stream().sorted().map(OptionSpec::text).toList();
+        return List.of();
     }
 
     /**

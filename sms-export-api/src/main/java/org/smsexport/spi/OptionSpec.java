@@ -94,11 +94,21 @@ public record OptionSpec(String key, Kind kind, List<String> choices, Optional<S
 
     /**
      * @param key the option
-     * @return free text with no default, without labels; what {@link Exporter#optionSpecs()} says of an option it knows
-     *         only by its key (a key naming a password is a {@link Kind#SECRET})
+     * @return free text with no default, without labels; what {@link #describe(Exporter)} says of an option known only by
+     *         its key (a key naming a password is a {@link Kind#SECRET})
      */
     public static OptionSpec text(String key) {
         return new OptionSpec(key, key.contains("password") ? Kind.SECRET : Kind.TEXT, List.of(), Optional.empty(), Map.of(), Map.of());
+    }
+
+    /**
+     * @param exporter an exporter
+     * @return its {@link Exporter#optionSpecs() descriptions}; for one that lists only its {@link Exporter#options() keys},
+     *         free-text options by key (secrets where the key names a password), sorted
+     */
+    public static List<OptionSpec> describe(Exporter exporter) {
+        List<OptionSpec> specs = exporter.optionSpecs();
+        return specs.isEmpty() ? exporter.options().stream().sorted().map(OptionSpec::text).toList() : specs;
     }
 
     /**

@@ -104,14 +104,6 @@ public final class FormatOptions {
     }
 
     /**
-     * @param specs an exporter's options
-     * @return their keys, what {@link org.smsexport.spi.Exporter#options()} answers
-     */
-    public static java.util.Set<String> keys(List<OptionSpec> specs) {
-        return specs.stream().map(OptionSpec::key).collect(java.util.stream.Collectors.toUnmodifiableSet());
-    }
-
-    /**
      * A password or other secret: 1 to 255 characters, never repeated in a message.
      *
      * @param key the option

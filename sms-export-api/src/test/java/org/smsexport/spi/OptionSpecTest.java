@@ -52,7 +52,8 @@ class OptionSpecTest {
             public void write(ExportSchema schema, RowCursor rows, java.io.OutputStream out, ExportContext context) {
             }
         };
-        assertThat(plain.optionSpecs()).extracting(OptionSpec::key, OptionSpec::kind)
+        assertThat(plain.optionSpecs()).isEmpty();
+        assertThat(OptionSpec.describe(plain)).extracting(OptionSpec::key, OptionSpec::kind)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("password", OptionSpec.Kind.SECRET),
                         org.assertj.core.groups.Tuple.tuple("width", OptionSpec.Kind.TEXT));
     }

@@ -359,7 +359,7 @@ public final class ExportService implements AutoCloseable {
      * @throws org.smsexport.UnsupportedFormatException when no exporter writes it
      */
     public List<org.smsexport.spi.OptionSpec> optionSpecs(String format) {
-        return List.copyOf(engine.registry().exporter(format).optionSpecs());
+        return List.copyOf(org.smsexport.spi.OptionSpec.describe(engine.registry().exporter(format)));
     }
 
     /**

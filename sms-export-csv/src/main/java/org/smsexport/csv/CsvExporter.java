@@ -12,7 +12,6 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import net.lingala.zip4j.io.outputstream.ZipOutputStream;
 import net.lingala.zip4j.model.ZipParameters;
 import net.lingala.zip4j.model.enums.AesKeyStrength;
@@ -114,11 +113,6 @@ public final class CsvExporter implements Exporter {
             .choiceLabel("true", "en", "Yes").choiceLabel("true", "el", "Ναι").choiceLabel("false", "en", "No").choiceLabel("false", "el", "Όχι");
     private static final List<OptionSpec> OPTIONS = List.of(DELIMITER, BOM_OPTION, LINE_ENDING, HEADER, FormatOptions.FORMULA_GUARD,
             FormatOptions.PASSWORD.label("en", "Password (an encrypted ZIP)").label("el", "Κωδικός (κρυπτογραφημένο ZIP)"));
-
-    @Override
-    public Set<String> options() {
-        return FormatOptions.keys(OPTIONS);
-    }
 
     @Override
     public List<OptionSpec> optionSpecs() {

@@ -11,7 +11,6 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.poi.poifs.crypt.EncryptionInfo;
 import org.apache.poi.poifs.crypt.EncryptionMode;
 import org.apache.poi.poifs.crypt.Encryptor;
@@ -93,11 +92,6 @@ public final class XlsxExporter implements Exporter {
 
     private static final List<OptionSpec> OPTIONS = List.of(FormatOptions.PAGE_SIZE, FormatOptions.ORIENTATION, FormatOptions.FORMULA_GUARD,
             FormatOptions.PASSWORD);
-
-    @Override
-    public Set<String> options() {
-        return FormatOptions.keys(OPTIONS);
-    }
 
     /** @return paper size and orientation when printed, the formula guard, a password (agile encryption) */
     @Override

@@ -10,7 +10,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.smsexport.Column;
 import org.smsexport.ColumnType;
 import org.smsexport.ExportFormat;
@@ -65,11 +64,6 @@ public final class JsonExporter implements Exporter {
     @Override
     public ExportFormat format() {
         return FORMAT;
-    }
-
-    @Override
-    public Set<String> options() {
-        return FormatOptions.keys(OPTIONS);
     }
 
     /** @return {@code jsonl} (JSON Lines) and {@code formula_guard} (off) */

@@ -85,11 +85,6 @@ public final class OdsExporter implements Exporter {
         return FORMAT;
     }
 
-    @Override
-    public Set<String> options() {
-        return FormatOptions.keys(OPTIONS);
-    }
-
     /** @return paper size and orientation when printed, and the formula guard */
     @Override
     public List<OptionSpec> optionSpecs() {

@@ -8,7 +8,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.smsexport.ExportFormat;
 import org.smsexport.pdf.internal.ReportWriter;
 import org.smsexport.spi.ExportContext;
@@ -71,11 +70,6 @@ public final class PdfExporter implements Exporter {
             .label("en", "Password to change or print").label("el", "Κωδικός για αλλαγές ή εκτύπωση");
     private static final List<OptionSpec> OPTIONS = List.of(FormatOptions.PAGE_SIZE, FormatOptions.ORIENTATION, FormatOptions.FORMULA_GUARD,
             FormatOptions.PASSWORD, OWNER_PASSWORD);
-
-    @Override
-    public Set<String> options() {
-        return FormatOptions.keys(OPTIONS);
-    }
 
     /** @return paper size, orientation, the formula guard, the password that opens the file and the owner's */
     @Override

@@ -168,7 +168,7 @@ public abstract class ExporterContract {
      */
     @Test
     void describesEveryOptionItTakes() {
-        List<org.smsexport.spi.OptionSpec> specs = exporter().optionSpecs();
+        List<org.smsexport.spi.OptionSpec> specs = org.smsexport.spi.OptionSpec.describe(exporter());
         assertThat(specs).extracting(org.smsexport.spi.OptionSpec::key).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(exporter().options());
         for (org.smsexport.spi.OptionSpec o : specs) {
