@@ -433,14 +433,14 @@ async function exportsView() {
       h('td', { class: 'num', 'data-label': t('jobs.size'), text: j.status === 'completed' ? size(j.file_size_bytes || 0) : '–' }),
       h('td', { class: 'num', 'data-label': t('jobs.duration'), text: j.duration_seconds === null ? '–' : seconds(j.duration_seconds) }),
       h('td', { 'data-label': t('jobs.created') }, h('time', { datetime: j.created_at, text: when(j.created_at) })),
-      h('td', { class: 'actions', 'data-label': t('jobs.actions') },
+      h('td', { class: 'actions-cell', 'data-label': t('jobs.actions') }, h('div', { class: 'actions' },
         j.download_url ? h('a', { href: j.download_url, 'data-testid': 'download', 'data-key': key('download'), class: 'button', text: t('jobs.download') }) : null,
         terminal ? null : h('button', { type: 'button', 'data-testid': 'cancel', 'data-key': key('cancel'), class: 'secondary', text: t('jobs.cancel'), onclick: () => act(j, 'cancel') }),
         terminal ? h('button', { type: 'button', 'data-testid': 'rerun', 'data-key': key('rerun'), class: 'secondary', text: t('jobs.rerun'), onclick: () => act(j, 'rerun') }) : null,
         terminal ? h('button', { type: 'button', 'data-testid': 'delete', 'data-key': key('delete'), class: 'secondary', text: t('jobs.delete'), onclick: () => act(j, 'delete') }) : null,
         h('button', { type: 'button', class: 'secondary', 'data-testid': 'details', 'data-key': key('details'), 'aria-expanded': state.open.has(j.id) ? 'true' : 'false',
           'aria-controls': 'details-' + j.id, text: t('jobs.details'),
-          onclick: () => { state.open.has(j.id) ? state.open.delete(j.id) : state.open.add(j.id); refresh(true); } }))];
+          onclick: () => { state.open.has(j.id) ? state.open.delete(j.id) : state.open.add(j.id); refresh(true); } })))];
     const rows = [h('tr', { 'data-job-id': j.id, 'data-status': j.status }, cells)];
     if (state.open.has(j.id)) {
       rows.push(h('tr', { class: 'details', id: 'details-' + j.id, 'data-details-of': j.id }, h('td', { colspan: head.length },
@@ -624,12 +624,12 @@ async function schedules() {
         h('td', { 'data-label': t('sched.next') }, s.paused ? t('sched.paused')
           : h('time', { datetime: s.next_fire, 'data-testid': 'schedule-next', text: t('sched.at', { time: when(s.next_fire, s.zone), zone: s.zone }) })),
         h('td', { 'data-label': t('sched.last') }, s.last_run ? h('span', { class: 'status ' + s.last_run.status, text: t('status.' + s.last_run.status) }) : '–'),
-        h('td', { class: 'actions', 'data-label': t('jobs.actions') },
+        h('td', { class: 'actions-cell', 'data-label': t('jobs.actions') }, h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'secondary', 'data-key': key('pause'), text: s.paused ? t('sched.resume') : t('sched.pause'), onclick: () => act(s, s.paused ? 'resume' : 'pause') }),
           h('button', { type: 'button', class: 'secondary', 'data-key': key('run'), 'data-testid': 'run-schedule', text: t('sched.run'), onclick: () => act(s, 'run') }),
           h('button', { type: 'button', class: 'secondary', 'data-key': key('runs'), 'data-testid': 'schedule-runs', 'aria-expanded': open.has(s.id) ? 'true' : 'false',
             text: t('sched.runs'), onclick: () => { open.has(s.id) ? open.delete(s.id) : open.add(s.id); list(); } }),
-          h('button', { type: 'button', class: 'secondary', 'data-key': key('delete'), 'data-testid': 'delete-schedule', text: t('sched.delete'), onclick: () => act(s, '', 'DELETE') }))));
+          h('button', { type: 'button', class: 'secondary', 'data-key': key('delete'), 'data-testid': 'delete-schedule', text: t('sched.delete'), onclick: () => act(s, '', 'DELETE') })))));
       if (open.has(s.id)) rows.push(h('tr', { class: 'details' }, h('td', { colspan: head.length }, await runs(s))));
     }
     if (!rows.length) rows.push(h('tr', {}, h('td', { colspan: head.length, class: 'muted', text: t('sched.none') })));
