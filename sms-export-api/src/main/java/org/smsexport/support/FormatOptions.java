@@ -34,7 +34,7 @@ public final class FormatOptions {
             .label("en", "Paper size").label("el", "Μέγεθος χαρτιού")
             .choiceLabel("a4", "en", "A4").choiceLabel("a4", "el", "A4")
             .choiceLabel("letter", "en", "US Letter").choiceLabel("letter", "el", "Letter (ΗΠΑ)");
-    /** Portrait, landscape, or (the default) landscape for more than six columns. */
+    /** Portrait, landscape, or (the default) landscape for more than six columns: see {@link #landscape(String, int)}. */
     public static final OptionSpec ORIENTATION = OptionSpec.choice("orientation", "auto", "auto", "portrait", "landscape")
             .label("en", "Orientation").label("el", "Προσανατολισμός")
             .choiceLabel("auto", "en", "Automatic (landscape for wide tables)").choiceLabel("auto", "el", "Αυτόματος (οριζόντιος για πλατιούς πίνακες)")
@@ -101,6 +101,17 @@ public final class FormatOptions {
      */
     public boolean bool(OptionSpec spec) {
         return Boolean.parseBoolean(choice(spec));
+    }
+
+    /**
+     * The one rule of {@link #ORIENTATION} for every format that prints.
+     *
+     * @param orientation the option's value as read: {@code auto}, {@code portrait} or {@code landscape}
+     * @param columns     how many columns the export has
+     * @return whether pages are landscape: asked for, or {@code auto} and more than six columns
+     */
+    public static boolean landscape(String orientation, int columns) {
+        return orientation.equals("auto") ? columns > 6 : orientation.equals("landscape");
     }
 
     /**

@@ -117,8 +117,7 @@ public final class XlsxExporter implements Exporter {
 
     /** @return how the export prints: landscape for more than 6 columns unless asked otherwise, one page wide */
     private static SheetXml.Print print(Settings settings, ExportSchema schema) {
-        boolean landscape = settings.orientation().equals("auto") ? schema.columns().size() > 6
-                : settings.orientation().equals("landscape");
+        boolean landscape = FormatOptions.landscape(settings.orientation(), schema.columns().size());
         String footer = schema.locale().getLanguage().equals("el") ? "Σελίδα &P από &N" : "Page &P of &N";
         return new SheetXml.Print(settings.paperSize(), landscape, schema.title(), footer);
     }

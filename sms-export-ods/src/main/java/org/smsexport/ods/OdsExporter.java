@@ -3,7 +3,6 @@ package org.smsexport.ods;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -110,7 +109,7 @@ public final class OdsExporter implements Exporter {
     @Override
     public void write(ExportSchema schema, RowCursor rows, OutputStream target, ExportContext context) throws IOException {
         Settings settings = settings(context.options());
-        boolean landscape = settings.orientation().equals("auto") ? schema.columns().size() > 6 : settings.orientation().equals("landscape");
+        boolean landscape = FormatOptions.landscape(settings.orientation(), schema.columns().size());
         List<String> sheets = new ArrayList<>();
         long count = 0;
         long replaced;
@@ -247,7 +246,7 @@ public final class OdsExporter implements Exporter {
                 case DATETIME:
                     if (c.type().accepts(v)) {
                         // a spreadsheet's date-time has no zone: the export zone's wall time, as the header's zone says
-                        LocalDateTime local = LocalDateTime.ofInstant(instant(c, v), schema.zone());
+                        LocalDateTime local = CellText.toZoned(v, schema.zone()).toLocalDateTime();
                         typed(i, LOCAL.format(local));
                         return;
                     }
@@ -264,11 +263,6 @@ public final class OdsExporter implements Exporter {
             // a value of the wrong type: refused naming the column, as by every format
             CellText.format(c, v, schema.zone());
             throw new IllegalStateException("unreachable: " + c.type());
-        }
-
-        private Instant instant(Column c, Object v) {
-            // CellText knows every date-time class a source may give; its ISO text has the offset, so the instant is exact
-            return java.time.OffsetDateTime.parse(CellText.format(c, v, schema.zone())).toInstant();
         }
 
         private void typed(int i, String value) throws IOException {

@@ -37,8 +37,8 @@ import org.smsexport.spi.RowCursor;
  * Options:
  * <ul>
  * <li>{@code page_size}: {@code a4} (default) or {@code letter};
- * <li>{@code orientation}: {@code landscape} (default when the type has more than 6 columns) or
- *     {@code portrait} (default otherwise);
+ * <li>{@code orientation}: {@code auto} (the default: landscape when the type has more than 6 columns), {@code portrait}
+ *     or {@code landscape};
  * <li>{@code password}: the password needed to open the file (AES-256, any characters); the reader may print, not edit;
  * <li>{@code owner_password}: the password that gives full rights, only with {@code password}; a random
  *     one when not given (nobody can lift the restrictions);
@@ -101,10 +101,7 @@ public final class PdfExporter implements Exporter {
         static Settings of(Map<String, String> options, int columns) {
             FormatOptions o = FormatOptions.of(FORMAT.id(), options);
             Rectangle size = o.choice(FormatOptions.PAGE_SIZE).equals("letter") ? PageSize.LETTER : PageSize.A4;
-            String orientation = o.choice(FormatOptions.ORIENTATION);
-            if (orientation.equals("auto")) {
-                orientation = columns > 6 ? "landscape" : "portrait";
-            }
+            boolean landscape = FormatOptions.landscape(o.choice(FormatOptions.ORIENTATION), columns);
             boolean guard = o.bool(FormatOptions.FORMULA_GUARD);
             String password = o.secret("password");
             String owner = o.secret("owner_password");
@@ -113,7 +110,7 @@ public final class PdfExporter implements Exporter {
             }
             o.check();
             // a landscape media box rather than /Rotate: coordinates stay the page's own, for every reader
-            Rectangle page = orientation.equals("landscape") ? new Rectangle(size.getHeight(), size.getWidth()) : new Rectangle(size);
+            Rectangle page = landscape ? new Rectangle(size.getHeight(), size.getWidth()) : new Rectangle(size);
             return new Settings(page, guard, password, owner);
         }
     }

@@ -75,6 +75,17 @@ const checkbox = (label, control) => h('div', { class: 'field check' }, control,
 
 const main = () => document.getElementById('main');
 
+/**
+ * Replaces a list's rows and gives focus back to the control that had it (same data-key), so a list that redraws while
+ * someone tabs through it keeps their place.
+ */
+function redraw(tbody, rows) {
+  const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.key : null;
+  tbody.replaceChildren(...rows);
+  const again = focused && tbody.querySelector('[data-key="' + CSS.escape(focused) + '"]');
+  if (again) again.focus();
+}
+
 /** Tells a screen reader (and a test) what just changed. */
 function announce(text) {
   const live = document.getElementById('announce');
@@ -472,14 +483,9 @@ async function exportsView() {
     const signature = JSON.stringify(page) + [...state.open].join() + state.lang;
     if (!force && signature === tbody.dataset.signature) return;
     tbody.dataset.signature = signature;
-    const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.key : null;
     const rows = page.items.flatMap(row);
     if (!rows.length) rows.push(h('tr', {}, h('td', { colspan: head.length, class: 'muted', text: state.jobs.search || state.jobs.status || state.jobs.type ? t('jobs.nomatch') : t('jobs.none') })));
-    tbody.replaceChildren(...rows);
-    if (focused) {
-      const again = tbody.querySelector('[data-key="' + CSS.escape(focused) + '"]');
-      if (again) again.focus();
-    }
+    redraw(tbody, rows);
     const pages = Math.max(1, Math.ceil(page.total / state.jobs.limit));
     pager.textContent = t('jobs.page', { page: num(Math.floor(state.jobs.skip / state.jobs.limit) + 1), pages: num(pages) });
     prev.disabled = state.jobs.skip === 0;
@@ -610,7 +616,6 @@ async function schedules() {
   async function list() {
     const listed = await api(API + '/schedules');
     const rows = [];
-    const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.key : null;
     // the list itself (the original admin page's shape); an older server answered a page of items
     for (const s of Array.isArray(listed) ? listed : listed.items) {
       const key = (k) => s.id + ':' + k;
@@ -633,11 +638,7 @@ async function schedules() {
       if (open.has(s.id)) rows.push(h('tr', { class: 'details' }, h('td', { colspan: head.length }, await runs(s))));
     }
     if (!rows.length) rows.push(h('tr', {}, h('td', { colspan: head.length, class: 'muted', text: t('sched.none') })));
-    tbody.replaceChildren(...rows);
-    if (focused) {
-      const again = tbody.querySelector('[data-key="' + CSS.escape(focused) + '"]');
-      if (again) again.focus();
-    }
+    redraw(tbody, rows);
   }
   await list();
   preview();
