@@ -43,8 +43,18 @@ import org.smsexport.spi.RowCursor;
  * <li>{@code owner_password}: the password that gives full rights, only with {@code password}; a random
  *     one when not given (nobody can lift the restrictions);
  * <li>{@code formula_guard}: {@code true} (default) prefixes text starting with {@code = + - @}, tab or CR
- *     with {@code '}, as in CSV and XLSX, since text is copied from reports into spreadsheets.
+ *     with {@code '}, as in CSV and XLSX, since text is copied from reports into spreadsheets;
+ * <li>{@code accessible}: {@code true} writes a tagged PDF conforming to PDF/UA-1 (ISO 14289-1): a structure tree of
+ *     Document, H1 (the title), P (the lines under it) and Table (THead with TH cells scoped to their column, a TBody
+ *     per page, TR, TD), the document language from the export's locale, the title shown instead of the file name,
+ *     shading, grid, footers and the header repeated on later pages as artifacts, right-to-left cells with their
+ *     logical text as ActualText; default {@code false};
+ * <li>{@code archival}: {@code true} writes PDF/A-2 (ISO 19005-2): level A with {@code accessible}, level U without;
+ *     XMP metadata, an sRGB output intent, embedded fonts; never with a password. Default {@code false}.
  * </ul>
+ *
+ * <p>Accessible and archival reports are written by a writer of this module rather than OpenPDF's (object streams
+ * and a cross-reference stream, the structure elements written page by page), so they stream like the others.
  *
  * <p>Streaming: each page's content is built as raw PDF operators while rows arrive (fixed row height, so a
  * page ends after a known number of rows) and handed to a second thread that owns the OpenPDF document,
@@ -68,8 +78,14 @@ public final class PdfExporter implements Exporter {
 
     private static final OptionSpec OWNER_PASSWORD = OptionSpec.secret("owner_password")
             .label("en", "Password to change or print").label("el", "Κωδικός για αλλαγές ή εκτύπωση");
+    private static final OptionSpec ACCESSIBLE = OptionSpec.bool("accessible", false)
+            .label("en", "Accessible (tagged PDF/UA)").label("el", "Προσβάσιμο (PDF/UA με ετικέτες)")
+            .choiceLabel("true", "en", "Yes").choiceLabel("true", "el", "Ναι").choiceLabel("false", "en", "No").choiceLabel("false", "el", "Όχι");
+    private static final OptionSpec ARCHIVAL = OptionSpec.bool("archival", false)
+            .label("en", "For archiving (PDF/A-2)").label("el", "Για αρχειοθέτηση (PDF/A-2)")
+            .choiceLabel("true", "en", "Yes").choiceLabel("true", "el", "Ναι").choiceLabel("false", "en", "No").choiceLabel("false", "el", "Όχι");
     private static final List<OptionSpec> OPTIONS = List.of(FormatOptions.PAGE_SIZE, FormatOptions.ORIENTATION, FormatOptions.FORMULA_GUARD,
-            FormatOptions.PASSWORD, OWNER_PASSWORD);
+            ACCESSIBLE, ARCHIVAL, FormatOptions.PASSWORD, OWNER_PASSWORD);
 
     /** @return paper size, orientation, the formula guard, the password that opens the file and the owner's */
     @Override
@@ -87,7 +103,7 @@ public final class PdfExporter implements Exporter {
         Settings s = Settings.of(context.options(), schema.columns().size());
         String owner = s.password == null ? null
                 : s.ownerPassword != null ? s.ownerPassword : Base64.getEncoder().encodeToString(randomBytes());
-        new ReportWriter(schema, context, s.page, s.guard, s.password, owner).write(rows, out);
+        new ReportWriter(schema, context, s.page, s.guard, s.password, owner, s.accessible, s.archival).write(rows, out);
     }
 
     private static byte[] randomBytes() {
@@ -96,7 +112,7 @@ public final class PdfExporter implements Exporter {
         return b;
     }
 
-    private record Settings(Rectangle page, boolean guard, String password, String ownerPassword) {
+    private record Settings(Rectangle page, boolean guard, String password, String ownerPassword, boolean accessible, boolean archival) {
 
         static Settings of(Map<String, String> options, int columns) {
             FormatOptions o = FormatOptions.of(FORMAT.id(), options);
@@ -108,10 +124,19 @@ public final class PdfExporter implements Exporter {
             if (owner != null && password == null && !options.containsKey("password")) {
                 o.problem("Option 'owner_password' needs option 'password' (the password that opens the file).");
             }
+            boolean accessible = o.bool(ACCESSIBLE);
+            boolean archival = o.bool(ARCHIVAL);
+            if (password != null && archival) {
+                o.problem("Option 'password' cannot be used with 'archival=true': PDF/A forbids encryption, so an archival report "
+                        + "cannot be password-protected; leave out 'password' or set 'archival=false'.");
+            } else if (password != null && accessible) {
+                o.problem("Option 'password' cannot be used with 'accessible=true': the tagged report is written without "
+                        + "encryption; leave out 'password' or set 'accessible=false'.");
+            }
             o.check();
             // a landscape media box rather than /Rotate: coordinates stay the page's own, for every reader
             Rectangle page = landscape ? new Rectangle(size.getHeight(), size.getWidth()) : new Rectangle(size);
-            return new Settings(page, guard, password, owner);
+            return new Settings(page, guard, password, owner, accessible, archival);
         }
     }
 }

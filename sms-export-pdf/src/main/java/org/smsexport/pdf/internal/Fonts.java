@@ -30,6 +30,11 @@ final class Fonts {
         return create("DejaVuSans-Bold.ttf", Files.BOLD);
     }
 
+    /** @return the font file a font of this class was made from */
+    static byte[] bytes(BaseFont font) {
+        return font.getPostscriptFontName().contains("Bold") ? Files.BOLD : Files.REGULAR;
+    }
+
     private static BaseFont create(String name, byte[] bytes) throws IOException {
         try {
             return BaseFont.createFont(name, BaseFont.IDENTITY_H, BaseFont.EMBEDDED, false, bytes, null);

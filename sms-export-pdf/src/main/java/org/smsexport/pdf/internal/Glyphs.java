@@ -1,6 +1,9 @@
 package org.smsexport.pdf.internal;
 
 import com.lowagie.text.pdf.BaseFont;
+import com.lowagie.text.pdf.RandomAccessFileOrArray;
+import java.io.IOException;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.HashMap;
@@ -68,10 +71,45 @@ final class Glyphs {
     }
 
     private int[] ttMetrics(int cp) {
+        return metrics(font, cp);
+    }
+
+    /**
+     * The glyph id and width of a character in a font; only reads the font's cmap, so any thread may call it.
+     *
+     * @return {@code {glyph, width}}, or {@code null} when the font has no glyph for it
+     */
+    static int[] metrics(BaseFont font, int cp) {
         try {
             return (int[]) METRICS.invoke(font, cp);
         } catch (IllegalAccessException | InvocationTargetException e) {
             throw new IllegalStateException("OpenPDF's TrueType metrics cannot be read", e);
+        }
+    }
+
+    /**
+     * The font program cut down to the given glyphs (and the glyphs they are composed of), by OpenPDF's
+     * TrueType subsetter, which OpenPDF keeps package-private.
+     *
+     * @param used the glyph ids in use (keys)
+     * @return the subset TrueType file
+     */
+    static byte[] subset(BaseFont font, Map<Integer, int[]> used) throws IOException {
+        try {
+            Class<?> type = Class.forName("com.lowagie.text.pdf.TrueTypeFontSubSet");
+            Constructor<?> make = type.getDeclaredConstructor(String.class, RandomAccessFileOrArray.class, HashMap.class, int.class,
+                    boolean.class, boolean.class);
+            make.setAccessible(true);
+            Method process = type.getDeclaredMethod("process");
+            process.setAccessible(true);
+            byte[] file = Fonts.bytes(font);
+            Object subsetter = make.newInstance(font.getPostscriptFontName(), new RandomAccessFileOrArray(file), new HashMap<>(used), 0, false,
+                    false);
+            return (byte[]) process.invoke(subsetter);
+        } catch (InvocationTargetException e) {
+            throw new IOException("The font " + font.getPostscriptFontName() + " cannot be subset: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("This OpenPDF version has no usable TrueTypeFontSubSet; use OpenPDF 2.0.x", e);
         }
     }
 

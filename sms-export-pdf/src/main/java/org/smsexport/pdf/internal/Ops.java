@@ -67,6 +67,17 @@ final class Ops {
         buf[size++] = (byte) ('0' + v % 10);
     }
 
+    /** Appends a whole number without a space. */
+    Ops integer(long value) {
+        ensure(21);
+        if (value < 0) {
+            buf[size++] = '-';
+            value = -value;
+        }
+        digits(value);
+        return this;
+    }
+
     /** Appends a 16-bit glyph id as four hex digits. */
     Ops hex4(int glyph) {
         ensure(4);
@@ -90,6 +101,16 @@ final class Ops {
 
     void clear() {
         size = 0;
+    }
+
+    /** @return the buffer itself, valid up to {@link #size()} until the next append */
+    byte[] buffer() {
+        return buf;
+    }
+
+    @Override
+    public String toString() {
+        return new String(buf, 0, size, StandardCharsets.ISO_8859_1);
     }
 
     byte[] toByteArray() {

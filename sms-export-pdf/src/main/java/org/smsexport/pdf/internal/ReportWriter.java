@@ -12,6 +12,7 @@ import java.text.NumberFormat;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.smsexport.Column;
@@ -26,7 +27,7 @@ import org.smsexport.spi.RowCursor;
 /**
  * Writes one PDF report. This thread reads rows, formats them, fits every cell into its column and builds
  * each page's content stream as raw operators (fills, grid, text as glyph ids of the embedded font);
- * a {@link PdfSink} thread turns the pages into PDF objects, deflates and writes them. Row heights are
+ * a {@link PageSink} thread turns the pages into PDF objects, deflates and writes them. Row heights are
  * fixed, so a page is done after a known number of rows and nothing grows with the export.
  */
 public final class ReportWriter {
@@ -51,6 +52,8 @@ public final class ReportWriter {
     private final boolean guard;
     private final byte[] userPassword;
     private final byte[] ownerPassword;
+    private final boolean tagged;
+    private final boolean archival;
     private final ReportTexts texts;
     private final List<Column> columns;
     private final int n;
@@ -75,6 +78,11 @@ public final class ReportWriter {
     private float tableTop;
     private float rowsX;
     private float rowsY;
+    /** The next marked-content id on this page (tagged reports). */
+    private int mcid;
+    private int[] headerMcids;
+    private int[] cellMcids;
+    private String logical;
 
     /**
      * @param schema        the columns and report texts
@@ -83,15 +91,19 @@ public final class ReportWriter {
      * @param guard         whether formula-like text is neutralized
      * @param userPassword  the password to open the file, or {@code null} for none
      * @param ownerPassword the owner password (full rights), used with {@code userPassword}
+     * @param accessible    whether to write a tagged PDF/UA-1 file
+     * @param archival      whether to write a PDF/A-2 file (2a when accessible, else 2u); never with a password
      */
     public ReportWriter(ExportSchema schema, ExportContext context, Rectangle pageSize, boolean guard, String userPassword,
-            String ownerPassword) {
+            String ownerPassword, boolean accessible, boolean archival) {
         this.schema = schema;
         this.context = context;
         this.pageSize = pageSize;
         this.guard = guard;
         this.userPassword = userPassword == null ? null : userPassword.getBytes(StandardCharsets.UTF_8);
         this.ownerPassword = ownerPassword == null ? null : ownerPassword.getBytes(StandardCharsets.UTF_8);
+        this.tagged = accessible;
+        this.archival = archival;
         this.texts = new ReportTexts(schema.locale());
         this.columns = schema.columns();
         this.n = columns.size();
@@ -124,12 +136,17 @@ public final class ReportWriter {
         headerHeight = layout.headerLineCount * HEADER_LINE + 3f;
 
         OutputStream buffered = new BufferedOutputStream(Exporter.keepingOpen(out), 128 * 1024);
-        PdfSink sink;
-        try {
-            sink = new PdfSink(pageSize, buffered, regularFont, boldFont, FOOTER, META, schema.title(), userPassword,
-                    ownerPassword);
-        } catch (DocumentException e) {
-            throw new IOException("Cannot start the PDF: " + e.getMessage(), e);
+        PageSink sink;
+        if (tagged || archival) {
+            sink = new ConformingSink(pageSize, buffered, regularFont, boldFont, n, tagged, archival, schema.title(),
+                    schema.locale().toLanguageTag(), schema.generatedAt().atZone(schema.zone()), FOOTER, META);
+        } else {
+            try {
+                sink = new PdfSink(pageSize, buffered, regularFont, boldFont, FOOTER, META, schema.title(), userPassword,
+                        ownerPassword);
+            } catch (DocumentException e) {
+                throw new IOException("Cannot start the PDF: " + e.getMessage(), e);
+            }
         }
         fontR = sink.regularName();
         fontB = sink.boldName();
@@ -202,9 +219,10 @@ public final class ReportWriter {
         return (height - asc - desc) / 2f + desc;
     }
 
-    private void startPage(PdfSink sink) {
+    private void startPage(PageSink sink) {
         pageNumber++;
         rowOnPage = 0;
+        mcid = 0;
         fills.clear();
         text.clear();
         float top = pageSize.getHeight() - MARGIN;
@@ -214,6 +232,10 @@ public final class ReportWriter {
         }
         tableTop = top;
         rowsPerPage = Math.max(1, (int) ((tableTop - headerHeight - MARGIN) / ROW));
+        if (tagged) {
+            cellMcids = new int[rowsPerPage * n];
+            Arrays.fill(cellMcids, -1);
+        }
         // header: coloured band, white bold labels, one or two lines
         String rgb = schema.type().colour();
         fills.num(Integer.parseInt(rgb.substring(0, 2), 16) / 255f).num(Integer.parseInt(rgb.substring(2, 4), 16) / 255f)
@@ -222,11 +244,27 @@ public final class ReportWriter {
                 .ascii("re f\n0.945 0.953 0.969 rg\n");
         text.ascii('/').ascii(fontB).ascii(' ').num(BODY).ascii("Tf 1 g\n");
         float firstBaseline = tableTop - 1.5f - HEADER_LINE + baselineOffset(bold, BODY, HEADER_LINE);
+        // tagged: page 1's header cells are TH; the header repeated on later pages is an artifact
+        boolean repeated = tagged && pageNumber > 1;
+        if (repeated) {
+            text.ascii("/Artifact BMC\n");
+        } else if (tagged) {
+            headerMcids = new int[n];
+        }
         for (int c = 0; c < n; c++) {
+            if (tagged && !repeated) {
+                headerMcids[c] = beginTag("TH");
+            }
             List<String> lines = layout.headerLines.get(c);
             for (int l = 0; l < lines.size(); l++) {
-                cell(bold, lines.get(l), c, firstBaseline - l * HEADER_LINE, true);
+                cell(bold, lines.get(l), c, firstBaseline - l * HEADER_LINE, true, -1);
             }
+            if (tagged && !repeated) {
+                endTag();
+            }
+        }
+        if (repeated) {
+            endTag();
         }
         text.ascii('/').ascii(fontR).ascii(' ').num(BODY).ascii("Tf 0.1 g\n");
     }
@@ -235,24 +273,51 @@ public final class ReportWriter {
     private float titleBlock(float top) {
         float width = layout.tableRight - layout.tableLeft;
         float y = top - TITLE;
+        beginTag("H1");
         line(bold, fontB, TITLE, schema.title(), layout.tableLeft, y, width);
+        endTag();
         y -= TITLE * 0.5f + META_LINE;
         String zone = schema.zone().normalized().equals(ZoneOffset.UTC) ? "UTC" : schema.zone().getId();
+        beginTag("P");
         line(regular, fontR, META, texts.get("generated") + ": " + GENERATED.format(schema.generatedAt().atZone(schema.zone()))
                 + " (" + zone + ")", layout.tableLeft, y, width);
+        endTag();
         y -= META_LINE;
         StringBuilder f = new StringBuilder();
         for (Map.Entry<String, String> e : schema.filters().entrySet()) {
             f.append(f.length() == 0 ? "" : "; ").append(e.getKey()).append(" = ").append(e.getValue());
         }
+        beginTag("P");
         line(regular, fontR, META, texts.get("filters") + ": " + (f.length() == 0 ? texts.get("no_filters") : f), layout.tableLeft,
                 y, width);
+        endTag();
         y -= META_LINE;
         String rows = texts.get("rows") + ": ";
+        beginTag("P"); // the row count itself is drawn after the last page, in the same P (see ConformingSink)
         line(regular, fontR, META, rows, layout.tableLeft, y, width);
+        endTag();
         rowsX = layout.tableLeft + regular.width(rows) * META / 1000f;
         rowsY = y;
         return y - META_LINE;
+    }
+
+    /**
+     * In a tagged report, opens a marked-content sequence of the given structure role with the next id.
+     *
+     * @return the id, or -1 when the report is not tagged
+     */
+    private int beginTag(String role) {
+        if (!tagged) {
+            return -1;
+        }
+        text.ascii('/').ascii(role).ascii(" <</MCID ").integer(mcid).ascii(">> BDC\n");
+        return mcid++;
+    }
+
+    private void endTag() {
+        if (tagged) {
+            text.ascii("EMC\n");
+        }
     }
 
     /** One line of text outside the table, cut with an ellipsis at {@code width}. */
@@ -262,7 +327,7 @@ public final class ReportWriter {
         show(x, y);
     }
 
-    private void addRow(PdfSink sink, String[] cells) throws IOException {
+    private void addRow(PageSink sink, String[] cells) throws IOException {
         if (rowOnPage == rowsPerPage) {
             endPage(sink);
             startPage(sink);
@@ -274,13 +339,22 @@ public final class ReportWriter {
         float baseline = bottom + ascentOffset;
         for (int c = 0; c < n; c++) {
             if (!cells[c].isEmpty()) {
-                cell(regular, cells[c], c, baseline, false);
+                int id = -1;
+                if (tagged) {
+                    id = mcid++;
+                    cellMcids[rowOnPage * n + c] = id;
+                }
+                cell(regular, cells[c], c, baseline, false, id);
             }
         }
         rowOnPage++;
     }
 
-    private void cell(Glyphs font, String s, int c, float baseline, boolean header) {
+    /**
+     * One cell's text, fitted into its column; with {@code tag} >= 0 in a TD marked-content sequence of that id,
+     * whose right-to-left text also carries its logical order as ActualText (the glyphs are in visual order).
+     */
+    private void cell(Glyphs font, String s, int c, float baseline, boolean header, int tag) {
         boolean rtl = Rtl.present(s);
         if (rtl) {
             fitRightToLeft(font, s, layout.room(c, BODY));
@@ -299,7 +373,17 @@ public final class ReportWriter {
         if (!header && layout.rightAligned[c] || rtl && Rtl.rightToLeftParagraph(s)) {
             x = layout.left[c + 1] - Layout.PADDING - fitter.width * BODY / 1000f;
         }
+        if (tag >= 0) {
+            text.ascii("/TD <</MCID ").integer(tag);
+            if (rtl) {
+                text.ascii("/ActualText ").ascii(ConformingSink.text(fitter.cut ? logical : s));
+            }
+            text.ascii(">> BDC\n");
+        }
         show(x, baseline);
+        if (tag >= 0) {
+            text.ascii("EMC\n");
+        }
     }
 
     /**
@@ -310,6 +394,7 @@ public final class ReportWriter {
         fitter.record = true;
         fitter.fit(Rtl.shape(s), font, room);
         fitter.record = false;
+        logical = fitter.printed.toString();
         boolean wasCut = fitter.cut;
         boolean wasReplaced = fitter.replaced;
         fitter.fit(Rtl.visual(fitter.printed.toString()), font, Integer.MAX_VALUE);
@@ -330,20 +415,25 @@ public final class ReportWriter {
         text.ascii(">Tj\n");
     }
 
-    private void endPage(PdfSink sink) throws IOException {
+    private void endPage(PageSink sink) throws IOException {
         // footer: report title on the left, "Page X of " + the shared total template on the right
         float width = layout.tableRight - layout.tableLeft;
         float footerY = MARGIN - FOOTER - 6f;
         String label = texts.page(pageNumber);
         float labelWidth = regular.width(label) * FOOTER / 1000f;
         float totalX = layout.tableRight - regular.width("00000") * FOOTER / 1000f;
+        if (tagged) {
+            text.ascii("/Artifact <</Type/Pagination/Subtype/Footer>> BDC\n");
+        }
         line(regular, fontR, FOOTER, schema.title(), layout.tableLeft, footerY, width * 0.6f);
         line(regular, fontR, FOOTER, label, totalX - labelWidth, footerY, width * 0.3f);
+        endTag();
         text.ascii("ET\n");
 
         float bottom = tableTop - headerHeight - rowOnPage * ROW;
         page.clear();
-        page.ascii("q\n").append(fills).ascii("f\n0.7 G 0.3 w\n");
+        // tagged: shading and grid are an artifact, drawn before the text in a state of their own
+        page.ascii(tagged ? "/Artifact BMC\nq\n" : "q\n").append(fills).ascii("f\n0.7 G 0.3 w\n");
         for (int r = 0; r <= rowOnPage; r++) {
             float y = tableTop - headerHeight - r * ROW;
             page.num(layout.tableLeft).num(y).ascii("m ").num(layout.tableRight).num(y).ascii("l\n");
@@ -352,9 +442,16 @@ public final class ReportWriter {
         for (int c = 0; c <= n; c++) {
             page.num(layout.left[c]).num(tableTop).ascii("m ").num(layout.left[c]).num(bottom).ascii("l\n");
         }
-        page.ascii("S\n").append(text).ascii("Q\n");
-        sink.put(new PdfSink.Page(pageNumber, page.toByteArray(), regular.drainNew(), bold.drainNew(), totalX, footerY,
-                rowsX, rowsY));
+        if (tagged) {
+            page.ascii("S\nQ\nEMC\n").append(text);
+        } else {
+            page.ascii("S\n").append(text).ascii("Q\n");
+        }
+        PageSink.Tags tags = tagged
+                ? new PageSink.Tags(mcid, pageNumber == 1 ? headerMcids : null, Arrays.copyOf(cellMcids, rowOnPage * n), rowOnPage)
+                : null;
+        sink.put(new PageSink.Page(pageNumber, page.toByteArray(), regular.drainNew(), bold.drainNew(), totalX, footerY,
+                rowsX, rowsY, tags));
     }
 
     private void warn() {
