@@ -20,6 +20,9 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--format", required = true, description = "csv, xlsx or pdf")
     String format;
 
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = "A format option on our side, repeatable (accessible=true).")
+    Map<String, String> options = new LinkedHashMap<>();
+
     @Option(names = "--type", defaultValue = "students", description = "Export type (default ${DEFAULT-VALUE}).")
     String type;
 
@@ -49,6 +52,12 @@ final class CompareCommand implements Callable<Integer> {
 
     /** Ours and the raw loop alternating over the same rows, {@code warmup} unmeasured pairs first. */
     static Result measure(ExportType t, String format, int rows, int runs, int warmup, Path out, boolean fsync) {
+        return measure(t, format, Map.of(), rows, runs, warmup, out, fsync);
+    }
+
+    /** The comparison with format options on our side (the raw loop has none). */
+    static Result measure(ExportType t, String format, Map<String, String> options, int rows, int runs, int warmup, Path out,
+            boolean fsync) {
         List<Object[]> data = Workloads.generate(t, rows);
         Stats ours = new Stats();
         Stats raw = new Stats();
@@ -58,7 +67,7 @@ final class CompareCommand implements Callable<Integer> {
                 // collected, concurrently, on the other side's time otherwise
                 System.gc();
                 long t0 = System.nanoTime();
-                long oursBytes = Workloads.ours(service, t, format);
+                long oursBytes = Workloads.ours(service, t, format, options);
                 long t1 = System.nanoTime();
                 System.gc();
                 long t2 = System.nanoTime();
@@ -79,7 +88,7 @@ final class CompareCommand implements Callable<Integer> {
         Path out = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("sms-export-bench");
         Result r;
         try {
-            r = measure(t, format, rows, runs, warmup, out, fsync);
+            r = measure(t, format, options, rows, runs, warmup, out, fsync);
         } finally {
             if (dir == null) {
                 Workloads.deleteTree(out);

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Every row of the README's performance table in one run: ours against the plain library loop for CSV, XLSX and PDF
- * over students and grades, and CSV students again while a second JVM burns a core ({@code csv-students-loaded}); CSV from PostgreSQL and from the H2 file database against a bare JDBC read; memory at N
+ * over students and grades, a tagged PDF/UA report against the same PDF loop ({@code pdf-students-accessible}), our ODS
+ * against our XLSX ({@code ods-students}), and CSV students again while a second JVM burns a core ({@code csv-students-loaded}); CSV from PostgreSQL and from the H2 file database against a bare JDBC read; memory at N
  * and 10 N rows in a 32 MB heap; scaling time(10 N)/time(N); and the first progress of an H2 export. Prints the
  * table and, with {@code --json}, writes {@code {"rows","cores","results":[{"work", …}]}}.
  */
@@ -49,6 +50,12 @@ final class ReportCommand implements Callable<Integer> {
                     results.add(pair(format + "-" + type.name(), n, n / r.ours().median(), n / r.raw().median()));
                 }
             }
+            // a tagged PDF/UA report against the same untagged PdfPTable loop
+            CompareCommand.Result tagged = CompareCommand.measure(ExportType.STUDENTS, "pdf", Map.of("accessible", "true"), pdfRows, runs,
+                    1, dir, true);
+            results.add(pair("pdf-students-accessible", pdfRows, pdfRows / tagged.ours().median(), pdfRows / tagged.raw().median()));
+            // OpenDocument against our own XLSX (the target the ODS format has), same rows, alternating
+            results.add(oursAgainstOurs("ods-students", ExportType.STUDENTS, "ods", "xlsx", rows, runs, dir));
             // the same CSV comparison while a second JVM keeps one core busy, as on a shared server
             Process burner = Burner.start();
             try {
@@ -94,6 +101,37 @@ final class ReportCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Two of our formats on the same rows, run alternately: {@code <a>_rows_per_second}, {@code <b>_rows_per_second} and
+     * their ratio (a ÷ b).
+     */
+    static Map<String, Object> oursAgainstOurs(String name, ExportType type, String a, String b, int rows, int runs, Path dir) {
+        List<Object[]> data = Workloads.generate(type, rows);
+        Stats first = new Stats();
+        Stats second = new Stats();
+        try (org.smsexport.core.ExportService service = Workloads.service(type, data, dir, true)) {
+            for (int i = 0; i < runs + 1; i++) {
+                System.gc();
+                long t0 = System.nanoTime();
+                long bytesA = Workloads.ours(service, type, a);
+                long t1 = System.nanoTime();
+                System.gc();
+                long t2 = System.nanoTime();
+                long bytesB = Workloads.ours(service, type, b);
+                long t3 = System.nanoTime();
+                if (i > 0) {
+                    first.add(t1 - t0, bytesA);
+                    second.add(t3 - t2, bytesB);
+                }
+            }
+        }
+        Map<String, Object> m = work(name, rows);
+        m.put(a + "_rows_per_second", Math.round(rows / first.median()));
+        m.put(b + "_rows_per_second", Math.round(rows / second.median()));
+        m.put("ratio", Stats.round(second.median() / first.median()));
+        return m;
+    }
+
     private static Map<String, Object> work(String name, long rows) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("work", name);
@@ -131,6 +169,10 @@ final class ReportCommand implements Callable<Integer> {
             if (r.containsKey("ours_rows_per_second")) {
                 ours = String.format(Locale.ROOT, "%,d", (Long) r.get("ours_rows_per_second"));
                 raw = String.format(Locale.ROOT, "%,d", (Long) r.get("raw_rows_per_second"));
+                result = String.format(Locale.ROOT, "%.2f×", (Double) r.get("ratio"));
+            } else if (r.containsKey("ods_rows_per_second")) {
+                ours = String.format(Locale.ROOT, "%,d (ods)", (Long) r.get("ods_rows_per_second"));
+                raw = String.format(Locale.ROOT, "%,d (our xlsx)", (Long) r.get("xlsx_rows_per_second"));
                 result = String.format(Locale.ROOT, "%.2f×", (Double) r.get("ratio"));
             } else if (r.containsKey("ok")) {
                 result = (Boolean.TRUE.equals(r.get("ok")) ? "ok" : "FAILED") + " in -Xmx" + r.get("heap_mb") + "m, peak RSS "

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.apache.poi.ss.usermodel.Cell;
 import org.apache.poi.ss.usermodel.CellStyle;
@@ -86,7 +87,12 @@ final class Workloads {
 
     /** Ours: ExportService.run end to end; returns the file size and deletes the file. */
     static long ours(ExportService service, ExportType type, String format) {
-        ExportOutcome o = service.run(ExportRequest.builder().type(type).format(format).build());
+        return ours(service, type, format, Map.of());
+    }
+
+    /** Ours with format options (a tagged PDF: {@code accessible=true}). */
+    static long ours(ExportService service, ExportType type, String format, Map<String, String> options) {
+        ExportOutcome o = service.run(ExportRequest.builder().type(type).format(format).options(options).build());
         if (!(o instanceof ExportOutcome.Completed)) {
             throw new IllegalStateException("Export failed: " + o.job().errorMessage().orElse("cancelled"));
         }

@@ -43,7 +43,7 @@ final class ConformingSink extends PageSink {
     private static final int PAGES = 2;
     private static final int STRUCT_ROOT = 3;
     private static final int DOCUMENT = 4;
-    private static final int TABLE = 5;
+    static final int TABLE = 5;
     private static final int PARENT_TREE = 6;
     private static final int FONT_REGULAR = 7; // Type0, CIDFont, descriptor, font file, ToUnicode: 7 to 11
     private static final int FONT_BOLD = 12; // 12 to 16
@@ -74,8 +74,6 @@ final class ConformingSink extends PageSink {
     private final long[] fixedOffsets;
     private final Deflater deflater = new Deflater(1);
     private final byte[] deflateBuffer = new byte[64 * 1024];
-    private final Ops objects = new Ops(64 * 1024);
-    private final Ops index = new Ops(8 * 1024);
     private final Ops scratch = new Ops(8 * 1024);
     private final ByteArrayOutputStream deflated = new ByteArrayOutputStream(64 * 1024);
 
@@ -143,13 +141,16 @@ final class ConformingSink extends PageSink {
             pageHasBody = Arrays.copyOf(pageHasBody, p * 2);
             pageOffsets = Arrays.copyOf(pageOffsets, p * 6);
         }
-        int base = nextObject;
         Tags tags = page.tags();
-        int rows = tagged ? tags.rows() : 0;
-        int streamed = tagged ? (rows > 0 ? 1 + rows * (n + 1) : 0) + 1 : 0;
+        Structure.Stream stream = page.structure();
+        int base = nextObject;
+        if (tagged && stream.base() != base) {
+            throw new IllegalStateException("page " + page.number() + " numbered from " + stream.base() + ", expected " + base);
+        }
+        int streamed = tagged ? stream.count() : 0;
         pageBase[p] = base;
         pageStreamed[p] = streamed;
-        pageHasBody[p] = rows > 0;
+        pageHasBody[p] = tagged && stream.body();
         nextObject = base + (tagged ? 3 : 2) + streamed;
         pages++;
         if (page.number() == 1) {
@@ -187,7 +188,7 @@ final class ConformingSink extends PageSink {
                 titleBlock(base, tags);
             }
             pageOffsets[p * 3 + 2] = begin(base + 2);
-            structure(p, base, tags);
+            structure(stream);
         }
     }
 
@@ -215,76 +216,30 @@ final class ConformingSink extends PageSink {
         }
     }
 
-    /**
-     * One page's TBody, rows and cells, and its parent-tree array, in one object stream. Numbers: TBody at
-     * base + 3, then per row its TR and its n TD, then the array.
-     */
-    private void structure(int p, int base, Tags tags) throws IOException {
-        int first = base + 3;
-        int rows = tags.rows();
-        int[] cells = tags.cells();
-        int[] owner = new int[tags.count() + 1];
-        if (p == 0) {
-            for (int i = 0; i < Tags.TITLE_BLOCK; i++) {
-                owner[i] = TITLE_BLOCK + i;
-            }
-            for (int c = 0; c < n; c++) {
-                if (tags.header()[c] >= 0) {
-                    owner[tags.header()[c]] = TH + c;
-                }
-            }
-            owner[rowCountMcid] = TITLE_BLOCK + Tags.TITLE_BLOCK - 1;
-        }
-        objects.clear();
-        index.clear();
-        if (rows > 0) {
-            entry(first);
-            objects.ascii("<</Type/StructElem/S/TBody/P ").integer(TABLE).ascii(" 0 R/K[");
-            for (int r = 0; r < rows; r++) {
-                objects.integer(first + 1 + r * (n + 1)).ascii(" 0 R ");
-            }
-            objects.ascii("]>>\n");
-            for (int r = 0; r < rows; r++) {
-                int tr = first + 1 + r * (n + 1);
-                entry(tr);
-                objects.ascii("<</Type/StructElem/S/TR/P ").integer(first).ascii(" 0 R/K[");
-                for (int c = 0; c < n; c++) {
-                    objects.integer(tr + 1 + c).ascii(" 0 R ");
-                }
-                objects.ascii("]>>\n");
-                for (int c = 0; c < n; c++) {
-                    int mcid = cells[r * n + c];
-                    entry(tr + 1 + c);
-                    objects.ascii("<</Type/StructElem/S/TD/P ").integer(tr).ascii(" 0 R");
-                    if (mcid >= 0) {
-                        objects.ascii("/Pg ").integer(base).ascii(" 0 R/K ").integer(mcid);
-                        owner[mcid] = tr + 1 + c;
-                    }
-                    objects.ascii(">>\n");
-                }
-            }
-        }
-        int array = first + (rows > 0 ? 1 + rows * (n + 1) : 0);
-        entry(array);
-        objects.ascii("[");
-        int used = p == 0 ? rowCountMcid + 1 : tags.count();
-        for (int m = 0; m < used; m++) {
-            objects.integer(owner[m]).ascii(" 0 R ");
-        }
-        objects.ascii("]\n");
-
-        deflated.reset();
-        deflate(index.buffer(), index.size(), false);
-        deflate(objects.buffer(), objects.size(), true);
-        ascii("<</Type/ObjStm/N " + pageStreamed[p] + "/First " + index.size() + "/Filter/FlateDecode/Length " + deflated.size()
-                + ">>\nstream\n");
-        deflated.writeTo(out);
-        ascii("\nendstream\nendobj\n");
+    /** The object number of page 1, after the objects that do not depend on the page count. */
+    static int firstPageObject(int columns) {
+        return TH + columns;
     }
 
-    /** Notes where an object starts in the object stream being built. */
-    private void entry(int object) {
-        index.integer(object).ascii(' ').integer(objects.size()).ascii(' ');
+    /** Page 1's parent-tree entries for the title block and the header cells. */
+    static void titleBlockOwners(int[] owner, Tags tags, int columns) {
+        for (int i = 0; i < Tags.TITLE_BLOCK; i++) {
+            owner[i] = TITLE_BLOCK + i;
+        }
+        for (int c = 0; c < columns; c++) {
+            if (tags.header()[c] >= 0) {
+                owner[tags.header()[c]] = TH + c;
+            }
+        }
+        owner[tags.count()] = TITLE_BLOCK + Tags.TITLE_BLOCK - 1;
+    }
+
+    /** One page's object stream of structure elements, built by {@link Structure}. */
+    private void structure(Structure.Stream stream) throws IOException {
+        ascii("<</Type/ObjStm/N " + stream.count() + "/First " + stream.first() + "/Filter/FlateDecode/Length " + stream.deflated().length
+                + ">>\nstream\n");
+        out.write(stream.deflated());
+        ascii("\nendstream\nendobj\n");
     }
 
     @Override
@@ -348,6 +303,10 @@ final class ConformingSink extends PageSink {
                 + (tagged ? "/StructTreeRoot " + STRUCT_ROOT + " 0 R/MarkInfo<</Marked true>>" : "") + ">>\nendobj\n");
         crossReferences();
         out.flush();
+    }
+
+    @Override
+    protected void release() {
         deflater.end();
     }
 
@@ -378,7 +337,7 @@ final class ConformingSink extends PageSink {
         long xrefOffset = out.count;
         int size = xref + 1;
         deflated.reset();
-        Deflater d = new Deflater(6);
+        Deflater d = new Deflater(1);
         try (DeflaterOutputStream z = new DeflaterOutputStream(deflated, d, 64 * 1024)) {
             Rows rows = new Rows(z);
             rows.add(0, 0, 65535);
@@ -402,6 +361,7 @@ final class ConformingSink extends PageSink {
                 }
             }
             rows.add(1, xrefOffset, 0);
+            rows.flush();
         } finally {
             d.end();
         }
@@ -418,21 +378,36 @@ final class ConformingSink extends PageSink {
     private static final class Rows {
         private final OutputStream out;
         private final byte[] previous = new byte[8];
-        private final byte[] row = new byte[9];
+        private final byte[] now = new byte[8];
+        private final byte[] rows = new byte[9 * 8192];
+        private int size;
 
         Rows(OutputStream out) {
             this.out = out;
         }
 
         void add(int type, long field2, int field3) throws IOException {
-            byte[] now = {(byte) type, (byte) (field2 >>> 32), (byte) (field2 >>> 24), (byte) (field2 >>> 16), (byte) (field2 >>> 8),
-                (byte) field2, (byte) (field3 >>> 8), (byte) field3};
-            row[0] = 2;
+            now[0] = (byte) type;
+            now[1] = (byte) (field2 >>> 32);
+            now[2] = (byte) (field2 >>> 24);
+            now[3] = (byte) (field2 >>> 16);
+            now[4] = (byte) (field2 >>> 8);
+            now[5] = (byte) field2;
+            now[6] = (byte) (field3 >>> 8);
+            now[7] = (byte) field3;
+            rows[size++] = 2;
             for (int i = 0; i < 8; i++) {
-                row[i + 1] = (byte) (now[i] - previous[i]);
+                rows[size++] = (byte) (now[i] - previous[i]);
                 previous[i] = now[i];
             }
-            out.write(row);
+            if (size == rows.length) {
+                flush();
+            }
+        }
+
+        void flush() throws IOException {
+            out.write(rows, 0, size);
+            size = 0;
         }
     }
 

@@ -61,10 +61,28 @@ final class Ops {
     }
 
     private void digits(long v) {
-        if (v >= 10) {
-            digits(v / 10);
+        if (v <= Integer.MAX_VALUE) {
+            digits((int) v);
+            return;
         }
-        buf[size++] = (byte) ('0' + v % 10);
+        digits(v / 1_000_000_000L);
+        int low = (int) (v % 1_000_000_000L);
+        for (int i = size + 8; i >= size; i--) {
+            buf[i] = (byte) ('0' + low % 10);
+            low /= 10;
+        }
+        size += 9;
+    }
+
+    private void digits(int v) {
+        int n = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10_000 ? 4 : v < 100_000 ? 5 : v < 1_000_000 ? 6 : v < 10_000_000 ? 7
+                : v < 100_000_000 ? 8 : v < 1_000_000_000 ? 9 : 10;
+        int end = size + n;
+        for (int i = end - 1; i >= size; i--) {
+            buf[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        size = end;
     }
 
     /** Appends a whole number without a space. */

@@ -16,10 +16,11 @@ abstract class PageSink {
 
     /**
      * A finished page: its content stream, the characters it uses for the first time, where the "total pages"
-     * and (on page 1) "row count" numbers go, and, in a tagged report, what its marked content belongs to.
+     * and (on page 1) "row count" numbers go, and, in a tagged report, what its marked content belongs to and its
+     * structure elements, ready to be written.
      */
     record Page(int number, byte[] content, String newRegular, String newBold, float totalX, float totalY,
-            float rowsX, float rowsY, Tags tags) {
+            float rowsX, float rowsY, Tags tags, Structure.Stream structure) {
     }
 
     /**
@@ -32,7 +33,7 @@ abstract class PageSink {
         static final int TITLE_BLOCK = 4;
     }
 
-    private static final Page END = new Page(0, new byte[0], "", "", 0, 0, 0, 0, null);
+    private static final Page END = new Page(0, new byte[0], "", "", 0, 0, 0, 0, null, null);
 
     private final BlockingQueue<Page> queue = new ArrayBlockingQueue<>(3);
     private Thread thread;
@@ -52,6 +53,10 @@ abstract class PageSink {
 
     /** Ends the document after the last page; called on the sink's thread. */
     protected abstract void close() throws Exception;
+
+    /** Frees what the sink holds outside the heap, whether the document was finished or abandoned. */
+    protected void release() {
+    }
 
     /** Starts the thread that turns pages into PDF objects ({@code sms-export-pdf-<n>}). */
     final void start() {
@@ -134,6 +139,8 @@ abstract class PageSink {
             failure = e;
         } catch (Throwable t) {
             failure = unwrap(t);
+        } finally {
+            release();
         }
     }
 

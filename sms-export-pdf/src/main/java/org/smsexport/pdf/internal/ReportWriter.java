@@ -83,6 +83,7 @@ public final class ReportWriter {
     private int[] headerMcids;
     private int[] cellMcids;
     private String logical;
+    private Structure structure;
 
     /**
      * @param schema        the columns and report texts
@@ -137,6 +138,7 @@ public final class ReportWriter {
 
         OutputStream buffered = new BufferedOutputStream(Exporter.keepingOpen(out), 128 * 1024);
         PageSink sink;
+        structure = tagged ? new Structure(n) : null;
         if (tagged || archival) {
             sink = new ConformingSink(pageSize, buffered, regularFont, boldFont, n, tagged, archival, schema.title(),
                     schema.locale().toLanguageTag(), schema.generatedAt().atZone(schema.zone()), FOOTER, META);
@@ -175,6 +177,9 @@ public final class ReportWriter {
         } finally {
             if (!finished) {
                 sink.abort();
+            }
+            if (structure != null) {
+                structure.end();
             }
         }
         buffered.flush();
@@ -447,11 +452,14 @@ public final class ReportWriter {
         } else {
             page.ascii("S\n").append(text).ascii("Q\n");
         }
-        PageSink.Tags tags = tagged
-                ? new PageSink.Tags(mcid, pageNumber == 1 ? headerMcids : null, Arrays.copyOf(cellMcids, rowOnPage * n), rowOnPage)
-                : null;
+        PageSink.Tags tags = null;
+        Structure.Stream elements = null;
+        if (tagged) {
+            tags = new PageSink.Tags(mcid, pageNumber == 1 ? headerMcids : null, Arrays.copyOf(cellMcids, rowOnPage * n), rowOnPage);
+            elements = structure.page(pageNumber - 1, tags);
+        }
         sink.put(new PageSink.Page(pageNumber, page.toByteArray(), regular.drainNew(), bold.drainNew(), totalX, footerY,
-                rowsX, rowsY, tags));
+                rowsX, rowsY, tags, elements));
     }
 
     private void warn() {
