@@ -93,6 +93,18 @@ class CliHardeningTest {
                 "Unknown option 'colour' for format 'csv'. Valid options: [bom, delimiter, formula_guard, header, line_ending, password].");
         assertOneLine(run("export", "--type", "courses", "--format", "pdf", "--locale", "xx", "--db", db(), "--out", out.toString()),
                 "Unknown locale 'xx' for courses. Available: [el, en].");
+        // the accessible, archival report the issue asks for; veraPDF validates the writer's output in sms-export-pdf
+        Cli.Run archived = run("export", "--type", "courses", "--format", "pdf", "--option", "accessible=true", "--option", "archival=true",
+                "--locale", "el", "--db", db(), "--out", out.toString(), "--json");
+        assertThat(archived.code()).as(archived.err()).isZero();
+        String pdf = new String(Files.readAllBytes(Path.of(new ObjectMapper().readTree(archived.out()).get("file").asText())),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(pdf).startsWith("%PDF-1.7").contains("/StructTreeRoot", "/MarkInfo<</Marked true>>", "/Lang <FEFF0065006C>",
+                "<pdfaid:part>2</pdfaid:part>", "<pdfaid:conformance>A</pdfaid:conformance>", "<pdfuaid:part>1</pdfuaid:part>",
+                "/OutputIntents");
+        assertOneLine(run("export", "--type", "courses", "--format", "pdf", "--option", "archival=true", "--option", "password=Secret123",
+                "--db", db(), "--out", out.toString()), "Option 'password' cannot be used with 'archival=true': PDF/A forbids encryption, "
+                + "so an archival report cannot be password-protected; leave out 'password' or set 'archival=false'.");
         // a schedule's password is kept sealed: never in what the command prints, nor in the database's text
         Cli.Run sealed = run("schedule", "add", "--type", "courses", "--format", "pdf", "--frequency", "daily", "--option",
                 "password=TopSecret1", "--db", db(), "--out", dir.resolve("sealed").toString(), "--json");

@@ -70,7 +70,7 @@ class WebUiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Words a Greek page may show in Latin letters: formats, standards, product names, units, codes. */
     private static final Set<String> LATIN_ALLOWED = Set.of("CSV", "XLSX", "PDF", "JSON", "ODS", "Lines", "UTF", "BOM", "Excel", "Windows", "CRLF", "LF", "Unix",
-            "macOS", "Tab", "ZIP", "email", "cron", "Cron", "Letter", "SHA", "English", "A4", "A1", "ID", "Etc", "UTC", "Europe", "Athens");
+            "macOS", "Tab", "ZIP", "email", "cron", "Cron", "Letter", "SHA", "English", "A4", "A1", "ID", "Etc", "UTC", "Europe", "Athens", "UA");
 
     @TempDir
     static Path dir;

@@ -85,14 +85,20 @@ class PdfConformanceTest {
     }
 
     /**
-     * A long report: the structure tree across a thousand pages. veraPDF takes about two minutes for 50,000 rows, so
-     * {@code .ci/run}'s second suite (JDK 25) sets {@code pdf.conformance.rows} lower; the first runs the full count.
+     * A long report: the structure tree across a thousand pages, PDF/UA-1. veraPDF reads 50,000 rows for about two
+     * minutes a flavour, so this validates the one that checks the structure; PDF/A-2a and 2u are validated on the
+     * 120-row reports of every type above and, in {@code .ci/run}'s second suite (JDK 25, {@code pdf.conformance.rows}
+     * 5,000), here too.
      */
     @Test
     void fiftyThousandRowsConform() throws Exception {
         int rows = Integer.getInteger("pdf.conformance.rows", 50_000);
         byte[] file = export(ExportType.GRADES, Locale.forLanguageTag("el"), rows, BOTH);
-        assertConforms(file, PDFAFlavour.PDFUA_1, PDFAFlavour.PDFA_2_A);
+        if (rows > 10_000) {
+            assertConforms(file, PDFAFlavour.PDFUA_1);
+        } else {
+            assertConforms(file, PDFAFlavour.PDFUA_1, PDFAFlavour.PDFA_2_A);
+        }
         try (PDDocument doc = PdfFiles.load(file, null)) {
             assertThat(doc.getNumberOfPages()).as("%d rows of about 50 a page", rows).isGreaterThan(rows / 60);
             assertThat(taggedTable(doc)).as("header row and every row tagged").hasSize(rows + 1);
