@@ -4,6 +4,7 @@ module org.smsexport.jdbc {
     requires transitive java.sql;
     requires static org.smsexport.sample;
     requires static org.xerial.sqlitejdbc;
+    requires static org.postgresql.jdbc;
 
     exports org.smsexport.jdbc;
 }

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 /**
  * Every row of the README's performance table in one run: ours against the plain library loop for CSV, XLSX and PDF
  * over students and grades, a tagged PDF/UA report against the same PDF loop ({@code pdf-students-accessible}), our ODS
- * against our XLSX ({@code ods-students}), and CSV students again while a second JVM burns a core ({@code csv-students-loaded}); CSV from PostgreSQL and from the H2 file database against a bare JDBC read; memory at N
+ * against our XLSX ({@code ods-students}), and CSV students again while a second JVM burns a core ({@code csv-students-loaded}); CSV from PostgreSQL and from the H2 file database against a bare JDBC read, and from PostgreSQL against the server's own
+ * {@code COPY … (FORMAT csv)} into a null sink ({@code jdbc-postgresql-copy}); memory at N
  * and 10 N rows in a 32 MB heap; scaling time(10 N)/time(N); and the first progress of an H2 export. Prints the
  * table and, with {@code --json}, writes {@code {"rows","cores","results":[{"work", …}]}}.
  */
@@ -67,6 +68,7 @@ final class ReportCommand implements Callable<Integer> {
             }
             JdbcCommand.Result pg = JdbcCommand.postgres(dbRows, runs);
             results.add(pair("jdbc-postgresql", dbRows, pg.exportRowsPerSecond(), pg.bareRowsPerSecond()));
+            results.add(pair("jdbc-postgresql-copy", dbRows, pg.exportRowsPerSecond(), pg.copyRowsPerSecond()));
             JdbcCommand.Result h2 = JdbcCommand.h2(dbRows, runs, dir);
             results.add(pair("jdbc-h2", dbRows, h2.exportRowsPerSecond(), h2.bareRowsPerSecond()));
             results.add(memory("memory-csv-1m", "csv", rows));

@@ -21,12 +21,21 @@ final class StatementCancel implements Runnable {
         return t;
     });
 
-    private final Statement statement;
+    /** What cancels the query: {@code Statement.cancel()}, or a PostgreSQL COPY's connection's {@code cancelQuery()}. */
+    interface Canceller {
+        void cancel() throws SQLException;
+    }
+
+    private final Canceller statement;
     private volatile boolean stopped;
     private volatile boolean executing = true;
 
     StatementCancel(Statement statement) {
-        this.statement = statement;
+        this.statement = statement::cancel;
+    }
+
+    StatementCancel(Canceller canceller) {
+        this.statement = canceller;
     }
 
     /** The export stopped: cancel the statement (a fetch of more rows, too), and again until its query came back. */
