@@ -17,7 +17,38 @@ public final class ExportThreads {
     private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9-]{0,30}");
     private static final Map<String, AtomicInteger> NUMBERS = new ConcurrentHashMap<>();
 
+    /** The JVM's cores, claimed by threads while they format (every export of every service shares them). */
+    private static final java.util.concurrent.Semaphore CORES = new java.util.concurrent.Semaphore(
+            Runtime.getRuntime().availableProcessors());
+
     private ExportThreads() {
+    }
+
+    /**
+     * Claims one of the JVM's cores for formatting, if one is free. An export's calling thread claims one for the whole
+     * export; a format's helper thread claims one per piece of work and works only while it holds one, so two exports
+     * at once never run more busy formatting threads than there are cores, and one export alone uses them all.
+     *
+     * @return whether a core was free (then {@link #releaseCore()} it)
+     */
+    public static boolean claimCore() {
+        return CORES.tryAcquire();
+    }
+
+    /**
+     * Waits up to {@code millis} for a core to become free.
+     *
+     * @param millis the longest wait
+     * @return whether one was claimed (then {@link #releaseCore()} it)
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public static boolean claimCore(long millis) throws InterruptedException {
+        return CORES.tryAcquire(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Gives back a core {@link #claimCore() claimed}. */
+    public static void releaseCore() {
+        CORES.release();
     }
 
     /**

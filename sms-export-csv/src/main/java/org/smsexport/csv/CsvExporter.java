@@ -183,6 +183,8 @@ public final class CsvExporter implements Exporter {
         head.writeTo(out);
         RowFormatter other = PARALLEL ? new RowFormatter(schema, s) : null;
         long read = 0;
+        // this thread holds a core for the export; the helper formats only while it holds one too (ExportThreads.claimCore)
+        boolean core = org.smsexport.support.ExportThreads.claimCore();
         try (Pipeline pipeline = new Pipeline(n, PARALLEL ? BLOCKS : 1, out, other)) {
             while (true) {
                 Block b = pipeline.nextForCaller();
@@ -200,6 +202,10 @@ public final class CsvExporter implements Exporter {
                     mine.format(b);
                     pipeline.formatted(b);
                 }
+            }
+        } finally {
+            if (core) {
+                org.smsexport.support.ExportThreads.releaseCore();
             }
         }
         long replaced = mine.replacedCharacters() + (other == null ? 0 : other.replacedCharacters());
@@ -250,6 +256,8 @@ public final class CsvExporter implements Exporter {
      * it and moves on. The lock is taken a few times per block of {@value #BLOCK} rows.
      */
     static final class Pipeline implements AutoCloseable {
+        /** Blocks the helper threads of this JVM formatted (tests check who formatted). */
+        static final java.util.concurrent.atomic.AtomicLong HELPER_BLOCKS = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.ArrayDeque<Block> free = new java.util.ArrayDeque<>();
         private final java.util.ArrayDeque<Block> filled = new java.util.ArrayDeque<>();
         private final Block[] done;
@@ -349,7 +357,6 @@ public final class CsvExporter implements Exporter {
         private void helperLoop(RowFormatter formatter) {
             try {
                 while (true) {
-                    Block b;
                     synchronized (this) {
                         while (filled.isEmpty() && !closed && !exhausted && error == null) {
                             wait();
@@ -357,10 +364,25 @@ public final class CsvExporter implements Exporter {
                         if (closed || error != null || filled.isEmpty()) {
                             return;
                         }
-                        b = filled.poll();
                     }
-                    formatter.format(b);
-                    formatted(b);
+                    // a core of the JVM's, or none: other exports' calling threads hold them all, and the caller formats
+                    if (!org.smsexport.support.ExportThreads.claimCore(10)) {
+                        continue;
+                    }
+                    try {
+                        Block b;
+                        synchronized (this) {
+                            b = closed || error != null ? null : filled.poll();
+                        }
+                        if (b == null) {
+                            continue;
+                        }
+                        formatter.format(b);
+                        HELPER_BLOCKS.incrementAndGet();
+                        formatted(b);
+                    } finally {
+                        org.smsexport.support.ExportThreads.releaseCore();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

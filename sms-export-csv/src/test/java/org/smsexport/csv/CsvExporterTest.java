@@ -36,6 +36,39 @@ class CsvExporterTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * While other exports' calling threads hold every core of the JVM, an export's helper thread formats nothing: the
+     * calling thread formats every block itself, so two exports never run more busy formatting threads than cores.
+     */
+    @Test
+    void theHelperFormatsOnlyWithACoreOfItsOwn() throws IOException {
+        int held = 0;
+        while (org.smsexport.support.ExportThreads.claimCore()) {
+            held++;
+        }
+        try {
+            long before = CsvExporter.Pipeline.HELPER_BLOCKS.get();
+            long[] lines = new long[1];
+            java.io.OutputStream out = new java.io.OutputStream() {
+                @Override
+                public void write(int b) {
+                    lines[0] += b == '\n' ? 1 : 0;
+                }
+            };
+            ExportSchema schema = ExportSchema.of(ExportType.STUDENTS, Locale.ENGLISH, ZoneId.of("UTC"), Instant.EPOCH, Map.of());
+            new CsvExporter().write(schema, org.smsexport.sample.SmsData.standard().cursor(ExportType.STUDENTS, 20_000), out,
+                    RecordingContext.of(Map.of("bom", "false", "header", "false")));
+            assertThat(lines[0]).isEqualTo(20_000);
+            assertThat(CsvExporter.Pipeline.HELPER_BLOCKS.get()).as("blocks the helper formatted without a core").isEqualTo(before);
+        } finally {
+            for (int i = 0; i < held; i++) {
+                org.smsexport.support.ExportThreads.releaseCore();
+            }
+        }
+        assertThat(org.smsexport.support.ExportThreads.claimCore()).as("every core given back").isTrue();
+        org.smsexport.support.ExportThreads.releaseCore();
+    }
+
     @Test
     void warnsWhenUnpairedSurrogatesBecomeReplacementCharacters() throws IOException {
         RecordingContext context = RecordingContext.of(Map.of("bom", "false", "header", "false"));
