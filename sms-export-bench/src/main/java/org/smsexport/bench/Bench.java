@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sms-export-bench", mixinStandardHelpOptions = true,
         description = "Measure sms-export side by side with the raw libraries.",
-        subcommands = {CompareCommand.class, MemoryCommand.class, ScalingCommand.class, JdbcCommand.class, JmhCommand.class, ReportCommand.class})
+        subcommands = {CompareCommand.class, MemoryCommand.class, ScalingCommand.class, JdbcCommand.class, JmhCommand.class, ReportCommand.class, SmallJobsCommand.class})
 public final class Bench {
 
     private Bench() {

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * against our XLSX ({@code ods-students}), and CSV students again while a second JVM burns a core ({@code csv-students-loaded}); CSV from PostgreSQL and from the H2 file database against a bare JDBC read, and from PostgreSQL against the server's own
  * {@code COPY … (FORMAT csv)} into a null sink ({@code jdbc-postgresql-copy}); memory at N
  * and 10 N rows in a 32 MB heap; scaling time(10 N)/time(N); and the first progress of an H2 export. Prints the
- * table and, with {@code --json}, writes {@code {"rows","cores","results":[{"work", …}]}}.
+ * table, {@code small-jobs} (2,000 exports of 30 rows on PostgreSQL's job store, one node and three worker
+ * processes), and, with {@code --json}, writes {@code {"rows","cores","results":[{"work", …}]}}.
  */
 @Command(name = "report", mixinStandardHelpOptions = true, description = "Every row of the README's performance table in one run.")
 final class ReportCommand implements Callable<Integer> {
@@ -86,6 +87,8 @@ final class ReportCommand implements Callable<Integer> {
                 m.put("ratio", Stats.round(s[1] / s[0]));
                 results.add(m);
             }
+            // many small exports: 2,000 at N = 1M (fewer for a small N, as .ci/run runs it)
+            results.add(SmallJobs.measure(Math.max(50, Math.min(2_000, rows / 500))));
             Map<String, Object> first = work("first-progress-h2", rows);
             first.put("seconds", Stats.round(JdbcCommand.firstProgressH2(rows, dir)));
             results.add(first);
@@ -176,6 +179,11 @@ final class ReportCommand implements Callable<Integer> {
                 ours = String.format(Locale.ROOT, "%,d (ods)", (Long) r.get("ods_rows_per_second"));
                 raw = String.format(Locale.ROOT, "%,d (our xlsx)", (Long) r.get("xlsx_rows_per_second"));
                 result = String.format(Locale.ROOT, "%.2f×", (Double) r.get("ratio"));
+            } else if (name.equals("small-jobs")) {
+                result = String.format(Locale.ROOT, "%d jobs of %d rows: %.0f jobs/s on one node, %.0f on three; p50 %.2f s, p95 %.2f s "
+                        + "(three nodes: %.2f / %.2f s)", (Integer) r.get("jobs"), (Long) r.get("rows"), (Double) r.get("jobs_per_second_one_node"),
+                        (Double) r.get("jobs_per_second_three_nodes"), (Double) r.get("p50_seconds"), (Double) r.get("p95_seconds"),
+                        (Double) r.get("p50_seconds_three_nodes"), (Double) r.get("p95_seconds_three_nodes"));
             } else if (r.containsKey("ok")) {
                 result = (Boolean.TRUE.equals(r.get("ok")) ? "ok" : "FAILED") + " in -Xmx" + r.get("heap_mb") + "m, peak RSS "
                         + r.get("peak_rss_mb") + " MB, " + r.get("seconds") + " s";

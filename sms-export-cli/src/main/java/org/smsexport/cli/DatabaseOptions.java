@@ -107,7 +107,7 @@ final class DatabaseOptions {
                             + "existing database (jdbc:sqlite:/path/to/sms.db), or create one with 'sms-export demo --db URL'.");
                 }
             }
-            DataSource db = JdbcDataSource.driverManager(u, user, password);
+            DataSource db = pooled(u) ? Pools.of(u, user, password) : JdbcDataSource.driverManager(u, user, password);
             return u.startsWith("jdbc:h2:") && u.toUpperCase(Locale.ROOT).contains("AUTO_SERVER=TRUE") ? new SharedH2(db) : db;
         }
         if (!demoExists()) {
@@ -115,6 +115,11 @@ final class DatabaseOptions {
                     + ". Run 'sms-export demo' first, or pass --db JDBC_URL.");
         }
         return new SharedH2(JdbcDataSource.driverManager(DemoCommand.url(DEMO, true), "sa", ""));
+    }
+
+    /** @return whether connections to this database are kept in a pool: the client-server databases, where a connection is costly */
+    private static boolean pooled(String url) {
+        return url.startsWith("jdbc:postgresql:") || url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:");
     }
 
     /** @return the file a SQLite URL names, or {@code null} for an in-memory database */
