@@ -11,15 +11,13 @@ import javax.sql.DataSource;
  * and the audit trail ask the database several times per job, and without a pool each call opened a connection — a
  * new server process on PostgreSQL, about as long as a small export itself. {@code EXPORT_DB_POOL_SIZE} connections
  * at most (default 10), one kept idle; a database that is down at start is not an error until it is used (as
- * before), and a caller waits at most 10 seconds for a connection. Closed when the JVM ends.
+ * before), and a caller waits at most 10 seconds for a connection. Never closed by a shutdown hook: the JVM runs its
+ * hooks at once, and the service's own (which leaves the node list, fails or hands back its jobs) needs the pool to the
+ * end; the pool's threads are daemons and the server closes the connections of an ended process.
  */
 final class Pools {
 
     private static final Map<String, HikariDataSource> POOLS = new ConcurrentHashMap<>();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> POOLS.values().forEach(HikariDataSource::close), "sms-export-pools"));
-    }
 
     private Pools() {
     }
