@@ -396,23 +396,54 @@ public final class JdbcDataSource implements DataSource {
         }
     }
 
-    /** Rows decoded from a binary COPY, one ahead. */
-    private static final class CopyCursor implements RowCursor {
-        private final Connection c;
-        private final PostgresCopy.Reader reader;
-        private final Object[] row;
-        private final String type;
-        private final Session session;
+    /** What both cursors share: the row, the stop they forget and the session and connection they give back on close. */
+    private abstract static class Read implements RowCursor {
+        final Connection c;
+        final Object[] row;
+        final String type;
+        final Session session;
         private final Runnable forgetCancel;
-        private boolean closed;
+        boolean closed;
 
-        CopyCursor(Connection c, PostgresCopy.Reader reader, ExportType type, Session session, Runnable forgetCancel) {
+        Read(Connection c, ExportType type, Session session, Runnable forgetCancel) {
             this.c = c;
-            this.reader = reader;
             this.row = new Object[type.columns().size()];
             this.type = type.name();
             this.session = session;
             this.forgetCancel = forgetCancel;
+        }
+
+        @Override
+        public Object get(int column) {
+            return row[column];
+        }
+
+        /** Ends the statement or the COPY, before the session is restored and the connection given back. */
+        abstract void end();
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            forgetCancel.run();
+            try {
+                end();
+            } finally {
+                session.restore();
+                JdbcDataSource.close(c);
+            }
+        }
+    }
+
+    /** Rows decoded from a binary COPY, one ahead. */
+    private static final class CopyCursor extends Read {
+        private final PostgresCopy.Reader reader;
+
+        CopyCursor(Connection c, PostgresCopy.Reader reader, ExportType type, Session session, Runnable forgetCancel) {
+            super(c, type, session, forgetCancel);
+            this.reader = reader;
         }
 
         @Override
@@ -425,23 +456,8 @@ public final class JdbcDataSource implements DataSource {
         }
 
         @Override
-        public Object get(int column) {
-            return row[column];
-        }
-
-        @Override
-        public void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            forgetCancel.run();
-            try {
-                reader.cancel();
-            } finally {
-                session.restore();
-                JdbcDataSource.close(c);
-            }
+        void end() {
+            reader.cancel();
         }
     }
 
@@ -593,26 +609,16 @@ public final class JdbcDataSource implements DataSource {
     }
 
     /** Reads one row ahead into typed Java values. */
-    private static final class Cursor implements RowCursor {
-        private final Connection c;
+    private static final class Cursor extends Read {
         private final PreparedStatement ps;
         private final ResultSet rs;
         private final ColumnType[] types;
-        private final Object[] row;
-        private final String type;
-        private final Session session;
-        private final Runnable forgetCancel;
-        private boolean closed;
 
         Cursor(Connection c, PreparedStatement ps, ResultSet rs, ExportType type, Session session, Runnable forgetCancel) {
-            this.forgetCancel = forgetCancel;
-            this.c = c;
+            super(c, type, session, forgetCancel);
             this.ps = ps;
             this.rs = rs;
             this.types = type.columns().stream().map(col -> col.type()).toArray(ColumnType[]::new);
-            this.row = new Object[types.length];
-            this.type = type.name();
-            this.session = session;
         }
 
         @Override
@@ -655,25 +661,12 @@ public final class JdbcDataSource implements DataSource {
         }
 
         @Override
-        public Object get(int column) {
-            return row[column];
-        }
-
-        @Override
-        public void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            forgetCancel.run();
+        void end() {
             try {
                 rs.close();
                 ps.close();
             } catch (SQLException e) {
-                // the session is restored and the connection released below anyway
-            } finally {
-                session.restore();
-                JdbcDataSource.close(c);
+                // the session is restored and the connection released next anyway
             }
         }
     }

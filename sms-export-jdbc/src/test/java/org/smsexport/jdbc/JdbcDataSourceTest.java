@@ -44,19 +44,25 @@ class JdbcDataSourceTest {
         }
     }
 
-    private static List<Object[]> rows(JdbcDataSource source, ExportType type, Map<String, ?> filters, List<SortKey> sort,
-            OptionalLong limit) {
-        ExportQuery q = new ExportQuery(type, type.parseFilters(filters), limit, sort, Optional.empty());
+    /** @return every row the query reads, each value as the cursor gives it */
+    static List<Object[]> read(JdbcDataSource source, ExportQuery q) {
         List<Object[]> out = new ArrayList<>();
         try (RowCursor c = source.open(q)) {
             while (c.next()) {
-                Object[] r = new Object[type.columns().size()];
+                Object[] r = new Object[q.type().columns().size()];
                 for (int i = 0; i < r.length; i++) {
                     r[i] = c.get(i);
                 }
                 out.add(r);
             }
         }
+        return out;
+    }
+
+    private static List<Object[]> rows(JdbcDataSource source, ExportType type, Map<String, ?> filters, List<SortKey> sort,
+            OptionalLong limit) {
+        ExportQuery q = new ExportQuery(type, type.parseFilters(filters), limit, sort, Optional.empty());
+        List<Object[]> out = read(source, q);
         long count = source.count(q).orElseThrow();
         assertThat(out).as("rows agree with count(), which ignores the limit").hasSize((int) Math.min(count, limit.orElse(count)));
         return out;

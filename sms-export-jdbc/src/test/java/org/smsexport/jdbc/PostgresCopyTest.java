@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -37,18 +36,7 @@ class PostgresCopyTest {
     }
 
     private static List<Object[]> read(JdbcDataSource source, ExportType type, Map<String, ?> filters, Optional<Instant> since) {
-        ExportQuery q = new ExportQuery(type, type.parseFilters(filters), OptionalLong.empty(), List.of(), since);
-        List<Object[]> out = new ArrayList<>();
-        try (RowCursor c = source.open(q)) {
-            while (c.next()) {
-                Object[] r = new Object[type.columns().size()];
-                for (int i = 0; i < r.length; i++) {
-                    r[i] = c.get(i);
-                }
-                out.add(r);
-            }
-        }
-        return out;
+        return JdbcDataSourceTest.read(source, new ExportQuery(type, type.parseFilters(filters), OptionalLong.empty(), List.of(), since));
     }
 
     private static void assertSameRows(ExportType type, Map<String, ?> filters, Optional<Instant> since) {
