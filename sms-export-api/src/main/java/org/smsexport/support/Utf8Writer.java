@@ -24,7 +24,9 @@ public final class Utf8Writer extends Writer {
     private final OutputStream out;
     private final byte[] buf;
     private final int limit;
-    private final char[] chars = new char[CHUNK];
+    private final char[] chars;
+    /** Chars encoded per step: {@link #CHUNK}, or fewer for a small buffer. */
+    private final int step;
     private int pos;
     private char pendingHigh;
     private long replaced;
@@ -33,10 +35,23 @@ public final class Utf8Writer extends Writer {
      * @param out where bytes go; not closed by this writer
      */
     public Utf8Writer(OutputStream out) {
+        this(out, DEFAULT_SIZE);
+    }
+
+    /**
+     * @param out  where bytes go; not closed by this writer
+     * @param size the buffer's bytes, at least 64: a small one for a few lines (a header), the default 256 KB for rows
+     */
+    public Utf8Writer(OutputStream out, int size) {
+        if (size < 64) {
+            throw new IllegalArgumentException("size must be at least 64, got " + size);
+        }
         this.out = out;
-        this.buf = new byte[DEFAULT_SIZE];
+        this.buf = new byte[size];
         // room for one 4-byte sequence after the check
-        this.limit = DEFAULT_SIZE - 4;
+        this.limit = size - 4;
+        this.step = Math.min(CHUNK, (size - 4) / 3);
+        this.chars = new char[step];
     }
 
     /**
@@ -59,7 +74,7 @@ public final class Utf8Writer extends Writer {
     @Override
     public void write(String s, int off, int len) throws IOException {
         while (len > 0) {
-            int n = Math.min(len, CHUNK);
+            int n = Math.min(len, step);
             s.getChars(off, off + n, chars, 0);
             encode(chars, 0, n);
             off += n;
@@ -70,14 +85,14 @@ public final class Utf8Writer extends Writer {
     @Override
     public void write(char[] cbuf, int off, int len) throws IOException {
         while (len > 0) {
-            int n = Math.min(len, CHUNK);
+            int n = Math.min(len, step);
             encode(cbuf, off, n);
             off += n;
             len -= n;
         }
     }
 
-    /** Encodes at most {@link #CHUNK} chars; room for all of them is made first, so the loops need no checks. */
+    /** Encodes at most {@link #step} chars; room for all of them is made first, so the loops need no checks. */
     private void encode(char[] c, int from, int n) throws IOException {
         if (pos + 3 * n + 4 > buf.length) {
             drain();

@@ -181,9 +181,10 @@ final class ReportCommand implements Callable<Integer> {
                 result = String.format(Locale.ROOT, "%.2f×", (Double) r.get("ratio"));
             } else if (name.equals("small-jobs")) {
                 result = String.format(Locale.ROOT, "%d jobs of %d rows: %.0f jobs/s on one node, %.0f on three; p50 %.2f s, p95 %.2f s "
-                        + "(three nodes: %.2f / %.2f s)", (Integer) r.get("jobs"), (Long) r.get("rows"), (Double) r.get("jobs_per_second_one_node"),
-                        (Double) r.get("jobs_per_second_three_nodes"), (Double) r.get("p50_seconds"), (Double) r.get("p95_seconds"),
-                        (Double) r.get("p50_seconds_three_nodes"), (Double) r.get("p95_seconds_three_nodes"));
+                        + "(three nodes: %.2f / %.2f s); steady at %.0f/s: p50 %.2f s, p95 %.2f s", (Integer) r.get("jobs"), (Long) r.get("rows"),
+                        (Double) r.get("jobs_per_second_one_node"), (Double) r.get("jobs_per_second_three_nodes"), (Double) r.get("p50_seconds"),
+                        (Double) r.get("p95_seconds"), (Double) r.get("p50_seconds_three_nodes"), (Double) r.get("p95_seconds_three_nodes"),
+                        (Double) r.get("steady_jobs_per_second"), (Double) r.get("p50_seconds_steady"), (Double) r.get("p95_seconds_steady"));
             } else if (r.containsKey("ok")) {
                 result = (Boolean.TRUE.equals(r.get("ok")) ? "ok" : "FAILED") + " in -Xmx" + r.get("heap_mb") + "m, peak RSS "
                         + r.get("peak_rss_mb") + " MB, " + r.get("seconds") + " s";

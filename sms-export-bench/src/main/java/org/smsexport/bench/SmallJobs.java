@@ -23,15 +23,18 @@ import org.smsexport.jdbc.JdbcDataSource;
 import org.smsexport.jdbc.JdbcJobStore;
 
 /**
- * Many small exports: {@code jobs} CSV exports of 30 students submitted at once, with the JDBC job store on an
- * embedded PostgreSQL, first to one node (that runs them), then to a node that only accepts them while three worker
- * processes (JVMs of their own, this class's {@link #main}) run them. What matters is the cost around each job, not
+ * Many small exports: {@code jobs} CSV exports of 30 students submitted at once (from {@value #CLIENTS} threads), with
+ * the JDBC job store on an embedded PostgreSQL, first to one node (that runs them) — then, on that node, half as many
+ * submitted evenly at 80% of the rate it reached, for the latency of a steady load — and then to a node that only
+ * accepts them while three worker processes (JVMs of their own, this class's {@link #main}) run them. What matters is the cost around each job, not
  * rows per second: jobs per second from the first submit to the last completion, and p50/p95 of each job's time from
  * submit to COMPLETED, read from the store's own {@code created_at} and {@code completed_at}.
  */
 final class SmallJobs {
 
     static final int ROWS = 30;
+    /** Threads submitting at once, as clients of a web server would. */
+    static final int CLIENTS = 8;
 
     private SmallJobs() {
     }
@@ -47,8 +50,13 @@ final class SmallJobs {
             try {
                 DataSource one = database(pg, "one_node");
                 double[] single;
+                double[] steady;
+                double steadyRate;
                 try (ExportService node = node(one, dir.resolve("one"), 2, "bench-1")) {
                     single = run(node, one, jobs);
+                    // then a steady stream at 80% of the rate the burst reached: the latency a job sees at that load
+                    steadyRate = 0.8 * single[0];
+                    steady = steady(node, one, Math.max(20, jobs / 2), steadyRate);
                 }
                 DataSource three = database(pg, "three_nodes");
                 double[] shared;
@@ -72,6 +80,9 @@ final class SmallJobs {
                 m.put("jobs_per_second_three_nodes", Stats.round(shared[0]));
                 m.put("p50_seconds", Stats.round(single[1]));
                 m.put("p95_seconds", Stats.round(single[2]));
+                m.put("steady_jobs_per_second", Stats.round(steadyRate));
+                m.put("p50_seconds_steady", Stats.round(steady[0]));
+                m.put("p95_seconds_steady", Stats.round(steady[1]));
                 m.put("p50_seconds_three_nodes", Stats.round(shared[1]));
                 m.put("p95_seconds_three_nodes", Stats.round(shared[2]));
             } finally {
@@ -109,8 +120,18 @@ final class SmallJobs {
     /** Submits {@code jobs} at once and waits for all: {jobs per second, p50 seconds, p95 seconds}. */
     private static double[] run(ExportService node, DataSource db, int jobs) throws Exception {
         long t0 = System.nanoTime();
-        for (int i = 0; i < jobs; i++) {
-            node.submit(ExportRequest.builder().type(ExportType.STUDENTS).format("csv").build());
+        // at once: from as many threads as a web server's clients would use, not one after another
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(CLIENTS);
+        try {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>(jobs);
+            for (int i = 0; i < jobs; i++) {
+                sent.add(clients.submit(() -> node.submit(ExportRequest.builder().type(ExportType.STUDENTS).format("csv").build())));
+            }
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get();
+            }
+        } finally {
+            clients.shutdown();
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (finished(db) < jobs) {
@@ -120,18 +141,60 @@ final class SmallJobs {
             Thread.sleep(20);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        List<Double> latencies = new ArrayList<>(jobs);
+        double[] p = percentiles(db, id -> true);
+        return new double[] {jobs / seconds, p[0], p[1]};
+    }
+
+    /**
+     * A steady stream instead of a burst: {@code jobs} exports submitted evenly at {@code rate} a second (after the burst
+     * on the same node, whose jobs have all ended), so each job's time is its own, not its wait behind a backlog.
+     *
+     * @return {p50 seconds, p95 seconds} of these jobs from submit to COMPLETED
+     */
+    static double[] steady(ExportService node, DataSource db, int jobs, double rate) throws Exception {
+        long before = finished(db);
+        java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.ScheduledExecutorService clients = java.util.concurrent.Executors.newScheduledThreadPool(CLIENTS);
+        try {
+            long period = (long) (1e9 / rate);
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>(jobs);
+            for (int i = 0; i < jobs; i++) {
+                sent.add(clients.schedule(() -> ids.add(node.submit(ExportRequest.builder().type(ExportType.STUDENTS).format("csv").build())
+                        .id().value()), i * period, java.util.concurrent.TimeUnit.NANOSECONDS));
+            }
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get();
+            }
+        } finally {
+            clients.shutdown();
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (finished(db) < before + jobs) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("small jobs: the steady stream had not finished after 10 minutes");
+            }
+            Thread.sleep(20);
+        }
+        return percentiles(db, ids::contains);
+    }
+
+    /** @return {p50, p95} seconds from submit to COMPLETED of the jobs whose ids {@code which} accepts (all must have completed) */
+    private static double[] percentiles(DataSource db, java.util.function.Predicate<String> which) throws Exception {
+        List<Double> latencies = new ArrayList<>();
         try (Connection c = db.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT EXTRACT(EPOCH FROM completed_at - created_at), status FROM sms_export_jobs")) {
+                ResultSet rs = s.executeQuery("SELECT id, EXTRACT(EPOCH FROM completed_at - created_at), status FROM sms_export_jobs")) {
             while (rs.next()) {
-                if (!"COMPLETED".equals(rs.getString(2))) {
-                    throw new IllegalStateException("a small job ended " + rs.getString(2));
+                if (!which.test(rs.getString(1))) {
+                    continue;
                 }
-                latencies.add(rs.getDouble(1));
+                if (!"COMPLETED".equals(rs.getString(3))) {
+                    throw new IllegalStateException("a small job ended " + rs.getString(3));
+                }
+                latencies.add(rs.getDouble(2));
             }
         }
         latencies.sort(null);
-        return new double[] {jobs / seconds, latencies.get(latencies.size() / 2), latencies.get((int) Math.ceil(latencies.size() * 0.95) - 1)};
+        return new double[] {latencies.get(latencies.size() / 2), latencies.get((int) Math.ceil(latencies.size() * 0.95) - 1)};
     }
 
     private static long finished(DataSource db) throws Exception {

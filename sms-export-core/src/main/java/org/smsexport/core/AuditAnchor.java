@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.smsexport.core.internal.OwnFiles;
 
 /**
  * Where the audit trail's length is anchored, outside the trail itself: the chain's head (the highest sequence number
@@ -43,6 +44,9 @@ final class AuditAnchor {
 
     private final Path dir;
     private byte[] key;
+    /** The state this anchor wrote last and the identity of the file it wrote; guarded by the file's monitor. */
+    private State written;
+    private Object writtenKey;
 
     AuditAnchor(Path dir) {
         this.dir = dir;
@@ -117,7 +121,10 @@ final class AuditAnchor {
                     }
                 }
                 try {
-                    State current = read();
+                    // what this anchor wrote last, while the file is still the one it wrote (another process's write, or
+                    // another service's in this one, replaces it with a new file)
+                    State current = written != null && writtenKey != null && writtenKey.equals(OwnFiles.identity(dir.resolve(FILE)))
+                            ? written : read();
                     State next = change.apply(current);
                     if (next == null) {
                         return;
@@ -128,6 +135,8 @@ final class AuditAnchor {
                     Path temp = org.smsexport.core.internal.PublishedFile.createOwnerOnly(dir, FILE, ".tmp");
                     Files.write(temp, lines, StandardCharsets.UTF_8);
                     Files.move(temp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    written = next;
+                    writtenKey = OwnFiles.identity(dir.resolve(FILE));
                 } finally {
                     held.release();
                 }

@@ -29,6 +29,7 @@ import org.smsexport.AuditQuery;
 import org.smsexport.AuditRecord;
 import org.smsexport.ExportException;
 import org.smsexport.JobId;
+import org.smsexport.core.internal.OwnFiles;
 import org.smsexport.spi.AuditSink;
 
 /**
@@ -45,6 +46,11 @@ public final class JsonlAuditSink implements AuditSink {
 
     private final Path file;
     private final Object turn;
+    /** The file held open, its identity, and where this sink's last record ended and what it was; guarded by {@link #turn}. */
+    private FileChannel channel;
+    private Object channelKey;
+    private long lastEnd = -1;
+    private AuditRecord lastRecord;
 
     /** @param file the file, created (with its directory) on the first record */
     public JsonlAuditSink(Path file) {
@@ -66,50 +72,94 @@ public final class JsonlAuditSink implements AuditSink {
 
     private AuditRecord appendLocked(AuditEntry entry) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            try (FileChannel ch = org.smsexport.core.internal.OwnFiles.open(file, "audit trail", StandardOpenOption.READ,
-                    StandardOpenOption.WRITE)) {
-                ch.lock(); // held until the channel closes
-                Optional<AuditRecord> last = lastLine(ch).map(JsonlAuditSink::parse);
+            FileChannel ch = channel();
+            java.nio.channels.FileLock held = ch.lock();
+            try {
+                long end = ch.size();
+                // the record this sink appended last is the file's last one while the file still ends where it left it;
+                // another process's append (under the same lock) or the retention's rewrite moves the end
+                Optional<AuditRecord> last = end == lastEnd && lastRecord != null ? Optional.of(lastRecord)
+                        : lastLine(ch).map(JsonlAuditSink::parse);
                 AuditRecord r = AuditRecord.chain(last.map(l -> l.seq() + 1).orElse(1L), entry,
                         last.map(AuditRecord::hash).orElse(AuditRecord.GENESIS));
                 ByteBuffer line = ByteBuffer.wrap((JSON.writeValueAsString(ExportAudit.json(r)) + "\n").getBytes(StandardCharsets.UTF_8));
-                long at = ch.size();
+                long at = end;
                 while (line.hasRemaining()) {
                     at += ch.write(line, at);
                 }
                 ch.force(false);
+                lastEnd = at;
+                lastRecord = r;
                 return r;
+            } finally {
+                held.release();
             }
         } catch (IOException e) {
+            closeChannel();
             throw new ExportException("The audit trail " + file + " could not be written: " + e.getMessage(), e);
         }
     }
 
-    /** @return the last complete line, read backwards from the end */
+    /**
+     * The trail, kept open between appends (each record used to open, check and close it): opened again when the path
+     * names another file than the one held — the retention's rewrite, a file deleted or replaced — or, where files have
+     * no identity, every time.
+     */
+    private FileChannel channel() throws IOException {
+        if (channel != null && channelKey != null && channelKey.equals(OwnFiles.identity(file))) {
+            return channel;
+        }
+        closeChannel();
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        channel = OwnFiles.open(file, "audit trail", StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channelKey = OwnFiles.identity(file);
+        return channel;
+    }
+
+    private void closeChannel() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // every record was forced as it was written
+            }
+            channel = null;
+            channelKey = null;
+            lastEnd = -1;
+            lastRecord = null;
+        }
+    }
+
+    /** Lets the file held open go; a later append opens it again. */
+    @Override
+    public void close() {
+        synchronized (turn) {
+            closeChannel();
+        }
+    }
+
+    /** @return the last complete line, read backwards from the end in blocks */
     private static Optional<String> lastLine(FileChannel ch) throws IOException {
-        long end = ch.size();
-        if (end == 0) {
+        long end = ch.size() - 1; // the final newline
+        if (end < 0) {
             return Optional.empty();
         }
-        ByteBuffer one = ByteBuffer.allocate(1);
-        long pos = end - 1; // the final newline
-        java.io.ByteArrayOutputStream reversed = new java.io.ByteArrayOutputStream();
-        while (--pos >= 0) {
-            one.clear();
-            ch.read(one, pos);
-            if (one.get(0) == '\n') {
-                break;
+        for (int want = 4096; ; want *= 4) {
+            long from = Math.max(0, end - want);
+            ByteBuffer buf = ByteBuffer.allocate((int) (end - from));
+            while (buf.hasRemaining() && ch.read(buf, from + buf.position()) > 0) {
+                // until the block is read
             }
-            reversed.write(one.get(0));
+            byte[] b = buf.array();
+            for (int i = buf.position() - 1; i >= 0; i--) {
+                if (b[i] == '\n') {
+                    return Optional.of(new String(b, i + 1, buf.position() - i - 1, StandardCharsets.UTF_8));
+                }
+            }
+            if (from == 0) {
+                return Optional.of(new String(b, 0, buf.position(), StandardCharsets.UTF_8));
+            }
         }
-        byte[] b = reversed.toByteArray();
-        for (int i = 0, j = b.length - 1; i < j; i++, j--) {
-            byte t = b[i];
-            b[i] = b[j];
-            b[j] = t;
-        }
-        return Optional.of(new String(b, StandardCharsets.UTF_8));
     }
 
     @Override

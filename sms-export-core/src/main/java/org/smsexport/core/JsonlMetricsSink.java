@@ -22,7 +22,8 @@ import org.smsexport.spi.MetricsSink;
  * ({@code data/exports/metrics.jsonl} by default) with the original system's field names. Each line is
  * written with a single append-mode write, so lines from several threads or processes never interleave.
  * With a size limit, the file is rotated ({@code metrics.jsonl.1}, {@code .2}, …, the oldest dropped) under
- * an OS file lock, so two processes never rotate at once. Thread-safe.
+ * an OS file lock, so two processes never rotate at once. The file is kept open between records and opened again when
+ * the path names another file (rotated, deleted); {@link #close()} lets it go. Thread-safe.
  */
 public final class JsonlMetricsSink implements MetricsSink {
 
@@ -32,6 +33,9 @@ public final class JsonlMetricsSink implements MetricsSink {
     private final Path file;
     private final long maxBytes;
     private final int keep;
+    /** The file held open between records, and its identity when opened; guarded by this. */
+    private FileChannel open;
+    private Object openKey;
 
     /**
      * A sink that never rotates (the original kept metrics indefinitely).
@@ -101,24 +105,58 @@ public final class JsonlMetricsSink implements MetricsSink {
     @Override
     public void record(ExportMetrics m) {
         byte[] line = toJsonLine(m);
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            if (dir != null) {
-                Files.createDirectories(dir);
-            }
-            rotateIfNeeded(line.length);
-            // created owner-only: the lines name owners and filters, like the exports beside them
-            // never through a planted link, never into another user's file
-            try (FileChannel ch = org.smsexport.core.internal.OwnFiles.open(file, "metrics file", StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
+        synchronized (this) {
+            try {
+                rotateIfNeeded(line.length);
+                FileChannel ch = channel();
                 ByteBuffer buf = ByteBuffer.wrap(line);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
+            } catch (IOException e) {
+                closeChannel();
+                throw new UncheckedIOException("Appending to metrics file " + file + " failed", e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Appending to metrics file " + file + " failed", e);
         }
+    }
+
+    /**
+     * The file, kept open between records (a job's end used to open, check and close it): reopened when the path no
+     * longer names the file held open — rotated here or by another process, deleted, or replaced — and on file systems
+     * that give files no identity, every time.
+     */
+    private FileChannel channel() throws IOException {
+        if (open != null && openKey != null && openKey.equals(org.smsexport.core.internal.OwnFiles.identity(file))) {
+            return open;
+        }
+        closeChannel();
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        // created owner-only: the lines name owners and filters, like the exports beside them
+        // never through a planted link, never into another user's file
+        open = org.smsexport.core.internal.OwnFiles.open(file, "metrics file", StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        openKey = org.smsexport.core.internal.OwnFiles.identity(file);
+        return open;
+    }
+
+    private void closeChannel() {
+        if (open != null) {
+            try {
+                open.close();
+            } catch (IOException e) {
+                // nothing buffered: each line was written whole
+            }
+            open = null;
+            openKey = null;
+        }
+    }
+
+    /** Closes the file held open; a later record opens it again. */
+    @Override
+    public synchronized void close() {
+        closeChannel();
     }
 
     /**

@@ -261,6 +261,10 @@ public final class CsvExporter implements Exporter {
         private final java.util.ArrayDeque<Block> free = new java.util.ArrayDeque<>();
         private final java.util.ArrayDeque<Block> filled = new java.util.ArrayDeque<>();
         private final Block[] done;
+        private final int columns;
+        /** Blocks in flight at most, and how many are made so far. */
+        private final int blocks;
+        private int made;
         private final OutputStream out;
         private final Thread helper;
         private long nextSeq;
@@ -277,9 +281,8 @@ public final class CsvExporter implements Exporter {
          * @param other   the helper thread's formatter, or {@code null} for none
          */
         Pipeline(int columns, int blocks, OutputStream out, RowFormatter other) {
-            for (int i = 0; i < blocks; i++) {
-                free.add(new Block(columns));
-            }
+            this.columns = columns;
+            this.blocks = blocks;
             this.done = new Block[blocks];
             this.out = out;
             this.helper = other == null ? null : org.smsexport.support.ExportThreads.start("csv", () -> helperLoop(other));
@@ -289,8 +292,15 @@ public final class CsvExporter implements Exporter {
         synchronized Block nextForCaller() throws IOException {
             while (true) {
                 rethrow();
-                if (!exhausted && !free.isEmpty() && filled.size() < FILL_AHEAD) {
-                    return free.poll();
+                if (!exhausted && filled.size() < FILL_AHEAD) {
+                    if (!free.isEmpty()) {
+                        return free.poll();
+                    }
+                    if (made < blocks) {
+                        // made as they are first needed: a class list of 30 rows fills one block, not sixteen (2 MB)
+                        made++;
+                        return new Block(columns);
+                    }
                 }
                 if (!filled.isEmpty()) {
                     return filled.poll();
@@ -488,7 +498,7 @@ public final class CsvExporter implements Exporter {
             for (int i = 0; i < n; i++) {
                 fields[i] = guard ? FormulaGuard.neutralize(labels.get(i)) : labels.get(i);
             }
-            Utf8Writer utf8 = new Utf8Writer(into);
+            Utf8Writer utf8 = new Utf8Writer(into, 4096);
             CsvWriter.builder().fieldSeparator(settings.delimiter).quoteStrategy(QuoteStrategies.EMPTY)
                     .lineDelimiter(settings.lineEnding).bufferSize(0).build(utf8).writeRecord(fields);
             utf8.flush();

@@ -66,6 +66,8 @@ public final class JobEngine implements AutoCloseable {
     private final Executor executor;
     /** Heartbeats only: a queue poll or a job's timeout that hangs on the database never delays them. */
     private final ScheduledThreadPoolExecutor timers;
+    /** Whether the last claim from the shared queue took as many jobs as it asked for (more may be waiting). */
+    private volatile boolean queueFull;
     /** The shared queue's and remote completions' polls. */
     private final ScheduledThreadPoolExecutor polls;
     /** Job timeouts: they fire whatever the database does. */
@@ -147,7 +149,7 @@ public final class JobEngine implements AutoCloseable {
         reportNode();
         long beat = Math.max(1, heartbeat.toMillis());
         timers.scheduleWithFixedDelay(() -> {
-            recovery.heartbeat();
+            recovery.heartbeat(heartbeat);
             reportNode();
         }, beat, beat, TimeUnit.MILLISECONDS);
         long poll = config.queuePoll().toMillis();
@@ -279,7 +281,8 @@ public final class JobEngine implements AutoCloseable {
                 .node(here ? config.nodeName() : null)
                 // the trace it was submitted in, continued by whichever node runs it
                 .traceParent(tracing.currentTraceParent()).build();
-        jobs.store.insert(org.smsexport.spi.StoredJob.of(job, instanceId, portable.orElse(null), 0));
+        org.smsexport.spi.StoredJob record = org.smsexport.spi.StoredJob.of(job, instanceId, portable.orElse(null), 0);
+        jobs.store.insert(record);
         try {
             listeners.audit().require(org.smsexport.AuditEntry.of(org.smsexport.AuditEvent.CREATED, now, job.owner(), job)
                     .from(request.clientAddress(), Optional.empty()));
@@ -288,6 +291,7 @@ public final class JobEngine implements AutoCloseable {
             throw e;
         }
         RunningJob rj = new RunningJob(job, p, this);
+        rj.known(record);
         if (here) {
             active.put(job.id(), rj);
         }
@@ -308,7 +312,10 @@ public final class JobEngine implements AutoCloseable {
             if (free <= 0) {
                 return;
             }
-            for (org.smsexport.spi.StoredJob j : jobs.queue.claim(config.nodeName(), free)) {
+            List<org.smsexport.spi.StoredJob> claimed = jobs.queue.claim(config.nodeName(), free);
+            // as many as asked for: more may wait, and the next is claimed as soon as a worker is free, not at the next poll
+            queueFull = claimed.size() == free;
+            for (org.smsexport.spi.StoredJob j : claimed) {
                 // each claimed job on its own: one that cannot be started or failed never strands the rest of the batch
                 try {
                     startClaimed(j);
@@ -345,6 +352,7 @@ public final class JobEngine implements AutoCloseable {
             return;
         }
         RunningJob rj = new RunningJob(j.job(), p, this);
+        rj.known(j);
         active.put(j.id(), rj);
         try {
             executor.execute(() -> execute(rj));
@@ -377,7 +385,7 @@ public final class JobEngine implements AutoCloseable {
             String message = "The export queue is full (" + config.queueCapacity() + " jobs waiting). Try again later, or raise "
                     + "EXPORT_QUEUE_CAPACITY or EXPORT_WORKERS.";
             active.remove(rj.id);
-            jobs.mutate(rj.id, j -> j.toBuilder().status(JobStatus.FAILED).errorMessage(message).completedAt(clock.instant())
+            jobs.mutate(rj, j -> j.toBuilder().status(JobStatus.FAILED).errorMessage(message).completedAt(clock.instant())
                     .updatedAt(clock.instant()).build());
             throw new QueueFullException(message, e, config.queueCapacity(), rj.id, rj.prepared.exporter().format().id(),
                     rj.prepared.type().name());
@@ -428,7 +436,7 @@ public final class JobEngine implements AutoCloseable {
             // the job's end could not be recorded (the store gave no answer until shutdown): never a worker that dies
             // with the job still listed here and heartbeated; the next start's recovery ends the record
             LOG.warn("Job {}: its end could not be recorded before shutdown: {}", rj.id, e.toString());
-            recovery.deleteTempFiles(rj.id.value());
+            rj.deleteWorkFiles();
             active.remove(rj.id);
             rj.future.completeExceptionally(e);
             return;
@@ -446,12 +454,24 @@ public final class JobEngine implements AutoCloseable {
             return;
         }
         // an exporter's work files ({@link RunningJob#createTempFile}) must not outlive its job, even if it forgot one
-        recovery.deleteTempFiles(rj.id.value());
+        rj.deleteWorkFiles();
         listeners.finished(ended.outcome().job(), ended.file(), rj.prepared.request().locale(), rj.prepared.request().zone(),
                 rj.prepared.request().options().containsKey("password"));
         rj.future.complete(ended.outcome());
         // last: until now completion(id) must hand out this future, not a "finished" one made from the store
         active.remove(rj.id);
+        claimNext();
+    }
+
+    /** A worker is free: while the shared queue gave all that was asked of it, ask again now instead of at the next poll. */
+    private void claimNext() {
+        if (queueFull && !closed) {
+            try {
+                polls.execute(this::pollQueue);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
+        }
     }
 
     /** Called by a running job at most once a second: writes progress, and notices a cancel made elsewhere. */
@@ -460,8 +480,8 @@ public final class JobEngine implements AutoCloseable {
         int lease = rj.epoch;
         ExportJob j;
         try {
-            j = jobs.mutate(rj.id, cur -> cur.status() != JobStatus.RUNNING || rj.lost(cur, lease) ? null
-                    : cur.toBuilder().progressPercent(rj.percent()).totalRecords(rj.rows()).updatedAt(now).build());
+            j = jobs.mutate(rj, cur -> cur.status() != JobStatus.RUNNING || rj.lost(cur, lease) ? null
+                    : rj.withProgress(cur.toBuilder()).updatedAt(now).build());
         } catch (JobNotFoundException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -661,7 +681,7 @@ public final class JobEngine implements AutoCloseable {
                 rj.stop(RunningJob.StopReason.SHUTDOWN);
                 // back to the shared queue where a persistent store keeps it for the next node; else cancelled
                 if (!run.handBack(rj)) {
-                    jobs.mutate(rj.id, cur -> cur.status() == JobStatus.PENDING
+                    jobs.mutate(rj, cur -> cur.status() == JobStatus.PENDING
                             ? jobs.terminal(cur, JobStatus.CANCELLED, run.stopMessage(RunningJob.StopReason.SHUTDOWN)) : null);
                 }
             }

@@ -82,7 +82,7 @@ final class JobRun {
         Prepared p = rj.prepared;
         Instant start = clock.instant();
         String node = config.nodeName();
-        ExportJob job = jobs.mutateStored(rj.id, s -> {
+        ExportJob job = jobs.mutateStored(rj, s -> {
             ExportJob j = s.job();
             return j.status() != JobStatus.PENDING || !node.equals(j.node().orElse(node)) ? null
                     : s.with(j.toBuilder().status(JobStatus.RUNNING).startedAt(start).updatedAt(start).node(node)
@@ -92,7 +92,7 @@ final class JobRun {
             return null; // taken back and given to another node while it waited here
         }
         if (job.status() != JobStatus.RUNNING || rj.isCancelled()) {
-            ExportJob cancelled = jobs.mutateDurably(rj.id, j -> j.status().isTerminal() ? null : jobs.terminal(j, JobStatus.CANCELLED,
+            ExportJob cancelled = jobs.mutateDurably(rj, j -> j.status().isTerminal() ? null : jobs.terminal(j, JobStatus.CANCELLED,
                     stopMessage(rj.stopReason())), shuttingDown(rj));
             return new Ended(new ExportOutcome.Cancelled(cancelled), Optional.empty());
         }
@@ -158,7 +158,7 @@ final class JobRun {
                     throw e;
                 }
                 // the file is published: its record must say so, however long the store takes to answer
-                ExportJob done = jobs.mutateDurably(rj.id, j -> j.status() != JobStatus.RUNNING || rj.lost(j) ? null : complete.apply(j),
+                ExportJob done = jobs.mutateDurably(rj, j -> j.status() != JobStatus.RUNNING || rj.lost(j) ? null : complete.apply(j),
                         shuttingDown(rj));
                 if (rj.lost(done)) {
                     // taken over in the instant between the fence and the record: the other run's file and record stand
@@ -212,7 +212,7 @@ final class JobRun {
         }
         String node = config.nodeName();
         Instant now = clock.instant();
-        ExportJob j = jobs.mutateStored(rj.id, s -> {
+        ExportJob j = jobs.mutateStored(rj, s -> {
             ExportJob cur = s.job();
             return s.request().isEmpty() || cur.status().isTerminal() || rj.lost(cur) || !node.equals(cur.node().orElse(node)) ? null
                     : s.with(cur.toBuilder().status(JobStatus.PENDING).node(null).startedAt(null).progressPercent(0).totalRecords(0)
@@ -247,7 +247,7 @@ final class JobRun {
      */
     private void fence(RunningJob rj) {
         Instant now = clock.instant();
-        ExportJob j = jobs.mutateDurably(rj.id, cur -> cur.status() != JobStatus.RUNNING || rj.lost(cur) ? null
+        ExportJob j = jobs.mutateDurably(rj, cur -> cur.status() != JobStatus.RUNNING || rj.lost(cur) ? null
                 : cur.toBuilder().updatedAt(now).build(), shuttingDown(rj));
         if (rj.lost(j)) {
             throw new LeaseLost();
@@ -337,7 +337,7 @@ final class JobRun {
         if (reason == RunningJob.StopReason.TIMED_OUT) {
             return failed(rj, new ExportException(stopMessage(reason), e, rj.id, p.exporter().format().id(), p.type().name()));
         }
-        ExportJob j = jobs.mutateDurably(rj.id, cur -> cur.status().isTerminal() || rj.lost(cur) ? null
+        ExportJob j = jobs.mutateDurably(rj, cur -> cur.status().isTerminal() || rj.lost(cur) ? null
                 : jobs.terminal(cur, JobStatus.CANCELLED, stopMessage(reason)).toBuilder().totalRecords(rj.rows()).build(),
                 shuttingDown(rj));
         return rj.lost(j) ? lost(rj) : new ExportOutcome.Cancelled(j);
@@ -348,7 +348,7 @@ final class JobRun {
     }
 
     private ExportOutcome failed(RunningJob rj, ExportException error) {
-        ExportJob j = jobs.mutateDurably(rj.id, cur -> cur.status().isTerminal() || rj.lost(cur) ? null
+        ExportJob j = jobs.mutateDurably(rj, cur -> cur.status().isTerminal() || rj.lost(cur) ? null
                 : jobs.terminal(cur, JobStatus.FAILED, error.getMessage()).toBuilder().totalRecords(rj.rows())
                         .warnings(rj.warnings()).build(), shuttingDown(rj));
         if (rj.lost(j)) {

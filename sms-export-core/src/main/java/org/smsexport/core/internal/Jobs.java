@@ -76,6 +76,10 @@ final class Jobs {
 
     /** {@link #mutate} of the stored record, bookkeeping included. */
     StoredJob mutateStored(JobId id, UnaryOperator<StoredJob> change) {
+        return mutateStored(id, change, null);
+    }
+
+    private StoredJob mutateStored(JobId id, UnaryOperator<StoredJob> change, RunningJob wrote) {
         for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
             StoredJob current = requireStored(id);
             StoredJob next = change.apply(current);
@@ -84,6 +88,9 @@ final class Jobs {
             }
             Optional<StoredJob> stored = store.update(current, next);
             if (stored.isPresent()) {
+                if (wrote != null) {
+                    wrote.written();
+                }
                 return stored.get();
             }
         }
@@ -92,23 +99,62 @@ final class Jobs {
     }
 
     /**
+     * {@link #mutate} of a job running here, starting from the record this process last read or wrote for it
+     * ({@link RunningJob#known}) instead of reading it again: the write is still guarded by the record's version, so a
+     * record changed elsewhere since (a cancel, a takeover) fails it and the change is made again on the record read
+     * afresh. A change that would leave the known record as it is is decided on a fresh read too, never on a stale one.
+     * A run thus writes its start, its fence and its end in one statement each.
+     *
+     * @param rj     the job running here
+     * @param change the new record from the current one, or {@code null} to leave it as it is
+     * @return the record as stored after the change (or unchanged)
+     */
+    ExportJob mutate(RunningJob rj, UnaryOperator<ExportJob> change) {
+        return mutateStored(rj, cur -> {
+            ExportJob next = change.apply(cur.job());
+            return next == null ? null : cur.with(next);
+        }).job();
+    }
+
+    /** {@link #mutate(RunningJob, UnaryOperator)} of the stored record, bookkeeping included. */
+    StoredJob mutateStored(RunningJob rj, UnaryOperator<StoredJob> change) {
+        StoredJob known = rj.known;
+        StoredJob out = null;
+        if (known != null) {
+            StoredJob next = change.apply(known);
+            if (next != null) {
+                out = store.update(known, next).orElse(null);
+                if (out != null) {
+                    rj.written();
+                }
+            }
+        }
+        if (out == null) {
+            out = mutateStored(rj.id, change, rj);
+        }
+        rj.known(out);
+        return out;
+    }
+
+    /**
      * {@link #mutate} for a change that must not be lost, such as a job's end: while the store does not answer (a
      * database outage, an H2 server process that died), it is asked again after growing pauses (0.25 s doubling to
      * 10 s) until it answers or {@code giveUp} says to stop (the service shuts down; recovery on the next start then
      * ends the job). A job is never left RUNNING because one write failed.
      *
-     * @param id     the job
+     * @param rj     the job running here
      * @param change the new record from the current one, or {@code null} to leave it as it is
      * @param giveUp asked after each failed attempt
      * @return the record as stored after the change (or unchanged)
      * @throws ExportException the store's last error, when {@code giveUp} said to stop
      */
-    ExportJob mutateDurably(JobId id, UnaryOperator<ExportJob> change, java.util.function.BooleanSupplier giveUp) {
+    ExportJob mutateDurably(RunningJob rj, UnaryOperator<ExportJob> change, java.util.function.BooleanSupplier giveUp) {
+        JobId id = rj.id;
         long pause = 250;
         boolean warned = false;
         while (true) {
             try {
-                ExportJob j = mutate(id, change);
+                ExportJob j = mutate(rj, change);
                 if (warned) {
                     LOG.warn("Job {}: the job store answers again; its state is recorded", id);
                 }

@@ -65,6 +65,19 @@ public final class OwnFiles {
     }
 
     /**
+     * @param file a path
+     * @return the identity (device and inode) of the file the path names now, not following a link; null when there is
+     *         none or the file system gives files no identity
+     */
+    public static Object identity(Path file) {
+        try {
+            return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
      * @param file a file of ours that holds personal data or a secret
      * @param what what it is, for the message
      * @throws IOException when it is a symbolic link, not a regular file, another user's, or readable or writable by others

@@ -59,6 +59,8 @@ public final class PublishedFile implements AutoCloseable {
     private final Sink sink;
     private final OutputStream stream;
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS);
+    /** Chunks made so far (up to {@value #CHUNKS}); only the writing thread makes them. */
+    private int made;
     private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(CHUNKS + 1);
     private final CompletableFuture<Void> writer = new CompletableFuture<>();
     private final Executor threads;
@@ -107,9 +109,6 @@ public final class PublishedFile implements AutoCloseable {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
-        for (int i = 0; i < CHUNKS; i++) {
-            free.add(new byte[CHUNK]);
         }
         this.sink = new Sink();
         this.stream = new BufferedOutputStream(sink, 64 * 1024);
@@ -428,8 +427,13 @@ public final class PublishedFile implements AutoCloseable {
 
         private byte[] take() throws IOException {
             try {
-                byte[] b;
-                while ((b = free.poll(100, TimeUnit.MILLISECONDS)) == null) {
+                byte[] b = free.poll();
+                if (b == null && made < CHUNKS) {
+                    // made as they are first needed: a small export's file takes one chunk, not four (1 MB)
+                    made++;
+                    return new byte[CHUNK];
+                }
+                while (b == null && (b = free.poll(100, TimeUnit.MILLISECONDS)) == null) {
                     checkWriterAlive();
                 }
                 return b;

@@ -126,7 +126,7 @@ final class Recovery {
      * Deletes the temporary and work files of one job (a finished or a recovered one), or (id null) every
      * temporary file of no job running here.
      */
-    void deleteTempFiles(String jobId) {
+    private void deleteTempFiles(String jobId) {
         deleteTempFilesOf(id -> jobId != null ? jobId.equals(id) : active.keySet().stream().noneMatch(k -> k.value().equals(id)));
     }
 
@@ -149,13 +149,24 @@ final class Recovery {
         }
     }
 
-    /** Refreshes the heartbeat of the jobs running here, stops those cancelled elsewhere, and recovers stale ones. */
-    void heartbeat() {
+    /**
+     * Refreshes the heartbeat of the jobs running here, with their progress in the same write, stops those cancelled
+     * elsewhere, and recovers stale ones. A job whose record this process wrote within the last half beat (its start,
+     * its progress) is renewed already and is skipped.
+     *
+     * @param every the heartbeat's interval
+     */
+    void heartbeat(java.time.Duration every) {
         try {
             java.time.Instant now = jobs.clock.instant();
+            long fresh = every.toNanos() / 2;
             for (RunningJob rj : active.values()) {
+                if (rj.sinceWritten() < fresh) {
+                    continue;
+                }
                 int lease = rj.epoch;
-                ExportJob j = jobs.mutate(rj.id, cur -> cur.status().isTerminal() || rj.lost(cur, lease) ? null
+                ExportJob j = jobs.mutate(rj, cur -> cur.status().isTerminal() || rj.lost(cur, lease) ? null
+                        : cur.status() == JobStatus.RUNNING ? rj.withProgress(cur.toBuilder()).updatedAt(now).build()
                         : cur.toBuilder().updatedAt(now).build());
                 if (rj.lost(j, lease)) {
                     // silent longer than the grace (a pause, a frozen VM): another node runs it now; never its heartbeat

@@ -56,6 +56,27 @@ final class RunningJob implements ExportContext {
         return epoch >= 0 && (current.attempts() != epoch || !current.node().map(engine.config().nodeName()::equals).orElse(false));
     }
 
+    /**
+     * The job's record as this process last read or wrote it (null: not yet): where its next change starts from, the
+     * write guarded by the record's version ({@link Jobs#mutate(RunningJob, java.util.function.UnaryOperator)}).
+     */
+    volatile org.smsexport.spi.StoredJob known;
+    /** {@link System#nanoTime} of this process's last write of the record (each write renews the job's lease). */
+    private volatile long written = System.nanoTime();
+
+    void known(org.smsexport.spi.StoredJob record) {
+        known = record;
+    }
+
+    void written() {
+        written = System.nanoTime();
+    }
+
+    /** @return how long ago this process last wrote the record, in nanoseconds */
+    long sinceWritten() {
+        return System.nanoTime() - written;
+    }
+
     private static final long PERSIST_EVERY_NANOS = 1_000_000_000L;
     private static final int MAX_WARNINGS = 100;
 
@@ -66,6 +87,7 @@ final class RunningJob implements ExportContext {
     final CompletableFuture<ExportOutcome> future = new CompletableFuture<>();
     private final JobEngine engine;
     private final Set<String> warnings = new LinkedHashSet<>();
+    private final Set<java.nio.file.Path> workFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile StopReason stop;
     private final java.util.Set<Runnable> onStop = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile long rows;
@@ -102,7 +124,26 @@ final class RunningJob implements ExportContext {
     @Override
     public java.nio.file.Path createTempFile(String suffix) throws java.io.IOException {
         String safe = suffix == null ? "" : suffix.replaceAll("[^A-Za-z0-9._-]", "_");
-        return PublishedFile.createOwnerOnly(engine.outputDirectory(), "." + id.value() + ".work", safe + ".tmp");
+        java.nio.file.Path f = PublishedFile.createOwnerOnly(engine.outputDirectory(), "." + id.value() + ".work", safe + ".tmp");
+        workFiles.add(f);
+        return f;
+    }
+
+    /**
+     * Deletes the work files this job's exporter made ({@link #createTempFile}) and left behind: by name, without listing
+     * the output directory (which holds every export's files). One that cannot be deleted now is a temporary file of no
+     * running job, which the recovery's next sweep removes.
+     */
+    void deleteWorkFiles() {
+        for (java.nio.file.Path f : workFiles) {
+            try {
+                java.nio.file.Files.deleteIfExists(f);
+            } catch (java.io.IOException | RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(RunningJob.class).warn("Job {}: work file {} not deleted yet: {}", id, f.getFileName(),
+                        e.toString());
+            }
+        }
+        workFiles.clear();
     }
 
     @Override
@@ -123,6 +164,14 @@ final class RunningJob implements ExportContext {
             lastPersist = now;
             engine.persistProgress(this);
         }
+    }
+
+    /**
+     * @param b the job's record being changed
+     * @return it with the progress made so far (what a progress write and a heartbeat both carry)
+     */
+    org.smsexport.ExportJob.Builder withProgress(org.smsexport.ExportJob.Builder b) {
+        return b.progressPercent(percent()).totalRecords(rows());
     }
 
     long rows() {
