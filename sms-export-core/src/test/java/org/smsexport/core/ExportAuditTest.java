@@ -260,6 +260,11 @@ class ExportAuditTest {
         assertThat(a.applyRetention(30)).isEqualTo(100);
         assertThat(a.list(AuditQuery.latest())).singleElement().satisfies(r -> assertThat(r.seq()).isEqualTo(101));
         assertThat(a.verify().intact()).as("the oldest remaining record anchors the chain").isTrue();
+        // each sink keeps the file open and remembers its last record: after the rewrite both follow the new file
+        b.record(AuditEvent.DELETED, job, "bob");
+        a.record(AuditEvent.DELETED, job, "alice");
+        assertThat(a.list(AuditQuery.latest())).extracting(AuditRecord::seq).startsWith(103L, 102L, 101L);
+        assertThat(b.verify().intact()).as("appends after the rewrite continue the chain").isTrue();
     }
 
     /** A trail that refuses one event: created, started or completed, as a full or failing store would. */

@@ -125,6 +125,30 @@ class PerformanceMonitorTest {
     }
 
     @Test
+    void aSinkKeepsTheFileOpenYetFollowsItWhenAnotherRotatesOrDeletesIt() throws Exception {
+        Path file = dir.resolve("metrics.jsonl");
+        JsonlMetricsSink a = new JsonlMetricsSink(file, 2_000, 5);
+        JsonlMetricsSink b = new JsonlMetricsSink(file, 2_000, 5);
+        b.record(metrics("grades", "csv", JobStatus.COMPLETED, 1.0, 1, 0, NOW));
+        for (int i = 0; i < 30; i++) {
+            a.record(metrics("courses", "csv", JobStatus.COMPLETED, 1.0, i, 0, NOW));
+        }
+        assertThat(JsonlMetricsSink.rotated(file, 2)).as("a rotated the file b holds open").exists();
+        b.record(metrics("grades", "csv", JobStatus.COMPLETED, 1.0, 2, 0, NOW));
+        List<String> live = Files.readAllLines(file);
+        assertThat(PerformanceMonitor.parse(live.get(live.size() - 1)).exportType()).as("b's line is in the live file").isEqualTo("grades");
+
+        Files.delete(file);
+        b.record(metrics("grades", "csv", JobStatus.COMPLETED, 1.0, 3, 0, NOW));
+        assertThat(Files.readAllLines(file)).as("a deleted file is created again").hasSize(1);
+        b.close();
+        b.record(metrics("grades", "csv", JobStatus.COMPLETED, 1.0, 4, 0, NOW));
+        assertThat(Files.readAllLines(file)).as("closed, the next record opens it again").hasSize(2);
+        a.close();
+        b.close();
+    }
+
+    @Test
     void concurrentWritersInThreadsAndProcessesNeverInterleaveLines() throws Exception {
         Path file = dir.resolve("metrics.jsonl");
         Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
