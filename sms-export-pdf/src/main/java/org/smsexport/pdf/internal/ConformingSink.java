@@ -72,10 +72,8 @@ final class ConformingSink extends PageSink {
     private final Font regular;
     private final Font bold;
     private final long[] fixedOffsets;
-    private final Deflater deflater = new Deflater(1);
-    private final byte[] deflateBuffer = new byte[64 * 1024];
+    private final Flate flate = new Flate(64 * 1024);
     private final Ops scratch = new Ops(8 * 1024);
-    private final ByteArrayOutputStream deflated = new ByteArrayOutputStream(64 * 1024);
 
     // per page: first object number, objects in its object stream, offsets of its page, content and object stream
     private int[] pageBase = new int[256];
@@ -176,12 +174,8 @@ final class ConformingSink extends PageSink {
             scratch.ascii("q 1 0 0 1 ").num(page.rowsX()).num(page.rowsY() - metaSize / 2).ascii("cm /Xr Do Q").ascii(tagged ? " EMC\n" : "\n");
         }
         pageOffsets[p * 3 + 1] = begin(base + 1);
-        deflated.reset();
-        deflate(page.content(), page.content().length, false);
-        deflate(scratch.buffer(), scratch.size(), true);
-        ascii("<</Filter/FlateDecode/Length " + deflated.size() + ">>\nstream\n");
-        deflated.writeTo(out);
-        ascii("\nendstream\nendobj\n");
+        flate.reset().add(page.content(), page.content().length).finish(scratch.buffer(), scratch.size());
+        deflatedStream("");
 
         if (tagged) {
             if (page.number() == 1) {
@@ -289,11 +283,8 @@ final class ConformingSink extends PageSink {
         if (archival) {
             byte[] icc = ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData();
             fixedOffsets[ICC] = begin(ICC);
-            deflated.reset();
-            deflate(icc, icc.length, true);
-            ascii("<</N 3/Filter/FlateDecode/Length " + deflated.size() + ">>\nstream\n");
-            deflated.writeTo(out);
-            ascii("\nendstream\nendobj\n");
+            flate.reset().finish(icc, icc.length);
+            deflatedStream("/N 3");
             intents = "/OutputIntents[<</Type/OutputIntent/S/GTS_PDFA1/OutputConditionIdentifier(sRGB IEC61966-2.1)"
                     + "/Info(sRGB IEC61966-2.1)/DestOutputProfile " + ICC + " 0 R>>]";
         }
@@ -307,7 +298,7 @@ final class ConformingSink extends PageSink {
 
     @Override
     protected void release() {
-        deflater.end();
+        flate.end();
     }
 
     /** A form holding one number (total pages or row count), drawn where page content placed its {@code Do}. */
@@ -336,7 +327,8 @@ final class ConformingSink extends PageSink {
         int xref = nextObject;
         long xrefOffset = out.count;
         int size = xref + 1;
-        deflated.reset();
+        // streamed through the deflater: a row per object, millions of them in a long tagged report
+        ByteArrayOutputStream deflated = new ByteArrayOutputStream(64 * 1024);
         Deflater d = new Deflater(1);
         try (DeflaterOutputStream z = new DeflaterOutputStream(deflated, d, 64 * 1024)) {
             Rows rows = new Rows(z);
@@ -513,18 +505,14 @@ final class ConformingSink extends PageSink {
         out.write(s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    private void deflate(byte[] data, int length, boolean last) {
-        deflater.setInput(data, 0, length);
-        if (last) {
-            deflater.finish();
-        }
-        while (last ? !deflater.finished() : !deflater.needsInput()) {
-            int k = deflater.deflate(deflateBuffer);
-            deflated.write(deflateBuffer, 0, k);
-        }
-        if (last) {
-            deflater.reset();
-        }
+    /**
+     * The rest of a stream object whose bytes {@link #flate} holds: its dictionary (these entries, the filter, the length),
+     * the bytes, and its end.
+     */
+    private void deflatedStream(String entries) throws IOException {
+        ascii("<<" + entries + "/Filter/FlateDecode/Length " + flate.size() + ">>\nstream\n");
+        flate.writeTo(out);
+        ascii("\nendstream\nendobj\n");
     }
 
     /** A font's glyphs in use and how it is written at the end: subset, widths, ToUnicode. */
@@ -574,18 +562,12 @@ final class ConformingSink extends PageSink {
                     + "/Descent " + (int) font.getFontDescriptor(BaseFont.DESCENT, 1000) + "/CapHeight "
                     + (int) font.getFontDescriptor(BaseFont.CAPHEIGHT, 1000) + "/StemV 80/FontFile2 " + (first + 3) + " 0 R>>\nendobj\n");
             fixedOffsets[first + 3] = begin(first + 3);
-            deflated.reset();
-            deflate(subset, subset.length, true);
-            ascii("<</Length1 " + subset.length + "/Filter/FlateDecode/Length " + deflated.size() + ">>\nstream\n");
-            deflated.writeTo(out);
-            ascii("\nendstream\nendobj\n");
+            flate.reset().finish(subset, subset.length);
+            deflatedStream("/Length1 " + subset.length);
             byte[] cmap = toUnicode();
             fixedOffsets[first + 4] = begin(first + 4);
-            deflated.reset();
-            deflate(cmap, cmap.length, true);
-            ascii("<</Filter/FlateDecode/Length " + deflated.size() + ">>\nstream\n");
-            deflated.writeTo(out);
-            ascii("\nendstream\nendobj\n");
+            flate.reset().finish(cmap, cmap.length);
+            deflatedStream("");
         }
 
         /** Six capital letters that name this subset, from the glyphs in it (the same glyphs give the same name). */

@@ -1,8 +1,5 @@
 package org.smsexport.pdf.internal;
 
-import java.io.ByteArrayOutputStream;
-import java.util.zip.Deflater;
-
 /**
  * The structure elements of a tagged report's pages, built and deflated on the page-building thread (the writing
  * thread deflates the content streams meanwhile): per page one object stream with its TBody, a TR per row, a TD per
@@ -17,11 +14,9 @@ final class Structure {
     }
 
     private final int n;
-    private final Deflater deflater = new Deflater(1);
-    private final byte[] chunk = new byte[64 * 1024];
+    private final Flate flate = new Flate(32 * 1024);
     private final Ops objects = new Ops(64 * 1024);
     private final Ops index = new Ops(8 * 1024);
-    private final ByteArrayOutputStream deflated = new ByteArrayOutputStream(32 * 1024);
     private int next;
 
     /** @param columns the table's column count */
@@ -84,20 +79,8 @@ final class Structure {
         objects.ascii("]\n");
         next = base + 3 + count;
 
-        deflated.reset();
-        deflater.setInput(index.buffer(), 0, index.size());
-        drain(false);
-        deflater.setInput(objects.buffer(), 0, objects.size());
-        deflater.finish();
-        drain(true);
-        deflater.reset();
-        return new Stream(base, count, rows > 0, index.size(), deflated.toByteArray());
-    }
-
-    private void drain(boolean finishing) {
-        while (finishing ? !deflater.finished() : !deflater.needsInput()) {
-            deflated.write(chunk, 0, deflater.deflate(chunk));
-        }
+        flate.reset().add(index.buffer(), index.size()).finish(objects.buffer(), objects.size());
+        return new Stream(base, count, rows > 0, index.size(), flate.toByteArray());
     }
 
     /** Notes where an object starts in the object stream being built. */
@@ -107,6 +90,6 @@ final class Structure {
 
     /** Frees the deflater. */
     void end() {
-        deflater.end();
+        flate.end();
     }
 }
