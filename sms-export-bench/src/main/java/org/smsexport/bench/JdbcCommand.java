@@ -33,8 +33,8 @@ final class JdbcCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Measured pairs (default ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--database", defaultValue = "postgresql", description = "postgresql (embedded) or h2 (a file database) "
-            + "(default ${DEFAULT-VALUE}).")
+    @Option(names = "--database", defaultValue = "postgresql", description = "postgresql (embedded), h2 (a file database) or "
+            + "mariadb (a server started from the machine's mariadbd) (default ${DEFAULT-VALUE}).")
     String database;
 
     /** Rows per second of the bare read and of our export. */
@@ -49,7 +49,13 @@ final class JdbcCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("sms-export-jdbc");
-        Result r = database.equals("h2") ? h2(rows, runs, dir) : postgres(rows, runs);
+        Result r = switch (database) {
+            case "h2" -> h2(rows, runs, dir);
+            case "mariadb" -> mariadb(rows, runs);
+            case "postgresql" -> postgres(rows, runs);
+            default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--database " + database
+                    + " is not one of postgresql, h2, mariadb");
+        };
         System.out.printf(Locale.ROOT, "{\"database\":\"%s\",\"rows\":%d,\"bare_read_rows_per_second\":%d,\"export_rows_per_second\":%d,"
                 + "\"ratio\":%.2f,\"raw_copy_csv_rows_per_second\":%d,\"ratio_to_copy\":%.2f}%n", database, rows,
                 Math.round(r.bareRowsPerSecond()), Math.round(r.exportRowsPerSecond()), r.exportRowsPerSecond() / r.bareRowsPerSecond(),
@@ -77,6 +83,29 @@ final class JdbcCommand implements Callable<Integer> {
             } finally {
                 Workloads.deleteTree(dir);
             }
+        }
+    }
+
+    /**
+     * On a MariaDB server started for the run (the test kit's {@link org.smsexport.test.MariaDbServer}, from the machine's
+     * {@code mariadbd}) filled with {@code rows} students; MariaDB has no {@code COPY}: its result rows are the only way out.
+     */
+    static Result mariadb(int rows, int runs) throws Exception {
+        org.smsexport.test.MariaDbServer server = org.smsexport.test.MariaDbServer.require();
+        DataSource db = JdbcDataSource.driverManager(server.freshDatabase(), "root", "");
+        SmsSchema.standard().create(db);
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO students (id, student_id, first_name, last_name, father_name, email, mobile_phone, study_year, "
+                    + "academic_year, class_division, enrollment_date, is_active) SELECT seq, CONCAT('STU', LPAD(seq, 6, '0')), "
+                    + "ELT(1 + seq % 5, 'Γιώργος', 'Μαρία', 'Ελένη', 'Nikos', 'Zoë'), ELT(1 + seq % 3, 'Παπαδόπουλος', 'Georgiou', "
+                    + "'Οικονόμου'), 'Δημήτρης', CONCAT('student', seq, '@uni.example.edu'), CONCAT('69', 10000000 + seq), 1 + seq % 4, "
+                    + "'2025-2026', 'A1', DATE '2021-09-01' + INTERVAL (seq % 1500) DAY, seq % 10 <> 0 FROM seq_1_to_" + rows);
+        }
+        Path dir = Files.createTempDirectory("sms-export-jdbc");
+        try {
+            return compare(db, rows, runs, dir, false);
+        } finally {
+            Workloads.deleteTree(dir);
         }
     }
 

@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
 /**
  * Every row of the README's performance table in one run: ours against the plain library loop for CSV, XLSX and PDF
  * over students and grades, a tagged PDF/UA report against the same PDF loop ({@code pdf-students-accessible}), our ODS
- * against our XLSX ({@code ods-students}), and CSV students again while a second JVM burns a core ({@code csv-students-loaded}); CSV from PostgreSQL and from the H2 file database against a bare JDBC read, and from PostgreSQL against the server's own
+ * against our XLSX ({@code ods-students}), and CSV students again while a second JVM burns a core ({@code csv-students-loaded}); CSV from PostgreSQL, from the H2 file database and
+ * from MariaDB (when the machine has {@code mariadbd}; {@code jdbc-mariadb}) against a bare JDBC read, and from PostgreSQL
+ * against the server's own
  * {@code COPY … (FORMAT csv)} into a null sink ({@code jdbc-postgresql-copy}); memory at N
  * and 10 N rows in a 32 MB heap; scaling time(10 N)/time(N); and the first progress of an H2 export. Prints the
  * table, {@code small-jobs} (2,000 exports of 30 rows on PostgreSQL's job store, one node and three worker
@@ -72,6 +74,14 @@ final class ReportCommand implements Callable<Integer> {
             results.add(pair("jdbc-postgresql-copy", dbRows, pg.exportRowsPerSecond(), pg.copyRowsPerSecond()));
             JdbcCommand.Result h2 = JdbcCommand.h2(dbRows, runs, dir);
             results.add(pair("jdbc-h2", dbRows, h2.exportRowsPerSecond(), h2.bareRowsPerSecond()));
+            if (org.smsexport.test.MariaDbServer.available()) {
+                JdbcCommand.Result maria = JdbcCommand.mariadb(dbRows, runs);
+                results.add(pair("jdbc-mariadb", dbRows, maria.exportRowsPerSecond(), maria.bareRowsPerSecond()));
+            } else {
+                Map<String, Object> m = work("jdbc-mariadb", dbRows);
+                m.put("skipped", "MariaDB's server is not installed (apt-get install mariadb-server)");
+                results.add(m);
+            }
             results.add(memory("memory-csv-1m", "csv", rows));
             results.add(memory("memory-xlsx-1m", "xlsx", rows));
             results.add(memory("memory-pdf-1m", "pdf", rows));
@@ -188,6 +198,8 @@ final class ReportCommand implements Callable<Integer> {
             } else if (r.containsKey("ok")) {
                 result = (Boolean.TRUE.equals(r.get("ok")) ? "ok" : "FAILED") + " in -Xmx" + r.get("heap_mb") + "m, peak RSS "
                         + r.get("peak_rss_mb") + " MB, " + r.get("seconds") + " s";
+            } else if (r.containsKey("skipped")) {
+                result = "skipped: " + r.get("skipped");
             } else if (name.startsWith("scaling")) {
                 result = String.format(Locale.ROOT, "time(10×)/time(1×) = %.2f", (Double) r.get("ratio"));
             } else {

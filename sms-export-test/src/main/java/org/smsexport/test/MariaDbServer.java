@@ -60,6 +60,16 @@ public final class MariaDbServer {
     public static synchronized MariaDbServer get() {
         org.junit.jupiter.api.Assumptions.assumeTrue(available() || System.getenv("CI") != null,
                 "MariaDB's server is not installed (apt-get install mariadb-server); this test is skipped");
+        return require();
+    }
+
+    /**
+     * The server of this JVM for a program outside JUnit (the bench), started on first use.
+     *
+     * @return the server
+     * @throws IllegalStateException without MariaDB's binaries, or when the server does not come up (with its log)
+     */
+    public static synchronized MariaDbServer require() {
         if (running == null) {
             running = start();
         }
