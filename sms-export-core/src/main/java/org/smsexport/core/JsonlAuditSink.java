@@ -47,10 +47,14 @@ public final class JsonlAuditSink implements AuditSink {
     private final Path file;
     private final Object turn;
     /** The file held open, its identity, and where this sink's last record ended and what it was; guarded by {@link #turn}. */
-    private FileChannel channel;
+    private volatile FileChannel channel;
     private Object channelKey;
-    private long lastEnd = -1;
+    private volatile long lastEnd = -1;
     private AuditRecord lastRecord;
+    /** Taken to force the file; the channel last forced and how far (guarded by it). */
+    private final Object forcing = new Object();
+    private FileChannel forcedChannel;
+    private long forcedEnd;
 
     /** @param file the file, created (with its directory) on the first record */
     public JsonlAuditSink(Path file) {
@@ -63,14 +67,58 @@ public final class JsonlAuditSink implements AuditSink {
         return file;
     }
 
+    /**
+     * Appends under the file's lock, then forces it to disk outside the lock: appends made meanwhile by other threads are
+     * forced by one of them for all (a group commit), so concurrent appends do not queue behind each other's fsync. A
+     * record is on disk before this returns.
+     */
     @Override
     public AuditRecord append(AuditEntry entry) {
+        Appended a;
         synchronized (turn) {
-            return appendLocked(entry);
+            a = appendLocked(entry);
+        }
+        durable(a);
+        return a.record();
+    }
+
+    /** A record written but perhaps not yet forced: the channel it went through and where it ends. */
+    private record Appended(AuditRecord record, FileChannel channel, long end) {
+    }
+
+    /** Forces the file unless a force that began after this record was written already covered it. */
+    private void durable(Appended a) {
+        synchronized (forcing) {
+            if (a.channel() == forcedChannel && forcedEnd >= a.end()) {
+                return;
+            }
+            // everything written through this channel so far is covered by the force below
+            long upTo = lastEnd;
+            if (channel != a.channel() || upTo < a.end()) {
+                upTo = a.end();
+            }
+            try {
+                try {
+                    a.channel().force(false);
+                } catch (java.nio.channels.ClosedChannelException e) {
+                    // reopened by another append meanwhile: the bytes are in the file all the same, force it by its path
+                    try (FileChannel again = FileChannel.open(file, StandardOpenOption.READ)) {
+                        again.force(false);
+                    }
+                }
+            } catch (IOException e) {
+                throw new ExportException("The audit trail " + file + " could not be written: " + e.getMessage(), e);
+            }
+            if (a.channel() != forcedChannel) {
+                forcedChannel = a.channel();
+                forcedEnd = upTo;
+            } else {
+                forcedEnd = Math.max(forcedEnd, upTo);
+            }
         }
     }
 
-    private AuditRecord appendLocked(AuditEntry entry) {
+    private Appended appendLocked(AuditEntry entry) {
         try {
             FileChannel ch = channel();
             java.nio.channels.FileLock held = ch.lock();
@@ -87,10 +135,9 @@ public final class JsonlAuditSink implements AuditSink {
                 while (line.hasRemaining()) {
                     at += ch.write(line, at);
                 }
-                ch.force(false);
                 lastEnd = at;
                 lastRecord = r;
-                return r;
+                return new Appended(r, ch, at);
             } finally {
                 held.release();
             }
