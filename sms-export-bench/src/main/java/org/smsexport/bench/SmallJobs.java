@@ -36,6 +36,8 @@ final class SmallJobs {
     static final int ROWS = 30;
     /** Threads submitting at once, as clients of a web server would. */
     static final int CLIENTS = Integer.getInteger("smalljobs.clients", 8);
+    /** Whether PostgreSQL flushes its WAL at each commit, as a production server does ({@code -Dsmalljobs.durable=false}: the embedded default, off). */
+    static final boolean DURABLE = !"false".equals(System.getProperty("smalljobs.durable"));
 
     private SmallJobs() {
     }
@@ -47,7 +49,12 @@ final class SmallJobs {
         m.put("jobs", jobs);
         m.put("rows", (long) ROWS);
         int warmUp = Math.min(500, jobs);
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+        EmbeddedPostgres.Builder server = EmbeddedPostgres.builder();
+        if (DURABLE) {
+            // as a production server commits: each commit waits for its WAL flush (the embedded server's default is off)
+            server.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
+        }
+        try (EmbeddedPostgres pg = server.start()) {
             Path dir = Files.createTempDirectory("sms-export-small-jobs");
             try {
                 DataSource one = database(pg, "one_node");
