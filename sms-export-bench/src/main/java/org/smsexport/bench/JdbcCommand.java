@@ -77,12 +77,16 @@ final class JdbcCommand implements Callable<Integer> {
                         + "'2025-2026', 'A1', DATE '2021-09-01' + (g % 1500), g % 10 <> 0 FROM generate_series(1, " + rows + ") g");
                 s.execute("ANALYZE students");
             }
-            Path dir = Files.createTempDirectory("sms-export-jdbc");
-            try {
-                return compare(db, rows, runs, dir, true);
-            } finally {
-                Workloads.deleteTree(dir);
-            }
+            return compareInTemporaryDirectory(db, rows, runs, true);
+        }
+    }
+
+    private static Result compareInTemporaryDirectory(DataSource db, int rows, int runs, boolean postgres) throws Exception {
+        Path dir = Files.createTempDirectory("sms-export-jdbc");
+        try {
+            return compare(db, rows, runs, dir, postgres);
+        } finally {
+            Workloads.deleteTree(dir);
         }
     }
 
@@ -101,12 +105,7 @@ final class JdbcCommand implements Callable<Integer> {
                     + "'Οικονόμου'), 'Δημήτρης', CONCAT('student', seq, '@uni.example.edu'), CONCAT('69', 10000000 + seq), 1 + seq % 4, "
                     + "'2025-2026', 'A1', DATE '2021-09-01' + INTERVAL (seq % 1500) DAY, seq % 10 <> 0 FROM seq_1_to_" + rows);
         }
-        Path dir = Files.createTempDirectory("sms-export-jdbc");
-        try {
-            return compare(db, rows, runs, dir, false);
-        } finally {
-            Workloads.deleteTree(dir);
-        }
+        return compareInTemporaryDirectory(db, rows, runs, false);
     }
 
     /** On an H2 file database in {@code dir} filled with {@code rows} students, as the CLI's demo database is. */

@@ -29,7 +29,7 @@ import org.smsexport.AuditQuery;
 import org.smsexport.AuditRecord;
 import org.smsexport.ExportException;
 import org.smsexport.JobId;
-import org.smsexport.core.internal.OwnFiles;
+import org.smsexport.core.internal.HeldFile;
 import org.smsexport.spi.AuditSink;
 
 /**
@@ -47,8 +47,9 @@ public final class JsonlAuditSink implements AuditSink {
     private final Path file;
     private final Object turn;
     /** The file held open, its identity, and where this sink's last record ended and what it was; guarded by {@link #turn}. */
+    /** The trail, held open between appends (each record used to open, check and close it). */
+    private final HeldFile held;
     private volatile FileChannel channel;
-    private Object channelKey;
     private volatile long lastEnd = -1;
     private AuditRecord lastRecord;
     /** Taken to force the file; the channel last forced and how far (guarded by it). */
@@ -60,6 +61,7 @@ public final class JsonlAuditSink implements AuditSink {
     public JsonlAuditSink(Path file) {
         this.file = file;
         this.turn = IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), k -> new Object());
+        this.held = new HeldFile(file, "audit trail", StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     /** @return the file */
@@ -147,34 +149,22 @@ public final class JsonlAuditSink implements AuditSink {
         }
     }
 
-    /**
-     * The trail, kept open between appends (each record used to open, check and close it): opened again when the path
-     * names another file than the one held — the retention's rewrite, a file deleted or replaced — or, where files have
-     * no identity, every time.
-     */
+    /** The trail's channel; what this sink remembers of its last record holds for that channel only. */
     private FileChannel channel() throws IOException {
-        if (channel != null && channelKey != null && channelKey.equals(OwnFiles.identity(file))) {
-            return channel;
-        }
-        closeChannel();
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        channel = OwnFiles.open(file, "audit trail", StandardOpenOption.READ, StandardOpenOption.WRITE);
-        channelKey = OwnFiles.identity(file);
-        return channel;
-    }
-
-    private void closeChannel() {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // every record was forced as it was written
-            }
-            channel = null;
-            channelKey = null;
+        FileChannel ch = held.channel();
+        if (ch != channel) {
+            channel = ch;
             lastEnd = -1;
             lastRecord = null;
         }
+        return ch;
+    }
+
+    private void closeChannel() {
+        held.close();
+        channel = null;
+        lastEnd = -1;
+        lastRecord = null;
     }
 
     /** Lets the file held open go; a later append opens it again. */

@@ -33,9 +33,8 @@ public final class JsonlMetricsSink implements MetricsSink {
     private final Path file;
     private final long maxBytes;
     private final int keep;
-    /** The file held open between records, and its identity when opened; guarded by this. */
-    private FileChannel open;
-    private Object openKey;
+    /** The file, held open between records; guarded by this. */
+    private final org.smsexport.core.internal.HeldFile held;
 
     /**
      * A sink that never rotates (the original kept metrics indefinitely).
@@ -58,6 +57,7 @@ public final class JsonlMetricsSink implements MetricsSink {
         this.file = file;
         this.maxBytes = maxBytes;
         this.keep = keep;
+        this.held = new org.smsexport.core.internal.HeldFile(file, "metrics file", StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     }
 
     /**
@@ -108,55 +108,23 @@ public final class JsonlMetricsSink implements MetricsSink {
         synchronized (this) {
             try {
                 rotateIfNeeded(line.length);
-                FileChannel ch = channel();
+                // created owner-only: the lines name owners and filters, like the exports beside them
+                FileChannel ch = held.channel();
                 ByteBuffer buf = ByteBuffer.wrap(line);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
             } catch (IOException e) {
-                closeChannel();
+                held.close();
                 throw new UncheckedIOException("Appending to metrics file " + file + " failed", e);
             }
-        }
-    }
-
-    /**
-     * The file, kept open between records (a job's end used to open, check and close it): reopened when the path no
-     * longer names the file held open — rotated here or by another process, deleted, or replaced — and on file systems
-     * that give files no identity, every time.
-     */
-    private FileChannel channel() throws IOException {
-        if (open != null && openKey != null && openKey.equals(org.smsexport.core.internal.OwnFiles.identity(file))) {
-            return open;
-        }
-        closeChannel();
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        // created owner-only: the lines name owners and filters, like the exports beside them
-        // never through a planted link, never into another user's file
-        open = org.smsexport.core.internal.OwnFiles.open(file, "metrics file", StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        openKey = org.smsexport.core.internal.OwnFiles.identity(file);
-        return open;
-    }
-
-    private void closeChannel() {
-        if (open != null) {
-            try {
-                open.close();
-            } catch (IOException e) {
-                // nothing buffered: each line was written whole
-            }
-            open = null;
-            openKey = null;
         }
     }
 
     /** Closes the file held open; a later record opens it again. */
     @Override
     public synchronized void close() {
-        closeChannel();
+        held.close();
     }
 
     /**

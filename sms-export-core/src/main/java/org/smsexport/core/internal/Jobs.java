@@ -68,10 +68,15 @@ final class Jobs {
      * @return the record as stored after the change (or unchanged)
      */
     ExportJob mutate(JobId id, UnaryOperator<ExportJob> change) {
-        return mutateStored(id, cur -> {
+        return mutateStored(id, ofRecord(change)).job();
+    }
+
+    /** @return the change of a job as a change of its stored record, bookkeeping kept */
+    private static UnaryOperator<StoredJob> ofRecord(UnaryOperator<ExportJob> change) {
+        return cur -> {
             ExportJob next = change.apply(cur.job());
             return next == null ? null : cur.with(next);
-        }).job();
+        };
     }
 
     /** {@link #mutate} of the stored record, bookkeeping included. */
@@ -110,10 +115,7 @@ final class Jobs {
      * @return the record as stored after the change (or unchanged)
      */
     ExportJob mutate(RunningJob rj, UnaryOperator<ExportJob> change) {
-        return mutateStored(rj, cur -> {
-            ExportJob next = change.apply(cur.job());
-            return next == null ? null : cur.with(next);
-        }).job();
+        return mutateStored(rj, ofRecord(change)).job();
     }
 
     /** {@link #mutate(RunningJob, UnaryOperator)} of the stored record, bookkeeping included. */
