@@ -68,16 +68,24 @@ final class JdbcCommand implements Callable<Integer> {
     static Result postgres(int rows, int runs) throws Exception {
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
             DataSource db = pg.getPostgresDatabase();
-            SmsSchema.standard().create(db);
-            try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-                s.execute("INSERT INTO students (id, student_id, first_name, last_name, father_name, email, mobile_phone, study_year, "
-                        + "academic_year, class_division, enrollment_date, is_active) SELECT g, 'STU' || lpad(g::text, 6, '0'), "
-                        + "(ARRAY['Γιώργος','Μαρία','Ελένη','Nikos','Zoë'])[1 + g % 5], (ARRAY['Παπαδόπουλος','Georgiou','Οικονόμου'])"
-                        + "[1 + g % 3], 'Δημήτρης', 'student' || g || '@uni.example.edu', '69' || (10000000 + g), 1 + g % 4, "
-                        + "'2025-2026', 'A1', DATE '2021-09-01' + (g % 1500), g % 10 <> 0 FROM generate_series(1, " + rows + ") g");
-                s.execute("ANALYZE students");
-            }
+            fill(db, "SELECT g, 'STU' || lpad(g::text, 6, '0'), "
+                    + "(ARRAY['Γιώργος','Μαρία','Ελένη','Nikos','Zoë'])[1 + g % 5], (ARRAY['Παπαδόπουλος','Georgiou','Οικονόμου'])"
+                    + "[1 + g % 3], 'Δημήτρης', 'student' || g || '@uni.example.edu', '69' || (10000000 + g), 1 + g % 4, "
+                    + "'2025-2026', 'A1', DATE '2021-09-01' + (g % 1500), g % 10 <> 0 FROM generate_series(1, " + rows + ") g",
+                    "ANALYZE students");
             return compareInTemporaryDirectory(db, rows, runs, true);
+        }
+    }
+
+    /** Creates the SMS schema and fills the students table from the database's own row generator. */
+    private static void fill(DataSource db, String select, String... after) throws Exception {
+        SmsSchema.standard().create(db);
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO students (id, student_id, first_name, last_name, father_name, email, mobile_phone, study_year, "
+                    + "academic_year, class_division, enrollment_date, is_active) " + select);
+            for (String sql : after) {
+                s.execute(sql);
+            }
         }
     }
 
@@ -97,14 +105,10 @@ final class JdbcCommand implements Callable<Integer> {
     static Result mariadb(int rows, int runs) throws Exception {
         org.smsexport.test.MariaDbServer server = org.smsexport.test.MariaDbServer.require();
         DataSource db = JdbcDataSource.driverManager(server.freshDatabase(), "root", "");
-        SmsSchema.standard().create(db);
-        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO students (id, student_id, first_name, last_name, father_name, email, mobile_phone, study_year, "
-                    + "academic_year, class_division, enrollment_date, is_active) SELECT seq, CONCAT('STU', LPAD(seq, 6, '0')), "
-                    + "ELT(1 + seq % 5, 'Γιώργος', 'Μαρία', 'Ελένη', 'Nikos', 'Zoë'), ELT(1 + seq % 3, 'Παπαδόπουλος', 'Georgiou', "
-                    + "'Οικονόμου'), 'Δημήτρης', CONCAT('student', seq, '@uni.example.edu'), CONCAT('69', 10000000 + seq), 1 + seq % 4, "
-                    + "'2025-2026', 'A1', DATE '2021-09-01' + INTERVAL (seq % 1500) DAY, seq % 10 <> 0 FROM seq_1_to_" + rows);
-        }
+        fill(db, "SELECT seq, CONCAT('STU', LPAD(seq, 6, '0')), "
+                + "ELT(1 + seq % 5, 'Γιώργος', 'Μαρία', 'Ελένη', 'Nikos', 'Zoë'), ELT(1 + seq % 3, 'Παπαδόπουλος', 'Georgiou', "
+                + "'Οικονόμου'), 'Δημήτρης', CONCAT('student', seq, '@uni.example.edu'), CONCAT('69', 10000000 + seq), 1 + seq % 4, "
+                + "'2025-2026', 'A1', DATE '2021-09-01' + INTERVAL (seq % 1500) DAY, seq % 10 <> 0 FROM seq_1_to_" + rows);
         return compareInTemporaryDirectory(db, rows, runs, false);
     }
 
@@ -119,15 +123,11 @@ final class JdbcCommand implements Callable<Integer> {
         Files.createDirectories(where);
         DataSource db = JdbcDataSource.driverManager("jdbc:h2:file:" + where.resolve("sms").toAbsolutePath() + ";DB_CLOSE_DELAY=-1",
                 "sa", "");
-        SmsSchema.standard().create(db);
-        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO students (id, student_id, first_name, last_name, father_name, email, mobile_phone, study_year, "
-                    + "academic_year, class_division, enrollment_date, is_active) SELECT X, 'STU' || LPAD(CAST(X AS VARCHAR), 6, '0'), "
-                    + "CASE MOD(X, 5) WHEN 0 THEN 'Γιώργος' WHEN 1 THEN 'Μαρία' WHEN 2 THEN 'Ελένη' WHEN 3 THEN 'Nikos' ELSE 'Zoë' END, "
-                    + "CASE MOD(X, 3) WHEN 0 THEN 'Παπαδόπουλος' WHEN 1 THEN 'Georgiou' ELSE 'Οικονόμου' END, 'Δημήτρης', "
-                    + "'student' || X || '@uni.example.edu', '69' || (10000000 + X), 1 + MOD(X, 4), '2025-2026', 'A1', "
-                    + "DATEADD('DAY', MOD(X, 1500), DATE '2021-09-01'), MOD(X, 10) <> 0 FROM SYSTEM_RANGE(1, " + rows + ")");
-        }
+        fill(db, "SELECT X, 'STU' || LPAD(CAST(X AS VARCHAR), 6, '0'), "
+                + "CASE MOD(X, 5) WHEN 0 THEN 'Γιώργος' WHEN 1 THEN 'Μαρία' WHEN 2 THEN 'Ελένη' WHEN 3 THEN 'Nikos' ELSE 'Zoë' END, "
+                + "CASE MOD(X, 3) WHEN 0 THEN 'Παπαδόπουλος' WHEN 1 THEN 'Georgiou' ELSE 'Οικονόμου' END, 'Δημήτρης', "
+                + "'student' || X || '@uni.example.edu', '69' || (10000000 + X), 1 + MOD(X, 4), '2025-2026', 'A1', "
+                + "DATEADD('DAY', MOD(X, 1500), DATE '2021-09-01'), MOD(X, 10) <> 0 FROM SYSTEM_RANGE(1, " + rows + ")");
         return db;
     }
 
