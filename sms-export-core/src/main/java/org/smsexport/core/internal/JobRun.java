@@ -194,6 +194,7 @@ final class JobRun {
             if (rj.timeout != null) {
                 rj.timeout.cancel(false);
             }
+            rj.dropCountUnlessStarted();
         }
         // null: lost to another node or handed back to the queue; the record is not this run's to write any more
         return outcome == null ? null : new Ended(outcome, published);
@@ -279,9 +280,16 @@ final class JobRun {
      * Counts the matching rows (within the request's limit) on a reader thread: sets the job's expected rows for its progress, or fails it when
      * more match than the record maximum allows (the export then stops at its next row).
      */
+    /**
+     * Counts the job's rows on a reader thread beside the export. With a record maximum that fails the export the count
+     * starts at once, so an export over it fails before its rows are written; otherwise the count only feeds the
+     * progress percentage, first written after a second, so it starts only if the export still runs then: an export done
+     * within a second (most are) costs the database no second query, and the server's cores go to the rows.
+     */
     private java.util.concurrent.CompletableFuture<OptionalLong> countAsync(RunningJob rj, ExportQuery query, long requested,
             long max, boolean truncate) {
         java.util.concurrent.CompletableFuture<OptionalLong> f = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
         Runnable count = () -> {
             try {
                 OptionalLong n = sourceCall(rj, () -> rj.prepared.source().count(query, rj.cancellation));
@@ -300,13 +308,32 @@ final class JobRun {
                 f.completeExceptionally(e);
             }
         };
-        try {
-            readers.execute(count);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            count.run(); // shutting down: count here, as before
+        Runnable start = () -> {
+            if (!started.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                readers.execute(count);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                count.run(); // shutting down: count here, as before
+            }
+        };
+        if (max != Long.MAX_VALUE && !truncate) {
+            start.run();
+        } else {
+            java.util.concurrent.ScheduledFuture<?> later = timers.schedule(start, COUNT_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+            rj.countUnlessStarted(() -> {
+                later.cancel(false);
+                if (started.compareAndSet(false, true)) {
+                    f.complete(OptionalLong.empty());
+                }
+            });
         }
         return f;
     }
+
+    /** How long an export runs before its count starts when the count only feeds progress: until its first progress write. */
+    private static final long COUNT_AFTER_MILLIS = 1_000;
 
     private interface SourceCall<T> {
         T call();

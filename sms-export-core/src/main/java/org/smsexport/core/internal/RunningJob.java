@@ -95,6 +95,7 @@ final class RunningJob implements ExportContext {
     /** Why the export must stop although nobody stopped it: its count failed, or is over the record maximum. */
     private volatile RuntimeException failure;
     private volatile CompletableFuture<OptionalLong> count = CompletableFuture.completedFuture(OptionalLong.empty());
+    private volatile Runnable dropCount = () -> { };
     private long lastPersist = System.nanoTime();
     volatile ScheduledFuture<?> timeout;
     volatile Thread worker;
@@ -213,6 +214,16 @@ final class RunningJob implements ExportContext {
         }
     }
 
+    /** @param drop what ends a count that has not started yet (the export ended first): it then counts nothing */
+    void countUnlessStarted(Runnable drop) {
+        dropCount = drop;
+    }
+
+    /** The export has ended: a count not started yet is not needed any more. */
+    void dropCountUnlessStarted() {
+        dropCount.run();
+    }
+
     /** @param running the count of the job's rows, running beside the export */
     void counting(CompletableFuture<OptionalLong> running) {
         count = running;
@@ -224,6 +235,7 @@ final class RunningJob implements ExportContext {
      * @return the rows that match within the request's limit, when the source could count
      */
     OptionalLong awaitCount() {
+        dropCountUnlessStarted();
         try {
             return count.join();
         } catch (java.util.concurrent.CompletionException e) {
