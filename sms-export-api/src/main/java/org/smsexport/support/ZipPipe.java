@@ -122,16 +122,15 @@ public final class ZipPipe extends OutputStream {
         try {
             while (!stopped) {
                 Block b = offered.poll(100, TimeUnit.MILLISECONDS);
-                if (b == null || !b.take()) {
-                    continue;
-                }
-                // a core of the JVM's, or none: then the zip thread deflates it (other exports' threads hold them all)
-                if (!ExportThreads.claimCore()) {
-                    b.state.set(Block.WAITING);
+                // a core of the JVM's first, or none: then the zip thread deflates it (other exports' threads hold them
+                // all); a chunk once taken is always deflated by its taker, as the zip thread may be waiting for it
+                if (b == null || !ExportThreads.claimCore()) {
                     continue;
                 }
                 try {
-                    b.deflate(d);
+                    if (b.take()) {
+                        b.deflate(d);
+                    }
                 } finally {
                     ExportThreads.releaseCore();
                 }
