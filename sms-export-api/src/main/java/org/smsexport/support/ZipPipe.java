@@ -186,7 +186,7 @@ public final class ZipPipe extends OutputStream {
                         case STORED:
                             java.util.zip.CRC32 whole = new java.util.zip.CRC32();
                             whole.update(m.data(), 0, m.length());
-                            zip.stored(m.name(), java.util.Arrays.copyOf(m.data(), m.length()), whole.getValue());
+                            zip.stored(m.name(), m.data(), whole.getValue()); // putStoredEntry handed over a copy of its own
                             break;
                         case DATA:
                             crc.update(m.data(), 0, m.length());

@@ -49,11 +49,6 @@ public final class HeldFile {
         return channel;
     }
 
-    /** @return the channel held, or null when none is */
-    public FileChannel held() {
-        return channel;
-    }
-
     /** Closes the file held, if any; the next {@link #channel()} opens it again. */
     public void close() {
         if (channel != null) {
